@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+#include "generatorpanel.h"
+
+#include "imagegridwidget.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSlider>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+#include <cmath>
+#include <limits>
+
+namespace latent::studio {
+namespace {
+constexpr int kTruncationScale = 100; // slider units per unit of truncation
+}
+
+GeneratorPanel::GeneratorPanel(QWidget *parent) : QWidget(parent)
+{
+    m_seed = new QSpinBox;
+    m_seed->setObjectName("seed");
+    m_seed->setRange(0, std::numeric_limits<int>::max());
+    m_seed->setValue(1);
+    m_truncation = new QSlider(Qt::Horizontal);
+    m_truncation->setObjectName("truncation");
+    m_truncation->setRange(0, 3 * kTruncationScale);
+    m_truncation->setValue(2 * kTruncationScale);
+    m_truncation->setToolTip(tr("Each latent coordinate is drawn from a normal distribution "
+                                "truncated to [-t, t]. 0 turns truncation off."));
+    m_truncationValue = new QLabel;
+    m_truncationValue->setMinimumWidth(fontMetrics().horizontalAdvance("0.000"));
+    m_classFilter = new QComboBox;
+    m_classFilter->setObjectName("classFilter");
+    m_gridSide = new QSpinBox;
+    m_gridSide->setObjectName("gridSide");
+    m_gridSide->setRange(4, 16);
+    m_gridSide->setValue(8);
+    m_gridSide->setSuffix(tr(" per side"));
+    m_resample = new QPushButton(tr("&Resample"));
+    m_resample->setObjectName("resample");
+    m_resample->setToolTip(tr("Draw new samples (next seed)"));
+    m_saveGrid = new QPushButton(tr("&Save grid as PNG…"));
+    m_saveGrid->setObjectName("saveGrid");
+    m_info = new QTextBrowser;
+    m_info->setObjectName("generatorInfo");
+    m_info->setOpenLinks(false);
+    m_grid = new widgets::ImageGridWidget;
+    m_grid->setObjectName("sampleGrid");
+
+    auto *truncationRow = new QHBoxLayout;
+    truncationRow->addWidget(m_truncation);
+    truncationRow->addWidget(m_truncationValue);
+    auto *form = new QFormLayout;
+    form->addRow(tr("Seed"), m_seed);
+    form->addRow(tr("Truncation"), truncationRow);
+    form->addRow(tr("Class"), m_classFilter);
+    form->addRow(tr("Grid"), m_gridSide);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_resample);
+    buttons->addWidget(m_saveGrid);
+
+    auto *side = new QWidget;
+    auto *sideLayout = new QVBoxLayout(side);
+    sideLayout->addLayout(form);
+    sideLayout->addLayout(buttons);
+    sideLayout->addWidget(new QLabel(tr("Generator")));
+    sideLayout->addWidget(m_info, 1);
+
+    auto *splitter = new QSplitter;
+    splitter->addWidget(side);
+    splitter->addWidget(m_grid);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({340, 760});
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(splitter);
+
+    updateTruncationLabel();
+    setEnabled(false);
+
+    const auto changed = [this] { Q_EMIT sampleRequestChanged(); };
+    connect(m_seed, &QSpinBox::valueChanged, this, changed);
+    connect(m_truncation, &QSlider::valueChanged, this, [this, changed] {
+        updateTruncationLabel();
+        changed();
+    });
+    connect(m_classFilter, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_gridSide, &QSpinBox::valueChanged, this, changed);
+    connect(m_resample, &QPushButton::clicked, this, [this] { m_seed->stepUp(); });
+    connect(m_saveGrid, &QPushButton::clicked, this, &GeneratorPanel::saveGridRequested);
+}
+
+void GeneratorPanel::updateTruncationLabel()
+{
+    const int v = m_truncation->value();
+    m_truncationValue->setText(v == 0 ? tr("off") : QString::number(double(v) / kTruncationScale, 'f', 2));
+}
+
+SampleRequest GeneratorPanel::sampleRequest() const
+{
+    SampleRequest r;
+    r.count = gridSide() * gridSide();
+    r.seed = static_cast<std::uint64_t>(m_seed->value());
+    r.truncation = float(m_truncation->value()) / kTruncationScale;
+    r.classIndex = m_classFilter->currentData().toInt();
+    return r;
+}
+
+int GeneratorPanel::gridSide() const { return m_gridSide->value(); }
+
+void GeneratorPanel::showLoading(const QString &path)
+{
+    setEnabled(false);
+    m_grid->setCells({}, 1);
+    m_grid->setPlaceholderText(tr("Loading %1…").arg(path));
+}
+
+void GeneratorPanel::showLoadError(const QString &message)
+{
+    m_grid->setCells({}, 1);
+    m_grid->setPlaceholderText(message);
+}
+
+void GeneratorPanel::showGenerator(const std::string &path, const GeneratorInfo &info,
+                                   const std::vector<ReportLine> &report, bool hasSidecar)
+{
+    {
+        const QSignalBlocker block(m_classFilter);
+        m_classFilter->clear();
+        m_classFilter->addItem(info.isConditional() ? tr("All classes (uniform)") : tr("Unconditional"), -1);
+        for (int i = 0; i < info.numClasses; ++i)
+            m_classFilter->addItem(QString("%1  %2").arg(i).arg(QString::fromStdString(info.className(i))), i);
+        m_classFilter->setEnabled(info.isConditional());
+    }
+
+    QString html = QString("<b>%1</b><br><small>%2</small><table>")
+                       .arg(QString::fromStdString(info.name).toHtmlEscaped(),
+                            QString::fromStdString(path).toHtmlEscaped());
+    const auto row = [&html](const QString &k, const QString &v) {
+        html += QString("<tr><td>%1&nbsp;&nbsp;</td><td>%2</td></tr>").arg(k, v);
+    };
+    row(tr("Latent size"), QString::number(info.latentSize));
+    row(tr("Classes"), info.isConditional() ? QString::number(info.numClasses) : tr("unconditional"));
+    row(tr("Images"), QString("%1 × %2 × %2").arg(info.channels).arg(info.resolution));
+    row(tr("Output range"), QString("[%1, %2]").arg(info.outputMin).arg(info.outputMax));
+    row(tr("Call"), QString::fromStdString(toString(info.call)));
+    row(tr("Sidecar"), hasSidecar ? tr("yes") : tr("no (inferred)"));
+    html += "</table><p><b>" + tr("Validation") + "</b></p><ul>";
+    for (const ReportLine &line : report) {
+        const QString text = QString::fromStdString(line.text).toHtmlEscaped();
+        switch (line.kind) {
+        case ReportLine::Kind::Check: html += "<li>✔ " + text + "</li>"; break;
+        case ReportLine::Kind::Assumption: html += "<li><i>" + tr("assumed:") + "</i> " + text + "</li>"; break;
+        case ReportLine::Kind::Warning: html += "<li><b>" + tr("warning:") + "</b> " + text + "</li>"; break;
+        }
+    }
+    html += "</ul>";
+    m_info->setHtml(html);
+    setEnabled(true);
+}
+
+void GeneratorPanel::showSamples(const ImageBatch &batch, const GeneratorInfo &info,
+                                 const SampleRequest &request)
+{
+    QVector<widgets::ImageGridWidget::Cell> cells;
+    cells.reserve(batch.count);
+    const auto format = batch.channels == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888;
+    for (int i = 0; i < batch.count; ++i) {
+        QImage image(batch.image(i), batch.width, batch.height, batch.width * batch.channels, format);
+        const int cls = batch.classes[i];
+        const QString caption = cls >= 0 ? QString::fromStdString(info.className(cls)) : QString();
+        const QString tip = tr("sample %1 of seed %2").arg(i).arg(request.seed) +
+                            (cls >= 0 ? "\n" + tr("class %1: %2").arg(cls).arg(caption) : QString());
+        cells.push_back({image.copy(), caption, tip});
+    }
+    m_grid->setCells(cells, static_cast<int>(std::ceil(std::sqrt(double(batch.count)))));
+}
+
+} // namespace latent::studio

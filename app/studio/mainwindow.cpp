@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: MIT
+#include "mainwindow.h"
+
+#include "error.h"
+#include "generatorpanel.h"
+#include "imagegrid.h"
+#include "runtime.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPointer>
+#include <QSettings>
+#include <QStatusBar>
+
+#include <opencv2/core.hpp>
+
+namespace latent::studio {
+namespace {
+constexpr int kMaxRecentFiles = 8;
+const char *kRecentKey = "generator/recent";
+const char *kLastKey = "generator/last";
+
+QString localPathOf(const QMimeData *mime)
+{
+    if (!mime || !mime->hasUrls() || mime->urls().size() != 1) return {};
+    const QString path = mime->urls().first().toLocalFile();
+    return path.endsWith(".pt", Qt::CaseInsensitive) ? path : QString();
+}
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent), m_panel(new GeneratorPanel), m_worker(std::make_unique<CoalescingWorker>())
+{
+    setWindowTitle(tr("Latent Studio"));
+    setCentralWidget(m_panel);
+    setAcceptDrops(true);
+    createMenus();
+
+    m_deviceLabel = new QLabel(tr("Device: %1 · %2 threads · LibTorch %3")
+                                   .arg(QString::fromStdString(preferredDeviceName()))
+                                   .arg(torchThreads())
+                                   .arg(QString::fromStdString(torchVersion())));
+    m_deviceLabel->setObjectName("deviceLabel");
+    statusBar()->addPermanentWidget(m_deviceLabel);
+
+    connect(m_panel, &GeneratorPanel::sampleRequestChanged, this, &MainWindow::requestSamples);
+    connect(m_panel, &GeneratorPanel::saveGridRequested, this, &MainWindow::saveGrid);
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value("window/geometry").toByteArray())) resize(1180, 780);
+    restoreState(settings.value("window/state").toByteArray());
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open Generator…"), this, &MainWindow::chooseGenerator);
+    open->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    rebuildRecentMenu();
+    QAction *save = file->addAction(tr("&Save Grid as PNG…"), this, &MainWindow::saveGrid);
+    save->setShortcut(QKeySequence::Save);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Latent Studio"), this, [this] {
+        QMessageBox::about(this, tr("About Latent Studio"),
+                           tr("<b>Latent Studio %1</b><p>Generative models as a data source for "
+                              "multiview representation learning.</p><p>LibTorch %2, Qt %3</p>")
+                               .arg(QApplication::applicationVersion(),
+                                    QString::fromStdString(torchVersion()), qVersion()));
+    });
+}
+
+void MainWindow::chooseGenerator()
+{
+    const QString start = m_generator ? QFileInfo(QString::fromStdString(m_generator->path())).absolutePath()
+                                      : QDir::homePath();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Generator"), start,
+                                                      tr("TorchScript generators (*.pt);;All files (*)"));
+    if (!path.isEmpty()) openGenerator(path);
+}
+
+void MainWindow::openGenerator(const QString &path)
+{
+    m_panel->showLoading(path);
+    statusBar()->showMessage(tr("Loading %1…").arg(path));
+    QPointer<MainWindow> self(this);
+    const std::string file = path.toStdString();
+    m_worker->submit("load", [self, file, path] {
+        std::shared_ptr<const Generator> gen;
+        QString error;
+        try {
+            gen = Generator::load(file);
+        } catch (const std::exception &e) {
+            error = QString::fromStdString(e.what());
+        }
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, gen, error, path] {
+                if (!self) return;
+                if (!gen) {
+                    self->m_panel->showLoadError(error);
+                    if (self->m_generator) { // keep working with the previous generator
+                        self->m_panel->showGenerator(self->m_generator->path(), self->m_generator->info(),
+                                                     self->m_generator->report(), self->m_generator->hasSidecar());
+                        self->requestSamples();
+                    }
+                    self->statusBar()->showMessage(tr("Could not load %1").arg(path));
+                    self->showError(tr("Could not load generator"), error);
+                    Q_EMIT self->generatorFailed(error);
+                    return;
+                }
+                self->m_generator = gen;
+                self->m_panel->showGenerator(gen->path(), gen->info(), gen->report(), gen->hasSidecar());
+                self->setWindowTitle(tr("%1 — Latent Studio").arg(QString::fromStdString(gen->info().name)));
+                self->statusBar()->showMessage(tr("Loaded %1").arg(path), 5000);
+                self->addRecentFile(QFileInfo(path).absoluteFilePath());
+                QSettings().setValue(kLastKey, QFileInfo(path).absoluteFilePath());
+                Q_EMIT self->generatorLoaded(path);
+                self->requestSamples();
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void MainWindow::requestSamples()
+{
+    if (!m_generator) return;
+    const SampleRequest request = m_panel->sampleRequest();
+    QPointer<MainWindow> self(this);
+    std::shared_ptr<const Generator> gen = m_generator;
+    m_worker->submit("sample", [self, gen, request] {
+        ImageBatch batch;
+        QString error;
+        try {
+            batch = gen->sample(request);
+        } catch (const std::exception &e) {
+            error = QString::fromStdString(e.what());
+        }
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, gen, request, batch = std::move(batch), error] {
+                // A result for a generator that has since been replaced is stale.
+                if (!self || self->m_generator != gen) return;
+                if (!error.isEmpty()) {
+                    self->statusBar()->showMessage(tr("Sampling failed: %1").arg(error));
+                    return;
+                }
+                self->m_lastBatch = batch;
+                self->m_panel->showSamples(batch, gen->info(), request);
+                Q_EMIT self->samplesShown();
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void MainWindow::saveGrid()
+{
+    if (m_lastBatch.count == 0) return;
+    QString path = QFileDialog::getSaveFileName(this, tr("Save Grid as PNG"),
+                                                QDir::home().filePath("samples.png"), tr("PNG images (*.png)"));
+    if (path.isEmpty()) return;
+    if (!path.endsWith(".png", Qt::CaseInsensitive)) path += ".png";
+    QPointer<MainWindow> self(this);
+    const ImageBatch batch = m_lastBatch;
+    const int columns = m_panel->gridSide();
+    m_worker->submit("save:" + path.toStdString(), [self, batch, columns, path] {
+        QString error;
+        try {
+            savePng(makeGrid(batch, columns), path.toStdString());
+        } catch (const std::exception &e) {
+            error = QString::fromStdString(e.what());
+        }
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, error, path] {
+                if (!self) return;
+                if (error.isEmpty())
+                    self->statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+                else
+                    self->showError(tr("Could not save the grid"), error);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void MainWindow::showError(const QString &title, const QString &message)
+{
+    // Non-modal so that no nested event loop runs while the worker posts results.
+    auto *box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::addRecentFile(const QString &path)
+{
+    QSettings settings;
+    QStringList recent = settings.value(kRecentKey).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecentFiles) recent.removeLast();
+    settings.setValue(kRecentKey, recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(kRecentKey).toStringList();
+    for (const QString &path : recent)
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openGenerator(path); })
+            ->setToolTip(path);
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (!localPathOf(event->mimeData()).isEmpty()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QString path = localPathOf(event->mimeData());
+    if (path.isEmpty()) return;
+    event->acceptProposedAction();
+    openGenerator(path);
+}
+
+} // namespace latent::studio

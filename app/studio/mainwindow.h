@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "coalescingworker.h"
+#include "generator.h"
+
+#include <QMainWindow>
+
+#include <memory>
+
+class QLabel;
+class QMenu;
+
+namespace latent::studio {
+
+class GeneratorPanel;
+
+// The studio window. Owns the loaded generator and one worker thread; the
+// UI thread only posts requests to the worker and shows what comes back.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Loads a generator on the worker thread; the panel shows the result.
+    void openGenerator(const QString &path);
+    GeneratorPanel *generatorPanel() const { return m_panel; }
+    const Generator *generator() const { return m_generator.get(); }
+
+Q_SIGNALS:
+    void generatorLoaded(const QString &path);
+    void generatorFailed(const QString &message);
+    void samplesShown();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void createMenus();
+    void requestSamples();
+    void saveGrid();
+    void chooseGenerator();
+    void addRecentFile(const QString &path);
+    void rebuildRecentMenu();
+    void showError(const QString &title, const QString &message);
+
+    GeneratorPanel *m_panel;
+    QMenu *m_recentMenu = nullptr;
+    QLabel *m_deviceLabel;
+    std::shared_ptr<const Generator> m_generator;
+    ImageBatch m_lastBatch;
+    // Declared last so it is destroyed first: its thread is joined before
+    // anything a running job might touch goes away.
+    std::unique_ptr<CoalescingWorker> m_worker;
+};
+
+} // namespace latent::studio

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <string>
+
+namespace latent {
+
+// Writes `bytes` to a temporary file beside `path`, flushes it, then renames it
+// over `path`: readers see the old file or the new one, never half of one.
+// Throws latent::Error naming the path and the system's reason.
+void writeFileAtomically(const std::string &path, const std::string &bytes);
+
+} // namespace latent

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: MIT
+#include "generator.h"
+
+#include "error.h"
+#include "runtime.h"
+#include "sampling.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <sstream>
+
+namespace latent {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kProbeBatch = 4;
+// The class stream is seeded apart from the latent stream so that choosing a
+// class never changes the latents a seed gives.
+constexpr std::uint64_t kClassSeedSalt = 0x9E3779B97F4A7C15ull;
+
+std::string firstLine(const std::string &text)
+{
+    const auto end = text.find('\n');
+    return end == std::string::npos ? text : text.substr(0, end);
+}
+
+std::string shapeString(const at::Tensor &t)
+{
+    std::ostringstream s;
+    s << '[';
+    for (int64_t i = 0; i < t.dim(); ++i) s << (i ? ", " : "") << t.size(i);
+    s << ']';
+    return s.str();
+}
+
+std::string number(double v)
+{
+    std::ostringstream s;
+    s.precision(4);
+    s << v;
+    return s.str();
+}
+
+std::string ivalueKind(const c10::IValue &v)
+{
+    if (v.isTuple()) return "a tuple";
+    if (v.isList()) return "a list";
+    if (v.isGenericDict()) return "a dict";
+    if (v.isNone()) return "None";
+    return "a " + v.tagKind();
+}
+
+} // namespace
+
+struct Generator::Impl
+{
+    std::string path;
+    bool hasSidecar = false;
+    GeneratorInfo info;
+    std::vector<ReportLine> report;
+    mutable torch::jit::Module module;
+    torch::Device device{torch::kCPU};
+    mutable std::mutex forwardMutex;
+
+    // forward() on the CPU module, for probing; rethrows torch errors.
+    c10::IValue call(const at::Tensor &z, const at::Tensor &y, CallSignature sig) const
+    {
+        std::vector<c10::IValue> inputs{z};
+        if (sig == CallSignature::ZY) inputs.emplace_back(y);
+        torch::NoGradGuard noGrad;
+        return module.forward(inputs);
+    }
+
+    bool runs(int latent, int64_t cls, CallSignature sig) const
+    {
+        try {
+            call(torch::zeros({1, latent}), torch::full({1}, cls, torch::kInt64), sig);
+            return true;
+        } catch (const std::exception &) {
+            return false;
+        }
+    }
+
+    void check(const std::string &text) { report.push_back({ReportLine::Kind::Check, text}); }
+    void assume(const std::string &text) { report.push_back({ReportLine::Kind::Assumption, text}); }
+    [[noreturn]] void fail(const std::string &what) const
+    {
+        throw Error("generator " + path + ": " + what);
+    }
+
+    CallSignature signatureFromSchema();
+    void inferWithoutSidecar(CallSignature sig);
+    void validateOutput();
+};
+
+CallSignature Generator::Impl::signatureFromSchema()
+{
+    auto method = module.find_method("forward");
+    if (!method) fail("the module has no forward() method");
+    const auto args = method->function().getSchema().arguments().size() - 1; // minus self
+    if (args == 1) return CallSignature::Z;
+    if (args == 2) return CallSignature::ZY;
+    fail("forward() takes " + std::to_string(args) +
+         " arguments, expected 1 (z) or 2 (z, y class indices)");
+}
+
+void Generator::Impl::inferWithoutSidecar(CallSignature sig)
+{
+    info.name = fs::path(path).stem().string();
+    info.call = sig;
+    assume("no sidecar " + sidecarPathFor(path) + "; everything below was inferred by probing");
+    assume("call signature " + toString(sig) + " (from the TorchScript schema)");
+
+    // Latent size: the input sizes of the module's 2-D weights first (the
+    // first projection usually takes z), then common sizes, then a scan.
+    std::vector<int> candidates;
+    for (const auto &p : module.parameters())
+        if (p.dim() == 2) candidates.push_back(static_cast<int>(p.size(1)));
+    for (int c : {512, 256, 128, 120, 100, 64, 32, 16, 8}) candidates.push_back(c);
+    for (int c = 1; c <= 1024; ++c) candidates.push_back(c);
+    for (int c : candidates) {
+        if (runs(c, 0, sig)) {
+            info.latentSize = c;
+            break;
+        }
+    }
+    if (info.latentSize == 0)
+        fail("no sidecar, and no latent size from 1 to 1024 was accepted by forward(); write a "
+             "sidecar (docs/generator-format.md)");
+    assume("latent size " + std::to_string(info.latentSize) + " (the first size forward() accepted)");
+
+    if (sig == CallSignature::ZY) {
+        // The largest class index forward() accepts: doubling, then bisection.
+        int64_t good = 0, bad = 1;
+        while (bad <= kMaxClasses && runs(info.latentSize, bad, sig)) {
+            good = bad;
+            bad *= 2;
+        }
+        if (bad > kMaxClasses)
+            fail("no sidecar, and forward() accepts any class index; write a sidecar stating "
+                 "num_classes");
+        while (bad - good > 1) {
+            const int64_t mid = (good + bad) / 2;
+            (runs(info.latentSize, mid, sig) ? good : bad) = mid;
+        }
+        info.numClasses = static_cast<int>(good + 1);
+        assume(std::to_string(info.numClasses) +
+               " classes (the largest class index forward() accepts is " + std::to_string(good) +
+               ")");
+    }
+
+    at::Tensor out;
+    try {
+        auto r = call(truncatedNormal(16, info.latentSize, 2.0f, 0),
+                      torch::arange(16, torch::kInt64) % std::max(1, info.numClasses), sig);
+        if (!r.isTensor()) fail("forward() returned " + ivalueKind(r) + ", expected a tensor");
+        out = r.toTensor().to(torch::kFloat32);
+    } catch (const c10::Error &e) {
+        fail("forward() failed on a probe batch: " + firstLine(e.what_without_backtrace()));
+    }
+    if (out.dim() != 4 || out.size(2) != out.size(3))
+        fail("forward() returned " + shapeString(out) + ", expected square images [N, C, H, W]");
+    info.channels = static_cast<int>(out.size(1));
+    info.resolution = static_cast<int>(out.size(2));
+    assume(std::to_string(info.channels) + " channel(s) at " + std::to_string(info.resolution) +
+           "x" + std::to_string(info.resolution) + " (from the probe output)");
+    const double lo = out.min().item<double>(), hi = out.max().item<double>();
+    if (lo >= -1e-3 && hi <= 1.001)
+        info.outputMin = 0.0f, info.outputMax = 1.0f;
+    else if (lo >= -1.001 && hi <= 1.001)
+        info.outputMin = -1.0f, info.outputMax = 1.0f;
+    else if (lo >= -1e-3 && hi <= 255.5)
+        info.outputMin = 0.0f, info.outputMax = 255.0f;
+    else
+        info.outputMin = static_cast<float>(lo), info.outputMax = static_cast<float>(hi);
+    assume("output range [" + number(info.outputMin) + ", " + number(info.outputMax) +
+           "] (probe values were in [" + number(lo) + ", " + number(hi) + "])");
+}
+
+void Generator::Impl::validateOutput()
+{
+    const auto z = truncatedNormal(kProbeBatch, info.latentSize, 2.0f, 0);
+    const auto y = torch::arange(kProbeBatch, torch::kInt64) % std::max(1, info.numClasses);
+    const std::string callText =
+        info.call == CallSignature::ZY
+            ? "forward(z, y) with z [4, " + std::to_string(info.latentSize) + "] and y [4]"
+            : "forward(z) with z [4, " + std::to_string(info.latentSize) + "]";
+    c10::IValue result;
+    try {
+        result = call(z, y, info.call);
+    } catch (const c10::Error &e) {
+        fail(callText + " failed (sidecar latent_size " + std::to_string(info.latentSize) +
+             ", num_classes " + std::to_string(info.numClasses) +
+             "): " + firstLine(e.what_without_backtrace()));
+    }
+    check(callText + " runs");
+    if (!result.isTensor())
+        fail("forward() returned " + ivalueKind(result) + ", expected a tensor [N, C, H, W]");
+    at::Tensor out = result.toTensor();
+    if (!out.is_floating_point())
+        fail("forward() returned " + std::string(c10::toString(out.scalar_type())) +
+             " values, expected floating point");
+    if (out.scalar_type() != torch::kFloat32)
+        report.push_back({ReportLine::Kind::Warning,
+                          std::string("output dtype is ") + c10::toString(out.scalar_type()) +
+                              "; it is converted to float32"});
+    const auto res = std::to_string(info.resolution);
+    const std::string expected = std::to_string(info.channels) + " channel(s) at " + res + "x" + res;
+    if (out.dim() != 4 || out.size(0) != kProbeBatch || out.size(1) != info.channels ||
+        out.size(2) != info.resolution || out.size(3) != info.resolution)
+        fail((hasSidecar ? "sidecar says " : "expected ") + expected + " but the module returned " +
+             shapeString(out) + " for a batch of 4");
+    check("output " + shapeString(out) + " matches " + expected);
+    out = out.to(torch::kFloat32);
+    const auto nonFinite = (~torch::isfinite(out)).sum().item<int64_t>();
+    if (nonFinite > 0)
+        fail("forward() returned " + std::to_string(nonFinite) + " NaN or Inf values out of " +
+             std::to_string(out.numel()));
+    check("all values finite");
+    const double lo = out.min().item<double>(), hi = out.max().item<double>();
+    const double slack = 1e-3 * (info.outputMax - info.outputMin);
+    const std::string range = "[" + number(info.outputMin) + ", " + number(info.outputMax) + "]";
+    if (lo < info.outputMin - slack || hi > info.outputMax + slack)
+        fail("sidecar says output_range " + range + " but the module returned values in [" +
+             number(lo) + ", " + number(hi) + "]");
+    check("values in [" + number(lo) + ", " + number(hi) + "] lie within output_range " + range);
+}
+
+Generator::Generator(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
+Generator::~Generator() = default;
+
+std::string sidecarPathFor(const std::string &ptPath)
+{
+    return fs::path(ptPath).replace_extension(".json").string();
+}
+
+std::unique_ptr<Generator> Generator::load(const std::string &ptPath)
+{
+    auto impl = std::make_unique<Impl>();
+    impl->path = ptPath;
+    std::error_code ec;
+    if (!fs::exists(ptPath, ec)) impl->fail("file not found");
+    if (!fs::is_regular_file(ptPath, ec)) impl->fail("not a regular file");
+    try {
+        impl->module = torch::jit::load(ptPath, torch::kCPU);
+    } catch (const c10::Error &e) {
+        impl->fail("not a readable TorchScript file (" + firstLine(e.what_without_backtrace()) +
+                   "); expected a module saved with torch.jit.save");
+    } catch (const std::exception &e) {
+        impl->fail(std::string("not a readable TorchScript file (") + firstLine(e.what()) + ")");
+    }
+    impl->module.eval();
+    for (auto p : impl->module.parameters()) p.requires_grad_(false);
+
+    const CallSignature schemaCall = impl->signatureFromSchema();
+    const std::string sidecar = sidecarPathFor(ptPath);
+    impl->hasSidecar = fs::exists(sidecar, ec);
+    if (impl->hasSidecar) {
+        impl->info = readSidecar(sidecar);
+        if (impl->info.call != schemaCall)
+            impl->fail("sidecar says the module is called as " + toString(impl->info.call) +
+                       " but its forward() takes " +
+                       (schemaCall == CallSignature::Z ? "1 argument (z)" : "2 arguments (z, y)"));
+        impl->check("sidecar " + sidecar + " read (schema version " +
+                    std::to_string(GeneratorInfo::kSchemaVersion) + ")");
+    } else {
+        impl->inferWithoutSidecar(schemaCall);
+    }
+    impl->validateOutput();
+
+    if (cudaAvailable()) {
+        impl->device = torch::Device(torch::kCUDA);
+        impl->module.to(impl->device);
+    }
+    return std::unique_ptr<Generator>(new Generator(std::move(impl)));
+}
+
+const GeneratorInfo &Generator::info() const { return d->info; }
+const std::vector<ReportLine> &Generator::report() const { return d->report; }
+const std::string &Generator::path() const { return d->path; }
+std::string Generator::sidecarPath() const { return sidecarPathFor(d->path); }
+bool Generator::hasSidecar() const { return d->hasSidecar; }
+std::string Generator::deviceName() const { return d->device.is_cuda() ? "CUDA" : "CPU"; }
+
+at::Tensor Generator::sampleLatents(const SampleRequest &request) const
+{
+    if (request.count < 1) throw Error("sample count must be at least 1, got " +
+                                       std::to_string(request.count));
+    return truncatedNormal(request.count, d->info.latentSize, request.truncation, request.seed);
+}
+
+at::Tensor Generator::sampleClasses(const SampleRequest &request) const
+{
+    const int n = d->info.numClasses;
+    if (n == 0) return torch::full({request.count}, -1, torch::kInt64);
+    if (request.classIndex >= n)
+        throw Error("class " + std::to_string(request.classIndex) + " is out of range: " +
+                    d->info.name + " has " + std::to_string(n) + " classes (0.." +
+                    std::to_string(n - 1) + ")");
+    if (request.classIndex >= 0) return torch::full({request.count}, request.classIndex, torch::kInt64);
+    auto gen = at::detail::createCPUGenerator(request.seed ^ kClassSeedSalt);
+    return torch::randint(n, {request.count}, gen, torch::kInt64);
+}
+
+at::Tensor Generator::generate(const at::Tensor &z, const at::Tensor &y) const
+{
+    std::vector<c10::IValue> inputs{z.to(d->device)};
+    if (d->info.call == CallSignature::ZY) inputs.emplace_back(y.to(d->device));
+    std::lock_guard<std::mutex> lock(d->forwardMutex);
+    return d->module.forward(inputs).toTensor().to(torch::kCPU, torch::kFloat32);
+}
+
+ImageBatch Generator::toImages(const at::Tensor &images, const at::Tensor &classes) const
+{
+    // [N, C, H, W] in the output range -> [N, H, W, C] bytes.
+    const float lo = d->info.outputMin, hi = d->info.outputMax;
+    auto bytes = ((images.detach().to(torch::kCPU, torch::kFloat32) - lo) * (255.0f / (hi - lo)))
+                     .round()
+                     .clamp(0, 255)
+                     .to(torch::kUInt8)
+                     .permute({0, 2, 3, 1})
+                     .contiguous();
+    ImageBatch batch;
+    batch.count = static_cast<int>(bytes.size(0));
+    batch.height = static_cast<int>(bytes.size(1));
+    batch.width = static_cast<int>(bytes.size(2));
+    batch.channels = static_cast<int>(bytes.size(3));
+    batch.pixels.assign(bytes.data_ptr<std::uint8_t>(), bytes.data_ptr<std::uint8_t>() + bytes.numel());
+    auto cls = classes.to(torch::kCPU, torch::kInt64).contiguous();
+    batch.classes.assign(cls.data_ptr<int64_t>(), cls.data_ptr<int64_t>() + cls.numel());
+    return batch;
+}
+
+ImageBatch Generator::sample(const SampleRequest &request) const
+{
+    c10::InferenceMode guard;
+    const auto z = sampleLatents(request);
+    const auto y = sampleClasses(request);
+    return toImages(generate(z, y), y);
+}
+
+} // namespace latent

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "generatorinfo.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace at {
+class Tensor;
+}
+
+namespace latent {
+
+// One line of the load-time validation report.
+struct ReportLine
+{
+    enum class Kind { Check, Assumption, Warning };
+    Kind kind;
+    std::string text;
+};
+
+struct SampleRequest
+{
+    int count = 16;
+    std::uint64_t seed = 1;
+    // Each latent coordinate is drawn from N(0, 1) truncated to
+    // [-truncation, truncation]; 0 (or less) means no truncation.
+    float truncation = 2.0f;
+    int classIndex = -1; // -1: classes drawn uniformly (conditional generators)
+};
+
+// Images ready for display or saving: [N, H, W, C] bytes, C = 1 or 3.
+struct ImageBatch
+{
+    int count = 0;
+    int height = 0;
+    int width = 0;
+    int channels = 0;
+    std::vector<std::uint8_t> pixels;
+    std::vector<int> classes; // N entries, -1 for unconditional generators
+
+    const std::uint8_t *image(int i) const { return pixels.data() + imageBytes() * i; }
+    std::size_t imageBytes() const { return static_cast<std::size_t>(height) * width * channels; }
+};
+
+// A TorchScript generator and its sidecar, validated at load. Thread-safe:
+// forward passes are serialised by an internal mutex.
+class Generator
+{
+public:
+    // Loads `ptPath` and the sidecar beside it (same base name, .json), then
+    // runs one small batch to check shape, dtype, range, finiteness and the
+    // call signature. Without a sidecar the module is probed and what was
+    // inferred is listed in report() as assumptions.
+    // Throws latent::Error naming the file and the field on any mismatch.
+    static std::unique_ptr<Generator> load(const std::string &ptPath);
+    ~Generator();
+
+    const GeneratorInfo &info() const;
+    const std::vector<ReportLine> &report() const;
+    const std::string &path() const;
+    std::string sidecarPath() const;
+    bool hasSidecar() const;
+    std::string deviceName() const;
+
+    // Latents [N, latentSize] float32 and classes [N] int64 for a request,
+    // deterministic in the seed. Classes are all -1 for an unconditional model.
+    at::Tensor sampleLatents(const SampleRequest &request) const;
+    at::Tensor sampleClasses(const SampleRequest &request) const;
+
+    // G(z[, y]) -> [N, C, H, W] float32 on the CPU, in the sidecar's output
+    // range. Runs without autograd unless the caller enables it.
+    at::Tensor generate(const at::Tensor &z, const at::Tensor &y) const;
+
+    // sampleLatents + generate + conversion to bytes, without autograd.
+    ImageBatch sample(const SampleRequest &request) const;
+    ImageBatch toImages(const at::Tensor &images, const at::Tensor &classes) const;
+
+private:
+    struct Impl;
+    explicit Generator(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> d;
+};
+
+// The sidecar path for a generator file: same base name, .json.
+std::string sidecarPathFor(const std::string &ptPath);
+
+} // namespace latent

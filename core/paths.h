@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <string>
+
+namespace latent {
+
+// The generator that ships with the studio. Looked up, in order: the folder
+// in $LATENT_STUDIO_GENERATORS, <exeDir>/../share/latent-studio/generators
+// (installed), then the source tree's resources/generators (a build tree).
+// Returns the first existing file, or the installed path when none exists.
+std::string defaultGeneratorPath(const std::string &exeDir);
+
+// Resolves "default" to defaultGeneratorPath(exeDir); other values unchanged.
+std::string resolveGeneratorArgument(const std::string &arg, const std::string &exeDir);
+
+} // namespace latent

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <string>
+
+namespace latent {
+
+// Sets torch's intra-op threads to the core count (or `threads` when > 0)
+// and OpenBLAS to one thread: OpenBLAS threads fight torch's OpenMP pool.
+// Call once at start-up, before any torch work.
+void configureRuntime(int threads = 0);
+
+int torchThreads();
+bool cudaAvailable();
+// "CUDA" when LibTorch was built with CUDA and a device is present, else "CPU".
+std::string preferredDeviceName();
+std::string torchVersion();
+
+} // namespace latent
