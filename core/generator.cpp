@@ -30,6 +30,17 @@ std::string firstLine(const std::string &text)
     return end == std::string::npos ? text : text.substr(0, end);
 }
 
+// The useful line of a torch error: TorchScript interpreter errors carry a
+// script traceback and end with "RuntimeError: <reason>".
+std::string torchReason(const std::exception &e)
+{
+    const auto *c10 = dynamic_cast<const c10::Error *>(&e);
+    const std::string text = c10 ? c10->what_without_backtrace() : e.what();
+    const auto at = text.rfind("RuntimeError: ");
+    if (at != std::string::npos) return firstLine(text.substr(at + 14));
+    return firstLine(text);
+}
+
 std::string shapeString(const at::Tensor &t)
 {
     std::ostringstream s;
@@ -161,8 +172,10 @@ void Generator::Impl::inferWithoutSidecar(CallSignature sig)
                       torch::arange(16, torch::kInt64) % std::max(1, info.numClasses), sig);
         if (!r.isTensor()) fail("forward() returned " + ivalueKind(r) + ", expected a tensor");
         out = r.toTensor().to(torch::kFloat32);
-    } catch (const c10::Error &e) {
-        fail("forward() failed on a probe batch: " + firstLine(e.what_without_backtrace()));
+    } catch (const Error &) {
+        throw;
+    } catch (const std::exception &e) {
+        fail("forward() failed on a probe batch: " + torchReason(e));
     }
     if (out.dim() != 4 || out.size(2) != out.size(3))
         fail("forward() returned " + shapeString(out) + ", expected square images [N, C, H, W]");
@@ -194,10 +207,9 @@ void Generator::Impl::validateOutput()
     c10::IValue result;
     try {
         result = call(z, y, info.call);
-    } catch (const c10::Error &e) {
+    } catch (const std::exception &e) {
         fail(callText + " failed (sidecar latent_size " + std::to_string(info.latentSize) +
-             ", num_classes " + std::to_string(info.numClasses) +
-             "): " + firstLine(e.what_without_backtrace()));
+             ", num_classes " + std::to_string(info.numClasses) + "): " + torchReason(e));
     }
     check(callText + " runs");
     if (!result.isTensor())
@@ -249,11 +261,9 @@ std::unique_ptr<Generator> Generator::load(const std::string &ptPath)
     if (!fs::is_regular_file(ptPath, ec)) impl->fail("not a regular file");
     try {
         impl->module = torch::jit::load(ptPath, torch::kCPU);
-    } catch (const c10::Error &e) {
-        impl->fail("not a readable TorchScript file (" + firstLine(e.what_without_backtrace()) +
-                   "); expected a module saved with torch.jit.save");
     } catch (const std::exception &e) {
-        impl->fail(std::string("not a readable TorchScript file (") + firstLine(e.what()) + ")");
+        impl->fail("not a readable TorchScript file (" + torchReason(e) +
+                   "); expected a module saved with torch.jit.save");
     }
     impl->module.eval();
     for (auto p : impl->module.parameters()) p.requires_grad_(false);

@@ -25,6 +25,7 @@ public:
     void setCells(const QVector<Cell> &cells, int columns);
     void setPlaceholderText(const QString &text);
     int cellCount() const { return m_cells.size(); }
+    const Cell &cell(int index) const { return m_cells.at(index); }
     int columns() const { return m_columns; }
     // Where cell `index` is drawn, in widget coordinates (image part only).
     QRect imageRect(int index) const;

@@ -1,0 +1,100 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""tools/export_generator.py on small modules built here, checked by latent-cli.
+
+usage: test_export_generator.py LATENT_CLI TOOLS_DIR
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import torch
+import torch.nn as nn
+
+CLI, TOOLS = sys.argv[1], sys.argv[2]
+sys.path.insert(0, TOOLS)
+from export_generator import export_generator  # noqa: E402
+
+FACTORY = '''
+import torch, torch.nn as nn
+class Deconv(nn.Module):
+    def __init__(self, latent=32, width=16):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.ConvTranspose2d(latent, width, 4, 1, 0), nn.ReLU(),
+            nn.ConvTranspose2d(width, 3, 4, 2, 1), nn.Sigmoid())
+    def forward(self, z):
+        return self.net(z.view(z.shape[0], -1, 1, 1))
+def build(latent=32, width=16):
+    return Deconv(latent, width)
+'''
+
+
+class ConditionalMLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(4, 8)
+        self.fc = nn.Linear(24, 16 * 16)
+
+    def forward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return torch.tanh(self.fc(torch.cat([z, self.embed(y)], 1))).view(-1, 1, 16, 16)
+
+
+class ReturnsNaN(nn.Module):
+    def forward(self, z):
+        return torch.full((z.shape[0], 1, 8, 8), float("nan"))
+
+
+def cli(*args):
+    return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=120)
+
+
+class ExportTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.base = os.path.join(self.dir.name, "gen")
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def test_conditional_script_and_trace(self):
+        torch.manual_seed(0)
+        for method in ("script", "trace"):
+            sidecar = export_generator(ConditionalMLP(), self.base, latent_size=16, num_classes=4,
+                                       method=method, class_names=["a", "b", "c", "d"])
+            self.assertEqual(sidecar["resolution"], 16)
+            self.assertEqual(sidecar["output_range"], [-1.0, 1.0])
+            r = cli("info", self.base + ".pt")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("classes:      4", r.stdout)
+            self.assertIn("call:         forward(z, y)", r.stdout)
+            self.assertNotIn("assumed", r.stdout)  # the sidecar said it all
+
+    def test_command_line_with_factory_file(self):
+        factory = os.path.join(self.dir.name, "models.py")
+        with open(factory, "w") as f:
+            f.write(FACTORY)
+        r = subprocess.run([sys.executable, os.path.join(TOOLS, "export_generator.py"),
+                            "--factory", factory + ":build", "--factory-args", '{"width": 8}',
+                            "--latent-size", "32", "--method", "trace", "--out", self.base],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        info = cli("info", self.base + ".pt")
+        self.assertEqual(info.returncode, 0, info.stderr)
+        self.assertIn("images:       3 x 8 x 8", info.stdout)
+        self.assertIn("output range: [0, 1]", info.stdout)
+        out = os.path.join(self.dir.name, "grid.png")
+        self.assertEqual(cli("sample", self.base + ".pt", "--n", "4", "--out", out).returncode, 0)
+        self.assertTrue(os.path.getsize(out) > 0)
+
+    def test_bad_module_is_refused_and_writes_nothing(self):
+        with self.assertRaisesRegex(ValueError, "NaN or Inf"):
+            export_generator(ReturnsNaN(), self.base, latent_size=8)
+        self.assertFalse(os.path.exists(self.base + ".pt"))
+        self.assertFalse(os.path.exists(self.base + ".json"))
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0]])

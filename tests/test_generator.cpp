@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+// Core, no display: generator loading, sidecar validation, sampling.
+#include "error.h"
+#include "generator.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <set>
+#include <fstream>
+
+using namespace latent;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kDefault = LATENT_DEFAULT_GENERATOR;
+const std::string kData = LATENT_TEST_DATA_DIR;
+
+const char *kGoodSidecar = R"({"schema_version": 1, "name": "copy", "latent_size": 64,
+  "num_classes": 10, "channels": 1, "resolution": 32, "output_range": [-1, 1], "call": "z,y"})";
+
+std::string loadError(const std::string &path)
+{
+    try {
+        Generator::load(path);
+    } catch (const Error &e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+void writeText(const std::string &path, const std::string &text)
+{
+    std::ofstream(path, std::ios::binary) << text;
+}
+
+} // namespace
+
+class TestGenerator : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void loadsDefaultGenerator()
+    {
+        const auto gen = Generator::load(kDefault);
+        const GeneratorInfo &info = gen->info();
+        QCOMPARE(info.latentSize, 64);
+        QCOMPARE(info.numClasses, 10);
+        QCOMPARE(info.channels, 1);
+        QCOMPARE(info.resolution, 32);
+        QVERIFY(info.call == CallSignature::ZY);
+        QCOMPARE(info.className(7), std::string("Sneaker"));
+        QVERIFY(gen->hasSidecar());
+        for (const ReportLine &line : gen->report()) QVERIFY(line.kind == ReportLine::Kind::Check);
+    }
+
+    void badSidecar_data()
+    {
+        QTest::addColumn<QString>("sidecar");
+        QTest::addColumn<QString>("message");
+        const QString good = kGoodSidecar;
+        auto with = [&](const QString &from, const QString &to) { return QString(good).replace(from, to); };
+        QTest::newRow("wrong size") << with("\"resolution\": 32", "\"resolution\": 64")
+                                    << "sidecar says 1 channel(s) at 64x64 but the module returned [4, 1, 32, 32]";
+        QTest::newRow("wrong channels") << with("\"channels\": 1", "\"channels\": 3")
+                                        << "sidecar says 3 channel(s) at 32x32 but the module returned [4, 1, 32, 32]";
+        QTest::newRow("missing field") << with("\"latent_size\": 64,", "")
+                                       << "missing field 'latent_size' (expected an integer in [1, 65536], the size of z)";
+        QTest::newRow("wrong signature")
+            << with("\"num_classes\": 10", "\"num_classes\": 0").replace("\"z,y\"", "\"z\"")
+            << "sidecar says the module is called as forward(z) but its forward() takes 2 arguments (z, y)";
+        QTest::newRow("wrong latent size") << with("\"latent_size\": 64", "\"latent_size\": 100")
+                                           << "forward(z, y) with z [4, 100] and y [4] failed (sidecar latent_size 100";
+        QTest::newRow("wrong range") << with("[-1, 1]", "[0, 1]")
+                                     << "sidecar says output_range [0, 1] but the module returned values in [-1";
+        QTest::newRow("unknown field") << with("\"resolution\"", "\"resolutoin\"")
+                                       << "unknown field 'resolutoin'";
+        QTest::newRow("negative size") << with("\"resolution\": 32", "\"resolution\": -5")
+                                       << "field 'resolution' is -5, expected an integer in [4, 4096]";
+        QTest::newRow("huge resolution") << with("\"resolution\": 32", "\"resolution\": 1000000")
+                                         << "field 'resolution' is 1000000, expected an integer in [4, 4096]";
+        QTest::newRow("wrong type") << with("\"latent_size\": 64", "\"latent_size\": \"64\"")
+                                    << "field 'latent_size' is string \"64\", expected an integer";
+        QTest::newRow("newer schema") << with("\"schema_version\": 1", "\"schema_version\": 7")
+                                      << "schema_version 7 is newer than this build understands (1)";
+        QTest::newRow("malformed json") << good.left(40) << "not valid JSON";
+    }
+
+    void badSidecar()
+    {
+        QFETCH(QString, sidecar);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const std::string pt = dir.filePath("g.pt").toStdString();
+        fs::copy_file(kDefault, pt);
+        writeText(dir.filePath("g.json").toStdString(), sidecar.toStdString());
+        const QString error = QString::fromStdString(loadError(pt));
+        QVERIFY2(error.contains(message), qPrintable(error));
+        // Errors from the sidecar name its file; those from the probe name the module.
+        QVERIFY2(error.contains(dir.path()), qPrintable(error));
+    }
+
+    void corruptModule_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QFile f(QString::fromStdString(kDefault));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QTest::newRow("truncated") << f.read(1000);
+        QByteArray noise(4096, '\0');
+        for (int i = 0; i < noise.size(); ++i) noise[i] = char((i * 7919 + 13) % 251);
+        QTest::newRow("random bytes") << noise;
+        QTest::newRow("empty") << QByteArray();
+    }
+
+    void corruptModule()
+    {
+        QFETCH(QByteArray, bytes);
+        QTemporaryDir dir;
+        QFile f(dir.filePath("broken.pt"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(bytes);
+        f.close();
+        const QString error = QString::fromStdString(loadError(f.fileName().toStdString()));
+        QVERIFY2(error.startsWith("generator " + f.fileName() + ": not a readable TorchScript file"),
+                 qPrintable(error));
+    }
+
+    void badModules_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("nan") << "returns_nan.pt" << "forward() returned 4 NaN or Inf values out of 256";
+        QTest::newRow("inf") << "returns_inf.pt" << "forward() returned 256 NaN or Inf values out of 256";
+        QTest::newRow("tuple") << "returns_tuple.pt" << "forward() returned a tuple, expected a tensor";
+        QTest::newRow("three inputs") << "three_inputs.pt"
+                                      << "forward() takes 3 arguments, expected 1 (z) or 2 (z, y class indices)";
+        QTest::newRow("wrong shape") << "wrong_shape.pt"
+                                     << "sidecar says 1 channel(s) at 32x32 but the module returned [4, 3, 64, 64]";
+        QTest::newRow("missing") << "no_such_file.pt" << "no_such_file.pt: file not found";
+    }
+
+    void badModules()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, message);
+        const QString error = QString::fromStdString(loadError(kData + "/" + file.toStdString()));
+        QVERIFY2(error.contains(message), qPrintable(error));
+    }
+
+    void infersWithoutSidecar()
+    {
+        const auto uncond = Generator::load(kData + "/unconditional.pt");
+        QCOMPARE(uncond->info().latentSize, 16);
+        QCOMPARE(uncond->info().numClasses, 0);
+        QCOMPARE(uncond->info().channels, 3);
+        QCOMPARE(uncond->info().resolution, 8);
+        QCOMPARE(uncond->info().outputMin, -1.0f);
+        QVERIFY(!uncond->hasSidecar());
+        QVERIFY(uncond->report().front().kind == ReportLine::Kind::Assumption);
+
+        const auto cond = Generator::load(kData + "/conditional.pt");
+        QCOMPARE(cond->info().latentSize, 8);
+        QCOMPARE(cond->info().numClasses, 5);
+        QVERIFY(cond->info().call == CallSignature::ZY);
+        QCOMPARE(cond->info().outputMin, 0.0f);
+        QCOMPARE(cond->info().outputMax, 1.0f);
+        const auto batch = cond->sample({6, 3, 2.0f, -1});
+        QCOMPARE(batch.count, 6);
+        QCOMPARE(batch.channels, 1);
+    }
+
+    void sameSeedGivesIdenticalImages()
+    {
+        const auto gen = Generator::load(kDefault);
+        const SampleRequest request{16, 42, 1.5f, -1};
+        const ImageBatch a = gen->sample(request), b = gen->sample(request);
+        QCOMPARE(a.pixels.size(), std::size_t(16 * 32 * 32));
+        QVERIFY(a.pixels == b.pixels);
+        QVERIFY(a.classes == b.classes);
+        SampleRequest other = request;
+        other.seed = 43;
+        QVERIFY(gen->sample(other).pixels != a.pixels);
+    }
+
+    void truncationBoundHolds()
+    {
+        const auto gen = Generator::load(kDefault);
+        for (float t : {0.25f, 0.5f, 1.0f, 2.0f}) {
+            const auto z = gen->sampleLatents({4096, 7, t, -1});
+            const float maxAbs = z.abs().max().item<float>();
+            QVERIFY2(maxAbs <= t, qPrintable(QString("t=%1 max=%2").arg(t).arg(maxAbs)));
+            QVERIFY(maxAbs > 0.95f * t); // the bound is reached, not a narrower one
+        }
+        // Untruncated: 262,144 normal draws exceed 3.5 almost surely.
+        QVERIFY(gen->sampleLatents({4096, 7, 0.0f, -1}).abs().max().item<float>() > 3.5f);
+        // A truncated normal, not a clamp or a uniform: at t=1, P(|z| < 0.5) is
+        // 0.3829 / 0.6827 = 0.561 (a uniform on [-1, 1] gives 0.5, a clamped
+        // normal 0.383).
+        const auto z1 = gen->sampleLatents({4096, 7, 1.0f, -1});
+        const double inner = (z1.abs() < 0.5f).to(torch::kFloat64).mean().item<double>();
+        QVERIFY2(inner > 0.55 && inner < 0.572, qPrintable(QString::number(inner)));
+    }
+
+    void classChoice()
+    {
+        const auto gen = Generator::load(kDefault);
+        const auto batch = gen->sample({12, 5, 2.0f, 3});
+        for (int c : batch.classes) QCOMPARE(c, 3);
+        const auto uniform = gen->sample({400, 5, 2.0f, -1});
+        std::set<int> seen(uniform.classes.begin(), uniform.classes.end());
+        QCOMPARE(int(seen.size()), 10);
+        try {
+            gen->sample({4, 1, 2.0f, 10});
+            QFAIL("class 10 accepted");
+        } catch (const Error &e) {
+            QVERIFY2(QString(e.what()).contains("class 10 is out of range") &&
+                         QString(e.what()).contains("10 classes (0..9)"),
+                     e.what());
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TestGenerator)
+#include "test_generator.moc"

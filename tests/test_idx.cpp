@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+// Core, no display: the IDX reader on good, truncated and malformed files.
+#include "error.h"
+#include "idx.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <zlib.h>
+
+#include <fstream>
+
+using namespace latent;
+
+namespace {
+
+std::vector<std::uint8_t> idxBytes(std::vector<std::uint32_t> dims, std::size_t dataBytes,
+                                   std::uint8_t type = 0x08)
+{
+    std::vector<std::uint8_t> b{0, 0, type, std::uint8_t(dims.size())};
+    for (auto d : dims)
+        for (int s = 24; s >= 0; s -= 8) b.push_back(std::uint8_t(d >> s));
+    for (std::size_t i = 0; i < dataBytes; ++i) b.push_back(std::uint8_t(i % 256));
+    return b;
+}
+
+std::string writeFile(const QTemporaryDir &dir, const QString &name, const std::vector<std::uint8_t> &b,
+                      bool gzip = false)
+{
+    const std::string path = dir.filePath(name).toStdString();
+    if (gzip) {
+        gzFile f = gzopen(path.c_str(), "wb");
+        gzwrite(f, b.data(), unsigned(b.size()));
+        gzclose(f);
+    } else {
+        std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char *>(b.data()), b.size());
+    }
+    return path;
+}
+
+QString errorOf(const std::function<void()> &f)
+{
+    try {
+        f();
+    } catch (const Error &e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+} // namespace
+
+class TestIdx : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void readsPlainAndGzip()
+    {
+        QTemporaryDir dir;
+        for (bool gz : {false, true}) {
+            const auto path = writeFile(dir, gz ? "a.gz" : "a", idxBytes({3, 2, 4}, 24), gz);
+            const IdxArray a = readIdx(path);
+            QCOMPARE(a.dims, (std::vector<std::int64_t>{3, 2, 4}));
+            QCOMPARE(a.data.size(), std::size_t(24));
+            QCOMPARE(int(a.data[23]), 23);
+        }
+    }
+
+    void rejectsBadFiles_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("message");
+        auto qb = [](const std::vector<std::uint8_t> &v) { return QByteArray(reinterpret_cast<const char *>(v.data()), int(v.size())); };
+        QTest::newRow("truncated data") << qb(idxBytes({10, 28, 28}, 5 * 784))
+                                        << "truncated: the header promises 7840 data bytes from byte 16 but the data ends at byte 3936";
+        QTest::newRow("lying header") << qb(idxBytes({60000, 28, 28}, 100))
+                                      << "the header promises 47040000 data bytes from byte 16";
+        auto wrongMagic = idxBytes({2}, 2);
+        wrongMagic[0] = 0x1f;
+        QTest::newRow("wrong magic") << qb(wrongMagic) << "bad magic number at byte 0 (31, 0)";
+        QTest::newRow("float type") << qb(idxBytes({2}, 8, 0x0D))
+                                    << "element type 0x0D at byte 2 is not supported; expected 0x08 (unsigned byte)";
+        QTest::newRow("cut header") << qb(idxBytes({5, 28, 28}, 0)).left(10)
+                                    << "header is cut at byte 10; expected 16 header bytes for rank 3";
+        QTest::newRow("trailing bytes") << qb(idxBytes({4}, 6)) << "2 extra bytes follow at byte 12";
+        QTest::newRow("rank 0") << qb(idxBytes({}, 0)) << "rank 0 at byte 3; expected 1 to 4 dimensions";
+        QTest::newRow("empty") << QByteArray() << "file is 0 bytes; expected a 4-byte magic number at byte 0";
+    }
+
+    void rejectsBadFiles()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const auto path = writeFile(dir, "bad-idx", std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
+        const QString error = errorOf([&] { readIdx(path); });
+        QVERIFY2(error.startsWith(QString::fromStdString("IDX file " + path + ": ")), qPrintable(error));
+        QVERIFY2(error.contains(message), qPrintable(error));
+    }
+
+    void rejectsTruncatedGzipStream()
+    {
+        QTemporaryDir dir;
+        const auto path = writeFile(dir, "full.gz", idxBytes({100, 28, 28}, 78400), true);
+        std::ifstream in(path, std::ios::binary);
+        std::vector<char> gz((std::istreambuf_iterator<char>(in)), {});
+        const std::string cut = dir.filePath("cut.gz").toStdString();
+        std::ofstream(cut, std::ios::binary).write(gz.data(), gz.size() / 2);
+        const QString error = errorOf([&] { readIdx(cut); });
+        QVERIFY2(error.contains("cut.gz") && (error.contains("truncated") || error.contains("decompress")),
+                 qPrintable(error));
+    }
+
+    void missingFileNamesIt()
+    {
+        const QString error = errorOf([] { readIdx("/nonexistent/x-idx3-ubyte.gz"); });
+        QVERIFY2(error.startsWith("IDX file /nonexistent/x-idx3-ubyte.gz: cannot be opened"), qPrintable(error));
+    }
+
+    void datasetCountsMustAgree()
+    {
+        QTemporaryDir dir;
+        const auto images = writeFile(dir, "img", idxBytes({3, 2, 2}, 12));
+        const auto labels = writeFile(dir, "lab", idxBytes({4}, 4));
+        const QString error = errorOf([&] { readIdxDataset(images, labels); });
+        QVERIFY2(error.contains("disagree: 3 images but 4 labels"), qPrintable(error));
+    }
+
+    void readsFashionMnist()
+    {
+        if (!QFile::exists(QString::fromStdString(fashionMnistDir() + "/t10k-labels-idx1-ubyte.gz")))
+            QSKIP("dataset-fashion-mnist is not installed");
+        const LabelledImages test = readFashionMnist(false);
+        QCOMPARE(test.count, 10000);
+        QCOMPARE(test.height, 28);
+        QCOMPARE(test.width, 28);
+        QCOMPARE(test.pixels.size(), std::size_t(10000 * 28 * 28));
+        std::vector<int> perClass(10, 0);
+        for (auto l : test.labels) {
+            QVERIFY(l < 10);
+            ++perClass[l];
+        }
+        for (int n : perClass) QCOMPARE(n, 1000); // the test split is balanced
+    }
+};
+
+QTEST_APPLESS_MAIN(TestIdx)
+#include "test_idx.moc"

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+// The real studio window: loads the default generator and shows samples.
+#include "generatorpanel.h"
+#include "imagegridwidget.h"
+#include "mainwindow.h"
+#include "runtime.h"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using latent::studio::MainWindow;
+using latent::widgets::ImageGridWidget;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // keep the user's settings out of it
+        latent::configureRuntime();
+    }
+
+    void showsSamplesOfDefaultGenerator()
+    {
+        MainWindow window;
+        window.resize(1100, 760);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openGenerator(LATENT_DEFAULT_GENERATOR);
+        auto *grid = window.findChild<ImageGridWidget *>("sampleGrid");
+        QVERIFY(grid);
+        QTRY_COMPARE_WITH_TIMEOUT(grid->cellCount(), 64, 30000);
+        QVERIFY(window.generatorPanel()->isEnabled());
+        QVERIFY(window.findChild<QLabel *>("deviceLabel")->text().contains("threads"));
+
+        // Pixels on screen, not just widgets: the first cell shows a garment
+        // (many grey levels) and differs from the second.
+        const QImage shot = grid->grab().toImage();
+        const QRect first = grid->imageRect(0), second = grid->imageRect(1);
+        QVERIFY(first.width() >= 32);
+        QSet<int> levels;
+        int differing = 0;
+        for (int y = 0; y < first.height(); ++y)
+            for (int x = 0; x < first.width(); ++x) {
+                const int g = qGray(shot.pixel(first.topLeft() + QPoint(x, y)));
+                levels.insert(g);
+                differing += g != qGray(shot.pixel(second.topLeft() + QPoint(x, y)));
+            }
+        QVERIFY2(levels.size() > 20, qPrintable(QString::number(levels.size())));
+        QVERIFY(differing > first.width() * first.height() / 10);
+        QVERIFY(!grid->cell(0).caption.isEmpty()); // class name under each sample
+
+        // Class filter: every sample is a Trouser.
+        auto *classes = window.findChild<QComboBox *>("classFilter");
+        classes->setCurrentIndex(classes->findData(1));
+        QTRY_VERIFY_WITH_TIMEOUT(grid->cell(0).caption == "Trouser" && grid->cell(63).caption == "Trouser", 30000);
+
+        // Grid size and resample.
+        window.findChild<QSpinBox *>("gridSide")->setValue(4);
+        QTRY_COMPARE_WITH_TIMEOUT(grid->cellCount(), 16, 30000);
+        const QImage before = grid->cell(0).image;
+        QTest::mouseClick(window.findChild<QPushButton *>("resample"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(grid->cell(0).image != before, 30000);
+        QCOMPARE(window.findChild<QSpinBox *>("seed")->value(), 2);
+    }
+
+    void badGeneratorKeepsThePreviousOne()
+    {
+        MainWindow window;
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::generatorLoaded);
+        QSignalSpy failed(&window, &MainWindow::generatorFailed);
+        window.openGenerator(LATENT_DEFAULT_GENERATOR);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        window.openGenerator(LATENT_TEST_DATA_DIR "/returns_nan.pt");
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
+        QVERIFY(failed.first().first().toString().contains("returns_nan.pt: forward() returned 4 NaN"));
+        QVERIFY(window.generator());
+        QCOMPARE(window.generator()->info().latentSize, 64);
+        auto *grid = window.findChild<ImageGridWidget *>("sampleGrid");
+        QTRY_VERIFY_WITH_TIMEOUT(grid->cellCount() > 0, 30000);
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "test_mainwindow.moc"

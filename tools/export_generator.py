@@ -1,0 +1,140 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Export any PyTorch generator (an nn.Module) to Latent Studio's format:
+a TorchScript file plus its JSON sidecar (docs/generator-format.md).
+
+As a library:
+    from export_generator import export_generator
+    export_generator(G, "my-gen", latent_size=128, num_classes=0)
+
+From the shell, with a factory function that returns the module:
+    /usr/bin/python3 tools/export_generator.py --factory my_models.py:build \
+        --state-dict weights.pth --latent-size 128 --out my-gen [--method trace]
+
+The module must be callable as G(z) or G(z, y) with z [N, latent] float32 and
+y [N] int64 class indices, and return images [N, C, H, W]. Wrap a model with
+another interface (one-hot labels, a truncation argument, a dict output) in a
+small nn.Module first; see docs/generator-format.md.
+"""
+import argparse
+import importlib
+import importlib.util
+import json
+import os
+import sys
+
+import torch
+
+
+def _probe_inputs(latent_size, num_classes, batch=4, seed=0):
+    gen = torch.Generator().manual_seed(seed)
+    z = torch.randn(batch, latent_size, generator=gen)
+    if num_classes:
+        return (z, torch.arange(batch, dtype=torch.int64) % num_classes)
+    return (z,)
+
+
+def _infer_range(out):
+    lo, hi = out.min().item(), out.max().item()
+    if lo >= -1e-3 and hi <= 1.001:
+        return [0.0, 1.0]
+    if lo >= -1.001 and hi <= 1.001:
+        return [-1.0, 1.0]
+    raise ValueError(f"output values lie in [{lo:.4g}, {hi:.4g}]; pass output_range explicitly")
+
+
+def export_generator(module, out_base, *, latent_size, num_classes=0, name=None, method="script",
+                     output_range=None, class_names=None):
+    """Validates `module`, writes out_base.pt and out_base.json, returns the sidecar dict."""
+    if method not in ("script", "trace"):
+        raise ValueError(f"method is {method!r}, expected 'script' or 'trace'")
+    module = module.eval()
+    for p in module.parameters():
+        p.requires_grad_(False)
+    inputs = _probe_inputs(latent_size, num_classes)
+    with torch.no_grad():
+        out = module(*inputs)
+    if not isinstance(out, torch.Tensor):
+        raise ValueError(f"the module returned {type(out).__name__}, expected a tensor [N, C, H, W]")
+    if out.dim() != 4 or out.shape[2] != out.shape[3] or out.shape[0] != inputs[0].shape[0]:
+        raise ValueError(f"the module returned shape {list(out.shape)}, expected square images [4, C, H, H]")
+    if out.shape[1] not in (1, 3):
+        raise ValueError(f"the module returned {out.shape[1]} channels, expected 1 or 3")
+    if not torch.isfinite(out).all():
+        raise ValueError("the module returned NaN or Inf values")
+    output_range = list(output_range) if output_range else _infer_range(out)
+
+    with torch.no_grad():
+        compiled = torch.jit.trace(module, inputs) if method == "trace" else torch.jit.script(module)
+        again = compiled(*_probe_inputs(latent_size, num_classes, batch=3, seed=1))
+        expected = module(*_probe_inputs(latent_size, num_classes, batch=3, seed=1))
+    if not torch.allclose(again, expected, atol=1e-5):
+        raise ValueError(f"the {method}d module disagrees with the original on a new batch; "
+                         "try the other method")
+
+    sidecar = {
+        "schema_version": 1,
+        "name": name or os.path.basename(out_base),
+        "latent_size": int(latent_size),
+        "num_classes": int(num_classes),
+        "channels": int(out.shape[1]),
+        "resolution": int(out.shape[2]),
+        "output_range": [float(v) for v in output_range],
+        "call": "z,y" if num_classes else "z",
+    }
+    if class_names:
+        if len(class_names) != num_classes:
+            raise ValueError(f"{len(class_names)} class names for {num_classes} classes")
+        sidecar["class_names"] = list(class_names)
+    compiled.save(out_base + ".pt.tmp")
+    os.replace(out_base + ".pt.tmp", out_base + ".pt")
+    with open(out_base + ".json.tmp", "w") as f:
+        json.dump(sidecar, f, indent=2)
+        f.write("\n")
+    os.replace(out_base + ".json.tmp", out_base + ".json")
+    return sidecar
+
+
+def _load_factory(spec):
+    target, _, func = spec.rpartition(":")
+    if not target or not func:
+        raise SystemExit(f"--factory {spec!r}: expected FILE.py:FUNCTION or package.module:FUNCTION")
+    if target.endswith(".py"):
+        mod_spec = importlib.util.spec_from_file_location("user_generator", target)
+        mod = importlib.util.module_from_spec(mod_spec)
+        mod_spec.loader.exec_module(mod)
+    else:
+        mod = importlib.import_module(target)
+    return getattr(mod, func)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--factory", required=True, help="FILE.py:FUNCTION returning the nn.Module")
+    ap.add_argument("--factory-args", default="{}", help="JSON object of keyword arguments")
+    ap.add_argument("--state-dict", help="weights to load into the module (torch.save of a state_dict)")
+    ap.add_argument("--latent-size", type=int, required=True)
+    ap.add_argument("--num-classes", type=int, default=0)
+    ap.add_argument("--class-names", help="comma-separated class names")
+    ap.add_argument("--name")
+    ap.add_argument("--method", choices=("script", "trace"), default="script")
+    ap.add_argument("--output-range", type=float, nargs=2, metavar=("MIN", "MAX"))
+    ap.add_argument("--out", required=True, help="output base name (writes OUT.pt and OUT.json)")
+    args = ap.parse_args(argv)
+    module = _load_factory(args.factory)(**json.loads(args.factory_args))
+    if args.state_dict:
+        module.load_state_dict(torch.load(args.state_dict, map_location="cpu"))
+    try:
+        sidecar = export_generator(module, args.out, latent_size=args.latent_size,
+                                   num_classes=args.num_classes, name=args.name, method=args.method,
+                                   output_range=args.output_range,
+                                   class_names=args.class_names.split(",") if args.class_names else None)
+    except ValueError as e:
+        print(f"export_generator: error: {e}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.out}.pt and {args.out}.json: {json.dumps(sidecar)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
