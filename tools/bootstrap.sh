@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs what Latent Studio needs from Debian's packages (only what is
+# missing), builds it, then either starts the studio on its default
+# generator or runs the whole test suite. Idempotent.
+#
+#   tools/bootstrap.sh run    # install, build, start the studio
+#   tools/bootstrap.sh test   # install, build, run every test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=${1:-}
+case "$mode" in run|test) shift ;; *) echo "usage: $0 run|test [studio arguments]" >&2; exit 2 ;; esac
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  qt6-base-dev libqt6opengl6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
+  libqcustomplot-dev libtorch-dev libopenblas0-pthread libopencv-dev libimgui-dev libstb-dev
+  nlohmann-json3-dev libcli11-dev zlib1g-dev
+  python3-torch dataset-fashion-mnist xvfb xauth
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bootstrap: installing ${missing[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}" </dev/null
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake --build build -j "$jobs"
+
+export OPENBLAS_NUM_THREADS=1
+if [ "$mode" = run ]; then
+  exec ./build/app/latent-studio "${@:-default}"
+fi
+
+# GUI tests need a display: use the session's, or a private Xvfb one.
+if [ -n "${DISPLAY:-}" ]; then
+  ctest --test-dir build --output-on-failure
+else
+  xvfb-run -a -s '-screen 0 1280x800x24' ctest --test-dir build --output-on-failure
+fi
