@@ -47,12 +47,14 @@ int main(int argc, char **argv)
         const latent::SampleRequest req{batch, 1, 2.0f, -1};
         const auto z = gen->sampleLatents(req);
         const auto y = gen->sampleClasses(req);
-        for (int i = 0; i < 3; ++i) gen->generate(z, y); // warm-up
+        for (int i = 0; i < 3; ++i)
+            gen->generate(z, y); // warm-up
         std::vector<double> rates;
         for (int rep = 0; rep < 5; ++rep) {
             const int iters = batch == 64 ? 40 : 10;
             const auto t0 = Clock::now();
-            for (int i = 0; i < iters; ++i) gen->generate(z, y);
+            for (int i = 0; i < iters; ++i)
+                gen->generate(z, y);
             const double s = std::chrono::duration<double>(Clock::now() - t0).count();
             rates.push_back(batch * iters / s);
         }

@@ -15,8 +15,7 @@ void writeFileAtomically(const std::string &path, const std::string &bytes)
 {
     const std::string tmp = path + ".tmp" + std::to_string(::getpid());
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        throw Error("cannot write " + path + ": " + std::strerror(errno));
+    if (fd < 0) throw Error("cannot write " + path + ": " + std::strerror(errno));
     std::size_t done = 0;
     while (done < bytes.size()) {
         const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);

@@ -45,7 +45,8 @@ std::string shapeString(const at::Tensor &t)
 {
     std::ostringstream s;
     s << '[';
-    for (int64_t i = 0; i < t.dim(); ++i) s << (i ? ", " : "") << t.size(i);
+    for (int64_t i = 0; i < t.dim(); ++i)
+        s << (i ? ", " : "") << t.size(i);
     s << ']';
     return s.str();
 }
@@ -133,8 +134,10 @@ void Generator::Impl::inferWithoutSidecar(CallSignature sig)
     std::vector<int> candidates;
     for (const auto &p : module.parameters())
         if (p.dim() == 2) candidates.push_back(static_cast<int>(p.size(1)));
-    for (int c : {512, 256, 128, 120, 100, 64, 32, 16, 8}) candidates.push_back(c);
-    for (int c = 1; c <= 1024; ++c) candidates.push_back(c);
+    for (int c : {512, 256, 128, 120, 100, 64, 32, 16, 8})
+        candidates.push_back(c);
+    for (int c = 1; c <= 1024; ++c)
+        candidates.push_back(c);
     for (int c : candidates) {
         if (runs(c, 0, sig)) {
             info.latentSize = c;
@@ -144,7 +147,8 @@ void Generator::Impl::inferWithoutSidecar(CallSignature sig)
     if (info.latentSize == 0)
         fail("no sidecar, and no latent size from 1 to 1024 was accepted by forward(); write a "
              "sidecar (docs/generator-format.md)");
-    assume("latent size " + std::to_string(info.latentSize) + " (the first size forward() accepted)");
+    assume("latent size " + std::to_string(info.latentSize) +
+           " (the first size forward() accepted)");
 
     if (sig == CallSignature::ZY) {
         // The largest class index forward() accepts: doubling, then bisection.
@@ -219,11 +223,12 @@ void Generator::Impl::validateOutput()
         fail("forward() returned " + std::string(c10::toString(out.scalar_type())) +
              " values, expected floating point");
     if (out.scalar_type() != torch::kFloat32)
-        report.push_back({ReportLine::Kind::Warning,
-                          std::string("output dtype is ") + c10::toString(out.scalar_type()) +
-                              "; it is converted to float32"});
+        report.push_back({ReportLine::Kind::Warning, std::string("output dtype is ") +
+                                                         c10::toString(out.scalar_type()) +
+                                                         "; it is converted to float32"});
     const auto res = std::to_string(info.resolution);
-    const std::string expected = std::to_string(info.channels) + " channel(s) at " + res + "x" + res;
+    const std::string expected =
+        std::to_string(info.channels) + " channel(s) at " + res + "x" + res;
     if (out.dim() != 4 || out.size(0) != kProbeBatch || out.size(1) != info.channels ||
         out.size(2) != info.resolution || out.size(3) != info.resolution)
         fail((hasSidecar ? "sidecar says " : "expected ") + expected + " but the module returned " +
@@ -266,7 +271,8 @@ std::unique_ptr<Generator> Generator::load(const std::string &ptPath)
                    "); expected a module saved with torch.jit.save");
     }
     impl->module.eval();
-    for (auto p : impl->module.parameters()) p.requires_grad_(false);
+    for (auto p : impl->module.parameters())
+        p.requires_grad_(false);
 
     const CallSignature schemaCall = impl->signatureFromSchema();
     const std::string sidecar = sidecarPathFor(ptPath);
@@ -291,17 +297,35 @@ std::unique_ptr<Generator> Generator::load(const std::string &ptPath)
     return std::unique_ptr<Generator>(new Generator(std::move(impl)));
 }
 
-const GeneratorInfo &Generator::info() const { return d->info; }
-const std::vector<ReportLine> &Generator::report() const { return d->report; }
-const std::string &Generator::path() const { return d->path; }
-std::string Generator::sidecarPath() const { return sidecarPathFor(d->path); }
-bool Generator::hasSidecar() const { return d->hasSidecar; }
-std::string Generator::deviceName() const { return d->device.is_cuda() ? "CUDA" : "CPU"; }
+const GeneratorInfo &Generator::info() const
+{
+    return d->info;
+}
+const std::vector<ReportLine> &Generator::report() const
+{
+    return d->report;
+}
+const std::string &Generator::path() const
+{
+    return d->path;
+}
+std::string Generator::sidecarPath() const
+{
+    return sidecarPathFor(d->path);
+}
+bool Generator::hasSidecar() const
+{
+    return d->hasSidecar;
+}
+std::string Generator::deviceName() const
+{
+    return d->device.is_cuda() ? "CUDA" : "CPU";
+}
 
 at::Tensor Generator::sampleLatents(const SampleRequest &request) const
 {
-    if (request.count < 1) throw Error("sample count must be at least 1, got " +
-                                       std::to_string(request.count));
+    if (request.count < 1)
+        throw Error("sample count must be at least 1, got " + std::to_string(request.count));
     return truncatedNormal(request.count, d->info.latentSize, request.truncation, request.seed);
 }
 
@@ -310,10 +334,13 @@ at::Tensor Generator::sampleClasses(const SampleRequest &request) const
     const int n = d->info.numClasses;
     if (n == 0) return torch::full({request.count}, -1, torch::kInt64);
     if (request.classIndex >= n)
-        throw Error("class " + std::to_string(request.classIndex) + " is out of range: " +
-                    d->info.name + " has " + std::to_string(n) + " classes (0.." +
-                    std::to_string(n - 1) + ")");
-    if (request.classIndex >= 0) return torch::full({request.count}, request.classIndex, torch::kInt64);
+        throw Error("class " + std::to_string(request.classIndex) +
+                    " is out of range: " + d->info.name + " has " + std::to_string(n) +
+                    " classes (0.." + std::to_string(n - 1) + ")");
+    if (request.classIndex >= 0)
+        return torch::full({request.count}, request.classIndex, torch::kInt64);
+    if (request.classIndex == SampleRequest::kCycleClasses)
+        return torch::arange(request.count, torch::kInt64) % n;
     auto gen = at::detail::createCPUGenerator(request.seed ^ kClassSeedSalt);
     return torch::randint(n, {request.count}, gen, torch::kInt64);
 }
@@ -341,7 +368,8 @@ ImageBatch Generator::toImages(const at::Tensor &images, const at::Tensor &class
     batch.height = static_cast<int>(bytes.size(1));
     batch.width = static_cast<int>(bytes.size(2));
     batch.channels = static_cast<int>(bytes.size(3));
-    batch.pixels.assign(bytes.data_ptr<std::uint8_t>(), bytes.data_ptr<std::uint8_t>() + bytes.numel());
+    batch.pixels.assign(bytes.data_ptr<std::uint8_t>(),
+                        bytes.data_ptr<std::uint8_t>() + bytes.numel());
     auto cls = classes.to(torch::kCPU, torch::kInt64).contiguous();
     batch.classes.assign(cls.data_ptr<int64_t>(), cls.data_ptr<int64_t>() + cls.numel());
     return batch;

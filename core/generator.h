@@ -29,7 +29,12 @@ struct SampleRequest
     // Each latent coordinate is drawn from N(0, 1) truncated to
     // [-truncation, truncation]; 0 (or less) means no truncation.
     float truncation = 2.0f;
-    int classIndex = -1; // -1: classes drawn uniformly (conditional generators)
+    // kUniformClasses: drawn uniformly; kCycleClasses: sample i has class
+    // i mod numClasses (one class per grid column); >= 0: that class.
+    int classIndex = kUniformClasses;
+
+    static constexpr int kUniformClasses = -1;
+    static constexpr int kCycleClasses = -2;
 };
 
 // Images ready for display or saving: [N, H, W, C] bytes, C = 1 or 3.

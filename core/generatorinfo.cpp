@@ -46,8 +46,8 @@ int intField(const json &doc, const std::string &path, const char *field, int lo
                                  std::to_string(hi) + "], " + meaning;
     const json &v = require(doc, path, field, expected.c_str());
     if (!v.is_number_integer())
-        fail(path, std::string("field '") + field + "' is " + typeName(v) + ", expected " +
-                       expected);
+        fail(path,
+             std::string("field '") + field + "' is " + typeName(v) + ", expected " + expected);
     const auto value = v.get<long long>();
     if (value < lo || value > hi)
         fail(path, std::string("field '") + field + "' is " + std::to_string(value) +
@@ -79,8 +79,8 @@ GeneratorInfo parseSidecar(const std::string &text, const std::string &path)
     if (!doc.is_object()) fail(path, "expected a JSON object at the top level");
 
     static const std::set<std::string> known = {
-        "schema_version", "name",  "latent_size", "num_classes", "class_names", "channels",
-        "resolution",     "output_range", "call", "description", "license", "training"};
+        "schema_version", "name",         "latent_size", "num_classes", "class_names", "channels",
+        "resolution",     "output_range", "call",        "description", "license",     "training"};
     for (auto it = doc.begin(); it != doc.end(); ++it)
         if (!known.count(it.key()))
             fail(path, "unknown field '" + it.key() + "' (see docs/generator-format.md)");
@@ -126,8 +126,8 @@ GeneratorInfo parseSidecar(const std::string &text, const std::string &path)
             fail(path, "field 'class_names' must be an array of " +
                            std::to_string(info.numClasses) + " strings");
         for (const auto &n : *it) {
-            if (!n.is_string()) fail(path, "field 'class_names' holds " + typeName(n) +
-                                               ", expected strings");
+            if (!n.is_string())
+                fail(path, "field 'class_names' holds " + typeName(n) + ", expected strings");
             info.classNames.push_back(n.get<std::string>());
         }
     }

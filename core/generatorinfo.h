@@ -20,10 +20,10 @@ struct GeneratorInfo
 
     std::string name;
     int latentSize = 0;
-    int numClasses = 0; // 0: unconditional
+    int numClasses = 0;                  // 0: unconditional
     std::vector<std::string> classNames; // optional; empty or numClasses entries
-    int channels = 0;   // 1 (grey) or 3 (RGB)
-    int resolution = 0; // square images, pixels per side
+    int channels = 0;                    // 1 (grey) or 3 (RGB)
+    int resolution = 0;                  // square images, pixels per side
     float outputMin = -1.0f;
     float outputMax = 1.0f;
     CallSignature call = CallSignature::Z;

@@ -48,15 +48,16 @@ std::uint32_t bigEndian32(const std::uint8_t *p)
 
 IdxArray parseIdx(const std::vector<std::uint8_t> &bytes, const std::string &path)
 {
-    const auto fail = [&](const std::string &what) { throw Error("IDX file " + path + ": " + what); };
+    const auto fail = [&](const std::string &what) {
+        throw Error("IDX file " + path + ": " + what);
+    };
     if (bytes.size() < 4)
         fail("file is " + std::to_string(bytes.size()) +
              " bytes; expected a 4-byte magic number at byte 0");
     if (bytes[0] != 0 || bytes[1] != 0)
         fail("bad magic number at byte 0 (" + std::to_string(bytes[0]) + ", " +
              std::to_string(bytes[1]) + "); expected two zero bytes, then type and rank");
-    if (bytes[2] != 0x08)
-    {
+    if (bytes[2] != 0x08) {
         char hex[8];
         std::snprintf(hex, sizeof hex, "0x%02X", bytes[2]);
         fail(std::string("element type ") + hex +
@@ -82,9 +83,8 @@ IdxArray parseIdx(const std::vector<std::uint8_t> &bytes, const std::string &pat
     }
     const std::uint64_t available = bytes.size() - header;
     if (available < total)
-        fail("truncated: the header promises " + std::to_string(total) +
-             " data bytes from byte " + std::to_string(header) + " but the data ends at byte " +
-             std::to_string(bytes.size()));
+        fail("truncated: the header promises " + std::to_string(total) + " data bytes from byte " +
+             std::to_string(header) + " but the data ends at byte " + std::to_string(bytes.size()));
     if (available > total)
         fail("the header promises " + std::to_string(total) + " data bytes from byte " +
              std::to_string(header) + " but " + std::to_string(available - total) +
@@ -93,7 +93,10 @@ IdxArray parseIdx(const std::vector<std::uint8_t> &bytes, const std::string &pat
     return out;
 }
 
-IdxArray readIdx(const std::string &path) { return parseIdx(readAll(path), path); }
+IdxArray readIdx(const std::string &path)
+{
+    return parseIdx(readAll(path), path);
+}
 
 LabelledImages readIdxDataset(const std::string &imagesPath, const std::string &labelsPath)
 {
@@ -106,8 +109,8 @@ LabelledImages readIdxDataset(const std::string &imagesPath, const std::string &
         throw Error("IDX file " + labelsPath + ": rank " + std::to_string(labels.dims.size()) +
                     "; expected 1 (count) for labels");
     if (images.count() != labels.count())
-        throw Error("IDX files " + imagesPath + " and " + labelsPath + " disagree: " +
-                    std::to_string(images.count()) + " images but " +
+        throw Error("IDX files " + imagesPath + " and " + labelsPath +
+                    " disagree: " + std::to_string(images.count()) + " images but " +
                     std::to_string(labels.count()) + " labels");
     if (images.count() > std::numeric_limits<int>::max())
         throw Error("IDX file " + imagesPath + ": too many images");
@@ -120,7 +123,10 @@ LabelledImages readIdxDataset(const std::string &imagesPath, const std::string &
     return out;
 }
 
-std::string fashionMnistDir() { return "/usr/share/datasets/fashion-mnist"; }
+std::string fashionMnistDir()
+{
+    return "/usr/share/datasets/fashion-mnist";
+}
 
 LabelledImages readFashionMnist(bool train, const std::string &dir)
 {

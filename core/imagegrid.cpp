@@ -35,8 +35,7 @@ cv::Mat makeGrid(const ImageBatch &batch, int columns, int padding)
 void savePng(const cv::Mat &image, const std::string &path)
 {
     std::vector<std::uint8_t> encoded;
-    if (!cv::imencode(".png", image, encoded))
-        throw Error("cannot encode a PNG for " + path);
+    if (!cv::imencode(".png", image, encoded)) throw Error("cannot encode a PNG for " + path);
     writeFileAtomically(path, std::string(encoded.begin(), encoded.end()));
 }
 

@@ -17,7 +17,8 @@ std::string defaultGeneratorPath(const std::string &exeDir)
     dirs.emplace_back(LATENT_SOURCE_GENERATORS_DIR);
     std::error_code ec;
     for (const auto &dir : dirs)
-        if (fs::is_regular_file(dir / file, ec)) return fs::weakly_canonical(dir / file, ec).string();
+        if (fs::is_regular_file(dir / file, ec))
+            return fs::weakly_canonical(dir / file, ec).string();
     return (dirs[dirs.size() - 2] / file).lexically_normal().string();
 }
 

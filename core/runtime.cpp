@@ -20,12 +20,24 @@ void configureRuntime(int threads)
     torch::set_num_threads(std::max(1, n));
 }
 
-int torchThreads() { return torch::get_num_threads(); }
+int torchThreads()
+{
+    return torch::get_num_threads();
+}
 
-bool cudaAvailable() { return torch::cuda::is_available(); }
+bool cudaAvailable()
+{
+    return torch::cuda::is_available();
+}
 
-std::string preferredDeviceName() { return cudaAvailable() ? "CUDA" : "CPU"; }
+std::string preferredDeviceName()
+{
+    return cudaAvailable() ? "CUDA" : "CPU";
+}
 
-std::string torchVersion() { return TORCH_VERSION; }
+std::string torchVersion()
+{
+    return TORCH_VERSION;
+}
 
 } // namespace latent

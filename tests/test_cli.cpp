@@ -20,7 +20,8 @@ Result runCli(const QStringList &args)
     p.start(LATENT_CLI_PATH, args);
     if (!p.waitForFinished(120000)) return {-1, {}, "timed out"};
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2,
-            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+            QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
 }
 
 } // namespace
@@ -54,12 +55,15 @@ private Q_SLOTS:
         // Samples, not a blank canvas: many distinct grey levels in the first tile.
         QSet<int> levels;
         for (int y = 2; y < 34; ++y)
-            for (int x = 2; x < 34; ++x) levels.insert(qGray(grid.pixel(x, y)));
+            for (int x = 2; x < 34; ++x)
+                levels.insert(qGray(grid.pixel(x, y)));
         QVERIFY2(levels.size() > 20, qPrintable(QString::number(levels.size())));
         // Same seed, same bytes.
         const QString again = dir.filePath("again.png");
-        QCOMPARE(runCli({"sample", LATENT_DEFAULT_GENERATOR, "--n", "64", "--seed", "1", "--class", "7",
-                         "--truncation", "1.5", "--out", again}).code, 0);
+        QCOMPARE(runCli({"sample", LATENT_DEFAULT_GENERATOR, "--n", "64", "--seed", "1", "--class",
+                         "7", "--truncation", "1.5", "--out", again})
+                     .code,
+                 0);
         QCOMPARE(QImage(again), grid);
     }
 
@@ -67,12 +71,15 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
-        QTest::newRow("missing file") << QStringList{"info", "/nonexistent/gen.pt"}
-                                      << "latent-cli: error: generator /nonexistent/gen.pt: file not found";
-        QTest::newRow("not torchscript") << QStringList{"info", LATENT_TEST_DATA_DIR "/returns_nan.json"}
-                                         << "not a readable TorchScript file";
+        QTest::newRow("missing file")
+            << QStringList{"info", "/nonexistent/gen.pt"}
+            << "latent-cli: error: generator /nonexistent/gen.pt: file not found";
+        QTest::newRow("not torchscript")
+            << QStringList{"info", LATENT_TEST_DATA_DIR "/returns_nan.json"}
+            << "not a readable TorchScript file";
         QTest::newRow("class out of range")
-            << QStringList{"sample", LATENT_DEFAULT_GENERATOR, "--class", "12", "--out", "/tmp/x.png"}
+            << QStringList{"sample",    LATENT_DEFAULT_GENERATOR, "--class", "12", "--out",
+                           "/tmp/x.png"}
             << "class 12 is out of range";
         QTest::newRow("unwritable output")
             << QStringList{"sample", LATENT_DEFAULT_GENERATOR, "--out", "/nonexistent-dir/grid.png"}

@@ -9,8 +9,8 @@
 #include <torch/torch.h>
 
 #include <filesystem>
-#include <set>
 #include <fstream>
+#include <set>
 
 using namespace latent;
 namespace fs = std::filesystem;
@@ -55,7 +55,8 @@ private Q_SLOTS:
         QVERIFY(info.call == CallSignature::ZY);
         QCOMPARE(info.className(7), std::string("Sneaker"));
         QVERIFY(gen->hasSidecar());
-        for (const ReportLine &line : gen->report()) QVERIFY(line.kind == ReportLine::Kind::Check);
+        for (const ReportLine &line : gen->report())
+            QVERIFY(line.kind == ReportLine::Kind::Check);
     }
 
     void badSidecar_data()
@@ -63,30 +64,41 @@ private Q_SLOTS:
         QTest::addColumn<QString>("sidecar");
         QTest::addColumn<QString>("message");
         const QString good = kGoodSidecar;
-        auto with = [&](const QString &from, const QString &to) { return QString(good).replace(from, to); };
-        QTest::newRow("wrong size") << with("\"resolution\": 32", "\"resolution\": 64")
-                                    << "sidecar says 1 channel(s) at 64x64 but the module returned [4, 1, 32, 32]";
-        QTest::newRow("wrong channels") << with("\"channels\": 1", "\"channels\": 3")
-                                        << "sidecar says 3 channel(s) at 32x32 but the module returned [4, 1, 32, 32]";
-        QTest::newRow("missing field") << with("\"latent_size\": 64,", "")
-                                       << "missing field 'latent_size' (expected an integer in [1, 65536], the size of z)";
+        auto with = [&](const QString &from, const QString &to) {
+            return QString(good).replace(from, to);
+        };
+        QTest::newRow("wrong size")
+            << with("\"resolution\": 32", "\"resolution\": 64")
+            << "sidecar says 1 channel(s) at 64x64 but the module returned [4, 1, 32, 32]";
+        QTest::newRow("wrong channels")
+            << with("\"channels\": 1", "\"channels\": 3")
+            << "sidecar says 3 channel(s) at 32x32 but the module returned [4, 1, 32, 32]";
+        QTest::newRow("missing field")
+            << with("\"latent_size\": 64,", "")
+            << "missing field 'latent_size' (expected an integer in [1, 65536], the size of z)";
         QTest::newRow("wrong signature")
             << with("\"num_classes\": 10", "\"num_classes\": 0").replace("\"z,y\"", "\"z\"")
-            << "sidecar says the module is called as forward(z) but its forward() takes 2 arguments (z, y)";
-        QTest::newRow("wrong latent size") << with("\"latent_size\": 64", "\"latent_size\": 100")
-                                           << "forward(z, y) with z [4, 100] and y [4] failed (sidecar latent_size 100";
-        QTest::newRow("wrong range") << with("[-1, 1]", "[0, 1]")
-                                     << "sidecar says output_range [0, 1] but the module returned values in [-1";
-        QTest::newRow("unknown field") << with("\"resolution\"", "\"resolutoin\"")
-                                       << "unknown field 'resolutoin'";
-        QTest::newRow("negative size") << with("\"resolution\": 32", "\"resolution\": -5")
-                                       << "field 'resolution' is -5, expected an integer in [4, 4096]";
-        QTest::newRow("huge resolution") << with("\"resolution\": 32", "\"resolution\": 1000000")
-                                         << "field 'resolution' is 1000000, expected an integer in [4, 4096]";
+            << "sidecar says the module is called as forward(z) but its forward() takes 2 "
+               "arguments (z, y)";
+        QTest::newRow("wrong latent size")
+            << with("\"latent_size\": 64", "\"latent_size\": 100")
+            << "forward(z, y) with z [4, 100] and y [4] failed (sidecar latent_size 100";
+        QTest::newRow("wrong range")
+            << with("[-1, 1]", "[0, 1]")
+            << "sidecar says output_range [0, 1] but the module returned values in [-1";
+        QTest::newRow("unknown field")
+            << with("\"resolution\"", "\"resolutoin\"") << "unknown field 'resolutoin'";
+        QTest::newRow("negative size")
+            << with("\"resolution\": 32", "\"resolution\": -5")
+            << "field 'resolution' is -5, expected an integer in [4, 4096]";
+        QTest::newRow("huge resolution")
+            << with("\"resolution\": 32", "\"resolution\": 1000000")
+            << "field 'resolution' is 1000000, expected an integer in [4, 4096]";
         QTest::newRow("wrong type") << with("\"latent_size\": 64", "\"latent_size\": \"64\"")
                                     << "field 'latent_size' is string \"64\", expected an integer";
-        QTest::newRow("newer schema") << with("\"schema_version\": 1", "\"schema_version\": 7")
-                                      << "schema_version 7 is newer than this build understands (1)";
+        QTest::newRow("newer schema")
+            << with("\"schema_version\": 1", "\"schema_version\": 7")
+            << "schema_version 7 is newer than this build understands (1)";
         QTest::newRow("malformed json") << good.left(40) << "not valid JSON";
     }
 
@@ -111,7 +123,8 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::ReadOnly));
         QTest::newRow("truncated") << f.read(1000);
         QByteArray noise(4096, '\0');
-        for (int i = 0; i < noise.size(); ++i) noise[i] = char((i * 7919 + 13) % 251);
+        for (int i = 0; i < noise.size(); ++i)
+            noise[i] = char((i * 7919 + 13) % 251);
         QTest::newRow("random bytes") << noise;
         QTest::newRow("empty") << QByteArray();
     }
@@ -125,22 +138,29 @@ private Q_SLOTS:
         f.write(bytes);
         f.close();
         const QString error = QString::fromStdString(loadError(f.fileName().toStdString()));
-        QVERIFY2(error.startsWith("generator " + f.fileName() + ": not a readable TorchScript file"),
-                 qPrintable(error));
+        QVERIFY2(
+            error.startsWith("generator " + f.fileName() + ": not a readable TorchScript file"),
+            qPrintable(error));
     }
 
     void badModules_data()
     {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("message");
-        QTest::newRow("nan") << "returns_nan.pt" << "forward() returned 4 NaN or Inf values out of 256";
-        QTest::newRow("inf") << "returns_inf.pt" << "forward() returned 256 NaN or Inf values out of 256";
-        QTest::newRow("tuple") << "returns_tuple.pt" << "forward() returned a tuple, expected a tensor";
-        QTest::newRow("three inputs") << "three_inputs.pt"
-                                      << "forward() takes 3 arguments, expected 1 (z) or 2 (z, y class indices)";
-        QTest::newRow("wrong shape") << "wrong_shape.pt"
-                                     << "sidecar says 1 channel(s) at 32x32 but the module returned [4, 3, 64, 64]";
-        QTest::newRow("missing") << "no_such_file.pt" << "no_such_file.pt: file not found";
+        QTest::newRow("nan") << "returns_nan.pt"
+                             << "forward() returned 4 NaN or Inf values out of 256";
+        QTest::newRow("inf") << "returns_inf.pt"
+                             << "forward() returned 256 NaN or Inf values out of 256";
+        QTest::newRow("tuple") << "returns_tuple.pt"
+                               << "forward() returned a tuple, expected a tensor";
+        QTest::newRow("three inputs")
+            << "three_inputs.pt"
+            << "forward() takes 3 arguments, expected 1 (z) or 2 (z, y class indices)";
+        QTest::newRow("wrong shape")
+            << "wrong_shape.pt"
+            << "sidecar says 1 channel(s) at 32x32 but the module returned [4, 3, 64, 64]";
+        QTest::newRow("missing") << "no_such_file.pt"
+                                 << "no_such_file.pt: file not found";
     }
 
     void badModules()
@@ -209,7 +229,11 @@ private Q_SLOTS:
     {
         const auto gen = Generator::load(kDefault);
         const auto batch = gen->sample({12, 5, 2.0f, 3});
-        for (int c : batch.classes) QCOMPARE(c, 3);
+        for (int c : batch.classes)
+            QCOMPARE(c, 3);
+        const auto cycled = gen->sample({25, 5, 2.0f, SampleRequest::kCycleClasses});
+        for (int i = 0; i < 25; ++i)
+            QCOMPARE(cycled.classes[i], i % 10);
         const auto uniform = gen->sample({400, 5, 2.0f, -1});
         std::set<int> seen(uniform.classes.begin(), uniform.classes.end());
         QCOMPARE(int(seen.size()), 10);

@@ -19,13 +19,15 @@ std::vector<std::uint8_t> idxBytes(std::vector<std::uint32_t> dims, std::size_t 
 {
     std::vector<std::uint8_t> b{0, 0, type, std::uint8_t(dims.size())};
     for (auto d : dims)
-        for (int s = 24; s >= 0; s -= 8) b.push_back(std::uint8_t(d >> s));
-    for (std::size_t i = 0; i < dataBytes; ++i) b.push_back(std::uint8_t(i % 256));
+        for (int s = 24; s >= 0; s -= 8)
+            b.push_back(std::uint8_t(d >> s));
+    for (std::size_t i = 0; i < dataBytes; ++i)
+        b.push_back(std::uint8_t(i % 256));
     return b;
 }
 
-std::string writeFile(const QTemporaryDir &dir, const QString &name, const std::vector<std::uint8_t> &b,
-                      bool gzip = false)
+std::string writeFile(const QTemporaryDir &dir, const QString &name,
+                      const std::vector<std::uint8_t> &b, bool gzip = false)
 {
     const std::string path = dir.filePath(name).toStdString();
     if (gzip) {
@@ -33,7 +35,8 @@ std::string writeFile(const QTemporaryDir &dir, const QString &name, const std::
         gzwrite(f, b.data(), unsigned(b.size()));
         gzclose(f);
     } else {
-        std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char *>(b.data()), b.size());
+        std::ofstream(path, std::ios::binary)
+            .write(reinterpret_cast<const char *>(b.data()), b.size());
     }
     return path;
 }
@@ -70,21 +73,29 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<QString>("message");
-        auto qb = [](const std::vector<std::uint8_t> &v) { return QByteArray(reinterpret_cast<const char *>(v.data()), int(v.size())); };
+        auto qb = [](const std::vector<std::uint8_t> &v) {
+            return QByteArray(reinterpret_cast<const char *>(v.data()), int(v.size()));
+        };
         QTest::newRow("truncated data") << qb(idxBytes({10, 28, 28}, 5 * 784))
-                                        << "truncated: the header promises 7840 data bytes from byte 16 but the data ends at byte 3936";
+                                        << "truncated: the header promises 7840 data bytes from "
+                                           "byte 16 but the data ends at byte 3936";
         QTest::newRow("lying header") << qb(idxBytes({60000, 28, 28}, 100))
                                       << "the header promises 47040000 data bytes from byte 16";
         auto wrongMagic = idxBytes({2}, 2);
         wrongMagic[0] = 0x1f;
         QTest::newRow("wrong magic") << qb(wrongMagic) << "bad magic number at byte 0 (31, 0)";
-        QTest::newRow("float type") << qb(idxBytes({2}, 8, 0x0D))
-                                    << "element type 0x0D at byte 2 is not supported; expected 0x08 (unsigned byte)";
-        QTest::newRow("cut header") << qb(idxBytes({5, 28, 28}, 0)).left(10)
-                                    << "header is cut at byte 10; expected 16 header bytes for rank 3";
-        QTest::newRow("trailing bytes") << qb(idxBytes({4}, 6)) << "2 extra bytes follow at byte 12";
-        QTest::newRow("rank 0") << qb(idxBytes({}, 0)) << "rank 0 at byte 3; expected 1 to 4 dimensions";
-        QTest::newRow("empty") << QByteArray() << "file is 0 bytes; expected a 4-byte magic number at byte 0";
+        QTest::newRow("float type")
+            << qb(idxBytes({2}, 8, 0x0D))
+            << "element type 0x0D at byte 2 is not supported; expected 0x08 (unsigned byte)";
+        QTest::newRow("cut header")
+            << qb(idxBytes({5, 28, 28}, 0)).left(10)
+            << "header is cut at byte 10; expected 16 header bytes for rank 3";
+        QTest::newRow("trailing bytes")
+            << qb(idxBytes({4}, 6)) << "2 extra bytes follow at byte 12";
+        QTest::newRow("rank 0") << qb(idxBytes({}, 0))
+                                << "rank 0 at byte 3; expected 1 to 4 dimensions";
+        QTest::newRow("empty") << QByteArray()
+                               << "file is 0 bytes; expected a 4-byte magic number at byte 0";
     }
 
     void rejectsBadFiles()
@@ -92,9 +103,11 @@ private Q_SLOTS:
         QFETCH(QByteArray, bytes);
         QFETCH(QString, message);
         QTemporaryDir dir;
-        const auto path = writeFile(dir, "bad-idx", std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
+        const auto path =
+            writeFile(dir, "bad-idx", std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
         const QString error = errorOf([&] { readIdx(path); });
-        QVERIFY2(error.startsWith(QString::fromStdString("IDX file " + path + ": ")), qPrintable(error));
+        QVERIFY2(error.startsWith(QString::fromStdString("IDX file " + path + ": ")),
+                 qPrintable(error));
         QVERIFY2(error.contains(message), qPrintable(error));
     }
 
@@ -107,14 +120,16 @@ private Q_SLOTS:
         const std::string cut = dir.filePath("cut.gz").toStdString();
         std::ofstream(cut, std::ios::binary).write(gz.data(), gz.size() / 2);
         const QString error = errorOf([&] { readIdx(cut); });
-        QVERIFY2(error.contains("cut.gz") && (error.contains("truncated") || error.contains("decompress")),
+        QVERIFY2(error.contains("cut.gz") &&
+                     (error.contains("truncated") || error.contains("decompress")),
                  qPrintable(error));
     }
 
     void missingFileNamesIt()
     {
         const QString error = errorOf([] { readIdx("/nonexistent/x-idx3-ubyte.gz"); });
-        QVERIFY2(error.startsWith("IDX file /nonexistent/x-idx3-ubyte.gz: cannot be opened"), qPrintable(error));
+        QVERIFY2(error.startsWith("IDX file /nonexistent/x-idx3-ubyte.gz: cannot be opened"),
+                 qPrintable(error));
     }
 
     void datasetCountsMustAgree()
@@ -128,7 +143,8 @@ private Q_SLOTS:
 
     void readsFashionMnist()
     {
-        if (!QFile::exists(QString::fromStdString(fashionMnistDir() + "/t10k-labels-idx1-ubyte.gz")))
+        if (!QFile::exists(
+                QString::fromStdString(fashionMnistDir() + "/t10k-labels-idx1-ubyte.gz")))
             QSKIP("dataset-fashion-mnist is not installed");
         const LabelledImages test = readFashionMnist(false);
         QCOMPARE(test.count, 10000);
@@ -140,7 +156,8 @@ private Q_SLOTS:
             QVERIFY(l < 10);
             ++perClass[l];
         }
-        for (int n : perClass) QCOMPARE(n, 1000); // the test split is balanced
+        for (int n : perClass)
+            QCOMPARE(n, 1000); // the test split is balanced
     }
 };
 

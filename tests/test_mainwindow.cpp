@@ -60,7 +60,8 @@ private Q_SLOTS:
         // Class filter: every sample is a Trouser.
         auto *classes = window.findChild<QComboBox *>("classFilter");
         classes->setCurrentIndex(classes->findData(1));
-        QTRY_VERIFY_WITH_TIMEOUT(grid->cell(0).caption == "Trouser" && grid->cell(63).caption == "Trouser", 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            grid->cell(0).caption == "Trouser" && grid->cell(63).caption == "Trouser", 30000);
 
         // Grid size and resample.
         window.findChild<QSpinBox *>("gridSide")->setValue(4);
@@ -81,7 +82,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
         window.openGenerator(LATENT_TEST_DATA_DIR "/returns_nan.pt");
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
-        QVERIFY(failed.first().first().toString().contains("returns_nan.pt: forward() returned 4 NaN"));
+        QVERIFY(
+            failed.first().first().toString().contains("returns_nan.pt: forward() returned 4 NaN"));
         QVERIFY(window.generator());
         QCOMPARE(window.generator()->info().latentSize, 64);
         auto *grid = window.findChild<ImageGridWidget *>("sampleGrid");

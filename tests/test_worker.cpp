@@ -22,11 +22,20 @@ private Q_SLOTS:
         std::vector<int> ran;
         std::mutex m;
         std::promise<void> started;
-        worker.submit("busy", [gate, &started] { started.set_value(); gate.wait(); }); // holds the thread
+        worker.submit("busy", [gate, &started] {
+            started.set_value();
+            gate.wait();
+        }); // holds the thread
         started.get_future().wait();
         for (int i = 0; i < 5; ++i)
-            worker.submit("render", [&, i] { std::lock_guard<std::mutex> l(m); ran.push_back(i); });
-        worker.submit("other", [&] { std::lock_guard<std::mutex> l(m); ran.push_back(100); });
+            worker.submit("render", [&, i] {
+                std::lock_guard<std::mutex> l(m);
+                ran.push_back(i);
+            });
+        worker.submit("other", [&] {
+            std::lock_guard<std::mutex> l(m);
+            ran.push_back(100);
+        });
         QCOMPARE(worker.pendingCount(), 2);
         release.set_value();
         worker.waitForIdle();
@@ -51,12 +60,18 @@ private Q_SLOTS:
             std::promise<void> release;
             auto gate = release.get_future().share();
             std::promise<void> started;
-            worker.submit("busy", [gate, &count, &started] { started.set_value(); gate.wait(); ++count; });
+            worker.submit("busy", [gate, &count, &started] {
+                started.set_value();
+                gate.wait();
+                ++count;
+            });
             started.get_future().wait();
-            for (int i = 0; i < 3; ++i) worker.submit("t" + std::to_string(i), [&count] { ++count; });
+            for (int i = 0; i < 3; ++i)
+                worker.submit("t" + std::to_string(i), [&count] { ++count; });
             release.set_value();
         }
-        QVERIFY(count >= 1 && count <= 4); // the running job finishes; nothing runs after destruction
+        QVERIFY(count >= 1 &&
+                count <= 4); // the running job finishes; nothing runs after destruction
     }
 };
 

@@ -38,7 +38,8 @@ int ImageGridWidget::rows() const
 int ImageGridWidget::captionHeight() const
 {
     bool any = false;
-    for (const Cell &c : m_cells) any = any || !c.caption.isEmpty();
+    for (const Cell &c : m_cells)
+        any = any || !c.caption.isEmpty();
     return any ? fontMetrics().height() : 0;
 }
 
@@ -67,8 +68,14 @@ int ImageGridWidget::cellAt(const QPoint &pos) const
     return -1;
 }
 
-QSize ImageGridWidget::sizeHint() const { return QSize(640, 640); }
-QSize ImageGridWidget::minimumSizeHint() const { return QSize(160, 160); }
+QSize ImageGridWidget::sizeHint() const
+{
+    return QSize(640, 640);
+}
+QSize ImageGridWidget::minimumSizeHint() const
+{
+    return QSize(160, 160);
+}
 
 void ImageGridWidget::paintEvent(QPaintEvent *)
 {
@@ -87,8 +94,9 @@ void ImageGridWidget::paintEvent(QPaintEvent *)
         if (cap > 0) {
             p.setPen(palette().color(QPalette::Text));
             const QRect textRect(r.left() - kGap / 2, r.bottom() + 1, r.width() + kGap, cap);
-            p.drawText(textRect, Qt::AlignCenter,
-                       fontMetrics().elidedText(m_cells[i].caption, Qt::ElideRight, textRect.width()));
+            p.drawText(
+                textRect, Qt::AlignCenter,
+                fontMetrics().elidedText(m_cells[i].caption, Qt::ElideRight, textRect.width()));
         }
     }
 }

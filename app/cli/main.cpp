@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <cmath>
 #include <filesystem>
@@ -25,9 +26,12 @@ std::string exeDir(const char *argv0)
 const char *kindLabel(latent::ReportLine::Kind kind)
 {
     switch (kind) {
-    case latent::ReportLine::Kind::Check: return "ok     ";
-    case latent::ReportLine::Kind::Assumption: return "assumed";
-    case latent::ReportLine::Kind::Warning: return "warning";
+    case latent::ReportLine::Kind::Check:
+        return "ok     ";
+    case latent::ReportLine::Kind::Assumption:
+        return "assumed";
+    case latent::ReportLine::Kind::Warning:
+        return "warning";
     }
     return "";
 }
@@ -45,7 +49,8 @@ int runInfo(const std::string &path)
     if (!info.classNames.empty()) {
         std::cout << "class names: ";
         for (int i = 0; i < info.numClasses; ++i)
-            std::cout << " " << i << "=" << info.classNames[i] << (i + 1 < info.numClasses ? "," : "");
+            std::cout << " " << i << "=" << info.classNames[i]
+                      << (i + 1 < info.numClasses ? "," : "");
         std::cout << "\n";
     }
     std::cout << "images:       " << info.channels << " x " << info.resolution << " x "
@@ -60,13 +65,18 @@ int runInfo(const std::string &path)
     return 0;
 }
 
-int runSample(const std::string &path, const latent::SampleRequest &request, int columns,
+int runSample(const std::string &path, const latent::SampleRequest &request, int columns, int scale,
               const std::string &out)
 {
     const auto gen = latent::Generator::load(path);
     const auto batch = gen->sample(request);
-    if (columns <= 0) columns = static_cast<int>(std::ceil(std::sqrt(double(request.count))));
-    latent::savePng(latent::makeGrid(batch, columns), out);
+    if (columns <= 0)
+        columns = request.classIndex == latent::SampleRequest::kCycleClasses
+                      ? std::max(1, gen->info().numClasses)
+                      : static_cast<int>(std::ceil(std::sqrt(double(request.count))));
+    cv::Mat grid = latent::makeGrid(batch, columns);
+    if (scale > 1) cv::resize(grid, grid, {}, scale, scale, cv::INTER_NEAREST);
+    latent::savePng(grid, out);
     std::cout << "wrote " << out << ": " << batch.count << " samples of " << gen->info().name
               << " (seed " << request.seed << ", truncation " << request.truncation << ")\n";
     return 0;
@@ -97,11 +107,20 @@ int main(int argc, char **argv)
     sample->add_option("--seed", request.seed, "random seed");
     sample->add_option("--class", request.classIndex, "class index (default: uniform classes)")
         ->check(CLI::NonNegativeNumber);
-    sample->add_option("--truncation", request.truncation,
-                       "truncate each latent coordinate to [-T, T]; 0 disables")
+    bool classColumns = false;
+    sample
+        ->add_flag("--class-columns", classColumns,
+                   "one class per column: sample i has class i mod the number of classes")
+        ->excludes("--class");
+    sample
+        ->add_option("--truncation", request.truncation,
+                     "truncate each latent coordinate to [-T, T]; 0 disables")
         ->check(CLI::Range(0.0f, 100.0f));
     sample->add_option("--columns", columns, "grid columns (default: square)")
         ->check(CLI::Range(1, 4096));
+    int scale = 1;
+    sample->add_option("--scale", scale, "enlarge the grid by this factor (nearest neighbour)")
+        ->check(CLI::Range(1, 16));
     sample->add_option("--out", out, "output PNG file")->required();
 
     CLI11_PARSE(app, argc, argv);
@@ -109,7 +128,8 @@ int main(int argc, char **argv)
         latent::configureRuntime(threads);
         const std::string path = latent::resolveGeneratorArgument(generator, exeDir(argv[0]));
         if (*info) return runInfo(path);
-        if (*sample) return runSample(path, request, columns, out);
+        if (classColumns) request.classIndex = latent::SampleRequest::kCycleClasses;
+        if (*sample) return runSample(path, request, columns, scale, out);
     } catch (const latent::Error &e) {
         std::cerr << "latent-cli: error: " << e.what() << "\n";
         return 1;

@@ -100,7 +100,8 @@ GeneratorPanel::GeneratorPanel(QWidget *parent) : QWidget(parent)
 void GeneratorPanel::updateTruncationLabel()
 {
     const int v = m_truncation->value();
-    m_truncationValue->setText(v == 0 ? tr("off") : QString::number(double(v) / kTruncationScale, 'f', 2));
+    m_truncationValue->setText(v == 0 ? tr("off")
+                                      : QString::number(double(v) / kTruncationScale, 'f', 2));
 }
 
 SampleRequest GeneratorPanel::sampleRequest() const
@@ -113,7 +114,10 @@ SampleRequest GeneratorPanel::sampleRequest() const
     return r;
 }
 
-int GeneratorPanel::gridSide() const { return m_gridSide->value(); }
+int GeneratorPanel::gridSide() const
+{
+    return m_gridSide->value();
+}
 
 void GeneratorPanel::showLoading(const QString &path)
 {
@@ -134,9 +138,11 @@ void GeneratorPanel::showGenerator(const std::string &path, const GeneratorInfo 
     {
         const QSignalBlocker block(m_classFilter);
         m_classFilter->clear();
-        m_classFilter->addItem(info.isConditional() ? tr("All classes (uniform)") : tr("Unconditional"), -1);
+        m_classFilter->addItem(
+            info.isConditional() ? tr("All classes (uniform)") : tr("Unconditional"), -1);
         for (int i = 0; i < info.numClasses; ++i)
-            m_classFilter->addItem(QString("%1  %2").arg(i).arg(QString::fromStdString(info.className(i))), i);
+            m_classFilter->addItem(
+                QString("%1  %2").arg(i).arg(QString::fromStdString(info.className(i))), i);
         m_classFilter->setEnabled(info.isConditional());
     }
 
@@ -147,7 +153,8 @@ void GeneratorPanel::showGenerator(const std::string &path, const GeneratorInfo 
         html += QString("<tr><td>%1&nbsp;&nbsp;</td><td>%2</td></tr>").arg(k, v);
     };
     row(tr("Latent size"), QString::number(info.latentSize));
-    row(tr("Classes"), info.isConditional() ? QString::number(info.numClasses) : tr("unconditional"));
+    row(tr("Classes"),
+        info.isConditional() ? QString::number(info.numClasses) : tr("unconditional"));
     row(tr("Images"), QString("%1 × %2 × %2").arg(info.channels).arg(info.resolution));
     row(tr("Output range"), QString("[%1, %2]").arg(info.outputMin).arg(info.outputMax));
     row(tr("Call"), QString::fromStdString(toString(info.call)));
@@ -156,9 +163,15 @@ void GeneratorPanel::showGenerator(const std::string &path, const GeneratorInfo 
     for (const ReportLine &line : report) {
         const QString text = QString::fromStdString(line.text).toHtmlEscaped();
         switch (line.kind) {
-        case ReportLine::Kind::Check: html += "<li>✔ " + text + "</li>"; break;
-        case ReportLine::Kind::Assumption: html += "<li><i>" + tr("assumed:") + "</i> " + text + "</li>"; break;
-        case ReportLine::Kind::Warning: html += "<li><b>" + tr("warning:") + "</b> " + text + "</li>"; break;
+        case ReportLine::Kind::Check:
+            html += "<li>✔ " + text + "</li>";
+            break;
+        case ReportLine::Kind::Assumption:
+            html += "<li><i>" + tr("assumed:") + "</i> " + text + "</li>";
+            break;
+        case ReportLine::Kind::Warning:
+            html += "<li><b>" + tr("warning:") + "</b> " + text + "</li>";
+            break;
         }
     }
     html += "</ul>";
@@ -173,11 +186,13 @@ void GeneratorPanel::showSamples(const ImageBatch &batch, const GeneratorInfo &i
     cells.reserve(batch.count);
     const auto format = batch.channels == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888;
     for (int i = 0; i < batch.count; ++i) {
-        QImage image(batch.image(i), batch.width, batch.height, batch.width * batch.channels, format);
+        QImage image(batch.image(i), batch.width, batch.height, batch.width * batch.channels,
+                     format);
         const int cls = batch.classes[i];
         const QString caption = cls >= 0 ? QString::fromStdString(info.className(cls)) : QString();
-        const QString tip = tr("sample %1 of seed %2").arg(i).arg(request.seed) +
-                            (cls >= 0 ? "\n" + tr("class %1: %2").arg(cls).arg(caption) : QString());
+        const QString tip =
+            tr("sample %1 of seed %2").arg(i).arg(request.seed) +
+            (cls >= 0 ? "\n" + tr("class %1: %2").arg(cls).arg(caption) : QString());
         cells.push_back({image.copy(), caption, tip});
     }
     m_grid->setCells(cells, static_cast<int>(std::ceil(std::sqrt(double(batch.count)))));

@@ -18,11 +18,14 @@ int main(int argc, char **argv)
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate(
-        "main", "Latent Studio: explore a generator's latent space and train encoders on its views."));
+        "main",
+        "Latent Studio: explore a generator's latent space and train encoders on its views."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(
-        "file", QApplication::translate("main", "A generator (.pt) to open; 'default' for the shipped one."),
+        "file",
+        QApplication::translate("main",
+                                "A generator (.pt) to open; 'default' for the shipped one."),
         "[file]");
     parser.process(app);
 
@@ -31,8 +34,8 @@ int main(int argc, char **argv)
     const std::string exeDir = QApplication::applicationDirPath().toStdString();
     QString path;
     if (!parser.positionalArguments().isEmpty()) {
-        path = QString::fromStdString(
-            latent::resolveGeneratorArgument(parser.positionalArguments().first().toStdString(), exeDir));
+        path = QString::fromStdString(latent::resolveGeneratorArgument(
+            parser.positionalArguments().first().toStdString(), exeDir));
     } else {
         // The last generator the user had open, else the shipped default.
         path = QSettings().value("generator/last").toString();

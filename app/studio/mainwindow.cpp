@@ -36,7 +36,8 @@ QString localPathOf(const QMimeData *mime)
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent), m_panel(new GeneratorPanel), m_worker(std::make_unique<CoalescingWorker>())
+    : QMainWindow(parent), m_panel(new GeneratorPanel),
+      m_worker(std::make_unique<CoalescingWorker>())
 {
     setWindowTitle(tr("Latent Studio"));
     setCentralWidget(m_panel);
@@ -85,10 +86,11 @@ void MainWindow::createMenus()
 
 void MainWindow::chooseGenerator()
 {
-    const QString start = m_generator ? QFileInfo(QString::fromStdString(m_generator->path())).absolutePath()
-                                      : QDir::homePath();
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Generator"), start,
-                                                      tr("TorchScript generators (*.pt);;All files (*)"));
+    const QString start =
+        m_generator ? QFileInfo(QString::fromStdString(m_generator->path())).absolutePath()
+                    : QDir::homePath();
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Generator"), start, tr("TorchScript generators (*.pt);;All files (*)"));
     if (!path.isEmpty()) openGenerator(path);
 }
 
@@ -113,8 +115,9 @@ void MainWindow::openGenerator(const QString &path)
                 if (!gen) {
                     self->m_panel->showLoadError(error);
                     if (self->m_generator) { // keep working with the previous generator
-                        self->m_panel->showGenerator(self->m_generator->path(), self->m_generator->info(),
-                                                     self->m_generator->report(), self->m_generator->hasSidecar());
+                        self->m_panel->showGenerator(
+                            self->m_generator->path(), self->m_generator->info(),
+                            self->m_generator->report(), self->m_generator->hasSidecar());
                         self->requestSamples();
                     }
                     self->statusBar()->showMessage(tr("Could not load %1").arg(path));
@@ -123,8 +126,10 @@ void MainWindow::openGenerator(const QString &path)
                     return;
                 }
                 self->m_generator = gen;
-                self->m_panel->showGenerator(gen->path(), gen->info(), gen->report(), gen->hasSidecar());
-                self->setWindowTitle(tr("%1 — Latent Studio").arg(QString::fromStdString(gen->info().name)));
+                self->m_panel->showGenerator(gen->path(), gen->info(), gen->report(),
+                                             gen->hasSidecar());
+                self->setWindowTitle(
+                    tr("%1 — Latent Studio").arg(QString::fromStdString(gen->info().name)));
                 self->statusBar()->showMessage(tr("Loaded %1").arg(path), 5000);
                 self->addRecentFile(QFileInfo(path).absoluteFilePath());
                 QSettings().setValue(kLastKey, QFileInfo(path).absoluteFilePath());
@@ -170,7 +175,8 @@ void MainWindow::saveGrid()
 {
     if (m_lastBatch.count == 0) return;
     QString path = QFileDialog::getSaveFileName(this, tr("Save Grid as PNG"),
-                                                QDir::home().filePath("samples.png"), tr("PNG images (*.png)"));
+                                                QDir::home().filePath("samples.png"),
+                                                tr("PNG images (*.png)"));
     if (path.isEmpty()) return;
     if (!path.endsWith(".png", Qt::CaseInsensitive)) path += ".png";
     QPointer<MainWindow> self(this);
@@ -210,7 +216,8 @@ void MainWindow::addRecentFile(const QString &path)
     QStringList recent = settings.value(kRecentKey).toStringList();
     recent.removeAll(path);
     recent.prepend(path);
-    while (recent.size() > kMaxRecentFiles) recent.removeLast();
+    while (recent.size() > kMaxRecentFiles)
+        recent.removeLast();
     settings.setValue(kRecentKey, recent);
     rebuildRecentMenu();
 }
@@ -220,7 +227,8 @@ void MainWindow::rebuildRecentMenu()
     m_recentMenu->clear();
     const QStringList recent = QSettings().value(kRecentKey).toStringList();
     for (const QString &path : recent)
-        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openGenerator(path); })
+        m_recentMenu
+            ->addAction(QFileInfo(path).fileName(), this, [this, path] { openGenerator(path); })
             ->setToolTip(path);
     m_recentMenu->setEnabled(!recent.isEmpty());
 }
