@@ -13,7 +13,7 @@ small classifier trained here on real data (no timing, no test):
             the reference value
 
     /usr/bin/python3 bench/generator_quality.py [resources/generators/fashion-cgan.pt] \
-        [--epochs 5] [--json out.json]
+        [--epochs 3] [--json out.json]
 
 Latents use the studio's sampling: N(0, 1) truncated to [-t, t] by inverse CDF.
 """
@@ -116,7 +116,7 @@ def frechet(a, b):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("generator", nargs="?", default="resources/generators/fashion-cgan.pt")
-    ap.add_argument("--epochs", type=int, default=5)
+    ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--json")
     args = ap.parse_args()
     torch.set_num_threads(os.cpu_count())
