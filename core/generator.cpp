@@ -353,6 +353,15 @@ at::Tensor Generator::generate(const at::Tensor &z, const at::Tensor &y) const
     return d->module.forward(inputs).toTensor().to(torch::kCPU, torch::kFloat32);
 }
 
+std::vector<std::pair<std::string, at::Tensor>> Generator::namedParameters() const
+{
+    std::vector<std::pair<std::string, at::Tensor>> out;
+    std::lock_guard<std::mutex> lock(d->forwardMutex);
+    for (const auto &p : d->module.named_parameters(/*recurse=*/true))
+        out.emplace_back(p.name, p.value.detach().to(torch::kCPU).clone());
+    return out;
+}
+
 ImageBatch Generator::toImages(const at::Tensor &images, const at::Tensor &classes) const
 {
     // [N, C, H, W] in the output range -> [N, H, W, C] bytes.

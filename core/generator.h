@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace at {
@@ -79,6 +80,10 @@ public:
     // G(z[, y]) -> [N, C, H, W] float32 on the CPU, in the sidecar's output
     // range. Runs without autograd unless the caller enables it.
     at::Tensor generate(const at::Tensor &z, const at::Tensor &y) const;
+
+    // The module's parameters by dotted name (CPU tensors, no gradient), for
+    // closed-form direction finding such as SeFa.
+    std::vector<std::pair<std::string, at::Tensor>> namedParameters() const;
 
     // sampleLatents + generate + conversion to bytes, without autograd.
     ImageBatch sample(const SampleRequest &request) const;

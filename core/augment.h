@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "viewrecipe.h"
+
+#include <cstdint>
+
+namespace at {
+class Tensor;
+}
+
+namespace latent {
+
+// SimCLR-style pixel augmentations, batched and independent per image,
+// deterministic in `seed`: random resized crop, horizontal flip, colour
+// jitter (brightness, contrast, saturation, hue), grayscale, Gaussian blur.
+// images: [N, C, H, W] float32 in [0, 1], C = 1 or 3; returns the same shape.
+// Saturation, hue and grayscale leave 1-channel images unchanged.
+at::Tensor augmentPixels(const at::Tensor &images, const ViewRecipe::Pixel &pixel,
+                         std::uint64_t seed);
+
+} // namespace latent

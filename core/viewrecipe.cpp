@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: MIT
+#include "viewrecipe.h"
+
+#include "atomicfile.h"
+#include "error.h"
+#include "jsonfields.h"
+
+#include <openssl/evp.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+namespace latent {
+namespace {
+
+using json::Json;
+using json::Object;
+
+Json pairJson(std::pair<float, float> p) { return Json::array({p.first, p.second}); }
+
+Json setJson(const DirectionSet &s)
+{
+    Json params = Json::object();
+    for (const auto &[k, v] : s.params) params[k] = v;
+    return {{"name", s.name},           {"method", s.method}, {"params", params},
+            {"latent_size", s.latentSize}, {"labels", s.labels}, {"scores", s.scores},
+            {"vectors", s.vectors}};
+}
+
+DirectionSet readSet(const Object &o)
+{
+    o.allowOnly({"name", "method", "params", "latent_size", "labels", "scores", "vectors"});
+    DirectionSet s;
+    s.name = o.string("name");
+    s.method = o.string("method", {"sefa", "pca", "steer", "random"});
+    const Object params = o.object("params");
+    for (auto it = params.value().begin(); it != params.value().end(); ++it) {
+        if (!it->is_string()) params.fail(it.key(), "is " + json::describe(*it) + ", expected a string");
+        s.params[it.key()] = it->get<std::string>();
+    }
+    s.latentSize = static_cast<int>(o.integer("latent_size", 1, 1 << 16));
+    const Json &labels = o.raw("labels"), &scores = o.raw("scores"), &vectors = o.raw("vectors");
+    if (!labels.is_array()) o.fail("labels", "is " + json::describe(labels) + ", expected an array of strings");
+    if (!vectors.is_array() || vectors.size() != labels.size())
+        o.fail("vectors", "expected an array of " + std::to_string(labels.size()) + " vectors (one per label)");
+    if (!scores.is_array() || scores.size() != labels.size())
+        o.fail("scores", "expected an array of " + std::to_string(labels.size()) + " numbers (one per label)");
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        const std::string at = "[" + std::to_string(i) + "]";
+        if (!labels[i].is_string()) o.fail("labels" + at, "is " + json::describe(labels[i]) + ", expected a string");
+        if (!scores[i].is_number()) o.fail("scores" + at, "is " + json::describe(scores[i]) + ", expected a number");
+        const Json &v = vectors[i];
+        if (!v.is_array() || static_cast<int>(v.size()) != s.latentSize)
+            o.fail("vectors" + at, "expected " + std::to_string(s.latentSize) + " numbers (latent_size)");
+        std::vector<float> row;
+        for (std::size_t j = 0; j < v.size(); ++j) {
+            if (!v[j].is_number())
+                o.fail("vectors" + at + "[" + std::to_string(j) + "]", "is " + json::describe(v[j]) + ", expected a number");
+            row.push_back(v[j].get<float>());
+        }
+        s.labels.push_back(labels[i].get<std::string>());
+        s.scores.push_back(scores[i].get<double>());
+        s.vectors.push_back(std::move(row));
+    }
+    return s;
+}
+
+std::pair<float, float> floatRange(const Object &o, const char *key, double min, double max)
+{
+    const auto r = o.range(key, min, max);
+    return {static_cast<float>(r.first), static_cast<float>(r.second)};
+}
+
+} // namespace
+
+const DirectionSet *ViewRecipe::findSet(const std::string &setName) const
+{
+    for (const auto &s : directionSets)
+        if (s.name == setName) return &s;
+    return nullptr;
+}
+
+void ViewRecipe::checkAgainst(int latentSize, int numClasses, const std::string &what) const
+{
+    for (std::size_t i = 0; i < views.steered.size(); ++i) {
+        const SteeredWalk &w = views.steered[i];
+        const std::string field = "views.steered[" + std::to_string(i) + "]";
+        const DirectionSet *set = findSet(w.set);
+        if (!set) throw Error(what + ": field '" + field + ".set' names \"" + w.set +
+                              "\", which is not among the recipe's direction_sets");
+        if (set->indexOf(w.direction) < 0)
+            throw Error(what + ": field '" + field + ".direction' names \"" + w.direction +
+                        "\", which is not in direction set \"" + w.set + "\"");
+        if (set->latentSize != latentSize)
+            throw Error(what + ": direction set \"" + w.set + "\" has latent size " +
+                        std::to_string(set->latentSize) + " but the generator's is " +
+                        std::to_string(latentSize));
+    }
+    for (int c : anchors.classes)
+        if (c < 0 || c >= numClasses)
+            throw Error(what + ": field 'anchors.classes' holds " + std::to_string(c) +
+                        ", expected class indices in [0, " + std::to_string(numClasses) + ")");
+    if (views.classPositives && numClasses == 0)
+        throw Error(what + ": field 'views.class_positives' is true but the generator is unconditional");
+}
+
+std::string toJson(const ViewRecipe &r)
+{
+    Json steered = Json::array();
+    for (const auto &w : r.views.steered)
+        steered.push_back({{"set", w.set}, {"direction", w.direction},
+                           {"alpha", pairJson({w.alphaMin, w.alphaMax})},
+                           {"distribution", w.normal ? "normal" : "uniform"}});
+    Json sets = Json::array();
+    for (const auto &s : r.directionSets) sets.push_back(setJson(s));
+    const auto &p = r.pixel;
+    Json doc = {
+        {"schema_version", ViewRecipe::kSchemaVersion},
+        {"name", r.name},
+        {"generator", {{"file", r.generator.file}, {"sha256", r.generator.sha256}}},
+        {"seed", r.seed},
+        {"anchors", {{"truncation", r.anchors.truncation},
+                     {"classes", r.anchors.classes.empty() ? Json("uniform") : Json(r.anchors.classes)}}},
+        {"views", {{"per_anchor", r.views.perAnchor},
+                   {"class_positives", r.views.classPositives},
+                   {"gaussian", {{"enabled", r.views.gaussian}, {"sigma", r.views.sigma}}},
+                   {"steered", steered}}},
+        {"pixel", {{"random_resized_crop", {{"p", p.cropP}, {"scale", pairJson(p.cropScale)}, {"ratio", pairJson(p.cropRatio)}}},
+                   {"horizontal_flip", {{"p", p.flipP}}},
+                   {"color_jitter", {{"p", p.jitterP}, {"brightness", p.brightness}, {"contrast", p.contrast},
+                                     {"saturation", p.saturation}, {"hue", p.hue}}},
+                   {"grayscale", {{"p", p.grayscaleP}}},
+                   {"gaussian_blur", {{"p", p.blurP}, {"sigma", pairJson(p.blurSigma)}}}}},
+        {"direction_sets", sets}};
+    return doc.dump(2) + "\n";
+}
+
+ViewRecipe recipeFromJson(const std::string &text, const std::string &path)
+{
+    const std::string what = "recipe " + path;
+    const Json doc = json::parse(text, what, kMaxRecipeBytes);
+    const Object root(doc, what, "");
+    // The version is checked first so that a newer file gets that message,
+    // not one about a field this build does not know.
+    const long long version = root.integer("schema_version", 1, 1 << 20);
+    if (version > ViewRecipe::kSchemaVersion)
+        throw Error(what + ": schema_version " + std::to_string(version) +
+                    " is newer than this build understands (" +
+                    std::to_string(ViewRecipe::kSchemaVersion) + "); update Latent Studio");
+    root.allowOnly({"schema_version", "name", "generator", "seed", "anchors", "views", "pixel", "direction_sets"});
+
+    ViewRecipe r;
+    r.name = root.string("name");
+    const Object gen = root.object("generator");
+    gen.allowOnly({"file", "sha256"});
+    r.generator.file = gen.string("file");
+    r.generator.sha256 = gen.string("sha256");
+    r.seed = static_cast<std::uint64_t>(root.integer("seed", 0, (1ll << 53)));
+
+    const Object anchors = root.object("anchors");
+    anchors.allowOnly({"truncation", "classes"});
+    r.anchors.truncation = static_cast<float>(anchors.number("truncation", 0, 100));
+    const Json &classes = anchors.raw("classes");
+    if (classes.is_string() && classes == "uniform") {
+    } else if (classes.is_array() && !classes.empty()) {
+        for (const Json &c : classes) {
+            if (!c.is_number_integer() || c.get<long long>() < 0 || c.get<long long>() > 100000)
+                anchors.fail("classes", "holds " + json::describe(c) + ", expected class indices >= 0");
+            r.anchors.classes.push_back(c.get<int>());
+        }
+    } else {
+        anchors.fail("classes", "is " + classes.dump() + ", expected \"uniform\" or a non-empty array of class indices");
+    }
+
+    const Object views = root.object("views");
+    views.allowOnly({"per_anchor", "class_positives", "gaussian", "steered"});
+    r.views.perAnchor = static_cast<int>(views.integer("per_anchor", 1, 64));
+    r.views.classPositives = views.boolean("class_positives");
+    const Object gaussian = views.object("gaussian");
+    gaussian.allowOnly({"enabled", "sigma"});
+    r.views.gaussian = gaussian.boolean("enabled");
+    r.views.sigma = static_cast<float>(gaussian.number("sigma", 0, 10));
+    const Json &steered = views.raw("steered");
+    if (!steered.is_array()) views.fail("steered", "is " + json::describe(steered) + ", expected an array");
+    for (std::size_t i = 0; i < steered.size(); ++i) {
+        const Object w(steered[i], what, "views.steered[" + std::to_string(i) + "]");
+        w.allowOnly({"set", "direction", "alpha", "distribution"});
+        ViewRecipe::SteeredWalk walk;
+        walk.set = w.string("set");
+        walk.direction = w.string("direction");
+        const auto alpha = floatRange(w, "alpha", -100, 100);
+        walk.alphaMin = alpha.first;
+        walk.alphaMax = alpha.second;
+        walk.normal = w.string("distribution", {"uniform", "normal"}) == "normal";
+        r.views.steered.push_back(walk);
+    }
+
+    const Object pixel = root.object("pixel");
+    pixel.allowOnly({"random_resized_crop", "horizontal_flip", "color_jitter", "grayscale", "gaussian_blur"});
+    auto &p = r.pixel;
+    const Object crop = pixel.object("random_resized_crop");
+    crop.allowOnly({"p", "scale", "ratio"});
+    p.cropP = static_cast<float>(crop.number("p", 0, 1));
+    p.cropScale = floatRange(crop, "scale", 0.01, 1);
+    p.cropRatio = floatRange(crop, "ratio", 0.1, 10);
+    const Object flip = pixel.object("horizontal_flip");
+    flip.allowOnly({"p"});
+    p.flipP = static_cast<float>(flip.number("p", 0, 1));
+    const Object jitter = pixel.object("color_jitter");
+    jitter.allowOnly({"p", "brightness", "contrast", "saturation", "hue"});
+    p.jitterP = static_cast<float>(jitter.number("p", 0, 1));
+    p.brightness = static_cast<float>(jitter.number("brightness", 0, 1));
+    p.contrast = static_cast<float>(jitter.number("contrast", 0, 1));
+    p.saturation = static_cast<float>(jitter.number("saturation", 0, 1));
+    p.hue = static_cast<float>(jitter.number("hue", 0, 0.5));
+    const Object gray = pixel.object("grayscale");
+    gray.allowOnly({"p"});
+    p.grayscaleP = static_cast<float>(gray.number("p", 0, 1));
+    const Object blur = pixel.object("gaussian_blur");
+    blur.allowOnly({"p", "sigma"});
+    p.blurP = static_cast<float>(blur.number("p", 0, 1));
+    p.blurSigma = floatRange(blur, "sigma", 0.01, 10);
+
+    const Json &sets = root.raw("direction_sets");
+    if (!sets.is_array()) root.fail("direction_sets", "is " + json::describe(sets) + ", expected an array");
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+        DirectionSet s = readSet(Object(sets[i], what, "direction_sets[" + std::to_string(i) + "]"));
+        if (r.findSet(s.name))
+            throw Error(what + ": field 'direction_sets[" + std::to_string(i) + "].name' repeats \"" +
+                        s.name + "\"; set names must be unique");
+        r.directionSets.push_back(std::move(s));
+    }
+    return r;
+}
+
+namespace {
+std::string readText(const std::string &path, const std::string &what, std::size_t maxBytes)
+{
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in) throw Error(what + ": cannot be opened for reading");
+    const auto size = static_cast<std::size_t>(in.tellg());
+    if (size > maxBytes)
+        throw Error(what + ": file is " + std::to_string(size) + " bytes, expected at most " +
+                    std::to_string(maxBytes));
+    std::string text(size, '\0');
+    in.seekg(0);
+    in.read(text.data(), static_cast<std::streamsize>(size));
+    return text;
+}
+} // namespace
+
+ViewRecipe readRecipe(const std::string &path)
+{
+    return recipeFromJson(readText(path, "recipe " + path, kMaxRecipeBytes), path);
+}
+
+void writeRecipe(const ViewRecipe &recipe, const std::string &path)
+{
+    writeFileAtomically(path, toJson(recipe));
+}
+
+std::string directionSetToJson(const DirectionSet &set) { return setJson(set).dump(2) + "\n"; }
+
+DirectionSet directionSetFromJson(const std::string &text, const std::string &path)
+{
+    const std::string what = "direction set " + path;
+    const Json doc = json::parse(text, what, kMaxRecipeBytes);
+    return readSet(Object(doc, what, ""));
+}
+
+std::string sha256OfFile(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error("cannot read " + path + " to hash it");
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+    char buf[1 << 16];
+    while (in) {
+        in.read(buf, sizeof buf);
+        if (in.gcount() > 0) EVP_DigestUpdate(ctx.get(), buf, static_cast<std::size_t>(in.gcount()));
+    }
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx.get(), digest, &len);
+    std::string hex;
+    char byte[3];
+    for (unsigned int i = 0; i < len; ++i) {
+        std::snprintf(byte, sizeof byte, "%02x", digest[i]);
+        hex += byte;
+    }
+    return hex;
+}
+
+} // namespace latent

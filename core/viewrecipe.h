@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "directions.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace latent {
+
+// How positive pairs are made: anchors from the generator, latent views
+// around each anchor, then pixel augmentations on every image. Serialised as
+// versioned JSON (docs/view-recipe.md); every field is written and every
+// field is required when read, so nothing is silently defaulted.
+struct ViewRecipe
+{
+    static constexpr int kSchemaVersion = 1;
+
+    struct GeneratorRef
+    {
+        std::string file;   // file name of the .pt, resolved beside the recipe
+        std::string sha256; // of the .pt file, lower-case hex
+    };
+    struct Anchors
+    {
+        float truncation = 2.0f;  // |z_i| <= truncation; 0 disables
+        std::vector<int> classes; // empty: uniform over all classes
+    };
+    struct SteeredWalk
+    {
+        std::string set;       // direction set name
+        std::string direction; // label inside the set
+        float alphaMin = -1.0f, alphaMax = 1.0f;
+        bool normal = false; // alpha ~ N(mid, (half-width / 2)^2) clipped, else uniform
+    };
+    struct LatentViews
+    {
+        int perAnchor = 2;
+        bool classPositives = false; // same-class images are positives (SupCon)
+        bool gaussian = true;
+        float sigma = 0.2f; // z' = z + sigma * truncated normal
+        std::vector<SteeredWalk> steered;
+    };
+    struct Pixel
+    {
+        float cropP = 1.0f;
+        std::pair<float, float> cropScale{0.2f, 1.0f};
+        std::pair<float, float> cropRatio{0.75f, 4.0f / 3.0f};
+        float flipP = 0.5f;
+        float jitterP = 0.8f;
+        float brightness = 0.4f, contrast = 0.4f, saturation = 0.4f, hue = 0.1f;
+        float grayscaleP = 0.2f;
+        float blurP = 0.0f;
+        std::pair<float, float> blurSigma{0.1f, 2.0f};
+    };
+
+    std::string name = "untitled";
+    GeneratorRef generator;
+    std::uint64_t seed = 0;
+    Anchors anchors;
+    LatentViews views;
+    Pixel pixel;
+    std::vector<DirectionSet> directionSets;
+
+    const DirectionSet *findSet(const std::string &name) const;
+    // Throws Error when a steered walk names a set or direction the recipe
+    // does not hold, or a class outside [0, numClasses).
+    void checkAgainst(int latentSize, int numClasses, const std::string &what) const;
+};
+
+std::string toJson(const ViewRecipe &recipe);
+ViewRecipe recipeFromJson(const std::string &text, const std::string &pathForMessages);
+ViewRecipe readRecipe(const std::string &path); // throws Error naming the file
+void writeRecipe(const ViewRecipe &recipe, const std::string &path); // atomic
+
+std::string directionSetToJson(const DirectionSet &set);
+DirectionSet directionSetFromJson(const std::string &text, const std::string &pathForMessages);
+
+// Lower-case hex SHA-256 of a file; throws Error when it cannot be read.
+std::string sha256OfFile(const std::string &path);
+
+constexpr std::size_t kMaxRecipeBytes = 16u << 20;
+
+} // namespace latent

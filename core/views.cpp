@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+#include "views.h"
+
+#include "augment.h"
+#include "error.h"
+#include "sampling.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+namespace latent {
+namespace {
+
+// Streams derived from one seed, so that changing the number of views does
+// not change the anchors.
+constexpr std::uint64_t kViewStream = 0x51ED270B27E5A3ull;
+constexpr std::uint64_t kPixelStream = 0xA24BAED4963EE407ull;
+
+at::Tensor toUnit(const Generator &g, const at::Tensor &x) // output range -> [0, 1]
+{
+    const float lo = g.info().outputMin, hi = g.info().outputMax;
+    return ((x - lo) / (hi - lo)).clamp(0, 1);
+}
+
+struct Anchors
+{
+    at::Tensor z; // [K, latent]
+    at::Tensor y; // [K]
+};
+
+Anchors sampleAnchors(const Generator &g, const ViewRecipe &r, int k, std::uint64_t seed)
+{
+    const SampleRequest request{k, seed, r.anchors.truncation, SampleRequest::kUniformClasses};
+    Anchors a{g.sampleLatents(request), g.sampleClasses(request)};
+    if (!r.anchors.classes.empty() && g.info().isConditional()) {
+        // Uniform over the recipe's class list.
+        auto gen = at::detail::createCPUGenerator(seed ^ 0x2545F4914F6CDD1Dull);
+        const auto pick = torch::randint(static_cast<int64_t>(r.anchors.classes.size()), {k}, gen, torch::kInt64);
+        const auto list = torch::tensor(std::vector<int64_t>(r.anchors.classes.begin(), r.anchors.classes.end()));
+        a.y = list.index_select(0, pick);
+    }
+    return a;
+}
+
+} // namespace
+
+at::Tensor anchorImages(const Generator &generator, const ViewRecipe &recipe, int anchors,
+                        std::uint64_t seed)
+{
+    c10::InferenceMode guard;
+    const Anchors a = sampleAnchors(generator, recipe, anchors, seed);
+    return toUnit(generator, generator.generate(a.z, a.y));
+}
+
+at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, int anchors,
+                         int views, std::uint64_t seed, ViewMode mode, at::Tensor *classes)
+{
+    const GeneratorInfo &info = generator.info();
+    recipe.checkAgainst(info.latentSize, info.numClasses, "recipe " + recipe.name);
+    if (anchors < 1 || views < 1)
+        throw Error("views: need at least one anchor and one view, got " + std::to_string(anchors) +
+                    " and " + std::to_string(views));
+    c10::InferenceMode guard;
+    const Anchors a = sampleAnchors(generator, recipe, anchors, seed);
+    const int64_t n = int64_t(anchors) * views;
+    // Every view starts from its anchor: [K*V, latent], row k*V + v.
+    auto z = a.z.repeat_interleave(views, 0);
+    const auto y = a.y.repeat_interleave(views, 0);
+    if (mode != ViewMode::PixelOnly) {
+        auto gen = at::detail::createCPUGenerator(seed ^ kViewStream);
+        if (recipe.views.gaussian && recipe.views.sigma > 0) {
+            const float t = recipe.anchors.truncation > 0 ? recipe.anchors.truncation : 2.0f;
+            z = z + recipe.views.sigma * truncatedNormal(n, info.latentSize, t, seed ^ kViewStream);
+        }
+        for (const auto &walk : recipe.views.steered) {
+            const DirectionSet *set = recipe.findSet(walk.set);
+            const auto &v = set->vectors[set->indexOf(walk.direction)];
+            const auto w = torch::tensor(v); // [latent]
+            at::Tensor alpha;
+            const float mid = 0.5f * (walk.alphaMin + walk.alphaMax);
+            const float half = 0.5f * (walk.alphaMax - walk.alphaMin);
+            if (walk.normal)
+                alpha = (torch::randn({n}, gen) * (half / 2) + mid).clamp(walk.alphaMin, walk.alphaMax);
+            else
+                alpha = torch::rand({n}, gen) * (2 * half) + walk.alphaMin;
+            z = z + alpha.unsqueeze(1) * w.unsqueeze(0);
+        }
+    }
+    auto images = toUnit(generator, generator.generate(z, y)); // [K*V, C, H, W]
+    if (mode != ViewMode::LatentOnly) images = augmentPixels(images, recipe.pixel, seed ^ kPixelStream);
+    if (classes) *classes = a.y;
+    return images.view({anchors, views, images.size(1), images.size(2), images.size(3)});
+}
+
+ViewDiagnostics diagnose(const at::Tensor &views)
+{
+    c10::InferenceMode guard;
+    const int64_t k = views.size(0), v = views.size(1);
+    ViewDiagnostics d;
+    if (k < 2 || v < 2) return d;
+    const auto flat = views.flatten(2); // [K, V, D]
+    // Positives: every pair of views of one anchor. Negatives: view 0 of
+    // anchor i against view 1 of anchor j != i.
+    auto rms = [](const at::Tensor &a, const at::Tensor &b) {
+        return (a - b).pow(2).mean(-1).sqrt().mean().item<double>();
+    };
+    double pos = 0;
+    int pairs = 0;
+    for (int64_t i = 0; i < v; ++i)
+        for (int64_t j = i + 1; j < v; ++j, ++pairs) pos += rms(flat.select(1, i), flat.select(1, j));
+    d.pixelDistancePositives = pos / pairs;
+    const auto other = flat.select(1, 1).roll(1, 0); // anchor i-1's view
+    d.pixelDistanceNegatives = rms(flat.select(1, 0), other);
+
+    // A fixed random encoder (same weights every call): two strided convs,
+    // ReLU, global average pooling, then features centred over the batch.
+    auto gen = at::detail::createCPUGenerator(1234);
+    const int64_t c = views.size(2);
+    const auto w1 = torch::randn({32, c, 3, 3}, gen) * std::sqrt(2.0 / (c * 9));
+    const auto w2 = torch::randn({64, 32, 3, 3}, gen) * std::sqrt(2.0 / (32 * 9));
+    const std::vector<int64_t> stride{2, 2}, pad{1, 1};
+    auto x = views.flatten(0, 1) * 2 - 1; // [K*V, C, H, W]
+    x = torch::relu(at::conv2d(x, w1, at::Tensor(), stride, pad));
+    x = torch::relu(at::conv2d(x, w2, at::Tensor(), stride, pad));
+    auto f = x.mean({2, 3});
+    f = f - f.mean(0, true);
+    f = torch::nn::functional::normalize(f, torch::nn::functional::NormalizeFuncOptions().dim(1));
+    f = f.view({k, v, -1});
+    double cpos = 0;
+    for (int64_t i = 0; i < v; ++i)
+        for (int64_t j = i + 1; j < v; ++j) cpos += (f.select(1, i) * f.select(1, j)).sum(-1).mean().item<double>();
+    d.cosinePositives = cpos / pairs;
+    d.cosineNegatives = (f.select(1, 0) * f.select(1, 1).roll(1, 0)).sum(-1).mean().item<double>();
+    return d;
+}
+
+ViewPreview renderViewPreview(const Generator &generator, const ViewRecipe &recipe, int anchors,
+                              int views, std::uint64_t seed, ViewMode mode)
+{
+    c10::InferenceMode guard;
+    at::Tensor classes;
+    const auto v = generateViews(generator, recipe, anchors, views, seed, mode, &classes);
+    const auto a = anchorImages(generator, recipe, anchors, seed).unsqueeze(1); // [K, 1, C, H, W]
+    const auto grid = torch::cat({a, v}, 1).flatten(0, 1);                       // [K*(1+V), C, H, W]
+    ViewPreview preview;
+    // toImages maps the output range to bytes: hand it [0, 1] as that range.
+    const auto asOutput = grid * (generator.info().outputMax - generator.info().outputMin) +
+                          generator.info().outputMin;
+    preview.images = generator.toImages(asOutput, classes.repeat_interleave(views + 1, 0));
+    preview.columns = views + 1;
+    preview.diagnostics = diagnose(v);
+    return preview;
+}
+
+} // namespace latent
