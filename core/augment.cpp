@@ -33,7 +33,8 @@ at::Tensor cropAndFlip(const at::Tensor &x, const ViewRecipe::Pixel &p, at::Gene
     const int64_t n = x.size(0);
     const auto apply = coin(n, p.cropP, gen);
     const auto area = uniform(n, p.cropScale.first, p.cropScale.second, gen);
-    const auto logRatio = uniform(n, std::log(p.cropRatio.first), std::log(p.cropRatio.second), gen);
+    const auto logRatio =
+        uniform(n, std::log(p.cropRatio.first), std::log(p.cropRatio.second), gen);
     auto w = (area * logRatio.exp()).sqrt().clamp_max(1.0f); // fractions of the side
     auto h = (area / logRatio.exp()).sqrt().clamp_max(1.0f);
     w = apply * w + (1 - apply);
@@ -55,7 +56,10 @@ at::Tensor jitter(at::Tensor x, const ViewRecipe::Pixel &p, at::Generator &gen)
     const int64_t n = x.size(0);
     const auto on = coin(n, p.jitterP, gen).view({n, 1, 1, 1});
     const auto factor = [&](float strength) {
-        return (uniform(n, std::max(0.0f, 1 - strength), 1 + strength, gen).view({n, 1, 1, 1}) - 1) * on + 1;
+        return (uniform(n, std::max(0.0f, 1 - strength), 1 + strength, gen).view({n, 1, 1, 1}) -
+                1) *
+                   on +
+               1;
     };
     const auto b = factor(p.brightness), c = factor(p.contrast), s = factor(p.saturation);
     const auto hue = (uniform(n, -p.hue, p.hue, gen) * on.view({n})).view({n, 1, 1});
@@ -74,7 +78,8 @@ at::Tensor jitter(at::Tensor x, const ViewRecipe::Pixel &p, at::Generator &gen)
         const auto i2 = ii * angle.cos() - qq * angle.sin();
         const auto q2 = ii * angle.sin() + qq * angle.cos();
         x = torch::stack({yy + 0.956f * i2 + 0.621f * q2, yy - 0.272f * i2 - 0.647f * q2,
-                          yy - 1.106f * i2 + 1.703f * q2}, 1)
+                          yy - 1.106f * i2 + 1.703f * q2},
+                         1)
                 .clamp(0, 1);
     }
     return x;
@@ -94,7 +99,9 @@ at::Tensor blur(const at::Tensor &x, const ViewRecipe::Pixel &p, at::Generator &
     k = on.unsqueeze(1) * k + (1 - on.unsqueeze(1)) * identity;
     const auto kc = k.repeat_interleave(ch, 0); // [N*C, 2r+1]
     auto flat = x.reshape({1, n * ch, x.size(2), x.size(3)});
-    flat = torch::nn::functional::pad(flat, torch::nn::functional::PadFuncOptions({radius, radius, radius, radius}).mode(torch::kReplicate));
+    flat = torch::nn::functional::pad(
+        flat, torch::nn::functional::PadFuncOptions({radius, radius, radius, radius})
+                  .mode(torch::kReplicate));
     const std::vector<int64_t> one{1, 1}, none{0, 0};
     flat = at::conv2d(flat, kc.view({n * ch, 1, 1, -1}), at::Tensor(), one, none, one, n * ch);
     flat = at::conv2d(flat, kc.view({n * ch, 1, -1, 1}), at::Tensor(), one, none, one, n * ch);
@@ -103,7 +110,8 @@ at::Tensor blur(const at::Tensor &x, const ViewRecipe::Pixel &p, at::Generator &
 
 } // namespace
 
-at::Tensor augmentPixels(const at::Tensor &images, const ViewRecipe::Pixel &pixel, std::uint64_t seed)
+at::Tensor augmentPixels(const at::Tensor &images, const ViewRecipe::Pixel &pixel,
+                         std::uint64_t seed)
 {
     auto gen = at::detail::createCPUGenerator(seed);
     auto x = cropAndFlip(images.to(torch::kFloat32), pixel, gen);

@@ -69,7 +69,8 @@ DirectionSet sefaDirections(const Generator &generator, int k, const std::string
     }
     if (!weight.defined()) {
         if (!parameter.empty())
-            throw Error("SeFa: " + generator.path() + " has no 2-D parameter named '" + parameter + "'");
+            throw Error("SeFa: " + generator.path() + " has no 2-D parameter named '" + parameter +
+                        "'");
         throw Error("SeFa: " + generator.path() + " has no 2-D weight with input size >= " +
                     std::to_string(latent) + "; name the projection weight explicitly");
     }
@@ -84,7 +85,8 @@ DirectionSet sefaDirections(const Generator &generator, int k, const std::string
     DirectionSet set;
     set.name = "sefa";
     set.method = "sefa";
-    set.params = {{"parameter", chosen}, {"k", std::to_string(k)},
+    set.params = {{"parameter", chosen},
+                  {"k", std::to_string(k)},
                   {"columns", "0.." + std::to_string(latent - 1)}};
     set.latentSize = latent;
     for (int i = 0; i < k; ++i) {
@@ -113,7 +115,8 @@ DirectionSet pcaDirections(const Generator &generator, int k, int samples, std::
         c10::InferenceMode guard;
         for (int i = 0; i < samples; i += kChunk) {
             const int n = std::min(kChunk, samples - i);
-            outputs.push_back(generator.generate(z.slice(0, i, i + n), y.slice(0, i, i + n)).flatten(1));
+            outputs.push_back(
+                generator.generate(z.slice(0, i, i + n), y.slice(0, i, i + n)).flatten(1));
             report(progress, 0.9f * (i + n) / samples,
                    "sampled " + std::to_string(i + n) + "/" + std::to_string(samples));
         }
@@ -125,15 +128,18 @@ DirectionSet pcaDirections(const Generator &generator, int k, int samples, std::
     const auto ratio = variance / variance.sum();
     const auto coefficients = x.mm(vh.slice(0, 0, k).t()); // [N, k]
     // z ~ coefficients * B, B [k, latent]: row i is the latent direction of component i.
-    const auto b = std::get<0>(torch::linalg_lstsq(coefficients, z.to(torch::kFloat64), c10::nullopt, c10::nullopt));
+    const auto b = std::get<0>(
+        torch::linalg_lstsq(coefficients, z.to(torch::kFloat64), c10::nullopt, c10::nullopt));
     const auto directions = b / b.norm(2, {1}, true).clamp_min(1e-12);
     report(progress, 1.0f, "done");
 
     DirectionSet set;
     set.name = "pca";
     set.method = "pca";
-    set.params = {{"k", std::to_string(k)}, {"samples", std::to_string(samples)},
-                  {"seed", std::to_string(seed)}, {"features", "generator output"}};
+    set.params = {{"k", std::to_string(k)},
+                  {"samples", std::to_string(samples)},
+                  {"seed", std::to_string(seed)},
+                  {"features", "generator output"}};
     set.latentSize = latent;
     for (int i = 0; i < k; ++i) {
         set.labels.push_back("pca " + std::to_string(i));
@@ -165,12 +171,18 @@ DirectionSet randomDirections(int latentSize, int k, std::uint64_t seed)
 std::string toString(SteerTransform t)
 {
     switch (t) {
-    case SteerTransform::Zoom: return "zoom";
-    case SteerTransform::ShiftX: return "shift_x";
-    case SteerTransform::ShiftY: return "shift_y";
-    case SteerTransform::Rotation: return "rotation";
-    case SteerTransform::Brightness: return "brightness";
-    case SteerTransform::Contrast: return "contrast";
+    case SteerTransform::Zoom:
+        return "zoom";
+    case SteerTransform::ShiftX:
+        return "shift_x";
+    case SteerTransform::ShiftY:
+        return "shift_y";
+    case SteerTransform::Rotation:
+        return "rotation";
+    case SteerTransform::Brightness:
+        return "brightness";
+    case SteerTransform::Contrast:
+        return "contrast";
     }
     return "";
 }
@@ -187,12 +199,15 @@ SteerTransform steerTransformFromString(const std::string &name)
 std::pair<float, float> alphaRange(SteerTransform t)
 {
     switch (t) {
-    case SteerTransform::Zoom: return {std::log(0.25f), std::log(4.0f)};
+    case SteerTransform::Zoom:
+        return {std::log(0.25f), std::log(4.0f)};
     case SteerTransform::ShiftX:
     case SteerTransform::ShiftY:
-    case SteerTransform::Rotation: return {-1.0f, 1.0f};
+    case SteerTransform::Rotation:
+        return {-1.0f, 1.0f};
     case SteerTransform::Brightness:
-    case SteerTransform::Contrast: return {-0.5f, 0.5f};
+    case SteerTransform::Contrast:
+        return {-0.5f, 0.5f};
     }
     return {0.0f, 0.0f};
 }
@@ -248,8 +263,10 @@ DirectionSet learnSteeringWalks(const Generator &generator, const SteerOptions &
     DirectionSet set;
     set.name = "walks";
     set.method = "steer";
-    set.params = {{"steps", std::to_string(options.steps)}, {"batch", std::to_string(options.batch)},
-                  {"lr", std::to_string(options.learningRate)}, {"seed", std::to_string(options.seed)}};
+    set.params = {{"steps", std::to_string(options.steps)},
+                  {"batch", std::to_string(options.batch)},
+                  {"lr", std::to_string(options.learningRate)},
+                  {"seed", std::to_string(options.seed)}};
     set.latentSize = latent;
     auto gen = at::detail::createCPUGenerator(options.seed);
     const int total = options.steps * static_cast<int>(options.transforms.size());
@@ -261,16 +278,20 @@ DirectionSet learnSteeringWalks(const Generator &generator, const SteerOptions &
         double tail = 0.0;
         int tailCount = 0;
         for (int step = 0; step < options.steps; ++step) {
-            const auto z = truncatedNormal(options.batch, latent, 2.0f, options.seed * 1000003 + done);
-            const auto y = classes > 0 ? torch::randint(classes, {options.batch}, gen, torch::kInt64)
-                                       : torch::full({options.batch}, -1, torch::kInt64);
+            const auto z =
+                truncatedNormal(options.batch, latent, 2.0f, options.seed * 1000003 + done);
+            const auto y = classes > 0
+                               ? torch::randint(classes, {options.batch}, gen, torch::kInt64)
+                               : torch::full({options.batch}, -1, torch::kInt64);
             const auto alpha = torch::rand({options.batch}, gen) * (hi - lo) + lo;
             at::Tensor target, mask;
             {
                 torch::NoGradGuard noGrad;
-                target = applyEdit(normalised(generator, generator.generate(z, y)), t, alpha, &mask);
+                target =
+                    applyEdit(normalised(generator, generator.generate(z, y)), t, alpha, &mask);
             }
-            const auto moved = normalised(generator, generator.generate(z + alpha.unsqueeze(1) * w, y));
+            const auto moved =
+                normalised(generator, generator.generate(z + alpha.unsqueeze(1) * w, y));
             const auto loss = ((moved - target).pow(2) * mask).sum() /
                               (mask.sum() * moved.size(1)).clamp_min(1.0);
             adam.zero_grad();
@@ -295,18 +316,20 @@ ImageBatch directionStrips(const Generator &generator, const DirectionSet &set, 
 {
     c10::InferenceMode guard;
     if (set.latentSize != generator.info().latentSize)
-        throw Error("direction set \"" + set.name + "\" has latent size " + std::to_string(set.latentSize) +
-                    " but the generator's is " + std::to_string(generator.info().latentSize));
+        throw Error("direction set \"" + set.name + "\" has latent size " +
+                    std::to_string(set.latentSize) + " but the generator's is " +
+                    std::to_string(generator.info().latentSize));
     const SampleRequest request{1, seed, 2.0f, SampleRequest::kUniformClasses};
     const auto z = generator.sampleLatents(request);
     const auto y = generator.sampleClasses(request);
     std::vector<at::Tensor> rows;
     for (int i = 0; i < set.size(); ++i) {
         float lo = -range, hi = range;
-        if (set.method == "steer") std::tie(lo, hi) = alphaRange(steerTransformFromString(set.labels[i]));
-        const auto alphas = torch::linspace(lo, hi, steps).unsqueeze(1);      // [S, 1]
-        const auto w = torch::tensor(set.vectors[i]).unsqueeze(0);           // [1, latent]
-        rows.push_back(z + alphas * w);                                       // [S, latent]
+        if (set.method == "steer")
+            std::tie(lo, hi) = alphaRange(steerTransformFromString(set.labels[i]));
+        const auto alphas = torch::linspace(lo, hi, steps).unsqueeze(1); // [S, 1]
+        const auto w = torch::tensor(set.vectors[i]).unsqueeze(0);       // [1, latent]
+        rows.push_back(z + alphas * w);                                  // [S, latent]
     }
     const auto zs = torch::cat(rows);
     const auto ys = y.expand({zs.size(0)}).contiguous();
@@ -317,7 +340,8 @@ std::vector<float> moveAlong(const std::vector<float> &z, const std::vector<floa
                              float alpha)
 {
     std::vector<float> out(z);
-    for (std::size_t i = 0; i < out.size() && i < direction.size(); ++i) out[i] += alpha * direction[i];
+    for (std::size_t i = 0; i < out.size() && i < direction.size(); ++i)
+        out[i] += alpha * direction[i];
     return out;
 }
 

@@ -36,9 +36,12 @@ Json parse(const std::string &text, const std::string &what, std::size_t maxByte
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
         if (inString) {
-            if (escaped) escaped = false;
-            else if (c == '\\') escaped = true;
-            else if (c == '"') inString = false;
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                inString = false;
         } else if (c == '"') {
             inString = true;
         } else if (c == '{' || c == '[') {
@@ -77,18 +80,22 @@ void Object::fail(const std::string &key, const std::string &message) const
 void Object::allowOnly(std::initializer_list<const char *> known) const
 {
     for (auto it = m_value.begin(); it != m_value.end(); ++it) {
-        const bool ok = std::any_of(known.begin(), known.end(),
-                                    [&](const char *k) { return it.key() == k; });
+        const bool ok =
+            std::any_of(known.begin(), known.end(), [&](const char *k) { return it.key() == k; });
         if (!ok) {
             std::string list;
-            for (const char *k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-            throw Error(m_what + ": unknown field '" + field(it.key()) + "' (expected one of: " +
-                        list + ")");
+            for (const char *k : known)
+                list += (list.empty() ? "" : ", ") + std::string(k);
+            throw Error(m_what + ": unknown field '" + field(it.key()) +
+                        "' (expected one of: " + list + ")");
         }
     }
 }
 
-bool Object::has(const char *key) const { return m_value.contains(key); }
+bool Object::has(const char *key) const
+{
+    return m_value.contains(key);
+}
 
 const Json &Object::raw(const char *key) const
 {
@@ -97,7 +104,10 @@ const Json &Object::raw(const char *key) const
     return *it;
 }
 
-Object Object::object(const char *key) const { return Object(raw(key), m_what, field(key)); }
+Object Object::object(const char *key) const
+{
+    return Object(raw(key), m_what, field(key));
+}
 
 double Object::number(const char *key, double lo, double hi) const
 {
@@ -149,8 +159,8 @@ std::string Object::string(const char *key, std::initializer_list<const char *> 
 std::pair<double, double> Object::range(const char *key, double min, double max) const
 {
     const Json &v = raw(key);
-    const std::string expected = "expected [lo, hi] with " + formatNumber(min) + " <= lo <= hi <= " +
-                                 formatNumber(max);
+    const std::string expected =
+        "expected [lo, hi] with " + formatNumber(min) + " <= lo <= hi <= " + formatNumber(max);
     if (!v.is_array() || v.size() != 2 || !v[0].is_number() || !v[1].is_number())
         fail(key, "is " + v.dump() + ", " + expected);
     const double lo = v[0].get<double>(), hi = v[1].get<double>();

@@ -18,14 +18,19 @@ namespace {
 using json::Json;
 using json::Object;
 
-Json pairJson(std::pair<float, float> p) { return Json::array({p.first, p.second}); }
+Json pairJson(std::pair<float, float> p)
+{
+    return Json::array({p.first, p.second});
+}
 
 Json setJson(const DirectionSet &s)
 {
     Json params = Json::object();
-    for (const auto &[k, v] : s.params) params[k] = v;
-    return {{"name", s.name},           {"method", s.method}, {"params", params},
-            {"latent_size", s.latentSize}, {"labels", s.labels}, {"scores", s.scores},
+    for (const auto &[k, v] : s.params)
+        params[k] = v;
+    return {{"name", s.name},      {"method", s.method},
+            {"params", params},    {"latent_size", s.latentSize},
+            {"labels", s.labels},  {"scores", s.scores},
             {"vectors", s.vectors}};
 }
 
@@ -37,27 +42,35 @@ DirectionSet readSet(const Object &o)
     s.method = o.string("method", {"sefa", "pca", "steer", "random"});
     const Object params = o.object("params");
     for (auto it = params.value().begin(); it != params.value().end(); ++it) {
-        if (!it->is_string()) params.fail(it.key(), "is " + json::describe(*it) + ", expected a string");
+        if (!it->is_string())
+            params.fail(it.key(), "is " + json::describe(*it) + ", expected a string");
         s.params[it.key()] = it->get<std::string>();
     }
     s.latentSize = static_cast<int>(o.integer("latent_size", 1, 1 << 16));
     const Json &labels = o.raw("labels"), &scores = o.raw("scores"), &vectors = o.raw("vectors");
-    if (!labels.is_array()) o.fail("labels", "is " + json::describe(labels) + ", expected an array of strings");
+    if (!labels.is_array())
+        o.fail("labels", "is " + json::describe(labels) + ", expected an array of strings");
     if (!vectors.is_array() || vectors.size() != labels.size())
-        o.fail("vectors", "expected an array of " + std::to_string(labels.size()) + " vectors (one per label)");
+        o.fail("vectors", "expected an array of " + std::to_string(labels.size()) +
+                              " vectors (one per label)");
     if (!scores.is_array() || scores.size() != labels.size())
-        o.fail("scores", "expected an array of " + std::to_string(labels.size()) + " numbers (one per label)");
+        o.fail("scores", "expected an array of " + std::to_string(labels.size()) +
+                             " numbers (one per label)");
     for (std::size_t i = 0; i < labels.size(); ++i) {
         const std::string at = "[" + std::to_string(i) + "]";
-        if (!labels[i].is_string()) o.fail("labels" + at, "is " + json::describe(labels[i]) + ", expected a string");
-        if (!scores[i].is_number()) o.fail("scores" + at, "is " + json::describe(scores[i]) + ", expected a number");
+        if (!labels[i].is_string())
+            o.fail("labels" + at, "is " + json::describe(labels[i]) + ", expected a string");
+        if (!scores[i].is_number())
+            o.fail("scores" + at, "is " + json::describe(scores[i]) + ", expected a number");
         const Json &v = vectors[i];
         if (!v.is_array() || static_cast<int>(v.size()) != s.latentSize)
-            o.fail("vectors" + at, "expected " + std::to_string(s.latentSize) + " numbers (latent_size)");
+            o.fail("vectors" + at,
+                   "expected " + std::to_string(s.latentSize) + " numbers (latent_size)");
         std::vector<float> row;
         for (std::size_t j = 0; j < v.size(); ++j) {
             if (!v[j].is_number())
-                o.fail("vectors" + at + "[" + std::to_string(j) + "]", "is " + json::describe(v[j]) + ", expected a number");
+                o.fail("vectors" + at + "[" + std::to_string(j) + "]",
+                       "is " + json::describe(v[j]) + ", expected a number");
             row.push_back(v[j].get<float>());
         }
         s.labels.push_back(labels[i].get<std::string>());
@@ -88,8 +101,9 @@ void ViewRecipe::checkAgainst(int latentSize, int numClasses, const std::string 
         const SteeredWalk &w = views.steered[i];
         const std::string field = "views.steered[" + std::to_string(i) + "]";
         const DirectionSet *set = findSet(w.set);
-        if (!set) throw Error(what + ": field '" + field + ".set' names \"" + w.set +
-                              "\", which is not among the recipe's direction_sets");
+        if (!set)
+            throw Error(what + ": field '" + field + ".set' names \"" + w.set +
+                        "\", which is not among the recipe's direction_sets");
         if (set->indexOf(w.direction) < 0)
             throw Error(what + ": field '" + field + ".direction' names \"" + w.direction +
                         "\", which is not in direction set \"" + w.set + "\"");
@@ -103,36 +117,47 @@ void ViewRecipe::checkAgainst(int latentSize, int numClasses, const std::string 
             throw Error(what + ": field 'anchors.classes' holds " + std::to_string(c) +
                         ", expected class indices in [0, " + std::to_string(numClasses) + ")");
     if (views.classPositives && numClasses == 0)
-        throw Error(what + ": field 'views.class_positives' is true but the generator is unconditional");
+        throw Error(what +
+                    ": field 'views.class_positives' is true but the generator is unconditional");
 }
 
 std::string toJson(const ViewRecipe &r)
 {
     Json steered = Json::array();
     for (const auto &w : r.views.steered)
-        steered.push_back({{"set", w.set}, {"direction", w.direction},
+        steered.push_back({{"set", w.set},
+                           {"direction", w.direction},
                            {"alpha", pairJson({w.alphaMin, w.alphaMax})},
                            {"distribution", w.normal ? "normal" : "uniform"}});
     Json sets = Json::array();
-    for (const auto &s : r.directionSets) sets.push_back(setJson(s));
+    for (const auto &s : r.directionSets)
+        sets.push_back(setJson(s));
     const auto &p = r.pixel;
     Json doc = {
         {"schema_version", ViewRecipe::kSchemaVersion},
         {"name", r.name},
         {"generator", {{"file", r.generator.file}, {"sha256", r.generator.sha256}}},
         {"seed", r.seed},
-        {"anchors", {{"truncation", r.anchors.truncation},
-                     {"classes", r.anchors.classes.empty() ? Json("uniform") : Json(r.anchors.classes)}}},
-        {"views", {{"per_anchor", r.views.perAnchor},
-                   {"class_positives", r.views.classPositives},
-                   {"gaussian", {{"enabled", r.views.gaussian}, {"sigma", r.views.sigma}}},
-                   {"steered", steered}}},
-        {"pixel", {{"random_resized_crop", {{"p", p.cropP}, {"scale", pairJson(p.cropScale)}, {"ratio", pairJson(p.cropRatio)}}},
-                   {"horizontal_flip", {{"p", p.flipP}}},
-                   {"color_jitter", {{"p", p.jitterP}, {"brightness", p.brightness}, {"contrast", p.contrast},
-                                     {"saturation", p.saturation}, {"hue", p.hue}}},
-                   {"grayscale", {{"p", p.grayscaleP}}},
-                   {"gaussian_blur", {{"p", p.blurP}, {"sigma", pairJson(p.blurSigma)}}}}},
+        {"anchors",
+         {{"truncation", r.anchors.truncation},
+          {"classes", r.anchors.classes.empty() ? Json("uniform") : Json(r.anchors.classes)}}},
+        {"views",
+         {{"per_anchor", r.views.perAnchor},
+          {"class_positives", r.views.classPositives},
+          {"gaussian", {{"enabled", r.views.gaussian}, {"sigma", r.views.sigma}}},
+          {"steered", steered}}},
+        {"pixel",
+         {{"random_resized_crop",
+           {{"p", p.cropP}, {"scale", pairJson(p.cropScale)}, {"ratio", pairJson(p.cropRatio)}}},
+          {"horizontal_flip", {{"p", p.flipP}}},
+          {"color_jitter",
+           {{"p", p.jitterP},
+            {"brightness", p.brightness},
+            {"contrast", p.contrast},
+            {"saturation", p.saturation},
+            {"hue", p.hue}}},
+          {"grayscale", {{"p", p.grayscaleP}}},
+          {"gaussian_blur", {{"p", p.blurP}, {"sigma", pairJson(p.blurSigma)}}}}},
         {"direction_sets", sets}};
     return doc.dump(2) + "\n";
 }
@@ -149,7 +174,8 @@ ViewRecipe recipeFromJson(const std::string &text, const std::string &path)
         throw Error(what + ": schema_version " + std::to_string(version) +
                     " is newer than this build understands (" +
                     std::to_string(ViewRecipe::kSchemaVersion) + "); update Latent Studio");
-    root.allowOnly({"schema_version", "name", "generator", "seed", "anchors", "views", "pixel", "direction_sets"});
+    root.allowOnly({"schema_version", "name", "generator", "seed", "anchors", "views", "pixel",
+                    "direction_sets"});
 
     ViewRecipe r;
     r.name = root.string("name");
@@ -167,11 +193,13 @@ ViewRecipe recipeFromJson(const std::string &text, const std::string &path)
     } else if (classes.is_array() && !classes.empty()) {
         for (const Json &c : classes) {
             if (!c.is_number_integer() || c.get<long long>() < 0 || c.get<long long>() > 100000)
-                anchors.fail("classes", "holds " + json::describe(c) + ", expected class indices >= 0");
+                anchors.fail("classes",
+                             "holds " + json::describe(c) + ", expected class indices >= 0");
             r.anchors.classes.push_back(c.get<int>());
         }
     } else {
-        anchors.fail("classes", "is " + classes.dump() + ", expected \"uniform\" or a non-empty array of class indices");
+        anchors.fail("classes", "is " + classes.dump() +
+                                    ", expected \"uniform\" or a non-empty array of class indices");
     }
 
     const Object views = root.object("views");
@@ -183,7 +211,8 @@ ViewRecipe recipeFromJson(const std::string &text, const std::string &path)
     r.views.gaussian = gaussian.boolean("enabled");
     r.views.sigma = static_cast<float>(gaussian.number("sigma", 0, 10));
     const Json &steered = views.raw("steered");
-    if (!steered.is_array()) views.fail("steered", "is " + json::describe(steered) + ", expected an array");
+    if (!steered.is_array())
+        views.fail("steered", "is " + json::describe(steered) + ", expected an array");
     for (std::size_t i = 0; i < steered.size(); ++i) {
         const Object w(steered[i], what, "views.steered[" + std::to_string(i) + "]");
         w.allowOnly({"set", "direction", "alpha", "distribution"});
@@ -198,7 +227,8 @@ ViewRecipe recipeFromJson(const std::string &text, const std::string &path)
     }
 
     const Object pixel = root.object("pixel");
-    pixel.allowOnly({"random_resized_crop", "horizontal_flip", "color_jitter", "grayscale", "gaussian_blur"});
+    pixel.allowOnly(
+        {"random_resized_crop", "horizontal_flip", "color_jitter", "grayscale", "gaussian_blur"});
     auto &p = r.pixel;
     const Object crop = pixel.object("random_resized_crop");
     crop.allowOnly({"p", "scale", "ratio"});
@@ -224,12 +254,14 @@ ViewRecipe recipeFromJson(const std::string &text, const std::string &path)
     p.blurSigma = floatRange(blur, "sigma", 0.01, 10);
 
     const Json &sets = root.raw("direction_sets");
-    if (!sets.is_array()) root.fail("direction_sets", "is " + json::describe(sets) + ", expected an array");
+    if (!sets.is_array())
+        root.fail("direction_sets", "is " + json::describe(sets) + ", expected an array");
     for (std::size_t i = 0; i < sets.size(); ++i) {
-        DirectionSet s = readSet(Object(sets[i], what, "direction_sets[" + std::to_string(i) + "]"));
+        DirectionSet s =
+            readSet(Object(sets[i], what, "direction_sets[" + std::to_string(i) + "]"));
         if (r.findSet(s.name))
-            throw Error(what + ": field 'direction_sets[" + std::to_string(i) + "].name' repeats \"" +
-                        s.name + "\"; set names must be unique");
+            throw Error(what + ": field 'direction_sets[" + std::to_string(i) +
+                        "].name' repeats \"" + s.name + "\"; set names must be unique");
         r.directionSets.push_back(std::move(s));
     }
     return r;
@@ -261,7 +293,10 @@ void writeRecipe(const ViewRecipe &recipe, const std::string &path)
     writeFileAtomically(path, toJson(recipe));
 }
 
-std::string directionSetToJson(const DirectionSet &set) { return setJson(set).dump(2) + "\n"; }
+std::string directionSetToJson(const DirectionSet &set)
+{
+    return setJson(set).dump(2) + "\n";
+}
 
 DirectionSet directionSetFromJson(const std::string &text, const std::string &path)
 {
@@ -279,7 +314,8 @@ std::string sha256OfFile(const std::string &path)
     char buf[1 << 16];
     while (in) {
         in.read(buf, sizeof buf);
-        if (in.gcount() > 0) EVP_DigestUpdate(ctx.get(), buf, static_cast<std::size_t>(in.gcount()));
+        if (in.gcount() > 0)
+            EVP_DigestUpdate(ctx.get(), buf, static_cast<std::size_t>(in.gcount()));
     }
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;

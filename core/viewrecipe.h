@@ -71,7 +71,7 @@ struct ViewRecipe
 
 std::string toJson(const ViewRecipe &recipe);
 ViewRecipe recipeFromJson(const std::string &text, const std::string &pathForMessages);
-ViewRecipe readRecipe(const std::string &path); // throws Error naming the file
+ViewRecipe readRecipe(const std::string &path);                      // throws Error naming the file
 void writeRecipe(const ViewRecipe &recipe, const std::string &path); // atomic
 
 std::string directionSetToJson(const DirectionSet &set);

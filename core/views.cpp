@@ -35,8 +35,10 @@ Anchors sampleAnchors(const Generator &g, const ViewRecipe &r, int k, std::uint6
     if (!r.anchors.classes.empty() && g.info().isConditional()) {
         // Uniform over the recipe's class list.
         auto gen = at::detail::createCPUGenerator(seed ^ 0x2545F4914F6CDD1Dull);
-        const auto pick = torch::randint(static_cast<int64_t>(r.anchors.classes.size()), {k}, gen, torch::kInt64);
-        const auto list = torch::tensor(std::vector<int64_t>(r.anchors.classes.begin(), r.anchors.classes.end()));
+        const auto pick =
+            torch::randint(static_cast<int64_t>(r.anchors.classes.size()), {k}, gen, torch::kInt64);
+        const auto list =
+            torch::tensor(std::vector<int64_t>(r.anchors.classes.begin(), r.anchors.classes.end()));
         a.y = list.index_select(0, pick);
     }
     return a;
@@ -80,14 +82,16 @@ at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, i
             const float mid = 0.5f * (walk.alphaMin + walk.alphaMax);
             const float half = 0.5f * (walk.alphaMax - walk.alphaMin);
             if (walk.normal)
-                alpha = (torch::randn({n}, gen) * (half / 2) + mid).clamp(walk.alphaMin, walk.alphaMax);
+                alpha =
+                    (torch::randn({n}, gen) * (half / 2) + mid).clamp(walk.alphaMin, walk.alphaMax);
             else
                 alpha = torch::rand({n}, gen) * (2 * half) + walk.alphaMin;
             z = z + alpha.unsqueeze(1) * w.unsqueeze(0);
         }
     }
     auto images = toUnit(generator, generator.generate(z, y)); // [K*V, C, H, W]
-    if (mode != ViewMode::LatentOnly) images = augmentPixels(images, recipe.pixel, seed ^ kPixelStream);
+    if (mode != ViewMode::LatentOnly)
+        images = augmentPixels(images, recipe.pixel, seed ^ kPixelStream);
     if (classes) *classes = a.y;
     return images.view({anchors, views, images.size(1), images.size(2), images.size(3)});
 }
@@ -107,7 +111,8 @@ ViewDiagnostics diagnose(const at::Tensor &views)
     double pos = 0;
     int pairs = 0;
     for (int64_t i = 0; i < v; ++i)
-        for (int64_t j = i + 1; j < v; ++j, ++pairs) pos += rms(flat.select(1, i), flat.select(1, j));
+        for (int64_t j = i + 1; j < v; ++j, ++pairs)
+            pos += rms(flat.select(1, i), flat.select(1, j));
     d.pixelDistancePositives = pos / pairs;
     const auto other = flat.select(1, 1).roll(1, 0); // anchor i-1's view
     d.pixelDistanceNegatives = rms(flat.select(1, 0), other);
@@ -128,7 +133,8 @@ ViewDiagnostics diagnose(const at::Tensor &views)
     f = f.view({k, v, -1});
     double cpos = 0;
     for (int64_t i = 0; i < v; ++i)
-        for (int64_t j = i + 1; j < v; ++j) cpos += (f.select(1, i) * f.select(1, j)).sum(-1).mean().item<double>();
+        for (int64_t j = i + 1; j < v; ++j)
+            cpos += (f.select(1, i) * f.select(1, j)).sum(-1).mean().item<double>();
     d.cosinePositives = cpos / pairs;
     d.cosineNegatives = (f.select(1, 0) * f.select(1, 1).roll(1, 0)).sum(-1).mean().item<double>();
     return d;
@@ -141,7 +147,7 @@ ViewPreview renderViewPreview(const Generator &generator, const ViewRecipe &reci
     at::Tensor classes;
     const auto v = generateViews(generator, recipe, anchors, views, seed, mode, &classes);
     const auto a = anchorImages(generator, recipe, anchors, seed).unsqueeze(1); // [K, 1, C, H, W]
-    const auto grid = torch::cat({a, v}, 1).flatten(0, 1);                       // [K*(1+V), C, H, W]
+    const auto grid = torch::cat({a, v}, 1).flatten(0, 1); // [K*(1+V), C, H, W]
     ViewPreview preview;
     // toImages maps the output range to bytes: hand it [0, 1] as that range.
     const auto asOutput = grid * (generator.info().outputMax - generator.info().outputMin) +

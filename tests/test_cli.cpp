@@ -96,6 +96,49 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
     }
 
+    void directionsAndViews()
+    {
+        QTemporaryDir dir;
+        const QString set = dir.filePath("sefa.json"), strip = dir.filePath("strip.png");
+        Result r = runCli({"directions", LATENT_DEFAULT_GENERATOR, "--method", "sefa", "--k", "3",
+                           "--out", set, "--strip", strip});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("3 sefa directions"));
+        QCOMPARE(QImage(strip).size(), QSize(7 * 32 + 8 * 2, 3 * 32 + 4 * 2));
+
+        // A recipe beside a copy of the generator; views render from it.
+        const QString gen = dir.filePath("fashion-cgan.pt"), recipe = dir.filePath("r.json");
+        QVERIFY(QFile::copy(LATENT_DEFAULT_GENERATOR, gen));
+        QVERIFY(QFile::copy(QString(LATENT_DEFAULT_GENERATOR).replace(".pt", ".json"),
+                            dir.filePath("fashion-cgan.json")));
+        r = runCli({"new-recipe", gen, "--out", recipe});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QString views = dir.filePath("views.png");
+        r = runCli({"views", recipe, "--anchors", "4", "--views", "3", "--out", views});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("pixel RMS distance: positives"));
+        QCOMPARE(QImage(views).size(), QSize(4 * 32 + 5 * 2, 4 * 32 + 5 * 2));
+
+        // A changed generator file: refused until the user accepts it.
+        QFile f(gen);
+        QVERIFY(f.open(QIODevice::Append));
+        f.write("x");
+        f.close();
+        r = runCli({"views", recipe, "--out", views});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains("has SHA-256") && r.err.contains("--accept-generator-mismatch"),
+                 qPrintable(r.err));
+
+        // A broken recipe names the field.
+        QFile bad(recipe);
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("{\"schema_version\": 1, \"name\": 3}");
+        bad.close();
+        r = runCli({"views", recipe, "--out", views});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains("field 'name' is integer 3, expected a string"), qPrintable(r.err));
+    }
+
     void version()
     {
         const Result r = runCli({"--version"});

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // latent-cli: the headless face of the studio; links the same core library.
-#include "directions.h"
 #include "atomicfile.h"
+#include "directions.h"
 #include "error.h"
 #include "generator.h"
 #include "imagegrid.h"
@@ -90,7 +90,8 @@ int runSample(const std::string &path, const latent::SampleRequest &request, int
 latent::Progress stderrProgress()
 {
     return [](float fraction, const std::string &status) {
-        std::cerr << "\r[" << static_cast<int>(fraction * 100) << "%] " << status << "\x1b[K" << std::flush;
+        std::cerr << "\r[" << static_cast<int>(fraction * 100) << "%] " << status << "\x1b[K"
+                  << std::flush;
         return true;
     };
 }
@@ -102,10 +103,11 @@ struct DirectionOptions
     int samples = 10000;
     std::uint64_t seed = 0;
     std::string parameter;
-    std::vector<std::string> transforms{"zoom", "shift_x", "shift_y", "rotation", "brightness", "contrast"};
-    int steps = 300;
+    std::vector<std::string> transforms{"zoom",     "shift_x",    "shift_y",
+                                        "rotation", "brightness", "contrast"};
+    int steps = 500;
     int batch = 16;
-    double lr = 1e-3;
+    double lr = 1e-2;
     std::string name;
     std::string out;
     std::string strip;
@@ -123,7 +125,8 @@ int runDirections(const std::string &path, const DirectionOptions &o)
         set = latent::randomDirections(gen->info().latentSize, o.k, o.seed);
     } else {
         latent::SteerOptions steer;
-        for (const auto &t : o.transforms) steer.transforms.push_back(latent::steerTransformFromString(t));
+        for (const auto &t : o.transforms)
+            steer.transforms.push_back(latent::steerTransformFromString(t));
         steer.steps = o.steps;
         steer.batch = o.batch;
         steer.learningRate = o.lr;
@@ -137,7 +140,8 @@ int runDirections(const std::string &path, const DirectionOptions &o)
     for (int i = 0; i < set.size(); ++i)
         std::cout << "  " << set.labels[i] << "  score " << set.scores[i] << "\n";
     if (!o.strip.empty()) {
-        latent::savePng(latent::makeGrid(latent::directionStrips(*gen, set, 7, 3.0f, o.seed), 7), o.strip);
+        latent::savePng(latent::makeGrid(latent::directionStrips(*gen, set, 7, 3.0f, o.seed), 7),
+                        o.strip);
         std::cout << "wrote " << o.strip << ": one row per direction, alpha from low to high\n";
     }
     return 0;
@@ -164,7 +168,8 @@ std::string recipeGenerator(const latent::ViewRecipe &recipe, const std::string 
     if (!given.empty()) return latent::resolveGeneratorArgument(given, exe);
     const fs::path beside = fs::path(recipePath).parent_path() / recipe.generator.file;
     if (fs::exists(beside)) return beside.string();
-    const fs::path shipped = fs::path(latent::defaultGeneratorPath(exe)).parent_path() / recipe.generator.file;
+    const fs::path shipped =
+        fs::path(latent::defaultGeneratorPath(exe)).parent_path() / recipe.generator.file;
     if (fs::exists(shipped)) return shipped.string();
     throw latent::Error("recipe " + recipePath + ": generator file '" + recipe.generator.file +
                         "' is neither beside the recipe nor shipped; pass --generator");
@@ -179,10 +184,11 @@ int runViews(const std::string &recipePath, const ViewOptions &o, const std::str
         std::cerr << "latent-cli: warning: " << path << " has SHA-256 " << sha << " but recipe "
                   << recipePath << " was made with " << recipe.generator.sha256 << "\n";
         if (!o.acceptMismatch)
-            throw latent::Error("generator differs from the recipe's; pass --accept-generator-mismatch to use it anyway");
+            throw latent::Error("generator differs from the recipe's; pass "
+                                "--accept-generator-mismatch to use it anyway");
     }
     const auto gen = latent::Generator::load(path);
-    const auto mode = o.mode == "latent" ? latent::ViewMode::LatentOnly
+    const auto mode = o.mode == "latent"  ? latent::ViewMode::LatentOnly
                       : o.mode == "pixel" ? latent::ViewMode::PixelOnly
                                           : latent::ViewMode::Both;
     const auto preview = latent::renderViewPreview(*gen, recipe, o.anchors, o.views, o.seed, mode);
@@ -190,8 +196,8 @@ int runViews(const std::string &recipePath, const ViewOptions &o, const std::str
     if (o.scale > 1) cv::resize(grid, grid, {}, o.scale, o.scale, cv::INTER_NEAREST);
     latent::savePng(grid, o.out);
     const auto &d = preview.diagnostics;
-    std::cout << "wrote " << o.out << ": " << o.anchors << " anchors (first column) with " << o.views
-              << " views each\n"
+    std::cout << "wrote " << o.out << ": " << o.anchors << " anchors (first column) with "
+              << o.views << " views each\n"
               << "pixel RMS distance: positives " << d.pixelDistancePositives << ", negatives "
               << d.pixelDistanceNegatives << "\n"
               << "cosine (random encoder): positives " << d.cosinePositives << ", negatives "
@@ -204,7 +210,8 @@ int runNewRecipe(const std::string &path, const std::string &out)
     const auto gen = latent::Generator::load(path);
     latent::ViewRecipe recipe;
     recipe.name = std::filesystem::path(out).stem().string();
-    recipe.generator = {std::filesystem::path(path).filename().string(), latent::sha256OfFile(path)};
+    recipe.generator = {std::filesystem::path(path).filename().string(),
+                        latent::sha256OfFile(path)};
     latent::writeRecipe(recipe, out);
     std::cout << "wrote " << out << " for " << gen->info().name << "\n";
     return 0;
@@ -252,39 +259,53 @@ int main(int argc, char **argv)
     sample->add_option("--out", out, "output PNG file")->required();
 
     DirectionOptions dir;
-    auto *directions = app.add_subcommand("directions", "find latent directions and save them as a set");
-    directions->add_option("generator", generator, "TorchScript file (.pt), or 'default'")->required();
+    auto *directions =
+        app.add_subcommand("directions", "find latent directions and save them as a set");
+    directions->add_option("generator", generator, "TorchScript file (.pt), or 'default'")
+        ->required();
     directions->add_option("--method", dir.method, "sefa, pca, steer or random")
         ->check(CLI::IsMember({"sefa", "pca", "steer", "random"}));
-    directions->add_option("--k", dir.k, "number of directions (sefa, pca, random)")->check(CLI::Range(1, 4096));
-    directions->add_option("--samples", dir.samples, "latents sampled for PCA")->check(CLI::Range(16, 1000000));
+    directions->add_option("--k", dir.k, "number of directions (sefa, pca, random)")
+        ->check(CLI::Range(1, 4096));
+    directions->add_option("--samples", dir.samples, "latents sampled for PCA")
+        ->check(CLI::Range(16, 1000000));
     directions->add_option("--seed", dir.seed, "random seed");
     directions->add_option("--parameter", dir.parameter, "SeFa: the projection weight's name");
-    directions->add_option("--transforms", dir.transforms, "steer: zoom,shift_x,shift_y,rotation,brightness,contrast")
+    directions
+        ->add_option("--transforms", dir.transforms,
+                     "steer: zoom,shift_x,shift_y,rotation,brightness,contrast")
         ->delimiter(',');
-    directions->add_option("--steps", dir.steps, "steer: Adam steps per walk")->check(CLI::Range(1, 100000));
-    directions->add_option("--batch", dir.batch, "steer: latents per step")->check(CLI::Range(1, 4096));
-    directions->add_option("--lr", dir.lr, "steer: Adam learning rate")->check(CLI::Range(1e-6, 10.0));
+    directions->add_option("--steps", dir.steps, "steer: Adam steps per walk")
+        ->check(CLI::Range(1, 100000));
+    directions->add_option("--batch", dir.batch, "steer: latents per step")
+        ->check(CLI::Range(1, 4096));
+    directions->add_option("--lr", dir.lr, "steer: Adam learning rate")
+        ->check(CLI::Range(1e-6, 10.0));
     directions->add_option("--name", dir.name, "name of the set (default: the method)");
     directions->add_option("--strip", dir.strip, "also write a PNG strip per direction");
     directions->add_option("--out", dir.out, "output JSON file")->required();
 
     std::string recipePath;
     ViewOptions view;
-    auto *views = app.add_subcommand("views", "render a recipe's preview grid: anchors and their views");
+    auto *views =
+        app.add_subcommand("views", "render a recipe's preview grid: anchors and their views");
     views->add_option("recipe", recipePath, "view recipe (.json)")->required();
     views->add_option("--generator", view.generator, "generator to use instead of the recipe's");
     views->add_option("--anchors", view.anchors, "rows")->check(CLI::Range(1, 256));
     views->add_option("--views", view.views, "views per anchor")->check(CLI::Range(1, 64));
     views->add_option("--seed", view.seed, "random seed");
-    views->add_option("--mode", view.mode, "both, latent or pixel")->check(CLI::IsMember({"both", "latent", "pixel"}));
-    views->add_flag("--accept-generator-mismatch", view.acceptMismatch, "use a generator whose SHA-256 differs from the recipe's");
+    views->add_option("--mode", view.mode, "both, latent or pixel")
+        ->check(CLI::IsMember({"both", "latent", "pixel"}));
+    views->add_flag("--accept-generator-mismatch", view.acceptMismatch,
+                    "use a generator whose SHA-256 differs from the recipe's");
     views->add_option("--scale", view.scale, "enlarge by this factor")->check(CLI::Range(1, 16));
     views->add_option("--out", view.out, "output PNG file")->required();
 
     std::string recipeOut;
-    auto *newRecipe = app.add_subcommand("new-recipe", "write a default view recipe for a generator");
-    newRecipe->add_option("generator", generator, "TorchScript file (.pt), or 'default'")->required();
+    auto *newRecipe =
+        app.add_subcommand("new-recipe", "write a default view recipe for a generator");
+    newRecipe->add_option("generator", generator, "TorchScript file (.pt), or 'default'")
+        ->required();
     newRecipe->add_option("--out", recipeOut, "output JSON file")->required();
 
     CLI11_PARSE(app, argc, argv);

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+// Core, no display: direction finding and pixel edits.
+#include "directions.h"
+#include "error.h"
+#include "generator.h"
+
+#include <QtTest>
+
+#include <torch/torch.h>
+
+using namespace latent;
+
+namespace {
+
+at::Tensor matrixOf(const DirectionSet &s)
+{
+    std::vector<at::Tensor> rows;
+    for (const auto &v : s.vectors)
+        rows.push_back(torch::tensor(v));
+    return torch::stack(rows);
+}
+
+void verifyOrthonormal(const DirectionSet &s)
+{
+    const auto m = matrixOf(s);
+    const auto gram = m.mm(m.t());
+    QVERIFY2(torch::allclose(gram, torch::eye(s.size()), 1e-4, 1e-4),
+             "directions are not orthonormal");
+}
+
+} // namespace
+
+class TestDirections : public QObject
+{
+    Q_OBJECT
+    std::unique_ptr<Generator> m_gen;
+private Q_SLOTS:
+    void initTestCase()
+    {
+        torch::set_num_threads(2);
+        m_gen = Generator::load(LATENT_DEFAULT_GENERATOR);
+    }
+
+    void sefaMatchesClosedForm()
+    {
+        const DirectionSet s = sefaDirections(*m_gen, 6);
+        QCOMPARE(s.size(), 6);
+        QCOMPARE(s.latentSize, 64);
+        QCOMPARE(s.params.at("parameter"),
+                 std::string("fc.weight")); // z joined with the class embedding
+        verifyOrthonormal(s);
+        for (int i = 1; i < s.size(); ++i)
+            QVERIFY(s.scores[i - 1] >= s.scores[i]);
+        // Each direction is an eigenvector: ||A n||^2 equals its eigenvalue.
+        at::Tensor a;
+        for (const auto &[name, value] : m_gen->namedParameters())
+            if (name == "fc.weight") a = value.slice(1, 0, 64);
+        a = a / a.norm(2, {0}, true);
+        const auto m = matrixOf(s);
+        const auto energy = a.mm(m.t()).pow(2).sum(0);
+        for (int i = 0; i < s.size(); ++i)
+            QVERIFY(std::abs(energy[i].item<double>() - s.scores[i]) < 1e-3 * s.scores[i]);
+        // Named parameter, and a clear error for a bad name.
+        QCOMPARE(sefaDirections(*m_gen, 2, "fc.weight").size(), 2);
+        QVERIFY_THROWS_EXCEPTION(Error, sefaDirections(*m_gen, 2, "no.such.weight"));
+    }
+
+    void pcaExplainsDecreasingVariance()
+    {
+        int calls = 0;
+        const DirectionSet s = pcaDirections(*m_gen, 4, 2000, 3, [&](float, const std::string &) {
+            ++calls;
+            return true;
+        });
+        QCOMPARE(s.size(), 4);
+        QVERIFY(calls >= 4);
+        double total = 0;
+        for (int i = 0; i < 4; ++i) {
+            QVERIFY(s.scores[i] > 0);
+            if (i) QVERIFY(s.scores[i - 1] >= s.scores[i]);
+            total += s.scores[i];
+            QVERIFY(std::abs(torch::tensor(s.vectors[i]).norm().item<double>() - 1) < 1e-4);
+        }
+        QVERIFY(total < 1.0);
+        // Cancelling stops the work.
+        QVERIFY_THROWS_EXCEPTION(
+            Cancelled,
+            pcaDirections(*m_gen, 4, 2000, 3, [](float, const std::string &) { return false; }));
+    }
+
+    void randomIsOrthonormalAndSeeded()
+    {
+        const DirectionSet a = randomDirections(64, 10, 5), b = randomDirections(64, 10, 5);
+        verifyOrthonormal(a);
+        QVERIFY(a.vectors == b.vectors);
+        QVERIFY(randomDirections(64, 10, 6).vectors != a.vectors);
+        QVERIFY_THROWS_EXCEPTION(Error, randomDirections(64, 65, 0));
+    }
+
+    void editsDoWhatTheySay()
+    {
+        // A bright square in the centre of a dark 16x16 image.
+        auto img = torch::full({1, 1, 16, 16}, -1.0f);
+        img.slice(2, 6, 10).slice(3, 6, 10).fill_(1.0f);
+        at::Tensor mask;
+        // Shift right by one quarter width (4 px): the square moves to columns 10..13.
+        const auto shifted = applyEdit(img, SteerTransform::ShiftX, torch::tensor({1.0f}), &mask);
+        QVERIFY(shifted[0][0][8][11].item<float>() > 0.9f);
+        QVERIFY(shifted[0][0][8][7].item<float>() < -0.9f);
+        QCOMPARE(mask[0][0][8][1].item<float>(), 0.0f); // uncovered on the left
+        QCOMPARE(mask[0][0][8][12].item<float>(), 1.0f);
+        // Zoom in by 2: the square doubles its width.
+        const auto zoomed =
+            applyEdit(img, SteerTransform::Zoom, torch::tensor({std::log(2.0f)}), &mask);
+        QVERIFY((zoomed[0][0][8] > 0).sum().item<int>() >= 7);
+        QCOMPARE(mask.min().item<float>(), 1.0f); // zooming in leaves nothing undefined
+        // Brightness adds alpha and clamps.
+        const auto brighter = applyEdit(img, SteerTransform::Brightness, torch::tensor({0.5f}));
+        QCOMPARE(brighter[0][0][0][0].item<float>(), -0.5f);
+        QCOMPARE(brighter[0][0][8][8].item<float>(), 1.0f);
+    }
+
+    void steeringLowersTheLoss()
+    {
+        SteerOptions o;
+        o.transforms = {SteerTransform::Zoom};
+        o.steps = 60;
+        o.batch = 8;
+        std::vector<double> losses;
+        const DirectionSet s = learnSteeringWalks(*m_gen, o, [&](float, const std::string &status) {
+            losses.push_back(std::stod(status.substr(status.rfind("loss ") + 5)));
+            return true;
+        });
+        QCOMPARE(s.labels, std::vector<std::string>{"zoom"});
+        QCOMPARE(int(losses.size()), 60);
+        const double first = (losses[0] + losses[1] + losses[2] + losses[3] + losses[4]) / 5;
+        QVERIFY2(s.scores[0] < 0.9 * first,
+                 qPrintable(QString("first %1 final %2").arg(first).arg(s.scores[0])));
+        const ImageBatch strip = directionStrips(*m_gen, s, 5, 3.0f, 1);
+        QCOMPARE(strip.count, 5);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestDirections)
+#include "test_directions.moc"
