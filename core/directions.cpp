@@ -312,14 +312,14 @@ DirectionSet learnSteeringWalks(const Generator &generator, const SteerOptions &
 }
 
 ImageBatch directionStrips(const Generator &generator, const DirectionSet &set, int steps,
-                           float range, std::uint64_t seed)
+                           float range, std::uint64_t seed, int classIndex)
 {
     c10::InferenceMode guard;
     if (set.latentSize != generator.info().latentSize)
         throw Error("direction set \"" + set.name + "\" has latent size " +
                     std::to_string(set.latentSize) + " but the generator's is " +
                     std::to_string(generator.info().latentSize));
-    const SampleRequest request{1, seed, 2.0f, SampleRequest::kUniformClasses};
+    const SampleRequest request{1, seed, 2.0f, classIndex};
     const auto z = generator.sampleLatents(request);
     const auto y = generator.sampleClasses(request);
     std::vector<at::Tensor> rows;

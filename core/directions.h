@@ -96,7 +96,8 @@ DirectionSet learnSteeringWalks(const Generator &generator, const SteerOptions &
 // over [-range, range] (learned walks: their training range), all from one
 // anchor z drawn with `seed`. Returns rows * steps images, row-major.
 ImageBatch directionStrips(const Generator &generator, const DirectionSet &set, int steps,
-                           float range, std::uint64_t seed);
+                           float range, std::uint64_t seed,
+                           int classIndex = SampleRequest::kUniformClasses);
 
 // z' = z + alpha * direction, for a latent [latentSize].
 std::vector<float> moveAlong(const std::vector<float> &z, const std::vector<float> &direction,

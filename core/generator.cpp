@@ -384,6 +384,25 @@ ImageBatch Generator::toImages(const at::Tensor &images, const at::Tensor &class
     return batch;
 }
 
+std::vector<float> Generator::latentValues(const SampleRequest &request) const
+{
+    const auto z = sampleLatents(request).contiguous();
+    return {z.data_ptr<float>(), z.data_ptr<float>() + z.numel()};
+}
+
+ImageBatch Generator::render(const std::vector<float> &latents, const std::vector<int> &classes) const
+{
+    const int64_t latent = d->info.latentSize;
+    const auto n = static_cast<int64_t>(classes.size());
+    if (n == 0 || static_cast<int64_t>(latents.size()) != n * latent)
+        throw Error("render: " + std::to_string(latents.size()) + " latent values for " +
+                    std::to_string(n) + " images of latent size " + std::to_string(latent));
+    c10::InferenceMode guard;
+    const auto z = torch::tensor(latents).view({n, latent});
+    const auto y = torch::tensor(std::vector<int64_t>(classes.begin(), classes.end()), torch::kInt64);
+    return toImages(generate(z, y), y);
+}
+
 ImageBatch Generator::sample(const SampleRequest &request) const
 {
     c10::InferenceMode guard;

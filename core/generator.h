@@ -85,6 +85,12 @@ public:
     // closed-form direction finding such as SeFa.
     std::vector<std::pair<std::string, at::Tensor>> namedParameters() const;
 
+    // Plain-data forms for the UI (no torch types): latents flattened
+    // [N * latentSize], and images for given latents and classes (-1 for
+    // unconditional generators).
+    std::vector<float> latentValues(const SampleRequest &request) const;
+    ImageBatch render(const std::vector<float> &latents, const std::vector<int> &classes) const;
+
     // sampleLatents + generate + conversion to bytes, without autograd.
     ImageBatch sample(const SampleRequest &request) const;
     ImageBatch toImages(const at::Tensor &images, const at::Tensor &classes) const;

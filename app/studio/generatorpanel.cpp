@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "generatorpanel.h"
 
+#include "imageconvert.h"
 #include "imagegridwidget.h"
 
 #include <QComboBox>
@@ -182,19 +183,18 @@ void GeneratorPanel::showGenerator(const std::string &path, const GeneratorInfo 
 void GeneratorPanel::showSamples(const ImageBatch &batch, const GeneratorInfo &info,
                                  const SampleRequest &request)
 {
-    QVector<widgets::ImageGridWidget::Cell> cells;
-    cells.reserve(batch.count);
-    const auto format = batch.channels == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888;
-    for (int i = 0; i < batch.count; ++i) {
-        QImage image(batch.image(i), batch.width, batch.height, batch.width * batch.channels,
-                     format);
-        const int cls = batch.classes[i];
-        const QString caption = cls >= 0 ? QString::fromStdString(info.className(cls)) : QString();
-        const QString tip =
-            tr("sample %1 of seed %2").arg(i).arg(request.seed) +
-            (cls >= 0 ? "\n" + tr("class %1: %2").arg(cls).arg(caption) : QString());
-        cells.push_back({image.copy(), caption, tip});
-    }
+    const auto cells = cellsOf(
+        batch,
+        [&](int i) {
+            const int cls = batch.classes[i];
+            return cls >= 0 ? QString::fromStdString(info.className(cls)) : QString();
+        },
+        [&](int i) {
+            const int cls = batch.classes[i];
+            return tr("sample %1 of seed %2").arg(i).arg(request.seed) +
+                   (cls >= 0 ? "\n" + tr("class %1: %2").arg(cls).arg(QString::fromStdString(info.className(cls)))
+                             : QString());
+        });
     m_grid->setCells(cells, static_cast<int>(std::ceil(std::sqrt(double(batch.count)))));
 }
 

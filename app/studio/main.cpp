@@ -27,6 +27,8 @@ int main(int argc, char **argv)
         QApplication::translate("main",
                                 "A generator (.pt) to open; 'default' for the shipped one."),
         "[file]");
+    QCommandLineOption tab("tab", QApplication::translate("main", "Start on a tab: samples or explore."), "name");
+    parser.addOption(tab);
     parser.process(app);
 
     latent::configureRuntime();
@@ -44,6 +46,7 @@ int main(int argc, char **argv)
     }
 
     latent::studio::MainWindow window;
+    if (parser.isSet(tab)) window.showTab(parser.value(tab));
     window.show();
     window.openGenerator(path);
     return app.exec();

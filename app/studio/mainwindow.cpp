@@ -2,6 +2,7 @@
 #include "mainwindow.h"
 
 #include "error.h"
+#include "explorerpanel.h"
 #include "generatorpanel.h"
 #include "imagegrid.h"
 #include "runtime.h"
@@ -18,6 +19,7 @@
 #include <QPointer>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabWidget>
 
 #include <opencv2/core.hpp>
 
@@ -36,11 +38,14 @@ QString localPathOf(const QMimeData *mime)
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent), m_panel(new GeneratorPanel),
-      m_worker(std::make_unique<CoalescingWorker>())
+    : QMainWindow(parent), m_tabs(new QTabWidget), m_panel(new GeneratorPanel),
+      m_explorer(new ExplorerPanel), m_worker(std::make_unique<CoalescingWorker>())
 {
     setWindowTitle(tr("Latent Studio"));
-    setCentralWidget(m_panel);
+    m_tabs->setObjectName("tabs");
+    m_tabs->addTab(m_panel, tr("&Samples"));
+    m_tabs->addTab(m_explorer, tr("&Explore"));
+    setCentralWidget(m_tabs);
     setAcceptDrops(true);
     createMenus();
 
@@ -82,6 +87,12 @@ void MainWindow::createMenus()
                                .arg(QApplication::applicationVersion(),
                                     QString::fromStdString(torchVersion()), qVersion()));
     });
+}
+
+void MainWindow::showTab(const QString &name)
+{
+    const QStringList names{"samples", "explore"};
+    if (names.contains(name)) m_tabs->setCurrentIndex(static_cast<int>(names.indexOf(name)));
 }
 
 void MainWindow::chooseGenerator()
@@ -126,6 +137,7 @@ void MainWindow::openGenerator(const QString &path)
                     return;
                 }
                 self->m_generator = gen;
+                self->m_explorer->setGenerator(gen);
                 self->m_panel->showGenerator(gen->path(), gen->info(), gen->report(),
                                              gen->hasSidecar());
                 self->setWindowTitle(

@@ -10,9 +10,11 @@
 
 class QLabel;
 class QMenu;
+class QTabWidget;
 
 namespace latent::studio {
 
+class ExplorerPanel;
 class GeneratorPanel;
 
 // The studio window. Owns the loaded generator and one worker thread; the
@@ -26,7 +28,10 @@ public:
 
     // Loads a generator on the worker thread; the panel shows the result.
     void openGenerator(const QString &path);
+    // "samples" or "explore"; unknown names are ignored.
+    void showTab(const QString &name);
     GeneratorPanel *generatorPanel() const { return m_panel; }
+    ExplorerPanel *explorerPanel() const { return m_explorer; }
     const Generator *generator() const { return m_generator.get(); }
 
 Q_SIGNALS:
@@ -48,7 +53,9 @@ private:
     void rebuildRecentMenu();
     void showError(const QString &title, const QString &message);
 
+    QTabWidget *m_tabs;
     GeneratorPanel *m_panel;
+    ExplorerPanel *m_explorer;
     QMenu *m_recentMenu = nullptr;
     QLabel *m_deviceLabel;
     std::shared_ptr<const Generator> m_generator;

@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: MIT
+#include "explorerpanel.h"
+
+#include "imageconvert.h"
+#include "imagegrid.h"
+#include "imagegridwidget.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPointer>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSlider>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+#include <opencv2/core.hpp>
+
+#include <cmath>
+
+namespace latent::studio {
+namespace {
+
+constexpr int kSliderSteps = 100; // slider units per alpha limit
+constexpr int kStripSteps = 7;
+
+// One undoable change of the explorer's alphas. Consecutive changes of one
+// slider merge, so a drag is one undo step.
+class SetAlphasCommand : public QUndoCommand
+{
+public:
+    SetAlphasCommand(ExplorerPanel *panel, std::vector<float> before, std::vector<float> after, int slider)
+        : m_panel(panel), m_before(std::move(before)), m_after(std::move(after)), m_slider(slider)
+    {
+        setText(slider >= 0 ? QObject::tr("move along direction %1").arg(slider) : QObject::tr("reset"));
+    }
+    void undo() override { m_panel->setAlphas(m_before); }
+    void redo() override { m_panel->setAlphas(m_after); }
+    int id() const override { return m_slider >= 0 ? 1000 + m_slider : -1; }
+    bool mergeWith(const QUndoCommand *other) override
+    {
+        m_after = static_cast<const SetAlphasCommand *>(other)->m_after;
+        return true;
+    }
+
+private:
+    ExplorerPanel *m_panel;
+    std::vector<float> m_before, m_after;
+    int m_slider;
+};
+
+} // namespace
+
+ExplorerPanel::ExplorerPanel(QWidget *parent)
+    : QWidget(parent), m_undo(new QUndoStack(this)),
+      m_computeWorker(std::make_unique<CoalescingWorker>()),
+      m_renderWorker(std::make_unique<CoalescingWorker>())
+{
+    // Finding directions.
+    m_method = new QComboBox;
+    m_method->setObjectName("directionMethod");
+    m_method->addItem(tr("SeFa (closed form)"), "sefa");
+    m_method->addItem(tr("PCA (GANSpace)"), "pca");
+    m_method->addItem(tr("Steering walks (learned)"), "steer");
+    m_method->addItem(tr("Random orthonormal"), "random");
+    m_count = new QSpinBox;
+    m_count->setRange(1, 64);
+    m_count->setValue(8);
+    m_steps = new QSpinBox;
+    m_steps->setRange(10, 20000);
+    m_steps->setValue(500);
+    m_transforms = new QListWidget;
+    m_transforms->setObjectName("transforms");
+    for (auto t : {SteerTransform::Zoom, SteerTransform::ShiftX, SteerTransform::ShiftY,
+                   SteerTransform::Rotation, SteerTransform::Brightness, SteerTransform::Contrast}) {
+        auto *item = new QListWidgetItem(QString::fromStdString(toString(t)), m_transforms);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(t == SteerTransform::Zoom || t == SteerTransform::ShiftX ? Qt::Checked : Qt::Unchecked);
+    }
+    m_transforms->setMaximumHeight(110);
+    m_compute = new QPushButton(tr("&Find directions"));
+    m_compute->setObjectName("computeDirections");
+    m_cancel = new QPushButton(tr("Cancel"));
+    m_cancel->setEnabled(false);
+    m_progress = new QProgressBar;
+    m_progress->setRange(0, 1000);
+    m_progress->setValue(0);
+    m_status = new QLabel;
+    m_status->setWordWrap(true);
+    auto *findBox = new QGroupBox(tr("Find directions"));
+    auto *findForm = new QFormLayout(findBox);
+    findForm->addRow(tr("Method"), m_method);
+    findForm->addRow(tr("Directions"), m_count);
+    findForm->addRow(tr("Walk steps"), m_steps);
+    findForm->addRow(tr("Walks"), m_transforms);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_compute);
+    buttons->addWidget(m_cancel);
+    findForm->addRow(buttons);
+    findForm->addRow(m_progress);
+    findForm->addRow(m_status);
+    const auto updateMethodControls = [this] {
+        const bool steer = m_method->currentData() == "steer";
+        m_transforms->setEnabled(steer);
+        m_steps->setEnabled(steer);
+        m_count->setEnabled(!steer);
+    };
+    connect(m_method, &QComboBox::currentIndexChanged, this, updateMethodControls);
+    updateMethodControls();
+
+    // The anchor and the sliders.
+    m_setChoice = new QComboBox;
+    m_setChoice->setObjectName("directionSet");
+    m_seed = new QSpinBox;
+    m_seed->setRange(0, std::numeric_limits<int>::max());
+    m_seed->setValue(1);
+    m_class = new QComboBox;
+    auto *anchorForm = new QFormLayout;
+    anchorForm->addRow(tr("Direction set"), m_setChoice);
+    anchorForm->addRow(tr("Anchor seed"), m_seed);
+    anchorForm->addRow(tr("Class"), m_class);
+    auto *sliderHost = new QWidget;
+    m_sliderBox = new QVBoxLayout(sliderHost);
+    m_sliderBox->addStretch();
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(sliderHost);
+    scroll->setWidgetResizable(true);
+    auto *undoButton = new QPushButton(tr("Undo"));
+    auto *redoButton = new QPushButton(tr("Redo"));
+    auto *resetButton = new QPushButton(tr("Reset"));
+    resetButton->setObjectName("resetAlphas");
+    auto *copyButton = new QPushButton(tr("Copy latent"));
+    auto *saveButton = new QPushButton(tr("Save image…"));
+    auto *editRow = new QHBoxLayout;
+    for (auto *b : {undoButton, redoButton, resetButton, copyButton, saveButton}) editRow->addWidget(b);
+
+    auto *middle = new QWidget;
+    auto *middleLayout = new QVBoxLayout(middle);
+    middleLayout->addLayout(anchorForm);
+    middleLayout->addWidget(scroll, 1);
+    middleLayout->addLayout(editRow);
+
+    m_image = new widgets::ImageGridWidget;
+    m_image->setObjectName("explorerImage");
+    m_strips = new widgets::ImageGridWidget;
+    m_strips->setObjectName("directionStrips");
+    m_strips->setPlaceholderText(tr("Find or pick a direction set to see each direction as a strip"));
+    auto *right = new QSplitter(Qt::Vertical);
+    right->addWidget(m_image);
+    right->addWidget(m_strips);
+
+    auto *left = new QWidget;
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->addWidget(findBox);
+    leftLayout->addStretch();
+    auto *splitter = new QSplitter;
+    splitter->addWidget(left);
+    splitter->addWidget(middle);
+    splitter->addWidget(right);
+    splitter->setStretchFactor(2, 1);
+    splitter->setSizes({280, 360, 560});
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(splitter);
+
+    connect(m_compute, &QPushButton::clicked, this, [this] { computeDirections(m_method->currentData().toString()); });
+    connect(m_cancel, &QPushButton::clicked, this, &ExplorerPanel::cancelComputation);
+    connect(m_setChoice, &QComboBox::currentIndexChanged, this, &ExplorerPanel::showSet);
+    const auto newAnchor = [this] {
+        if (!m_generator) return;
+        m_anchor = m_generator->latentValues({1, static_cast<std::uint64_t>(m_seed->value()), 2.0f, -1});
+        requestRender();
+        requestStrips();
+    };
+    connect(m_seed, &QSpinBox::valueChanged, this, newAnchor);
+    connect(m_class, &QComboBox::currentIndexChanged, this, [this] {
+        requestRender();
+        requestStrips();
+    });
+    connect(undoButton, &QPushButton::clicked, m_undo, &QUndoStack::undo);
+    connect(redoButton, &QPushButton::clicked, m_undo, &QUndoStack::redo);
+    connect(m_undo, &QUndoStack::canUndoChanged, undoButton, &QWidget::setEnabled);
+    connect(m_undo, &QUndoStack::canRedoChanged, redoButton, &QWidget::setEnabled);
+    undoButton->setEnabled(false);
+    redoButton->setEnabled(false);
+    connect(resetButton, &QPushButton::clicked, this, [this] {
+        m_undo->push(new SetAlphasCommand(this, m_alphas, std::vector<float>(m_alphas.size(), 0.0f), -1));
+    });
+    connect(copyButton, &QPushButton::clicked, this, &ExplorerPanel::copyLatent);
+    connect(saveButton, &QPushButton::clicked, this, &ExplorerPanel::saveImage);
+    setEnabled(false);
+}
+
+ExplorerPanel::~ExplorerPanel() { cancelComputation(); }
+
+void ExplorerPanel::setGenerator(std::shared_ptr<const Generator> generator)
+{
+    cancelComputation();
+    m_generator = std::move(generator);
+    const GeneratorInfo &info = m_generator->info();
+    {
+        const QSignalBlocker block(m_class);
+        m_class->clear();
+        for (int i = 0; i < std::max(1, info.numClasses); ++i)
+            m_class->addItem(info.isConditional() ? QString::fromStdString(info.className(i)) : tr("unconditional"), i);
+        m_class->setEnabled(info.isConditional());
+    }
+    // Sets of another latent size no longer apply.
+    m_sets.erase(std::remove_if(m_sets.begin(), m_sets.end(),
+                                [&](const DirectionSet &s) { return s.latentSize != info.latentSize; }),
+                 m_sets.end());
+    m_anchor = m_generator->latentValues({1, static_cast<std::uint64_t>(m_seed->value()), 2.0f, -1});
+    m_undo->clear();
+    setEnabled(true);
+    if (m_sets.empty()) addDirectionSet(sefaDirections(*m_generator, std::min(8, info.latentSize)));
+    else showSet(m_setChoice->currentIndex());
+    Q_EMIT directionSetsChanged();
+}
+
+void ExplorerPanel::addDirectionSet(const DirectionSet &set)
+{
+    auto it = std::find_if(m_sets.begin(), m_sets.end(), [&](const DirectionSet &s) { return s.name == set.name; });
+    const int index = it == m_sets.end() ? static_cast<int>(m_sets.size()) : static_cast<int>(it - m_sets.begin());
+    if (it == m_sets.end()) m_sets.push_back(set);
+    else *it = set;
+    {
+        const QSignalBlocker block(m_setChoice);
+        m_setChoice->clear();
+        for (const auto &s : m_sets)
+            m_setChoice->addItem(QString("%1 (%2, %3)").arg(QString::fromStdString(s.name),
+                                                           QString::fromStdString(s.method)).arg(s.size()));
+        m_setChoice->setCurrentIndex(index);
+    }
+    showSet(index);
+    Q_EMIT directionSetsChanged();
+}
+
+void ExplorerPanel::showSet(int index)
+{
+    if (index < 0 || index >= static_cast<int>(m_sets.size())) return;
+    m_current = index;
+    m_alphas.assign(m_sets[index].size(), 0.0f);
+    m_undo->clear();
+    rebuildSliders();
+    requestRender();
+    requestStrips();
+}
+
+float ExplorerPanel::alphaLimit(int index) const
+{
+    const DirectionSet &set = m_sets[m_current];
+    if (set.method != "steer") return 3.0f;
+    const auto [lo, hi] = alphaRange(steerTransformFromString(set.labels[index]));
+    return std::max(std::abs(lo), std::abs(hi));
+}
+
+void ExplorerPanel::rebuildSliders()
+{
+    for (QSlider *s : m_sliders) delete s->parentWidget();
+    m_sliders.clear();
+    m_sliderValues.clear();
+    const DirectionSet &set = m_sets[m_current];
+    for (int i = 0; i < set.size(); ++i) {
+        auto *row = new QWidget;
+        auto *rowLayout = new QHBoxLayout(row);
+        rowLayout->setContentsMargins(0, 0, 0, 0);
+        auto *name = new QLabel(QString::fromStdString(set.labels[i]));
+        name->setToolTip(tr("score %1").arg(set.scores[i]));
+        name->setMinimumWidth(70);
+        auto *slider = new QSlider(Qt::Horizontal);
+        slider->setObjectName(QString("direction%1").arg(i));
+        slider->setRange(-kSliderSteps, kSliderSteps);
+        auto *value = new QLabel("0.00");
+        value->setMinimumWidth(fontMetrics().horizontalAdvance("-0.000"));
+        rowLayout->addWidget(name);
+        rowLayout->addWidget(slider, 1);
+        rowLayout->addWidget(value);
+        m_sliderBox->insertWidget(i, row);
+        m_sliders.push_back(slider);
+        m_sliderValues.push_back(value);
+        connect(slider, &QSlider::valueChanged, this, [this, i](int v) {
+            setAlpha(i, alphaLimit(i) * float(v) / kSliderSteps);
+        });
+    }
+}
+
+void ExplorerPanel::setAlpha(int index, float alpha)
+{
+    if (index < 0 || index >= static_cast<int>(m_alphas.size()) || m_alphas[index] == alpha) return;
+    std::vector<float> after = m_alphas;
+    after[index] = alpha;
+    m_undo->push(new SetAlphasCommand(this, m_alphas, after, index));
+}
+
+void ExplorerPanel::setAlphas(const std::vector<float> &alphas)
+{
+    if (alphas.size() != m_alphas.size()) return;
+    m_alphas = alphas;
+    for (std::size_t i = 0; i < m_sliders.size(); ++i) {
+        const QSignalBlocker block(m_sliders[i]);
+        m_sliders[i]->setValue(static_cast<int>(std::lround(m_alphas[i] / alphaLimit(int(i)) * kSliderSteps)));
+        m_sliderValues[i]->setText(QString::number(m_alphas[i], 'f', 2));
+    }
+    requestRender();
+}
+
+std::vector<float> ExplorerPanel::currentLatent() const
+{
+    std::vector<float> z = m_anchor;
+    if (m_current >= 0)
+        for (std::size_t i = 0; i < m_alphas.size(); ++i)
+            if (m_alphas[i] != 0.0f) z = moveAlong(z, m_sets[m_current].vectors[i], m_alphas[i]);
+    return z;
+}
+
+void ExplorerPanel::requestRender()
+{
+    if (!m_generator || m_anchor.empty()) return;
+    QPointer<ExplorerPanel> self(this);
+    auto gen = m_generator;
+    const std::vector<float> z = currentLatent();
+    const int cls = m_generator->info().isConditional() ? m_class->currentData().toInt() : -1;
+    m_renderWorker->submit("render", [self, gen, z, cls] {
+        ImageBatch batch;
+        try {
+            batch = gen->render(z, {cls});
+        } catch (const std::exception &) {
+            return; // the latent comes from this generator; nothing to report
+        }
+        QMetaObject::invokeMethod(qApp, [self, gen, batch] {
+            if (!self || self->m_generator != gen) return;
+            self->m_shown = batch;
+            self->m_image->setCells(cellsOf(batch), 1);
+            Q_EMIT self->imageShown();
+        }, Qt::QueuedConnection);
+    });
+}
+
+void ExplorerPanel::requestStrips()
+{
+    if (!m_generator || m_current < 0) return;
+    QPointer<ExplorerPanel> self(this);
+    auto gen = m_generator;
+    const DirectionSet set = m_sets[m_current];
+    const auto seed = static_cast<std::uint64_t>(m_seed->value());
+    const int cls = m_generator->info().isConditional() ? m_class->currentData().toInt() : -1;
+    m_renderWorker->submit("strips", [self, gen, set, seed, cls] {
+        ImageBatch strips;
+        try {
+            strips = directionStrips(*gen, set, kStripSteps, 3.0f, seed, cls);
+        } catch (const std::exception &) {
+            return;
+        }
+        QMetaObject::invokeMethod(qApp, [self, gen, strips, set] {
+            if (!self || self->m_generator != gen) return;
+            self->m_strips->setCells(cellsOf(strips, {}, [&](int i) {
+                return QString::fromStdString(set.labels[i / kStripSteps]);
+            }), kStripSteps);
+        }, Qt::QueuedConnection);
+    });
+}
+
+void ExplorerPanel::computeDirections(const QString &method)
+{
+    if (!m_generator) return;
+    cancelComputation();
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    m_cancelFlag = cancel;
+    m_compute->setEnabled(false);
+    m_cancel->setEnabled(true);
+    m_progress->setValue(0);
+    m_status->setText(tr("Working…"));
+    SteerOptions steer;
+    for (int i = 0; i < m_transforms->count(); ++i)
+        if (m_transforms->item(i)->checkState() == Qt::Checked)
+            steer.transforms.push_back(steerTransformFromString(m_transforms->item(i)->text().toStdString()));
+    steer.steps = m_steps->value();
+    steer.seed = static_cast<std::uint64_t>(m_seed->value());
+    const int k = std::min(m_count->value(), m_generator->info().latentSize);
+    QPointer<ExplorerPanel> self(this);
+    auto gen = m_generator;
+    const std::string m = method.toStdString();
+    m_computeWorker->submit("directions", [self, gen, m, k, steer, cancel] {
+        // Progress crosses to the UI thread at most ~20 times a second.
+        auto last = std::chrono::steady_clock::now();
+        const Progress progress = [&](float fraction, const std::string &status) {
+            const auto now = std::chrono::steady_clock::now();
+            if (now - last > std::chrono::milliseconds(50) || fraction >= 1.0f) {
+                last = now;
+                QMetaObject::invokeMethod(qApp, [self, fraction, status] {
+                    if (!self) return;
+                    self->m_progress->setValue(static_cast<int>(fraction * 1000));
+                    self->m_status->setText(QString::fromStdString(status));
+                }, Qt::QueuedConnection);
+            }
+            return !*cancel;
+        };
+        DirectionSet set;
+        QString error;
+        try {
+            if (m == "sefa") set = sefaDirections(*gen, k);
+            else if (m == "pca") set = pcaDirections(*gen, k, 10000, steer.seed, progress);
+            else if (m == "random") set = randomDirections(gen->info().latentSize, k, steer.seed);
+            else set = learnSteeringWalks(*gen, steer, progress);
+        } catch (const Cancelled &) {
+            error = tr("Cancelled");
+        } catch (const std::exception &e) {
+            error = QString::fromStdString(e.what());
+        }
+        QMetaObject::invokeMethod(qApp, [self, gen, set, error] {
+            if (!self || self->m_generator != gen) return;
+            self->finishComputation();
+            if (!error.isEmpty()) {
+                self->m_status->setText(error);
+                Q_EMIT self->directionsFailed(error);
+                return;
+            }
+            self->m_progress->setValue(1000);
+            self->m_status->setText(tr("Found %1 %2 directions").arg(set.size()).arg(QString::fromStdString(set.method)));
+            self->addDirectionSet(set);
+            Q_EMIT self->directionsComputed(QString::fromStdString(set.name));
+        }, Qt::QueuedConnection);
+    });
+}
+
+void ExplorerPanel::finishComputation()
+{
+    m_compute->setEnabled(true);
+    m_cancel->setEnabled(false);
+}
+
+void ExplorerPanel::cancelComputation()
+{
+    if (m_cancelFlag) *m_cancelFlag = true;
+}
+
+void ExplorerPanel::copyLatent()
+{
+    QStringList values;
+    for (float v : currentLatent()) values << QString::number(v, 'g', 7);
+    QApplication::clipboard()->setText("[" + values.join(", ") + "]");
+}
+
+void ExplorerPanel::saveImage()
+{
+    if (m_shown.count == 0) return;
+    QString path = QFileDialog::getSaveFileName(this, tr("Save Image"), QDir::home().filePath("latent.png"),
+                                                tr("PNG images (*.png)"));
+    if (path.isEmpty()) return;
+    if (!path.endsWith(".png", Qt::CaseInsensitive)) path += ".png";
+    QPointer<ExplorerPanel> self(this);
+    const ImageBatch batch = m_shown;
+    m_renderWorker->submit("save:" + path.toStdString(), [self, batch, path] {
+        QString error;
+        try {
+            savePng(makeGrid(batch, 1, 0), path.toStdString());
+        } catch (const std::exception &e) {
+            error = QString::fromStdString(e.what());
+        }
+        QMetaObject::invokeMethod(qApp, [self, error] {
+            if (self && !error.isEmpty()) QMessageBox::warning(self, tr("Could not save the image"), error);
+        }, Qt::QueuedConnection);
+    });
+}
+
+} // namespace latent::studio

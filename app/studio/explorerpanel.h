@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "coalescingworker.h"
+#include "directions.h"
+#include "generator.h"
+
+#include <QWidget>
+
+#include <atomic>
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+class QUndoStack;
+class QVBoxLayout;
+
+namespace latent::widgets {
+class ImageGridWidget;
+}
+
+namespace latent::studio {
+
+// The latent explorer: find direction sets (SeFa, PCA, learned steering
+// walks, random) on a worker thread with progress and cancel, then drag one
+// slider per direction and watch the image follow. Renders go through a
+// coalescing worker, so a dragged slider never queues stale work.
+class ExplorerPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ExplorerPanel(QWidget *parent = nullptr);
+    ~ExplorerPanel() override;
+
+    void setGenerator(std::shared_ptr<const Generator> generator);
+    const std::vector<DirectionSet> &directionSets() const { return m_sets; }
+    // Adds a set, or replaces the one with the same name.
+    void addDirectionSet(const DirectionSet &set);
+    QUndoStack *undoStack() const { return m_undo; }
+
+    // The latent shown: anchor + sum of alpha_i * w_i over the current set.
+    std::vector<float> currentLatent() const;
+    std::vector<float> alphas() const { return m_alphas; }
+    void setAlphas(const std::vector<float> &alphas); // no undo entry
+    void setAlpha(int index, float alpha);              // with an undo entry
+    float alphaLimit(int index) const;
+    widgets::ImageGridWidget *imageView() const { return m_image; }
+
+    void computeDirections(const QString &method);
+    void cancelComputation();
+
+Q_SIGNALS:
+    void directionSetsChanged();
+    void imageShown();
+    void directionsComputed(const QString &name);
+    void directionsFailed(const QString &message);
+
+private:
+    void showSet(int index);
+    void rebuildSliders();
+    void requestRender();
+    void requestStrips();
+    void copyLatent();
+    void saveImage();
+    void finishComputation();
+
+    std::shared_ptr<const Generator> m_generator;
+    std::vector<DirectionSet> m_sets;
+    int m_current = -1;
+    std::vector<float> m_anchor;
+    std::vector<float> m_alphas;
+    ImageBatch m_shown;
+
+    QComboBox *m_setChoice;
+    QComboBox *m_method;
+    QSpinBox *m_count;
+    QSpinBox *m_steps;
+    QListWidget *m_transforms;
+    QPushButton *m_compute;
+    QPushButton *m_cancel;
+    QProgressBar *m_progress;
+    QLabel *m_status;
+    QSpinBox *m_seed;
+    QComboBox *m_class;
+    QVBoxLayout *m_sliderBox;
+    std::vector<QSlider *> m_sliders;
+    std::vector<QLabel *> m_sliderValues;
+    widgets::ImageGridWidget *m_image;
+    widgets::ImageGridWidget *m_strips;
+    QUndoStack *m_undo;
+    std::shared_ptr<std::atomic<bool>> m_cancelFlag;
+    // Destroyed first: renders and computations end before the widgets go.
+    std::unique_ptr<CoalescingWorker> m_computeWorker;
+    std::unique_ptr<CoalescingWorker> m_renderWorker;
+};
+
+} // namespace latent::studio
