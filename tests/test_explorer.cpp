@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+// The explorer tab of the real window: sliders move the image, undo brings
+// it back, directions are found on a worker.
+#include "explorerpanel.h"
+#include "imagegridwidget.h"
+#include "mainwindow.h"
+#include "runtime.h"
+
+#include <QComboBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QStandardPaths>
+#include <QUndoStack>
+#include <QtTest>
+
+using latent::studio::ExplorerPanel;
+using latent::studio::MainWindow;
+
+class TestExplorer : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        latent::configureRuntime();
+    }
+
+    void slidersMoveTheImageAndUndoRestoresIt()
+    {
+        MainWindow window;
+        window.show();
+        window.showTab("explore");
+        QSignalSpy loaded(&window, &MainWindow::generatorLoaded);
+        window.openGenerator(LATENT_DEFAULT_GENERATOR);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        ExplorerPanel *explorer = window.explorerPanel();
+        auto *image = explorer->imageView();
+        QTRY_COMPARE_WITH_TIMEOUT(image->cellCount(), 1, 30000);
+        QCOMPARE(int(explorer->directionSets().size()), 1); // SeFa is found at load
+        const QImage start = image->cell(0).image;
+
+        auto *slider = window.findChild<QSlider *>("direction0");
+        QVERIFY(slider);
+        slider->setValue(80); // alpha = 0.8 * 3
+        QTRY_VERIFY_WITH_TIMEOUT(image->cell(0).image != start, 30000);
+        QCOMPARE(explorer->alphas()[0], 2.4f);
+        // Latent = anchor + alpha * w.
+        const auto moved = explorer->currentLatent();
+        explorer->undoStack()->undo();
+        QCOMPARE(explorer->alphas()[0], 0.0f);
+        QCOMPARE(slider->value(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(image->cell(0).image == start, 30000);
+        double distance = 0;
+        const auto back = explorer->currentLatent();
+        for (std::size_t i = 0; i < back.size(); ++i) distance += (moved[i] - back[i]) * (moved[i] - back[i]);
+        QVERIFY(std::abs(std::sqrt(distance) - 2.4) < 1e-3); // unit direction
+        explorer->undoStack()->redo();
+        QCOMPARE(slider->value(), 80);
+
+        // A drag is one undo step.
+        for (int v = 0; v <= 50; v += 10) window.findChild<QSlider *>("direction1")->setValue(v);
+        QCOMPARE(explorer->undoStack()->count(), 2);
+        QTest::mouseClick(window.findChild<QPushButton *>("resetAlphas"), Qt::LeftButton);
+        QCOMPARE(explorer->alphas(), std::vector<float>(8, 0.0f));
+    }
+
+    void findsDirectionsOnAWorker()
+    {
+        MainWindow window;
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::generatorLoaded);
+        window.openGenerator(LATENT_DEFAULT_GENERATOR);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        ExplorerPanel *explorer = window.explorerPanel();
+        QSignalSpy computed(explorer, &ExplorerPanel::directionsComputed);
+        auto *method = window.findChild<QComboBox *>("directionMethod");
+        method->setCurrentIndex(method->findData("random"));
+        QTest::mouseClick(window.findChild<QPushButton *>("computeDirections"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(computed.count(), 1, 30000);
+        QCOMPARE(int(explorer->directionSets().size()), 2);
+        QCOMPARE(explorer->directionSets()[1].method, std::string("random"));
+        auto *strips = window.findChild<latent::widgets::ImageGridWidget *>("directionStrips");
+        QTRY_COMPARE_WITH_TIMEOUT(strips->cellCount(), 8 * 7, 30000);
+
+        // A long computation can be cancelled.
+        QSignalSpy failed(explorer, &ExplorerPanel::directionsFailed);
+        explorer->computeDirections("steer");
+        explorer->cancelComputation();
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
+        QCOMPARE(failed.first().first().toString(), QString("Cancelled"));
+    }
+};
+
+QTEST_MAIN(TestExplorer)
+#include "test_explorer.moc"
