@@ -2,10 +2,12 @@
 #include "mainwindow.h"
 
 #include "error.h"
+#include "composerpanel.h"
 #include "explorerpanel.h"
 #include "generatorpanel.h"
 #include "imagegrid.h"
 #include "runtime.h"
+#include "viewrecipe.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -33,18 +35,24 @@ QString localPathOf(const QMimeData *mime)
 {
     if (!mime || !mime->hasUrls() || mime->urls().size() != 1) return {};
     const QString path = mime->urls().first().toLocalFile();
-    return path.endsWith(".pt", Qt::CaseInsensitive) ? path : QString();
+    return path.endsWith(".pt", Qt::CaseInsensitive) || path.endsWith(".json", Qt::CaseInsensitive) ? path : QString();
 }
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_tabs(new QTabWidget), m_panel(new GeneratorPanel),
-      m_explorer(new ExplorerPanel), m_worker(std::make_unique<CoalescingWorker>())
+      m_explorer(new ExplorerPanel), m_composer(new ComposerPanel), m_worker(std::make_unique<CoalescingWorker>())
 {
     setWindowTitle(tr("Latent Studio"));
     m_tabs->setObjectName("tabs");
     m_tabs->addTab(m_panel, tr("&Samples"));
     m_tabs->addTab(m_explorer, tr("&Explore"));
+    m_tabs->addTab(m_composer, tr("&Views"));
+    connect(m_explorer, &ExplorerPanel::directionSetsChanged, this,
+            [this] { m_composer->setDirectionSets(m_explorer->directionSets()); });
+    connect(m_composer, &ComposerPanel::directionSetsLoaded, this, [this](const std::vector<DirectionSet> &sets) {
+        for (const DirectionSet &s : sets) m_explorer->addDirectionSet(s);
+    });
     setCentralWidget(m_tabs);
     setAcceptDrops(true);
     createMenus();
@@ -76,6 +84,9 @@ void MainWindow::createMenus()
     QAction *save = file->addAction(tr("&Save Grid as PNG…"), this, &MainWindow::saveGrid);
     save->setShortcut(QKeySequence::Save);
     file->addSeparator();
+    file->addAction(tr("Open &View Recipe…"), this, &MainWindow::chooseRecipe);
+    file->addAction(tr("Save View Recipe &As…"), this, &MainWindow::saveRecipeAs);
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
@@ -91,7 +102,7 @@ void MainWindow::createMenus()
 
 void MainWindow::showTab(const QString &name)
 {
-    const QStringList names{"samples", "explore"};
+    const QStringList names{"samples", "explore", "views"};
     if (names.contains(name)) m_tabs->setCurrentIndex(static_cast<int>(names.indexOf(name)));
 }
 
@@ -113,15 +124,17 @@ void MainWindow::openGenerator(const QString &path)
     const std::string file = path.toStdString();
     m_worker->submit("load", [self, file, path] {
         std::shared_ptr<const Generator> gen;
+        std::string sha;
         QString error;
         try {
             gen = Generator::load(file);
+            sha = sha256OfFile(file);
         } catch (const std::exception &e) {
             error = QString::fromStdString(e.what());
         }
         QMetaObject::invokeMethod(
             qApp,
-            [self, gen, error, path] {
+            [self, gen, sha, error, path] {
                 if (!self) return;
                 if (!gen) {
                     self->m_panel->showLoadError(error);
@@ -138,6 +151,7 @@ void MainWindow::openGenerator(const QString &path)
                 }
                 self->m_generator = gen;
                 self->m_explorer->setGenerator(gen);
+                self->m_composer->setGenerator(gen, sha);
                 self->m_panel->showGenerator(gen->path(), gen->info(), gen->report(),
                                              gen->hasSidecar());
                 self->setWindowTitle(
@@ -214,6 +228,42 @@ void MainWindow::saveGrid()
     });
 }
 
+void MainWindow::chooseRecipe()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open View Recipe"), QDir::homePath(),
+                                                      tr("View recipes (*.json);;All files (*)"));
+    if (!path.isEmpty()) openRecipe(path);
+}
+
+void MainWindow::openRecipe(const QString &path)
+{
+    QString error;
+    auto result = m_composer->openRecipe(path, false, &error);
+    if (result == ComposerPanel::OpenResult::GeneratorMismatch) {
+        const auto answer = QMessageBox::warning(this, tr("Different generator"), error + "\n\n" + tr("Use the recipe with the loaded generator?"),
+                                                 QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes) return;
+        result = m_composer->openRecipe(path, true, &error);
+    }
+    if (result == ComposerPanel::OpenResult::Failed) {
+        showError(tr("Could not open the recipe"), error);
+        return;
+    }
+    m_tabs->setCurrentWidget(m_composer);
+    statusBar()->showMessage(tr("Opened %1").arg(path), 5000);
+}
+
+void MainWindow::saveRecipeAs()
+{
+    QString path = QFileDialog::getSaveFileName(this, tr("Save View Recipe"), QDir::home().filePath("recipe.json"),
+                                                tr("View recipes (*.json)"));
+    if (path.isEmpty()) return;
+    if (!path.endsWith(".json", Qt::CaseInsensitive)) path += ".json";
+    QString error;
+    if (m_composer->saveRecipe(path, &error)) statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+    else showError(tr("Could not save the recipe"), error);
+}
+
 void MainWindow::showError(const QString &title, const QString &message)
 {
     // Non-modal so that no nested event loop runs while the worker posts results.
@@ -263,7 +313,8 @@ void MainWindow::dropEvent(QDropEvent *event)
     const QString path = localPathOf(event->mimeData());
     if (path.isEmpty()) return;
     event->acceptProposedAction();
-    openGenerator(path);
+    if (path.endsWith(".json", Qt::CaseInsensitive)) openRecipe(path);
+    else openGenerator(path);
 }
 
 } // namespace latent::studio

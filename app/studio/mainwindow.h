@@ -14,6 +14,7 @@ class QTabWidget;
 
 namespace latent::studio {
 
+class ComposerPanel;
 class ExplorerPanel;
 class GeneratorPanel;
 
@@ -28,10 +29,13 @@ public:
 
     // Loads a generator on the worker thread; the panel shows the result.
     void openGenerator(const QString &path);
-    // "samples" or "explore"; unknown names are ignored.
+    // "samples", "explore" or "views"; unknown names are ignored.
     void showTab(const QString &name);
     GeneratorPanel *generatorPanel() const { return m_panel; }
     ExplorerPanel *explorerPanel() const { return m_explorer; }
+    ComposerPanel *composerPanel() const { return m_composer; }
+    // Opens a view recipe; asks before accepting a different generator.
+    void openRecipe(const QString &path);
     const Generator *generator() const { return m_generator.get(); }
 
 Q_SIGNALS:
@@ -48,6 +52,8 @@ private:
     void createMenus();
     void requestSamples();
     void saveGrid();
+    void chooseRecipe();
+    void saveRecipeAs();
     void chooseGenerator();
     void addRecentFile(const QString &path);
     void rebuildRecentMenu();
@@ -56,6 +62,7 @@ private:
     QTabWidget *m_tabs;
     GeneratorPanel *m_panel;
     ExplorerPanel *m_explorer;
+    ComposerPanel *m_composer;
     QMenu *m_recentMenu = nullptr;
     QLabel *m_deviceLabel;
     std::shared_ptr<const Generator> m_generator;

@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: MIT
+#include "composerpanel.h"
+
+#include "error.h"
+#include "imageconvert.h"
+#include "imagegridwidget.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QRegularExpressionValidator>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <filesystem>
+
+namespace latent::studio {
+namespace {
+
+enum WalkColumn { kUse, kDirection, kAlphaMin, kAlphaMax, kDistribution, kColumns };
+
+QWidget *pair(QWidget *a, QWidget *b)
+{
+    auto *w = new QWidget;
+    auto *l = new QHBoxLayout(w);
+    l->setContentsMargins(0, 0, 0, 0);
+    l->addWidget(a);
+    l->addWidget(new QLabel("–"));
+    l->addWidget(b);
+    return w;
+}
+
+} // namespace
+
+QDoubleSpinBox *ComposerPanel::number(double lo, double hi, double step, int decimals)
+{
+    auto *box = new QDoubleSpinBox;
+    box->setRange(lo, hi);
+    box->setSingleStep(step);
+    box->setDecimals(decimals);
+    box->setKeyboardTracking(false);
+    connect(box, &QDoubleSpinBox::valueChanged, this, &ComposerPanel::requestPreview);
+    return box;
+}
+
+ComposerPanel::ComposerPanel(QWidget *parent)
+    : QWidget(parent), m_worker(std::make_unique<CoalescingWorker>())
+{
+    m_name = new QLineEdit;
+    m_name->setObjectName("recipeName");
+    m_seed = new QSpinBox;
+    m_seed->setRange(0, std::numeric_limits<int>::max());
+    m_truncation = number(0, 10, 0.1);
+    m_classes = new QLineEdit;
+    m_classes->setObjectName("anchorClasses");
+    m_classes->setPlaceholderText(tr("uniform, or e.g. 0, 3, 7"));
+    m_classes->setValidator(new QRegularExpressionValidator(QRegularExpression(R"(^\s*(uniform|\d+(\s*,\s*\d+)*)?\s*$)"), this));
+    m_perAnchor = new QSpinBox;
+    m_perAnchor->setRange(1, 64);
+    m_classPositives = new QCheckBox(tr("Same-class images are positives (SupCon)"));
+    m_gaussian = new QCheckBox(tr("Gaussian neighbours"));
+    m_gaussian->setObjectName("gaussianViews");
+    m_sigma = number(0, 10, 0.05);
+    m_sigma->setObjectName("sigma");
+    m_walks = new QTableWidget(0, kColumns);
+    m_walks->setObjectName("steeredWalks");
+    m_walks->setHorizontalHeaderLabels({tr("Use"), tr("Direction"), tr("α min"), tr("α max"), tr("α distribution")});
+    m_walks->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_walks->horizontalHeader()->setSectionResizeMode(kDirection, QHeaderView::Stretch);
+    m_walks->verticalHeader()->hide();
+    m_walks->setMinimumHeight(140);
+
+    m_cropP = number(0, 1, 0.05);
+    m_scaleLo = number(0.01, 1, 0.05);
+    m_scaleHi = number(0.01, 1, 0.05);
+    m_ratioLo = number(0.1, 10, 0.05);
+    m_ratioHi = number(0.1, 10, 0.05);
+    m_flipP = number(0, 1, 0.05);
+    m_jitterP = number(0, 1, 0.05);
+    m_brightness = number(0, 1, 0.05);
+    m_contrast = number(0, 1, 0.05);
+    m_saturation = number(0, 1, 0.05);
+    m_hue = number(0, 0.5, 0.01);
+    m_grayP = number(0, 1, 0.05);
+    m_blurP = number(0, 1, 0.05);
+    m_blurLo = number(0.01, 10, 0.1);
+    m_blurHi = number(0.01, 10, 0.1);
+
+    auto *anchorsBox = new QGroupBox(tr("Anchors"));
+    auto *anchorsForm = new QFormLayout(anchorsBox);
+    anchorsForm->addRow(tr("Name"), m_name);
+    anchorsForm->addRow(tr("Seed"), m_seed);
+    anchorsForm->addRow(tr("Truncation"), m_truncation);
+    anchorsForm->addRow(tr("Classes"), m_classes);
+    auto *latentBox = new QGroupBox(tr("Latent views"));
+    auto *latentForm = new QFormLayout(latentBox);
+    latentForm->addRow(tr("Views per anchor"), m_perAnchor);
+    latentForm->addRow(m_classPositives);
+    latentForm->addRow(m_gaussian, m_sigma);
+    latentForm->addRow(new QLabel(tr("Steered walks")));
+    latentForm->addRow(m_walks);
+    auto *pixelBox = new QGroupBox(tr("Pixel augmentations"));
+    auto *pixelForm = new QFormLayout(pixelBox);
+    pixelForm->addRow(tr("Resized crop p"), m_cropP);
+    pixelForm->addRow(tr("  area scale"), pair(m_scaleLo, m_scaleHi));
+    pixelForm->addRow(tr("  aspect ratio"), pair(m_ratioLo, m_ratioHi));
+    pixelForm->addRow(tr("Horizontal flip p"), m_flipP);
+    pixelForm->addRow(tr("Colour jitter p"), m_jitterP);
+    pixelForm->addRow(tr("  brightness"), m_brightness);
+    pixelForm->addRow(tr("  contrast"), m_contrast);
+    pixelForm->addRow(tr("  saturation"), m_saturation);
+    pixelForm->addRow(tr("  hue"), m_hue);
+    pixelForm->addRow(tr("Grayscale p"), m_grayP);
+    pixelForm->addRow(tr("Gaussian blur p"), m_blurP);
+    pixelForm->addRow(tr("  sigma"), pair(m_blurLo, m_blurHi));
+
+    auto *form = new QWidget;
+    auto *formLayout = new QVBoxLayout(form);
+    formLayout->addWidget(anchorsBox);
+    formLayout->addWidget(latentBox);
+    formLayout->addWidget(pixelBox);
+    formLayout->addStretch();
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(form);
+    scroll->setWidgetResizable(true);
+    scroll->setMinimumWidth(470);
+
+    m_anchors = new QSpinBox;
+    m_anchors->setRange(1, 16);
+    m_anchors->setValue(6);
+    m_anchors->setPrefix(tr("anchors "));
+    m_views = new QSpinBox;
+    m_views->setRange(1, 12);
+    m_views->setValue(6);
+    m_views->setPrefix(tr("views "));
+    m_mode = new QComboBox;
+    m_mode->setObjectName("previewMode");
+    m_mode->addItem(tr("Latent + pixel"), int(ViewMode::Both));
+    m_mode->addItem(tr("Latent only"), int(ViewMode::LatentOnly));
+    m_mode->addItem(tr("Pixel only"), int(ViewMode::PixelOnly));
+    auto *resample = new QPushButton(tr("Resample"));
+    resample->setObjectName("resampleViews");
+    auto *controls = new QHBoxLayout;
+    for (QWidget *w : std::initializer_list<QWidget *>{m_anchors, m_views, m_mode, resample}) controls->addWidget(w);
+    controls->addStretch();
+    m_preview = new widgets::ImageGridWidget;
+    m_preview->setObjectName("viewPreview");
+    m_diagnosticsLabel = new QLabel;
+    m_diagnosticsLabel->setObjectName("viewDiagnostics");
+    m_diagnosticsLabel->setWordWrap(true);
+    m_error = new QLabel;
+    m_error->setStyleSheet("color: #b00020");
+    m_error->setWordWrap(true);
+    auto *right = new QWidget;
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->addLayout(controls);
+    rightLayout->addWidget(m_preview, 1);
+    rightLayout->addWidget(m_diagnosticsLabel);
+    rightLayout->addWidget(m_error);
+
+    auto *splitter = new QSplitter;
+    splitter->addWidget(scroll);
+    splitter->addWidget(right);
+    splitter->setStretchFactor(1, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(splitter);
+
+    for (QSpinBox *box : {m_seed, m_perAnchor, m_anchors, m_views})
+        connect(box, &QSpinBox::valueChanged, this, &ComposerPanel::requestPreview);
+    for (QCheckBox *box : {m_classPositives, m_gaussian})
+        connect(box, &QCheckBox::toggled, this, &ComposerPanel::requestPreview);
+    connect(m_mode, &QComboBox::currentIndexChanged, this, &ComposerPanel::requestPreview);
+    connect(m_classes, &QLineEdit::editingFinished, this, &ComposerPanel::requestPreview);
+    connect(m_name, &QLineEdit::editingFinished, this, &ComposerPanel::requestPreview);
+    connect(resample, &QPushButton::clicked, this, [this] { m_seed->stepUp(); });
+    connect(m_walks, &QTableWidget::itemChanged, this, &ComposerPanel::requestPreview);
+
+    showRecipe(ViewRecipe{});
+    setEnabled(false);
+}
+
+ComposerPanel::~ComposerPanel() = default;
+
+void ComposerPanel::setGenerator(std::shared_ptr<const Generator> generator, const std::string &sha256)
+{
+    m_generator = std::move(generator);
+    m_sha256 = sha256;
+    setEnabled(true);
+    requestPreview();
+}
+
+void ComposerPanel::setDirectionSets(const std::vector<DirectionSet> &sets)
+{
+    const auto active = recipe().views.steered;
+    m_sets = sets;
+    rebuildWalkTable(active);
+    requestPreview();
+}
+
+void ComposerPanel::rebuildWalkTable(const std::vector<ViewRecipe::SteeredWalk> &active)
+{
+    const QSignalBlocker block(m_walks);
+    m_walks->setRowCount(0);
+    for (const DirectionSet &set : m_sets) {
+        for (int i = 0; i < set.size(); ++i) {
+            const int row = m_walks->rowCount();
+            m_walks->insertRow(row);
+            auto it = std::find_if(active.begin(), active.end(), [&](const auto &w) {
+                return w.set == set.name && w.direction == set.labels[i];
+            });
+            float lo = -1.0f, hi = 1.0f;
+            if (set.method == "steer") std::tie(lo, hi) = alphaRange(steerTransformFromString(set.labels[i]));
+            if (it != active.end()) lo = it->alphaMin, hi = it->alphaMax;
+            auto *use = new QTableWidgetItem;
+            use->setFlags(Qt::ItemIsUserCheckable | Qt::ItemIsEnabled);
+            use->setCheckState(it != active.end() ? Qt::Checked : Qt::Unchecked);
+            m_walks->setItem(row, kUse, use);
+            auto *name = new QTableWidgetItem(QString::fromStdString(set.name + " / " + set.labels[i]));
+            name->setFlags(Qt::ItemIsEnabled);
+            name->setData(Qt::UserRole, QString::fromStdString(set.name));
+            name->setData(Qt::UserRole + 1, QString::fromStdString(set.labels[i]));
+            m_walks->setItem(row, kDirection, name);
+            auto *min = number(-100, 100, 0.1), *max = number(-100, 100, 0.1);
+            min->setValue(lo);
+            max->setValue(hi);
+            m_walks->setCellWidget(row, kAlphaMin, min);
+            m_walks->setCellWidget(row, kAlphaMax, max);
+            auto *dist = new QComboBox;
+            dist->addItems({"uniform", "normal"});
+            dist->setCurrentIndex(it != active.end() && it->normal ? 1 : 0);
+            connect(dist, &QComboBox::currentIndexChanged, this, &ComposerPanel::requestPreview);
+            m_walks->setCellWidget(row, kDistribution, dist);
+        }
+    }
+}
+
+ViewRecipe ComposerPanel::recipe() const
+{
+    ViewRecipe r;
+    r.name = m_name->text().trimmed().isEmpty() ? "untitled" : m_name->text().trimmed().toStdString();
+    if (m_generator) r.generator = {std::filesystem::path(m_generator->path()).filename().string(), m_sha256};
+    r.seed = static_cast<std::uint64_t>(m_seed->value());
+    r.anchors.truncation = static_cast<float>(m_truncation->value());
+    const QString classes = m_classes->text().trimmed();
+    if (!classes.isEmpty() && classes != "uniform")
+        for (const QString &c : classes.split(',', Qt::SkipEmptyParts)) r.anchors.classes.push_back(c.trimmed().toInt());
+    r.views.perAnchor = m_perAnchor->value();
+    r.views.classPositives = m_classPositives->isChecked();
+    r.views.gaussian = m_gaussian->isChecked();
+    r.views.sigma = static_cast<float>(m_sigma->value());
+    for (int row = 0; row < m_walks->rowCount(); ++row) {
+        if (m_walks->item(row, kUse)->checkState() != Qt::Checked) continue;
+        const auto *name = m_walks->item(row, kDirection);
+        const auto lo = static_cast<QDoubleSpinBox *>(m_walks->cellWidget(row, kAlphaMin))->value();
+        const auto hi = static_cast<QDoubleSpinBox *>(m_walks->cellWidget(row, kAlphaMax))->value();
+        r.views.steered.push_back({name->data(Qt::UserRole).toString().toStdString(),
+                                   name->data(Qt::UserRole + 1).toString().toStdString(),
+                                   static_cast<float>(std::min(lo, hi)), static_cast<float>(std::max(lo, hi)),
+                                   static_cast<QComboBox *>(m_walks->cellWidget(row, kDistribution))->currentIndex() == 1});
+    }
+    auto &p = r.pixel;
+    const auto f = [](QDoubleSpinBox *b) { return static_cast<float>(b->value()); };
+    const auto ordered = [&](QDoubleSpinBox *a, QDoubleSpinBox *b) {
+        return std::make_pair(std::min(f(a), f(b)), std::max(f(a), f(b)));
+    };
+    p.cropP = f(m_cropP);
+    p.cropScale = ordered(m_scaleLo, m_scaleHi);
+    p.cropRatio = ordered(m_ratioLo, m_ratioHi);
+    p.flipP = f(m_flipP);
+    p.jitterP = f(m_jitterP);
+    p.brightness = f(m_brightness);
+    p.contrast = f(m_contrast);
+    p.saturation = f(m_saturation);
+    p.hue = f(m_hue);
+    p.grayscaleP = f(m_grayP);
+    p.blurP = f(m_blurP);
+    p.blurSigma = ordered(m_blurLo, m_blurHi);
+    r.directionSets = m_sets;
+    return r;
+}
+
+void ComposerPanel::showRecipe(const ViewRecipe &r)
+{
+    m_updating = true;
+    m_name->setText(QString::fromStdString(r.name));
+    m_seed->setValue(static_cast<int>(std::min<std::uint64_t>(r.seed, std::numeric_limits<int>::max())));
+    m_truncation->setValue(r.anchors.truncation);
+    QStringList classes;
+    for (int c : r.anchors.classes) classes << QString::number(c);
+    m_classes->setText(classes.isEmpty() ? "uniform" : classes.join(", "));
+    m_perAnchor->setValue(r.views.perAnchor);
+    m_classPositives->setChecked(r.views.classPositives);
+    m_gaussian->setChecked(r.views.gaussian);
+    m_sigma->setValue(r.views.sigma);
+    const auto &p = r.pixel;
+    m_cropP->setValue(p.cropP);
+    m_scaleLo->setValue(p.cropScale.first);
+    m_scaleHi->setValue(p.cropScale.second);
+    m_ratioLo->setValue(p.cropRatio.first);
+    m_ratioHi->setValue(p.cropRatio.second);
+    m_flipP->setValue(p.flipP);
+    m_jitterP->setValue(p.jitterP);
+    m_brightness->setValue(p.brightness);
+    m_contrast->setValue(p.contrast);
+    m_saturation->setValue(p.saturation);
+    m_hue->setValue(p.hue);
+    m_grayP->setValue(p.grayscaleP);
+    m_blurP->setValue(p.blurP);
+    m_blurLo->setValue(p.blurSigma.first);
+    m_blurHi->setValue(p.blurSigma.second);
+    // The recipe's sets join the ones already known (same name: the recipe's).
+    for (const DirectionSet &s : r.directionSets) {
+        auto it = std::find_if(m_sets.begin(), m_sets.end(), [&](const DirectionSet &o) { return o.name == s.name; });
+        if (it == m_sets.end()) m_sets.push_back(s);
+        else *it = s;
+    }
+    rebuildWalkTable(r.views.steered);
+    m_updating = false;
+    requestPreview();
+}
+
+ComposerPanel::OpenResult ComposerPanel::openRecipe(const QString &path, bool acceptMismatch, QString *error)
+{
+    try {
+        const ViewRecipe r = readRecipe(path.toStdString());
+        if (m_generator) r.checkAgainst(m_generator->info().latentSize, m_generator->info().numClasses, "recipe " + path.toStdString());
+        if (!acceptMismatch && m_generator && r.generator.sha256 != m_sha256) {
+            *error = tr("Recipe %1 was made with %2 (SHA-256 %3), but the loaded generator %4 has SHA-256 %5. "
+                        "Views may differ from the ones the recipe was made with.")
+                         .arg(path, QString::fromStdString(r.generator.file), QString::fromStdString(r.generator.sha256.substr(0, 12)),
+                              QString::fromStdString(m_generator->path()), QString::fromStdString(m_sha256.substr(0, 12)));
+            return OpenResult::GeneratorMismatch;
+        }
+        showRecipe(r);
+        Q_EMIT directionSetsLoaded(r.directionSets);
+        return OpenResult::Opened;
+    } catch (const std::exception &e) {
+        *error = QString::fromStdString(e.what());
+        return OpenResult::Failed;
+    }
+}
+
+bool ComposerPanel::saveRecipe(const QString &path, QString *error)
+{
+    try {
+        writeRecipe(recipe(), path.toStdString());
+        return true;
+    } catch (const std::exception &e) {
+        *error = QString::fromStdString(e.what());
+        return false;
+    }
+}
+
+void ComposerPanel::requestPreview()
+{
+    if (!m_generator || m_updating) return;
+    const ViewRecipe r = recipe();
+    const int anchors = m_anchors->value(), views = m_views->value();
+    const auto mode = static_cast<ViewMode>(m_mode->currentData().toInt());
+    QPointer<ComposerPanel> self(this);
+    auto gen = m_generator;
+    m_worker->submit("preview", [self, gen, r, anchors, views, mode] {
+        ViewPreview preview;
+        QString error;
+        try {
+            preview = renderViewPreview(*gen, r, anchors, views, r.seed, mode);
+        } catch (const std::exception &e) {
+            error = QString::fromStdString(e.what());
+        }
+        QMetaObject::invokeMethod(qApp, [self, gen, preview, error] {
+            if (!self || self->m_generator != gen) return;
+            self->m_error->setText(error);
+            if (!error.isEmpty()) return;
+            self->m_preview->setCells(cellsOf(preview.images), preview.columns);
+            self->m_diagnostics = preview.diagnostics;
+            const auto &d = preview.diagnostics;
+            QString hint;
+            if (d.pixelDistancePositives < 0.25 * d.pixelDistanceNegatives)
+                hint = tr("Positives are nearly copies: views may be too easy.");
+            else if (d.cosinePositives < d.cosineNegatives + 0.1)
+                hint = tr("Positives look as different as negatives: views may break identity.");
+            self->m_diagnosticsLabel->setText(
+                tr("Positives: pixel RMS %1, cosine %2 · Negatives: pixel RMS %3, cosine %4 "
+                   "(first column: anchors; cosine under a fixed random encoder). %5")
+                    .arg(d.pixelDistancePositives, 0, 'f', 3).arg(d.cosinePositives, 0, 'f', 3)
+                    .arg(d.pixelDistanceNegatives, 0, 'f', 3).arg(d.cosineNegatives, 0, 'f', 3).arg(hint));
+            Q_EMIT self->previewShown();
+        }, Qt::QueuedConnection);
+    });
+}
+
+} // namespace latent::studio
