@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+// The views tab of the real window: live preview, diagnostics, recipes.
+#include "composerpanel.h"
+#include "explorerpanel.h"
+#include "imagegridwidget.h"
+#include "mainwindow.h"
+#include "runtime.h"
+#include "viewrecipe.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using latent::studio::ComposerPanel;
+using latent::studio::MainWindow;
+
+class TestComposer : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        latent::configureRuntime();
+    }
+
+    void previewFollowsTheRecipe()
+    {
+        MainWindow window;
+        window.show();
+        window.showTab("views");
+        ComposerPanel *composer = window.composerPanel();
+        QSignalSpy shown(composer, &ComposerPanel::previewShown);
+        window.openGenerator(LATENT_DEFAULT_GENERATOR);
+        auto *preview = composer->preview();
+        QTRY_COMPARE_WITH_TIMEOUT(preview->cellCount(), 6 * 7, 30000); // 6 anchors, anchor + 6 views
+        QVERIFY(!window.findChild<QLabel *>("viewDiagnostics")->text().isEmpty());
+
+        // Latent-only views with sigma 0 are copies: positives at distance 0.
+        window.findChild<QComboBox *>("previewMode")->setCurrentIndex(1);
+        window.findChild<QDoubleSpinBox *>("sigma")->setValue(0.0);
+        QTRY_VERIFY_WITH_TIMEOUT(composer->diagnostics().pixelDistancePositives < 1e-6, 30000);
+        QVERIFY(preview->cell(0).image == preview->cell(1).image); // anchor == its view
+        window.findChild<QDoubleSpinBox *>("sigma")->setValue(0.6);
+        QTRY_VERIFY_WITH_TIMEOUT(composer->diagnostics().pixelDistancePositives > 0.02, 30000);
+
+        // Steered walks come from the explorer's direction sets.
+        auto *walks = window.findChild<QTableWidget *>("steeredWalks");
+        QTRY_COMPARE_WITH_TIMEOUT(walks->rowCount(), 8, 30000); // SeFa, found at load
+        walks->item(0, 0)->setCheckState(Qt::Checked);
+        QCOMPARE(composer->recipe().views.steered.size(), std::size_t(1));
+        QCOMPARE(composer->recipe().views.steered[0].direction, std::string("sefa 0"));
+    }
+
+    void recipesSaveOpenAndWarnAboutAnotherGenerator()
+    {
+        MainWindow window;
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::generatorLoaded);
+        window.openGenerator(LATENT_DEFAULT_GENERATOR);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        ComposerPanel *composer = window.composerPanel();
+        QTemporaryDir dir;
+        const QString path = dir.filePath("r.json");
+        window.findChild<QDoubleSpinBox *>("sigma")->setValue(0.35);
+        QString error;
+        QVERIFY2(composer->saveRecipe(path, &error), qPrintable(error));
+        const latent::ViewRecipe saved = latent::readRecipe(path.toStdString());
+        QCOMPARE(saved.views.sigma, 0.35f);
+        QCOMPARE(saved.generator.file, std::string("fashion-cgan.pt"));
+        QCOMPARE(saved.generator.sha256.size(), std::size_t(64));
+        QCOMPARE(saved.directionSets.size(), std::size_t(1));
+
+        // Opening restores the controls.
+        window.findChild<QDoubleSpinBox *>("sigma")->setValue(0.9);
+        QCOMPARE(composer->openRecipe(path, false, &error), ComposerPanel::OpenResult::Opened);
+        QCOMPARE(window.findChild<QDoubleSpinBox *>("sigma")->value(), 0.35);
+
+        // A recipe made with another generator asks first.
+        latent::ViewRecipe other = saved;
+        other.generator.sha256 = std::string(64, '0');
+        latent::writeRecipe(other, path.toStdString());
+        QCOMPARE(composer->openRecipe(path, false, &error), ComposerPanel::OpenResult::GeneratorMismatch);
+        QVERIFY(error.contains("SHA-256 000000000000"));
+        QCOMPARE(composer->openRecipe(path, true, &error), ComposerPanel::OpenResult::Opened);
+
+        // A broken one names the field and changes nothing.
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(QByteArray::fromStdString(latent::toJson(saved)).replace("\"sigma\": 0.3499999940395355", "\"sigma\": -1"));
+        f.close();
+        window.findChild<QDoubleSpinBox *>("sigma")->setValue(0.5);
+        QCOMPARE(composer->openRecipe(path, false, &error), ComposerPanel::OpenResult::Failed);
+        QVERIFY2(error.contains("field 'views.gaussian.sigma' is -1, expected a number in [0, 10]"), qPrintable(error));
+        QCOMPARE(window.findChild<QDoubleSpinBox *>("sigma")->value(), 0.5);
+
+        // An unwritable folder is an error, not a crash.
+        QVERIFY(!composer->saveRecipe("/nonexistent-dir/r.json", &error));
+        QVERIFY(error.contains("cannot write /nonexistent-dir/r.json"));
+    }
+};
+
+QTEST_MAIN(TestComposer)
+#include "test_composer.moc"
