@@ -3,6 +3,7 @@
 // it back, directions are found on a worker.
 #include "explorerpanel.h"
 #include "imagegridwidget.h"
+#include "latentpadwidget.h"
 #include "mainwindow.h"
 #include "runtime.h"
 
@@ -64,6 +65,44 @@ private Q_SLOTS:
         QCOMPARE(explorer->undoStack()->count(), 2);
         QTest::mouseClick(window.findChild<QPushButton *>("resetAlphas"), Qt::LeftButton);
         QCOMPARE(explorer->alphas(), std::vector<float>(8, 0.0f));
+    }
+
+    void latentPadDrivesTwoDirections()
+    {
+        MainWindow window;
+        window.resize(1300, 860);
+        window.show();
+        window.showTab("explore");
+        QSignalSpy loaded(&window, &MainWindow::generatorLoaded);
+        window.openGenerator(LATENT_DEFAULT_GENERATOR);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        ExplorerPanel *explorer = window.explorerPanel();
+        auto *pad = explorer->latentPad();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY_WITH_TIMEOUT(pad->padRect().width() > 40, 10000); // ImGui has drawn a frame
+        auto *neighbourhood = window.findChild<latent::widgets::ImageGridWidget *>("neighbourhood");
+        QTRY_COMPARE_WITH_TIMEOUT(neighbourhood->cellCount(), 9, 30000);
+        const QImage before = explorer->imageView()->cell(0).image;
+
+        // Drag from the centre to three quarters right, one quarter up.
+        const QRectF r = pad->padRect();
+        const QPoint centre = r.center().toPoint();
+        const QPoint target(int(r.left() + 0.875 * r.width()), int(r.top() + 0.25 * r.height()));
+        QTest::mousePress(pad, Qt::LeftButton, {}, centre);
+        for (int i = 1; i <= 4; ++i) {
+            QTest::mouseMove(pad, centre + (target - centre) * i / 4);
+            QTest::qWait(30);
+        }
+        QTest::mouseRelease(pad, Qt::LeftButton, {}, target);
+        QTRY_VERIFY_WITH_TIMEOUT(explorer->alphas()[0] > 2.0f, 10000); // 0.75 of range 3
+        QVERIFY(std::abs(explorer->alphas()[0] - 2.25f) < 0.15f);
+        QVERIFY(std::abs(explorer->alphas()[1] - 1.5f) < 0.15f);
+        QCOMPARE(window.findChild<QSlider *>("direction0")->value(), int(std::lround(explorer->alphas()[0] / 3 * 100)));
+        QTRY_VERIFY_WITH_TIMEOUT(explorer->imageView()->cell(0).image != before, 30000);
+        // The whole drag is one undo step.
+        QCOMPARE(explorer->undoStack()->count(), 1);
+        explorer->undoStack()->undo();
+        QCOMPARE(pad->position(), QPointF(0, 0));
     }
 
     void findsDirectionsOnAWorker()

@@ -4,6 +4,7 @@
 #include "imageconvert.h"
 #include "imagegrid.h"
 #include "imagegridwidget.h"
+#include "latentpadwidget.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -41,14 +42,15 @@ constexpr int kStripSteps = 7;
 class SetAlphasCommand : public QUndoCommand
 {
 public:
-    SetAlphasCommand(ExplorerPanel *panel, std::vector<float> before, std::vector<float> after, int slider)
-        : m_panel(panel), m_before(std::move(before)), m_after(std::move(after)), m_slider(slider)
+    // mergeId: -1 never merges; a slider uses its index, the pad kPadMergeId.
+    SetAlphasCommand(ExplorerPanel *panel, std::vector<float> before, std::vector<float> after, int mergeId)
+        : m_panel(panel), m_before(std::move(before)), m_after(std::move(after)), m_mergeId(mergeId)
     {
-        setText(slider >= 0 ? QObject::tr("move along direction %1").arg(slider) : QObject::tr("reset"));
+        setText(mergeId < 0 ? QObject::tr("reset") : QObject::tr("move in latent space"));
     }
     void undo() override { m_panel->setAlphas(m_before); }
     void redo() override { m_panel->setAlphas(m_after); }
-    int id() const override { return m_slider >= 0 ? 1000 + m_slider : -1; }
+    int id() const override { return m_mergeId >= 0 ? 1000 + m_mergeId : -1; }
     bool mergeWith(const QUndoCommand *other) override
     {
         m_after = static_cast<const SetAlphasCommand *>(other)->m_after;
@@ -58,8 +60,10 @@ public:
 private:
     ExplorerPanel *m_panel;
     std::vector<float> m_before, m_after;
-    int m_slider;
+    int m_mergeId;
 };
+
+constexpr int kPadMergeId = 100000;
 
 } // namespace
 
@@ -154,11 +158,29 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
 
     m_image = new widgets::ImageGridWidget;
     m_image->setObjectName("explorerImage");
+    m_padX = new QComboBox;
+    m_padY = new QComboBox;
+    m_pad = new widgets::LatentPadWidget;
+    m_pad->setObjectName("latentPad");
+    m_neighbourhood = new widgets::ImageGridWidget;
+    m_neighbourhood->setObjectName("neighbourhood");
+    m_neighbourhood->setToolTip(tr("The pad point (centre) and its neighbours a quarter of the range away"));
+    auto *padAxes = new QFormLayout;
+    padAxes->addRow(tr("Pad x"), m_padX);
+    padAxes->addRow(tr("Pad y"), m_padY);
+    auto *padColumn = new QVBoxLayout;
+    padColumn->addLayout(padAxes);
+    padColumn->addWidget(m_pad, 1);
+    auto *padRow = new QWidget;
+    auto *padLayout = new QHBoxLayout(padRow);
+    padLayout->addLayout(padColumn, 1);
+    padLayout->addWidget(m_neighbourhood, 1);
     m_strips = new widgets::ImageGridWidget;
     m_strips->setObjectName("directionStrips");
     m_strips->setPlaceholderText(tr("Find or pick a direction set to see each direction as a strip"));
     auto *right = new QSplitter(Qt::Vertical);
     right->addWidget(m_image);
+    right->addWidget(padRow);
     right->addWidget(m_strips);
 
     auto *left = new QWidget;
@@ -175,6 +197,24 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(splitter);
 
+    connect(m_pad, &widgets::LatentPadWidget::positionChanged, this, [this](QPointF p) {
+        const int ix = m_padX->currentIndex(), iy = m_padY->currentIndex();
+        if (ix < 0 || iy < 0 || m_alphas.empty()) return;
+        std::vector<float> after = m_alphas;
+        after[ix] = float(p.x());
+        if (iy != ix) after[iy] = float(p.y());
+        if (after != m_alphas) m_undo->push(new SetAlphasCommand(this, m_alphas, after, kPadMergeId));
+    });
+    connect(m_pad, &widgets::LatentPadWidget::rangeChanged, this, &ExplorerPanel::requestNeighbourhood);
+    const auto axesChanged = [this] {
+        if (m_current < 0 || m_padX->currentIndex() < 0 || m_padY->currentIndex() < 0) return;
+        m_pad->setAxisLabels(m_padX->currentText(), m_padY->currentText());
+        m_pad->setRange(alphaLimit(m_padX->currentIndex()));
+        m_pad->setPosition({m_alphas[m_padX->currentIndex()], m_alphas[m_padY->currentIndex()]});
+        requestNeighbourhood();
+    };
+    connect(m_padX, &QComboBox::currentIndexChanged, this, axesChanged);
+    connect(m_padY, &QComboBox::currentIndexChanged, this, axesChanged);
     connect(m_compute, &QPushButton::clicked, this, [this] { computeDirections(m_method->currentData().toString()); });
     connect(m_cancel, &QPushButton::clicked, this, &ExplorerPanel::cancelComputation);
     connect(m_setChoice, &QComboBox::currentIndexChanged, this, &ExplorerPanel::showSet);
@@ -254,6 +294,19 @@ void ExplorerPanel::showSet(int index)
     m_alphas.assign(m_sets[index].size(), 0.0f);
     m_undo->clear();
     rebuildSliders();
+    {
+        const QSignalBlocker bx(m_padX), by(m_padY);
+        m_padX->clear();
+        m_padY->clear();
+        for (const auto &label : m_sets[index].labels) {
+            m_padX->addItem(QString::fromStdString(label));
+            m_padY->addItem(QString::fromStdString(label));
+        }
+        m_padY->setCurrentIndex(std::min(1, m_sets[index].size() - 1));
+    }
+    m_pad->setAxisLabels(m_padX->currentText(), m_padY->currentText());
+    m_pad->setRange(alphaLimit(0));
+    m_pad->setPosition({0, 0});
     requestRender();
     requestStrips();
 }
@@ -313,6 +366,8 @@ void ExplorerPanel::setAlphas(const std::vector<float> &alphas)
         m_sliders[i]->setValue(static_cast<int>(std::lround(m_alphas[i] / alphaLimit(int(i)) * kSliderSteps)));
         m_sliderValues[i]->setText(QString::number(m_alphas[i], 'f', 2));
     }
+    if (m_padX->currentIndex() >= 0 && m_padY->currentIndex() >= 0)
+        m_pad->setPosition({m_alphas[m_padX->currentIndex()], m_alphas[m_padY->currentIndex()]});
     requestRender();
 }
 
@@ -344,6 +399,39 @@ void ExplorerPanel::requestRender()
             self->m_shown = batch;
             self->m_image->setCells(cellsOf(batch), 1);
             Q_EMIT self->imageShown();
+        }, Qt::QueuedConnection);
+    });
+    requestNeighbourhood();
+}
+
+void ExplorerPanel::requestNeighbourhood()
+{
+    if (!m_generator || m_anchor.empty() || m_current < 0 || m_padX->currentIndex() < 0) return;
+    // 3 x 3 latents around the current one, a quarter of the pad range apart
+    // along the pad's two directions; y grows upwards as on the pad.
+    const auto &set = m_sets[m_current];
+    const auto &wx = set.vectors[m_padX->currentIndex()];
+    const auto &wy = set.vectors[m_padY->currentIndex()];
+    const float d = m_pad->range() / 4;
+    const std::vector<float> centre = currentLatent();
+    std::vector<float> latents;
+    for (int row = 1; row >= -1; --row)
+        for (int col = -1; col <= 1; ++col) {
+            const auto z = moveAlong(moveAlong(centre, wx, col * d), wy, row * d);
+            latents.insert(latents.end(), z.begin(), z.end());
+        }
+    const int cls = m_generator->info().isConditional() ? m_class->currentData().toInt() : -1;
+    QPointer<ExplorerPanel> self(this);
+    auto gen = m_generator;
+    m_renderWorker->submit("neighbourhood", [self, gen, latents, cls] {
+        ImageBatch batch;
+        try {
+            batch = gen->render(latents, std::vector<int>(9, cls));
+        } catch (const std::exception &) {
+            return;
+        }
+        QMetaObject::invokeMethod(qApp, [self, gen, batch] {
+            if (self && self->m_generator == gen) self->m_neighbourhood->setCells(cellsOf(batch), 3);
         }, Qt::QueuedConnection);
     });
 }

@@ -22,6 +22,7 @@ class QVBoxLayout;
 
 namespace latent::widgets {
 class ImageGridWidget;
+class LatentPadWidget;
 }
 
 namespace latent::studio {
@@ -50,6 +51,7 @@ public:
     void setAlpha(int index, float alpha);              // with an undo entry
     float alphaLimit(int index) const;
     widgets::ImageGridWidget *imageView() const { return m_image; }
+    widgets::LatentPadWidget *latentPad() const { return m_pad; }
 
     void computeDirections(const QString &method);
     void cancelComputation();
@@ -65,6 +67,7 @@ private:
     void rebuildSliders();
     void requestRender();
     void requestStrips();
+    void requestNeighbourhood();
     void copyLatent();
     void saveImage();
     void finishComputation();
@@ -92,6 +95,10 @@ private:
     std::vector<QLabel *> m_sliderValues;
     widgets::ImageGridWidget *m_image;
     widgets::ImageGridWidget *m_strips;
+    QComboBox *m_padX;
+    QComboBox *m_padY;
+    widgets::LatentPadWidget *m_pad;
+    widgets::ImageGridWidget *m_neighbourhood;
     QUndoStack *m_undo;
     std::shared_ptr<std::atomic<bool>> m_cancelFlag;
     // Destroyed first: renders and computations end before the widgets go.
