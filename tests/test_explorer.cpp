@@ -78,7 +78,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
         ExplorerPanel *explorer = window.explorerPanel();
         auto *pad = explorer->latentPad();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTest::mouseClick(window.findChild<QPushButton *>("showLatentPad"), Qt::LeftButton);
+        QVERIFY(QTest::qWaitForWindowExposed(pad->window()));
         QTRY_VERIFY_WITH_TIMEOUT(pad->padRect().width() > 40, 10000); // ImGui has drawn a frame
         auto *neighbourhood = window.findChild<latent::widgets::ImageGridWidget *>("neighbourhood");
         QTRY_COMPARE_WITH_TIMEOUT(neighbourhood->cellCount(), 9, 30000);

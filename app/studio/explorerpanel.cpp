@@ -147,8 +147,11 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
     resetButton->setObjectName("resetAlphas");
     auto *copyButton = new QPushButton(tr("Copy latent"));
     auto *saveButton = new QPushButton(tr("Save image…"));
+    auto *padButton = new QPushButton(tr("Latent &pad"));
+    padButton->setObjectName("showLatentPad");
+    padButton->setToolTip(tr("Drag a point along two directions at once"));
     auto *editRow = new QHBoxLayout;
-    for (auto *b : {undoButton, redoButton, resetButton, copyButton, saveButton}) editRow->addWidget(b);
+    for (auto *b : {undoButton, redoButton, resetButton, copyButton, saveButton, padButton}) editRow->addWidget(b);
 
     auto *middle = new QWidget;
     auto *middleLayout = new QVBoxLayout(middle);
@@ -171,16 +174,21 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
     auto *padColumn = new QVBoxLayout;
     padColumn->addLayout(padAxes);
     padColumn->addWidget(m_pad, 1);
-    auto *padRow = new QWidget;
-    auto *padLayout = new QHBoxLayout(padRow);
+    // The pad lives in its own small tool window: a QOpenGLWidget inside the
+    // main window would make every repaint of the whole window go through
+    // OpenGL, which costs ~12 ms a frame on a software renderer (bench/).
+    m_padWindow = new QWidget(this, Qt::Tool);
+    m_padWindow->setObjectName("latentPadWindow");
+    m_padWindow->setWindowTitle(tr("Latent pad"));
+    auto *padLayout = new QHBoxLayout(m_padWindow);
     padLayout->addLayout(padColumn, 1);
     padLayout->addWidget(m_neighbourhood, 1);
+    m_padWindow->resize(620, 380);
     m_strips = new widgets::ImageGridWidget;
     m_strips->setObjectName("directionStrips");
     m_strips->setPlaceholderText(tr("Find or pick a direction set to see each direction as a strip"));
     auto *right = new QSplitter(Qt::Vertical);
     right->addWidget(m_image);
-    right->addWidget(padRow);
     right->addWidget(m_strips);
 
     auto *left = new QWidget;
@@ -205,13 +213,13 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
         if (iy != ix) after[iy] = float(p.y());
         if (after != m_alphas) m_undo->push(new SetAlphasCommand(this, m_alphas, after, kPadMergeId));
     });
-    connect(m_pad, &widgets::LatentPadWidget::rangeChanged, this, &ExplorerPanel::requestNeighbourhood);
+    connect(m_pad, &widgets::LatentPadWidget::rangeChanged, this, &ExplorerPanel::requestRender);
     const auto axesChanged = [this] {
         if (m_current < 0 || m_padX->currentIndex() < 0 || m_padY->currentIndex() < 0) return;
         m_pad->setAxisLabels(m_padX->currentText(), m_padY->currentText());
         m_pad->setRange(alphaLimit(m_padX->currentIndex()));
         m_pad->setPosition({m_alphas[m_padX->currentIndex()], m_alphas[m_padY->currentIndex()]});
-        requestNeighbourhood();
+        requestRender();
     };
     connect(m_padX, &QComboBox::currentIndexChanged, this, axesChanged);
     connect(m_padY, &QComboBox::currentIndexChanged, this, axesChanged);
@@ -239,6 +247,11 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
         m_undo->push(new SetAlphasCommand(this, m_alphas, std::vector<float>(m_alphas.size(), 0.0f), -1));
     });
     connect(copyButton, &QPushButton::clicked, this, &ExplorerPanel::copyLatent);
+    connect(padButton, &QPushButton::clicked, this, [this] {
+        m_padWindow->show();
+        m_padWindow->raise();
+        requestRender();
+    });
     connect(saveButton, &QPushButton::clicked, this, &ExplorerPanel::saveImage);
     setEnabled(false);
 }
@@ -380,58 +393,59 @@ std::vector<float> ExplorerPanel::currentLatent() const
     return z;
 }
 
-void ExplorerPanel::requestRender()
+std::vector<float> ExplorerPanel::neighbourhoodLatents() const
 {
-    if (!m_generator || m_anchor.empty()) return;
-    QPointer<ExplorerPanel> self(this);
-    auto gen = m_generator;
-    const std::vector<float> z = currentLatent();
-    const int cls = m_generator->info().isConditional() ? m_class->currentData().toInt() : -1;
-    m_renderWorker->submit("render", [self, gen, z, cls] {
-        ImageBatch batch;
-        try {
-            batch = gen->render(z, {cls});
-        } catch (const std::exception &) {
-            return; // the latent comes from this generator; nothing to report
-        }
-        QMetaObject::invokeMethod(qApp, [self, gen, batch] {
-            if (!self || self->m_generator != gen) return;
-            self->m_shown = batch;
-            self->m_image->setCells(cellsOf(batch), 1);
-            Q_EMIT self->imageShown();
-        }, Qt::QueuedConnection);
-    });
-    requestNeighbourhood();
-}
-
-void ExplorerPanel::requestNeighbourhood()
-{
-    if (!m_generator || m_anchor.empty() || m_current < 0 || m_padX->currentIndex() < 0) return;
     // 3 x 3 latents around the current one, a quarter of the pad range apart
     // along the pad's two directions; y grows upwards as on the pad.
+    std::vector<float> latents;
+    if (m_current < 0 || m_padX->currentIndex() < 0 || m_padY->currentIndex() < 0 || !m_padWindow->isVisible())
+        return latents;
     const auto &set = m_sets[m_current];
     const auto &wx = set.vectors[m_padX->currentIndex()];
     const auto &wy = set.vectors[m_padY->currentIndex()];
     const float d = m_pad->range() / 4;
     const std::vector<float> centre = currentLatent();
-    std::vector<float> latents;
     for (int row = 1; row >= -1; --row)
         for (int col = -1; col <= 1; ++col) {
             const auto z = moveAlong(moveAlong(centre, wx, col * d), wy, row * d);
             latents.insert(latents.end(), z.begin(), z.end());
         }
-    const int cls = m_generator->info().isConditional() ? m_class->currentData().toInt() : -1;
+    return latents;
+}
+
+void ExplorerPanel::requestRender()
+{
+    if (!m_generator || m_anchor.empty()) return;
     QPointer<ExplorerPanel> self(this);
     auto gen = m_generator;
-    m_renderWorker->submit("neighbourhood", [self, gen, latents, cls] {
+    // One batch: the current latent, then its 3 x 3 neighbourhood (if any).
+    std::vector<float> latents = currentLatent();
+    const std::vector<float> around = neighbourhoodLatents();
+    latents.insert(latents.end(), around.begin(), around.end());
+    const int cls = m_generator->info().isConditional() ? m_class->currentData().toInt() : -1;
+    const int count = static_cast<int>(latents.size() / m_anchor.size());
+    m_renderWorker->submit("render", [self, gen, latents, cls, count] {
         ImageBatch batch;
         try {
-            batch = gen->render(latents, std::vector<int>(9, cls));
+            batch = gen->render(latents, std::vector<int>(count, cls));
         } catch (const std::exception &) {
-            return;
+            return; // the latents come from this generator; nothing to report
         }
         QMetaObject::invokeMethod(qApp, [self, gen, batch] {
-            if (self && self->m_generator == gen) self->m_neighbourhood->setCells(cellsOf(batch), 3);
+            if (!self || self->m_generator != gen) return;
+            ImageBatch current = batch, around = batch;
+            current.count = 1;
+            current.pixels.resize(batch.imageBytes());
+            current.classes.resize(1);
+            self->m_shown = current;
+            self->m_image->setCells(cellsOf(current), 1);
+            if (batch.count == 10) {
+                around.count = 9;
+                around.pixels.erase(around.pixels.begin(), around.pixels.begin() + static_cast<long>(batch.imageBytes()));
+                around.classes.erase(around.classes.begin());
+                self->m_neighbourhood->setCells(cellsOf(around), 3);
+            }
+            Q_EMIT self->imageShown();
         }, Qt::QueuedConnection);
     });
 }

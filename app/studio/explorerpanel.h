@@ -67,7 +67,7 @@ private:
     void rebuildSliders();
     void requestRender();
     void requestStrips();
-    void requestNeighbourhood();
+    std::vector<float> neighbourhoodLatents() const;
     void copyLatent();
     void saveImage();
     void finishComputation();
@@ -98,6 +98,7 @@ private:
     QComboBox *m_padX;
     QComboBox *m_padY;
     widgets::LatentPadWidget *m_pad;
+    QWidget *m_padWindow;
     widgets::ImageGridWidget *m_neighbourhood;
     QUndoStack *m_undo;
     std::shared_ptr<std::atomic<bool>> m_cancelFlag;
