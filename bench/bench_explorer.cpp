@@ -3,18 +3,18 @@
 // screen (the render thread, the queued hand-back and the repaint), against
 // the bare render call measured in the same process as the reference.
 // Run under a display: xvfb-run -a build/bench/bench_explorer
+#include "coalescingworker.h"
 #include "explorerpanel.h"
 #include "generator.h"
 #include "imagegridwidget.h"
 #include "latentpadwidget.h"
 #include "mainwindow.h"
 #include "runtime.h"
-#include "coalescingworker.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
-#include <QSignalSpy>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSlider>
 #include <QTest>
 
@@ -41,7 +41,8 @@ int main(int argc, char **argv)
     window.showTab("explore");
     QSignalSpy loaded(&window, &latent::studio::MainWindow::generatorLoaded);
     window.openGenerator(LATENT_DEFAULT_GENERATOR);
-    while (loaded.isEmpty()) QApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    while (loaded.isEmpty())
+        QApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
     auto *explorer = window.explorerPanel();
     auto *slider = window.findChild<QSlider *>("direction0");
 
@@ -57,10 +58,12 @@ int main(int argc, char **argv)
         t.start();
         slider->setValue((i % 2 ? 1 : -1) * (10 + i % 80));
         const double set = t.nsecsElapsed() / 1e6;
-        while (shown.isEmpty()) QApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
+        while (shown.isEmpty())
+            QApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
         const double wait = t.nsecsElapsed() / 1e6;
         explorer->imageView()->repaint(); // include the paint in the measurement
-        if (i >= 240) withPad.push_back(t.nsecsElapsed() / 1e6);
+        if (i >= 240)
+            withPad.push_back(t.nsecsElapsed() / 1e6);
         else if (i >= 20 && i < 220) {
             ui.push_back(t.nsecsElapsed() / 1e6);
             setMs.push_back(set);
@@ -79,7 +82,8 @@ int main(int argc, char **argv)
         if (i >= 20) bare.push_back(t.nsecsElapsed() / 1e6);
     }
     std::vector<float> z10;
-    for (int i = 0; i < 10; ++i) z10.insert(z10.end(), z.begin(), z.end());
+    for (int i = 0; i < 10; ++i)
+        z10.insert(z10.end(), z.begin(), z.end());
     std::vector<double> bare10;
     for (int i = 0; i < 220; ++i) {
         QElapsedTimer t;
@@ -100,20 +104,28 @@ int main(int argc, char **argv)
             j.start();
             gen->render(z10, std::vector<int>(10, 0));
             jobMs = j.nsecsElapsed() / 1e6;
-            QMetaObject::invokeMethod(qApp, [&] { done = true; }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                qApp, [&] { done = true; }, Qt::QueuedConnection);
         });
-        while (!done) QApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
+        while (!done)
+            QApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
         if (i >= 20) trip.push_back(t.nsecsElapsed() / 1e6), inJob.push_back(jobMs);
     }
-    std::printf("worker round trip of that batch: median %.2f ms (%.2f ms inside the job)\n", quantile(trip, 0.5), quantile(inJob, 0.5));
-    std::printf("bare render of the image and its 3x3 neighbourhood: median %.2f ms\n", quantile(bare10, 0.5));
+    std::printf("worker round trip of that batch: median %.2f ms (%.2f ms inside the job)\n",
+                quantile(trip, 0.5), quantile(inJob, 0.5));
+    std::printf("bare render of the image and its 3x3 neighbourhood: median %.2f ms\n",
+                quantile(bare10, 0.5));
     const double med = quantile(ui, 0.5), p95 = quantile(ui, 0.95), ref = quantile(bare, 0.5);
-    std::printf("slider change -> image on screen: median %.2f ms, p95 %.2f ms (%zu changes)\n", med, p95, ui.size());
-    std::printf("  split (medians): slider handling %.2f ms, until the image arrives %.2f ms, paint %.2f ms\n",
-                quantile(setMs, 0.5), quantile(waitMs, 0.5), med - quantile(setMs, 0.5) - quantile(waitMs, 0.5));
+    std::printf("slider change -> image on screen: median %.2f ms, p95 %.2f ms (%zu changes)\n",
+                med, p95, ui.size());
+    std::printf("  split (medians): slider handling %.2f ms, until the image arrives %.2f ms, "
+                "paint %.2f ms\n",
+                quantile(setMs, 0.5), quantile(waitMs, 0.5),
+                med - quantile(setMs, 0.5) - quantile(waitMs, 0.5));
     std::printf("bare render of one image (reference): median %.2f ms\n", ref);
     std::printf("UI overhead ratio (median UI / median bare): %.2fx\n", med / ref);
-    std::printf("with the latent pad window open (pad and 3x3 neighbourhood follow): median %.2f ms, p95 %.2f ms\n",
+    std::printf("with the latent pad window open (pad and 3x3 neighbourhood follow): median %.2f "
+                "ms, p95 %.2f ms\n",
                 quantile(withPad, 0.5), quantile(withPad, 0.95));
     std::printf("targets: median < 16 ms -> %s; p95 < 33 ms -> %s\n", med < 16 ? "met" : "missed",
                 p95 < 33 ? "met" : "missed");

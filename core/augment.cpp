@@ -69,18 +69,19 @@ at::Tensor jitter(at::Tensor x, const ViewRecipe::Pixel &p, at::Generator &gen)
     if (x.size(1) == 3) {
         const auto g = luminance(x);
         x = ((x - g) * s + g).clamp(0, 1);
-        // Hue: rotate the chroma plane of YIQ by 2 pi * hue.
-        const auto r = x.select(1, 0), gr = x.select(1, 1), bl = x.select(1, 2);
-        const auto yy = 0.299f * r + 0.587f * gr + 0.114f * bl;
-        const auto ii = 0.596f * r - 0.274f * gr - 0.322f * bl;
-        const auto qq = 0.211f * r - 0.523f * gr + 0.312f * bl;
-        const auto angle = hue * (2 * M_PI);
-        const auto i2 = ii * angle.cos() - qq * angle.sin();
-        const auto q2 = ii * angle.sin() + qq * angle.cos();
-        x = torch::stack({yy + 0.956f * i2 + 0.621f * q2, yy - 0.272f * i2 - 0.647f * q2,
-                          yy - 1.106f * i2 + 1.703f * q2},
-                         1)
-                .clamp(0, 1);
+        // Hue: rotate the chroma plane of YIQ by 2 pi * hue, with the exact
+        // inverse of the RGB -> YIQ matrix so that hue 0 changes nothing.
+        static const auto toYiq = torch::tensor({0.299f, 0.587f, 0.114f, 0.596f, -0.274f, -0.322f,
+                                                 0.211f, -0.523f, 0.312f})
+                                      .view({3, 3});
+        static const auto toRgb = torch::linalg::inv(toYiq.to(torch::kFloat64)).to(torch::kFloat32);
+        const auto yiq = torch::einsum("ij,njhw->nihw", {toYiq, x}); // [N, 3, H, W]
+        const auto angle = hue * (2 * M_PI);                         // [N, 1, 1]
+        const auto ii = yiq.select(1, 1), qq = yiq.select(1, 2);
+        const auto rotated = torch::stack({yiq.select(1, 0), ii * angle.cos() - qq * angle.sin(),
+                                           ii * angle.sin() + qq * angle.cos()},
+                                          1);
+        x = torch::einsum("ij,njhw->nihw", {toRgb, rotated}).clamp(0, 1);
     }
     return x;
 }

@@ -390,7 +390,8 @@ std::vector<float> Generator::latentValues(const SampleRequest &request) const
     return {z.data_ptr<float>(), z.data_ptr<float>() + z.numel()};
 }
 
-ImageBatch Generator::render(const std::vector<float> &latents, const std::vector<int> &classes) const
+ImageBatch Generator::render(const std::vector<float> &latents,
+                             const std::vector<int> &classes) const
 {
     const int64_t latent = d->info.latentSize;
     const auto n = static_cast<int64_t>(classes.size());
@@ -399,7 +400,8 @@ ImageBatch Generator::render(const std::vector<float> &latents, const std::vecto
                     std::to_string(n) + " images of latent size " + std::to_string(latent));
     c10::InferenceMode guard;
     const auto z = torch::tensor(latents).view({n, latent});
-    const auto y = torch::tensor(std::vector<int64_t>(classes.begin(), classes.end()), torch::kInt64);
+    const auto y =
+        torch::tensor(std::vector<int64_t>(classes.begin(), classes.end()), torch::kInt64);
     return toImages(generate(z, y), y);
 }
 

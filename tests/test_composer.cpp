@@ -39,7 +39,8 @@ private Q_SLOTS:
         QSignalSpy shown(composer, &ComposerPanel::previewShown);
         window.openGenerator(LATENT_DEFAULT_GENERATOR);
         auto *preview = composer->preview();
-        QTRY_COMPARE_WITH_TIMEOUT(preview->cellCount(), 6 * 7, 30000); // 6 anchors, anchor + 6 views
+        QTRY_COMPARE_WITH_TIMEOUT(preview->cellCount(), 6 * 7,
+                                  30000); // 6 anchors, anchor + 6 views
         QVERIFY(!window.findChild<QLabel *>("viewDiagnostics")->text().isEmpty());
 
         // Latent-only views with sigma 0 are copies: positives at distance 0.
@@ -86,18 +87,21 @@ private Q_SLOTS:
         latent::ViewRecipe other = saved;
         other.generator.sha256 = std::string(64, '0');
         latent::writeRecipe(other, path.toStdString());
-        QCOMPARE(composer->openRecipe(path, false, &error), ComposerPanel::OpenResult::GeneratorMismatch);
+        QCOMPARE(composer->openRecipe(path, false, &error),
+                 ComposerPanel::OpenResult::GeneratorMismatch);
         QVERIFY(error.contains("SHA-256 000000000000"));
         QCOMPARE(composer->openRecipe(path, true, &error), ComposerPanel::OpenResult::Opened);
 
         // A broken one names the field and changes nothing.
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        f.write(QByteArray::fromStdString(latent::toJson(saved)).replace("\"sigma\": 0.3499999940395355", "\"sigma\": -1"));
+        f.write(QByteArray::fromStdString(latent::toJson(saved))
+                    .replace("\"sigma\": 0.3499999940395355", "\"sigma\": -1"));
         f.close();
         window.findChild<QDoubleSpinBox *>("sigma")->setValue(0.5);
         QCOMPARE(composer->openRecipe(path, false, &error), ComposerPanel::OpenResult::Failed);
-        QVERIFY2(error.contains("field 'views.gaussian.sigma' is -1, expected a number in [0, 10]"), qPrintable(error));
+        QVERIFY2(error.contains("field 'views.gaussian.sigma' is -1, expected a number in [0, 10]"),
+                 qPrintable(error));
         QCOMPARE(window.findChild<QDoubleSpinBox *>("sigma")->value(), 0.5);
 
         // An unwritable folder is an error, not a crash.

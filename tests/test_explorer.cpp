@@ -55,13 +55,15 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(image->cell(0).image == start, 30000);
         double distance = 0;
         const auto back = explorer->currentLatent();
-        for (std::size_t i = 0; i < back.size(); ++i) distance += (moved[i] - back[i]) * (moved[i] - back[i]);
+        for (std::size_t i = 0; i < back.size(); ++i)
+            distance += (moved[i] - back[i]) * (moved[i] - back[i]);
         QVERIFY(std::abs(std::sqrt(distance) - 2.4) < 1e-3); // unit direction
         explorer->undoStack()->redo();
         QCOMPARE(slider->value(), 80);
 
         // A drag is one undo step.
-        for (int v = 0; v <= 50; v += 10) window.findChild<QSlider *>("direction1")->setValue(v);
+        for (int v = 0; v <= 50; v += 10)
+            window.findChild<QSlider *>("direction1")->setValue(v);
         QCOMPARE(explorer->undoStack()->count(), 2);
         QTest::mouseClick(window.findChild<QPushButton *>("resetAlphas"), Qt::LeftButton);
         QCOMPARE(explorer->alphas(), std::vector<float>(8, 0.0f));
@@ -98,7 +100,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(explorer->alphas()[0] > 2.0f, 10000); // 0.75 of range 3
         QVERIFY(std::abs(explorer->alphas()[0] - 2.25f) < 0.15f);
         QVERIFY(std::abs(explorer->alphas()[1] - 1.5f) < 0.15f);
-        QCOMPARE(window.findChild<QSlider *>("direction0")->value(), int(std::lround(explorer->alphas()[0] / 3 * 100)));
+        QCOMPARE(window.findChild<QSlider *>("direction0")->value(),
+                 int(std::lround(explorer->alphas()[0] / 3 * 100)));
         QTRY_VERIFY_WITH_TIMEOUT(explorer->imageView()->cell(0).image != before, 30000);
         // The whole drag is one undo step.
         QCOMPARE(explorer->undoStack()->count(), 1);

@@ -37,6 +37,21 @@ class Conditional(nn.Module):
         return torch.sigmoid(self.fc(torch.cat([z, self.embed(y)], 1))).view(-1, 1, 8, 8)
 
 
+class KnownProjection(nn.Module):
+    """forward(z [N, 2]) -> [N, 1, 4, 4]; the first projection has unit columns
+    [[1, cos 60deg], [0, sin 60deg]], so SeFa's A^T A = [[1, .5], [.5, 1]] with
+    eigenvectors (1, 1)/sqrt 2 (eigenvalue 1.5) and (1, -1)/sqrt 2 (0.5)."""
+
+    def __init__(self):
+        super().__init__()
+        self.proj = nn.Linear(2, 2, bias=False)
+        with torch.no_grad():
+            self.proj.weight.copy_(torch.tensor([[1.0, 0.5], [0.0, 3.0 ** 0.5 / 2]]))
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return torch.tanh(self.proj(z)).repeat(1, 8).view(-1, 1, 4, 4)
+
+
 class ReturnsNaN(nn.Module):
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         x = torch.zeros(z.shape[0], 1, 8, 8)
@@ -73,7 +88,7 @@ def main():
     for name, module in [("unconditional", Unconditional()), ("conditional", Conditional()),
                          ("returns_nan", ReturnsNaN()), ("returns_inf", ReturnsInf()),
                          ("returns_tuple", ReturnsTuple()), ("three_inputs", ThreeInputs()),
-                         ("wrong_shape", WrongShape())]:
+                         ("wrong_shape", WrongShape()), ("known_projection", KnownProjection())]:
         torch.jit.script(module.eval()).save(os.path.join(out, name + ".pt"))
     sidecar = ('{"schema_version": 1, "name": "%s", "latent_size": 16, "num_classes": 0, '
                '"channels": 1, "resolution": %d, "output_range": [-1, 1], "call": "z"}\n')

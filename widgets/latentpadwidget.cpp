@@ -101,8 +101,8 @@ void LatentPadWidget::buildFrame()
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
     ImGui::Begin("pad", nullptr,
-                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                     ImGuiWindowFlags_NoBringToFrontOnFocus);
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
     ImGui::PushItemWidth(-60);
     float range = m_range;
     if (ImGui::SliderFloat("range", &range, 0.1f, 10.0f, "%.2f")) {
@@ -173,11 +173,21 @@ void LatentPadWidget::keyPressEvent(QKeyEvent *event)
 {
     QPointF delta;
     switch (event->key()) {
-    case Qt::Key_Left: delta = {-m_step, 0}; break;
-    case Qt::Key_Right: delta = {m_step, 0}; break;
-    case Qt::Key_Up: delta = {0, m_step}; break;
-    case Qt::Key_Down: delta = {0, -m_step}; break;
-    default: QOpenGLWidget::keyPressEvent(event); return;
+    case Qt::Key_Left:
+        delta = {-m_step, 0};
+        break;
+    case Qt::Key_Right:
+        delta = {m_step, 0};
+        break;
+    case Qt::Key_Up:
+        delta = {0, m_step};
+        break;
+    case Qt::Key_Down:
+        delta = {0, -m_step};
+        break;
+    default:
+        QOpenGLWidget::keyPressEvent(event);
+        return;
     }
     setPosition(m_position + delta);
     Q_EMIT positionChanged(m_position);

@@ -21,7 +21,7 @@ public:
     ~LatentPadWidget() override;
 
     QPointF position() const { return m_position; } // in direction units
-    void setPosition(QPointF position);              // no signal
+    void setPosition(QPointF position);             // no signal
     float range() const { return m_range; }
     void setRange(float range);
     void setAxisLabels(const QString &x, const QString &y);

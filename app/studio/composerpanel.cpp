@@ -66,7 +66,8 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     m_classes = new QLineEdit;
     m_classes->setObjectName("anchorClasses");
     m_classes->setPlaceholderText(tr("uniform, or e.g. 0, 3, 7"));
-    m_classes->setValidator(new QRegularExpressionValidator(QRegularExpression(R"(^\s*(uniform|\d+(\s*,\s*\d+)*)?\s*$)"), this));
+    m_classes->setValidator(new QRegularExpressionValidator(
+        QRegularExpression(R"(^\s*(uniform|\d+(\s*,\s*\d+)*)?\s*$)"), this));
     m_perAnchor = new QSpinBox;
     m_perAnchor->setRange(1, 64);
     m_classPositives = new QCheckBox(tr("Same-class images are positives (SupCon)"));
@@ -76,7 +77,8 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     m_sigma->setObjectName("sigma");
     m_walks = new QTableWidget(0, kColumns);
     m_walks->setObjectName("steeredWalks");
-    m_walks->setHorizontalHeaderLabels({tr("Use"), tr("Direction"), tr("α min"), tr("α max"), tr("α distribution")});
+    m_walks->setHorizontalHeaderLabels(
+        {tr("Use"), tr("Direction"), tr("α min"), tr("α max"), tr("α distribution")});
     m_walks->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_walks->horizontalHeader()->setSectionResizeMode(kDirection, QHeaderView::Stretch);
     m_walks->verticalHeader()->hide();
@@ -153,7 +155,8 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     auto *resample = new QPushButton(tr("Resample"));
     resample->setObjectName("resampleViews");
     auto *controls = new QHBoxLayout;
-    for (QWidget *w : std::initializer_list<QWidget *>{m_anchors, m_views, m_mode, resample}) controls->addWidget(w);
+    for (QWidget *w : std::initializer_list<QWidget *>{m_anchors, m_views, m_mode, resample})
+        controls->addWidget(w);
     controls->addStretch();
     m_preview = new widgets::ImageGridWidget;
     m_preview->setObjectName("viewPreview");
@@ -194,7 +197,8 @@ ComposerPanel::ComposerPanel(QWidget *parent)
 
 ComposerPanel::~ComposerPanel() = default;
 
-void ComposerPanel::setGenerator(std::shared_ptr<const Generator> generator, const std::string &sha256)
+void ComposerPanel::setGenerator(std::shared_ptr<const Generator> generator,
+                                 const std::string &sha256)
 {
     m_generator = std::move(generator);
     m_sha256 = sha256;
@@ -222,13 +226,15 @@ void ComposerPanel::rebuildWalkTable(const std::vector<ViewRecipe::SteeredWalk> 
                 return w.set == set.name && w.direction == set.labels[i];
             });
             float lo = -1.0f, hi = 1.0f;
-            if (set.method == "steer") std::tie(lo, hi) = alphaRange(steerTransformFromString(set.labels[i]));
+            if (set.method == "steer")
+                std::tie(lo, hi) = alphaRange(steerTransformFromString(set.labels[i]));
             if (it != active.end()) lo = it->alphaMin, hi = it->alphaMax;
             auto *use = new QTableWidgetItem;
             use->setFlags(Qt::ItemIsUserCheckable | Qt::ItemIsEnabled);
             use->setCheckState(it != active.end() ? Qt::Checked : Qt::Unchecked);
             m_walks->setItem(row, kUse, use);
-            auto *name = new QTableWidgetItem(QString::fromStdString(set.name + " / " + set.labels[i]));
+            auto *name =
+                new QTableWidgetItem(QString::fromStdString(set.name + " / " + set.labels[i]));
             name->setFlags(Qt::ItemIsEnabled);
             name->setData(Qt::UserRole, QString::fromStdString(set.name));
             name->setData(Qt::UserRole + 1, QString::fromStdString(set.labels[i]));
@@ -250,13 +256,16 @@ void ComposerPanel::rebuildWalkTable(const std::vector<ViewRecipe::SteeredWalk> 
 ViewRecipe ComposerPanel::recipe() const
 {
     ViewRecipe r;
-    r.name = m_name->text().trimmed().isEmpty() ? "untitled" : m_name->text().trimmed().toStdString();
-    if (m_generator) r.generator = {std::filesystem::path(m_generator->path()).filename().string(), m_sha256};
+    r.name =
+        m_name->text().trimmed().isEmpty() ? "untitled" : m_name->text().trimmed().toStdString();
+    if (m_generator)
+        r.generator = {std::filesystem::path(m_generator->path()).filename().string(), m_sha256};
     r.seed = static_cast<std::uint64_t>(m_seed->value());
     r.anchors.truncation = static_cast<float>(m_truncation->value());
     const QString classes = m_classes->text().trimmed();
     if (!classes.isEmpty() && classes != "uniform")
-        for (const QString &c : classes.split(',', Qt::SkipEmptyParts)) r.anchors.classes.push_back(c.trimmed().toInt());
+        for (const QString &c : classes.split(',', Qt::SkipEmptyParts))
+            r.anchors.classes.push_back(c.trimmed().toInt());
     r.views.perAnchor = m_perAnchor->value();
     r.views.classPositives = m_classPositives->isChecked();
     r.views.gaussian = m_gaussian->isChecked();
@@ -266,10 +275,12 @@ ViewRecipe ComposerPanel::recipe() const
         const auto *name = m_walks->item(row, kDirection);
         const auto lo = static_cast<QDoubleSpinBox *>(m_walks->cellWidget(row, kAlphaMin))->value();
         const auto hi = static_cast<QDoubleSpinBox *>(m_walks->cellWidget(row, kAlphaMax))->value();
-        r.views.steered.push_back({name->data(Qt::UserRole).toString().toStdString(),
-                                   name->data(Qt::UserRole + 1).toString().toStdString(),
-                                   static_cast<float>(std::min(lo, hi)), static_cast<float>(std::max(lo, hi)),
-                                   static_cast<QComboBox *>(m_walks->cellWidget(row, kDistribution))->currentIndex() == 1});
+        r.views.steered.push_back(
+            {name->data(Qt::UserRole).toString().toStdString(),
+             name->data(Qt::UserRole + 1).toString().toStdString(),
+             static_cast<float>(std::min(lo, hi)), static_cast<float>(std::max(lo, hi)),
+             static_cast<QComboBox *>(m_walks->cellWidget(row, kDistribution))->currentIndex() ==
+                 1});
     }
     auto &p = r.pixel;
     const auto f = [](QDoubleSpinBox *b) { return static_cast<float>(b->value()); };
@@ -296,10 +307,12 @@ void ComposerPanel::showRecipe(const ViewRecipe &r)
 {
     m_updating = true;
     m_name->setText(QString::fromStdString(r.name));
-    m_seed->setValue(static_cast<int>(std::min<std::uint64_t>(r.seed, std::numeric_limits<int>::max())));
+    m_seed->setValue(
+        static_cast<int>(std::min<std::uint64_t>(r.seed, std::numeric_limits<int>::max())));
     m_truncation->setValue(r.anchors.truncation);
     QStringList classes;
-    for (int c : r.anchors.classes) classes << QString::number(c);
+    for (int c : r.anchors.classes)
+        classes << QString::number(c);
     m_classes->setText(classes.isEmpty() ? "uniform" : classes.join(", "));
     m_perAnchor->setValue(r.views.perAnchor);
     m_classPositives->setChecked(r.views.classPositives);
@@ -323,25 +336,34 @@ void ComposerPanel::showRecipe(const ViewRecipe &r)
     m_blurHi->setValue(p.blurSigma.second);
     // The recipe's sets join the ones already known (same name: the recipe's).
     for (const DirectionSet &s : r.directionSets) {
-        auto it = std::find_if(m_sets.begin(), m_sets.end(), [&](const DirectionSet &o) { return o.name == s.name; });
-        if (it == m_sets.end()) m_sets.push_back(s);
-        else *it = s;
+        auto it = std::find_if(m_sets.begin(), m_sets.end(),
+                               [&](const DirectionSet &o) { return o.name == s.name; });
+        if (it == m_sets.end())
+            m_sets.push_back(s);
+        else
+            *it = s;
     }
     rebuildWalkTable(r.views.steered);
     m_updating = false;
     requestPreview();
 }
 
-ComposerPanel::OpenResult ComposerPanel::openRecipe(const QString &path, bool acceptMismatch, QString *error)
+ComposerPanel::OpenResult ComposerPanel::openRecipe(const QString &path, bool acceptMismatch,
+                                                    QString *error)
 {
     try {
         const ViewRecipe r = readRecipe(path.toStdString());
-        if (m_generator) r.checkAgainst(m_generator->info().latentSize, m_generator->info().numClasses, "recipe " + path.toStdString());
+        if (m_generator)
+            r.checkAgainst(m_generator->info().latentSize, m_generator->info().numClasses,
+                           "recipe " + path.toStdString());
         if (!acceptMismatch && m_generator && r.generator.sha256 != m_sha256) {
-            *error = tr("Recipe %1 was made with %2 (SHA-256 %3), but the loaded generator %4 has SHA-256 %5. "
+            *error = tr("Recipe %1 was made with %2 (SHA-256 %3), but the loaded generator %4 has "
+                        "SHA-256 %5. "
                         "Views may differ from the ones the recipe was made with.")
-                         .arg(path, QString::fromStdString(r.generator.file), QString::fromStdString(r.generator.sha256.substr(0, 12)),
-                              QString::fromStdString(m_generator->path()), QString::fromStdString(m_sha256.substr(0, 12)));
+                         .arg(path, QString::fromStdString(r.generator.file),
+                              QString::fromStdString(r.generator.sha256.substr(0, 12)),
+                              QString::fromStdString(m_generator->path()),
+                              QString::fromStdString(m_sha256.substr(0, 12)));
             return OpenResult::GeneratorMismatch;
         }
         showRecipe(r);
@@ -380,25 +402,32 @@ void ComposerPanel::requestPreview()
         } catch (const std::exception &e) {
             error = QString::fromStdString(e.what());
         }
-        QMetaObject::invokeMethod(qApp, [self, gen, preview, error] {
-            if (!self || self->m_generator != gen) return;
-            self->m_error->setText(error);
-            if (!error.isEmpty()) return;
-            self->m_preview->setCells(cellsOf(preview.images), preview.columns);
-            self->m_diagnostics = preview.diagnostics;
-            const auto &d = preview.diagnostics;
-            QString hint;
-            if (d.pixelDistancePositives < 0.25 * d.pixelDistanceNegatives)
-                hint = tr("Positives are nearly copies: views may be too easy.");
-            else if (d.cosinePositives < d.cosineNegatives + 0.1)
-                hint = tr("Positives look as different as negatives: views may break identity.");
-            self->m_diagnosticsLabel->setText(
-                tr("Positives: pixel RMS %1, cosine %2 · Negatives: pixel RMS %3, cosine %4 "
-                   "(first column: anchors; cosine under a fixed random encoder). %5")
-                    .arg(d.pixelDistancePositives, 0, 'f', 3).arg(d.cosinePositives, 0, 'f', 3)
-                    .arg(d.pixelDistanceNegatives, 0, 'f', 3).arg(d.cosineNegatives, 0, 'f', 3).arg(hint));
-            Q_EMIT self->previewShown();
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, gen, preview, error] {
+                if (!self || self->m_generator != gen) return;
+                self->m_error->setText(error);
+                if (!error.isEmpty()) return;
+                self->m_preview->setCells(cellsOf(preview.images), preview.columns);
+                self->m_diagnostics = preview.diagnostics;
+                const auto &d = preview.diagnostics;
+                QString hint;
+                if (d.pixelDistancePositives < 0.25 * d.pixelDistanceNegatives)
+                    hint = tr("Positives are nearly copies: views may be too easy.");
+                else if (d.cosinePositives < d.cosineNegatives + 0.1)
+                    hint =
+                        tr("Positives look as different as negatives: views may break identity.");
+                self->m_diagnosticsLabel->setText(
+                    tr("Positives: pixel RMS %1, cosine %2 · Negatives: pixel RMS %3, cosine %4 "
+                       "(first column: anchors; cosine under a fixed random encoder). %5")
+                        .arg(d.pixelDistancePositives, 0, 'f', 3)
+                        .arg(d.cosinePositives, 0, 'f', 3)
+                        .arg(d.pixelDistanceNegatives, 0, 'f', 3)
+                        .arg(d.cosineNegatives, 0, 'f', 3)
+                        .arg(hint));
+                Q_EMIT self->previewShown();
+            },
+            Qt::QueuedConnection);
     });
 }
 

@@ -43,7 +43,8 @@ class SetAlphasCommand : public QUndoCommand
 {
 public:
     // mergeId: -1 never merges; a slider uses its index, the pad kPadMergeId.
-    SetAlphasCommand(ExplorerPanel *panel, std::vector<float> before, std::vector<float> after, int mergeId)
+    SetAlphasCommand(ExplorerPanel *panel, std::vector<float> before, std::vector<float> after,
+                     int mergeId)
         : m_panel(panel), m_before(std::move(before)), m_after(std::move(after)), m_mergeId(mergeId)
     {
         setText(mergeId < 0 ? QObject::tr("reset") : QObject::tr("move in latent space"));
@@ -87,11 +88,13 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
     m_steps->setValue(500);
     m_transforms = new QListWidget;
     m_transforms->setObjectName("transforms");
-    for (auto t : {SteerTransform::Zoom, SteerTransform::ShiftX, SteerTransform::ShiftY,
-                   SteerTransform::Rotation, SteerTransform::Brightness, SteerTransform::Contrast}) {
+    for (auto t :
+         {SteerTransform::Zoom, SteerTransform::ShiftX, SteerTransform::ShiftY,
+          SteerTransform::Rotation, SteerTransform::Brightness, SteerTransform::Contrast}) {
         auto *item = new QListWidgetItem(QString::fromStdString(toString(t)), m_transforms);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-        item->setCheckState(t == SteerTransform::Zoom || t == SteerTransform::ShiftX ? Qt::Checked : Qt::Unchecked);
+        item->setCheckState(
+            t == SteerTransform::Zoom || t == SteerTransform::ShiftX ? Qt::Checked : Qt::Unchecked);
     }
     m_transforms->setMaximumHeight(110);
     m_compute = new QPushButton(tr("&Find directions"));
@@ -151,7 +154,8 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
     padButton->setObjectName("showLatentPad");
     padButton->setToolTip(tr("Drag a point along two directions at once"));
     auto *editRow = new QHBoxLayout;
-    for (auto *b : {undoButton, redoButton, resetButton, copyButton, saveButton, padButton}) editRow->addWidget(b);
+    for (auto *b : {undoButton, redoButton, resetButton, copyButton, saveButton, padButton})
+        editRow->addWidget(b);
 
     auto *middle = new QWidget;
     auto *middleLayout = new QVBoxLayout(middle);
@@ -167,7 +171,8 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
     m_pad->setObjectName("latentPad");
     m_neighbourhood = new widgets::ImageGridWidget;
     m_neighbourhood->setObjectName("neighbourhood");
-    m_neighbourhood->setToolTip(tr("The pad point (centre) and its neighbours a quarter of the range away"));
+    m_neighbourhood->setToolTip(
+        tr("The pad point (centre) and its neighbours a quarter of the range away"));
     auto *padAxes = new QFormLayout;
     padAxes->addRow(tr("Pad x"), m_padX);
     padAxes->addRow(tr("Pad y"), m_padY);
@@ -186,7 +191,8 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
     m_padWindow->resize(620, 380);
     m_strips = new widgets::ImageGridWidget;
     m_strips->setObjectName("directionStrips");
-    m_strips->setPlaceholderText(tr("Find or pick a direction set to see each direction as a strip"));
+    m_strips->setPlaceholderText(
+        tr("Find or pick a direction set to see each direction as a strip"));
     auto *right = new QSplitter(Qt::Vertical);
     right->addWidget(m_image);
     right->addWidget(m_strips);
@@ -211,7 +217,8 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
         std::vector<float> after = m_alphas;
         after[ix] = float(p.x());
         if (iy != ix) after[iy] = float(p.y());
-        if (after != m_alphas) m_undo->push(new SetAlphasCommand(this, m_alphas, after, kPadMergeId));
+        if (after != m_alphas)
+            m_undo->push(new SetAlphasCommand(this, m_alphas, after, kPadMergeId));
     });
     connect(m_pad, &widgets::LatentPadWidget::rangeChanged, this, &ExplorerPanel::requestRender);
     const auto axesChanged = [this] {
@@ -223,12 +230,14 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
     };
     connect(m_padX, &QComboBox::currentIndexChanged, this, axesChanged);
     connect(m_padY, &QComboBox::currentIndexChanged, this, axesChanged);
-    connect(m_compute, &QPushButton::clicked, this, [this] { computeDirections(m_method->currentData().toString()); });
+    connect(m_compute, &QPushButton::clicked, this,
+            [this] { computeDirections(m_method->currentData().toString()); });
     connect(m_cancel, &QPushButton::clicked, this, &ExplorerPanel::cancelComputation);
     connect(m_setChoice, &QComboBox::currentIndexChanged, this, &ExplorerPanel::showSet);
     const auto newAnchor = [this] {
         if (!m_generator) return;
-        m_anchor = m_generator->latentValues({1, static_cast<std::uint64_t>(m_seed->value()), 2.0f, -1});
+        m_anchor =
+            m_generator->latentValues({1, static_cast<std::uint64_t>(m_seed->value()), 2.0f, -1});
         requestRender();
         requestStrips();
     };
@@ -244,7 +253,8 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
     undoButton->setEnabled(false);
     redoButton->setEnabled(false);
     connect(resetButton, &QPushButton::clicked, this, [this] {
-        m_undo->push(new SetAlphasCommand(this, m_alphas, std::vector<float>(m_alphas.size(), 0.0f), -1));
+        m_undo->push(
+            new SetAlphasCommand(this, m_alphas, std::vector<float>(m_alphas.size(), 0.0f), -1));
     });
     connect(copyButton, &QPushButton::clicked, this, &ExplorerPanel::copyLatent);
     connect(padButton, &QPushButton::clicked, this, [this] {
@@ -256,7 +266,10 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
     setEnabled(false);
 }
 
-ExplorerPanel::~ExplorerPanel() { cancelComputation(); }
+ExplorerPanel::~ExplorerPanel()
+{
+    cancelComputation();
+}
 
 void ExplorerPanel::setGenerator(std::shared_ptr<const Generator> generator)
 {
@@ -267,33 +280,45 @@ void ExplorerPanel::setGenerator(std::shared_ptr<const Generator> generator)
         const QSignalBlocker block(m_class);
         m_class->clear();
         for (int i = 0; i < std::max(1, info.numClasses); ++i)
-            m_class->addItem(info.isConditional() ? QString::fromStdString(info.className(i)) : tr("unconditional"), i);
+            m_class->addItem(info.isConditional() ? QString::fromStdString(info.className(i))
+                                                  : tr("unconditional"),
+                             i);
         m_class->setEnabled(info.isConditional());
     }
     // Sets of another latent size no longer apply.
-    m_sets.erase(std::remove_if(m_sets.begin(), m_sets.end(),
-                                [&](const DirectionSet &s) { return s.latentSize != info.latentSize; }),
-                 m_sets.end());
-    m_anchor = m_generator->latentValues({1, static_cast<std::uint64_t>(m_seed->value()), 2.0f, -1});
+    m_sets.erase(
+        std::remove_if(m_sets.begin(), m_sets.end(),
+                       [&](const DirectionSet &s) { return s.latentSize != info.latentSize; }),
+        m_sets.end());
+    m_anchor =
+        m_generator->latentValues({1, static_cast<std::uint64_t>(m_seed->value()), 2.0f, -1});
     m_undo->clear();
     setEnabled(true);
-    if (m_sets.empty()) addDirectionSet(sefaDirections(*m_generator, std::min(8, info.latentSize)));
-    else showSet(m_setChoice->currentIndex());
+    if (m_sets.empty())
+        addDirectionSet(sefaDirections(*m_generator, std::min(8, info.latentSize)));
+    else
+        showSet(m_setChoice->currentIndex());
     Q_EMIT directionSetsChanged();
 }
 
 void ExplorerPanel::addDirectionSet(const DirectionSet &set)
 {
-    auto it = std::find_if(m_sets.begin(), m_sets.end(), [&](const DirectionSet &s) { return s.name == set.name; });
-    const int index = it == m_sets.end() ? static_cast<int>(m_sets.size()) : static_cast<int>(it - m_sets.begin());
-    if (it == m_sets.end()) m_sets.push_back(set);
-    else *it = set;
+    auto it = std::find_if(m_sets.begin(), m_sets.end(),
+                           [&](const DirectionSet &s) { return s.name == set.name; });
+    const int index = it == m_sets.end() ? static_cast<int>(m_sets.size())
+                                         : static_cast<int>(it - m_sets.begin());
+    if (it == m_sets.end())
+        m_sets.push_back(set);
+    else
+        *it = set;
     {
         const QSignalBlocker block(m_setChoice);
         m_setChoice->clear();
         for (const auto &s : m_sets)
-            m_setChoice->addItem(QString("%1 (%2, %3)").arg(QString::fromStdString(s.name),
-                                                           QString::fromStdString(s.method)).arg(s.size()));
+            m_setChoice->addItem(
+                QString("%1 (%2, %3)")
+                    .arg(QString::fromStdString(s.name), QString::fromStdString(s.method))
+                    .arg(s.size()));
         m_setChoice->setCurrentIndex(index);
     }
     showSet(index);
@@ -334,7 +359,8 @@ float ExplorerPanel::alphaLimit(int index) const
 
 void ExplorerPanel::rebuildSliders()
 {
-    for (QSlider *s : m_sliders) delete s->parentWidget();
+    for (QSlider *s : m_sliders)
+        delete s->parentWidget();
     m_sliders.clear();
     m_sliderValues.clear();
     const DirectionSet &set = m_sets[m_current];
@@ -356,9 +382,8 @@ void ExplorerPanel::rebuildSliders()
         m_sliderBox->insertWidget(i, row);
         m_sliders.push_back(slider);
         m_sliderValues.push_back(value);
-        connect(slider, &QSlider::valueChanged, this, [this, i](int v) {
-            setAlpha(i, alphaLimit(i) * float(v) / kSliderSteps);
-        });
+        connect(slider, &QSlider::valueChanged, this,
+                [this, i](int v) { setAlpha(i, alphaLimit(i) * float(v) / kSliderSteps); });
     }
 }
 
@@ -376,7 +401,8 @@ void ExplorerPanel::setAlphas(const std::vector<float> &alphas)
     m_alphas = alphas;
     for (std::size_t i = 0; i < m_sliders.size(); ++i) {
         const QSignalBlocker block(m_sliders[i]);
-        m_sliders[i]->setValue(static_cast<int>(std::lround(m_alphas[i] / alphaLimit(int(i)) * kSliderSteps)));
+        m_sliders[i]->setValue(
+            static_cast<int>(std::lround(m_alphas[i] / alphaLimit(int(i)) * kSliderSteps)));
         m_sliderValues[i]->setText(QString::number(m_alphas[i], 'f', 2));
     }
     if (m_padX->currentIndex() >= 0 && m_padY->currentIndex() >= 0)
@@ -398,7 +424,8 @@ std::vector<float> ExplorerPanel::neighbourhoodLatents() const
     // 3 x 3 latents around the current one, a quarter of the pad range apart
     // along the pad's two directions; y grows upwards as on the pad.
     std::vector<float> latents;
-    if (m_current < 0 || m_padX->currentIndex() < 0 || m_padY->currentIndex() < 0 || !m_padWindow->isVisible())
+    if (m_current < 0 || m_padX->currentIndex() < 0 || m_padY->currentIndex() < 0 ||
+        !m_padWindow->isVisible())
         return latents;
     const auto &set = m_sets[m_current];
     const auto &wx = set.vectors[m_padX->currentIndex()];
@@ -431,22 +458,27 @@ void ExplorerPanel::requestRender()
         } catch (const std::exception &) {
             return; // the latents come from this generator; nothing to report
         }
-        QMetaObject::invokeMethod(qApp, [self, gen, batch] {
-            if (!self || self->m_generator != gen) return;
-            ImageBatch current = batch, around = batch;
-            current.count = 1;
-            current.pixels.resize(batch.imageBytes());
-            current.classes.resize(1);
-            self->m_shown = current;
-            self->m_image->setCells(cellsOf(current), 1);
-            if (batch.count == 10) {
-                around.count = 9;
-                around.pixels.erase(around.pixels.begin(), around.pixels.begin() + static_cast<long>(batch.imageBytes()));
-                around.classes.erase(around.classes.begin());
-                self->m_neighbourhood->setCells(cellsOf(around), 3);
-            }
-            Q_EMIT self->imageShown();
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, gen, batch] {
+                if (!self || self->m_generator != gen) return;
+                ImageBatch current = batch, around = batch;
+                current.count = 1;
+                current.pixels.resize(batch.imageBytes());
+                current.classes.resize(1);
+                self->m_shown = current;
+                self->m_image->setCells(cellsOf(current), 1);
+                if (batch.count == 10) {
+                    around.count = 9;
+                    around.pixels.erase(around.pixels.begin(),
+                                        around.pixels.begin() +
+                                            static_cast<long>(batch.imageBytes()));
+                    around.classes.erase(around.classes.begin());
+                    self->m_neighbourhood->setCells(cellsOf(around), 3);
+                }
+                Q_EMIT self->imageShown();
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -465,12 +497,17 @@ void ExplorerPanel::requestStrips()
         } catch (const std::exception &) {
             return;
         }
-        QMetaObject::invokeMethod(qApp, [self, gen, strips, set] {
-            if (!self || self->m_generator != gen) return;
-            self->m_strips->setCells(cellsOf(strips, {}, [&](int i) {
-                return QString::fromStdString(set.labels[i / kStripSteps]);
-            }), kStripSteps);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, gen, strips, set] {
+                if (!self || self->m_generator != gen) return;
+                self->m_strips->setCells(
+                    cellsOf(
+                        strips, {},
+                        [&](int i) { return QString::fromStdString(set.labels[i / kStripSteps]); }),
+                    kStripSteps);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -487,7 +524,8 @@ void ExplorerPanel::computeDirections(const QString &method)
     SteerOptions steer;
     for (int i = 0; i < m_transforms->count(); ++i)
         if (m_transforms->item(i)->checkState() == Qt::Checked)
-            steer.transforms.push_back(steerTransformFromString(m_transforms->item(i)->text().toStdString()));
+            steer.transforms.push_back(
+                steerTransformFromString(m_transforms->item(i)->text().toStdString()));
     steer.steps = m_steps->value();
     steer.seed = static_cast<std::uint64_t>(m_seed->value());
     const int k = std::min(m_count->value(), m_generator->info().latentSize);
@@ -501,39 +539,51 @@ void ExplorerPanel::computeDirections(const QString &method)
             const auto now = std::chrono::steady_clock::now();
             if (now - last > std::chrono::milliseconds(50) || fraction >= 1.0f) {
                 last = now;
-                QMetaObject::invokeMethod(qApp, [self, fraction, status] {
-                    if (!self) return;
-                    self->m_progress->setValue(static_cast<int>(fraction * 1000));
-                    self->m_status->setText(QString::fromStdString(status));
-                }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    qApp,
+                    [self, fraction, status] {
+                        if (!self) return;
+                        self->m_progress->setValue(static_cast<int>(fraction * 1000));
+                        self->m_status->setText(QString::fromStdString(status));
+                    },
+                    Qt::QueuedConnection);
             }
             return !*cancel;
         };
         DirectionSet set;
         QString error;
         try {
-            if (m == "sefa") set = sefaDirections(*gen, k);
-            else if (m == "pca") set = pcaDirections(*gen, k, 10000, steer.seed, progress);
-            else if (m == "random") set = randomDirections(gen->info().latentSize, k, steer.seed);
-            else set = learnSteeringWalks(*gen, steer, progress);
+            if (m == "sefa")
+                set = sefaDirections(*gen, k);
+            else if (m == "pca")
+                set = pcaDirections(*gen, k, 10000, steer.seed, progress);
+            else if (m == "random")
+                set = randomDirections(gen->info().latentSize, k, steer.seed);
+            else
+                set = learnSteeringWalks(*gen, steer, progress);
         } catch (const Cancelled &) {
             error = tr("Cancelled");
         } catch (const std::exception &e) {
             error = QString::fromStdString(e.what());
         }
-        QMetaObject::invokeMethod(qApp, [self, gen, set, error] {
-            if (!self || self->m_generator != gen) return;
-            self->finishComputation();
-            if (!error.isEmpty()) {
-                self->m_status->setText(error);
-                Q_EMIT self->directionsFailed(error);
-                return;
-            }
-            self->m_progress->setValue(1000);
-            self->m_status->setText(tr("Found %1 %2 directions").arg(set.size()).arg(QString::fromStdString(set.method)));
-            self->addDirectionSet(set);
-            Q_EMIT self->directionsComputed(QString::fromStdString(set.name));
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, gen, set, error] {
+                if (!self || self->m_generator != gen) return;
+                self->finishComputation();
+                if (!error.isEmpty()) {
+                    self->m_status->setText(error);
+                    Q_EMIT self->directionsFailed(error);
+                    return;
+                }
+                self->m_progress->setValue(1000);
+                self->m_status->setText(tr("Found %1 %2 directions")
+                                            .arg(set.size())
+                                            .arg(QString::fromStdString(set.method)));
+                self->addDirectionSet(set);
+                Q_EMIT self->directionsComputed(QString::fromStdString(set.name));
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -551,15 +601,16 @@ void ExplorerPanel::cancelComputation()
 void ExplorerPanel::copyLatent()
 {
     QStringList values;
-    for (float v : currentLatent()) values << QString::number(v, 'g', 7);
+    for (float v : currentLatent())
+        values << QString::number(v, 'g', 7);
     QApplication::clipboard()->setText("[" + values.join(", ") + "]");
 }
 
 void ExplorerPanel::saveImage()
 {
     if (m_shown.count == 0) return;
-    QString path = QFileDialog::getSaveFileName(this, tr("Save Image"), QDir::home().filePath("latent.png"),
-                                                tr("PNG images (*.png)"));
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Save Image"), QDir::home().filePath("latent.png"), tr("PNG images (*.png)"));
     if (path.isEmpty()) return;
     if (!path.endsWith(".png", Qt::CaseInsensitive)) path += ".png";
     QPointer<ExplorerPanel> self(this);
@@ -571,9 +622,13 @@ void ExplorerPanel::saveImage()
         } catch (const std::exception &e) {
             error = QString::fromStdString(e.what());
         }
-        QMetaObject::invokeMethod(qApp, [self, error] {
-            if (self && !error.isEmpty()) QMessageBox::warning(self, tr("Could not save the image"), error);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, error] {
+                if (self && !error.isEmpty())
+                    QMessageBox::warning(self, tr("Could not save the image"), error);
+            },
+            Qt::QueuedConnection);
     });
 }
 

@@ -23,7 +23,7 @@ class QVBoxLayout;
 namespace latent::widgets {
 class ImageGridWidget;
 class LatentPadWidget;
-}
+} // namespace latent::widgets
 
 namespace latent::studio {
 
@@ -48,7 +48,7 @@ public:
     std::vector<float> currentLatent() const;
     std::vector<float> alphas() const { return m_alphas; }
     void setAlphas(const std::vector<float> &alphas); // no undo entry
-    void setAlpha(int index, float alpha);              // with an undo entry
+    void setAlpha(int index, float alpha);            // with an undo entry
     float alphaLimit(int index) const;
     widgets::ImageGridWidget *imageView() const { return m_image; }
     widgets::LatentPadWidget *latentPad() const { return m_pad; }

@@ -192,7 +192,9 @@ void GeneratorPanel::showSamples(const ImageBatch &batch, const GeneratorInfo &i
         [&](int i) {
             const int cls = batch.classes[i];
             return tr("sample %1 of seed %2").arg(i).arg(request.seed) +
-                   (cls >= 0 ? "\n" + tr("class %1: %2").arg(cls).arg(QString::fromStdString(info.className(cls)))
+                   (cls >= 0 ? "\n" + tr("class %1: %2")
+                                          .arg(cls)
+                                          .arg(QString::fromStdString(info.className(cls)))
                              : QString());
         });
     m_grid->setCells(cells, static_cast<int>(std::ceil(std::sqrt(double(batch.count)))));

@@ -11,8 +11,10 @@ QVector<widgets::ImageGridWidget::Cell> cellsOf(const ImageBatch &batch,
     cells.reserve(batch.count);
     const auto format = batch.channels == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888;
     for (int i = 0; i < batch.count; ++i) {
-        const QImage image(batch.image(i), batch.width, batch.height, batch.width * batch.channels, format);
-        cells.push_back({image.copy(), caption ? caption(i) : QString(), toolTip ? toolTip(i) : QString()});
+        const QImage image(batch.image(i), batch.width, batch.height, batch.width * batch.channels,
+                           format);
+        cells.push_back(
+            {image.copy(), caption ? caption(i) : QString(), toolTip ? toolTip(i) : QString()});
     }
     return cells;
 }

@@ -9,8 +9,8 @@
 namespace latent::studio {
 
 // Grid cells for a batch; captions from `caption(i)` (may return empty).
-QVector<widgets::ImageGridWidget::Cell>
-cellsOf(const ImageBatch &batch, const std::function<QString(int)> &caption = {},
-        const std::function<QString(int)> &toolTip = {});
+QVector<widgets::ImageGridWidget::Cell> cellsOf(const ImageBatch &batch,
+                                                const std::function<QString(int)> &caption = {},
+                                                const std::function<QString(int)> &toolTip = {});
 
 } // namespace latent::studio

@@ -27,7 +27,8 @@ int main(int argc, char **argv)
         QApplication::translate("main",
                                 "A generator (.pt) to open; 'default' for the shipped one."),
         "[file]");
-    QCommandLineOption tab("tab", QApplication::translate("main", "Start on a tab: samples or explore."), "name");
+    QCommandLineOption tab(
+        "tab", QApplication::translate("main", "Start on a tab: samples or explore."), "name");
     parser.addOption(tab);
     parser.process(app);
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
 
-#include "error.h"
 #include "composerpanel.h"
+#include "error.h"
 #include "explorerpanel.h"
 #include "generatorpanel.h"
 #include "imagegrid.h"
@@ -35,13 +35,16 @@ QString localPathOf(const QMimeData *mime)
 {
     if (!mime || !mime->hasUrls() || mime->urls().size() != 1) return {};
     const QString path = mime->urls().first().toLocalFile();
-    return path.endsWith(".pt", Qt::CaseInsensitive) || path.endsWith(".json", Qt::CaseInsensitive) ? path : QString();
+    return path.endsWith(".pt", Qt::CaseInsensitive) || path.endsWith(".json", Qt::CaseInsensitive)
+               ? path
+               : QString();
 }
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_tabs(new QTabWidget), m_panel(new GeneratorPanel),
-      m_explorer(new ExplorerPanel), m_composer(new ComposerPanel), m_worker(std::make_unique<CoalescingWorker>())
+      m_explorer(new ExplorerPanel), m_composer(new ComposerPanel),
+      m_worker(std::make_unique<CoalescingWorker>())
 {
     setWindowTitle(tr("Latent Studio"));
     m_tabs->setObjectName("tabs");
@@ -50,9 +53,11 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->addTab(m_composer, tr("&Views"));
     connect(m_explorer, &ExplorerPanel::directionSetsChanged, this,
             [this] { m_composer->setDirectionSets(m_explorer->directionSets()); });
-    connect(m_composer, &ComposerPanel::directionSetsLoaded, this, [this](const std::vector<DirectionSet> &sets) {
-        for (const DirectionSet &s : sets) m_explorer->addDirectionSet(s);
-    });
+    connect(m_composer, &ComposerPanel::directionSetsLoaded, this,
+            [this](const std::vector<DirectionSet> &sets) {
+                for (const DirectionSet &s : sets)
+                    m_explorer->addDirectionSet(s);
+            });
     setCentralWidget(m_tabs);
     setAcceptDrops(true);
     createMenus();
@@ -230,8 +235,8 @@ void MainWindow::saveGrid()
 
 void MainWindow::chooseRecipe()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open View Recipe"), QDir::homePath(),
-                                                      tr("View recipes (*.json);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open View Recipe"), QDir::homePath(), tr("View recipes (*.json);;All files (*)"));
     if (!path.isEmpty()) openRecipe(path);
 }
 
@@ -240,8 +245,10 @@ void MainWindow::openRecipe(const QString &path)
     QString error;
     auto result = m_composer->openRecipe(path, false, &error);
     if (result == ComposerPanel::OpenResult::GeneratorMismatch) {
-        const auto answer = QMessageBox::warning(this, tr("Different generator"), error + "\n\n" + tr("Use the recipe with the loaded generator?"),
-                                                 QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        const auto answer =
+            QMessageBox::warning(this, tr("Different generator"),
+                                 error + "\n\n" + tr("Use the recipe with the loaded generator?"),
+                                 QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
         if (answer != QMessageBox::Yes) return;
         result = m_composer->openRecipe(path, true, &error);
     }
@@ -255,13 +262,16 @@ void MainWindow::openRecipe(const QString &path)
 
 void MainWindow::saveRecipeAs()
 {
-    QString path = QFileDialog::getSaveFileName(this, tr("Save View Recipe"), QDir::home().filePath("recipe.json"),
+    QString path = QFileDialog::getSaveFileName(this, tr("Save View Recipe"),
+                                                QDir::home().filePath("recipe.json"),
                                                 tr("View recipes (*.json)"));
     if (path.isEmpty()) return;
     if (!path.endsWith(".json", Qt::CaseInsensitive)) path += ".json";
     QString error;
-    if (m_composer->saveRecipe(path, &error)) statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
-    else showError(tr("Could not save the recipe"), error);
+    if (m_composer->saveRecipe(path, &error))
+        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+    else
+        showError(tr("Could not save the recipe"), error);
 }
 
 void MainWindow::showError(const QString &title, const QString &message)
@@ -313,8 +323,10 @@ void MainWindow::dropEvent(QDropEvent *event)
     const QString path = localPathOf(event->mimeData());
     if (path.isEmpty()) return;
     event->acceptProposedAction();
-    if (path.endsWith(".json", Qt::CaseInsensitive)) openRecipe(path);
-    else openGenerator(path);
+    if (path.endsWith(".json", Qt::CaseInsensitive))
+        openRecipe(path);
+    else
+        openGenerator(path);
 }
 
 } // namespace latent::studio
