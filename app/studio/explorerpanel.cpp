@@ -257,11 +257,7 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
             new SetAlphasCommand(this, m_alphas, std::vector<float>(m_alphas.size(), 0.0f), -1));
     });
     connect(copyButton, &QPushButton::clicked, this, &ExplorerPanel::copyLatent);
-    connect(padButton, &QPushButton::clicked, this, [this] {
-        m_padWindow->show();
-        m_padWindow->raise();
-        requestRender();
-    });
+    connect(padButton, &QPushButton::clicked, this, &ExplorerPanel::showLatentPad);
     connect(saveButton, &QPushButton::clicked, this, &ExplorerPanel::saveImage);
     setEnabled(false);
 }
@@ -596,6 +592,13 @@ void ExplorerPanel::finishComputation()
 void ExplorerPanel::cancelComputation()
 {
     if (m_cancelFlag) *m_cancelFlag = true;
+}
+
+void ExplorerPanel::showLatentPad()
+{
+    m_padWindow->show();
+    m_padWindow->raise();
+    requestRender();
 }
 
 void ExplorerPanel::copyLatent()

@@ -54,6 +54,8 @@ public:
     widgets::LatentPadWidget *latentPad() const { return m_pad; }
 
     void computeDirections(const QString &method);
+    // Opens the latent pad's tool window.
+    void showLatentPad();
     void cancelComputation();
 
 Q_SIGNALS:

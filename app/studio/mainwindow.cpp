@@ -109,6 +109,10 @@ void MainWindow::showTab(const QString &name)
 {
     const QStringList names{"samples", "explore", "views"};
     if (names.contains(name)) m_tabs->setCurrentIndex(static_cast<int>(names.indexOf(name)));
+    if (name == "pad") {
+        m_tabs->setCurrentWidget(m_explorer);
+        m_explorer->showLatentPad();
+    }
 }
 
 void MainWindow::chooseGenerator()

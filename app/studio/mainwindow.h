@@ -29,7 +29,8 @@ public:
 
     // Loads a generator on the worker thread; the panel shows the result.
     void openGenerator(const QString &path);
-    // "samples", "explore" or "views"; unknown names are ignored.
+    // "samples", "explore", "views", or "pad" (explore with the latent pad
+    // open); unknown names are ignored.
     void showTab(const QString &name);
     GeneratorPanel *generatorPanel() const { return m_panel; }
     ExplorerPanel *explorerPanel() const { return m_explorer; }
