@@ -98,6 +98,14 @@ DirectionSet sefaDirections(const Generator &generator, int k, const std::string
     return set;
 }
 
+std::vector<std::string> sefaCandidates(const Generator &generator)
+{
+    std::vector<std::string> names;
+    for (const auto &[name, value] : generator.namedParameters())
+        if (value.dim() == 2 && value.size(1) >= generator.info().latentSize) names.push_back(name);
+    return names;
+}
+
 DirectionSet pcaDirections(const Generator &generator, int k, int samples, std::uint64_t seed,
                            const Progress &progress)
 {

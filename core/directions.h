@@ -51,6 +51,9 @@ struct DirectionSet
 // first whose input size exceeds it (z joined with a class embedding), using
 // its first latentSize columns. Throws Error when no weight fits.
 DirectionSet sefaDirections(const Generator &generator, int k, const std::string &parameter = {});
+// The parameters SeFa can use: 2-D weights whose input size is at least the
+// latent size, in module order.
+std::vector<std::string> sefaCandidates(const Generator &generator);
 
 // GANSpace-style PCA: `samples` latents, PCA of the generated images
 // [N, C*H*W], then each component's latent direction by least squares

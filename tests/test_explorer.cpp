@@ -8,6 +8,7 @@
 #include "runtime.h"
 
 #include <QComboBox>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
@@ -120,10 +121,15 @@ private Q_SLOTS:
         QSignalSpy computed(explorer, &ExplorerPanel::directionsComputed);
         auto *method = window.findChild<QComboBox *>("directionMethod");
         method->setCurrentIndex(method->findData("random"));
+        window.findChild<QLineEdit *>("setName")->setText("baseline");
         QTest::mouseClick(window.findChild<QPushButton *>("computeDirections"), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(computed.count(), 1, 30000);
         QCOMPARE(int(explorer->directionSets().size()), 2);
         QCOMPARE(explorer->directionSets()[1].method, std::string("random"));
+        QCOMPARE(explorer->directionSets()[1].name, std::string("baseline"));
+        // SeFa offers the generator's projection weights by name.
+        auto *weight = window.findChild<QComboBox *>("sefaWeight");
+        QVERIFY(weight->findData(QString("fc.weight")) > 0);
         auto *strips = window.findChild<latent::widgets::ImageGridWidget *>("directionStrips");
         QTRY_COMPARE_WITH_TIMEOUT(strips->cellCount(), 8 * 7, 30000);
 

@@ -15,6 +15,7 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPointer>
@@ -83,6 +84,15 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
     m_count = new QSpinBox;
     m_count->setRange(1, 64);
     m_count->setValue(8);
+    m_setName = new QLineEdit;
+    m_setName->setObjectName("setName");
+    m_setName->setPlaceholderText(tr("default: the method's name"));
+    m_sefaWeight = new QComboBox;
+    m_sefaWeight->setObjectName("sefaWeight");
+    m_samples = new QSpinBox;
+    m_samples->setRange(100, 200000);
+    m_samples->setSingleStep(1000);
+    m_samples->setValue(10000);
     m_steps = new QSpinBox;
     m_steps->setRange(10, 20000);
     m_steps->setValue(500);
@@ -109,7 +119,10 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
     auto *findBox = new QGroupBox(tr("Find directions"));
     auto *findForm = new QFormLayout(findBox);
     findForm->addRow(tr("Method"), m_method);
+    findForm->addRow(tr("Set name"), m_setName);
     findForm->addRow(tr("Directions"), m_count);
+    findForm->addRow(tr("SeFa weight"), m_sefaWeight);
+    findForm->addRow(tr("PCA samples"), m_samples);
     findForm->addRow(tr("Walk steps"), m_steps);
     findForm->addRow(tr("Walks"), m_transforms);
     auto *buttons = new QHBoxLayout;
@@ -123,6 +136,8 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
         m_transforms->setEnabled(steer);
         m_steps->setEnabled(steer);
         m_count->setEnabled(!steer);
+        m_sefaWeight->setEnabled(m_method->currentData() == "sefa");
+        m_samples->setEnabled(m_method->currentData() == "pca");
     };
     connect(m_method, &QComboBox::currentIndexChanged, this, updateMethodControls);
     updateMethodControls();
@@ -281,6 +296,13 @@ void ExplorerPanel::setGenerator(std::shared_ptr<const Generator> generator)
                              i);
         m_class->setEnabled(info.isConditional());
     }
+    {
+        const QSignalBlocker block(m_sefaWeight);
+        m_sefaWeight->clear();
+        m_sefaWeight->addItem(tr("automatic"), QString());
+        for (const std::string &name : sefaCandidates(*m_generator))
+            m_sefaWeight->addItem(QString::fromStdString(name), QString::fromStdString(name));
+    }
     // Sets of another latent size no longer apply.
     m_sets.erase(
         std::remove_if(m_sets.begin(), m_sets.end(),
@@ -290,11 +312,8 @@ void ExplorerPanel::setGenerator(std::shared_ptr<const Generator> generator)
         m_generator->latentValues({1, static_cast<std::uint64_t>(m_seed->value()), 2.0f, -1});
     m_undo->clear();
     setEnabled(true);
-    if (m_sets.empty())
-        addDirectionSet(sefaDirections(*m_generator, std::min(8, info.latentSize)));
-    else
-        showSet(m_setChoice->currentIndex());
-    Q_EMIT directionSetsChanged();
+    // SeFa is closed form (milliseconds): always redone for the new weights.
+    addDirectionSet(sefaDirections(*m_generator, std::min(8, info.latentSize)));
 }
 
 void ExplorerPanel::addDirectionSet(const DirectionSet &set)
@@ -525,10 +544,13 @@ void ExplorerPanel::computeDirections(const QString &method)
     steer.steps = m_steps->value();
     steer.seed = static_cast<std::uint64_t>(m_seed->value());
     const int k = std::min(m_count->value(), m_generator->info().latentSize);
+    const std::string weight = m_sefaWeight->currentData().toString().toStdString();
+    const std::string name = m_setName->text().trimmed().toStdString();
+    const int samples = m_samples->value();
     QPointer<ExplorerPanel> self(this);
     auto gen = m_generator;
     const std::string m = method.toStdString();
-    m_computeWorker->submit("directions", [self, gen, m, k, steer, cancel] {
+    m_computeWorker->submit("directions", [self, gen, m, k, steer, cancel, weight, name, samples] {
         // Progress crosses to the UI thread at most ~20 times a second.
         auto last = std::chrono::steady_clock::now();
         const Progress progress = [&](float fraction, const std::string &status) {
@@ -550,13 +572,14 @@ void ExplorerPanel::computeDirections(const QString &method)
         QString error;
         try {
             if (m == "sefa")
-                set = sefaDirections(*gen, k);
+                set = sefaDirections(*gen, k, weight);
             else if (m == "pca")
-                set = pcaDirections(*gen, k, 10000, steer.seed, progress);
+                set = pcaDirections(*gen, k, samples, steer.seed, progress);
             else if (m == "random")
                 set = randomDirections(gen->info().latentSize, k, steer.seed);
             else
                 set = learnSteeringWalks(*gen, steer, progress);
+            if (!name.empty()) set.name = name;
         } catch (const Cancelled &) {
             error = tr("Cancelled");
         } catch (const std::exception &e) {

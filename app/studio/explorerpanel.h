@@ -12,6 +12,7 @@
 
 class QComboBox;
 class QLabel;
+class QLineEdit;
 class QListWidget;
 class QProgressBar;
 class QPushButton;
@@ -84,6 +85,9 @@ private:
     QComboBox *m_setChoice;
     QComboBox *m_method;
     QSpinBox *m_count;
+    QLineEdit *m_setName;
+    QComboBox *m_sefaWeight;
+    QSpinBox *m_samples;
     QSpinBox *m_steps;
     QListWidget *m_transforms;
     QPushButton *m_compute;

@@ -28,7 +28,11 @@ int main(int argc, char **argv)
                                 "A generator (.pt) to open; 'default' for the shipped one."),
         "[file]");
     QCommandLineOption tab(
-        "tab", QApplication::translate("main", "Start on a tab: samples, explore, views, or pad (explore with the latent pad open)."), "name");
+        "tab",
+        QApplication::translate(
+            "main",
+            "Start on a tab: samples, explore, views, or pad (explore with the latent pad open)."),
+        "name");
     parser.addOption(tab);
     parser.process(app);
 
