@@ -6,6 +6,7 @@
 #include "mainwindow.h"
 #include "runtime.h"
 #include "viewrecipe.h"
+#include "windowtest.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -62,10 +63,7 @@ private Q_SLOTS:
     void recipesSaveOpenAndWarnAboutAnotherGenerator()
     {
         MainWindow window;
-        window.show();
-        QSignalSpy loaded(&window, &MainWindow::generatorLoaded);
-        window.openGenerator(LATENT_DEFAULT_GENERATOR);
-        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        QVERIFY(latent::test::loadDefaultGenerator(window));
         ComposerPanel *composer = window.composerPanel();
         QTemporaryDir dir;
         const QString path = dir.filePath("r.json");

@@ -6,6 +6,7 @@
 #include "latentpadwidget.h"
 #include "mainwindow.h"
 #include "runtime.h"
+#include "windowtest.h"
 
 #include <QComboBox>
 #include <QLineEdit>
@@ -32,11 +33,8 @@ private Q_SLOTS:
     void slidersMoveTheImageAndUndoRestoresIt()
     {
         MainWindow window;
-        window.show();
         window.showTab("explore");
-        QSignalSpy loaded(&window, &MainWindow::generatorLoaded);
-        window.openGenerator(LATENT_DEFAULT_GENERATOR);
-        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        QVERIFY(latent::test::loadDefaultGenerator(window));
         ExplorerPanel *explorer = window.explorerPanel();
         auto *image = explorer->imageView();
         QTRY_COMPARE_WITH_TIMEOUT(image->cellCount(), 1, 30000);
@@ -74,11 +72,8 @@ private Q_SLOTS:
     {
         MainWindow window;
         window.resize(1300, 860);
-        window.show();
         window.showTab("explore");
-        QSignalSpy loaded(&window, &MainWindow::generatorLoaded);
-        window.openGenerator(LATENT_DEFAULT_GENERATOR);
-        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        QVERIFY(latent::test::loadDefaultGenerator(window));
         ExplorerPanel *explorer = window.explorerPanel();
         auto *pad = explorer->latentPad();
         QTest::mouseClick(window.findChild<QPushButton *>("showLatentPad"), Qt::LeftButton);
@@ -113,10 +108,7 @@ private Q_SLOTS:
     void findsDirectionsOnAWorker()
     {
         MainWindow window;
-        window.show();
-        QSignalSpy loaded(&window, &MainWindow::generatorLoaded);
-        window.openGenerator(LATENT_DEFAULT_GENERATOR);
-        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        QVERIFY(latent::test::loadDefaultGenerator(window));
         ExplorerPanel *explorer = window.explorerPanel();
         QSignalSpy computed(explorer, &ExplorerPanel::directionsComputed);
         auto *method = window.findChild<QComboBox *>("directionMethod");
