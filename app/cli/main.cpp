@@ -221,7 +221,8 @@ int runNewRecipe(const std::string &path, const std::string &out)
 
 int main(int argc, char **argv)
 {
-    CLI::App app{"latent-cli: headless Latent Studio (generators, sampling)", "latent-cli"};
+    CLI::App app{"latent-cli: headless Latent Studio (generators, directions, view recipes)",
+                 "latent-cli"};
     app.set_version_flag("--version", std::string("latent-cli ") + LATENT_VERSION);
     app.require_subcommand(1);
     int threads = 0;

@@ -24,8 +24,9 @@ int main(int argc, char **argv)
     parser.addVersionOption();
     parser.addPositionalArgument(
         "file",
-        QApplication::translate("main",
-                                "A generator (.pt) to open; 'default' for the shipped one."),
+        QApplication::translate(
+            "main",
+            "A generator (.pt; 'default' for the shipped one) or a view recipe (.json) to open."),
         "[file]");
     QCommandLineOption tab(
         "tab",
@@ -39,12 +40,15 @@ int main(int argc, char **argv)
     latent::configureRuntime();
 
     const std::string exeDir = QApplication::applicationDirPath().toStdString();
-    QString path;
-    if (!parser.positionalArguments().isEmpty()) {
-        path = QString::fromStdString(latent::resolveGeneratorArgument(
-            parser.positionalArguments().first().toStdString(), exeDir));
-    } else {
-        // The last generator the user had open, else the shipped default.
+    // A .json argument is a view recipe: it opens on the last (or default)
+    // generator once that has loaded.
+    QString path, recipe;
+    const QString arg = parser.positionalArguments().value(0);
+    if (arg.endsWith(".json", Qt::CaseInsensitive))
+        recipe = arg;
+    else if (!arg.isEmpty())
+        path = QString::fromStdString(latent::resolveGeneratorArgument(arg.toStdString(), exeDir));
+    if (path.isEmpty()) {
         path = QSettings().value("generator/last").toString();
         if (path.isEmpty() || !QFileInfo::exists(path))
             path = QString::fromStdString(latent::defaultGeneratorPath(exeDir));
@@ -53,6 +57,10 @@ int main(int argc, char **argv)
     latent::studio::MainWindow window;
     if (parser.isSet(tab)) window.showTab(parser.value(tab));
     window.show();
+    if (!recipe.isEmpty())
+        QObject::connect(
+            &window, &latent::studio::MainWindow::generatorLoaded, &window,
+            [&window, recipe] { window.openRecipe(recipe); }, Qt::SingleShotConnection);
     window.openGenerator(path);
     return app.exec();
 }
