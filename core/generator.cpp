@@ -353,6 +353,19 @@ at::Tensor Generator::generate(const at::Tensor &z, const at::Tensor &y) const
     return d->module.forward(inputs).toTensor().to(torch::kCPU, torch::kFloat32);
 }
 
+ImageBatch ImageBatch::slice(int first, int n) const
+{
+    if (first < 0 || n < 0 || first + n > count)
+        throw Error("image slice [" + std::to_string(first) + ", " + std::to_string(first + n) +
+                    ") is outside a batch of " + std::to_string(count));
+    ImageBatch out = *this;
+    out.count = n;
+    const auto bytes = static_cast<std::ptrdiff_t>(imageBytes());
+    out.pixels.assign(pixels.begin() + first * bytes, pixels.begin() + (first + n) * bytes);
+    out.classes.assign(classes.begin() + first, classes.begin() + first + n);
+    return out;
+}
+
 std::vector<std::pair<std::string, at::Tensor>> Generator::namedParameters() const
 {
     std::vector<std::pair<std::string, at::Tensor>> out;

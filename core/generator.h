@@ -49,6 +49,8 @@ struct ImageBatch
     std::vector<int> classes; // N entries, -1 for unconditional generators
 
     const std::uint8_t *image(int i) const { return pixels.data() + imageBytes() * i; }
+    // Images [first, first + n) as a batch of their own.
+    ImageBatch slice(int first, int n) const;
     std::size_t imageBytes() const { return static_cast<std::size_t>(height) * width * channels; }
 };
 

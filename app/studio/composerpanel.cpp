@@ -4,6 +4,7 @@
 #include "error.h"
 #include "imageconvert.h"
 #include "imagegridwidget.h"
+#include "workerjob.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -15,7 +16,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPointer>
 #include <QPushButton>
 #include <QRegularExpressionValidator>
 #include <QScrollArea>
@@ -392,43 +392,34 @@ void ComposerPanel::requestPreview()
     const ViewRecipe r = recipe();
     const int anchors = m_anchors->value(), views = m_views->value();
     const auto mode = static_cast<ViewMode>(m_mode->currentData().toInt());
-    QPointer<ComposerPanel> self(this);
     auto gen = m_generator;
-    m_worker->submit("preview", [self, gen, r, anchors, views, mode] {
-        ViewPreview preview;
-        QString error;
-        try {
-            preview = renderViewPreview(*gen, r, anchors, views, r.seed, mode);
-        } catch (const std::exception &e) {
-            error = QString::fromStdString(e.what());
-        }
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, gen, preview, error] {
-                if (!self || self->m_generator != gen) return;
-                self->m_error->setText(error);
-                if (!error.isEmpty()) return;
-                self->m_preview->setCells(cellsOf(preview.images), preview.columns);
-                self->m_diagnostics = preview.diagnostics;
-                const auto &d = preview.diagnostics;
-                QString hint;
-                if (d.pixelDistancePositives < 0.25 * d.pixelDistanceNegatives)
-                    hint = tr("Positives are nearly copies: views may be too easy.");
-                else if (d.cosinePositives < d.cosineNegatives + 0.1)
-                    hint =
-                        tr("Positives look as different as negatives: views may break identity.");
-                self->m_diagnosticsLabel->setText(
-                    tr("Positives: pixel RMS %1, cosine %2 · Negatives: pixel RMS %3, cosine %4 "
-                       "(first column: anchors; cosine under a fixed random encoder). %5")
-                        .arg(d.pixelDistancePositives, 0, 'f', 3)
-                        .arg(d.cosinePositives, 0, 'f', 3)
-                        .arg(d.pixelDistanceNegatives, 0, 'f', 3)
-                        .arg(d.cosineNegatives, 0, 'f', 3)
-                        .arg(hint));
-                Q_EMIT self->previewShown();
-            },
-            Qt::QueuedConnection);
-    });
+    runJob(
+        *m_worker, "preview", this,
+        [gen, r, anchors, views, mode] {
+            return renderViewPreview(*gen, r, anchors, views, r.seed, mode);
+        },
+        [this, gen](const ViewPreview &preview, const QString &error) {
+            if (m_generator != gen) return;
+            m_error->setText(error);
+            if (!error.isEmpty()) return;
+            m_preview->setCells(cellsOf(preview.images), preview.columns);
+            m_diagnostics = preview.diagnostics;
+            const auto &d = preview.diagnostics;
+            QString hint;
+            if (d.pixelDistancePositives < 0.25 * d.pixelDistanceNegatives)
+                hint = tr("Positives are nearly copies: views may be too easy.");
+            else if (d.cosinePositives < d.cosineNegatives + 0.1)
+                hint = tr("Positives look as different as negatives: views may break identity.");
+            m_diagnosticsLabel->setText(
+                tr("Positives: pixel RMS %1, cosine %2 · Negatives: pixel RMS %3, cosine %4 "
+                   "(first column: anchors; cosine under a fixed random encoder). %5")
+                    .arg(d.pixelDistancePositives, 0, 'f', 3)
+                    .arg(d.cosinePositives, 0, 'f', 3)
+                    .arg(d.pixelDistanceNegatives, 0, 'f', 3)
+                    .arg(d.cosineNegatives, 0, 'f', 3)
+                    .arg(hint));
+            Q_EMIT previewShown();
+        });
 }
 
 } // namespace latent::studio

@@ -5,6 +5,7 @@
 #include "imagegrid.h"
 #include "imagegridwidget.h"
 #include "latentpadwidget.h"
+#include "workerjob.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -31,6 +32,7 @@
 #include <opencv2/core.hpp>
 
 #include <cmath>
+#include <optional>
 
 namespace latent::studio {
 namespace {
@@ -458,72 +460,43 @@ std::vector<float> ExplorerPanel::neighbourhoodLatents() const
 void ExplorerPanel::requestRender()
 {
     if (!m_generator || m_anchor.empty()) return;
-    QPointer<ExplorerPanel> self(this);
     auto gen = m_generator;
     // One batch: the current latent, then its 3 x 3 neighbourhood (if any).
     std::vector<float> latents = currentLatent();
     const std::vector<float> around = neighbourhoodLatents();
     latents.insert(latents.end(), around.begin(), around.end());
     const int cls = m_generator->info().isConditional() ? m_class->currentData().toInt() : -1;
-    const int count = static_cast<int>(latents.size() / m_anchor.size());
-    m_renderWorker->submit("render", [self, gen, latents, cls, count] {
-        ImageBatch batch;
-        try {
-            batch = gen->render(latents, std::vector<int>(count, cls));
-        } catch (const std::exception &) {
-            return; // the latents come from this generator; nothing to report
-        }
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, gen, batch] {
-                if (!self || self->m_generator != gen) return;
-                ImageBatch current = batch, around = batch;
-                current.count = 1;
-                current.pixels.resize(batch.imageBytes());
-                current.classes.resize(1);
-                self->m_shown = current;
-                self->m_image->setCells(cellsOf(current), 1);
-                if (batch.count == 10) {
-                    around.count = 9;
-                    around.pixels.erase(around.pixels.begin(),
-                                        around.pixels.begin() +
-                                            static_cast<long>(batch.imageBytes()));
-                    around.classes.erase(around.classes.begin());
-                    self->m_neighbourhood->setCells(cellsOf(around), 3);
-                }
-                Q_EMIT self->imageShown();
-            },
-            Qt::QueuedConnection);
-    });
+    const auto count = static_cast<int>(latents.size() / m_anchor.size());
+    runJob(
+        *m_renderWorker, "render", this,
+        [gen, latents, cls, count] { return gen->render(latents, std::vector<int>(count, cls)); },
+        [this, gen](const ImageBatch &batch, const QString &error) {
+            // Latents from this generator do not fail to render; a stale result is dropped.
+            if (!error.isEmpty() || m_generator != gen) return;
+            m_shown = batch.slice(0, 1);
+            m_image->setCells(cellsOf(m_shown), 1);
+            if (batch.count == 10) m_neighbourhood->setCells(cellsOf(batch.slice(1, 9)), 3);
+            Q_EMIT imageShown();
+        });
 }
 
 void ExplorerPanel::requestStrips()
 {
     if (!m_generator || m_current < 0) return;
-    QPointer<ExplorerPanel> self(this);
     auto gen = m_generator;
     const DirectionSet set = m_sets[m_current];
     const auto seed = static_cast<std::uint64_t>(m_seed->value());
     const int cls = m_generator->info().isConditional() ? m_class->currentData().toInt() : -1;
-    m_renderWorker->submit("strips", [self, gen, set, seed, cls] {
-        ImageBatch strips;
-        try {
-            strips = directionStrips(*gen, set, kStripSteps, 3.0f, seed, cls);
-        } catch (const std::exception &) {
-            return;
-        }
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, gen, strips, set] {
-                if (!self || self->m_generator != gen) return;
-                self->m_strips->setCells(
-                    cellsOf(
-                        strips, {},
-                        [&](int i) { return QString::fromStdString(set.labels[i / kStripSteps]); }),
-                    kStripSteps);
-            },
-            Qt::QueuedConnection);
-    });
+    runJob(
+        *m_renderWorker, "strips", this,
+        [gen, set, seed, cls] { return directionStrips(*gen, set, kStripSteps, 3.0f, seed, cls); },
+        [this, gen, set](const ImageBatch &strips, const QString &error) {
+            if (!error.isEmpty() || m_generator != gen) return;
+            const auto label = [&](int i) {
+                return QString::fromStdString(set.labels[i / kStripSteps]);
+            };
+            m_strips->setCells(cellsOf(strips, {}, label), kStripSteps);
+        });
 }
 
 void ExplorerPanel::computeDirections(const QString &method)
@@ -550,60 +523,60 @@ void ExplorerPanel::computeDirections(const QString &method)
     QPointer<ExplorerPanel> self(this);
     auto gen = m_generator;
     const std::string m = method.toStdString();
-    m_computeWorker->submit("directions", [self, gen, m, k, steer, cancel, weight, name, samples] {
-        // Progress crosses to the UI thread at most ~20 times a second.
-        auto last = std::chrono::steady_clock::now();
-        const Progress progress = [&](float fraction, const std::string &status) {
-            const auto now = std::chrono::steady_clock::now();
-            if (now - last > std::chrono::milliseconds(50) || fraction >= 1.0f) {
-                last = now;
-                QMetaObject::invokeMethod(
-                    qApp,
-                    [self, fraction, status] {
-                        if (!self) return;
-                        self->m_progress->setValue(static_cast<int>(fraction * 1000));
-                        self->m_status->setText(QString::fromStdString(status));
-                    },
-                    Qt::QueuedConnection);
-            }
-            return !*cancel;
-        };
-        DirectionSet set;
-        QString error;
-        try {
-            if (m == "sefa")
-                set = sefaDirections(*gen, k, weight);
-            else if (m == "pca")
-                set = pcaDirections(*gen, k, samples, steer.seed, progress);
-            else if (m == "random")
-                set = randomDirections(gen->info().latentSize, k, steer.seed);
-            else
-                set = learnSteeringWalks(*gen, steer, progress);
-            if (!name.empty()) set.name = name;
-        } catch (const Cancelled &) {
-            error = tr("Cancelled");
-        } catch (const std::exception &e) {
-            error = QString::fromStdString(e.what());
-        }
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, gen, set, error] {
-                if (!self || self->m_generator != gen) return;
-                self->finishComputation();
-                if (!error.isEmpty()) {
-                    self->m_status->setText(error);
-                    Q_EMIT self->directionsFailed(error);
-                    return;
+    // Cancelling is not an error: the job returns no set.
+    using Found = std::optional<DirectionSet>;
+    runJob(
+        *m_computeWorker, "directions", this,
+        [self, gen, m, k, steer, cancel, weight, name, samples]() -> Found {
+            // Progress crosses to the UI thread at most ~20 times a second.
+            auto last = std::chrono::steady_clock::now();
+            const Progress progress = [&](float fraction, const std::string &status) {
+                const auto now = std::chrono::steady_clock::now();
+                if (now - last > std::chrono::milliseconds(50) || fraction >= 1.0f) {
+                    last = now;
+                    QMetaObject::invokeMethod(
+                        qApp,
+                        [self, fraction, status] {
+                            if (!self) return;
+                            self->m_progress->setValue(static_cast<int>(fraction * 1000));
+                            self->m_status->setText(QString::fromStdString(status));
+                        },
+                        Qt::QueuedConnection);
                 }
-                self->m_progress->setValue(1000);
-                self->m_status->setText(tr("Found %1 %2 directions")
-                                            .arg(set.size())
-                                            .arg(QString::fromStdString(set.method)));
-                self->addDirectionSet(set);
-                Q_EMIT self->directionsComputed(QString::fromStdString(set.name));
-            },
-            Qt::QueuedConnection);
-    });
+                return !*cancel;
+            };
+            DirectionSet set;
+            try {
+                if (m == "sefa")
+                    set = sefaDirections(*gen, k, weight);
+                else if (m == "pca")
+                    set = pcaDirections(*gen, k, samples, steer.seed, progress);
+                else if (m == "random")
+                    set = randomDirections(gen->info().latentSize, k, steer.seed);
+                else
+                    set = learnSteeringWalks(*gen, steer, progress);
+            } catch (const Cancelled &) {
+                return std::nullopt;
+            }
+            if (!name.empty()) set.name = name;
+            return set;
+        },
+        [this, gen](const Found &set, const QString &failure) {
+            if (m_generator != gen) return;
+            finishComputation();
+            const QString error = !failure.isEmpty() ? failure : !set ? tr("Cancelled") : QString();
+            if (!error.isEmpty()) {
+                m_status->setText(error);
+                Q_EMIT directionsFailed(error);
+                return;
+            }
+            m_progress->setValue(1000);
+            m_status->setText(tr("Found %1 %2 directions")
+                                  .arg(set->size())
+                                  .arg(QString::fromStdString(set->method)));
+            addDirectionSet(*set);
+            Q_EMIT directionsComputed(QString::fromStdString(set->name));
+        });
 }
 
 void ExplorerPanel::finishComputation()
@@ -639,23 +612,16 @@ void ExplorerPanel::saveImage()
         this, tr("Save Image"), QDir::home().filePath("latent.png"), tr("PNG images (*.png)"));
     if (path.isEmpty()) return;
     if (!path.endsWith(".png", Qt::CaseInsensitive)) path += ".png";
-    QPointer<ExplorerPanel> self(this);
     const ImageBatch batch = m_shown;
-    m_renderWorker->submit("save:" + path.toStdString(), [self, batch, path] {
-        QString error;
-        try {
+    runJob(
+        *m_renderWorker, "save:" + path.toStdString(), this,
+        [batch, path] {
             savePng(makeGrid(batch, 1, 0), path.toStdString());
-        } catch (const std::exception &e) {
-            error = QString::fromStdString(e.what());
-        }
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, error] {
-                if (self && !error.isEmpty())
-                    QMessageBox::warning(self, tr("Could not save the image"), error);
-            },
-            Qt::QueuedConnection);
-    });
+            return true;
+        },
+        [this](bool, const QString &error) {
+            if (!error.isEmpty()) QMessageBox::warning(this, tr("Could not save the image"), error);
+        });
 }
 
 } // namespace latent::studio

@@ -8,6 +8,7 @@
 #include "imagegrid.h"
 #include "runtime.h"
 #include "viewrecipe.h"
+#include "workerjob.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -18,7 +19,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QPointer>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -129,81 +129,56 @@ void MainWindow::openGenerator(const QString &path)
 {
     m_panel->showLoading(path);
     statusBar()->showMessage(tr("Loading %1…").arg(path));
-    QPointer<MainWindow> self(this);
+    using Loaded = std::pair<std::shared_ptr<const Generator>, std::string>; // generator, SHA-256
     const std::string file = path.toStdString();
-    m_worker->submit("load", [self, file, path] {
-        std::shared_ptr<const Generator> gen;
-        std::string sha;
-        QString error;
-        try {
-            gen = Generator::load(file);
-            sha = sha256OfFile(file);
-        } catch (const std::exception &e) {
-            error = QString::fromStdString(e.what());
-        }
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, gen, sha, error, path] {
-                if (!self) return;
-                if (!gen) {
-                    self->m_panel->showLoadError(error);
-                    if (self->m_generator) { // keep working with the previous generator
-                        self->m_panel->showGenerator(
-                            self->m_generator->path(), self->m_generator->info(),
-                            self->m_generator->report(), self->m_generator->hasSidecar());
-                        self->requestSamples();
-                    }
-                    self->statusBar()->showMessage(tr("Could not load %1").arg(path));
-                    self->showError(tr("Could not load generator"), error);
-                    Q_EMIT self->generatorFailed(error);
-                    return;
+    runJob(
+        *m_worker, "load", this,
+        [file] { return Loaded(Generator::load(file), sha256OfFile(file)); },
+        [this, path](const Loaded &loaded, const QString &error) {
+            const auto &[gen, sha] = loaded;
+            if (!error.isEmpty()) {
+                m_panel->showLoadError(error);
+                if (m_generator) { // keep working with the previous generator
+                    m_panel->showGenerator(m_generator->path(), m_generator->info(),
+                                           m_generator->report(), m_generator->hasSidecar());
+                    requestSamples();
                 }
-                self->m_generator = gen;
-                self->m_explorer->setGenerator(gen);
-                self->m_composer->setGenerator(gen, sha);
-                self->m_panel->showGenerator(gen->path(), gen->info(), gen->report(),
-                                             gen->hasSidecar());
-                self->setWindowTitle(
-                    tr("%1 — Latent Studio").arg(QString::fromStdString(gen->info().name)));
-                self->statusBar()->showMessage(tr("Loaded %1").arg(path), 5000);
-                self->addRecentFile(QFileInfo(path).absoluteFilePath());
-                QSettings().setValue(kLastKey, QFileInfo(path).absoluteFilePath());
-                Q_EMIT self->generatorLoaded(path);
-                self->requestSamples();
-            },
-            Qt::QueuedConnection);
-    });
+                statusBar()->showMessage(tr("Could not load %1").arg(path));
+                showError(tr("Could not load generator"), error);
+                Q_EMIT generatorFailed(error);
+                return;
+            }
+            m_generator = gen;
+            m_explorer->setGenerator(gen);
+            m_composer->setGenerator(gen, sha);
+            m_panel->showGenerator(gen->path(), gen->info(), gen->report(), gen->hasSidecar());
+            setWindowTitle(tr("%1 — Latent Studio").arg(QString::fromStdString(gen->info().name)));
+            statusBar()->showMessage(tr("Loaded %1").arg(path), 5000);
+            addRecentFile(QFileInfo(path).absoluteFilePath());
+            QSettings().setValue(kLastKey, QFileInfo(path).absoluteFilePath());
+            Q_EMIT generatorLoaded(path);
+            requestSamples();
+        });
 }
 
 void MainWindow::requestSamples()
 {
     if (!m_generator) return;
     const SampleRequest request = m_panel->sampleRequest();
-    QPointer<MainWindow> self(this);
     std::shared_ptr<const Generator> gen = m_generator;
-    m_worker->submit("sample", [self, gen, request] {
-        ImageBatch batch;
-        QString error;
-        try {
-            batch = gen->sample(request);
-        } catch (const std::exception &e) {
-            error = QString::fromStdString(e.what());
-        }
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, gen, request, batch = std::move(batch), error] {
-                // A result for a generator that has since been replaced is stale.
-                if (!self || self->m_generator != gen) return;
-                if (!error.isEmpty()) {
-                    self->statusBar()->showMessage(tr("Sampling failed: %1").arg(error));
-                    return;
-                }
-                self->m_lastBatch = batch;
-                self->m_panel->showSamples(batch, gen->info(), request);
-                Q_EMIT self->samplesShown();
-            },
-            Qt::QueuedConnection);
-    });
+    runJob(
+        *m_worker, "sample", this, [gen, request] { return gen->sample(request); },
+        [this, gen, request](const ImageBatch &batch, const QString &error) {
+            // A result for a generator that has since been replaced is stale.
+            if (m_generator != gen) return;
+            if (!error.isEmpty()) {
+                statusBar()->showMessage(tr("Sampling failed: %1").arg(error));
+                return;
+            }
+            m_lastBatch = batch;
+            m_panel->showSamples(batch, gen->info(), request);
+            Q_EMIT samplesShown();
+        });
 }
 
 void MainWindow::saveGrid()
@@ -214,27 +189,20 @@ void MainWindow::saveGrid()
                                                 tr("PNG images (*.png)"));
     if (path.isEmpty()) return;
     if (!path.endsWith(".png", Qt::CaseInsensitive)) path += ".png";
-    QPointer<MainWindow> self(this);
     const ImageBatch batch = m_lastBatch;
     const int columns = m_panel->gridSide();
-    m_worker->submit("save:" + path.toStdString(), [self, batch, columns, path] {
-        QString error;
-        try {
+    runJob(
+        *m_worker, "save:" + path.toStdString(), this,
+        [batch, columns, path] {
             savePng(makeGrid(batch, columns), path.toStdString());
-        } catch (const std::exception &e) {
-            error = QString::fromStdString(e.what());
-        }
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, error, path] {
-                if (!self) return;
-                if (error.isEmpty())
-                    self->statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
-                else
-                    self->showError(tr("Could not save the grid"), error);
-            },
-            Qt::QueuedConnection);
-    });
+            return true;
+        },
+        [this, path](bool, const QString &error) {
+            if (error.isEmpty())
+                statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+            else
+                showError(tr("Could not save the grid"), error);
+        });
 }
 
 void MainWindow::chooseRecipe()
