@@ -55,8 +55,9 @@ public:
     widgets::LatentPadWidget *latentPad() const { return m_pad; }
 
     void computeDirections(const QString &method);
-    // Opens the latent pad's tool window.
+    // Opens and closes the latent pad's tool window.
     void showLatentPad();
+    void closeLatentPad();
     void cancelComputation();
 
 Q_SIGNALS:
@@ -104,7 +105,7 @@ private:
     QComboBox *m_padX;
     QComboBox *m_padY;
     widgets::LatentPadWidget *m_pad;
-    QWidget *m_padWindow;
+    std::unique_ptr<QWidget> m_padWindow; // a top-level window; see the constructor
     widgets::ImageGridWidget *m_neighbourhood;
     QUndoStack *m_undo;
     std::shared_ptr<std::atomic<bool>> m_cancelFlag;

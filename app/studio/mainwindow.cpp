@@ -282,6 +282,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     QSettings settings;
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());
+    m_explorer->closeLatentPad();
     event->accept();
 }
 
