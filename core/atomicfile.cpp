@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
 #include <unistd.h>
 
 namespace latent {
@@ -40,6 +41,20 @@ void writeFileAtomically(const std::string &path, const std::string &bytes)
         ::unlink(tmp.c_str());
         throw Error("cannot write " + path + ": " + reason);
     }
+}
+
+std::string readFileCapped(const std::string &path, const std::string &what, std::size_t maxBytes)
+{
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in) throw Error(what + ": cannot be opened for reading");
+    const auto size = static_cast<std::size_t>(in.tellg());
+    if (size > maxBytes)
+        throw Error(what + ": file is " + std::to_string(size) + " bytes, expected at most " +
+                    std::to_string(maxBytes));
+    std::string text(size, '\0');
+    in.seekg(0);
+    in.read(text.data(), static_cast<std::streamsize>(size));
+    return text;
 }
 
 } // namespace latent

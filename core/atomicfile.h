@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace latent {
@@ -9,5 +10,9 @@ namespace latent {
 // over `path`: readers see the old file or the new one, never half of one.
 // Throws latent::Error naming the path and the system's reason.
 void writeFileAtomically(const std::string &path, const std::string &bytes);
+
+// Reads a whole file of at most `maxBytes` (checked before reading). Errors
+// start with `what` ("recipe r.json").
+std::string readFileCapped(const std::string &path, const std::string &what, std::size_t maxBytes);
 
 } // namespace latent

@@ -104,27 +104,37 @@ const Json &Object::raw(const char *key) const
     return *it;
 }
 
+const Json &Object::required(const char *key, const std::string &expected) const
+{
+    auto it = m_value.find(key);
+    if (it == m_value.end())
+        throw Error(m_what + ": missing field '" + field(key) + "' (" + expected + ")");
+    return *it;
+}
+
 Object Object::object(const char *key) const
 {
     return Object(raw(key), m_what, field(key));
 }
 
-double Object::number(const char *key, double lo, double hi) const
+double Object::number(const char *key, double lo, double hi, const char *meaning) const
 {
-    const Json &v = raw(key);
-    const std::string expected =
+    std::string expected =
         "expected a number in [" + formatNumber(lo) + ", " + formatNumber(hi) + "]";
+    if (meaning) expected += std::string(", ") + meaning;
+    const Json &v = required(key, expected);
     if (!v.is_number()) fail(key, "is " + describe(v) + ", " + expected);
     const double x = v.get<double>();
     if (!(x >= lo && x <= hi)) fail(key, "is " + formatNumber(x) + ", " + expected);
     return x;
 }
 
-long long Object::integer(const char *key, long long lo, long long hi) const
+long long Object::integer(const char *key, long long lo, long long hi, const char *meaning) const
 {
-    const Json &v = raw(key);
-    const std::string expected =
+    std::string expected =
         "expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+    if (meaning) expected += std::string(", ") + meaning;
+    const Json &v = required(key, expected);
     if (!v.is_number_integer()) fail(key, "is " + describe(v) + ", " + expected);
     const long long x = v.get<long long>();
     if (x < lo || x > hi) fail(key, "is " + std::to_string(x) + ", " + expected);

@@ -28,8 +28,10 @@ public:
 
     const Json &raw(const char *key) const; // required
     Object object(const char *key) const;   // required object
-    double number(const char *key, double lo, double hi) const;
-    long long integer(const char *key, long long lo, long long hi) const;
+    // `meaning` (optional) is added to the expectation in messages.
+    double number(const char *key, double lo, double hi, const char *meaning = nullptr) const;
+    long long integer(const char *key, long long lo, long long hi,
+                      const char *meaning = nullptr) const;
     bool boolean(const char *key) const;
     std::string string(const char *key) const;
     std::string string(const char *key, std::initializer_list<const char *> choices) const;
@@ -42,6 +44,8 @@ public:
     const Json &value() const { return m_value; }
 
 private:
+    const Json &required(const char *key, const std::string &expected) const;
+
     const Json &m_value;
     std::string m_what;
     std::string m_path;

@@ -267,25 +267,9 @@ ViewRecipe recipeFromJson(const std::string &text, const std::string &path)
     return r;
 }
 
-namespace {
-std::string readText(const std::string &path, const std::string &what, std::size_t maxBytes)
-{
-    std::ifstream in(path, std::ios::binary | std::ios::ate);
-    if (!in) throw Error(what + ": cannot be opened for reading");
-    const auto size = static_cast<std::size_t>(in.tellg());
-    if (size > maxBytes)
-        throw Error(what + ": file is " + std::to_string(size) + " bytes, expected at most " +
-                    std::to_string(maxBytes));
-    std::string text(size, '\0');
-    in.seekg(0);
-    in.read(text.data(), static_cast<std::streamsize>(size));
-    return text;
-}
-} // namespace
-
 ViewRecipe readRecipe(const std::string &path)
 {
-    return recipeFromJson(readText(path, "recipe " + path, kMaxRecipeBytes), path);
+    return recipeFromJson(readFileCapped(path, "recipe " + path, kMaxRecipeBytes), path);
 }
 
 void writeRecipe(const ViewRecipe &recipe, const std::string &path)
