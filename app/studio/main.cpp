@@ -55,8 +55,10 @@ int main(int argc, char **argv)
     }
 
     latent::studio::MainWindow window;
-    if (parser.isSet(tab)) window.showTab(parser.value(tab));
     window.show();
+    // After show(): the pad's tool window needs the studio window's handle
+    // to stack above it.
+    if (parser.isSet(tab)) window.showTab(parser.value(tab));
     if (!recipe.isEmpty())
         QObject::connect(
             &window, &latent::studio::MainWindow::generatorLoaded, &window,
