@@ -55,7 +55,8 @@ at::Tensor anchorImages(const Generator &generator, const ViewRecipe &recipe, in
 }
 
 at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, int anchors,
-                         int views, std::uint64_t seed, ViewMode mode, at::Tensor *classes)
+                         int views, std::uint64_t seed, ViewMode mode, at::Tensor *classes,
+                         at::Tensor *anchorImagesOut)
 {
     const GeneratorInfo &info = generator.info();
     recipe.checkAgainst(info.latentSize, info.numClasses, "recipe " + recipe.name);
@@ -89,7 +90,15 @@ at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, i
             z = z + alpha.unsqueeze(1) * w.unsqueeze(0);
         }
     }
-    auto images = toUnit(generator, generator.generate(z, y)); // [K*V, C, H, W]
+    // The anchors, when asked for, ride in the same forward pass: [K + K*V, ...].
+    auto images =
+        anchorImagesOut
+            ? toUnit(generator, generator.generate(torch::cat({a.z, z}), torch::cat({a.y, y})))
+            : toUnit(generator, generator.generate(z, y));
+    if (anchorImagesOut) {
+        *anchorImagesOut = images.slice(0, 0, anchors);
+        images = images.slice(0, anchors);
+    }
     if (mode != ViewMode::LatentOnly)
         images = augmentPixels(images, recipe.pixel, seed ^ kPixelStream);
     if (classes) *classes = a.y;
@@ -144,10 +153,9 @@ ViewPreview renderViewPreview(const Generator &generator, const ViewRecipe &reci
                               int views, std::uint64_t seed, ViewMode mode)
 {
     c10::InferenceMode guard;
-    at::Tensor classes;
-    const auto v = generateViews(generator, recipe, anchors, views, seed, mode, &classes);
-    const auto a = anchorImages(generator, recipe, anchors, seed).unsqueeze(1); // [K, 1, C, H, W]
-    const auto grid = torch::cat({a, v}, 1).flatten(0, 1); // [K*(1+V), C, H, W]
+    at::Tensor classes, a;
+    const auto v = generateViews(generator, recipe, anchors, views, seed, mode, &classes, &a);
+    const auto grid = torch::cat({a.unsqueeze(1), v}, 1).flatten(0, 1); // [K*(1+V), C, H, W]
     ViewPreview preview;
     // toImages maps the output range to bytes: hand it [0, 1] as that range.
     const auto asOutput = grid * (generator.info().outputMax - generator.info().outputMin) +

@@ -28,11 +28,12 @@ struct ViewDiagnostics
 // K anchors from the recipe's anchor settings, and for each V views: latent
 // views (Gaussian neighbours, steered walks) then pixel augmentations, as
 // the mode allows. Returns [K, V, C, H, W] float32 in [0, 1]; `classes`
-// receives [K] int64 (-1 for unconditional generators). Deterministic in
+// receives [K] int64 (-1 for unconditional generators), `anchorImages` the
+// anchors themselves [K, C, H, W] in [0, 1], rendered in the same batch. Deterministic in
 // `seed`. Throws Error when the recipe does not fit the generator.
 at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, int anchors,
                          int views, std::uint64_t seed, ViewMode mode = ViewMode::Both,
-                         at::Tensor *classes = nullptr);
+                         at::Tensor *classes = nullptr, at::Tensor *anchorImages = nullptr);
 
 // The anchor images G(z) themselves, [K, C, H, W] in [0, 1], for previews.
 at::Tensor anchorImages(const Generator &generator, const ViewRecipe &recipe, int anchors,
