@@ -14,4 +14,14 @@ std::string defaultGeneratorPath(const std::string &exeDir);
 // Resolves "default" to defaultGeneratorPath(exeDir); other values unchanged.
 std::string resolveGeneratorArgument(const std::string &arg, const std::string &exeDir);
 
+struct ViewRecipe;
+
+// The generator of a recipe: `given` (resolved as above) when not empty, else
+// the recipe's file name beside the recipe, else among the shipped
+// generators. When its SHA-256 differs from the recipe's, `warn` receives the
+// difference when `acceptMismatch`; otherwise the call throws Error.
+std::string recipeGeneratorPath(const ViewRecipe &recipe, const std::string &recipePath,
+                                const std::string &given, const std::string &exeDir,
+                                bool acceptMismatch, std::string *warning);
+
 } // namespace latent

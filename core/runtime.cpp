@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <dlfcn.h>
+#include <fstream>
 #include <thread>
 
 namespace latent {
@@ -33,6 +34,20 @@ bool cudaAvailable()
 std::string preferredDeviceName()
 {
     return cudaAvailable() ? "CUDA" : "CPU";
+}
+
+bool cpuHasBf16()
+{
+    static const bool has = [] {
+        std::ifstream in("/proc/cpuinfo");
+        std::string line;
+        while (std::getline(in, line))
+            if (line.rfind("flags", 0) == 0)
+                return line.find(" avx512_bf16") != std::string::npos ||
+                       line.find(" amx_bf16") != std::string::npos;
+        return false;
+    }();
+    return has;
 }
 
 std::string torchVersion()

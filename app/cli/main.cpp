@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // latent-cli: the headless face of the studio; links the same core library.
+#include "traincommands.h"
+
 #include "atomicfile.h"
 #include "directions.h"
 #include "error.h"
@@ -159,34 +161,13 @@ struct ViewOptions
     std::string out;
 };
 
-// The recipe's generator: --generator, else its file name beside the
-// recipe, else among the shipped generators.
-std::string recipeGenerator(const latent::ViewRecipe &recipe, const std::string &recipePath,
-                            const std::string &given, const std::string &exe)
-{
-    namespace fs = std::filesystem;
-    if (!given.empty()) return latent::resolveGeneratorArgument(given, exe);
-    const fs::path beside = fs::path(recipePath).parent_path() / recipe.generator.file;
-    if (fs::exists(beside)) return beside.string();
-    const fs::path shipped =
-        fs::path(latent::defaultGeneratorPath(exe)).parent_path() / recipe.generator.file;
-    if (fs::exists(shipped)) return shipped.string();
-    throw latent::Error("recipe " + recipePath + ": generator file '" + recipe.generator.file +
-                        "' is neither beside the recipe nor shipped; pass --generator");
-}
-
 int runViews(const std::string &recipePath, const ViewOptions &o, const std::string &exe)
 {
     const latent::ViewRecipe recipe = latent::readRecipe(recipePath);
-    const std::string path = recipeGenerator(recipe, recipePath, o.generator, exe);
-    const std::string sha = latent::sha256OfFile(path);
-    if (sha != recipe.generator.sha256) {
-        std::cerr << "latent-cli: warning: " << path << " has SHA-256 " << sha << " but recipe "
-                  << recipePath << " was made with " << recipe.generator.sha256 << "\n";
-        if (!o.acceptMismatch)
-            throw latent::Error("generator differs from the recipe's; pass "
-                                "--accept-generator-mismatch to use it anyway");
-    }
+    std::string warning;
+    const std::string path =
+        latent::recipeGeneratorPath(recipe, recipePath, o.generator, exe, o.acceptMismatch, &warning);
+    if (!warning.empty()) std::cerr << "latent-cli: warning: " << warning << "\n";
     const auto gen = latent::Generator::load(path);
     const auto mode = o.mode == "latent"  ? latent::ViewMode::LatentOnly
                       : o.mode == "pixel" ? latent::ViewMode::PixelOnly
@@ -221,7 +202,7 @@ int runNewRecipe(const std::string &path, const std::string &out)
 
 int main(int argc, char **argv)
 {
-    CLI::App app{"latent-cli: headless Latent Studio (generators, directions, view recipes)",
+    CLI::App app{"latent-cli: headless Latent Studio (generators, directions, view recipes, training)",
                  "latent-cli"};
     app.set_version_flag("--version", std::string("latent-cli ") + LATENT_VERSION);
     app.require_subcommand(1);
@@ -309,11 +290,15 @@ int main(int argc, char **argv)
         ->required();
     newRecipe->add_option("--out", recipeOut, "output JSON file")->required();
 
+    TrainCommands training;
+    training.add(app);
+
     CLI11_PARSE(app, argc, argv);
     try {
         latent::configureRuntime(threads);
         const std::string exe = exeDir(argv[0]);
         if (*views) return runViews(recipePath, view, exe);
+        if (const int code = training.run(exe); code >= 0) return code;
         const std::string path = latent::resolveGeneratorArgument(generator, exe);
         if (*directions) return runDirections(path, dir);
         if (*newRecipe) return runNewRecipe(path, recipeOut);

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: MIT
+#include "traincommands.h"
+
+#include "error.h"
+#include "paths.h"
+#include "trainer.h"
+#include "viewrecipe.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+std::string duration(double seconds)
+{
+    if (!std::isfinite(seconds) || seconds < 0) return "--";
+    const long s = std::lround(seconds);
+    char buf[32];
+    if (s >= 3600)
+        std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, (s / 60) % 60);
+    else
+        std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
+    return buf;
+}
+
+std::string percent(double v)
+{
+    if (std::isnan(v)) return "--";
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%.2f%%", 100 * v);
+    return buf;
+}
+
+// One status line, redrawn in place on a terminal, else printed every 5%.
+class ProgressPrinter
+{
+public:
+    void operator()(const latent::TrainProgress &p)
+    {
+        const bool tty = ::isatty(STDERR_FILENO);
+        const int every = std::max(1, p.totalSteps / 20);
+        const auto now = std::chrono::steady_clock::now();
+        if (tty ? now - m_last < std::chrono::milliseconds(200) && p.step < p.totalSteps
+                : p.step % every != 0 && p.step != p.totalSteps)
+            return;
+        m_last = now;
+        const int width = 24, filled = width * p.step / std::max(1, p.totalSteps);
+        char line[256];
+        std::snprintf(line, sizeof line, "step %d/%d [%s%s] loss %.4f  %.0f img/s  ETA %s", p.step,
+                      p.totalSteps, std::string(filled, '=').c_str(),
+                      std::string(width - filled, ' ').c_str(), p.loss, p.imagesPerSecond,
+                      duration(p.etaSeconds).c_str());
+        std::lock_guard lock(m_mutex);
+        std::cerr << (tty ? "\r" : "") << line << (tty ? "" : "\n") << std::flush;
+    }
+    void metric(const latent::MetricRow &r)
+    {
+        if (r.kind == "train") return;
+        std::lock_guard lock(m_mutex);
+        std::cerr << (::isatty(STDERR_FILENO) ? "\n" : "") << r.kind << " evaluation at step "
+                  << r.step << ": linear probe " << percent(r.probe) << ", kNN " << percent(r.knn)
+                  << "\n";
+    }
+
+private:
+    std::mutex m_mutex;
+    std::chrono::steady_clock::time_point m_last;
+};
+
+void printSummary(const latent::Trainer &t)
+{
+    const auto rows = t.metrics();
+    double loss = NAN, wall = 0;
+    const latent::MetricRow *online = nullptr, *final = nullptr;
+    for (const auto &r : rows) {
+        if (r.kind == "train") loss = r.loss;
+        if (r.kind == "online") online = &r;
+        if (r.kind == "final") final = &r;
+        wall = std::max(wall, r.wallSeconds);
+    }
+    std::cout << "\nrun:       " << t.files().dir << "\n"
+              << "state:     " << latent::toString(t.state()) << " at step " << t.step() << " of "
+              << t.config().steps << " (" << duration(wall) << " of training)\n";
+    if (!t.message().empty()) std::cout << "message:   " << t.message() << "\n";
+    if (!std::isnan(loss)) std::cout << "last loss: " << loss << "\n";
+    if (online)
+        std::cout << "online:    probe " << percent(online->probe) << ", kNN "
+                  << percent(online->knn) << " (step " << online->step << ", subsets)\n";
+    if (final)
+        std::cout << "final:     probe " << percent(final->probe) << ", kNN " << percent(final->knn)
+                  << " (full Fashion-MNIST train -> test)\n";
+    std::cout << "files:     " << t.files().metricsCsv() << ", " << t.files().checkpoint() << ", "
+              << t.files().encoder() << "\n";
+    if (t.state() == latent::RunState::Stopped)
+        std::cout << "resume:    latent-cli train --resume " << t.files().dir << "\n";
+}
+
+int train(latent::Trainer &trainer)
+{
+    ProgressPrinter printer;
+    trainer.setObserver({[&](const latent::MetricRow &r) { printer.metric(r); },
+                         [&](const latent::TrainProgress &p) { printer(p); }, nullptr});
+    // Ctrl+C stops between steps and keeps a checkpoint to resume from.
+    std::signal(SIGINT, [](int) { g_interrupted = true; });
+    std::signal(SIGTERM, [](int) { g_interrupted = true; });
+    trainer.start();
+    while (true) {
+        const auto s = trainer.state();
+        if (s == latent::RunState::Finished || s == latent::RunState::Stopped ||
+            s == latent::RunState::Failed)
+            break;
+        if (g_interrupted.exchange(false)) trainer.stop();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    trainer.wait();
+    printSummary(trainer);
+    if (trainer.state() == latent::RunState::Failed) {
+        std::cerr << "latent-cli: error: " << trainer.message() << "\n";
+        return 1;
+    }
+    return 0;
+}
+
+int probe(const std::string &target, bool floors)
+{
+    namespace fs = std::filesystem;
+    const std::string dir =
+        fs::is_regular_file(target) ? fs::path(target).parent_path().string() : target;
+    const auto rows = latent::readMetrics(dir);
+    const latent::MetricRow *online = nullptr, *final = nullptr;
+    for (const auto &r : rows) {
+        if (r.kind == "online") online = &r;
+        if (r.kind == "final") final = &r;
+    }
+    std::cout << "run: " << dir << "\n";
+    if (online)
+        std::cout << "online  step " << online->step << ": linear probe " << percent(online->probe)
+                  << ", kNN " << percent(online->knn) << " (subsets)\n";
+    latent::MetricRow computed;
+    if (!final) {
+        std::cerr << "no final evaluation in the run; evaluating its checkpoint...\n";
+        computed = latent::evaluateCheckpoint(dir);
+        final = &computed;
+    }
+    std::cout << "final   step " << final->step << ": linear probe " << percent(final->probe)
+              << ", kNN " << percent(final->knn) << " (full train -> test)\n";
+    if (floors) {
+        const latent::Floors f = latent::computeFloors(dir);
+        std::cout << "floor random-init encoder: linear probe " << percent(f.randomProbe)
+                  << ", kNN " << percent(f.randomKnn) << "\n"
+                  << "floor raw pixels:          linear probe " << percent(f.pixelProbe) << ", kNN "
+                  << percent(f.pixelKnn) << "\n";
+    }
+    return 0;
+}
+
+} // namespace
+
+void TrainCommands::add(CLI::App &app)
+{
+    train = app.add_subcommand(
+        "train",
+        "train a contrastive encoder on a recipe's views (or real data) into a run folder");
+    auto &c = config;
+    train->add_option("--recipe", recipe, "view recipe (.json); default: the default recipe");
+    train->add_option("--generator", generator,
+                      "generator (.pt or 'default') instead of the recipe's");
+    train->add_option("--real", real,
+                      "train on real images instead: fashion-mnist or a folder of IDX files");
+    train->add_option("--out", out, "new run folder");
+    train->add_option("--resume", resume, "continue the run in this folder from its checkpoint")
+        ->excludes("--out")
+        ->excludes("--recipe")
+        ->excludes("--real")
+        ->excludes("--generator");
+    train->add_option("--steps", c.steps, "step budget")
+        ->check(CLI::Range(1, 100000000))
+        ->capture_default_str();
+    train->add_option("--minutes", c.minutes, "time budget (0: none)")
+        ->check(CLI::Range(0.0, 1e6))
+        ->capture_default_str();
+    train->add_option("--batch", c.batch, "anchors per step")
+        ->check(CLI::Range(2, 65536))
+        ->capture_default_str();
+    train->add_option("--encoder", c.encoder, "small, resnet18 or resnet50")
+        ->check(CLI::IsMember({"small", "resnet18", "resnet50"}))
+        ->capture_default_str();
+    train->add_option("--width", c.width, "first-stage width (0: the preset's)")
+        ->check(CLI::Range(0, 1024))
+        ->capture_default_str();
+    train->add_option("--optimizer", c.optimizer, "sgd or adam")
+        ->check(CLI::IsMember({"sgd", "adam"}))
+        ->capture_default_str();
+    train->add_option("--lr", c.lr, "peak learning rate")
+        ->check(CLI::Range(1e-7, 100.0))
+        ->capture_default_str();
+    train->add_option("--warmup", c.warmupSteps, "linear warm-up steps")
+        ->check(CLI::Range(0, 100000000))
+        ->capture_default_str();
+    train->add_option("--weight-decay", c.weightDecay)
+        ->check(CLI::Range(0.0, 1.0))
+        ->capture_default_str();
+    train->add_option("--temperature", c.temperature)
+        ->check(CLI::Range(1e-3, 100.0))
+        ->capture_default_str();
+    train->add_option("--seed", c.seed)->capture_default_str();
+    train->add_option("--device", c.device, "auto, cpu or cuda")
+        ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+        ->capture_default_str();
+    train->add_option("--precision", c.precision, "auto (bf16 where the CPU has it), fp32, bf16")
+        ->check(CLI::IsMember({"auto", "fp32", "bf16"}))
+        ->capture_default_str();
+    train->add_option("--probe-every", c.probeEvery, "online evaluation every N steps (0: never)")
+        ->capture_default_str();
+    train->add_option("--checkpoint-every", c.checkpointEvery)
+        ->check(CLI::Range(1, 100000000))
+        ->capture_default_str();
+    train->add_flag("--accept-generator-mismatch", acceptMismatch,
+                    "use a generator whose SHA-256 differs from the recipe's");
+
+    probe = app.add_subcommand("probe", "print a run's linear-probe and kNN accuracy");
+    probe->add_option("run", probeTarget, "run folder, or its checkpoint.pt")->required();
+    probe->add_flag("--floors", floors, "also the random-init encoder and raw-pixel floors");
+}
+
+int TrainCommands::run(const std::string &exeDir)
+{
+    if (*probe) return ::probe(probeTarget, floors);
+    if (!*train) return -1;
+    if (!resume.empty()) {
+        auto trainer = latent::Trainer::open(resume);
+        std::cerr << "resuming " << resume << " at step " << trainer->step() << "\n";
+        return ::train(*trainer);
+    }
+    if (out.empty())
+        throw latent::Error("train: give --out for a new run or --resume for an old one");
+    latent::ViewRecipe r;
+    if (!recipe.empty()) {
+        r = latent::readRecipe(recipe);
+        std::string warning;
+        config.generator =
+            latent::recipeGeneratorPath(r, recipe, generator, exeDir, acceptMismatch, &warning);
+        if (!warning.empty()) std::cerr << "latent-cli: warning: " << warning << "\n";
+    } else {
+        config.generator = latent::resolveGeneratorArgument(
+            generator.empty() ? std::string("default") : generator, exeDir);
+        r.name = "default";
+        r.generator = {std::filesystem::path(config.generator).filename().string(),
+                       latent::sha256OfFile(config.generator)};
+    }
+    if (!real.empty()) {
+        config.data = "real";
+        config.realData = real;
+        // Real images need no generator unless one was asked for.
+        if (generator.empty() && recipe.empty()) config.generator.clear();
+    }
+    // The run folder records an absolute path so that resuming works from anywhere.
+    if (!config.generator.empty())
+        config.generator = std::filesystem::absolute(config.generator).string();
+    auto trainer = latent::Trainer::create(out, config, r);
+    return ::train(*trainer);
+}

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "trainconfig.h"
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+// latent-cli train and probe.
+struct TrainCommands
+{
+    CLI::App *train = nullptr;
+    CLI::App *probe = nullptr;
+
+    latent::TrainConfig config;
+    std::string recipe;
+    std::string generator;
+    std::string real;
+    std::string out;
+    std::string resume;
+    bool acceptMismatch = false;
+
+    std::string probeTarget;
+    bool floors = false;
+
+    void add(CLI::App &app);
+    // Runs the parsed command; returns the exit code, or -1 when neither was given.
+    int run(const std::string &exeDir);
+};

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+#include "encoder.h"
+
+#include "atomicfile.h"
+#include "error.h"
+
+#include <torch/script.h>
+
+#include <sstream>
+
+namespace latent {
+namespace {
+
+namespace nn = torch::nn;
+
+nn::Conv2d conv(int in, int out, int kernel, int stride)
+{
+    return nn::Conv2d(
+        nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(false));
+}
+
+// Inputs arrive in [0, 1]; the network sees [-1, 1].
+torch::Tensor centre(const torch::Tensor &images)
+{
+    return images * 2.0 - 1.0;
+}
+
+} // namespace
+
+int EncoderSpec::featureDim() const
+{
+    return width * (1 << (blocks.size() - 1)) * (bottleneck ? 4 : 1);
+}
+
+EncoderSpec encoderPreset(const std::string &name, int inChannels, int width)
+{
+    EncoderSpec s;
+    s.preset = name;
+    s.inChannels = inChannels;
+    if (name == "small") {
+        s.width = 16;
+        s.blocks = {1, 1, 1, 1};
+    } else if (name == "resnet18") {
+        s.width = 64;
+        s.blocks = {2, 2, 2, 2};
+    } else if (name == "resnet50") {
+        s.width = 64;
+        s.blocks = {3, 4, 6, 3};
+        s.bottleneck = true;
+    } else {
+        throw Error("encoder preset \"" + name +
+                    "\" is unknown; expected small, resnet18 or resnet50");
+    }
+    if (width > 0) s.width = width;
+    if (s.width > 1024)
+        throw Error("encoder width " + std::to_string(s.width) + " is too large (at most 1024)");
+    return s;
+}
+
+std::vector<std::string> encoderPresetNames()
+{
+    return {"small", "resnet18", "resnet50"};
+}
+
+EncoderImpl::EncoderImpl(const EncoderSpec &spec) : m_spec(spec)
+{
+    const int expansion = spec.bottleneck ? 4 : 1;
+    m_stem = register_module("stem", conv(spec.inChannels, spec.width, 3, 1));
+    m_stemBn = register_module("stem_bn", nn::BatchNorm2d(spec.width));
+    int in = spec.width;
+    for (size_t stage = 0; stage < spec.blocks.size(); ++stage) {
+        const int mid = spec.width << stage, out = mid * expansion;
+        for (int i = 0; i < spec.blocks[stage]; ++i) {
+            const int stride = (stage > 0 && i == 0) ? 2 : 1;
+            const std::string p = "block" + std::to_string(m_blocks.size()) + "_";
+            Block b;
+            if (spec.bottleneck) {
+                b.conv1 = register_module(p + "conv1", conv(in, mid, 1, 1));
+                b.conv2 = register_module(p + "conv2", conv(mid, mid, 3, stride));
+                b.conv3 = register_module(p + "conv3", conv(mid, out, 1, 1));
+                b.bn3 = register_module(p + "bn3", nn::BatchNorm2d(out));
+            } else {
+                b.conv1 = register_module(p + "conv1", conv(in, mid, 3, stride));
+                b.conv2 = register_module(p + "conv2", conv(mid, out, 3, 1));
+            }
+            b.bn1 = register_module(p + "bn1", nn::BatchNorm2d(mid));
+            b.bn2 = register_module(p + "bn2", nn::BatchNorm2d(spec.bottleneck ? mid : out));
+            if (stride != 1 || in != out) {
+                b.shortcut = register_module(p + "shortcut", conv(in, out, 1, stride));
+                b.shortcutBn = register_module(p + "shortcut_bn", nn::BatchNorm2d(out));
+            }
+            m_blocks.push_back(b);
+            in = out;
+        }
+    }
+    const int f = spec.featureDim();
+    m_head1 = register_module("head1", nn::Linear(f, f));
+    m_head2 = register_module("head2", nn::Linear(f, spec.projectionDim));
+    for (auto &module : modules(false)) {
+        if (auto *c = module->as<nn::Conv2d>())
+            nn::init::kaiming_normal_(c->weight, 0.0, torch::kFanOut, torch::kReLU);
+    }
+}
+
+torch::Tensor EncoderImpl::runBlock(Block &b, const torch::Tensor &x)
+{
+    auto h = torch::relu(b.bn1(b.conv1(x)));
+    h = b.bn2(b.conv2(h));
+    if (b.conv3) h = b.bn3(b.conv3(torch::relu(h)));
+    const auto s = b.shortcut ? b.shortcutBn(b.shortcut(x)) : x;
+    return torch::relu(h + s);
+}
+
+torch::Tensor EncoderImpl::features(const torch::Tensor &images)
+{
+    auto x = torch::relu(m_stemBn(m_stem(centre(images))));
+    for (auto &b : m_blocks)
+        x = runBlock(b, x);
+    return x.mean({2, 3});
+}
+
+torch::Tensor EncoderImpl::project(const torch::Tensor &features)
+{
+    const auto z = m_head2(torch::relu(m_head1(features)));
+    return torch::nn::functional::normalize(z.to(torch::kFloat32),
+                                            torch::nn::functional::NormalizeFuncOptions().dim(1));
+}
+
+// The exported module is TorchScript source written from the same structure,
+// with the trained tensors registered under their (dot-free) names.
+void exportEncoderTorchScript(EncoderImpl &encoder, const std::string &path)
+{
+    torch::NoGradGuard noGrad;
+    torch::jit::Module m("LatentStudioEncoder");
+    const auto key = [](std::string name) {
+        for (char &c : name)
+            if (c == '.') c = '_';
+        return name;
+    };
+    for (const auto &p : encoder.named_parameters())
+        if (p.key().rfind("head", 0) != 0)
+            m.register_parameter(key(p.key()), p.value().detach().contiguous().clone(), false);
+    for (const auto &b : encoder.named_buffers())
+        if (b.key().find("num_batches_tracked") == std::string::npos)
+            m.register_buffer(key(b.key()), b.value().detach().contiguous().clone());
+
+    std::ostringstream src;
+    const auto convCall = [&](const std::string &name, const std::string &in, int stride, int pad) {
+        return "torch.conv2d(" + in + ", self." + name + "_weight, None, [" +
+               std::to_string(stride) + ", " + std::to_string(stride) + "], [" +
+               std::to_string(pad) + ", " + std::to_string(pad) + "])";
+    };
+    const auto bnCall = [&](const std::string &name, const std::string &in) {
+        const std::string s = "self." + name;
+        return "torch.batch_norm(" + in + ", " + s + "_weight, " + s + "_bias, " + s +
+               "_running_mean, " + s + "_running_var, False, 0.1, 1e-05, False)";
+    };
+    const auto &spec = encoder.spec();
+    src << "def forward(self, images):\n"
+        << "    x = images * 2.0 - 1.0\n"
+        << "    x = torch.relu(" << bnCall("stem_bn", convCall("stem", "x", 1, 1)) << ")\n";
+    int index = 0, in = spec.width;
+    for (size_t stage = 0; stage < spec.blocks.size(); ++stage) {
+        const int out = (spec.width << stage) * (spec.bottleneck ? 4 : 1);
+        for (int i = 0; i < spec.blocks[stage]; ++i, ++index) {
+            const int stride = (stage > 0 && i == 0) ? 2 : 1;
+            const std::string p = "block" + std::to_string(index) + "_";
+            if (spec.bottleneck) {
+                src << "    h = torch.relu(" << bnCall(p + "bn1", convCall(p + "conv1", "x", 1, 0))
+                    << ")\n"
+                    << "    h = torch.relu("
+                    << bnCall(p + "bn2", convCall(p + "conv2", "h", stride, 1)) << ")\n"
+                    << "    h = " << bnCall(p + "bn3", convCall(p + "conv3", "h", 1, 0)) << "\n";
+            } else {
+                src << "    h = torch.relu("
+                    << bnCall(p + "bn1", convCall(p + "conv1", "x", stride, 1)) << ")\n"
+                    << "    h = " << bnCall(p + "bn2", convCall(p + "conv2", "h", 1, 1)) << "\n";
+            }
+            if (stride != 1 || in != out)
+                src << "    x = torch.relu(h + "
+                    << bnCall(p + "shortcut_bn", convCall(p + "shortcut", "x", stride, 0)) << ")\n";
+            else
+                src << "    x = torch.relu(h + x)\n";
+            in = out;
+        }
+    }
+    src << "    return x.mean([2, 3])\n";
+    m.define(src.str());
+    m.eval();
+    std::ostringstream bytes;
+    m.save(bytes);
+    writeFileAtomically(path, bytes.str());
+}
+
+} // namespace latent

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// The contrastive encoder: a ResNet for small images (CIFAR-style stem: one
+// 3x3 convolution, no max-pool) and a projection MLP. Internal to core and
+// its tests: it includes torch.
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+namespace latent {
+
+struct EncoderSpec
+{
+    std::string preset = "small";
+    int inChannels = 1;
+    int width = 16;                     // channels of the first stage; doubled per stage
+    std::vector<int> blocks{1, 1, 1, 1}; // residual blocks per stage (strides 1, 2, 2, 2)
+    bool bottleneck = false;             // ResNet-50 style 1x1-3x3-1x1 blocks, expansion 4
+    int projectionDim = 128;
+
+    int featureDim() const; // pooled feature size: width * 2^(stages-1) (* 4 with bottlenecks)
+};
+
+// "small" (the CPU default, width 16, one basic block per stage), "resnet18",
+// "resnet50"; `width` > 0 overrides the preset's. Throws Error on an unknown name.
+EncoderSpec encoderPreset(const std::string &name, int inChannels, int width = 0);
+std::vector<std::string> encoderPresetNames();
+
+class EncoderImpl : public torch::nn::Module
+{
+public:
+    explicit EncoderImpl(const EncoderSpec &spec);
+
+    // images [N, C, H, W] in [0, 1] -> pooled features [N, featureDim].
+    torch::Tensor features(const torch::Tensor &images);
+    // features [N, featureDim] -> L2-normalised projections [N, projectionDim].
+    torch::Tensor project(const torch::Tensor &features);
+    torch::Tensor forward(const torch::Tensor &images) { return project(features(images)); }
+
+    const EncoderSpec &spec() const { return m_spec; }
+
+private:
+    struct Block
+    {
+        torch::nn::Conv2d conv1{nullptr}, conv2{nullptr}, conv3{nullptr}, shortcut{nullptr};
+        torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr}, bn3{nullptr}, shortcutBn{nullptr};
+    };
+    torch::Tensor runBlock(Block &b, const torch::Tensor &x);
+
+    EncoderSpec m_spec;
+    torch::nn::Conv2d m_stem{nullptr};
+    torch::nn::BatchNorm2d m_stemBn{nullptr};
+    std::vector<Block> m_blocks;
+    torch::nn::Linear m_head1{nullptr}, m_head2{nullptr};
+};
+TORCH_MODULE(Encoder);
+
+// Writes the encoder's feature extractor (not the projection head) as a
+// TorchScript module: forward(images [N, C, H, W] float in [0, 1]) ->
+// features [N, featureDim], batch-norm in inference mode. Loadable with
+// torch.jit.load in Python without this project's code. Atomic.
+void exportEncoderTorchScript(EncoderImpl &encoder, const std::string &path);
+
+} // namespace latent

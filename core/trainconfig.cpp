@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+#include "trainconfig.h"
+
+#include "atomicfile.h"
+#include "error.h"
+#include "jsonfields.h"
+
+namespace latent {
+
+using json::Json;
+using json::Object;
+
+std::string toJson(const TrainConfig &c)
+{
+    Json j = {{"schema_version", TrainConfig::kSchemaVersion},
+              {"data",
+               {{"source", c.data},
+                {"generator", c.generator},
+                {"real", c.realData},
+                {"eval", c.evalData}}},
+              {"encoder", {{"preset", c.encoder}, {"width", c.width}}},
+              {"budget", {{"batch", c.batch}, {"steps", c.steps}, {"minutes", c.minutes}}},
+              {"optimizer",
+               {{"name", c.optimizer},
+                {"lr", c.lr},
+                {"momentum", c.momentum},
+                {"weight_decay", c.weightDecay},
+                {"warmup_steps", c.warmupSteps}}},
+              {"loss", {{"temperature", c.temperature}, {"base_temperature", c.baseTemperature}}},
+              {"runtime",
+               {{"seed", c.seed},
+                {"device", c.device},
+                {"precision", c.precision},
+                {"threads", c.threads}}},
+              {"evaluation",
+               {{"probe_every", c.probeEvery},
+                {"probe_train", c.probeTrain},
+                {"probe_test", c.probeTest},
+                {"knn_k", c.knnK},
+                {"checkpoint_every", c.checkpointEvery}}}};
+    return j.dump(2) + "\n";
+}
+
+TrainConfig trainConfigFromJson(const std::string &text, const std::string &pathForMessages)
+{
+    const std::string what = "training config " + pathForMessages;
+    const Json doc = json::parse(text, what, 1 << 20);
+    const Object root(doc, what, "");
+    const long long version = root.integer("schema_version", 1, 1 << 20);
+    if (version > TrainConfig::kSchemaVersion)
+        root.fail("schema_version", "is " + std::to_string(version) +
+                                        ", newer than this build reads (" +
+                                        std::to_string(TrainConfig::kSchemaVersion) + ")");
+    root.allowOnly({"schema_version", "data", "encoder", "budget", "optimizer", "loss", "runtime",
+                    "evaluation"});
+    TrainConfig c;
+    const Object data = root.object("data");
+    data.allowOnly({"source", "generator", "real", "eval"});
+    c.data = data.string("source", {"generator", "real"});
+    c.generator = data.string("generator");
+    c.realData = data.string("real");
+    c.evalData = data.string("eval");
+
+    const Object enc = root.object("encoder");
+    enc.allowOnly({"preset", "width"});
+    c.encoder = enc.string("preset", {"small", "resnet18", "resnet50"});
+    c.width = static_cast<int>(enc.integer("width", 0, 1024, "0 for the preset's"));
+
+    const Object budget = root.object("budget");
+    budget.allowOnly({"batch", "steps", "minutes"});
+    c.batch = static_cast<int>(budget.integer("batch", 2, 1 << 16));
+    c.steps = static_cast<int>(budget.integer("steps", 1, 100000000));
+    c.minutes = budget.number("minutes", 0, 1e6, "0 for no time limit");
+
+    const Object opt = root.object("optimizer");
+    opt.allowOnly({"name", "lr", "momentum", "weight_decay", "warmup_steps"});
+    c.optimizer = opt.string("name", {"sgd", "adam"});
+    c.lr = opt.number("lr", 1e-7, 100);
+    c.momentum = opt.number("momentum", 0, 0.9999);
+    c.weightDecay = opt.number("weight_decay", 0, 1);
+    c.warmupSteps = static_cast<int>(opt.integer("warmup_steps", 0, 100000000));
+
+    const Object loss = root.object("loss");
+    loss.allowOnly({"temperature", "base_temperature"});
+    c.temperature = loss.number("temperature", 1e-3, 100);
+    c.baseTemperature = loss.number("base_temperature", 1e-3, 100);
+
+    const Object rt = root.object("runtime");
+    rt.allowOnly({"seed", "device", "precision", "threads"});
+    c.seed = static_cast<std::uint64_t>(rt.integer("seed", 0, (1LL << 53)));
+    c.device = rt.string("device", {"auto", "cpu", "cuda"});
+    c.precision = rt.string("precision", {"auto", "fp32", "bf16"});
+    c.threads = static_cast<int>(rt.integer("threads", 0, 1024, "0 for all cores"));
+
+    const Object ev = root.object("evaluation");
+    ev.allowOnly({"probe_every", "probe_train", "probe_test", "knn_k", "checkpoint_every"});
+    c.probeEvery = static_cast<int>(ev.integer("probe_every", 0, 100000000, "0 for never"));
+    c.probeTrain = static_cast<int>(ev.integer("probe_train", 10, 100000000));
+    c.probeTest = static_cast<int>(ev.integer("probe_test", 10, 100000000));
+    c.knnK = static_cast<int>(ev.integer("knn_k", 1, 1000));
+    c.checkpointEvery = static_cast<int>(ev.integer("checkpoint_every", 1, 100000000));
+    return c;
+}
+
+TrainConfig readTrainConfig(const std::string &path)
+{
+    return trainConfigFromJson(readFileCapped(path, "training config " + path, 1 << 20), path);
+}
+
+void writeTrainConfig(const TrainConfig &config, const std::string &path)
+{
+    writeFileAtomically(path, toJson(config));
+}
+
+void validate(const TrainConfig &c, const std::string &what)
+{
+    // Round trip through the strict reader: one set of limits for files and
+    // for values set in code or on the command line.
+    trainConfigFromJson(toJson(c), what);
+    if (c.data == "generator" && c.generator.empty())
+        throw Error(what + ": data.generator is empty; a generator run needs a generator file");
+}
+
+} // namespace latent

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace latent {
+
+// Everything about a training run except the view recipe, saved as
+// config.json in the run folder (schema in docs/training.md). Every field
+// is written and required when read.
+struct TrainConfig
+{
+    static constexpr int kSchemaVersion = 1;
+
+    // "generator": views from the generator with the run's recipe;
+    // "real": the real training images with the recipe's pixel augmentations.
+    std::string data = "generator";
+    std::string generator;                  // path of the .pt (data = generator)
+    std::string realData = "fashion-mnist"; // "fashion-mnist" or a folder of IDX files
+    std::string evalData = "fashion-mnist"; // probe / kNN: real train -> real test
+
+    std::string encoder = "small"; // preset: small, resnet18, resnet50
+    int width = 0;                 // 0: the preset's
+
+    int batch = 256;   // anchors per step; each gives the recipe's views per anchor
+    int steps = 1000;  // step budget
+    double minutes = 0; // time budget; 0: steps only. Whichever ends first.
+
+    std::string optimizer = "sgd"; // sgd or adam
+    double lr = 0.06;
+    double momentum = 0.9;
+    double weightDecay = 5e-4;
+    int warmupSteps = 50;
+    double temperature = 0.1;
+    double baseTemperature = 0.07;
+
+    std::uint64_t seed = 1;
+    std::string device = "auto";    // auto, cpu, cuda
+    std::string precision = "auto"; // auto (bf16 where the CPU has it), fp32, bf16
+    int threads = 0;                // 0: all cores
+
+    int probeEvery = 100;     // online probe / kNN every N steps; 0: never
+    int probeTrain = 5000;    // online probe subset of the real train split
+    int probeTest = 2000;     // online subset of the real test split
+    int knnK = 20;
+    int checkpointEvery = 100; // steps; the last step is always saved
+
+    // loss: SupCon with the generator's classes when the recipe asks for
+    // class positives, else SimCLR.
+};
+
+std::string toJson(const TrainConfig &config);
+TrainConfig trainConfigFromJson(const std::string &text, const std::string &pathForMessages);
+TrainConfig readTrainConfig(const std::string &path);
+void writeTrainConfig(const TrainConfig &config, const std::string &path); // atomic
+// Throws Error naming the field when a value cannot work (e.g. a batch of 1).
+void validate(const TrainConfig &config, const std::string &what);
+
+} // namespace latent

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Contrastive training runs: views made on the fly on a prefetch thread,
+// SimCLR / SupCon steps on a training thread, online and final evaluation
+// on real data, a run folder with metrics and atomic checkpoints.
+
+#include "generator.h"
+#include "trainconfig.h"
+#include "viewrecipe.h"
+
+#include <functional>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace latent {
+
+// One row of metrics.csv / metrics.jsonl. Training rows have loss, lr and
+// images/s; evaluation rows ("online" on subsets during training, "final"
+// on the full splits at the end) have probe and kNN accuracy.
+struct MetricRow
+{
+    static constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+    std::string kind = "train"; // train, online, final
+    int step = 0;
+    double loss = kNone;
+    double lr = kNone;
+    double imagesPerSecond = kNone; // views through the encoder per second
+    double probe = kNone;           // linear-probe accuracy in [0, 1]
+    double knn = kNone;             // kNN accuracy in [0, 1]
+    double wallSeconds = 0;         // training time so far (pauses excluded)
+};
+
+enum class RunState { Created, Running, Paused, Stopped, Finished, Failed };
+const char *toString(RunState state);
+
+// What the run folder says about a run (status.json), for lists and resumes.
+struct RunStatus
+{
+    RunState state = RunState::Created;
+    int step = 0;
+    int totalSteps = 0;
+    std::string message; // why it stopped or failed; empty otherwise
+};
+
+struct TrainProgress
+{
+    int step = 0;
+    int totalSteps = 0;
+    double loss = MetricRow::kNone;
+    double imagesPerSecond = 0;
+    double elapsedSeconds = 0;
+    double etaSeconds = 0;
+};
+
+// Called on the training thread; must return quickly (queue the data to
+// another thread, never wait on one).
+struct TrainObserver
+{
+    std::function<void(const MetricRow &)> metric;
+    std::function<void(const TrainProgress &)> progress;
+    std::function<void(RunState, const std::string &message)> state;
+};
+
+// Files of a run folder.
+struct RunFiles
+{
+    std::string dir;
+    std::string config() const { return dir + "/config.json"; }
+    std::string recipe() const { return dir + "/recipe.json"; }
+    std::string status() const { return dir + "/status.json"; }
+    std::string metricsCsv() const { return dir + "/metrics.csv"; }
+    std::string metricsJsonl() const { return dir + "/metrics.jsonl"; }
+    std::string checkpoint() const { return dir + "/checkpoint.pt"; }
+    std::string encoder() const { return dir + "/encoder.pt"; }
+    std::string floors() const { return dir + "/floors.json"; }
+};
+
+RunStatus readRunStatus(const std::string &runDir);
+// Rows of metrics.jsonl; a torn last line (a run killed mid-write) is ignored.
+std::vector<MetricRow> readMetrics(const std::string &runDir);
+
+class Trainer
+{
+public:
+    // A new run in `runDir` (created; it must not already hold a run).
+    // Throws Error when the config, recipe, generator or data cannot work.
+    static std::unique_ptr<Trainer> create(const std::string &runDir, const TrainConfig &config,
+                                           const ViewRecipe &recipe);
+    // Continues the run in `runDir` from its last checkpoint (or from the
+    // start when it has none yet). Metrics after the checkpoint are dropped.
+    static std::unique_ptr<Trainer> open(const std::string &runDir);
+    ~Trainer(); // stops and joins
+
+    void setObserver(TrainObserver observer); // before start()
+    // Fault injection for tests: the loss of this step becomes NaN.
+    void injectNanAtStep(int step);
+
+    // Non-blocking controls; the training thread acts on them between steps
+    // (stop takes effect within one step and writes a checkpoint).
+    void start();
+    void pause();
+    void resume();
+    void stop();
+    void wait(); // until the thread ends
+
+    RunState state() const;
+    std::string message() const; // the stop or failure reason
+    int step() const;
+    const TrainConfig &config() const;
+    const ViewRecipe &recipe() const;
+    const RunFiles &files() const;
+    std::vector<MetricRow> metrics() const; // snapshot, thread-safe
+    // A few anchors of the latest batch with their views, as images: one row
+    // per anchor, views side by side; empty before the first batch.
+    ImageBatch latestViews() const;
+    int latestViewColumns() const;
+
+    struct Impl;
+
+private:
+    explicit Trainer(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> d;
+};
+
+// The floors measured with the final protocol: a random-init encoder of the
+// run's architecture and raw pixels. Cached in floors.json.
+struct Floors
+{
+    double randomProbe = 0, randomKnn = 0, pixelProbe = 0, pixelKnn = 0;
+};
+Floors computeFloors(const std::string &runDir);
+// The final protocol on the run's checkpoint (for runs stopped before the end).
+MetricRow evaluateCheckpoint(const std::string &runDir);
+
+} // namespace latent
