@@ -36,6 +36,14 @@ std::string preferredDeviceName()
     return cudaAvailable() ? "CUDA" : "CPU";
 }
 
+void setThreadTorchThreads(int threads)
+{
+    at::get_num_threads(); // ATen's lazy per-thread initialisation first, or it undoes ours
+    using SetThreads = void (*)(int);
+    if (auto set = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "omp_set_num_threads")))
+        set(std::max(1, threads));
+}
+
 bool cpuHasBf16()
 {
     static const bool has = [] {

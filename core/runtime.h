@@ -15,6 +15,10 @@ bool cudaAvailable();
 // "CUDA" when LibTorch was built with CUDA and a device is present, else "CPU".
 std::string preferredDeviceName();
 std::string torchVersion();
+// Torch's intra-op threads for the calling thread only (OpenMP keeps one
+// count per thread): a prefetch thread can use one core while the training
+// thread keeps the rest.
+void setThreadTorchThreads(int threads);
 // The CPU has native bfloat16 arithmetic (AVX512-BF16 or AMX): autocast to
 // bf16 then roughly doubles convolution speed.
 bool cpuHasBf16();

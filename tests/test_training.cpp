@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: MIT
+// The training engine: config files, the encoder and its export, runs,
+// evaluation, checkpoints, resume, NaN handling.
+#include "atomicfile.h"
+#include "encoder.h"
+#include "error.h"
+#include "evaluation.h"
+#include "idx.h"
+#include "runtime.h"
+#include "trainconfig.h"
+#include "trainer.h"
+#include "viewrecipe.h"
+
+#include <torch/script.h>
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+#include <fstream>
+
+using namespace latent;
+
+namespace {
+
+void writeIdx(const std::string &path, std::vector<std::int32_t> dims, const std::uint8_t *data,
+              std::size_t bytes)
+{
+    std::string out = {0, 0, 8, char(dims.size())};
+    for (std::int32_t d : dims)
+        for (int shift : {24, 16, 8, 0})
+            out.push_back(char((d >> shift) & 0xFF));
+    out.append(reinterpret_cast<const char *>(data), bytes);
+    writeFileAtomically(path, out);
+}
+
+// The first n images of each Fashion-MNIST split as a small IDX dataset
+// folder: evaluation in seconds instead of a minute.
+void writeSmallDataset(const std::string &dir, int nTrain, int nTest)
+{
+    for (const bool train : {true, false}) {
+        const LabelledImages d = readFashionMnist(train);
+        const int n = train ? nTrain : nTest;
+        const std::string prefix = dir + (train ? "/train" : "/t10k");
+        writeIdx(prefix + "-images-idx3-ubyte", {n, d.height, d.width}, d.pixels.data(),
+                 std::size_t(n) * d.height * d.width);
+        writeIdx(prefix + "-labels-idx1-ubyte", {n}, d.labels.data(), std::size_t(n));
+    }
+}
+
+ViewRecipe defaultRecipe()
+{
+    ViewRecipe r;
+    r.name = "test";
+    r.generator = {"fashion-cgan.pt", sha256OfFile(LATENT_DEFAULT_GENERATOR)};
+    return r;
+}
+
+double lastOf(const std::vector<MetricRow> &rows, const std::string &kind, double MetricRow::*field)
+{
+    double v = NAN;
+    for (const auto &r : rows)
+        if (r.kind == kind) v = r.*field;
+    return v;
+}
+
+double meanLoss(const std::vector<MetricRow> &rows, int from, int to)
+{
+    double sum = 0;
+    int n = 0;
+    for (const auto &r : rows)
+        if (r.kind == "train" && r.step >= from && r.step <= to) sum += r.loss, ++n;
+    return sum / std::max(1, n);
+}
+
+} // namespace
+
+class TestTraining : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_data; // a small real dataset for fast evaluation
+
+    TrainConfig smallConfig() const
+    {
+        TrainConfig c;
+        c.generator = LATENT_DEFAULT_GENERATOR;
+        c.evalData = m_data.path().toStdString();
+        c.batch = 32;
+        c.steps = 20;
+        c.warmupSteps = 5;
+        c.probeEvery = 10;
+        c.probeTrain = 1000;
+        c.probeTest = 500;
+        c.checkpointEvery = 10;
+        c.precision = "fp32";
+        return c;
+    }
+
+    std::string runDir(const char *name) const { return m_data.filePath(name).toStdString(); }
+
+    static void runToEnd(Trainer &t)
+    {
+        t.start();
+        t.wait();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        configureRuntime();
+        QVERIFY(m_data.isValid());
+        writeSmallDataset(m_data.path().toStdString(), 2000, 1000);
+    }
+
+    void configRoundTripAndErrors()
+    {
+        TrainConfig c = smallConfig();
+        c.optimizer = "adam";
+        c.minutes = 2.5;
+        const std::string text = toJson(c);
+        QCOMPARE(toJson(trainConfigFromJson(text, "c.json")), text);
+
+        const auto expectError = [&](const std::string &from, const std::string &to,
+                                     const char *fragment) {
+            std::string bad = text;
+            const auto at = bad.find(from);
+            QVERIFY2(at != std::string::npos, from.c_str());
+            bad.replace(at, from.size(), to);
+            try {
+                trainConfigFromJson(bad, "c.json");
+                QFAIL(("accepted " + to).c_str());
+            } catch (const Error &e) {
+                QVERIFY2(QString(e.what()).contains(fragment), e.what());
+                QVERIFY2(QString(e.what()).contains("c.json"), e.what());
+            }
+        };
+        expectError("\"batch\": 32", "\"batch\": 1", "budget.batch");
+        expectError("\"name\": \"adam\"", "\"name\": \"lamb\"", "optimizer.name");
+        expectError("\"preset\": \"small\"", "\"preset\": \"resnet7\"", "encoder.preset");
+        expectError("\"lr\": 0.06", "\"lr\": \"fast\"", "optimizer.lr");
+        expectError("\"knn_k\": 20", "\"knn_k\": 20, \"extra\": 1", "extra");
+        expectError("\"schema_version\": 1", "\"schema_version\": 9", "newer");
+    }
+
+    void presetsBuildAndExportMatches()
+    {
+        for (const std::string &name : encoderPresetNames()) {
+            torch::manual_seed(0);
+            const EncoderSpec spec = encoderPreset(name, 1, name == "small" ? 0 : 8);
+            Encoder e(spec);
+            e->train();
+            const auto x = torch::rand({4, 1, 32, 32});
+            const auto z = e->forward(x);
+            QCOMPARE(z.size(1), int64_t(128));
+            QVERIFY(torch::allclose(z.norm(2, 1), torch::ones({4}), 1e-4, 1e-4));
+            // Train a little so the batch-norm statistics are not the defaults.
+            for (int i = 0; i < 3; ++i)
+                e->features(torch::rand({8, 1, 32, 32}));
+            e->eval();
+            QTemporaryDir dir;
+            const std::string path = dir.filePath("encoder.pt").toStdString();
+            exportEncoderTorchScript(*e, path);
+            auto module = torch::jit::load(path);
+            torch::NoGradGuard noGrad;
+            const auto expected = e->features(x);
+            const auto got = module.forward({x}).toTensor();
+            QCOMPARE(got.size(1), int64_t(spec.featureDim()));
+            QVERIFY2(torch::allclose(got, expected, 1e-4, 1e-5),
+                     (name + ": exported features differ").c_str());
+        }
+        QVERIFY_THROWS_EXCEPTION(Error, encoderPreset("vgg", 1));
+    }
+
+    void knnAndProbeOnSeparableData()
+    {
+        // Two well separated Gaussian clusters (around +1 and -1, so cosine
+        // similarity separates them too): both classifiers must be exact.
+        torch::manual_seed(3);
+        const auto y = torch::arange(200) % 2;
+        const auto x = torch::randn({200, 5}) * 0.1 + (y.unsqueeze(1).to(torch::kFloat32) * 2 - 1);
+        QCOMPARE(linearProbeAccuracy(x, y, x, y, 2), 1.0);
+        QCOMPARE(knnAccuracy(x, y, x, y, 2, 5), 1.0);
+        // Random labels: kNN cannot beat chance on fresh data by much.
+        const auto noise = torch::randint(2, {200});
+        QVERIFY(knnAccuracy(x, noise, torch::randn({200, 5}), torch::randint(2, {200}), 2, 5) <
+                0.7);
+    }
+
+    void shortRunLowersLossAndBeatsRandomInit()
+    {
+        TrainConfig c = smallConfig();
+        c.steps = 50;
+        c.batch = 64;
+        c.probeEvery = 25;
+        c.checkpointEvery = 25;
+        auto t = Trainer::create(runDir("short"), c, defaultRecipe());
+        std::atomic<int> progressCalls{0};
+        t->setObserver({nullptr, [&](const TrainProgress &) { ++progressCalls; }, nullptr});
+        runToEnd(*t);
+        QVERIFY2(t->state() == RunState::Finished, t->message().c_str());
+        QCOMPARE(progressCalls.load(), 50);
+        const auto rows = readMetrics(runDir("short"));
+        QCOMPARE(int(std::count_if(rows.begin(), rows.end(),
+                                   [](const MetricRow &r) { return r.kind == "train"; })),
+                 50);
+        const double early = meanLoss(rows, 1, 5), late = meanLoss(rows, 46, 50);
+        QVERIFY2(late < early - 0.3, qPrintable(QString("loss %1 -> %2").arg(early).arg(late)));
+        const double probe = lastOf(rows, "final", &MetricRow::probe);
+        const Floors floors = computeFloors(runDir("short"));
+        qInfo("final probe %.3f kNN %.3f; random-init %.3f / %.3f; pixels %.3f / %.3f", probe,
+              lastOf(rows, "final", &MetricRow::knn), floors.randomProbe, floors.randomKnn,
+              floors.pixelProbe, floors.pixelKnn);
+        QVERIFY(probe > floors.randomProbe);
+        QVERIFY(QFile::exists(QString::fromStdString(t->files().encoder())));
+        QVERIFY(readRunStatus(runDir("short")).state == RunState::Finished);
+        QVERIFY_THROWS_EXCEPTION(Error, Trainer::open(runDir("short"))); // nothing to resume
+        QVERIFY_THROWS_EXCEPTION(Error, Trainer::create(runDir("short"), c, defaultRecipe()));
+    }
+
+    void resumeMatchesUninterruptedRun()
+    {
+        const TrainConfig c = smallConfig();
+        auto whole = Trainer::create(runDir("whole"), c, defaultRecipe());
+        runToEnd(*whole);
+        QVERIFY2(whole->state() == RunState::Finished, whole->message().c_str());
+
+        auto first = Trainer::create(runDir("parts"), c, defaultRecipe());
+        Trainer *raw = first.get();
+        first->setObserver({nullptr,
+                            [raw](const TrainProgress &p) {
+                                if (p.step == 10) raw->stop(); // acts before step 11
+                            },
+                            nullptr});
+        runToEnd(*first);
+        QVERIFY(first->state() == RunState::Stopped);
+        QCOMPARE(first->step(), 10);
+        first.reset();
+        auto second = Trainer::open(runDir("parts"));
+        QCOMPARE(second->step(), 10);
+        runToEnd(*second);
+        QVERIFY2(second->state() == RunState::Finished, second->message().c_str());
+
+        const auto a = readMetrics(runDir("whole")), b = readMetrics(runDir("parts"));
+        QCOMPARE(b.size(), a.size());
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            QCOMPARE(b[i].kind, a[i].kind);
+            QCOMPARE(b[i].step, a[i].step);
+            const auto same = [](double x, double y) {
+                return (std::isnan(x) && std::isnan(y)) ||
+                       std::abs(x - y) <= 1e-6 * (1 + std::abs(x));
+            };
+            QVERIFY2(same(a[i].loss, b[i].loss) && same(a[i].lr, b[i].lr) &&
+                         same(a[i].probe, b[i].probe) && same(a[i].knn, b[i].knn),
+                     qPrintable(QString("row %1 (%2 step %3): loss %4 vs %5, probe %6 vs %7")
+                                    .arg(i)
+                                    .arg(QString::fromStdString(a[i].kind))
+                                    .arg(a[i].step)
+                                    .arg(a[i].loss)
+                                    .arg(b[i].loss)
+                                    .arg(a[i].probe)
+                                    .arg(b[i].probe)));
+        }
+    }
+
+    void nanStopsTheRunAndKeepsTheCheckpoint()
+    {
+        TrainConfig c = smallConfig();
+        c.checkpointEvery = 3;
+        c.probeEvery = 0;
+        auto t = Trainer::create(runDir("nan"), c, defaultRecipe());
+        t->injectNanAtStep(5);
+        std::vector<RunState> states;
+        std::mutex m;
+        t->setObserver({nullptr, nullptr, [&](RunState s, const std::string &) {
+                            std::lock_guard lock(m);
+                            states.push_back(s);
+                        }});
+        runToEnd(*t);
+        QVERIFY(t->state() == RunState::Failed);
+        QVERIFY2(QString::fromStdString(t->message())
+                     .contains("loss became NaN at step 5; training stopped and the last good "
+                               "checkpoint (step 3) is kept"),
+                 t->message().c_str());
+        QVERIFY(states.back() == RunState::Failed);
+        const RunStatus status = readRunStatus(runDir("nan"));
+        QVERIFY(status.state == RunState::Failed);
+        QVERIFY(QString::fromStdString(status.message).contains("NaN"));
+        // The run resumes from step 3.
+        auto again = Trainer::open(runDir("nan"));
+        QCOMPARE(again->step(), 3);
+        QCOMPARE(int(again->metrics().size()), 3);
+    }
+
+    void pauseHoldsTheStep()
+    {
+        TrainConfig c = smallConfig();
+        c.steps = 1000;
+        c.probeEvery = 0;
+        auto t = Trainer::create(runDir("pause"), c, defaultRecipe());
+        t->start();
+        QTRY_VERIFY_WITH_TIMEOUT(t->step() >= 2, 60000);
+        t->pause();
+        QTRY_VERIFY_WITH_TIMEOUT(t->state() == RunState::Paused, 30000);
+        const int held = t->step();
+        QTest::qWait(1500);
+        QCOMPARE(t->step(), held);
+        t->resume();
+        QTRY_VERIFY_WITH_TIMEOUT(t->step() > held, 30000);
+        t->stop();
+        t->wait();
+        QVERIFY(t->state() == RunState::Stopped);
+        QVERIFY(t->step() <= held + 4); // within a step of the request (plus the queue)
+        QVERIFY(!t->latestViews().pixels.empty());
+        QCOMPARE(t->latestViews().count % t->latestViewColumns(), 0);
+    }
+
+    void realDataRun()
+    {
+        TrainConfig c = smallConfig();
+        c.data = "real";
+        c.realData = c.evalData;
+        c.generator.clear();
+        c.steps = 5;
+        c.probeEvery = 0;
+        auto t = Trainer::create(runDir("real"), c, defaultRecipe());
+        runToEnd(*t);
+        QVERIFY2(t->state() == RunState::Finished, t->message().c_str());
+        QVERIFY(!std::isnan(lastOf(t->metrics(), "final", &MetricRow::probe)));
+    }
+
+    void badInputs()
+    {
+        TrainConfig c = smallConfig();
+        c.evalData = m_data.filePath("missing").toStdString();
+        try {
+            Trainer::create(runDir("bad1"), c, defaultRecipe());
+            QFAIL("accepted a missing dataset");
+        } catch (const Error &e) {
+            QVERIFY2(QString(e.what()).contains("is not a folder of IDX files"), e.what());
+        }
+        QVERIFY(!QFile::exists(m_data.filePath("bad1/config.json"))); // nothing half made
+
+        ViewRecipe oneView = defaultRecipe();
+        oneView.views.perAnchor = 1;
+        try {
+            Trainer::create(runDir("bad2"), smallConfig(), oneView);
+            QFAIL("accepted one view per anchor");
+        } catch (const Error &e) {
+            QVERIFY2(QString(e.what()).contains("at least 2 views per anchor"), e.what());
+        }
+        try {
+            Trainer::open(runDir("nothing-here"));
+            QFAIL("opened a folder without a run");
+        } catch (const Error &e) {
+            QVERIFY2(QString(e.what()).contains("has no config.json"), e.what());
+        }
+    }
+
+    // A training process killed at arbitrary moments (some while a
+    // checkpoint is being written) always leaves a loadable checkpoint.
+    void killedRunLeavesLoadableCheckpoint()
+    {
+        const QString run = m_data.filePath("killed");
+        QProcess p;
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        const QStringList args = {"train", "--out",         run,  "--steps",
+                                  "400",   "--batch",       "16", "--checkpoint-every",
+                                  "1",     "--probe-every", "0",  "--precision",
+                                  "fp32"};
+        // Evaluation data is irrelevant here; the CLI uses Fashion-MNIST.
+        p.start(LATENT_CLI_PATH, args);
+        QVERIFY(p.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(run + "/checkpoint.pt"), 120000);
+        for (int delay : {37, 113, 71}) {
+            QTest::qWait(delay);
+            if (p.state() != QProcess::NotRunning) {
+                p.kill();
+                p.waitForFinished();
+            }
+            auto t = Trainer::open(run.toStdString());
+            QVERIFY(t->step() >= 1);
+            // Restart it for the next kill.
+            t.reset();
+            p.start(LATENT_CLI_PATH, {"train", "--resume", run});
+            QVERIFY(p.waitForStarted());
+            QTest::qWait(3000);
+        }
+        p.kill();
+        p.waitForFinished();
+        auto t = Trainer::open(run.toStdString());
+        QVERIFY(t->step() >= 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTraining)
+#include "test_training.moc"
