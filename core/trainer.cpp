@@ -111,9 +111,9 @@ private:
 // cores each oversubscribe them (measured on 2 cores, batch 256 x 2 views:
 // 690 img/s shared, 1,020 split when generation took 0.21 s; with chunked
 // generation 1,100-1,170 split, 1,100 shared, the same as a serial loop).
-int producerThreads()
+int producerThreads(int all)
 {
-    return std::max(1, torchThreads() / 2);
+    return std::max(1, all / 2);
 }
 
 // Autocast to bfloat16 on the CPU for the forward pass, as Python's
@@ -291,6 +291,7 @@ struct Trainer::Impl
     torch::Device device{torch::kCPU};
     bool bf16 = false;
     bool supCon = false;
+    int threads = 1; // intra-op threads of the run, split between prefetch and training
     int viewsPerAnchor = 2;
     int channels = 1, resolution = 32;
     Encoder encoder{nullptr};
@@ -340,6 +341,7 @@ void Trainer::Impl::prepare()
         throw Error("training config " + files.config() +
                     ": runtime.precision is bf16 but this CPU has no bfloat16 instructions; use "
                     "auto or fp32");
+    threads = config.threads > 0 ? config.threads : torchThreads();
     bf16 = device.is_cpu() &&
            (config.precision == "bf16" || (config.precision == "auto" && cpuHasBf16()));
 
@@ -506,7 +508,7 @@ double Trainer::Impl::learningRate(int s, double elapsed) const
 
 void Trainer::Impl::produce(BatchQueue &queue)
 {
-    setThreadTorchThreads(producerThreads());
+    setThreadTorchThreads(producerThreads(threads));
     try {
         for (int s = startStep + 1; s <= totalSteps() && !cancel.load(); ++s)
             if (!queue.push(makeBatch(s))) return;
@@ -524,8 +526,7 @@ void Trainer::Impl::run()
     double wall = wallBefore;
     try {
         setState(RunState::Running, "");
-        const int allThreads = torchThreads();
-        setThreadTorchThreads(allThreads - producerThreads());
+        setThreadTorchThreads(std::max(1, threads - producerThreads(threads)));
         producer = std::thread([&] { produce(queue); });
         encoder->train();
         auto segment = Clock::now();
@@ -648,7 +649,7 @@ void Trainer::Impl::run()
         cancel = true;
         queue.close();
         producer.join();
-        setThreadTorchThreads(allThreads); // evaluation has the cores to itself
+        setThreadTorchThreads(threads); // evaluation has the cores to itself
         if (end == End::Failed) {
             setState(RunState::Failed, why);
             return;

@@ -74,6 +74,15 @@ double meanLoss(const std::vector<MetricRow> &rows, int from, int to)
     return sum / std::max(1, n);
 }
 
+int readMetricsCount(const QString &run)
+{
+    try {
+        return int(readMetrics(run.toStdString()).size());
+    } catch (const Error &) {
+        return 0;
+    }
+}
+
 } // namespace
 
 class TestTraining : public QObject
@@ -356,6 +365,53 @@ private Q_SLOTS:
         } catch (const Error &e) {
             QVERIFY2(QString(e.what()).contains("has no config.json"), e.what());
         }
+    }
+
+    void cliTrainProbeAndResume()
+    {
+        const QString run = m_data.filePath("cli"), data = m_data.path();
+        const auto cli = [](const QStringList &args) {
+            QProcess p;
+            p.start(LATENT_CLI_PATH, args);
+            p.waitForFinished(600000);
+            return std::make_pair(p.exitCode(), QString(p.readAllStandardOutput()) +
+                                                    QString(p.readAllStandardError()));
+        };
+        auto [code, out] = cli({"train", "--out", run, "--steps", "4", "--batch", "16",
+                                "--probe-every", "2", "--eval", data, "--precision", "fp32"});
+        QVERIFY2(code == 0, qPrintable(out));
+        QVERIFY2(out.contains("state:     finished at step 4 of 4") && out.contains("final:") &&
+                     out.contains("online evaluation at step 2"),
+                 qPrintable(out));
+        std::tie(code, out) = cli({"probe", run, "--floors"});
+        QVERIFY2(code == 0 && out.contains("final   step 4: linear probe") &&
+                     out.contains("floor raw pixels:") && out.contains("online  step 2"),
+                 qPrintable(out));
+        QVERIFY(QFile::exists(run + "/floors.json"));
+        std::tie(code, out) = cli({"probe", run + "/checkpoint.pt"});
+        QVERIFY2(code == 0 && out.contains("final   step 4"), qPrintable(out));
+        std::tie(code, out) = cli({"train", "--resume", run});
+        QVERIFY2(code == 1 && out.contains("already finished at step 4"), qPrintable(out));
+        std::tie(code, out) = cli({"train", "--out", run, "--steps", "4"});
+        QVERIFY2(code == 1 && out.contains("already holds a run"), qPrintable(out));
+        std::tie(code, out) = cli({"train", "--out", run + "2", "--real", data + "/none"});
+        QVERIFY2(code == 1 && out.contains(data + "/none is not a folder of IDX files"),
+                 qPrintable(out));
+
+        // SIGTERM (as Ctrl+C) stops between steps with a checkpoint to resume from.
+        const QString stopped = m_data.filePath("cli-stopped");
+        QProcess p;
+        p.start(LATENT_CLI_PATH, {"train", "--out", stopped, "--steps", "2000", "--batch", "16",
+                                  "--probe-every", "0", "--eval", data});
+        QTRY_VERIFY_WITH_TIMEOUT(readMetricsCount(stopped) >= 3, 120000);
+        p.terminate();
+        QVERIFY(p.waitForFinished(120000));
+        out = p.readAllStandardOutput();
+        QVERIFY2(p.exitCode() == 0 && out.contains("state:     stopped") &&
+                     out.contains("resume:    latent-cli train --resume " + stopped),
+                 qPrintable(out));
+        auto t = Trainer::open(stopped.toStdString());
+        QVERIFY(t->step() >= 3);
     }
 
     // A training process killed at arbitrary moments (some while a

@@ -165,8 +165,8 @@ int runViews(const std::string &recipePath, const ViewOptions &o, const std::str
 {
     const latent::ViewRecipe recipe = latent::readRecipe(recipePath);
     std::string warning;
-    const std::string path =
-        latent::recipeGeneratorPath(recipe, recipePath, o.generator, exe, o.acceptMismatch, &warning);
+    const std::string path = latent::recipeGeneratorPath(recipe, recipePath, o.generator, exe,
+                                                         o.acceptMismatch, &warning);
     if (!warning.empty()) std::cerr << "latent-cli: warning: " << warning << "\n";
     const auto gen = latent::Generator::load(path);
     const auto mode = o.mode == "latent"  ? latent::ViewMode::LatentOnly
@@ -202,8 +202,9 @@ int runNewRecipe(const std::string &path, const std::string &out)
 
 int main(int argc, char **argv)
 {
-    CLI::App app{"latent-cli: headless Latent Studio (generators, directions, view recipes, training)",
-                 "latent-cli"};
+    CLI::App app{
+        "latent-cli: headless Latent Studio (generators, directions, view recipes, training)",
+        "latent-cli"};
     app.set_version_flag("--version", std::string("latent-cli ") + LATENT_VERSION);
     app.require_subcommand(1);
     int threads = 0;
@@ -298,7 +299,7 @@ int main(int argc, char **argv)
         latent::configureRuntime(threads);
         const std::string exe = exeDir(argv[0]);
         if (*views) return runViews(recipePath, view, exe);
-        if (const int code = training.run(exe); code >= 0) return code;
+        if (const int code = training.run(exe, threads); code >= 0) return code;
         const std::string path = latent::resolveGeneratorArgument(generator, exe);
         if (*directions) return runDirections(path, dir);
         if (*newRecipe) return runNewRecipe(path, recipeOut);

@@ -178,11 +178,15 @@ void TrainCommands::add(CLI::App &app)
                       "generator (.pt or 'default') instead of the recipe's");
     train->add_option("--real", real,
                       "train on real images instead: fashion-mnist or a folder of IDX files");
+    train->add_option("--eval", eval,
+                      "real data for the probe and kNN: fashion-mnist (default) or a folder of "
+                      "IDX files");
     train->add_option("--out", out, "new run folder");
     train->add_option("--resume", resume, "continue the run in this folder from its checkpoint")
         ->excludes("--out")
         ->excludes("--recipe")
         ->excludes("--real")
+        ->excludes("--eval")
         ->excludes("--generator");
     train->add_option("--steps", c.steps, "step budget")
         ->check(CLI::Range(1, 100000000))
@@ -234,7 +238,7 @@ void TrainCommands::add(CLI::App &app)
     probe->add_flag("--floors", floors, "also the random-init encoder and raw-pixel floors");
 }
 
-int TrainCommands::run(const std::string &exeDir)
+int TrainCommands::run(const std::string &exeDir, int threads)
 {
     if (*probe) return ::probe(probeTarget, floors);
     if (!*train) return -1;
@@ -245,6 +249,8 @@ int TrainCommands::run(const std::string &exeDir)
     }
     if (out.empty())
         throw latent::Error("train: give --out for a new run or --resume for an old one");
+    config.threads = threads;
+    if (!eval.empty()) config.evalData = eval;
     latent::ViewRecipe r;
     if (!recipe.empty()) {
         r = latent::readRecipe(recipe);

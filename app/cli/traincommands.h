@@ -17,6 +17,7 @@ struct TrainCommands
     std::string recipe;
     std::string generator;
     std::string real;
+    std::string eval;
     std::string out;
     std::string resume;
     bool acceptMismatch = false;
@@ -26,5 +27,5 @@ struct TrainCommands
 
     void add(CLI::App &app);
     // Runs the parsed command; returns the exit code, or -1 when neither was given.
-    int run(const std::string &exeDir);
+    int run(const std::string &exeDir, int threads);
 };
