@@ -15,7 +15,7 @@ struct EncoderSpec
 {
     std::string preset = "small";
     int inChannels = 1;
-    int width = 16;                     // channels of the first stage; doubled per stage
+    int width = 16;                      // channels of the first stage; doubled per stage
     std::vector<int> blocks{1, 1, 1, 1}; // residual blocks per stage (strides 1, 2, 2, 2)
     bool bottleneck = false;             // ResNet-50 style 1x1-3x3-1x1 blocks, expansion 4
     int projectionDim = 128;

@@ -208,6 +208,26 @@ EvalResult evaluateEncoder(EncoderImpl &encoder, const EvalData &data, int nTrai
             knnAccuracy(trainX, trainY, testX, testY, data.numClasses(), k)};
 }
 
+Embedding2d pcaEmbedding(EncoderImpl &encoder, const EvalData &data, int n)
+{
+    const auto idx = subsetIndices(data.testImages().size(0), n);
+    auto f = encodeImages(encoder, data.testImages().index_select(0, idx)).to(torch::kFloat64);
+    f = f - f.mean(0, true);
+    // Top two eigenvectors of the [F, F] covariance (eigh sorts ascending).
+    const auto [values, vectors] = torch::linalg::eigh(f.t().mm(f), "L");
+    const int64_t dims = vectors.size(1);
+    const auto xy = f.mm(vectors.slice(1, dims - 2, dims).flip(1)).to(torch::kFloat32).contiguous();
+    const auto labels = data.testLabels().index_select(0, idx);
+    Embedding2d e;
+    for (int64_t i = 0; i < xy.size(0); ++i) {
+        e.x.push_back(xy[i][0].item<float>());
+        e.y.push_back(xy[i][1].item<float>());
+        e.labels.push_back(static_cast<int>(labels[i].item<int64_t>()));
+        e.indices.push_back(static_cast<int>(idx[i].item<int64_t>()));
+    }
+    return e;
+}
+
 EvalResult evaluatePixels(const EvalData &data, int k)
 {
     const auto trainX = data.trainImages().flatten(1), testX = data.testImages().flatten(1);

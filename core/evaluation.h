@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <string>
+#include <vector>
 
 namespace at {
 class Tensor;
@@ -68,8 +69,18 @@ double knnAccuracy(const at::Tensor &trainX, const at::Tensor &trainY, const at:
 
 // Probe and kNN of the features of [train, test] subsets (nTrain, nTest <= 0: all).
 // The subset is the first n of a fixed permutation, the same for every run.
-EvalResult evaluateEncoder(EncoderImpl &encoder, const EvalData &data, int nTrain, int nTest,
-                           int k, const std::atomic<bool> *cancel = nullptr);
+EvalResult evaluateEncoder(EncoderImpl &encoder, const EvalData &data, int nTrain, int nTest, int k,
+                           const std::atomic<bool> *cancel = nullptr);
+
+// A 2-D PCA projection of the features of the first n test images of the
+// fixed permutation: x, y [n], labels [n], and the images' indices in the test split.
+struct Embedding2d
+{
+    std::vector<float> x, y;
+    std::vector<int> labels;
+    std::vector<int> indices;
+};
+Embedding2d pcaEmbedding(EncoderImpl &encoder, const EvalData &data, int n);
 
 // The floors with the same protocol: raw pixels as features.
 EvalResult evaluatePixels(const EvalData &data, int k);

@@ -134,4 +134,10 @@ LabelledImages readFashionMnist(bool train, const std::string &dir)
     return readIdxDataset(prefix + "-images-idx3-ubyte.gz", prefix + "-labels-idx1-ubyte.gz");
 }
 
+std::vector<std::string> fashionMnistClassNames()
+{
+    return {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+            "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+}
+
 } // namespace latent

@@ -39,5 +39,6 @@ LabelledImages readIdxDataset(const std::string &imagesPath, const std::string &
 // Fashion-MNIST as Debian's dataset-fashion-mnist installs it.
 std::string fashionMnistDir();
 LabelledImages readFashionMnist(bool train, const std::string &dir = fashionMnistDir());
+std::vector<std::string> fashionMnistClassNames();
 
 } // namespace latent

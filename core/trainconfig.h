@@ -23,8 +23,8 @@ struct TrainConfig
     std::string encoder = "small"; // preset: small, resnet18, resnet50
     int width = 0;                 // 0: the preset's
 
-    int batch = 256;   // anchors per step; each gives the recipe's views per anchor
-    int steps = 1000;  // step budget
+    int batch = 256;    // anchors per step; each gives the recipe's views per anchor
+    int steps = 1000;   // step budget
     double minutes = 0; // time budget; 0: steps only. Whichever ends first.
 
     std::string optimizer = "sgd"; // sgd or adam
@@ -40,9 +40,9 @@ struct TrainConfig
     std::string precision = "auto"; // auto (bf16 where the CPU has it), fp32, bf16
     int threads = 0;                // 0: all cores
 
-    int probeEvery = 100;     // online probe / kNN every N steps; 0: never
-    int probeTrain = 5000;    // online probe subset of the real train split
-    int probeTest = 2000;     // online subset of the real test split
+    int probeEvery = 100;  // online probe / kNN every N steps; 0: never
+    int probeTrain = 5000; // online probe subset of the real train split
+    int probeTest = 2000;  // online subset of the real test split
     int knnK = 20;
     int checkpointEvery = 100; // steps; the last step is always saved
 

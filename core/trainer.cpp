@@ -8,6 +8,7 @@
 #include "encoder.h"
 #include "error.h"
 #include "evaluation.h"
+#include "idx.h"
 #include "jsonfields.h"
 #include "runtime.h"
 #include "views.h"
@@ -111,6 +112,8 @@ private:
 // cores each oversubscribe them (measured on 2 cores, batch 256 x 2 views:
 // 690 img/s shared, 1,020 split when generation took 0.21 s; with chunked
 // generation 1,100-1,170 split, 1,100 shared, the same as a serial loop).
+constexpr int kEmbeddingPoints = 1000;
+
 int producerThreads(int all)
 {
     return std::max(1, all / 2);
@@ -326,6 +329,7 @@ struct Trainer::Impl
     int totalSteps() const { return config.steps; }
     void run();
     void produce(BatchQueue &queue);
+    void evaluateAndRecord(const std::string &kind, int atStep, double wall);
 };
 
 void Trainer::Impl::prepare()
@@ -517,6 +521,33 @@ void Trainer::Impl::produce(BatchQueue &queue)
     }
 }
 
+// Online: fixed subsets; final: the full splits. Then the embedding, when observed.
+void Trainer::Impl::evaluateAndRecord(const std::string &kind, int atStep, double wall)
+{
+    const bool online = kind == "online";
+    const EvalResult r = evaluateEncoder(*encoder, *eval, online ? config.probeTrain : 0,
+                                         online ? config.probeTest : 0, config.knnK, &cancel);
+    MetricRow e;
+    e.kind = kind;
+    e.step = atStep;
+    e.probe = r.probe;
+    e.knn = r.knn;
+    e.wallSeconds = wall;
+    record(e);
+    if (!observer.embedding) return;
+    const Embedding2d pca = pcaEmbedding(*encoder, *eval, kEmbeddingPoints);
+    EmbeddingSnapshot snap;
+    snap.step = atStep;
+    snap.kind = kind;
+    snap.x = pca.x;
+    snap.y = pca.y;
+    snap.labels = pca.labels;
+    const auto idx = torch::tensor(std::vector<int64_t>(pca.indices.begin(), pca.indices.end()));
+    snap.images = toImageBatch(eval->testImages().index_select(0, idx));
+    snap.images.classes = pca.labels;
+    observer.embedding(snap);
+}
+
 void Trainer::Impl::run()
 {
     enum class End { Finished, Stopped, Failed } end = End::Finished;
@@ -617,17 +648,8 @@ void Trainer::Impl::run()
                 std::lock_guard lock(mutex);
                 latestViews = std::move(preview);
             }
-            if (config.probeEvery > 0 && s % config.probeEvery == 0 && s < totalSteps()) {
-                const EvalResult r = evaluateEncoder(*encoder, *eval, config.probeTrain,
-                                                     config.probeTest, config.knnK, &cancel);
-                MetricRow e;
-                e.kind = "online";
-                e.step = s;
-                e.probe = r.probe;
-                e.knn = r.knn;
-                e.wallSeconds = wall;
-                record(e);
-            }
+            if (config.probeEvery > 0 && s % config.probeEvery == 0 && s < totalSteps())
+                evaluateAndRecord("online", s, wall);
             if (s % config.checkpointEvery == 0 && s < totalSteps()) {
                 saveCheckpoint(s, wall);
                 lastCheckpoint = s;
@@ -659,14 +681,7 @@ void Trainer::Impl::run()
         if (end == End::Finished) {
             // The final protocol: full real splits.
             cancel = false;
-            const EvalResult r = evaluateEncoder(*encoder, *eval, 0, 0, config.knnK, &cancel);
-            MetricRow e;
-            e.kind = "final";
-            e.step = s;
-            e.probe = r.probe;
-            e.knn = r.knn;
-            e.wallSeconds = wall;
-            record(e);
+            evaluateAndRecord("final", s, wall);
             setState(RunState::Finished, "");
         } else {
             setState(RunState::Stopped, why);
@@ -825,6 +840,15 @@ ImageBatch Trainer::latestViews() const
 {
     std::lock_guard lock(d->mutex);
     return d->latestViews;
+}
+
+std::vector<std::string> Trainer::classNames() const
+{
+    if (d->config.evalData == "fashion-mnist") return fashionMnistClassNames();
+    std::vector<std::string> names;
+    for (int i = 0; i < d->eval->numClasses(); ++i)
+        names.push_back(std::to_string(i));
+    return names;
 }
 
 int Trainer::latestViewColumns() const

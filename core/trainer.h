@@ -54,6 +54,17 @@ struct TrainProgress
     double etaSeconds = 0;
 };
 
+// Real test images placed by a 2-D PCA of their encoder features, at each
+// evaluation, for a scatter coloured by class.
+struct EmbeddingSnapshot
+{
+    int step = 0;
+    std::string kind; // online or final
+    std::vector<float> x, y;
+    std::vector<int> labels;
+    ImageBatch images; // the points' images, same order
+};
+
 // Called on the training thread; must return quickly (queue the data to
 // another thread, never wait on one).
 struct TrainObserver
@@ -61,6 +72,7 @@ struct TrainObserver
     std::function<void(const MetricRow &)> metric;
     std::function<void(const TrainProgress &)> progress;
     std::function<void(RunState, const std::string &message)> state;
+    std::function<void(const EmbeddingSnapshot &)> embedding; // optional
 };
 
 // Files of a run folder.
@@ -112,6 +124,8 @@ public:
     const ViewRecipe &recipe() const;
     const RunFiles &files() const;
     std::vector<MetricRow> metrics() const; // snapshot, thread-safe
+    // Class names of the evaluation data, for legends (numbers when unknown).
+    std::vector<std::string> classNames() const;
     // A few anchors of the latest batch with their views, as images: one row
     // per anchor, views side by side; empty before the first batch.
     ImageBatch latestViews() const;

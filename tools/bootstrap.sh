@@ -15,7 +15,7 @@ case "$mode" in run|test) shift ;; *) echo "usage: $0 run|test [studio arguments
 packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev libqt6opengl6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
-  libqcustomplot-dev libtorch-dev libopenblas0-pthread libopencv-dev libimgui-dev libstb-dev
+  libqcustomplot-dev qt6-svg-dev libtorch-dev libopenblas0-pthread libopencv-dev libimgui-dev libstb-dev
   nlohmann-json3-dev libcli11-dev zlib1g-dev libssl-dev
   python3-torch dataset-fashion-mnist xvfb xauth
 )

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: MIT
+#include "curveplot.h"
+
+#include "qcpinclude.h"
+
+#include <QCheckBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSvgGenerator>
+#include <QToolTip>
+#include <QVBoxLayout>
+
+#include <cmath>
+#include <limits>
+
+namespace latent::widgets {
+
+QColor seriesColor(int index)
+{
+    static const QColor palette[] = {
+        QColor(31, 119, 180),  QColor(255, 127, 14), QColor(44, 160, 44),   QColor(214, 39, 40),
+        QColor(148, 103, 189), QColor(140, 86, 75),  QColor(227, 119, 194), QColor(127, 127, 127),
+        QColor(188, 189, 34),  QColor(23, 190, 207)};
+    return palette[index % 10];
+}
+
+CurvePlot::CurvePlot(const QString &xLabel, const QString &yLabel, QWidget *parent)
+    : QWidget(parent), m_plot(new QCustomPlot(this)), m_log(new QCheckBox(tr("Log scale"), this)),
+      m_readout(new QLabel(this))
+{
+    m_plot->xAxis->setLabel(xLabel);
+    m_plot->yAxis->setLabel(yLabel);
+    m_plot->legend->setVisible(true);
+    m_plot->legend->setFont(QFont(font().family(), 8));
+    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    m_plot->setMinimumHeight(140);
+    m_plot->installEventFilter(this);
+    m_plot->setMouseTracking(true);
+
+    auto *fitButton = new QPushButton(tr("Fit"), this);
+    fitButton->setToolTip(tr("Show all data again after zooming (wheel) or panning (drag)"));
+    auto *exportButton = new QPushButton(tr("Export…"), this);
+    exportButton->setToolTip(tr("Save the plot as PNG, SVG or PDF"));
+    m_readout->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_readout->setMinimumWidth(50);
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(m_readout, 1);
+    bar->addWidget(m_log);
+    bar->addWidget(fitButton);
+    bar->addWidget(exportButton);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_plot, 1);
+    layout->addLayout(bar);
+
+    connect(m_log, &QCheckBox::toggled, this, &CurvePlot::setLogScale);
+    connect(fitButton, &QPushButton::clicked, this, &CurvePlot::fit);
+    connect(exportButton, &QPushButton::clicked, this, &CurvePlot::chooseExportFile);
+}
+
+int CurvePlot::addSeries(const QString &name, const QColor &color, Marker marker, bool line,
+                         bool dashed)
+{
+    QCPGraph *g = m_plot->addGraph();
+    g->setName(name);
+    QPen pen(color, 1.5);
+    if (dashed) pen.setStyle(Qt::DashLine);
+    g->setPen(pen);
+    g->setLineStyle(line ? QCPGraph::lsLine : QCPGraph::lsNone);
+    if (marker == Marker::Dot)
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, 5));
+    else if (marker == Marker::Diamond)
+        g->setScatterStyle(
+            QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(Qt::black, 1.2), color, 11));
+    refresh();
+    return m_plot->graphCount() - 1;
+}
+
+void CurvePlot::setData(int id, const QVector<double> &x, const QVector<double> &y)
+{
+    m_plot->graph(id)->setData(x, y, true);
+    refresh();
+}
+
+void CurvePlot::addPoint(int id, double x, double y)
+{
+    m_plot->graph(id)->addData(x, y);
+    refresh();
+}
+
+void CurvePlot::clear()
+{
+    m_plot->clearGraphs();
+    m_userView = false;
+    m_readout->clear();
+    refresh();
+}
+
+int CurvePlot::seriesCount() const
+{
+    return m_plot->graphCount();
+}
+int CurvePlot::pointCount(int id) const
+{
+    return m_plot->graph(id)->dataCount();
+}
+QString CurvePlot::seriesName(int id) const
+{
+    return m_plot->graph(id)->name();
+}
+
+void CurvePlot::setLogScale(bool on)
+{
+    if (m_log->isChecked() != on) m_log->setChecked(on); // re-enters once
+    m_plot->yAxis->setScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+    if (on)
+        m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+    else
+        m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    m_userView = false;
+    refresh();
+}
+
+bool CurvePlot::logScale() const
+{
+    return m_log->isChecked();
+}
+
+void CurvePlot::fit()
+{
+    m_userView = false;
+    refresh();
+}
+
+void CurvePlot::refresh()
+{
+    if (!m_userView) {
+        m_plot->rescaleAxes();
+        // A little headroom so markers at the edges stay whole.
+        const QCPRange y = m_plot->yAxis->range();
+        if (m_plot->yAxis->scaleType() == QCPAxis::stLinear)
+            m_plot->yAxis->setRange(y.lower - 0.05 * y.size(), y.upper + 0.05 * y.size());
+    }
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+bool CurvePlot::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_plot) {
+        if (event->type() == QEvent::Wheel ||
+            (event->type() == QEvent::MouseMove &&
+             static_cast<QMouseEvent *>(event)->buttons() != Qt::NoButton))
+            m_userView = true;
+        if (event->type() == QEvent::MouseMove)
+            showNearest(static_cast<QMouseEvent *>(event)->position());
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+// The data point nearest to the mouse over all series, in screen distance.
+void CurvePlot::showNearest(const QPointF &pos)
+{
+    double best = 20 * 20; // pixels squared: farther points are not "under" the mouse
+    QString text;
+    for (int i = 0; i < m_plot->graphCount(); ++i) {
+        QCPGraph *g = m_plot->graph(i);
+        if (!g->visible() || g->dataCount() == 0) continue;
+        const double key = m_plot->xAxis->pixelToCoord(pos.x());
+        auto it = g->data()->findBegin(key, true);
+        for (int k = 0; k < 3 && it != g->data()->constEnd(); ++k, ++it) {
+            const double px = m_plot->xAxis->coordToPixel(it->key);
+            const double py = m_plot->yAxis->coordToPixel(it->value);
+            const double d = (px - pos.x()) * (px - pos.x()) + (py - pos.y()) * (py - pos.y());
+            if (d < best) {
+                best = d;
+                text = QStringLiteral("%1 — %2 %3: %4")
+                           .arg(g->name(), m_plot->xAxis->label())
+                           .arg(it->key)
+                           .arg(it->value, 0, 'g', 5);
+            }
+        }
+    }
+    if (text == m_readout->text()) return;
+    m_readout->setText(text);
+    Q_EMIT hovered(text);
+}
+
+QString CurvePlot::readout() const
+{
+    return m_readout->text();
+}
+
+bool CurvePlot::exportTo(const QString &path, QString *error) const
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    const int w = std::max(640, m_plot->width()), h = std::max(400, m_plot->height());
+    bool ok = false;
+    // Written beside the target and renamed, so a failure leaves no half file.
+    const QString tmp = path + QStringLiteral(".part.") + suffix;
+    if (suffix == QLatin1String("png")) {
+        ok = m_plot->savePng(tmp, w, h, 2.0);
+    } else if (suffix == QLatin1String("pdf")) {
+        ok = m_plot->savePdf(tmp, w, h);
+    } else if (suffix == QLatin1String("svg")) {
+        QSvgGenerator svg;
+        svg.setFileName(tmp);
+        svg.setSize(QSize(w, h));
+        svg.setViewBox(QRect(0, 0, w, h));
+        QCPPainter painter;
+        ok = painter.begin(&svg);
+        if (ok) {
+            m_plot->toPainter(&painter, w, h);
+            ok = painter.end();
+        }
+    } else {
+        if (error)
+            *error =
+                tr("%1: unknown image type \"%2\"; expected .png, .svg or .pdf").arg(path, suffix);
+        return false;
+    }
+    ok = ok && QFileInfo(tmp).size() > 0;
+    if (ok) {
+        QFile::remove(path);
+        ok = QFile::rename(tmp, path);
+    }
+    if (!ok) {
+        QFile::remove(tmp);
+        if (error) *error = tr("cannot write %1 (is the folder writable?)").arg(path);
+    }
+    return ok;
+}
+
+void CurvePlot::chooseExportFile()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export plot"), m_plot->yAxis->label() + QStringLiteral(".png"),
+        tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
+    if (path.isEmpty()) return;
+    QString error;
+    if (!exportTo(path, &error)) QMessageBox::warning(this, tr("Export plot"), error);
+}
+
+} // namespace latent::widgets

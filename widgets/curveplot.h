@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QColor>
+#include <QVector>
+#include <QWidget>
+
+class QCustomPlot;
+class QCheckBox;
+class QLabel;
+
+namespace latent::widgets {
+
+// Curves against a shared x axis (training step) with a legend, a readout
+// of the point under the mouse, wheel zoom and drag pan, a log-scale toggle,
+// fit, and export as PNG, SVG or PDF. Displays plain data only.
+class CurvePlot : public QWidget
+{
+    Q_OBJECT
+public:
+    enum class Marker { None, Dot, Diamond };
+
+    CurvePlot(const QString &xLabel, const QString &yLabel, QWidget *parent = nullptr);
+
+    // A new series; returns its id. Markers-only series have no line.
+    int addSeries(const QString &name, const QColor &color, Marker marker = Marker::None,
+                  bool line = true, bool dashed = false);
+    void setData(int id, const QVector<double> &x, const QVector<double> &y);
+    void addPoint(int id, double x, double y); // redraws at most once per event loop pass
+    void clear();                              // removes every series
+    int seriesCount() const;
+    int pointCount(int id) const;
+    QString seriesName(int id) const;
+
+    void setLogScale(bool on);
+    bool logScale() const;
+    void fit(); // back to the whole data after a zoom or pan
+    // By suffix: .png, .svg or .pdf. Returns false and sets `error` on failure.
+    bool exportTo(const QString &path, QString *error) const;
+    QString readout() const; // the hover text shown under the plot
+
+    QCustomPlot *plot() const { return m_plot; }
+
+Q_SIGNALS:
+    void hovered(const QString &text);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void showNearest(const QPointF &pos);
+    void refresh();
+    void chooseExportFile();
+
+    QCustomPlot *m_plot;
+    QCheckBox *m_log;
+    QLabel *m_readout;
+    bool m_userView = false; // zoomed or panned: new data does not rescale
+};
+
+// A palette of distinct colours for overlaid series (index modulo its size).
+QColor seriesColor(int index);
+
+} // namespace latent::widgets

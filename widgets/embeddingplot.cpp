@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+#include "embeddingplot.h"
+
+#include "curveplot.h"
+#include "qcpinclude.h"
+
+#include <QVBoxLayout>
+
+namespace latent::widgets {
+
+EmbeddingPlot::EmbeddingPlot(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlot(this))
+{
+    m_plot->legend->setVisible(true);
+    m_plot->legend->setFont(QFont(font().family(), 8));
+    m_plot->xAxis->setLabel(tr("PC 1"));
+    m_plot->yAxis->setLabel(tr("PC 2"));
+    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    m_plot->setMouseTracking(true);
+    m_plot->installEventFilter(this);
+    m_plot->plotLayout()->insertRow(0);
+    m_plot->plotLayout()->addElement(0, 0, new QCPTextElement(m_plot, QString()));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_plot);
+}
+
+void EmbeddingPlot::setPoints(const QVector<double> &x, const QVector<double> &y,
+                              const QVector<int> &labels, const QStringList &classNames,
+                              const QString &title)
+{
+    m_x = x;
+    m_y = y;
+    m_hovered = -1;
+    m_plot->clearGraphs();
+    int classes = static_cast<int>(classNames.size());
+    for (int l : labels)
+        classes = std::max(classes, l + 1);
+    for (int c = 0; c < classes; ++c) {
+        QCPGraph *g = m_plot->addGraph();
+        g->setName(c < classNames.size() ? classNames[c] : QString::number(c));
+        g->setLineStyle(QCPGraph::lsNone);
+        const QColor color = seriesColor(c);
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, 4));
+    }
+    for (int i = 0; i < x.size(); ++i)
+        if (labels[i] >= 0) m_plot->graph(labels[i])->addData(x[i], y[i]);
+    if (auto *t = qobject_cast<QCPTextElement *>(m_plot->plotLayout()->element(0, 0)))
+        t->setText(title);
+    m_plot->rescaleAxes();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+int EmbeddingPlot::pointAt(const QPoint &pos) const
+{
+    int best = -1;
+    double bestD = 8 * 8;
+    for (int i = 0; i < m_x.size(); ++i) {
+        const double dx = m_plot->xAxis->coordToPixel(m_x[i]) - pos.x();
+        const double dy = m_plot->yAxis->coordToPixel(m_y[i]) - pos.y();
+        if (dx * dx + dy * dy < bestD) bestD = dx * dx + dy * dy, best = i;
+    }
+    return best;
+}
+
+QPoint EmbeddingPlot::pointPosition(int index) const
+{
+    return m_plot->mapTo(this, QPoint(int(m_plot->xAxis->coordToPixel(m_x[index])),
+                                      int(m_plot->yAxis->coordToPixel(m_y[index]))));
+}
+
+bool EmbeddingPlot::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_plot &&
+        (event->type() == QEvent::MouseMove || event->type() == QEvent::MouseButtonPress)) {
+        const QPoint pos = static_cast<QMouseEvent *>(event)->position().toPoint();
+        const int i = pointAt(pos);
+        if (event->type() == QEvent::MouseButtonPress && i >= 0) Q_EMIT pointClicked(i);
+        if (event->type() == QEvent::MouseMove && i != m_hovered && i >= 0) {
+            m_hovered = i;
+            Q_EMIT pointHovered(i);
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+} // namespace latent::widgets
