@@ -206,7 +206,8 @@ private Q_SLOTS:
         c.checkpointEvery = 25;
         auto t = Trainer::create(runDir("short"), c, defaultRecipe());
         std::atomic<int> progressCalls{0};
-        t->setObserver({nullptr, [&](const TrainProgress &) { ++progressCalls; }, nullptr});
+        t->setObserver(
+            {nullptr, [&](const TrainProgress &) { ++progressCalls; }, nullptr, nullptr});
         runToEnd(*t);
         QVERIFY2(t->state() == RunState::Finished, t->message().c_str());
         QCOMPARE(progressCalls.load(), 50);
@@ -241,7 +242,7 @@ private Q_SLOTS:
                             [raw](const TrainProgress &p) {
                                 if (p.step == 10) raw->stop(); // acts before step 11
                             },
-                            nullptr});
+                            nullptr, nullptr});
         runToEnd(*first);
         QVERIFY(first->state() == RunState::Stopped);
         QCOMPARE(first->step(), 10);
@@ -282,10 +283,12 @@ private Q_SLOTS:
         t->injectNanAtStep(5);
         std::vector<RunState> states;
         std::mutex m;
-        t->setObserver({nullptr, nullptr, [&](RunState s, const std::string &) {
+        t->setObserver({nullptr, nullptr,
+                        [&](RunState s, const std::string &) {
                             std::lock_guard lock(m);
                             states.push_back(s);
-                        }});
+                        },
+                        nullptr});
         runToEnd(*t);
         QVERIFY(t->state() == RunState::Failed);
         QVERIFY2(QString::fromStdString(t->message())

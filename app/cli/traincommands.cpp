@@ -110,7 +110,7 @@ int train(latent::Trainer &trainer)
 {
     ProgressPrinter printer;
     trainer.setObserver({[&](const latent::MetricRow &r) { printer.metric(r); },
-                         [&](const latent::TrainProgress &p) { printer(p); }, nullptr});
+                         [&](const latent::TrainProgress &p) { printer(p); }, nullptr, nullptr});
     // Ctrl+C stops between steps and keeps a checkpoint to resume from.
     std::signal(SIGINT, [](int) { g_interrupted = true; });
     std::signal(SIGTERM, [](int) { g_interrupted = true; });

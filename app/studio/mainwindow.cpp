@@ -6,7 +6,9 @@
 #include "explorerpanel.h"
 #include "generatorpanel.h"
 #include "imagegrid.h"
+#include "runspanel.h"
 #include "runtime.h"
+#include "trainpanel.h"
 #include "viewrecipe.h"
 #include "workerjob.h"
 
@@ -44,13 +46,28 @@ QString localPathOf(const QMimeData *mime)
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_tabs(new QTabWidget), m_panel(new GeneratorPanel),
       m_explorer(new ExplorerPanel), m_composer(new ComposerPanel),
-      m_worker(std::make_unique<CoalescingWorker>())
+      m_train(new TrainPanel([this] { return m_composer->recipe(); },
+                             [this] {
+                                 return m_generator ? QString::fromStdString(m_generator->path())
+                                                    : QString();
+                             })),
+      m_runs(new RunsPanel), m_worker(std::make_unique<CoalescingWorker>())
 {
     setWindowTitle(tr("Latent Studio"));
     m_tabs->setObjectName("tabs");
     m_tabs->addTab(m_panel, tr("&Samples"));
     m_tabs->addTab(m_explorer, tr("&Explore"));
     m_tabs->addTab(m_composer, tr("&Views"));
+    m_tabs->addTab(m_train, tr("&Train"));
+    m_tabs->addTab(m_runs, tr("&Runs"));
+    m_train->setRunsRoot(defaultRunsRoot());
+    m_runs->setRoot(defaultRunsRoot());
+    connect(m_train, &TrainPanel::runStarted, m_runs, &RunsPanel::refresh);
+    connect(m_train, &TrainPanel::runEnded, m_runs, &RunsPanel::refresh);
+    connect(m_runs, &RunsPanel::resumeRequested, this, [this](const QString &dir) {
+        m_tabs->setCurrentWidget(m_train);
+        m_train->resumeRun(dir);
+    });
     connect(m_explorer, &ExplorerPanel::directionSetsChanged, this,
             [this] { m_composer->setDirectionSets(m_explorer->directionSets()); });
     connect(m_composer, &ComposerPanel::directionSetsLoaded, this,
@@ -107,7 +124,7 @@ void MainWindow::createMenus()
 
 void MainWindow::showTab(const QString &name)
 {
-    const QStringList names{"samples", "explore", "views"};
+    const QStringList names{"samples", "explore", "views", "train", "runs"};
     if (names.contains(name)) m_tabs->setCurrentIndex(static_cast<int>(names.indexOf(name)));
     if (name == "pad") {
         m_tabs->setCurrentWidget(m_explorer);

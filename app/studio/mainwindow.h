@@ -17,6 +17,8 @@ namespace latent::studio {
 class ComposerPanel;
 class ExplorerPanel;
 class GeneratorPanel;
+class RunsPanel;
+class TrainPanel;
 
 // The studio window. Owns the loaded generator and one worker thread; the
 // UI thread only posts requests to the worker and shows what comes back.
@@ -29,12 +31,14 @@ public:
 
     // Loads a generator on the worker thread; the panel shows the result.
     void openGenerator(const QString &path);
-    // "samples", "explore", "views", or "pad" (explore with the latent pad
-    // open); unknown names are ignored.
+    // "samples", "explore", "views", "train", "runs", or "pad" (explore with
+    // the latent pad open); unknown names are ignored.
     void showTab(const QString &name);
     GeneratorPanel *generatorPanel() const { return m_panel; }
     ExplorerPanel *explorerPanel() const { return m_explorer; }
     ComposerPanel *composerPanel() const { return m_composer; }
+    TrainPanel *trainPanel() const { return m_train; }
+    RunsPanel *runsPanel() const { return m_runs; }
     // Opens a view recipe; asks before accepting a different generator.
     void openRecipe(const QString &path);
     const Generator *generator() const { return m_generator.get(); }
@@ -64,6 +68,8 @@ private:
     GeneratorPanel *m_panel;
     ExplorerPanel *m_explorer;
     ComposerPanel *m_composer;
+    TrainPanel *m_train;
+    RunsPanel *m_runs;
     QMenu *m_recentMenu = nullptr;
     QLabel *m_deviceLabel;
     std::shared_ptr<const Generator> m_generator;

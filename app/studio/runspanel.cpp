@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: MIT
+#include "runspanel.h"
+
+#include "atomicfile.h"
+#include "curveplot.h"
+#include "error.h"
+#include "workerjob.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include <cmath>
+#include <filesystem>
+
+namespace latent::studio {
+namespace {
+
+QString percent(double v)
+{
+    return std::isnan(v) ? QString() : QString::number(100 * v, 'f', 2) + "%";
+}
+
+enum Column { Name, State, Step, Data, Recipe, Encoder, Probe, Knn, Columns };
+
+// Fills one plot per kind for a run: smoothed loss, online and final accuracy.
+void plotRun(const RunSummary &run, int index, widgets::CurvePlot *loss,
+             widgets::CurvePlot *accuracy)
+{
+    const QColor color = widgets::seriesColor(index);
+    const QString name = QString::fromStdString(run.name);
+    QVector<double> step, value, probeX, probeY, knnY, finalX, finalProbe, finalKnn;
+    double smoothed = 0;
+    bool first = true;
+    for (const MetricRow &r : run.metrics) {
+        if (r.kind == "train") {
+            smoothed = first ? r.loss : 0.95 * smoothed + 0.05 * r.loss;
+            first = false;
+            step << r.step;
+            value << smoothed;
+        } else if (r.kind == "online") {
+            probeX << r.step, probeY << r.probe, knnY << r.knn;
+        } else {
+            finalX << r.step, finalProbe << r.probe, finalKnn << r.knn;
+        }
+    }
+    if (loss) loss->setData(loss->addSeries(name, color), step, value);
+    if (!accuracy) return;
+    using M = widgets::CurvePlot::Marker;
+    accuracy->setData(accuracy->addSeries(name + QObject::tr(" probe"), color, M::Dot), probeX,
+                      probeY);
+    accuracy->setData(accuracy->addSeries(name + QObject::tr(" kNN"), color, M::Dot, true, true),
+                      probeX, knnY);
+    accuracy->setData(
+        accuracy->addSeries(name + QObject::tr(" final probe"), color, M::Diamond, false), finalX,
+        finalProbe);
+    accuracy->setData(
+        accuracy->addSeries(name + QObject::tr(" final kNN"), color, M::Diamond, false), finalX,
+        finalKnn);
+}
+
+} // namespace
+
+QString defaultRunsRoot()
+{
+    const QString env = qEnvironmentVariable("LATENT_STUDIO_RUNS");
+    if (!env.isEmpty()) return env;
+    const QString saved = QSettings().value("runs/root").toString();
+    if (!saved.isEmpty()) return saved;
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath("runs");
+}
+
+RunsPanel::RunsPanel(QWidget *parent)
+    : QWidget(parent), m_rootLabel(new QLabel), m_list(new QTreeWidget), m_problemLabel(new QLabel),
+      m_lossPlot(new widgets::CurvePlot(tr("step"), tr("loss (smoothed)"))),
+      m_accuracyPlot(new widgets::CurvePlot(tr("step"), tr("accuracy"))),
+      m_resume(new QPushButton(tr("&Resume"))), m_report(new QPushButton(tr("Report…"))),
+      m_encoder(new QPushButton(tr("Encoder…"))), m_metrics(new QPushButton(tr("Metrics CSV…"))),
+      m_recipe(new QPushButton(tr("Recipe…"))), m_worker(std::make_unique<CoalescingWorker>())
+{
+    m_list->setObjectName("runList");
+    m_lossPlot->setObjectName("runsLossPlot");
+    m_accuracyPlot->setObjectName("runsAccuracyPlot");
+    m_list->setColumnCount(Columns);
+    m_list->setHeaderLabels({tr("Run"), tr("State"), tr("Step"), tr("Data"), tr("Recipe"),
+                             tr("Encoder"), tr("Final probe"), tr("Final kNN")});
+    m_list->setRootIsDecorated(false);
+    m_list->setSortingEnabled(true);
+    m_list->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_list->setToolTip(tr("Check runs to overlay their curves; select one to export or resume it"));
+    m_problemLabel->setObjectName("runProblems");
+    m_problemLabel->setWordWrap(true);
+    m_problemLabel->setStyleSheet("color: #b00020");
+    m_problemLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto *refreshButton = new QPushButton(tr("Re&fresh"));
+    auto *changeButton = new QPushButton(tr("Folder…"));
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_rootLabel, 1);
+    top->addWidget(changeButton);
+    top->addWidget(refreshButton);
+    auto *actions = new QHBoxLayout;
+    actions->addWidget(new QLabel(tr("Selected run:")));
+    for (QPushButton *b : {m_resume, m_report, m_encoder, m_metrics, m_recipe})
+        actions->addWidget(b);
+    actions->addStretch(1);
+    m_resume->setToolTip(tr("Continue a stopped or failed run from its last checkpoint"));
+    m_report->setToolTip(tr("Markdown or HTML report with the plots, config, recipe and metrics"));
+
+    auto *listPane = new QWidget;
+    auto *listLayout = new QVBoxLayout(listPane);
+    listLayout->setContentsMargins(0, 0, 0, 0);
+    listLayout->addLayout(top);
+    listLayout->addWidget(m_list, 1);
+    listLayout->addWidget(m_problemLabel);
+    listLayout->addLayout(actions);
+    auto *plots = new QWidget;
+    auto *plotLayout = new QHBoxLayout(plots);
+    plotLayout->setContentsMargins(0, 0, 0, 0);
+    plotLayout->addWidget(m_lossPlot);
+    plotLayout->addWidget(m_accuracyPlot);
+    auto *splitter = new QSplitter(Qt::Vertical);
+    splitter->addWidget(listPane);
+    splitter->addWidget(plots);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(splitter);
+
+    connect(refreshButton, &QPushButton::clicked, this, &RunsPanel::refresh);
+    connect(changeButton, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Runs folder"), m_root);
+        if (dir.isEmpty()) return;
+        QSettings().setValue("runs/root", dir);
+        setRoot(dir);
+    });
+    connect(m_list, &QTreeWidget::itemChanged, this, [this] {
+        if (!m_updating) updateOverlay();
+    });
+    connect(m_list, &QTreeWidget::itemSelectionChanged, this, &RunsPanel::updateButtons);
+    connect(m_resume, &QPushButton::clicked, this, [this] {
+        if (const RunSummary *r = selected())
+            Q_EMIT resumeRequested(QString::fromStdString(r->dir));
+    });
+    connect(m_report, &QPushButton::clicked, this, [this] { chooseExport("report"); });
+    connect(m_encoder, &QPushButton::clicked, this, [this] { chooseExport("encoder"); });
+    connect(m_metrics, &QPushButton::clicked, this, [this] { chooseExport("metrics"); });
+    connect(m_recipe, &QPushButton::clicked, this, [this] { chooseExport("recipe"); });
+    updateButtons();
+}
+
+RunsPanel::~RunsPanel() = default;
+
+void RunsPanel::setRoot(const QString &dir)
+{
+    m_root = dir;
+    m_rootLabel->setText(tr("Runs in %1").arg(QDir::toNativeSeparators(dir)));
+    refresh();
+}
+
+void RunsPanel::refresh()
+{
+    const std::string root = m_root.toStdString();
+    runJob(
+        *m_worker, "list", this,
+        [root] {
+            Listing listing;
+            namespace fs = std::filesystem;
+            std::error_code ec;
+            if (!fs::is_directory(root, ec)) return listing;
+            std::vector<fs::path> dirs;
+            for (const auto &entry : fs::directory_iterator(root, ec))
+                if (entry.is_directory(ec)) dirs.push_back(entry.path());
+            std::sort(dirs.begin(), dirs.end());
+            for (const auto &dir : dirs) {
+                try {
+                    listing.runs.push_back(readRunSummary(dir.string()));
+                } catch (const std::exception &e) {
+                    listing.problems << QString::fromStdString(e.what());
+                    listing.problemDirs << QString::fromStdString(dir.string());
+                }
+            }
+            return listing;
+        },
+        [this](const Listing &listing, const QString &error) {
+            if (!error.isEmpty()) {
+                Listing failed;
+                failed.problems << error;
+                show(failed);
+                return;
+            }
+            show(listing);
+        });
+}
+
+void RunsPanel::show(const Listing &listing)
+{
+    const QStringList checked = overlaid();
+    m_runs = listing.runs;
+    m_problems = listing.problems;
+    m_updating = true;
+    m_list->clear();
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        const RunSummary &r = m_runs[i];
+        auto *item = new QTreeWidgetItem(m_list);
+        item->setText(Name, QString::fromStdString(r.name));
+        item->setText(State, QString::fromLatin1(toString(r.status.state)));
+        item->setText(Step, QStringLiteral("%1 / %2").arg(r.status.step).arg(r.status.totalSteps));
+        item->setText(Data, r.config.data == "real"
+                                ? tr("real: %1").arg(QString::fromStdString(r.config.realData))
+                                : tr("generated"));
+        item->setText(Recipe, QString::fromStdString(r.recipeName));
+        item->setText(Encoder, QString::fromStdString(r.config.encoder));
+        item->setText(Probe, percent(r.finalProbe));
+        item->setText(Knn, percent(r.finalKnn));
+        item->setToolTip(State, QString::fromStdString(r.status.message));
+        item->setData(Name, Qt::UserRole, int(i));
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(Name, checked.contains(item->text(Name)) ? Qt::Checked : Qt::Unchecked);
+    }
+    m_updating = false;
+    m_problemLabel->setText(
+        m_problems.isEmpty() ? QString() : tr("Not listed:\n%1").arg(m_problems.join('\n')));
+    updateOverlay();
+    updateButtons();
+    Q_EMIT loaded();
+}
+
+const RunSummary *RunsPanel::runOf(const QTreeWidgetItem *item) const
+{
+    if (!item) return nullptr;
+    const int i = item->data(Name, Qt::UserRole).toInt();
+    return i >= 0 && i < int(m_runs.size()) ? &m_runs[i] : nullptr;
+}
+
+void RunsPanel::updateOverlay()
+{
+    m_lossPlot->clear();
+    m_accuracyPlot->clear();
+    int index = 0;
+    for (int i = 0; i < m_list->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem *item = m_list->topLevelItem(i);
+        if (item->checkState(Name) != Qt::Checked) continue;
+        if (const RunSummary *r = runOf(item)) plotRun(*r, index++, m_lossPlot, m_accuracyPlot);
+    }
+}
+
+int RunsPanel::runCount() const
+{
+    return int(m_runs.size());
+}
+QStringList RunsPanel::problems() const
+{
+    return m_problems;
+}
+
+QStringList RunsPanel::runNames() const
+{
+    QStringList names;
+    for (int i = 0; i < m_list->topLevelItemCount(); ++i)
+        names << m_list->topLevelItem(i)->text(Name);
+    return names;
+}
+
+void RunsPanel::setOverlaid(const QStringList &names)
+{
+    m_updating = true;
+    for (int i = 0; i < m_list->topLevelItemCount(); ++i) {
+        QTreeWidgetItem *item = m_list->topLevelItem(i);
+        item->setCheckState(Name, names.contains(item->text(Name)) ? Qt::Checked : Qt::Unchecked);
+    }
+    m_updating = false;
+    updateOverlay();
+}
+
+QStringList RunsPanel::overlaid() const
+{
+    QStringList names;
+    for (int i = 0; i < m_list->topLevelItemCount(); ++i)
+        if (m_list->topLevelItem(i)->checkState(Name) == Qt::Checked)
+            names << m_list->topLevelItem(i)->text(Name);
+    return names;
+}
+
+void RunsPanel::select(const QString &name)
+{
+    const auto items = m_list->findItems(name, Qt::MatchExactly, Name);
+    if (!items.isEmpty()) m_list->setCurrentItem(items.first());
+}
+
+const RunSummary *RunsPanel::selected() const
+{
+    return runOf(m_list->currentItem());
+}
+
+void RunsPanel::updateButtons()
+{
+    const RunSummary *r = selected();
+    m_resume->setEnabled(r && (r->status.state == RunState::Stopped ||
+                               r->status.state == RunState::Failed ||
+                               r->status.state == RunState::Running)); // a crashed run says running
+    for (QPushButton *b : {m_report, m_metrics, m_recipe})
+        b->setEnabled(r != nullptr);
+    m_encoder->setEnabled(r && QFile::exists(QString::fromStdString(RunFiles{r->dir}.encoder())));
+}
+
+QString RunsPanel::exportFile(const QString &which, const QString &path)
+{
+    const RunSummary *r = selected();
+    if (!r) return tr("Select a run first.");
+    const RunFiles files{r->dir};
+    const std::string source = which == "encoder"   ? files.encoder()
+                               : which == "metrics" ? files.metricsCsv()
+                                                    : files.recipe();
+    try {
+        writeFileAtomically(
+            path.toStdString(),
+            readFileCapped(source,
+                           QFileInfo(QString::fromStdString(source)).fileName().toStdString(),
+                           std::size_t(1) << 31));
+    } catch (const Error &e) {
+        return QString::fromStdString(e.what());
+    }
+    return {};
+}
+
+QString RunsPanel::exportReport(const QString &path)
+{
+    const RunSummary *r = selected();
+    if (!r) return tr("Select a run first.");
+    const QFileInfo info(path);
+    const QString base = info.completeBaseName();
+    // The run's own plots, drawn off screen at a fixed size.
+    widgets::CurvePlot loss(tr("step"), tr("loss (smoothed)")),
+        accuracy(tr("step"), tr("accuracy"));
+    plotRun(*r, 0, &loss, &accuracy);
+    std::vector<std::pair<std::string, std::string>> figures;
+    for (auto [plot, suffix, caption] :
+         {std::tuple{&loss, QStringLiteral("-loss.png"), tr("Training loss (smoothed)")},
+          std::tuple{&accuracy, QStringLiteral("-accuracy.png"),
+                     tr("Linear probe and kNN on real data (online: dots, final: diamonds)")}}) {
+        plot->resize(900, 450);
+        QString error;
+        if (!plot->exportTo(info.dir().filePath(base + suffix), &error)) return error;
+        figures.emplace_back(caption.toStdString(), (base + suffix).toStdString());
+    }
+    const bool html = info.suffix().compare("html", Qt::CaseInsensitive) == 0 ||
+                      info.suffix().compare("htm", Qt::CaseInsensitive) == 0;
+    try {
+        writeFileAtomically(
+            path.toStdString(),
+            runReport(*r, figures, html ? ReportFormat::Html : ReportFormat::Markdown));
+    } catch (const Error &e) {
+        return QString::fromStdString(e.what());
+    }
+    return {};
+}
+
+void RunsPanel::chooseExport(const QString &which)
+{
+    const RunSummary *r = selected();
+    if (!r) return;
+    const QString name = QString::fromStdString(r->name);
+    QString filter, suggested;
+    if (which == "report") {
+        suggested = name + "-report.md";
+        filter = tr("Markdown (*.md);;HTML (*.html)");
+    } else if (which == "encoder") {
+        suggested = name + "-encoder.pt";
+        filter = tr("TorchScript (*.pt)");
+    } else if (which == "metrics") {
+        suggested = name + "-metrics.csv";
+        filter = tr("CSV (*.csv)");
+    } else {
+        suggested = name + "-recipe.json";
+        filter = tr("View recipe (*.json)");
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export"), suggested, filter);
+    if (path.isEmpty()) return;
+    const QString error = which == "report" ? exportReport(path) : exportFile(which, path);
+    if (!error.isEmpty()) QMessageBox::warning(this, tr("Export"), error);
+}
+
+} // namespace latent::studio

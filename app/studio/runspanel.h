@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "coalescingworker.h"
+#include "runsummary.h"
+
+#include <QWidget>
+
+#include <memory>
+#include <vector>
+
+class QLabel;
+class QPushButton;
+class QTreeWidget;
+class QTreeWidgetItem;
+
+namespace latent::widgets {
+class CurvePlot;
+}
+
+namespace latent::studio {
+
+// The Runs tab: every run folder under the runs root with its recipe,
+// config and final metrics (unreadable folders listed with the reason),
+// curves of the checked runs overlaid, and exports of the selected run
+// (report, encoder, metrics CSV, recipe). Folders are read on a worker.
+class RunsPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit RunsPanel(QWidget *parent = nullptr);
+    ~RunsPanel() override;
+
+    void setRoot(const QString &dir);
+    QString root() const { return m_root; }
+    void refresh(); // re-reads the folder (asynchronously); emits loaded()
+
+    int runCount() const;                       // readable runs
+    QStringList problems() const;               // one line per unreadable folder
+    QStringList runNames() const;               // readable runs, as listed
+    void setOverlaid(const QStringList &names); // checks exactly these runs
+    QStringList overlaid() const;
+    void select(const QString &name);
+    const RunSummary *selected() const;
+
+    widgets::CurvePlot *lossPlot() const { return m_lossPlot; }
+    widgets::CurvePlot *accuracyPlot() const { return m_accuracyPlot; }
+
+    // Exports of the selected run; return an error message, empty on success.
+    QString exportReport(const QString &path);
+    QString exportFile(const QString &which, const QString &path); // encoder, metrics, recipe
+
+Q_SIGNALS:
+    void loaded();
+    void resumeRequested(const QString &runDir);
+
+private:
+    struct Listing
+    {
+        std::vector<RunSummary> runs;
+        QStringList problems;
+        QStringList problemDirs;
+    };
+    void show(const Listing &listing);
+    void updateOverlay();
+    void updateButtons();
+    void chooseExport(const QString &which);
+    const RunSummary *runOf(const QTreeWidgetItem *item) const;
+
+    QString m_root;
+    QLabel *m_rootLabel;
+    QTreeWidget *m_list;
+    QLabel *m_problemLabel;
+    widgets::CurvePlot *m_lossPlot, *m_accuracyPlot;
+    QPushButton *m_resume, *m_report, *m_encoder, *m_metrics, *m_recipe;
+    std::vector<RunSummary> m_runs;
+    QStringList m_problems;
+    bool m_updating = false;
+    std::unique_ptr<CoalescingWorker> m_worker; // last: joined first
+};
+
+// Where runs are kept: $LATENT_STUDIO_RUNS, else the setting, else the
+// application data folder's runs/.
+QString defaultRunsRoot();
+
+} // namespace latent::studio

@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: MIT
+#include "trainpanel.h"
+
+#include "curveplot.h"
+#include "embeddingplot.h"
+#include "error.h"
+#include "imageconvert.h"
+#include "imagegridwidget.h"
+#include "trainer.h"
+#include "workerjob.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPointer>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace latent::studio {
+namespace {
+
+QString duration(double seconds)
+{
+    if (!std::isfinite(seconds) || seconds < 0) return QStringLiteral("--");
+    const long s = std::lround(seconds);
+    return s >= 3600 ? QStringLiteral("%1h%2m").arg(s / 3600).arg((s / 60) % 60, 2, 10, QChar('0'))
+                     : QStringLiteral("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
+}
+
+template <typename Widget> Widget *named(Widget *w, const char *name)
+{
+    w->setObjectName(name);
+    return w;
+}
+
+QComboBox *combo(const char *name, const QStringList &items)
+{
+    auto *c = named(new QComboBox, name);
+    c->addItems(items);
+    return c;
+}
+
+QSpinBox *spin(const char *name, int lo, int hi, int value)
+{
+    auto *s = named(new QSpinBox, name);
+    s->setRange(lo, hi);
+    s->setValue(value);
+    return s;
+}
+
+} // namespace
+
+TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString()> generatorPath,
+                       QWidget *parent)
+    : QWidget(parent), m_recipe(std::move(recipe)), m_generatorPath(std::move(generatorPath)),
+      m_data(combo("data",
+                   {tr("Generated views (current recipe)"), tr("Real Fashion-MNIST (baseline)")})),
+      m_budget(spin("budget", 1, 100000000, 1000)),
+      m_budgetUnit(combo("budgetUnit", {tr("steps"), tr("minutes")})),
+      m_encoder(combo("encoder", {"small", "resnet18", "resnet50"})),
+      m_batch(spin("batch", 2, 65536, 256)), m_optimizer(combo("optimizer", {"sgd", "adam"})),
+      m_lr(named(new QDoubleSpinBox, "lr")), m_device(combo("device", {"auto", "cpu", "cuda"})),
+      m_seed(spin("seed", 0, 1 << 30, 1)), m_probeEvery(spin("probeEvery", 0, 100000000, 100)),
+      m_name(named(new QLineEdit, "runName")),
+      m_train(named(new QPushButton(tr("&Train")), "train")),
+      m_pause(named(new QPushButton(tr("&Pause")), "pause")),
+      m_stop(named(new QPushButton(tr("S&top")), "stop")),
+      m_progress(named(new QProgressBar, "progress")), m_status(named(new QLabel, "status")),
+      m_error(named(new QLabel, "error")), m_views(named(new widgets::ImageGridWidget, "views")),
+      m_loss(named(new widgets::CurvePlot(tr("step"), tr("loss")), "lossPlot")),
+      m_accuracy(named(new widgets::CurvePlot(tr("step"), tr("accuracy")), "accuracyPlot")),
+      m_lrPlot(named(new widgets::CurvePlot(tr("step"), tr("learning rate")), "lrPlot")),
+      m_speed(named(new widgets::CurvePlot(tr("step"), tr("images/s")), "speedPlot")),
+      m_embedding(named(new widgets::EmbeddingPlot, "embedding")),
+      m_pointImage(named(new QLabel, "pointImage")), m_viewTimer(new QTimer(this)),
+      m_worker(std::make_unique<CoalescingWorker>())
+{
+    const TrainConfig defaults;
+    m_lr->setDecimals(5);
+    m_lr->setRange(1e-5, 10);
+    m_lr->setSingleStep(0.01);
+    m_lr->setValue(defaults.lr);
+    m_batch->setValue(defaults.batch);
+    m_budget->setValue(defaults.steps);
+    m_probeEvery->setValue(defaults.probeEvery);
+    m_name->setPlaceholderText(tr("automatic (date and time)"));
+    m_data->setToolTip(tr("Views from the generator with the Views tab's recipe, or real images "
+                          "with the recipe's pixel augmentations (the baseline)"));
+    m_probeEvery->setToolTip(tr("Online linear probe and kNN on real-data subsets every N steps"));
+    connect(m_optimizer, &QComboBox::currentTextChanged, this, [this](const QString &name) {
+        m_lr->setValue(name == "adam" ? 1e-3 : TrainConfig().lr);
+    });
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("Data"), m_data);
+    auto *budgetRow = new QHBoxLayout;
+    budgetRow->addWidget(m_budget, 1);
+    budgetRow->addWidget(m_budgetUnit);
+    form->addRow(tr("Budget"), budgetRow);
+    form->addRow(tr("Encoder"), m_encoder);
+    form->addRow(tr("Batch (anchors)"), m_batch);
+    form->addRow(tr("Optimiser"), m_optimizer);
+    form->addRow(tr("Learning rate"), m_lr);
+    form->addRow(tr("Device"), m_device);
+    form->addRow(tr("Seed"), m_seed);
+    form->addRow(tr("Probe every"), m_probeEvery);
+    form->addRow(tr("Run name"), m_name);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_train);
+    buttons->addWidget(m_pause);
+    buttons->addWidget(m_stop);
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet("color: #b00020");
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->setWordWrap(true);
+    m_views->setPlaceholderText(tr("The views of the current batch appear here"));
+    m_views->setToolTip(tr("A few anchors of the latest batch (rows) and their views, as the "
+                           "encoder sees them; refreshed every few seconds"));
+
+    auto *settings = new QGroupBox(tr("Training"));
+    auto *left = new QVBoxLayout(settings);
+    left->addLayout(form);
+    left->addLayout(buttons);
+    left->addWidget(m_progress);
+    left->addWidget(m_status);
+    left->addWidget(m_error);
+    left->addWidget(new QLabel(tr("Views fed to the encoder:")));
+    left->addWidget(m_views, 1);
+
+    auto *curves = new QWidget;
+    auto *grid = new QGridLayout(curves);
+    grid->addWidget(m_loss, 0, 0);
+    grid->addWidget(m_accuracy, 0, 1);
+    grid->addWidget(m_lrPlot, 1, 0);
+    grid->addWidget(m_speed, 1, 1);
+    auto *embeddingPage = new QWidget;
+    auto *embeddingLayout = new QHBoxLayout(embeddingPage);
+    embeddingLayout->addWidget(m_embedding, 1);
+    m_pointImage->setMinimumSize(140, 160);
+    m_pointImage->setAlignment(Qt::AlignCenter);
+    m_pointImage->setText(tr("Hover a point\nto see its image"));
+    embeddingLayout->addWidget(m_pointImage);
+    auto *tabs = new QTabWidget;
+    tabs->addTab(curves, tr("Curves"));
+    tabs->addTab(embeddingPage, tr("Embedding"));
+
+    auto *splitter = new QSplitter;
+    splitter->addWidget(settings);
+    splitter->addWidget(tabs);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({330, 800});
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(splitter);
+
+    connect(m_train, &QPushButton::clicked, this, &TrainPanel::startTraining);
+    connect(m_pause, &QPushButton::clicked, this, &TrainPanel::pauseOrResume);
+    connect(m_stop, &QPushButton::clicked, this, &TrainPanel::stopTraining);
+    connect(m_viewTimer, &QTimer::timeout, this, &TrainPanel::refreshViews);
+    const auto showPoint = [this](int i) {
+        if (i < 0 || i >= m_embeddingImages.count) return;
+        const auto cells = cellsOf(m_embeddingImages.slice(i, 1));
+        const int label = m_embeddingImages.classes[i];
+        m_pointImage->setPixmap(QPixmap::fromImage(
+            cells.front().image.scaled(128, 128, Qt::KeepAspectRatio, Qt::FastTransformation)));
+        m_pointImage->setToolTip(label >= 0 && label < int(m_classNames.size())
+                                     ? QString::fromStdString(m_classNames[label])
+                                     : QString());
+    };
+    connect(m_embedding, &widgets::EmbeddingPlot::pointHovered, this, showPoint);
+    connect(m_embedding, &widgets::EmbeddingPlot::pointClicked, this, showPoint);
+    resetPlots();
+    updateButtons();
+}
+
+TrainPanel::~TrainPanel()
+{
+    if (m_trainer) m_trainer->stop();
+}
+
+void TrainPanel::setRunsRoot(const QString &dir)
+{
+    m_runsRoot = dir;
+}
+
+bool TrainPanel::isTraining() const
+{
+    if (!m_trainer) return false;
+    const RunState s = m_trainer->state();
+    return s == RunState::Running || s == RunState::Paused || s == RunState::Created;
+}
+
+TrainConfig TrainPanel::configFromForm() const
+{
+    TrainConfig c;
+    c.data = m_data->currentIndex() == 0 ? "generator" : "real";
+    c.generator = m_generatorPath().toStdString();
+    if (m_budgetUnit->currentIndex() == 0) {
+        c.steps = m_budget->value();
+    } else {
+        c.minutes = m_budget->value();
+        c.steps = 100000000; // the time budget ends the run
+    }
+    c.encoder = m_encoder->currentText().toStdString();
+    c.batch = m_batch->value();
+    c.optimizer = m_optimizer->currentText().toStdString();
+    c.lr = m_lr->value();
+    c.device = m_device->currentText().toStdString();
+    c.seed = static_cast<std::uint64_t>(m_seed->value());
+    c.probeEvery = m_probeEvery->value();
+    return c;
+}
+
+void TrainPanel::resetPlots()
+{
+    for (auto *p : {m_loss, m_accuracy, m_lrPlot, m_speed})
+        p->clear();
+    m_lossRaw = m_loss->addSeries(tr("loss"), QColor(160, 190, 230));
+    m_lossSmooth = m_loss->addSeries(tr("loss (smoothed)"), QColor(31, 119, 180));
+    m_probeOnline = m_accuracy->addSeries(tr("linear probe (online)"), widgets::seriesColor(0),
+                                          widgets::CurvePlot::Marker::Dot);
+    m_knnOnline = m_accuracy->addSeries(tr("kNN (online)"), widgets::seriesColor(1),
+                                        widgets::CurvePlot::Marker::Dot);
+    m_probeFinal = m_accuracy->addSeries(tr("linear probe (final)"), widgets::seriesColor(0),
+                                         widgets::CurvePlot::Marker::Diamond, false);
+    m_knnFinal = m_accuracy->addSeries(tr("kNN (final)"), widgets::seriesColor(1),
+                                       widgets::CurvePlot::Marker::Diamond, false);
+    m_lrSeries = m_lrPlot->addSeries(tr("learning rate"), widgets::seriesColor(2));
+    m_speedSeries = m_speed->addSeries(tr("images/s"), widgets::seriesColor(4));
+    m_haveSmoothed = false;
+}
+
+void TrainPanel::startTraining()
+{
+    if (isTraining()) return;
+    const TrainConfig config = configFromForm();
+    if (config.data == "generator" && config.generator.empty()) {
+        m_error->setText(tr("Load a generator first (File > Open Generator), or train on real "
+                            "data."));
+        return;
+    }
+    const QString name = m_name->text().trimmed().isEmpty()
+                             ? QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss")
+                             : m_name->text().trimmed();
+    const QString dir = QDir(m_runsRoot).filePath(name);
+    const ViewRecipe recipe = m_recipe();
+    launch(
+        [dir, config, recipe] {
+            return std::shared_ptr<Trainer>(Trainer::create(dir.toStdString(), config, recipe));
+        },
+        dir);
+}
+
+void TrainPanel::resumeRun(const QString &runDir)
+{
+    if (isTraining()) {
+        m_error->setText(tr("A run is training; stop it before resuming another."));
+        return;
+    }
+    launch([runDir] { return std::shared_ptr<Trainer>(Trainer::open(runDir.toStdString())); },
+           runDir);
+}
+
+void TrainPanel::launch(std::function<std::shared_ptr<Trainer>()> make, const QString &runDir)
+{
+    m_error->clear();
+    m_status->setText(tr("Preparing %1 (loading the generator and the real data)…").arg(runDir));
+    m_train->setEnabled(false);
+    runJob(*m_worker, "create", this, make,
+           [this, runDir](std::shared_ptr<Trainer> trainer, const QString &error) {
+               if (!error.isEmpty()) {
+                   m_error->setText(error);
+                   m_status->clear();
+                   updateButtons();
+                   return;
+               }
+               m_runDir = runDir;
+               attach(std::move(trainer));
+           });
+}
+
+void TrainPanel::attach(std::shared_ptr<Trainer> trainer)
+{
+    m_trainer = std::move(trainer);
+    m_classNames = m_trainer->classNames();
+    resetPlots();
+    // A resumed run shows what it logged before.
+    for (const MetricRow &row : m_trainer->metrics())
+        onMetric(row);
+    QPointer<TrainPanel> self(this);
+    const auto post = [self](auto fn) {
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, fn] {
+                if (self) fn(self.data());
+            },
+            Qt::QueuedConnection);
+    };
+    TrainObserver observer;
+    observer.metric = [post](const MetricRow &row) {
+        post([row](TrainPanel *p) { p->onMetric(row); });
+    };
+    observer.progress = [post](const TrainProgress &pr) {
+        post([pr](TrainPanel *p) { p->onProgress(pr); });
+    };
+    observer.state = [post](RunState s, const std::string &message) {
+        post([s, m = QString::fromStdString(message)](TrainPanel *p) { p->onState(s, m); });
+    };
+    observer.embedding = [post](const EmbeddingSnapshot &e) {
+        post([e](TrainPanel *p) { p->onEmbedding(e); });
+    };
+    m_trainer->setObserver(std::move(observer));
+    m_progress->setRange(0, m_trainer->config().steps);
+    m_progress->setValue(m_trainer->step());
+    m_trainer->start();
+    m_viewTimer->start(2000);
+    updateButtons();
+    Q_EMIT runStarted(m_runDir);
+}
+
+void TrainPanel::onMetric(const MetricRow &row)
+{
+    if (row.kind == "train") {
+        m_loss->addPoint(m_lossRaw, row.step, row.loss);
+        m_smoothed = m_haveSmoothed ? 0.95 * m_smoothed + 0.05 * row.loss : row.loss;
+        m_haveSmoothed = true;
+        m_loss->addPoint(m_lossSmooth, row.step, m_smoothed);
+        m_lrPlot->addPoint(m_lrSeries, row.step, row.lr);
+        m_speed->addPoint(m_speedSeries, row.step, row.imagesPerSecond);
+    } else {
+        const bool final = row.kind == "final";
+        m_accuracy->addPoint(final ? m_probeFinal : m_probeOnline, row.step, row.probe);
+        m_accuracy->addPoint(final ? m_knnFinal : m_knnOnline, row.step, row.knn);
+    }
+}
+
+void TrainPanel::onProgress(const TrainProgress &p)
+{
+    m_progress->setValue(p.step);
+    m_progress->setFormat(tr("step %1 / %2").arg(p.step).arg(p.totalSteps));
+    m_status->setText(tr("loss %1 · %2 images/s · elapsed %3 · ETA %4")
+                          .arg(p.loss, 0, 'f', 4)
+                          .arg(p.imagesPerSecond, 0, 'f', 0)
+                          .arg(duration(p.elapsedSeconds), duration(p.etaSeconds)));
+}
+
+void TrainPanel::onState(RunState state, const QString &message)
+{
+    const QString name = QString::fromLatin1(toString(state));
+    Q_EMIT stateChanged(name);
+    if (state == RunState::Failed) m_error->setText(message);
+    if (state == RunState::Paused)
+        m_status->setText(tr("Paused at step %1").arg(m_trainer->step()));
+    if (state == RunState::Finished || state == RunState::Stopped || state == RunState::Failed) {
+        m_viewTimer->stop();
+        refreshViews();
+        m_status->setText(state == RunState::Finished
+                              ? tr("Finished: %1").arg(m_runDir)
+                              : tr("%1 (%2)").arg(name, message.isEmpty() ? m_runDir : message));
+        updateButtons();
+        Q_EMIT runEnded(m_runDir);
+        return;
+    }
+    updateButtons();
+}
+
+void TrainPanel::onEmbedding(const EmbeddingSnapshot &e)
+{
+    QStringList names;
+    for (const auto &n : m_classNames)
+        names << QString::fromStdString(n);
+    m_embeddingImages = e.images;
+    m_embedding->setPoints(QVector<double>(e.x.begin(), e.x.end()),
+                           QVector<double>(e.y.begin(), e.y.end()),
+                           QVector<int>(e.labels.begin(), e.labels.end()), names,
+                           tr("Real test images, PCA of encoder features (%1, step %2)")
+                               .arg(QString::fromStdString(e.kind))
+                               .arg(e.step));
+}
+
+void TrainPanel::refreshViews()
+{
+    if (!m_trainer) return;
+    const ImageBatch views = m_trainer->latestViews();
+    if (views.count > 0) m_views->setCells(cellsOf(views), m_trainer->latestViewColumns());
+}
+
+void TrainPanel::pauseOrResume()
+{
+    if (!m_trainer) return;
+    m_paused = !m_paused;
+    if (m_paused)
+        m_trainer->pause();
+    else
+        m_trainer->resume();
+    m_pause->setText(m_paused ? tr("&Resume") : tr("&Pause"));
+}
+
+void TrainPanel::stopTraining()
+{
+    if (!m_trainer) return;
+    m_trainer->stop();
+    m_status->setText(tr("Stopping after the current step…"));
+    m_pause->setEnabled(false);
+    m_stop->setEnabled(false);
+}
+
+void TrainPanel::updateButtons()
+{
+    const bool running = isTraining();
+    m_train->setEnabled(!running);
+    m_pause->setEnabled(running);
+    m_stop->setEnabled(running);
+    if (!running) {
+        m_paused = false;
+        m_pause->setText(tr("&Pause"));
+    }
+    for (QWidget *w : std::initializer_list<QWidget *>{m_data, m_budget, m_budgetUnit, m_encoder,
+                                                       m_batch, m_optimizer, m_lr, m_device, m_seed,
+                                                       m_probeEvery, m_name})
+        w->setEnabled(!running);
+}
+
+} // namespace latent::studio

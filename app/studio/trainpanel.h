@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "coalescingworker.h"
+#include "generator.h"
+#include "trainconfig.h"
+#include "viewrecipe.h"
+
+#include <QWidget>
+
+#include <functional>
+#include <memory>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QTimer;
+
+namespace latent {
+class Trainer;
+struct MetricRow;
+struct TrainProgress;
+struct EmbeddingSnapshot;
+enum class RunState;
+namespace widgets {
+class CurvePlot;
+class EmbeddingPlot;
+class ImageGridWidget;
+} // namespace widgets
+} // namespace latent
+
+namespace latent::studio {
+
+// The Train tab: settings, Train / Pause / Stop, live curves (loss, accuracy,
+// learning rate, throughput), the views being fed to the encoder and a PCA
+// embedding of real test images. Training runs on the engine's own threads;
+// everything it reports is queued to the UI thread.
+class TrainPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    // `recipe` gives the composer's current recipe, `generatorPath` the
+    // loaded generator file (empty when none).
+    TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString()> generatorPath,
+               QWidget *parent = nullptr);
+    ~TrainPanel() override;
+
+    void setRunsRoot(const QString &dir);
+    QString runsRoot() const { return m_runsRoot; }
+    // The settings of the form as a config (data source and budget included).
+    TrainConfig configFromForm() const;
+    bool isTraining() const;
+    QString currentRunDir() const { return m_runDir; }
+
+    // Plot access for tests and reports.
+    widgets::CurvePlot *lossPlot() const { return m_loss; }
+    widgets::CurvePlot *accuracyPlot() const { return m_accuracy; }
+
+public Q_SLOTS:
+    void startTraining();
+    void pauseOrResume();
+    void stopTraining();
+    void resumeRun(const QString &runDir); // continue a stopped run from its checkpoint
+
+Q_SIGNALS:
+    void runStarted(const QString &runDir);
+    void runEnded(const QString &runDir); // finished, stopped or failed
+    void stateChanged(const QString &state);
+
+private:
+    void launch(std::function<std::shared_ptr<Trainer>()> make, const QString &runDir);
+    void attach(std::shared_ptr<Trainer> trainer);
+    void resetPlots();
+    void onMetric(const MetricRow &row);
+    void onProgress(const TrainProgress &p);
+    void onState(RunState state, const QString &message);
+    void onEmbedding(const EmbeddingSnapshot &snapshot);
+    void refreshViews();
+    void updateButtons();
+
+    std::function<ViewRecipe()> m_recipe;
+    std::function<QString()> m_generatorPath;
+    QString m_runsRoot;
+    QString m_runDir;
+
+    QComboBox *m_data;
+    QSpinBox *m_budget;
+    QComboBox *m_budgetUnit;
+    QComboBox *m_encoder;
+    QSpinBox *m_batch;
+    QComboBox *m_optimizer;
+    QDoubleSpinBox *m_lr;
+    QComboBox *m_device;
+    QSpinBox *m_seed;
+    QSpinBox *m_probeEvery;
+    QLineEdit *m_name;
+    QPushButton *m_train, *m_pause, *m_stop;
+    QProgressBar *m_progress;
+    QLabel *m_status;
+    QLabel *m_error;
+    widgets::ImageGridWidget *m_views;
+    widgets::CurvePlot *m_loss, *m_accuracy, *m_lrPlot, *m_speed;
+    widgets::EmbeddingPlot *m_embedding;
+    QLabel *m_pointImage;
+    QTimer *m_viewTimer;
+
+    int m_lossRaw = -1, m_lossSmooth = -1, m_probeOnline = -1, m_knnOnline = -1, m_probeFinal = -1,
+        m_knnFinal = -1, m_lrSeries = -1, m_speedSeries = -1;
+    double m_smoothed = 0;
+    bool m_haveSmoothed = false;
+    bool m_paused = false;
+    std::vector<std::string> m_classNames;
+    ImageBatch m_embeddingImages; // the embedding's points, for the hover preview
+
+    std::shared_ptr<Trainer> m_trainer;
+    // Creating a run loads the generator and the real data (seconds): off
+    // the UI thread. Declared last: joined first.
+    std::unique_ptr<CoalescingWorker> m_worker;
+};
+
+} // namespace latent::studio

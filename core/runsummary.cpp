@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+#include "runsummary.h"
+
+#include "atomicfile.h"
+#include "error.h"
+#include "viewrecipe.h"
+
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+namespace latent {
+namespace {
+
+std::string fixed(double v, int digits)
+{
+    if (std::isnan(v)) return "";
+    std::ostringstream s;
+    s.setf(std::ios::fixed);
+    s.precision(digits);
+    s << v;
+    return s.str();
+}
+
+std::string percent(double v)
+{
+    return std::isnan(v) ? "" : fixed(100 * v, 2) + "%";
+}
+
+std::string escapeHtml(const std::string &text)
+{
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '&':
+            out += "&amp;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+RunSummary readRunSummary(const std::string &runDir)
+{
+    const RunFiles files{runDir};
+    if (!std::filesystem::is_directory(runDir))
+        throw Error("run folder " + runDir + " does not exist or is not a folder");
+    RunSummary s;
+    s.dir = runDir;
+    s.name = std::filesystem::path(runDir).filename().string();
+    for (const std::string &f :
+         {files.config(), files.recipe(), files.status(), files.metricsJsonl()})
+        if (!std::filesystem::exists(f))
+            throw Error("run folder " + runDir +
+                        " is incomplete: " + std::filesystem::path(f).filename().string() +
+                        " is missing (a run interrupted while it was created?)");
+    s.config = readTrainConfig(files.config());
+    s.recipeName = readRecipe(files.recipe()).name;
+    s.status = readRunStatus(runDir);
+    s.metrics = readMetrics(runDir);
+    for (const MetricRow &r : s.metrics) {
+        if (r.kind == "final") s.finalProbe = r.probe, s.finalKnn = r.knn;
+        if (r.kind == "online") s.onlineProbe = r.probe, s.onlineKnn = r.knn;
+    }
+    return s;
+}
+
+std::string runReport(const RunSummary &run,
+                      const std::vector<std::pair<std::string, std::string>> &figures,
+                      ReportFormat format)
+{
+    const bool html = format == ReportFormat::Html;
+    const RunFiles files{run.dir};
+    const std::string config = toJson(run.config);
+    std::string recipe;
+    try {
+        recipe = readFileCapped(files.recipe(), "recipe " + files.recipe(), kMaxRecipeBytes);
+    } catch (const Error &e) {
+        recipe = e.what();
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const MetricRow &r : run.metrics)
+        if (r.kind != "train" || r.step % 10 == 0 || r.step == 1)
+            rows.push_back({r.kind, std::to_string(r.step), fixed(r.loss, 4), fixed(r.lr, 5),
+                            fixed(r.imagesPerSecond, 0), percent(r.probe), percent(r.knn),
+                            fixed(r.wallSeconds, 1)});
+    const std::vector<std::string> header{"kind",     "step",         "loss", "lr",
+                                          "images/s", "linear probe", "kNN",  "wall s"};
+    const std::string title = "Run " + run.name;
+    const std::string summary =
+        "State: " + std::string(toString(run.status.state)) + " at step " +
+        std::to_string(run.status.step) + " of " + std::to_string(run.status.totalSteps) +
+        ". Data: " + run.config.data +
+        (run.config.data == "real" ? " (" + run.config.realData + ")" : "") + ", recipe \"" +
+        run.recipeName + "\", encoder " + run.config.encoder + ", batch " +
+        std::to_string(run.config.batch) + ", " + run.config.optimizer + " lr " +
+        fixed(run.config.lr, 5) + ". Final linear probe " +
+        (std::isnan(run.finalProbe) ? "not measured" : percent(run.finalProbe)) + ", kNN " +
+        (std::isnan(run.finalKnn) ? "not measured" : percent(run.finalKnn)) + ".";
+    std::ostringstream out;
+    if (html) {
+        out << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" << escapeHtml(title)
+            << "</title>\n<style>body{font-family:sans-serif;max-width:60em;margin:auto}"
+               "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;"
+               "text-align:right}pre{background:#f4f4f4;padding:6px;overflow:auto}</style>"
+               "</head><body>\n<h1>"
+            << escapeHtml(title) << "</h1>\n<p>" << escapeHtml(summary) << "</p>\n";
+        for (const auto &[caption, file] : figures)
+            out << "<figure><img src=\"" << escapeHtml(file) << "\" alt=\"" << escapeHtml(caption)
+                << "\" style=\"max-width:100%\"><figcaption>" << escapeHtml(caption)
+                << "</figcaption></figure>\n";
+        out << "<h2>Metrics</h2>\n<table><tr>";
+        for (const auto &h : header)
+            out << "<th>" << h << "</th>";
+        out << "</tr>\n";
+        for (const auto &r : rows) {
+            out << "<tr>";
+            for (const auto &c : r)
+                out << "<td>" << escapeHtml(c) << "</td>";
+            out << "</tr>\n";
+        }
+        out << "</table>\n<h2>Config</h2>\n<pre>" << escapeHtml(config)
+            << "</pre>\n<h2>Recipe</h2>\n<pre>" << escapeHtml(recipe) << "</pre>\n</body></html>\n";
+    } else {
+        out << "# " << title << "\n\n" << summary << "\n\n";
+        for (const auto &[caption, file] : figures)
+            out << "![" << caption << "](" << file << ")\n\n";
+        out << "## Metrics\n\n|";
+        for (const auto &h : header)
+            out << " " << h << " |";
+        out << "\n|";
+        for (std::size_t i = 0; i < header.size(); ++i)
+            out << "---|";
+        out << "\n";
+        for (const auto &r : rows) {
+            out << "|";
+            for (const auto &c : r)
+                out << " " << c << " |";
+            out << "\n";
+        }
+        out << "\n## Config\n\n```json\n" << config << "```\n\n## Recipe\n\n```json\n" << recipe;
+        if (!recipe.empty() && recipe.back() != '\n') out << "\n";
+        out << "```\n";
+    }
+    return out.str();
+}
+
+} // namespace latent

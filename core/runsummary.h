@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// What a run folder holds, read back for lists, overlays and reports.
+
+#include "trainconfig.h"
+#include "trainer.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace latent {
+
+struct RunSummary
+{
+    std::string dir;
+    std::string name; // the folder's name
+    std::string recipeName;
+    RunStatus status;
+    TrainConfig config;
+    std::vector<MetricRow> metrics;
+    double finalProbe = MetricRow::kNone, finalKnn = MetricRow::kNone;
+    double onlineProbe = MetricRow::kNone, onlineKnn = MetricRow::kNone; // the last online row
+};
+
+// Throws Error naming the file and the problem (missing, half written,
+// malformed) when the folder is not a readable run.
+RunSummary readRunSummary(const std::string &runDir);
+
+// A report of one run: config, recipe, the metrics table (evaluations and
+// every 10th training step) and the figures given as (caption, file name
+// relative to the report). Markdown, or a self-contained HTML page.
+enum class ReportFormat { Markdown, Html };
+std::string runReport(const RunSummary &run,
+                      const std::vector<std::pair<std::string, std::string>> &figures,
+                      ReportFormat format);
+
+} // namespace latent
