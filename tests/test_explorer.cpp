@@ -79,7 +79,8 @@ private Q_SLOTS:
         QTest::mouseClick(window.findChild<QPushButton *>("showLatentPad"), Qt::LeftButton);
         QVERIFY(QTest::qWaitForWindowExposed(pad->window()));
         QTRY_VERIFY_WITH_TIMEOUT(pad->padRect().width() > 40, 10000); // ImGui has drawn a frame
-        auto *neighbourhood = pad->window()->findChild<latent::widgets::ImageGridWidget *>("neighbourhood");
+        auto *neighbourhood =
+            pad->window()->findChild<latent::widgets::ImageGridWidget *>("neighbourhood");
         QTRY_COMPARE_WITH_TIMEOUT(neighbourhood->cellCount(), 9, 30000);
         const QImage before = explorer->imageView()->cell(0).image;
 

@@ -7,6 +7,7 @@
 #include "evaluation.h"
 #include "idx.h"
 #include "runtime.h"
+#include "smalldataset.h"
 #include "trainconfig.h"
 #include "trainer.h"
 #include "viewrecipe.h"
@@ -21,33 +22,9 @@
 #include <fstream>
 
 using namespace latent;
+using latent::test::writeSmallDataset;
 
 namespace {
-
-void writeIdx(const std::string &path, std::vector<std::int32_t> dims, const std::uint8_t *data,
-              std::size_t bytes)
-{
-    std::string out = {0, 0, 8, char(dims.size())};
-    for (std::int32_t d : dims)
-        for (int shift : {24, 16, 8, 0})
-            out.push_back(char((d >> shift) & 0xFF));
-    out.append(reinterpret_cast<const char *>(data), bytes);
-    writeFileAtomically(path, out);
-}
-
-// The first n images of each Fashion-MNIST split as a small IDX dataset
-// folder: evaluation in seconds instead of a minute.
-void writeSmallDataset(const std::string &dir, int nTrain, int nTest)
-{
-    for (const bool train : {true, false}) {
-        const LabelledImages d = readFashionMnist(train);
-        const int n = train ? nTrain : nTest;
-        const std::string prefix = dir + (train ? "/train" : "/t10k");
-        writeIdx(prefix + "-images-idx3-ubyte", {n, d.height, d.width}, d.pixels.data(),
-                 std::size_t(n) * d.height * d.width);
-        writeIdx(prefix + "-labels-idx1-ubyte", {n}, d.labels.data(), std::size_t(n));
-    }
-}
 
 ViewRecipe defaultRecipe()
 {

@@ -97,6 +97,7 @@ RunsPanel::RunsPanel(QWidget *parent)
                              tr("Encoder"), tr("Final probe"), tr("Final kNN")});
     m_list->setRootIsDecorated(false);
     m_list->setSortingEnabled(true);
+    m_list->sortByColumn(Name, Qt::AscendingOrder);
     m_list->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_list->setToolTip(tr("Check runs to overlay their curves; select one to export or resume it"));
     m_problemLabel->setObjectName("runProblems");

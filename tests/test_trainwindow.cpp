@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+// The Train and Runs tabs of the real window: a run started from the UI
+// plots points, pauses (no new points), resumes, stops and is listed;
+// runs on disk load and overlay; broken run folders are reported by name
+// while the others load; exports.
+#include "curveplot.h"
+#include "imagegridwidget.h"
+#include "runspanel.h"
+#include "runtime.h"
+#include "smalldataset.h"
+#include "trainer.h"
+#include "trainpanel.h"
+#include "viewrecipe.h"
+#include "windowtest.h"
+
+#include <QDir>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace latent;
+using latent::studio::MainWindow;
+using latent::studio::RunsPanel;
+using latent::studio::TrainPanel;
+using latent::widgets::CurvePlot;
+
+namespace {
+
+// A short run made with the engine directly, stopped after `steps` steps.
+void makeRun(const QString &dir, const QString &evalData, int steps)
+{
+    TrainConfig c;
+    c.generator = LATENT_DEFAULT_GENERATOR;
+    c.evalData = evalData.toStdString();
+    c.batch = 16;
+    c.steps = 100;
+    c.probeEvery = 2;
+    c.probeTrain = 500;
+    c.probeTest = 200;
+    c.precision = "fp32";
+    ViewRecipe r;
+    r.name = "test recipe";
+    r.generator = {"fashion-cgan.pt", sha256OfFile(LATENT_DEFAULT_GENERATOR)};
+    auto t = Trainer::create(dir.toStdString(), c, r);
+    Trainer *raw = t.get();
+    TrainObserver o;
+    o.progress = [raw, steps](const TrainProgress &p) {
+        if (p.step == steps) raw->stop();
+    };
+    t->setObserver(o);
+    t->start();
+    t->wait();
+}
+
+} // namespace
+
+class TestTrainWindow : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_tmp;
+    QString m_data, m_disk;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        configureRuntime();
+        QVERIFY(m_tmp.isValid());
+        m_data = m_tmp.filePath("data");
+        QDir().mkpath(m_data);
+        test::writeSmallDataset(m_data.toStdString(), 1000, 500);
+        // Runs made on disk for the list tests: two good, two broken.
+        m_disk = m_tmp.filePath("disk");
+        makeRun(m_disk + "/alpha", m_data, 4);
+        makeRun(m_disk + "/beta", m_data, 6);
+        QDir().mkpath(m_disk + "/half");
+        QFile::copy(m_disk + "/alpha/config.json", m_disk + "/half/config.json");
+        QDir().mkpath(m_disk + "/garbled");
+        for (const char *f : {"config.json", "recipe.json", "metrics.jsonl"})
+            QFile::copy(m_disk + "/alpha/" + f, m_disk + "/garbled/" + f);
+        QFile status(m_disk + "/garbled/status.json");
+        QVERIFY(status.open(QIODevice::WriteOnly));
+        status.write("{\"state\": \"runn");
+    }
+
+    void trainPauseResumeStopFromTheWindow()
+    {
+        const QString runs = m_tmp.filePath("ui-runs");
+        qputenv("LATENT_STUDIO_RUNS", runs.toUtf8());
+        MainWindow window;
+        window.resize(1200, 800);
+        QVERIFY(test::loadDefaultGenerator(window));
+        window.showTab("train");
+        TrainPanel *panel = window.trainPanel();
+        panel->findChild<QSpinBox *>("budget")->setValue(5000);
+        panel->findChild<QSpinBox *>("batch")->setValue(16);
+        panel->findChild<QSpinBox *>("probeEvery")->setValue(4);
+        panel->findChild<QLineEdit *>("runName")->setText("from-ui");
+        QSignalSpy states(panel, &TrainPanel::stateChanged);
+        QTest::mouseClick(panel->findChild<QPushButton *>("train"), Qt::LeftButton);
+
+        CurvePlot *loss = panel->lossPlot();
+        QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(0) >= 3, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->accuracyPlot()->pointCount(0) >= 1, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !panel->findChild<widgets::ImageGridWidget *>("views")->cellCount() == 0, 30000);
+
+        auto *pause = panel->findChild<QPushButton *>("pause");
+        QTest::mouseClick(pause, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(states.count() > 0 && states.last().at(0).toString() == "paused",
+                                 30000);
+        QTest::qWait(300); // let queued points of the last step arrive
+        const int held = loss->pointCount(0);
+        QTest::qWait(1500);
+        QCOMPARE(loss->pointCount(0), held);
+
+        QTest::mouseClick(pause, Qt::LeftButton); // now "Resume"
+        QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(0) > held, 30000);
+
+        QTest::mouseClick(panel->findChild<QPushButton *>("stop"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(states.last().at(0).toString() == "stopped", 30000);
+        QVERIFY(panel->findChild<QPushButton *>("train")->isEnabled());
+
+        RunsPanel *list = window.runsPanel();
+        QTRY_COMPARE_WITH_TIMEOUT(list->runNames(), QStringList{"from-ui"}, 30000);
+        list->select("from-ui");
+        QVERIFY(list->selected());
+        QVERIFY(list->selected()->status.state == RunState::Stopped);
+        QVERIFY(!std::isnan(list->selected()->onlineProbe));
+        list->setOverlaid({"from-ui"});
+        QVERIFY(list->lossPlot()->pointCount(0) >= held);
+        qunsetenv("LATENT_STUDIO_RUNS");
+    }
+
+    void runsOnDiskLoadOverlayAndReportProblems()
+    {
+        RunsPanel panel;
+        QSignalSpy loaded(&panel, &RunsPanel::loaded);
+        panel.setRoot(m_disk);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        QCOMPARE(panel.runNames(), (QStringList{"alpha", "beta"}));
+        const QStringList problems = panel.problems();
+        QCOMPARE(problems.size(), 2);
+        QVERIFY2(problems.join('\n').contains("half is incomplete: recipe.json is missing"),
+                 qPrintable(problems.join('\n')));
+        QVERIFY2(problems.join('\n').contains("garbled/status.json"),
+                 qPrintable(problems.join('\n')));
+
+        panel.setOverlaid({"alpha", "beta"});
+        QCOMPARE(panel.lossPlot()->seriesCount(), 2);
+        QCOMPARE(panel.lossPlot()->seriesName(0), QString("alpha"));
+        QCOMPARE(panel.lossPlot()->seriesName(1), QString("beta"));
+        QCOMPARE(panel.lossPlot()->pointCount(0), 4);
+        QCOMPARE(panel.lossPlot()->pointCount(1), 6);
+        QCOMPARE(panel.accuracyPlot()->pointCount(4), 3); // beta's online probes at 2, 4, 6
+        panel.setOverlaid({"beta"});
+        QCOMPARE(panel.lossPlot()->seriesCount(), 1);
+    }
+
+    void exports()
+    {
+        RunsPanel panel;
+        QSignalSpy loaded(&panel, &RunsPanel::loaded);
+        panel.setRoot(m_disk);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        panel.select("beta");
+        const QString out = m_tmp.filePath("exports");
+        QDir().mkpath(out);
+        QCOMPARE(panel.exportReport(out + "/beta.md"), QString());
+        QFile md(out + "/beta.md");
+        QVERIFY(md.open(QIODevice::ReadOnly));
+        const QString text = md.readAll();
+        QVERIFY(text.contains("# Run beta") && text.contains("## Metrics") &&
+                text.contains("| online | 6 |") && text.contains("\"schema_version\"") &&
+                text.contains("![Training loss (smoothed)](beta-loss.png)"));
+        QVERIFY(QFileInfo(out + "/beta-loss.png").size() > 1000);
+        QVERIFY(QFileInfo(out + "/beta-accuracy.png").size() > 1000);
+        QCOMPARE(panel.exportReport(out + "/beta.html"), QString());
+        QFile html(out + "/beta.html");
+        QVERIFY(html.open(QIODevice::ReadOnly));
+        QVERIFY(QString(html.readAll()).contains("<img src=\"beta-loss.png\""));
+
+        for (const char *which : {"encoder", "metrics", "recipe"}) {
+            const QString path = out + "/" + which;
+            QCOMPARE(panel.exportFile(which, path), QString());
+            QVERIFY(QFileInfo(path).size() > 0);
+        }
+        const QString error = panel.exportFile("metrics", m_tmp.filePath("no/such/dir/m.csv"));
+        QVERIFY2(error.contains("no/such/dir/m.csv"), qPrintable(error));
+
+        CurvePlot *plot = panel.lossPlot();
+        panel.setOverlaid({"alpha", "beta"});
+        for (const char *suffix : {"png", "svg", "pdf"}) {
+            QString err;
+            QVERIFY2(plot->exportTo(out + "/plot." + suffix, &err), qPrintable(err));
+            QVERIFY(QFileInfo(out + "/plot." + suffix).size() > 500);
+        }
+        QString err;
+        QVERIFY(!plot->exportTo(out + "/plot.gif", &err));
+        QVERIFY2(err.contains("expected .png, .svg or .pdf"), qPrintable(err));
+        plot->setLogScale(true);
+        QVERIFY(plot->logScale());
+    }
+};
+
+QTEST_MAIN(TestTrainWindow)
+#include "test_trainwindow.moc"
