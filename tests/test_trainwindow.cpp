@@ -149,6 +149,7 @@ private Q_SLOTS:
         QVERIFY2(problems.join('\n').contains("garbled/status.json"),
                  qPrintable(problems.join('\n')));
 
+        QCOMPARE(panel.overlaid(), (QStringList{"alpha", "beta"})); // the newest, at first load
         panel.setOverlaid({"alpha", "beta"});
         QCOMPARE(panel.lossPlot()->seriesCount(), 2);
         QCOMPARE(panel.lossPlot()->seriesName(0), QString("alpha"));

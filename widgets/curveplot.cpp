@@ -35,6 +35,7 @@ CurvePlot::CurvePlot(const QString &xLabel, const QString &yLabel, QWidget *pare
     m_plot->yAxis->setLabel(yLabel);
     m_plot->legend->setVisible(true);
     m_plot->legend->setFont(QFont(font().family(), 8));
+    m_plot->legend->setBrush(QColor(255, 255, 255, 190)); // curves stay visible behind it
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->setMinimumHeight(140);
@@ -141,6 +142,9 @@ void CurvePlot::refresh()
 {
     if (!m_userView) {
         m_plot->rescaleAxes();
+        // Steps start at 0, so curves with few points line up with the others.
+        const QCPRange x = m_plot->xAxis->range();
+        if (x.lower > 0) m_plot->xAxis->setRange(0, std::max(x.upper, 1.0));
         // A little headroom so markers at the edges stay whole.
         const QCPRange y = m_plot->yAxis->range();
         if (m_plot->yAxis->scaleType() == QCPAxis::stLinear)

@@ -2,6 +2,7 @@
 #include "mainwindow.h"
 #include "paths.h"
 #include "runtime.h"
+#include "trainpanel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -32,9 +33,14 @@ int main(int argc, char **argv)
         "tab",
         QApplication::translate(
             "main",
-            "Start on a tab: samples, explore, views, or pad (explore with the latent pad open)."),
+            "Start on a tab: samples, explore, views, train, runs, or pad (explore with the latent "
+            "pad open)."),
         "name");
     parser.addOption(tab);
+    QCommandLineOption train(
+        "train", QApplication::translate("main", "Start training with the Train tab's settings "
+                                                 "once the generator has loaded."));
+    parser.addOption(train);
     parser.process(app);
 
     latent::configureRuntime();
@@ -63,6 +69,14 @@ int main(int argc, char **argv)
         QObject::connect(
             &window, &latent::studio::MainWindow::generatorLoaded, &window,
             [&window, recipe] { window.openRecipe(recipe); }, Qt::SingleShotConnection);
+    if (parser.isSet(train))
+        QObject::connect(
+            &window, &latent::studio::MainWindow::generatorLoaded, &window,
+            [&window] {
+                window.showTab("train");
+                window.trainPanel()->startTraining();
+            },
+            Qt::SingleShotConnection);
     window.openGenerator(path);
     return app.exec();
 }

@@ -205,7 +205,14 @@ void RunsPanel::refresh()
 
 void RunsPanel::show(const Listing &listing)
 {
-    const QStringList checked = overlaid();
+    QStringList checked = overlaid();
+    if (!m_listedOnce) {
+        // First load: the newest three runs (names sort by date by default) are overlaid.
+        for (std::size_t i = listing.runs.size() > 3 ? listing.runs.size() - 3 : 0;
+             i < listing.runs.size(); ++i)
+            checked << QString::fromStdString(listing.runs[i].name);
+        m_listedOnce = true;
+    }
     m_runs = listing.runs;
     m_problems = listing.problems;
     m_updating = true;

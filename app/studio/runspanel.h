@@ -76,6 +76,7 @@ private:
     std::vector<RunSummary> m_runs;
     QStringList m_problems;
     bool m_updating = false;
+    bool m_listedOnce = false;
     std::unique_ptr<CoalescingWorker> m_worker; // last: joined first
 };
 
