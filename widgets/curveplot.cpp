@@ -69,6 +69,7 @@ int CurvePlot::addSeries(const QString &name, const QColor &color, Marker marker
 {
     QCPGraph *g = m_plot->addGraph();
     g->setName(name);
+    if (name.isEmpty()) g->removeFromLegend();
     QPen pen(color, 1.5);
     if (dashed) pen.setStyle(Qt::DashLine);
     g->setPen(pen);
@@ -127,6 +128,12 @@ void CurvePlot::setLogScale(bool on)
     refresh();
 }
 
+void CurvePlot::setLegendCorner(Qt::Alignment corner)
+{
+    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, corner);
+    refresh();
+}
+
 bool CurvePlot::logScale() const
 {
     return m_log->isChecked();
@@ -142,9 +149,11 @@ void CurvePlot::refresh()
 {
     if (!m_userView) {
         m_plot->rescaleAxes();
-        // Steps start at 0, so curves with few points line up with the others.
+        // Steps start at 0, so curves with few points line up with the others,
+        // and end a little past the last step so its markers stay whole.
         const QCPRange x = m_plot->xAxis->range();
-        if (x.lower > 0) m_plot->xAxis->setRange(0, std::max(x.upper, 1.0));
+        const double lower = std::min(x.lower, 0.0), upper = std::max(x.upper, 1.0);
+        m_plot->xAxis->setRange(lower, upper + 0.03 * (upper - lower));
         // A little headroom so markers at the edges stay whole.
         const QCPRange y = m_plot->yAxis->range();
         if (m_plot->yAxis->scaleType() == QCPAxis::stLinear)

@@ -22,7 +22,8 @@ public:
 
     CurvePlot(const QString &xLabel, const QString &yLabel, QWidget *parent = nullptr);
 
-    // A new series; returns its id. Markers-only series have no line.
+    // A new series; returns its id. Markers-only series have no line; an
+    // empty name keeps the series out of the legend.
     int addSeries(const QString &name, const QColor &color, Marker marker = Marker::None,
                   bool line = true, bool dashed = false);
     void setData(int id, const QVector<double> &x, const QVector<double> &y);
@@ -32,6 +33,8 @@ public:
     int pointCount(int id) const;
     QString seriesName(int id) const;
 
+    // Where the legend sits inside the plot (top right by default).
+    void setLegendCorner(Qt::Alignment corner);
     void setLogScale(bool on);
     bool logScale() const;
     void fit(); // back to the whole data after a zoom or pan

@@ -62,12 +62,9 @@ void plotRun(const RunSummary &run, int index, widgets::CurvePlot *loss,
                       probeY);
     accuracy->setData(accuracy->addSeries(name + QObject::tr(" kNN"), color, M::Dot, true, true),
                       probeX, knnY);
-    accuracy->setData(
-        accuracy->addSeries(name + QObject::tr(" final probe"), color, M::Diamond, false), finalX,
-        finalProbe);
-    accuracy->setData(
-        accuracy->addSeries(name + QObject::tr(" final kNN"), color, M::Diamond, false), finalX,
-        finalKnn);
+    // Final values: diamonds of the run's colour, not repeated in the legend.
+    accuracy->setData(accuracy->addSeries(QString(), color, M::Diamond, false), finalX, finalProbe);
+    accuracy->setData(accuracy->addSeries(QString(), color, M::Diamond, false), finalX, finalKnn);
 }
 
 } // namespace
@@ -92,6 +89,8 @@ RunsPanel::RunsPanel(QWidget *parent)
     m_list->setObjectName("runList");
     m_lossPlot->setObjectName("runsLossPlot");
     m_accuracyPlot->setObjectName("runsAccuracyPlot");
+    // Accuracy rises towards the top right: the legend goes below it.
+    m_accuracyPlot->setLegendCorner(Qt::AlignBottom | Qt::AlignRight);
     m_list->setColumnCount(Columns);
     m_list->setHeaderLabels({tr("Run"), tr("State"), tr("Step"), tr("Data"), tr("Recipe"),
                              tr("Encoder"), tr("Final probe"), tr("Final kNN")});
@@ -134,6 +133,7 @@ RunsPanel::RunsPanel(QWidget *parent)
     auto *splitter = new QSplitter(Qt::Vertical);
     splitter->addWidget(listPane);
     splitter->addWidget(plots);
+    splitter->setSizes({260, 440});
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
 

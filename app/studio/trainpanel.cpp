@@ -127,6 +127,7 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
     m_error->setStyleSheet("color: #b00020");
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->setWordWrap(true);
+    m_accuracy->setLegendCorner(Qt::AlignBottom | Qt::AlignRight);
     m_views->setPlaceholderText(tr("The views of the current batch appear here"));
     m_views->setToolTip(tr("A few anchors of the latest batch (rows) and their views, as the "
                            "encoder sees them; refreshed every few seconds"));
@@ -349,8 +350,17 @@ void TrainPanel::onMetric(const MetricRow &row)
 
 void TrainPanel::onProgress(const TrainProgress &p)
 {
-    m_progress->setValue(p.step);
-    m_progress->setFormat(tr("step %1 / %2").arg(p.step).arg(p.totalSteps));
+    const double minutes = m_trainer ? m_trainer->config().minutes : 0;
+    if (minutes > 0) { // a time budget: the bar shows time
+        m_progress->setRange(0, int(minutes * 60));
+        m_progress->setValue(int(std::min(p.elapsedSeconds, minutes * 60)));
+        m_progress->setFormat(tr("step %1 · %2 of %3")
+                                  .arg(p.step)
+                                  .arg(duration(p.elapsedSeconds), duration(minutes * 60)));
+    } else {
+        m_progress->setValue(p.step);
+        m_progress->setFormat(tr("step %1 / %2").arg(p.step).arg(p.totalSteps));
+    }
     m_status->setText(tr("loss %1 · %2 images/s · elapsed %3 · ETA %4")
                           .arg(p.loss, 0, 'f', 4)
                           .arg(p.imagesPerSecond, 0, 'f', 0)
