@@ -85,9 +85,9 @@ int main(int argc, char **argv)
     const Stalls idle = measure([&] { return idleClock.elapsed() > 5000; }, 6000);
 
     auto *panel = window.trainPanel();
-    panel->findChild<QSpinBox *>("budget")->setValue(120);
-    panel->findChild<QSpinBox *>("probeEvery")->setValue(50);
-    panel->findChild<QLineEdit *>("runName")->setText("bench");
+    panel->findChild<QSpinBox *>("trainBudget")->setValue(120);
+    panel->findChild<QSpinBox *>("trainProbeEvery")->setValue(50);
+    panel->findChild<QLineEdit *>("trainRunName")->setText("bench");
     QStringList states;
     QObject::connect(panel, &latent::studio::TrainPanel::stateChanged,
                      [&](const QString &s) { states << s; });

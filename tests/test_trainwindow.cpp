@@ -95,20 +95,20 @@ private Q_SLOTS:
         QVERIFY(test::loadDefaultGenerator(window));
         window.showTab("train");
         TrainPanel *panel = window.trainPanel();
-        panel->findChild<QSpinBox *>("budget")->setValue(5000);
-        panel->findChild<QSpinBox *>("batch")->setValue(16);
-        panel->findChild<QSpinBox *>("probeEvery")->setValue(4);
-        panel->findChild<QLineEdit *>("runName")->setText("from-ui");
+        panel->findChild<QSpinBox *>("trainBudget")->setValue(5000);
+        panel->findChild<QSpinBox *>("trainBatch")->setValue(16);
+        panel->findChild<QSpinBox *>("trainProbeEvery")->setValue(4);
+        panel->findChild<QLineEdit *>("trainRunName")->setText("from-ui");
         QSignalSpy states(panel, &TrainPanel::stateChanged);
-        QTest::mouseClick(panel->findChild<QPushButton *>("train"), Qt::LeftButton);
+        QTest::mouseClick(panel->findChild<QPushButton *>("trainButton"), Qt::LeftButton);
 
         CurvePlot *loss = panel->lossPlot();
         QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(0) >= 3, 60000);
         QTRY_VERIFY_WITH_TIMEOUT(panel->accuracyPlot()->pointCount(0) >= 1, 60000);
         QTRY_VERIFY_WITH_TIMEOUT(
-            !panel->findChild<widgets::ImageGridWidget *>("views")->cellCount() == 0, 30000);
+            !panel->findChild<widgets::ImageGridWidget *>("trainViews")->cellCount() == 0, 30000);
 
-        auto *pause = panel->findChild<QPushButton *>("pause");
+        auto *pause = panel->findChild<QPushButton *>("pauseButton");
         QTest::mouseClick(pause, Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(states.count() > 0 && states.last().at(0).toString() == "paused",
                                  30000);
@@ -120,9 +120,9 @@ private Q_SLOTS:
         QTest::mouseClick(pause, Qt::LeftButton); // now "Resume"
         QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(0) > held, 30000);
 
-        QTest::mouseClick(panel->findChild<QPushButton *>("stop"), Qt::LeftButton);
+        QTest::mouseClick(panel->findChild<QPushButton *>("stopButton"), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(states.last().at(0).toString() == "stopped", 30000);
-        QVERIFY(panel->findChild<QPushButton *>("train")->isEnabled());
+        QVERIFY(panel->findChild<QPushButton *>("trainButton")->isEnabled());
 
         RunsPanel *list = window.runsPanel();
         QTRY_COMPARE_WITH_TIMEOUT(list->runNames(), QStringList{"from-ui"}, 30000);
