@@ -5,6 +5,7 @@
 #include "encoder.h"
 #include "error.h"
 #include "evaluation.h"
+#include "experiment.h"
 #include "idx.h"
 #include "runtime.h"
 #include "smalldataset.h"
@@ -157,6 +158,74 @@ private Q_SLOTS:
                      (name + ": exported features differ").c_str());
         }
         QVERIFY_THROWS_EXCEPTION(Error, encoderPreset("vgg", 1));
+    }
+
+    void paperTablePlanAndReport()
+    {
+        ExperimentOptions o;
+        o.seeds = 2;
+        o.budgetMinutes = 3;
+        o.sigmas = {0.1f, 0.4f};
+        DirectionSet walks;
+        walks.name = "walks";
+        walks.method = "steer";
+        walks.latentSize = 64;
+        walks.labels = {"zoom", "shift_x"};
+        walks.scores = {0, 0};
+        walks.vectors = {std::vector<float>(64, 0.1f), std::vector<float>(64, -0.1f)};
+        const auto plan = paperTablePlan(o, defaultRecipe(), walks);
+        // a, b, c x 2 sigmas, d, e, f, g; two seeds each.
+        QCOMPARE(int(plan.size()), 8 * 2);
+        QStringList ids;
+        for (const auto &r : plan) {
+            ids << QString::fromStdString(r.id);
+            QCOMPARE(r.config.minutes, 3.0);
+            QCOMPARE(r.config.seed, std::uint64_t(r.seed));
+            QVERIFY(r.config.data == (r.row == "a" ? "real" : "generator"));
+            r.recipe.checkAgainst(64, 10, "plan"); // walks and classes resolve
+        }
+        QCOMPARE(ids.mid(0, 6),
+                 (QStringList{"a-s1", "a-s2", "b-s1", "b-s2", "c-sigma0.1-s1", "c-sigma0.1-s2"}));
+        const auto find = [&](const std::string &id) {
+            for (const auto &r : plan)
+                if (r.id == id) return r;
+            return ExperimentRun{};
+        };
+        QVERIFY(!find("b-s1").recipe.views.gaussian && find("b-s1").recipe.views.steered.empty());
+        QCOMPARE(find("c-sigma0.4-s1").recipe.views.sigma, 0.4f);
+        QCOMPARE(int(find("d-s1").recipe.views.steered.size()), 2);
+        QVERIFY(!find("d-s1").recipe.views.gaussian);
+        QVERIFY(find("e-s1").recipe.views.gaussian && !find("e-s1").recipe.views.steered.empty());
+        QVERIFY(find("f-s1").recipe.views.classPositives);
+        QCOMPARE(find("g-s2").recipe.views.perAnchor, o.poolSize);
+
+        // The report: mean and standard deviation over the finished seeds.
+        RunSummary r1, r2;
+        r1.name = "a-s1", r1.finalProbe = 0.80, r1.finalKnn = 0.70, r1.status.step = 100;
+        r2.name = "a-s2", r2.finalProbe = 0.90, r2.finalKnn = 0.72, r2.status.step = 120;
+        ExperimentContext c;
+        c.command = "latent-cli experiment paper-table";
+        c.machine = "test machine";
+        c.commit = "abc1234";
+        c.budgetMinutes = 3;
+        c.seeds = 2;
+        const QString md = QString::fromStdString(
+            experimentReport(plan, {r1, r2}, 0.5, 0.4, 0.84, 0.8, c, {"fig.png"}));
+        QVERIFY2(
+            md.contains("| a | real Fashion-MNIST + pixel augmentations (SimCLR) | 85.0 ± 7.1 | "
+                        "71.0 ± 1.4 | 2/2 | 110 |"),
+            qPrintable(md));
+        QVERIFY2(md.contains("| b | generated, pixel augmentations only | – | – | 0/2 | – |"),
+                 qPrintable(md));
+        QVERIFY(md.contains("| floor | raw pixels | 84.0 | 80.0 |"));
+        QVERIFY(md.contains("abc1234") && md.contains("![fig.png](fig.png)") &&
+                md.contains("latent-cli experiment paper-table"));
+
+        QTemporaryDir dir;
+        const std::string png = dir.filePath("chart.png").toStdString();
+        writeLineChart(png, "t", "x", "y",
+                       {{"s", {0.1, 0.2}, {0.8, 0.85}}, {"ref", {0.1}, {0.84}, true}});
+        QVERIFY(QFileInfo(QString::fromStdString(png)).size() > 1000);
     }
 
     void knnAndProbeOnSeparableData()

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // latent-cli: the headless face of the studio; links the same core library.
+#include "experimentcommand.h"
 #include "traincommands.h"
 
 #include "atomicfile.h"
@@ -293,6 +294,8 @@ int main(int argc, char **argv)
 
     TrainCommands training;
     training.add(app);
+    ExperimentCommand experiment;
+    experiment.add(app);
 
     CLI11_PARSE(app, argc, argv);
     try {
@@ -300,6 +303,7 @@ int main(int argc, char **argv)
         const std::string exe = exeDir(argv[0]);
         if (*views) return runViews(recipePath, view, exe);
         if (const int code = training.run(exe, threads); code >= 0) return code;
+        if (const int code = experiment.run(exe, threads, argc, argv); code >= 0) return code;
         const std::string path = latent::resolveGeneratorArgument(generator, exe);
         if (*directions) return runDirections(path, dir);
         if (*newRecipe) return runNewRecipe(path, recipeOut);

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: MIT
+#include "experiment.h"
+
+#include "error.h"
+#include "imagegrid.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+namespace latent {
+namespace {
+
+std::string sigmaText(float s)
+{
+    std::ostringstream o;
+    o << s;
+    return o.str();
+}
+
+std::string pct(double v, int digits = 1)
+{
+    if (std::isnan(v)) return "–";
+    std::ostringstream o;
+    o.setf(std::ios::fixed);
+    o.precision(digits);
+    o << 100 * v;
+    return o.str();
+}
+
+struct MeanSd
+{
+    double mean = NAN, sd = NAN;
+    int n = 0;
+};
+
+MeanSd meanSd(const std::vector<double> &v)
+{
+    MeanSd m;
+    m.n = static_cast<int>(v.size());
+    if (v.empty()) return m;
+    double s = 0;
+    for (double x : v)
+        s += x;
+    m.mean = s / v.size();
+    double q = 0;
+    for (double x : v)
+        q += (x - m.mean) * (x - m.mean);
+    m.sd = v.size() > 1 ? std::sqrt(q / (v.size() - 1)) : 0;
+    return m;
+}
+
+std::string cell(const MeanSd &m)
+{
+    if (m.n == 0) return "–";
+    return pct(m.mean) + (m.n > 1 ? " ± " + pct(m.sd) : "");
+}
+
+} // namespace
+
+std::vector<ExperimentRun> paperTablePlan(const ExperimentOptions &o, const ViewRecipe &base,
+                                          const DirectionSet &walks)
+{
+    std::vector<ExperimentRun> plan;
+    ViewRecipe pixelOnly = base;
+    pixelOnly.views.gaussian = false;
+    pixelOnly.views.steered.clear();
+    pixelOnly.views.classPositives = false;
+    pixelOnly.views.perAnchor = 2;
+    pixelOnly.directionSets.clear();
+
+    ViewRecipe steered = pixelOnly;
+    steered.directionSets = {walks};
+    for (int i = 0; i < walks.size(); ++i) {
+        ViewRecipe::SteeredWalk w;
+        w.set = walks.name;
+        w.direction = walks.labels[i];
+        const auto range = alphaRange(steerTransformFromString(walks.labels[i]));
+        // Half the trained range: the far ends of a walk leave the data.
+        w.alphaMin = range.first / 2;
+        w.alphaMax = range.second / 2;
+        steered.views.steered.push_back(w);
+    }
+    const auto gaussian = [](ViewRecipe r, float sigma) {
+        r.views.gaussian = true;
+        r.views.sigma = sigma;
+        return r;
+    };
+
+    const auto add = [&](const std::string &row, const std::string &label, const ViewRecipe &r,
+                         double sigma, bool real, const std::string &suffix = {}) {
+        for (int seed = 1; seed <= o.seeds; ++seed) {
+            ExperimentRun run;
+            run.row = row;
+            run.label = label;
+            run.sigma = sigma;
+            run.seed = seed;
+            run.id = row + suffix + "-s" + std::to_string(seed);
+            run.recipe = r;
+            run.recipe.name = row + suffix;
+            run.recipe.seed = static_cast<std::uint64_t>(seed);
+            run.config = o.base;
+            run.config.seed = static_cast<std::uint64_t>(seed);
+            run.config.minutes = o.budgetMinutes;
+            run.config.steps = 100000000; // the time budget ends every run
+            run.config.data = real ? "real" : "generator";
+            plan.push_back(run);
+        }
+    };
+    add("a", "real Fashion-MNIST + pixel augmentations (SimCLR)", pixelOnly, -1, true);
+    add("b", "generated, pixel augmentations only", pixelOnly, -1, false);
+    for (float s : o.sigmas)
+        add("c", "Gaussian views sigma " + sigmaText(s) + " + pixel", gaussian(pixelOnly, s), s,
+            false, "-sigma" + sigmaText(s));
+    add("d", "steered walks (" + std::to_string(walks.size()) + ") + pixel", steered, -1, false);
+    add("e", "Gaussian sigma " + sigmaText(o.sigma) + " + steered + pixel",
+        gaussian(steered, o.sigma), o.sigma, false);
+    ViewRecipe supcon = gaussian(pixelOnly, o.sigma);
+    supcon.views.classPositives = true;
+    add("f", "SupCon, the generator's classes as positives (sigma " + sigmaText(o.sigma) + ")",
+        supcon, o.sigma, false);
+    ViewRecipe pool = gaussian(pixelOnly, o.sigma);
+    pool.views.perAnchor = o.poolSize;
+    add("g",
+        std::to_string(o.poolSize) + " neighbours per anchor (sigma " + sigmaText(o.sigma) + ")",
+        pool, o.sigma, false);
+    return plan;
+}
+
+std::string experimentReport(const std::vector<ExperimentRun> &plan,
+                             const std::vector<RunSummary> &runs, double randomProbe,
+                             double randomKnn, double pixelProbe, double pixelKnn,
+                             const ExperimentContext &c,
+                             const std::vector<std::string> &figureFiles)
+{
+    std::map<std::string, const RunSummary *> byName;
+    for (const RunSummary &r : runs)
+        byName[r.name] = &r;
+    // Rows in plan order, grouped by recipe name (row + suffix).
+    std::vector<std::string> order;
+    std::map<std::string, std::vector<const ExperimentRun *>> groups;
+    for (const ExperimentRun &r : plan) {
+        if (!groups.count(r.recipe.name)) order.push_back(r.recipe.name);
+        groups[r.recipe.name].push_back(&r);
+    }
+    std::ostringstream out;
+    out << "| row | views | linear probe % | kNN % | runs | steps (mean) |\n"
+        << "|---|---|---|---|---|---|\n";
+    for (const std::string &name : order) {
+        std::vector<double> probe, knn, steps;
+        for (const ExperimentRun *r : groups[name]) {
+            const auto it = byName.find(r->id);
+            if (it == byName.end() || std::isnan(it->second->finalProbe)) continue;
+            probe.push_back(it->second->finalProbe);
+            knn.push_back(it->second->finalKnn);
+            steps.push_back(it->second->status.step);
+        }
+        const MeanSd steps_ = meanSd(steps);
+        out << "| " << name << " | " << groups[name].front()->label << " | " << cell(meanSd(probe))
+            << " | " << cell(meanSd(knn)) << " | " << probe.size() << "/" << groups[name].size()
+            << " | " << (steps_.n ? std::to_string(std::lround(steps_.mean)) : "–") << " |\n";
+    }
+    out << "| floor | random-init encoder | " << pct(randomProbe) << " | " << pct(randomKnn)
+        << " | | |\n"
+        << "| floor | raw pixels | " << pct(pixelProbe) << " | " << pct(pixelKnn) << " | | |\n\n";
+    out << "Budget: " << c.budgetMinutes << " minutes of training per run; " << c.seeds
+        << " seed(s) (mean ± standard deviation when more than one). Final protocol: frozen "
+           "pooled features, linear probe and weighted kNN (k = 20), Fashion-MNIST train (60,000) "
+           "-> test (10,000).\n\n"
+        << "Machine: " << c.machine << ". Commit: " << c.commit << ".\n\n";
+    for (const std::string &f : figureFiles)
+        out << "![" << f << "](" << f << ")\n\n";
+    out << "Reproduce:\n\n```sh\n" << c.command << "\n```\n";
+    return out.str();
+}
+
+void writeLineChart(const std::string &path, const std::string &title, const std::string &xLabel,
+                    const std::string &yLabel, const std::vector<ChartSeries> &series)
+{
+    const int w = 960, h = 540, left = 80, right = 290, top = 50, bottom = 60;
+    cv::Mat img(h, w, CV_8UC3, cv::Scalar(255, 255, 255));
+    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    for (const auto &s : series)
+        for (std::size_t i = 0; i < s.y.size(); ++i) {
+            if (std::isnan(s.y[i])) continue;
+            if (s.x.size() > i) x0 = std::min(x0, s.x[i]), x1 = std::max(x1, s.x[i]);
+            y0 = std::min(y0, s.y[i]), y1 = std::max(y1, s.y[i]);
+        }
+    if (!std::isfinite(x0)) x0 = 0, x1 = 1;
+    if (!std::isfinite(y0)) y0 = 0, y1 = 1;
+    if (x1 - x0 < 1e-9) x0 -= 0.5, x1 += 0.5;
+    const double pad = std::max(1e-3, 0.08 * (y1 - y0));
+    y0 -= pad, y1 += pad;
+    const auto px = [&](double x) { return left + (x - x0) / (x1 - x0) * (w - left - right); };
+    const auto py = [&](double y) {
+        return h - bottom - (y - y0) / (y1 - y0) * (h - top - bottom);
+    };
+    const cv::Scalar black(0, 0, 0), grey(220, 220, 220);
+    const auto text = [&](const std::string &t, cv::Point at, double scale = 0.45) {
+        cv::putText(img, t, at, cv::FONT_HERSHEY_SIMPLEX, scale, black, 1, cv::LINE_AA);
+    };
+    for (int i = 0; i <= 5; ++i) {
+        const double xv = x0 + (x1 - x0) * i / 5, yv = y0 + (y1 - y0) * i / 5;
+        cv::line(img, {int(px(xv)), top}, {int(px(xv)), h - bottom}, grey);
+        cv::line(img, {left, int(py(yv))}, {w - right, int(py(yv))}, grey);
+        std::ostringstream xs, ys;
+        xs.precision(3);
+        ys.precision(3);
+        xs << xv;
+        ys << yv;
+        text(xs.str(), {int(px(xv)) - 12, h - bottom + 18});
+        text(ys.str(), {8, int(py(yv)) + 4});
+    }
+    cv::rectangle(img, {left, top}, {w - right, h - bottom}, black);
+    text(title, {left, 30}, 0.6);
+    text(xLabel, {left + (w - left - right) / 2 - 40, h - 18}, 0.5);
+    text(yLabel, {8, top - 12}, 0.5);
+    static const cv::Scalar palette[] = {{180, 119, 31}, {14, 127, 255},  {44, 160, 44},
+                                         {40, 39, 214},  {189, 103, 148}, {75, 86, 140}};
+    for (std::size_t k = 0; k < series.size(); ++k) {
+        const auto &s = series[k];
+        const cv::Scalar color = palette[k % 6];
+        std::vector<cv::Point> pts;
+        for (std::size_t i = 0; i < s.y.size(); ++i)
+            if (!std::isnan(s.y[i]))
+                pts.emplace_back(int(px(s.x.size() > i ? s.x[i] : x0)), int(py(s.y[i])));
+        if (s.dashed && pts.size() == 1) { // a reference level across the chart
+            for (int x = left; x < w - right; x += 12)
+                cv::line(img, {x, pts[0].y}, {std::min(x + 6, w - right), pts[0].y}, color, 2);
+        } else {
+            cv::polylines(img, pts, false, color, 2, cv::LINE_AA);
+            for (const auto &p : pts)
+                cv::circle(img, p, 4, color, cv::FILLED, cv::LINE_AA);
+        }
+        const int ly = top + 20 + int(k) * 22;
+        cv::line(img, {w - right + 15, ly - 4}, {w - right + 40, ly - 4}, color, 2);
+        text(s.name, {w - right + 48, ly});
+    }
+    savePng(img, path); // BGR, as OpenCV encodes it
+}
+
+std::string machineDescription()
+{
+    std::ifstream in("/proc/cpuinfo");
+    std::string line, model = "unknown CPU";
+    while (std::getline(in, line))
+        if (line.rfind("model name", 0) == 0) {
+            model = line.substr(line.find(':') + 2);
+            break;
+        }
+    return model + ", " + std::to_string(std::thread::hardware_concurrency()) + " cores";
+}
+
+} // namespace latent
