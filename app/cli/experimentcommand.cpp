@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "experimentcommand.h"
 
+#include "cliutil.h"
+
 #include "atomicfile.h"
 #include "error.h"
 #include "experiment.h"
@@ -24,17 +26,6 @@
 namespace fs = std::filesystem;
 
 namespace {
-
-std::atomic<bool> g_stop{false};
-
-std::string hms(double seconds)
-{
-    if (!std::isfinite(seconds) || seconds < 0) return "--";
-    const long s = std::lround(seconds);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%ldh%02ldm%02lds", s / 3600, (s / 60) % 60, s % 60);
-    return buf;
-}
 
 std::string gitCommit()
 {
@@ -107,13 +98,12 @@ int ExperimentCommand::run(const std::string &exeDir, int threads, int argc, cha
                       latent::sha256OfFile(options.base.generator)};
     const auto plan = latent::paperTablePlan(options, base, walksFor(out, *gen));
 
-    std::signal(SIGINT, [](int) { g_stop = true; });
-    std::signal(SIGTERM, [](int) { g_stop = true; });
+    bool interrupted = false;
     const auto started = std::chrono::steady_clock::now();
     double overhead =
         60; // seconds per run beyond the budget (set-up, final evaluation); measured below
     int done = 0;
-    for (std::size_t i = 0; i < plan.size() && !g_stop; ++i) {
+    for (std::size_t i = 0; i < plan.size() && !interrupted; ++i) {
         const auto &run = plan[i];
         const std::string dir = out + "/runs/" + run.id;
         if (fs::exists(dir + "/status.json") &&
@@ -143,20 +133,11 @@ int ExperimentCommand::run(const std::string &exeDir, int threads, int argc, cha
             std::snprintf(line, sizeof line,
                           "[%zu/%zu] %-22s step %6d loss %.3f %5.0f img/s | experiment ETA %s",
                           i + 1, plan.size(), run.id.c_str(), p.step, p.loss, p.imagesPerSecond,
-                          hms(eta).c_str());
+                          cli::formatDuration(eta).c_str());
             std::cerr << (tty ? "\r" : "") << line << (tty ? "" : "\n") << std::flush;
         };
         t->setObserver(o);
-        t->start();
-        while (true) {
-            const auto s = t->state();
-            if (s == latent::RunState::Finished || s == latent::RunState::Stopped ||
-                s == latent::RunState::Failed)
-                break;
-            if (g_stop) t->stop();
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        t->wait();
+        interrupted = cli::trainUntilDone(*t);
         const double took =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         overhead = std::max(10.0, took - budget);
@@ -172,7 +153,7 @@ int ExperimentCommand::run(const std::string &exeDir, int threads, int argc, cha
                   << (t->message().empty() ? "" : " (" + t->message() + ")") << "\n";
         ++done;
     }
-    if (g_stop) {
+    if (interrupted) {
         std::cerr << "experiment interrupted; rerun the same command to resume\n";
         return 0;
     }
@@ -248,7 +229,8 @@ int ExperimentCommand::run(const std::string &exeDir, int threads, int argc, cha
     latent::writeFileAtomically(out + "/results.md", report);
     std::cout
         << report << "\nwrote " << out << "/results.md and its figures ("
-        << hms(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count())
+        << cli::formatDuration(
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count())
         << ")\n";
     return 0;
 }

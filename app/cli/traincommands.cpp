@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "traincommands.h"
 
+#include "cliutil.h"
+
 #include "error.h"
 #include "paths.h"
 #include "trainer.h"
@@ -20,28 +22,6 @@
 
 namespace {
 
-std::atomic<bool> g_interrupted{false};
-
-std::string duration(double seconds)
-{
-    if (!std::isfinite(seconds) || seconds < 0) return "--";
-    const long s = std::lround(seconds);
-    char buf[32];
-    if (s >= 3600)
-        std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, (s / 60) % 60);
-    else
-        std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
-    return buf;
-}
-
-std::string percent(double v)
-{
-    if (std::isnan(v)) return "--";
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%.2f%%", 100 * v);
-    return buf;
-}
-
 // One status line, redrawn in place on a terminal, else printed every 5%.
 class ProgressPrinter
 {
@@ -60,7 +40,7 @@ public:
         std::snprintf(line, sizeof line, "step %d/%d [%s%s] loss %.4f  %.0f img/s  ETA %s", p.step,
                       p.totalSteps, std::string(filled, '=').c_str(),
                       std::string(width - filled, ' ').c_str(), p.loss, p.imagesPerSecond,
-                      duration(p.etaSeconds).c_str());
+                      cli::formatDuration(p.etaSeconds).c_str());
         std::lock_guard lock(m_mutex);
         std::cerr << (tty ? "\r" : "") << line << (tty ? "" : "\n") << std::flush;
     }
@@ -69,8 +49,8 @@ public:
         if (r.kind == "train") return;
         std::lock_guard lock(m_mutex);
         std::cerr << (::isatty(STDERR_FILENO) ? "\n" : "") << r.kind << " evaluation at step "
-                  << r.step << ": linear probe " << percent(r.probe) << ", kNN " << percent(r.knn)
-                  << "\n";
+                  << r.step << ": linear probe " << cli::formatPercent(r.probe) << ", kNN "
+                  << cli::formatPercent(r.knn) << "\n";
     }
 
 private:
@@ -91,15 +71,15 @@ void printSummary(const latent::Trainer &t)
     }
     std::cout << "\nrun:       " << t.files().dir << "\n"
               << "state:     " << latent::toString(t.state()) << " at step " << t.step() << " of "
-              << t.config().steps << " (" << duration(wall) << " of training)\n";
+              << t.config().steps << " (" << cli::formatDuration(wall) << " of training)\n";
     if (!t.message().empty()) std::cout << "message:   " << t.message() << "\n";
     if (!std::isnan(loss)) std::cout << "last loss: " << loss << "\n";
     if (online)
-        std::cout << "online:    probe " << percent(online->probe) << ", kNN "
-                  << percent(online->knn) << " (step " << online->step << ", subsets)\n";
+        std::cout << "online:    probe " << cli::formatPercent(online->probe) << ", kNN "
+                  << cli::formatPercent(online->knn) << " (step " << online->step << ", subsets)\n";
     if (final)
-        std::cout << "final:     probe " << percent(final->probe) << ", kNN " << percent(final->knn)
-                  << " (full Fashion-MNIST train -> test)\n";
+        std::cout << "final:     probe " << cli::formatPercent(final->probe) << ", kNN "
+                  << cli::formatPercent(final->knn) << " (full train -> test splits)\n";
     std::cout << "files:     " << t.files().metricsCsv() << ", " << t.files().checkpoint() << ", "
               << t.files().encoder() << "\n";
     if (t.state() == latent::RunState::Stopped)
@@ -112,18 +92,7 @@ int train(latent::Trainer &trainer)
     trainer.setObserver({[&](const latent::MetricRow &r) { printer.metric(r); },
                          [&](const latent::TrainProgress &p) { printer(p); }, nullptr, nullptr});
     // Ctrl+C stops between steps and keeps a checkpoint to resume from.
-    std::signal(SIGINT, [](int) { g_interrupted = true; });
-    std::signal(SIGTERM, [](int) { g_interrupted = true; });
-    trainer.start();
-    while (true) {
-        const auto s = trainer.state();
-        if (s == latent::RunState::Finished || s == latent::RunState::Stopped ||
-            s == latent::RunState::Failed)
-            break;
-        if (g_interrupted.exchange(false)) trainer.stop();
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    trainer.wait();
+    cli::trainUntilDone(trainer);
     printSummary(trainer);
     if (trainer.state() == latent::RunState::Failed) {
         std::cerr << "latent-cli: error: " << trainer.message() << "\n";
@@ -145,22 +114,24 @@ int probe(const std::string &target, bool floors)
     }
     std::cout << "run: " << dir << "\n";
     if (online)
-        std::cout << "online  step " << online->step << ": linear probe " << percent(online->probe)
-                  << ", kNN " << percent(online->knn) << " (subsets)\n";
+        std::cout << "online  step " << online->step << ": linear probe "
+                  << cli::formatPercent(online->probe) << ", kNN "
+                  << cli::formatPercent(online->knn) << " (subsets)\n";
     latent::MetricRow computed;
     if (!final) {
         std::cerr << "no final evaluation in the run; evaluating its checkpoint...\n";
         computed = latent::evaluateCheckpoint(dir);
         final = &computed;
     }
-    std::cout << "final   step " << final->step << ": linear probe " << percent(final->probe)
-              << ", kNN " << percent(final->knn) << " (full train -> test)\n";
+    std::cout << "final   step " << final->step << ": linear probe "
+              << cli::formatPercent(final->probe) << ", kNN " << cli::formatPercent(final->knn)
+              << " (full train -> test)\n";
     if (floors) {
         const latent::Floors f = latent::computeFloors(dir);
-        std::cout << "floor random-init encoder: linear probe " << percent(f.randomProbe)
-                  << ", kNN " << percent(f.randomKnn) << "\n"
-                  << "floor raw pixels:          linear probe " << percent(f.pixelProbe) << ", kNN "
-                  << percent(f.pixelKnn) << "\n";
+        std::cout << "floor random-init encoder: linear probe " << cli::formatPercent(f.randomProbe)
+                  << ", kNN " << cli::formatPercent(f.randomKnn) << "\n"
+                  << "floor raw pixels:          linear probe " << cli::formatPercent(f.pixelProbe)
+                  << ", kNN " << cli::formatPercent(f.pixelKnn) << "\n";
     }
     return 0;
 }
