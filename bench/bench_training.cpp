@@ -66,11 +66,7 @@ int main(int argc, char **argv)
     // 1. Phases alone.
     torch::manual_seed(1);
     Encoder encoder(encoderPreset("small", generator->info().channels));
-    {
-        torch::NoGradGuard noGrad;
-        for (auto &p : encoder->parameters())
-            if (p.dim() == 4) p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
-    }
+    encoder->useChannelsLast();
     torch::optim::SGD opt(encoder->parameters(),
                           torch::optim::SGDOptions(0.06).momentum(0.9).weight_decay(5e-4));
     std::vector<double> gen, aug, fwd, bwd, step;

@@ -102,6 +102,13 @@ EncoderImpl::EncoderImpl(const EncoderSpec &spec) : m_spec(spec)
     }
 }
 
+void EncoderImpl::useChannelsLast()
+{
+    torch::NoGradGuard noGrad;
+    for (auto &p : parameters())
+        if (p.dim() == 4) p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
+}
+
 torch::Tensor EncoderImpl::runBlock(Block &b, const torch::Tensor &x)
 {
     auto h = torch::relu(b.bn1(b.conv1(x)));

