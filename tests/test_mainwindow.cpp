@@ -2,17 +2,21 @@
 // The real studio window: loads the default generator and shows samples.
 #include "generatorpanel.h"
 #include "imagegridwidget.h"
+#include "language.h"
 #include "mainwindow.h"
+#include "preferencesdialog.h"
 #include "runtime.h"
 #include "windowtest.h"
 
 #include <QComboBox>
 #include <QLabel>
+#include <QMenuBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTranslator>
 #include <QtTest>
 
 using latent::studio::MainWindow;
@@ -86,6 +90,39 @@ private Q_SLOTS:
         QCOMPARE(window.generator()->info().latentSize, 64);
         auto *grid = window.findChild<ImageGridWidget *>("sampleGrid");
         QTRY_VERIFY_WITH_TIMEOUT(grid->cellCount() > 0, 30000);
+    }
+
+    // The language chosen in Preferences is stored, and the shipped
+    // translations (embedded: no installed folder beside the test) replace
+    // the window's texts.
+    void preferencesChooseTheLanguage()
+    {
+        using namespace latent::studio;
+        latent::studio::PreferencesDialog dialog;
+        auto *combo = dialog.findChild<QComboBox *>("preferencesLanguage");
+        QVERIFY(combo);
+        QCOMPARE(combo->count(), 1 + availableLanguages().size());
+        combo->setCurrentIndex(combo->findData("de"));
+        QVERIFY(dialog.apply());
+        QCOMPARE(chosenLocale().language(), QLocale::German);
+
+        for (const auto &[code, file] : {std::pair{"de", "&Datei"}, std::pair{"fr", "&Fichier"}}) {
+            const QString source = installTranslators(*qApp, QLocale(code));
+            QCOMPARE(source, QString(":/i18n/latent-studio_%1.qm").arg(code));
+            MainWindow window;
+            QCOMPARE(window.menuBar()->actions().first()->text(), QString(file));
+            for (QTranslator *t : qApp->findChildren<QTranslator *>()) {
+                QCoreApplication::removeTranslator(t);
+                delete t;
+            }
+        }
+        QVERIFY(installTranslators(*qApp, QLocale("en")).isEmpty());
+        MainWindow english;
+        QCOMPARE(english.menuBar()->actions().first()->text(), QString("&File"));
+
+        combo->setCurrentIndex(0); // the system's language again
+        dialog.apply();
+        QCOMPARE(chosenLocale(), QLocale::system());
     }
 };
 

@@ -18,6 +18,7 @@ packages=(
   libqcustomplot-dev qt6-svg-dev libtorch-dev libopenblas0-pthread libopencv-dev libimgui-dev libstb-dev
   nlohmann-json3-dev libcli11-dev zlib1g-dev libssl-dev
   python3-torch dataset-fashion-mnist xvfb xauth
+  qt6-translations-l10n qt6-qpa-plugins desktop-file-utils appstream dpkg-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "language.h"
 #include "mainwindow.h"
 #include "paths.h"
 #include "runtime.h"
@@ -16,6 +17,7 @@ int main(int argc, char **argv)
     QApplication::setApplicationName("latent-studio");
     QApplication::setApplicationDisplayName("Latent Studio");
     QApplication::setApplicationVersion(LATENT_VERSION);
+    latent::studio::installTranslators(app, latent::studio::chosenLocale());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate(

@@ -6,6 +6,7 @@
 #include "explorerpanel.h"
 #include "generatorpanel.h"
 #include "imagegrid.h"
+#include "preferencesdialog.h"
 #include "runspanel.h"
 #include "runtime.h"
 #include "trainpanel.h"
@@ -112,6 +113,11 @@ void MainWindow::createMenus()
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *prefs = edit->addAction(tr("&Preferences…"), this, &MainWindow::showPreferences);
+    prefs->setShortcut(QKeySequence::Preferences);
+    prefs->setMenuRole(QAction::PreferencesRole);
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Latent Studio"), this, [this] {
         QMessageBox::about(this, tr("About Latent Studio"),
@@ -120,6 +126,14 @@ void MainWindow::createMenus()
                                .arg(QApplication::applicationVersion(),
                                     QString::fromStdString(torchVersion()), qVersion()));
     });
+}
+
+void MainWindow::showPreferences()
+{
+    PreferencesDialog dialog(this);
+    if (dialog.exec() == QDialog::Accepted && dialog.apply())
+        statusBar()->showMessage(tr("The language changes when Latent Studio starts again."),
+                                 10000);
 }
 
 void MainWindow::showTab(const QString &name)
@@ -252,10 +266,10 @@ void MainWindow::openRecipe(const QString &path)
 void MainWindow::saveRecipeAs()
 {
     QString path = QFileDialog::getSaveFileName(this, tr("Save View Recipe"),
-                                                QDir::home().filePath("recipe.json"),
-                                                tr("View recipes (*.json)"));
+                                                QDir::home().filePath("recipe.recipe.json"),
+                                                tr("View recipes (*.recipe.json *.json)"));
     if (path.isEmpty()) return;
-    if (!path.endsWith(".json", Qt::CaseInsensitive)) path += ".json";
+    if (!path.endsWith(".json", Qt::CaseInsensitive)) path += ".recipe.json";
     QString error;
     if (m_composer->saveRecipe(path, &error))
         statusBar()->showMessage(tr("Saved %1").arg(path), 5000);

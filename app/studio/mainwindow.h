@@ -60,6 +60,7 @@ private:
     void chooseRecipe();
     void saveRecipeAs();
     void chooseGenerator();
+    void showPreferences();
     void addRecentFile(const QString &path);
     void rebuildRecentMenu();
     void showError(const QString &title, const QString &message);

@@ -389,7 +389,7 @@ void RunsPanel::chooseExport(const QString &which)
         suggested = name + "-metrics.csv";
         filter = tr("CSV (*.csv)");
     } else {
-        suggested = name + "-recipe.json";
+        suggested = name + ".recipe.json";
         filter = tr("View recipe (*.json)");
     }
     const QString path = QFileDialog::getSaveFileName(this, tr("Export"), suggested, filter);

@@ -1,0 +1,1061 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>QObject</name>
+    <message>
+        <source>reset</source>
+        <translation>zurücksetzen</translation>
+    </message>
+    <message>
+        <source>move in latent space</source>
+        <translation>im latenten Raum bewegen</translation>
+    </message>
+    <message>
+        <source> probe</source>
+        <translation> Probe</translation>
+    </message>
+    <message>
+        <source> kNN</source>
+        <translation> kNN</translation>
+    </message>
+</context>
+<context>
+    <name>latent::studio::ComposerPanel</name>
+    <message>
+        <source>uniform, or e.g. 0, 3, 7</source>
+        <translation>gleichverteilt, oder z. B. 0, 3, 7</translation>
+    </message>
+    <message>
+        <source>Same-class images are positives (SupCon)</source>
+        <translation>Bilder derselben Klasse sind Positive (SupCon)</translation>
+    </message>
+    <message>
+        <source>Gaussian neighbours</source>
+        <translation>Gaußsche Nachbarn</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>Verwenden</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>Richtung</translation>
+    </message>
+    <message>
+        <source>α min</source>
+        <translation>α min</translation>
+    </message>
+    <message>
+        <source>α max</source>
+        <translation>α max</translation>
+    </message>
+    <message>
+        <source>α distribution</source>
+        <translation>α-Verteilung</translation>
+    </message>
+    <message>
+        <source>Anchors</source>
+        <translation>Anker</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Startwert</translation>
+    </message>
+    <message>
+        <source>Truncation</source>
+        <translation>Trunkierung</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>Klassen</translation>
+    </message>
+    <message>
+        <source>Latent views</source>
+        <translation>Latente Ansichten</translation>
+    </message>
+    <message>
+        <source>Views per anchor</source>
+        <translation>Ansichten pro Anker</translation>
+    </message>
+    <message>
+        <source>Steered walks</source>
+        <translation>Gesteuerte Pfade</translation>
+    </message>
+    <message>
+        <source>Pixel augmentations</source>
+        <translation>Pixel-Augmentierungen</translation>
+    </message>
+    <message>
+        <source>Resized crop p</source>
+        <translation>Zuschnitt mit Skalierung p</translation>
+    </message>
+    <message>
+        <source>  area scale</source>
+        <translation>  Flächenanteil</translation>
+    </message>
+    <message>
+        <source>  aspect ratio</source>
+        <translation>  Seitenverhältnis</translation>
+    </message>
+    <message>
+        <source>Horizontal flip p</source>
+        <translation>Horizontale Spiegelung p</translation>
+    </message>
+    <message>
+        <source>Colour jitter p</source>
+        <translation>Farbvariation p</translation>
+    </message>
+    <message>
+        <source>  brightness</source>
+        <translation>  Helligkeit</translation>
+    </message>
+    <message>
+        <source>  contrast</source>
+        <translation>  Kontrast</translation>
+    </message>
+    <message>
+        <source>  saturation</source>
+        <translation>  Sättigung</translation>
+    </message>
+    <message>
+        <source>  hue</source>
+        <translation>  Farbton</translation>
+    </message>
+    <message>
+        <source>Grayscale p</source>
+        <translation>Graustufen p</translation>
+    </message>
+    <message>
+        <source>Gaussian blur p</source>
+        <translation>Gaußscher Weichzeichner p</translation>
+    </message>
+    <message>
+        <source>  sigma</source>
+        <translation>  Sigma</translation>
+    </message>
+    <message>
+        <source>anchors </source>
+        <translation>Anker </translation>
+    </message>
+    <message>
+        <source>views </source>
+        <translation>Ansichten </translation>
+    </message>
+    <message>
+        <source>Latent + pixel</source>
+        <translation>Latent + Pixel</translation>
+    </message>
+    <message>
+        <source>Latent only</source>
+        <translation>Nur latent</translation>
+    </message>
+    <message>
+        <source>Pixel only</source>
+        <translation>Nur Pixel</translation>
+    </message>
+    <message>
+        <source>Resample</source>
+        <translation>Neu ziehen</translation>
+    </message>
+    <message>
+        <source>Recipe %1 was made with %2 (SHA-256 %3), but the loaded generator %4 has SHA-256 %5. Views may differ from the ones the recipe was made with.</source>
+        <translation>Rezept %1 wurde mit %2 (SHA-256 %3) erstellt, aber der geladene Generator %4 hat SHA-256 %5. Die Ansichten können von denen abweichen, mit denen das Rezept erstellt wurde.</translation>
+    </message>
+    <message>
+        <source>Positives are nearly copies: views may be too easy.</source>
+        <translation>Positive sind fast Kopien: Die Ansichten sind womöglich zu einfach.</translation>
+    </message>
+    <message>
+        <source>Positives look as different as negatives: views may break identity.</source>
+        <translation>Positive sehen so verschieden aus wie Negative: Die Ansichten zerstören womöglich die Identität.</translation>
+    </message>
+    <message>
+        <source>Positives: pixel RMS %1, cosine %2 · Negatives: pixel RMS %3, cosine %4 (first column: anchors; cosine under a fixed random encoder). %5</source>
+        <translation>Positive: Pixel-RMS %1, Kosinus %2 · Negative: Pixel-RMS %3, Kosinus %4 (erste Spalte: Anker; Kosinus unter einem festen zufälligen Encoder). %5</translation>
+    </message>
+</context>
+<context>
+    <name>latent::studio::ExplorerPanel</name>
+    <message>
+        <source>SeFa (closed form)</source>
+        <translation>SeFa (geschlossene Form)</translation>
+    </message>
+    <message>
+        <source>PCA (GANSpace)</source>
+        <translation>PCA (GANSpace)</translation>
+    </message>
+    <message>
+        <source>Steering walks (learned)</source>
+        <translation>Steuerpfade (gelernt)</translation>
+    </message>
+    <message>
+        <source>Random orthonormal</source>
+        <translation>Zufällig orthonormal</translation>
+    </message>
+    <message>
+        <source>default: the method&apos;s name</source>
+        <translation>Standard: der Name der Methode</translation>
+    </message>
+    <message>
+        <source>&amp;Find directions</source>
+        <translation>Richtungen &amp;finden</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Find directions</source>
+        <translation>Richtungen finden</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Methode</translation>
+    </message>
+    <message>
+        <source>Set name</source>
+        <translation>Name des Satzes</translation>
+    </message>
+    <message>
+        <source>Directions</source>
+        <translation>Richtungen</translation>
+    </message>
+    <message>
+        <source>SeFa weight</source>
+        <translation>SeFa-Gewicht</translation>
+    </message>
+    <message>
+        <source>PCA samples</source>
+        <translation>PCA-Stichproben</translation>
+    </message>
+    <message>
+        <source>Walk steps</source>
+        <translation>Pfadschritte</translation>
+    </message>
+    <message>
+        <source>Walks</source>
+        <translation>Pfade</translation>
+    </message>
+    <message>
+        <source>Direction set</source>
+        <translation>Richtungssatz</translation>
+    </message>
+    <message>
+        <source>Anchor seed</source>
+        <translation>Anker-Startwert</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>Klasse</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Rückgängig</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Wiederholen</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>Zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Copy latent</source>
+        <translation>Latentvektor kopieren</translation>
+    </message>
+    <message>
+        <source>Save image…</source>
+        <translation>Bild speichern…</translation>
+    </message>
+    <message>
+        <source>Latent &amp;pad</source>
+        <translation>Latent-&amp;Pad</translation>
+    </message>
+    <message>
+        <source>Drag a point along two directions at once</source>
+        <translation>Einen Punkt entlang zweier Richtungen zugleich ziehen</translation>
+    </message>
+    <message>
+        <source>The pad point (centre) and its neighbours a quarter of the range away</source>
+        <translation>Der Pad-Punkt (Mitte) und seine Nachbarn im Abstand eines Viertels des Bereichs</translation>
+    </message>
+    <message>
+        <source>Pad x</source>
+        <translation>Pad x</translation>
+    </message>
+    <message>
+        <source>Pad y</source>
+        <translation>Pad y</translation>
+    </message>
+    <message>
+        <source>Latent pad</source>
+        <translation>Latent-Pad</translation>
+    </message>
+    <message>
+        <source>Find or pick a direction set to see each direction as a strip</source>
+        <translation>Einen Richtungssatz finden oder wählen, um jede Richtung als Streifen zu sehen</translation>
+    </message>
+    <message>
+        <source>unconditional</source>
+        <translation>unkonditioniert</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>automatisch</translation>
+    </message>
+    <message>
+        <source>score %1</source>
+        <translation>Wert %1</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>In Arbeit…</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Found %1 %2 directions</source>
+        <translation>%1 %2-Richtungen gefunden</translation>
+    </message>
+    <message>
+        <source>Save Image</source>
+        <translation>Bild speichern</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <source>Could not save the image</source>
+        <translation>Das Bild konnte nicht gespeichert werden</translation>
+    </message>
+</context>
+<context>
+    <name>latent::studio::GeneratorPanel</name>
+    <message>
+        <source>Each latent coordinate is drawn from a normal distribution truncated to [-t, t]. 0 turns truncation off.</source>
+        <translation>Jede latente Koordinate wird aus einer auf [-t, t] trunkierten Normalverteilung gezogen. 0 schaltet die Trunkierung ab.</translation>
+    </message>
+    <message>
+        <source> per side</source>
+        <translation> pro Seite</translation>
+    </message>
+    <message>
+        <source>&amp;Resample</source>
+        <translation>&amp;Neu ziehen</translation>
+    </message>
+    <message>
+        <source>Draw new samples (next seed)</source>
+        <translation>Neue Stichproben ziehen (nächster Startwert)</translation>
+    </message>
+    <message>
+        <source>&amp;Save grid as PNG…</source>
+        <translation>Raster als PNG &amp;speichern…</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Startwert</translation>
+    </message>
+    <message>
+        <source>Truncation</source>
+        <translation>Trunkierung</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>Klasse</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>Raster</translation>
+    </message>
+    <message>
+        <source>Generator</source>
+        <translation>Generator</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>Lade %1…</translation>
+    </message>
+    <message>
+        <source>All classes (uniform)</source>
+        <translation>Alle Klassen (gleichverteilt)</translation>
+    </message>
+    <message>
+        <source>Unconditional</source>
+        <translation>Unkonditioniert</translation>
+    </message>
+    <message>
+        <source>Latent size</source>
+        <translation>Latente Dimension</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>Klassen</translation>
+    </message>
+    <message>
+        <source>unconditional</source>
+        <translation>unkonditioniert</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>Bilder</translation>
+    </message>
+    <message>
+        <source>Output range</source>
+        <translation>Ausgabebereich</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>Aufruf</translation>
+    </message>
+    <message>
+        <source>Sidecar</source>
+        <translation>Begleitdatei</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no (inferred)</source>
+        <translation>nein (erschlossen)</translation>
+    </message>
+    <message>
+        <source>Validation</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>assumed:</source>
+        <translation>angenommen:</translation>
+    </message>
+    <message>
+        <source>warning:</source>
+        <translation>Warnung:</translation>
+    </message>
+    <message>
+        <source>sample %1 of seed %2</source>
+        <translation>Stichprobe %1 von Startwert %2</translation>
+    </message>
+    <message>
+        <source>class %1: %2</source>
+        <translation>Klasse %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>latent::studio::MainWindow</name>
+    <message>
+        <source>Latent Studio</source>
+        <translation>Latent Studio</translation>
+    </message>
+    <message>
+        <source>&amp;Samples</source>
+        <translation>&amp;Stichproben</translation>
+    </message>
+    <message>
+        <source>&amp;Explore</source>
+        <translation>&amp;Erkunden</translation>
+    </message>
+    <message>
+        <source>&amp;Views</source>
+        <translation>&amp;Ansichten</translation>
+    </message>
+    <message>
+        <source>&amp;Train</source>
+        <translation>&amp;Trainieren</translation>
+    </message>
+    <message>
+        <source>&amp;Runs</source>
+        <translation>&amp;Läufe</translation>
+    </message>
+    <message>
+        <source>Device: %1 · %2 threads · LibTorch %3</source>
+        <translation>Gerät: %1 · %2 Threads · LibTorch %3</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Open Generator…</source>
+        <translation>Generator ö&amp;ffnen…</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>&amp;Zuletzt geöffnet</translation>
+    </message>
+    <message>
+        <source>&amp;Save Grid as PNG…</source>
+        <translation>Raster als PNG &amp;speichern…</translation>
+    </message>
+    <message>
+        <source>Open &amp;View Recipe…</source>
+        <translation>Ansichts&amp;rezept öffnen…</translation>
+    </message>
+    <message>
+        <source>Save View Recipe &amp;As…</source>
+        <translation>Ansichtsrezept speichern &amp;unter…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;About Latent Studio</source>
+        <translation>&amp;Über Latent Studio</translation>
+    </message>
+    <message>
+        <source>About Latent Studio</source>
+        <translation>Über Latent Studio</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Latent Studio %1&lt;/b&gt;&lt;p&gt;Generative models as a data source for multiview representation learning.&lt;/p&gt;&lt;p&gt;LibTorch %2, Qt %3&lt;/p&gt;</source>
+        <translation>&lt;b&gt;Latent Studio %1&lt;/b&gt;&lt;p&gt;Generative Modelle als Datenquelle für Multiview-Repräsentationslernen.&lt;/p&gt;&lt;p&gt;LibTorch %2, Qt %3&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>The language changes when Latent Studio starts again.</source>
+        <translation>Die Sprache wechselt beim nächsten Start von Latent Studio.</translation>
+    </message>
+    <message>
+        <source>Open Generator</source>
+        <translation>Generator öffnen</translation>
+    </message>
+    <message>
+        <source>TorchScript generators (*.pt);;All files (*)</source>
+        <translation>TorchScript-Generatoren (*.pt);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>Lade %1…</translation>
+    </message>
+    <message>
+        <source>Could not load %1</source>
+        <translation>%1 konnte nicht geladen werden</translation>
+    </message>
+    <message>
+        <source>Could not load generator</source>
+        <translation>Generator konnte nicht geladen werden</translation>
+    </message>
+    <message>
+        <source>%1 — Latent Studio</source>
+        <translation>%1 — Latent Studio</translation>
+    </message>
+    <message>
+        <source>Loaded %1</source>
+        <translation>%1 geladen</translation>
+    </message>
+    <message>
+        <source>Sampling failed: %1</source>
+        <translation>Stichprobenziehung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Save Grid as PNG</source>
+        <translation>Raster als PNG speichern</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message>
+        <source>Could not save the grid</source>
+        <translation>Das Raster konnte nicht gespeichert werden</translation>
+    </message>
+    <message>
+        <source>Open View Recipe</source>
+        <translation>Ansichtsrezept öffnen</translation>
+    </message>
+    <message>
+        <source>View recipes (*.json);;All files (*)</source>
+        <translation>Ansichtsrezepte (*.json);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Different generator</source>
+        <translation>Anderer Generator</translation>
+    </message>
+    <message>
+        <source>Use the recipe with the loaded generator?</source>
+        <translation>Das Rezept mit dem geladenen Generator verwenden?</translation>
+    </message>
+    <message>
+        <source>Could not open the recipe</source>
+        <translation>Das Rezept konnte nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <source>Opened %1</source>
+        <translation>%1 geöffnet</translation>
+    </message>
+    <message>
+        <source>Save View Recipe</source>
+        <translation>Ansichtsrezept speichern</translation>
+    </message>
+    <message>
+        <source>View recipes (*.recipe.json *.json)</source>
+        <translation>Ansichtsrezepte (*.recipe.json *.json)</translation>
+    </message>
+    <message>
+        <source>Could not save the recipe</source>
+        <translation>Das Rezept konnte nicht gespeichert werden</translation>
+    </message>
+</context>
+<context>
+    <name>latent::studio::PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>System language (%1)</source>
+        <translation>Systemsprache (%1)</translation>
+    </message>
+    <message>
+        <source>The new language is used the next time Latent Studio starts.</source>
+        <translation>Die neue Sprache gilt ab dem nächsten Start von Latent Studio.</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Sprache:</translation>
+    </message>
+</context>
+<context>
+    <name>latent::studio::RunsPanel</name>
+    <message>
+        <source>step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <source>loss (smoothed)</source>
+        <translation>Verlust (geglättet)</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Report…</source>
+        <translation>Bericht…</translation>
+    </message>
+    <message>
+        <source>Encoder…</source>
+        <translation>Encoder…</translation>
+    </message>
+    <message>
+        <source>Metrics CSV…</source>
+        <translation>Metriken-CSV…</translation>
+    </message>
+    <message>
+        <source>Recipe…</source>
+        <translation>Rezept…</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Lauf</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>Daten</translation>
+    </message>
+    <message>
+        <source>Recipe</source>
+        <translation>Rezept</translation>
+    </message>
+    <message>
+        <source>Encoder</source>
+        <translation>Encoder</translation>
+    </message>
+    <message>
+        <source>Final probe</source>
+        <translation>Finale Probe</translation>
+    </message>
+    <message>
+        <source>Final kNN</source>
+        <translation>Finaler kNN</translation>
+    </message>
+    <message>
+        <source>Check runs to overlay their curves; select one to export or resume it</source>
+        <translation>Läufe ankreuzen, um ihre Kurven zu überlagern; einen auswählen, um ihn zu exportieren oder fortzusetzen</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation>Ordner…</translation>
+    </message>
+    <message>
+        <source>Selected run:</source>
+        <translation>Gewählter Lauf:</translation>
+    </message>
+    <message>
+        <source>Continue a stopped or failed run from its last checkpoint</source>
+        <translation>Einen angehaltenen oder fehlgeschlagenen Lauf ab seinem letzten Checkpoint fortsetzen</translation>
+    </message>
+    <message>
+        <source>Markdown or HTML report with the plots, config, recipe and metrics</source>
+        <translation>Bericht in Markdown oder HTML mit Diagrammen, Konfiguration, Rezept und Metriken</translation>
+    </message>
+    <message>
+        <source>Runs folder</source>
+        <translation>Ordner der Läufe</translation>
+    </message>
+    <message>
+        <source>Runs in %1</source>
+        <translation>Läufe in %1</translation>
+    </message>
+    <message>
+        <source>real: %1</source>
+        <translation>echt: %1</translation>
+    </message>
+    <message>
+        <source>generated</source>
+        <translation>generiert</translation>
+    </message>
+    <message>
+        <source>Not listed:
+%1</source>
+        <translation>Nicht aufgeführt:
+%1</translation>
+    </message>
+    <message>
+        <source>Select a run first.</source>
+        <translation>Zuerst einen Lauf auswählen.</translation>
+    </message>
+    <message>
+        <source>Training loss (smoothed)</source>
+        <translation>Trainingsverlust (geglättet)</translation>
+    </message>
+    <message>
+        <source>Linear probe and kNN on real data (online: dots, final: diamonds)</source>
+        <translation>Lineare Probe und kNN auf echten Daten (online: Punkte, final: Rauten)</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md);;HTML (*.html)</source>
+        <translation>Markdown (*.md);;HTML (*.html)</translation>
+    </message>
+    <message>
+        <source>TorchScript (*.pt)</source>
+        <translation>TorchScript (*.pt)</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>View recipe (*.json)</source>
+        <translation>Ansichtsrezept (*.json)</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+</context>
+<context>
+    <name>latent::studio::TrainPanel</name>
+    <message>
+        <source>Generated views (current recipe)</source>
+        <translation>Generierte Ansichten (aktuelles Rezept)</translation>
+    </message>
+    <message>
+        <source>Real Fashion-MNIST (baseline)</source>
+        <translation>Echtes Fashion-MNIST (Vergleichsbasis)</translation>
+    </message>
+    <message>
+        <source>steps</source>
+        <translation>Schritte</translation>
+    </message>
+    <message>
+        <source>minutes</source>
+        <translation>Minuten</translation>
+    </message>
+    <message>
+        <source>&amp;Train</source>
+        <translation>&amp;Trainieren</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pause</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>S&amp;topp</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>Verlust</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source>learning rate</source>
+        <translation>Lernrate</translation>
+    </message>
+    <message>
+        <source>images/s</source>
+        <translation>Bilder/s</translation>
+    </message>
+    <message>
+        <source>automatic (date and time)</source>
+        <translation>automatisch (Datum und Uhrzeit)</translation>
+    </message>
+    <message>
+        <source>Views from the generator with the Views tab&apos;s recipe, or real images with the recipe&apos;s pixel augmentations (the baseline)</source>
+        <translation>Ansichten vom Generator mit dem Rezept des Ansichten-Tabs, oder echte Bilder mit den Pixel-Augmentierungen des Rezepts (die Vergleichsbasis)</translation>
+    </message>
+    <message>
+        <source>Online linear probe and kNN on real-data subsets every N steps</source>
+        <translation>Lineare Online-Probe und kNN auf Teilmengen echter Daten alle N Schritte</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>Daten</translation>
+    </message>
+    <message>
+        <source>Budget</source>
+        <translation>Budget</translation>
+    </message>
+    <message>
+        <source>Encoder</source>
+        <translation>Encoder</translation>
+    </message>
+    <message>
+        <source>Batch (anchors)</source>
+        <translation>Batch (Anker)</translation>
+    </message>
+    <message>
+        <source>Optimiser</source>
+        <translation>Optimierer</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>Lernrate</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Startwert</translation>
+    </message>
+    <message>
+        <source>Probe every</source>
+        <translation>Probe alle</translation>
+    </message>
+    <message>
+        <source>Run name</source>
+        <translation>Name des Laufs</translation>
+    </message>
+    <message>
+        <source>The views of the current batch appear here</source>
+        <translation>Die Ansichten des aktuellen Batches erscheinen hier</translation>
+    </message>
+    <message>
+        <source>A few anchors of the latest batch (rows) and their views, as the encoder sees them; refreshed every few seconds</source>
+        <translation>Einige Anker des letzten Batches (Zeilen) und ihre Ansichten, so wie der Encoder sie sieht; alle paar Sekunden aktualisiert</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>Views fed to the encoder:</source>
+        <translation>Ansichten für den Encoder:</translation>
+    </message>
+    <message>
+        <source>Hover a point
+to see its image</source>
+        <translation>Auf einen Punkt zeigen,
+um sein Bild zu sehen</translation>
+    </message>
+    <message>
+        <source>Curves</source>
+        <translation>Kurven</translation>
+    </message>
+    <message>
+        <source>Embedding</source>
+        <translation>Einbettung</translation>
+    </message>
+    <message>
+        <source>loss (smoothed)</source>
+        <translation>Verlust (geglättet)</translation>
+    </message>
+    <message>
+        <source>linear probe (online)</source>
+        <translation>lineare Probe (online)</translation>
+    </message>
+    <message>
+        <source>kNN (online)</source>
+        <translation>kNN (online)</translation>
+    </message>
+    <message>
+        <source>linear probe (final)</source>
+        <translation>lineare Probe (final)</translation>
+    </message>
+    <message>
+        <source>kNN (final)</source>
+        <translation>kNN (final)</translation>
+    </message>
+    <message>
+        <source>Load a generator first (File &gt; Open Generator), or train on real data.</source>
+        <translation>Zuerst einen Generator laden (Datei &gt; Generator öffnen) oder auf echten Daten trainieren.</translation>
+    </message>
+    <message>
+        <source>A run is training; stop it before resuming another.</source>
+        <translation>Ein Lauf trainiert gerade; ihn anhalten, bevor ein anderer fortgesetzt wird.</translation>
+    </message>
+    <message>
+        <source>Preparing %1 (loading the generator and the real data)…</source>
+        <translation>Bereite %1 vor (lade den Generator und die echten Daten)…</translation>
+    </message>
+    <message>
+        <source>step %1 · %2 of %3</source>
+        <translation>Schritt %1 · %2 von %3</translation>
+    </message>
+    <message>
+        <source>step %1 / %2</source>
+        <translation>Schritt %1 / %2</translation>
+    </message>
+    <message>
+        <source>loss %1 · %2 images/s · elapsed %3 · ETA %4</source>
+        <translation>Verlust %1 · %2 Bilder/s · vergangen %3 · Rest %4</translation>
+    </message>
+    <message>
+        <source>Paused at step %1</source>
+        <translation>Pausiert bei Schritt %1</translation>
+    </message>
+    <message>
+        <source>Finished: %1</source>
+        <translation>Beendet: %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Real test images, PCA of encoder features (%1, step %2)</source>
+        <translation>Echte Testbilder, PCA der Encoder-Merkmale (%1, Schritt %2)</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Stopping after the current step…</source>
+        <translation>Halte nach dem aktuellen Schritt an…</translation>
+    </message>
+</context>
+<context>
+    <name>latent::widgets::CurvePlot</name>
+    <message>
+        <source>Log scale</source>
+        <translation>Log-Skala</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Einpassen</translation>
+    </message>
+    <message>
+        <source>Show all data again after zooming (wheel) or panning (drag)</source>
+        <translation>Nach Zoomen (Mausrad) oder Verschieben (Ziehen) wieder alle Daten zeigen</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exportieren…</translation>
+    </message>
+    <message>
+        <source>Save the plot as PNG, SVG or PDF</source>
+        <translation>Das Diagramm als PNG, SVG oder PDF speichern</translation>
+    </message>
+    <message>
+        <source>%1: unknown image type &quot;%2&quot;; expected .png, .svg or .pdf</source>
+        <translation>%1: unbekannter Bildtyp „%2“; erwartet: .png, .svg oder .pdf</translation>
+    </message>
+    <message>
+        <source>cannot write %1 (is the folder writable?)</source>
+        <translation>%1 kann nicht geschrieben werden (ist der Ordner beschreibbar?)</translation>
+    </message>
+    <message>
+        <source>Export plot</source>
+        <translation>Diagramm exportieren</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)</source>
+        <translation>PNG-Bild (*.png);;SVG-Zeichnung (*.svg);;PDF-Dokument (*.pdf)</translation>
+    </message>
+</context>
+<context>
+    <name>latent::widgets::EmbeddingPlot</name>
+    <message>
+        <source>PC 1</source>
+        <translation>HK 1</translation>
+    </message>
+    <message>
+        <source>PC 2</source>
+        <translation>HK 2</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Latent Studio: explore a generator&apos;s latent space and train encoders on its views.</source>
+        <translation>Latent Studio: den latenten Raum eines Generators erkunden und Encoder auf seinen Ansichten trainieren.</translation>
+    </message>
+    <message>
+        <source>A generator (.pt; &apos;default&apos; for the shipped one) or a view recipe (.json) to open.</source>
+        <translation>Ein zu öffnender Generator (.pt; &apos;default&apos; für den mitgelieferten) oder ein Ansichtsrezept (.json).</translation>
+    </message>
+    <message>
+        <source>Start on a tab: samples, explore, views, train, runs, or pad (explore with the latent pad open).</source>
+        <translation>Auf einem Tab starten: samples, explore, views, train, runs oder pad (Erkunden mit geöffnetem Latent-Pad).</translation>
+    </message>
+    <message>
+        <source>Start training with the Train tab&apos;s settings once the generator has loaded.</source>
+        <translation>Training mit den Einstellungen des Trainieren-Tabs starten, sobald der Generator geladen ist.</translation>
+    </message>
+</context>
+</TS>

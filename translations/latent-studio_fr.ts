@@ -1,0 +1,1061 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr_FR">
+<context>
+    <name>QObject</name>
+    <message>
+        <source>reset</source>
+        <translation>réinitialiser</translation>
+    </message>
+    <message>
+        <source>move in latent space</source>
+        <translation>se déplacer dans l&apos;espace latent</translation>
+    </message>
+    <message>
+        <source> probe</source>
+        <translation> sonde</translation>
+    </message>
+    <message>
+        <source> kNN</source>
+        <translation> kNN</translation>
+    </message>
+</context>
+<context>
+    <name>latent::studio::ComposerPanel</name>
+    <message>
+        <source>uniform, or e.g. 0, 3, 7</source>
+        <translation>uniforme, ou par ex. 0, 3, 7</translation>
+    </message>
+    <message>
+        <source>Same-class images are positives (SupCon)</source>
+        <translation>Les images de même classe sont positives (SupCon)</translation>
+    </message>
+    <message>
+        <source>Gaussian neighbours</source>
+        <translation>Voisins gaussiens</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>Utiliser</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>Direction</translation>
+    </message>
+    <message>
+        <source>α min</source>
+        <translation>α min</translation>
+    </message>
+    <message>
+        <source>α max</source>
+        <translation>α max</translation>
+    </message>
+    <message>
+        <source>α distribution</source>
+        <translation>Distribution de α</translation>
+    </message>
+    <message>
+        <source>Anchors</source>
+        <translation>Ancres</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Graine</translation>
+    </message>
+    <message>
+        <source>Truncation</source>
+        <translation>Troncature</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>Classes</translation>
+    </message>
+    <message>
+        <source>Latent views</source>
+        <translation>Vues latentes</translation>
+    </message>
+    <message>
+        <source>Views per anchor</source>
+        <translation>Vues par ancre</translation>
+    </message>
+    <message>
+        <source>Steered walks</source>
+        <translation>Marches dirigées</translation>
+    </message>
+    <message>
+        <source>Pixel augmentations</source>
+        <translation>Augmentations de pixels</translation>
+    </message>
+    <message>
+        <source>Resized crop p</source>
+        <translation>Recadrage redimensionné p</translation>
+    </message>
+    <message>
+        <source>  area scale</source>
+        <translation>  part de la surface</translation>
+    </message>
+    <message>
+        <source>  aspect ratio</source>
+        <translation>  rapport largeur/hauteur</translation>
+    </message>
+    <message>
+        <source>Horizontal flip p</source>
+        <translation>Miroir horizontal p</translation>
+    </message>
+    <message>
+        <source>Colour jitter p</source>
+        <translation>Variation de couleur p</translation>
+    </message>
+    <message>
+        <source>  brightness</source>
+        <translation>  luminosité</translation>
+    </message>
+    <message>
+        <source>  contrast</source>
+        <translation>  contraste</translation>
+    </message>
+    <message>
+        <source>  saturation</source>
+        <translation>  saturation</translation>
+    </message>
+    <message>
+        <source>  hue</source>
+        <translation>  teinte</translation>
+    </message>
+    <message>
+        <source>Grayscale p</source>
+        <translation>Niveaux de gris p</translation>
+    </message>
+    <message>
+        <source>Gaussian blur p</source>
+        <translation>Flou gaussien p</translation>
+    </message>
+    <message>
+        <source>  sigma</source>
+        <translation>  sigma</translation>
+    </message>
+    <message>
+        <source>anchors </source>
+        <translation>ancres </translation>
+    </message>
+    <message>
+        <source>views </source>
+        <translation>vues </translation>
+    </message>
+    <message>
+        <source>Latent + pixel</source>
+        <translation>Latent + pixels</translation>
+    </message>
+    <message>
+        <source>Latent only</source>
+        <translation>Latent seul</translation>
+    </message>
+    <message>
+        <source>Pixel only</source>
+        <translation>Pixels seuls</translation>
+    </message>
+    <message>
+        <source>Resample</source>
+        <translation>Retirer</translation>
+    </message>
+    <message>
+        <source>Recipe %1 was made with %2 (SHA-256 %3), but the loaded generator %4 has SHA-256 %5. Views may differ from the ones the recipe was made with.</source>
+        <translation>La recette %1 a été faite avec %2 (SHA-256 %3), mais le générateur chargé %4 a le SHA-256 %5. Les vues peuvent différer de celles avec lesquelles la recette a été faite.</translation>
+    </message>
+    <message>
+        <source>Positives are nearly copies: views may be too easy.</source>
+        <translation>Les positifs sont presque des copies : les vues sont peut-être trop faciles.</translation>
+    </message>
+    <message>
+        <source>Positives look as different as negatives: views may break identity.</source>
+        <translation>Les positifs sont aussi différents que les négatifs : les vues cassent peut-être l&apos;identité.</translation>
+    </message>
+    <message>
+        <source>Positives: pixel RMS %1, cosine %2 · Negatives: pixel RMS %3, cosine %4 (first column: anchors; cosine under a fixed random encoder). %5</source>
+        <translation>Positifs : RMS pixels %1, cosinus %2 · Négatifs : RMS pixels %3, cosinus %4 (première colonne : ancres ; cosinus avec un encodeur aléatoire fixe). %5</translation>
+    </message>
+</context>
+<context>
+    <name>latent::studio::ExplorerPanel</name>
+    <message>
+        <source>SeFa (closed form)</source>
+        <translation>SeFa (forme close)</translation>
+    </message>
+    <message>
+        <source>PCA (GANSpace)</source>
+        <translation>ACP (GANSpace)</translation>
+    </message>
+    <message>
+        <source>Steering walks (learned)</source>
+        <translation>Marches dirigées (apprises)</translation>
+    </message>
+    <message>
+        <source>Random orthonormal</source>
+        <translation>Orthonormée aléatoire</translation>
+    </message>
+    <message>
+        <source>default: the method&apos;s name</source>
+        <translation>par défaut : le nom de la méthode</translation>
+    </message>
+    <message>
+        <source>&amp;Find directions</source>
+        <translation>&amp;Trouver des directions</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Find directions</source>
+        <translation>Trouver des directions</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Méthode</translation>
+    </message>
+    <message>
+        <source>Set name</source>
+        <translation>Nom de l&apos;ensemble</translation>
+    </message>
+    <message>
+        <source>Directions</source>
+        <translation>Directions</translation>
+    </message>
+    <message>
+        <source>SeFa weight</source>
+        <translation>Poids SeFa</translation>
+    </message>
+    <message>
+        <source>PCA samples</source>
+        <translation>Échantillons ACP</translation>
+    </message>
+    <message>
+        <source>Walk steps</source>
+        <translation>Pas de marche</translation>
+    </message>
+    <message>
+        <source>Walks</source>
+        <translation>Marches</translation>
+    </message>
+    <message>
+        <source>Direction set</source>
+        <translation>Ensemble de directions</translation>
+    </message>
+    <message>
+        <source>Anchor seed</source>
+        <translation>Graine de l&apos;ancre</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>Classe</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Rétablir</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>Réinitialiser</translation>
+    </message>
+    <message>
+        <source>Copy latent</source>
+        <translation>Copier le latent</translation>
+    </message>
+    <message>
+        <source>Save image…</source>
+        <translation>Enregistrer l&apos;image…</translation>
+    </message>
+    <message>
+        <source>Latent &amp;pad</source>
+        <translation>&amp;Pavé latent</translation>
+    </message>
+    <message>
+        <source>Drag a point along two directions at once</source>
+        <translation>Faire glisser un point selon deux directions à la fois</translation>
+    </message>
+    <message>
+        <source>The pad point (centre) and its neighbours a quarter of the range away</source>
+        <translation>Le point du pavé (au centre) et ses voisins à un quart de l&apos;étendue</translation>
+    </message>
+    <message>
+        <source>Pad x</source>
+        <translation>Pavé x</translation>
+    </message>
+    <message>
+        <source>Pad y</source>
+        <translation>Pavé y</translation>
+    </message>
+    <message>
+        <source>Latent pad</source>
+        <translation>Pavé latent</translation>
+    </message>
+    <message>
+        <source>Find or pick a direction set to see each direction as a strip</source>
+        <translation>Trouvez ou choisissez un ensemble de directions pour voir chaque direction en bande</translation>
+    </message>
+    <message>
+        <source>unconditional</source>
+        <translation>non conditionnel</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>automatique</translation>
+    </message>
+    <message>
+        <source>score %1</source>
+        <translation>score %1</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>Calcul en cours…</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Annulé</translation>
+    </message>
+    <message>
+        <source>Found %1 %2 directions</source>
+        <translation>%1 directions %2 trouvées</translation>
+    </message>
+    <message>
+        <source>Save Image</source>
+        <translation>Enregistrer l&apos;image</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>Images PNG (*.png)</translation>
+    </message>
+    <message>
+        <source>Could not save the image</source>
+        <translation>Impossible d&apos;enregistrer l&apos;image</translation>
+    </message>
+</context>
+<context>
+    <name>latent::studio::GeneratorPanel</name>
+    <message>
+        <source>Each latent coordinate is drawn from a normal distribution truncated to [-t, t]. 0 turns truncation off.</source>
+        <translation>Chaque coordonnée latente est tirée d&apos;une loi normale tronquée à [-t, t]. 0 désactive la troncature.</translation>
+    </message>
+    <message>
+        <source> per side</source>
+        <translation> par côté</translation>
+    </message>
+    <message>
+        <source>&amp;Resample</source>
+        <translation>&amp;Retirer</translation>
+    </message>
+    <message>
+        <source>Draw new samples (next seed)</source>
+        <translation>Tirer de nouveaux échantillons (graine suivante)</translation>
+    </message>
+    <message>
+        <source>&amp;Save grid as PNG…</source>
+        <translation>&amp;Enregistrer la grille en PNG…</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Graine</translation>
+    </message>
+    <message>
+        <source>Truncation</source>
+        <translation>Troncature</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>Classe</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>Grille</translation>
+    </message>
+    <message>
+        <source>Generator</source>
+        <translation>Générateur</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>désactivée</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>Chargement de %1…</translation>
+    </message>
+    <message>
+        <source>All classes (uniform)</source>
+        <translation>Toutes les classes (uniforme)</translation>
+    </message>
+    <message>
+        <source>Unconditional</source>
+        <translation>Non conditionnel</translation>
+    </message>
+    <message>
+        <source>Latent size</source>
+        <translation>Taille du latent</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>Classes</translation>
+    </message>
+    <message>
+        <source>unconditional</source>
+        <translation>non conditionnel</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>Images</translation>
+    </message>
+    <message>
+        <source>Output range</source>
+        <translation>Plage de sortie</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>Appel</translation>
+    </message>
+    <message>
+        <source>Sidecar</source>
+        <translation>Fichier annexe</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>oui</translation>
+    </message>
+    <message>
+        <source>no (inferred)</source>
+        <translation>non (déduit)</translation>
+    </message>
+    <message>
+        <source>Validation</source>
+        <translation>Validation</translation>
+    </message>
+    <message>
+        <source>assumed:</source>
+        <translation>supposé :</translation>
+    </message>
+    <message>
+        <source>warning:</source>
+        <translation>avertissement :</translation>
+    </message>
+    <message>
+        <source>sample %1 of seed %2</source>
+        <translation>échantillon %1 de la graine %2</translation>
+    </message>
+    <message>
+        <source>class %1: %2</source>
+        <translation>classe %1 : %2</translation>
+    </message>
+</context>
+<context>
+    <name>latent::studio::MainWindow</name>
+    <message>
+        <source>Latent Studio</source>
+        <translation>Latent Studio</translation>
+    </message>
+    <message>
+        <source>&amp;Samples</source>
+        <translation>É&amp;chantillons</translation>
+    </message>
+    <message>
+        <source>&amp;Explore</source>
+        <translation>&amp;Explorer</translation>
+    </message>
+    <message>
+        <source>&amp;Views</source>
+        <translation>&amp;Vues</translation>
+    </message>
+    <message>
+        <source>&amp;Train</source>
+        <translation>&amp;Entraîner</translation>
+    </message>
+    <message>
+        <source>&amp;Runs</source>
+        <translation>E&amp;xécutions</translation>
+    </message>
+    <message>
+        <source>Device: %1 · %2 threads · LibTorch %3</source>
+        <translation>Appareil : %1 · %2 threads · LibTorch %3</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Fichier</translation>
+    </message>
+    <message>
+        <source>&amp;Open Generator…</source>
+        <translation>&amp;Ouvrir un générateur…</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>Fichiers &amp;récents</translation>
+    </message>
+    <message>
+        <source>&amp;Save Grid as PNG…</source>
+        <translation>&amp;Enregistrer la grille en PNG…</translation>
+    </message>
+    <message>
+        <source>Open &amp;View Recipe…</source>
+        <translation>Ouvrir une recette de &amp;vues…</translation>
+    </message>
+    <message>
+        <source>Save View Recipe &amp;As…</source>
+        <translation>Enregistrer la recette de vues &amp;sous…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quitter</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>É&amp;dition</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>&amp;Préférences…</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Aide</translation>
+    </message>
+    <message>
+        <source>&amp;About Latent Studio</source>
+        <translation>&amp;À propos de Latent Studio</translation>
+    </message>
+    <message>
+        <source>About Latent Studio</source>
+        <translation>À propos de Latent Studio</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Latent Studio %1&lt;/b&gt;&lt;p&gt;Generative models as a data source for multiview representation learning.&lt;/p&gt;&lt;p&gt;LibTorch %2, Qt %3&lt;/p&gt;</source>
+        <translation>&lt;b&gt;Latent Studio %1&lt;/b&gt;&lt;p&gt;Les modèles génératifs comme source de données pour l&apos;apprentissage de représentations multivues.&lt;/p&gt;&lt;p&gt;LibTorch %2, Qt %3&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>The language changes when Latent Studio starts again.</source>
+        <translation>La langue changera au prochain démarrage de Latent Studio.</translation>
+    </message>
+    <message>
+        <source>Open Generator</source>
+        <translation>Ouvrir un générateur</translation>
+    </message>
+    <message>
+        <source>TorchScript generators (*.pt);;All files (*)</source>
+        <translation>Générateurs TorchScript (*.pt);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>Chargement de %1…</translation>
+    </message>
+    <message>
+        <source>Could not load %1</source>
+        <translation>Impossible de charger %1</translation>
+    </message>
+    <message>
+        <source>Could not load generator</source>
+        <translation>Impossible de charger le générateur</translation>
+    </message>
+    <message>
+        <source>%1 — Latent Studio</source>
+        <translation>%1 — Latent Studio</translation>
+    </message>
+    <message>
+        <source>Loaded %1</source>
+        <translation>%1 chargé</translation>
+    </message>
+    <message>
+        <source>Sampling failed: %1</source>
+        <translation>L&apos;échantillonnage a échoué : %1</translation>
+    </message>
+    <message>
+        <source>Save Grid as PNG</source>
+        <translation>Enregistrer la grille en PNG</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>Images PNG (*.png)</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 enregistré</translation>
+    </message>
+    <message>
+        <source>Could not save the grid</source>
+        <translation>Impossible d&apos;enregistrer la grille</translation>
+    </message>
+    <message>
+        <source>Open View Recipe</source>
+        <translation>Ouvrir une recette de vues</translation>
+    </message>
+    <message>
+        <source>View recipes (*.json);;All files (*)</source>
+        <translation>Recettes de vues (*.json);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Different generator</source>
+        <translation>Générateur différent</translation>
+    </message>
+    <message>
+        <source>Use the recipe with the loaded generator?</source>
+        <translation>Utiliser la recette avec le générateur chargé ?</translation>
+    </message>
+    <message>
+        <source>Could not open the recipe</source>
+        <translation>Impossible d&apos;ouvrir la recette</translation>
+    </message>
+    <message>
+        <source>Opened %1</source>
+        <translation>%1 ouvert</translation>
+    </message>
+    <message>
+        <source>Save View Recipe</source>
+        <translation>Enregistrer la recette de vues</translation>
+    </message>
+    <message>
+        <source>View recipes (*.recipe.json *.json)</source>
+        <translation>Recettes de vues (*.recipe.json *.json)</translation>
+    </message>
+    <message>
+        <source>Could not save the recipe</source>
+        <translation>Impossible d&apos;enregistrer la recette</translation>
+    </message>
+</context>
+<context>
+    <name>latent::studio::PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>Préférences</translation>
+    </message>
+    <message>
+        <source>System language (%1)</source>
+        <translation>Langue du système (%1)</translation>
+    </message>
+    <message>
+        <source>The new language is used the next time Latent Studio starts.</source>
+        <translation>La nouvelle langue sera utilisée au prochain démarrage de Latent Studio.</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Langue :</translation>
+    </message>
+</context>
+<context>
+    <name>latent::studio::RunsPanel</name>
+    <message>
+        <source>step</source>
+        <translation>pas</translation>
+    </message>
+    <message>
+        <source>loss (smoothed)</source>
+        <translation>perte (lissée)</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>précision</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Reprendre</translation>
+    </message>
+    <message>
+        <source>Report…</source>
+        <translation>Rapport…</translation>
+    </message>
+    <message>
+        <source>Encoder…</source>
+        <translation>Encodeur…</translation>
+    </message>
+    <message>
+        <source>Metrics CSV…</source>
+        <translation>Métriques CSV…</translation>
+    </message>
+    <message>
+        <source>Recipe…</source>
+        <translation>Recette…</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Exécution</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Pas</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>Données</translation>
+    </message>
+    <message>
+        <source>Recipe</source>
+        <translation>Recette</translation>
+    </message>
+    <message>
+        <source>Encoder</source>
+        <translation>Encodeur</translation>
+    </message>
+    <message>
+        <source>Final probe</source>
+        <translation>Sonde finale</translation>
+    </message>
+    <message>
+        <source>Final kNN</source>
+        <translation>kNN final</translation>
+    </message>
+    <message>
+        <source>Check runs to overlay their curves; select one to export or resume it</source>
+        <translation>Cochez des exécutions pour superposer leurs courbes ; sélectionnez-en une pour l&apos;exporter ou la reprendre</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>&amp;Actualiser</translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation>Dossier…</translation>
+    </message>
+    <message>
+        <source>Selected run:</source>
+        <translation>Exécution choisie :</translation>
+    </message>
+    <message>
+        <source>Continue a stopped or failed run from its last checkpoint</source>
+        <translation>Poursuivre une exécution arrêtée ou en échec depuis son dernier point de contrôle</translation>
+    </message>
+    <message>
+        <source>Markdown or HTML report with the plots, config, recipe and metrics</source>
+        <translation>Rapport Markdown ou HTML avec les graphiques, la configuration, la recette et les métriques</translation>
+    </message>
+    <message>
+        <source>Runs folder</source>
+        <translation>Dossier des exécutions</translation>
+    </message>
+    <message>
+        <source>Runs in %1</source>
+        <translation>Exécutions dans %1</translation>
+    </message>
+    <message>
+        <source>real: %1</source>
+        <translation>réel : %1</translation>
+    </message>
+    <message>
+        <source>generated</source>
+        <translation>généré</translation>
+    </message>
+    <message>
+        <source>Not listed:
+%1</source>
+        <translation>Non listés :
+%1</translation>
+    </message>
+    <message>
+        <source>Select a run first.</source>
+        <translation>Sélectionnez d&apos;abord une exécution.</translation>
+    </message>
+    <message>
+        <source>Training loss (smoothed)</source>
+        <translation>Perte d&apos;entraînement (lissée)</translation>
+    </message>
+    <message>
+        <source>Linear probe and kNN on real data (online: dots, final: diamonds)</source>
+        <translation>Sonde linéaire et kNN sur données réelles (en ligne : points, finales : losanges)</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md);;HTML (*.html)</source>
+        <translation>Markdown (*.md);;HTML (*.html)</translation>
+    </message>
+    <message>
+        <source>TorchScript (*.pt)</source>
+        <translation>TorchScript (*.pt)</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>View recipe (*.json)</source>
+        <translation>Recette de vues (*.json)</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exporter</translation>
+    </message>
+</context>
+<context>
+    <name>latent::studio::TrainPanel</name>
+    <message>
+        <source>Generated views (current recipe)</source>
+        <translation>Vues générées (recette actuelle)</translation>
+    </message>
+    <message>
+        <source>Real Fashion-MNIST (baseline)</source>
+        <translation>Fashion-MNIST réel (référence)</translation>
+    </message>
+    <message>
+        <source>steps</source>
+        <translation>pas</translation>
+    </message>
+    <message>
+        <source>minutes</source>
+        <translation>minutes</translation>
+    </message>
+    <message>
+        <source>&amp;Train</source>
+        <translation>&amp;Entraîner</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pause</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>A&amp;rrêter</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>pas</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>perte</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>précision</translation>
+    </message>
+    <message>
+        <source>learning rate</source>
+        <translation>taux d&apos;apprentissage</translation>
+    </message>
+    <message>
+        <source>images/s</source>
+        <translation>images/s</translation>
+    </message>
+    <message>
+        <source>automatic (date and time)</source>
+        <translation>automatique (date et heure)</translation>
+    </message>
+    <message>
+        <source>Views from the generator with the Views tab&apos;s recipe, or real images with the recipe&apos;s pixel augmentations (the baseline)</source>
+        <translation>Vues du générateur avec la recette de l&apos;onglet Vues, ou images réelles avec les augmentations de pixels de la recette (la référence)</translation>
+    </message>
+    <message>
+        <source>Online linear probe and kNN on real-data subsets every N steps</source>
+        <translation>Sonde linéaire et kNN en ligne sur des sous-ensembles de données réelles tous les N pas</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>Données</translation>
+    </message>
+    <message>
+        <source>Budget</source>
+        <translation>Budget</translation>
+    </message>
+    <message>
+        <source>Encoder</source>
+        <translation>Encodeur</translation>
+    </message>
+    <message>
+        <source>Batch (anchors)</source>
+        <translation>Lot (ancres)</translation>
+    </message>
+    <message>
+        <source>Optimiser</source>
+        <translation>Optimiseur</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>Taux d&apos;apprentissage</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Appareil</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Graine</translation>
+    </message>
+    <message>
+        <source>Probe every</source>
+        <translation>Sonde tous les</translation>
+    </message>
+    <message>
+        <source>Run name</source>
+        <translation>Nom de l&apos;exécution</translation>
+    </message>
+    <message>
+        <source>The views of the current batch appear here</source>
+        <translation>Les vues du lot courant apparaissent ici</translation>
+    </message>
+    <message>
+        <source>A few anchors of the latest batch (rows) and their views, as the encoder sees them; refreshed every few seconds</source>
+        <translation>Quelques ancres du dernier lot (lignes) et leurs vues, telles que l&apos;encodeur les voit ; actualisé toutes les quelques secondes</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Entraînement</translation>
+    </message>
+    <message>
+        <source>Views fed to the encoder:</source>
+        <translation>Vues données à l&apos;encodeur :</translation>
+    </message>
+    <message>
+        <source>Hover a point
+to see its image</source>
+        <translation>Survolez un point
+pour voir son image</translation>
+    </message>
+    <message>
+        <source>Curves</source>
+        <translation>Courbes</translation>
+    </message>
+    <message>
+        <source>Embedding</source>
+        <translation>Plongement</translation>
+    </message>
+    <message>
+        <source>loss (smoothed)</source>
+        <translation>perte (lissée)</translation>
+    </message>
+    <message>
+        <source>linear probe (online)</source>
+        <translation>sonde linéaire (en ligne)</translation>
+    </message>
+    <message>
+        <source>kNN (online)</source>
+        <translation>kNN (en ligne)</translation>
+    </message>
+    <message>
+        <source>linear probe (final)</source>
+        <translation>sonde linéaire (finale)</translation>
+    </message>
+    <message>
+        <source>kNN (final)</source>
+        <translation>kNN (final)</translation>
+    </message>
+    <message>
+        <source>Load a generator first (File &gt; Open Generator), or train on real data.</source>
+        <translation>Chargez d&apos;abord un générateur (Fichier &gt; Ouvrir un générateur), ou entraînez sur des données réelles.</translation>
+    </message>
+    <message>
+        <source>A run is training; stop it before resuming another.</source>
+        <translation>Une exécution est en cours ; arrêtez-la avant d&apos;en reprendre une autre.</translation>
+    </message>
+    <message>
+        <source>Preparing %1 (loading the generator and the real data)…</source>
+        <translation>Préparation de %1 (chargement du générateur et des données réelles)…</translation>
+    </message>
+    <message>
+        <source>step %1 · %2 of %3</source>
+        <translation>pas %1 · %2 sur %3</translation>
+    </message>
+    <message>
+        <source>step %1 / %2</source>
+        <translation>pas %1 / %2</translation>
+    </message>
+    <message>
+        <source>loss %1 · %2 images/s · elapsed %3 · ETA %4</source>
+        <translation>perte %1 · %2 images/s · écoulé %3 · reste %4</translation>
+    </message>
+    <message>
+        <source>Paused at step %1</source>
+        <translation>En pause au pas %1</translation>
+    </message>
+    <message>
+        <source>Finished: %1</source>
+        <translation>Terminé : %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Real test images, PCA of encoder features (%1, step %2)</source>
+        <translation>Images de test réelles, ACP des caractéristiques de l&apos;encodeur (%1, pas %2)</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Reprendre</translation>
+    </message>
+    <message>
+        <source>Stopping after the current step…</source>
+        <translation>Arrêt après le pas en cours…</translation>
+    </message>
+</context>
+<context>
+    <name>latent::widgets::CurvePlot</name>
+    <message>
+        <source>Log scale</source>
+        <translation>Échelle log</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Ajuster</translation>
+    </message>
+    <message>
+        <source>Show all data again after zooming (wheel) or panning (drag)</source>
+        <translation>Réafficher toutes les données après un zoom (molette) ou un déplacement (glisser)</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exporter…</translation>
+    </message>
+    <message>
+        <source>Save the plot as PNG, SVG or PDF</source>
+        <translation>Enregistrer le graphique en PNG, SVG ou PDF</translation>
+    </message>
+    <message>
+        <source>%1: unknown image type &quot;%2&quot;; expected .png, .svg or .pdf</source>
+        <translation>%1 : type d&apos;image inconnu « %2 » ; attendu : .png, .svg ou .pdf</translation>
+    </message>
+    <message>
+        <source>cannot write %1 (is the folder writable?)</source>
+        <translation>impossible d&apos;écrire %1 (le dossier est-il accessible en écriture ?)</translation>
+    </message>
+    <message>
+        <source>Export plot</source>
+        <translation>Exporter le graphique</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)</source>
+        <translation>Image PNG (*.png);;Dessin SVG (*.svg);;Document PDF (*.pdf)</translation>
+    </message>
+</context>
+<context>
+    <name>latent::widgets::EmbeddingPlot</name>
+    <message>
+        <source>PC 1</source>
+        <translation>CP 1</translation>
+    </message>
+    <message>
+        <source>PC 2</source>
+        <translation>CP 2</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Latent Studio: explore a generator&apos;s latent space and train encoders on its views.</source>
+        <translation>Latent Studio : explorer l&apos;espace latent d&apos;un générateur et entraîner des encodeurs sur ses vues.</translation>
+    </message>
+    <message>
+        <source>A generator (.pt; &apos;default&apos; for the shipped one) or a view recipe (.json) to open.</source>
+        <translation>Un générateur (.pt ; &apos;default&apos; pour celui fourni) ou une recette de vues (.json) à ouvrir.</translation>
+    </message>
+    <message>
+        <source>Start on a tab: samples, explore, views, train, runs, or pad (explore with the latent pad open).</source>
+        <translation>Démarrer sur un onglet : samples, explore, views, train, runs ou pad (explorer avec le pavé latent ouvert).</translation>
+    </message>
+    <message>
+        <source>Start training with the Train tab&apos;s settings once the generator has loaded.</source>
+        <translation>Lancer l&apos;entraînement avec les réglages de l&apos;onglet Entraîner une fois le générateur chargé.</translation>
+    </message>
+</context>
+</TS>
