@@ -11,35 +11,49 @@
 #include <unistd.h>
 
 namespace latent {
+namespace {
+
+// The system's reason, plus what it means for the user's file when the disk
+// (or a quota, or a file size limit) is full: the old file is untouched.
+std::string failure(const std::string &path, int err)
+{
+    std::string why = "cannot write " + path + ": " + std::strerror(err);
+    if (err == ENOSPC || err == EDQUOT || err == EFBIG)
+        why +=
+            " (the disk or a size limit is full; the previous " + path + ", if any, is unchanged)";
+    return why;
+}
+
+} // namespace
 
 void writeFileAtomically(const std::string &path, const std::string &bytes)
 {
     const std::string tmp = path + ".tmp" + std::to_string(::getpid());
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw Error("cannot write " + path + ": " + std::strerror(errno));
+    if (fd < 0) throw Error(failure(path, errno));
     std::size_t done = 0;
     while (done < bytes.size()) {
         const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
         if (n < 0) {
             if (errno == EINTR) continue;
-            const std::string reason = std::strerror(errno);
+            const int err = errno;
             ::close(fd);
             ::unlink(tmp.c_str());
-            throw Error("cannot write " + path + ": " + reason);
+            throw Error(failure(path, err));
         }
         done += static_cast<std::size_t>(n);
     }
     const bool synced = ::fsync(fd) == 0;
     const bool closed = ::close(fd) == 0;
     if (!synced || !closed) {
-        const std::string reason = std::strerror(errno);
+        const int err = errno;
         ::unlink(tmp.c_str());
-        throw Error("cannot write " + path + ": " + reason);
+        throw Error(failure(path, err));
     }
     if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        const std::string reason = std::strerror(errno);
+        const int err = errno;
         ::unlink(tmp.c_str());
-        throw Error("cannot write " + path + ": " + reason);
+        throw Error(failure(path, err));
     }
 }
 

@@ -687,7 +687,14 @@ void Trainer::Impl::run()
         cancel = true;
         queue.close();
         if (producer.joinable()) producer.join();
-        setState(RunState::Failed, e.what());
+        std::error_code ec;
+        if (!std::filesystem::is_directory(files.dir, ec))
+            setState(RunState::Failed, "the run folder " + files.dir +
+                                           " was deleted or moved while training; training "
+                                           "stopped at step " +
+                                           std::to_string(step) + " (" + e.what() + ")");
+        else
+            setState(RunState::Failed, e.what());
     }
 }
 

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 // latent-cli end to end through a real process.
+#include "badinputs.h"
+
+#include <QCryptographicHash>
 #include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -94,6 +97,85 @@ private Q_SLOTS:
         const Result r = runCli(args);
         QVERIFY2(r.code > 0, qPrintable(QString::number(r.code)));
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    }
+
+    // The bad-input corpus as a user meets it on the command line: exit
+    // code 1, the exact message, and no output file.
+    void corpus_data()
+    {
+        QTest::addColumn<int>("index");
+        const auto cases = latent::test::badInputs({"generator", "sidecar", "recipe", "idx"});
+        for (int i = 0; i < cases.size(); ++i)
+            QTest::newRow(qPrintable(cases[i].file)) << i;
+    }
+
+    void corpus()
+    {
+        QFETCH(int, index);
+        const auto c = latent::test::badInputs({"generator", "sidecar", "recipe", "idx"}).at(index);
+        QTemporaryDir dir;
+        QString named;
+        const QString path = latent::test::prepareBadInput(c, dir, true, &named);
+        const QString out = dir.filePath("out");
+        QStringList args;
+        if (c.kind == "generator" || c.kind == "sidecar")
+            args = {"sample", path, "--out", out + ".png"};
+        else if (c.kind == "recipe")
+            args = {"views", path, "--out", out + ".png"};
+        else
+            args = {"train", "--real", path, "--steps", "1", "--out", out};
+        const Result r = runCli(args);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(
+            r.err.contains("latent-cli: error: " + latent::test::expectedMessage(c, named) + "\n"),
+            qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(out + ".png") && !QFileInfo::exists(out));
+    }
+
+    // A recipe over the size cap is refused before it is read.
+    void hugeRecipe()
+    {
+        QTemporaryDir dir;
+        QFile f(dir.filePath("huge.recipe.json"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"name\": \"");
+        f.write(QByteArray(17 << 20, 'x'));
+        f.write("\"}");
+        f.close();
+        const Result r = runCli({"views", f.fileName(), "--out", dir.filePath("x.png")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("latent-cli: error: recipe " + f.fileName() + ": file is " +
+                                QString::number(f.size()) + " bytes, expected at most 16777216"),
+                 qPrintable(r.err));
+    }
+
+    // A full disk (simulated by a file size limit, with SIGXFSZ ignored so
+    // that write() fails as on a full disk) fails the command with a message
+    // naming the file and leaves the grid that was there untouched.
+    void fullDiskKeepsTheOldFile()
+    {
+        QTemporaryDir dir;
+        const QString png = dir.filePath("grid.png");
+        QVERIFY(runCli({"sample", LATENT_DEFAULT_GENERATOR, "--out", png}).code == 0);
+        QFile before(png);
+        QVERIFY(before.open(QIODevice::ReadOnly));
+        const QByteArray hash =
+            QCryptographicHash::hash(before.readAll(), QCryptographicHash::Sha256);
+        before.close();
+        QProcess p;
+        p.start("bash", {"-c", "trap '' XFSZ; ulimit -f 4; exec \"$0\" \"$@\"", LATENT_CLI_PATH,
+                         "sample", LATENT_DEFAULT_GENERATOR, "--seed", "2", "--out", png});
+        QVERIFY(p.waitForFinished(120000));
+        const QString err = p.readAllStandardError();
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(err.contains("latent-cli: error: cannot write " + png +
+                              ": File too large (the disk or a size limit is full; the previous " +
+                              png + ", if any, is unchanged)"),
+                 qPrintable(err));
+        QFile after(png);
+        QVERIFY(after.open(QIODevice::ReadOnly));
+        QCOMPARE(QCryptographicHash::hash(after.readAll(), QCryptographicHash::Sha256), hash);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 1); // no temporary left
     }
 
     void directionsAndViews()

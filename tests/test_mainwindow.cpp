@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The real studio window: loads the default generator and shows samples.
+#include "badinputs.h"
 #include "generatorpanel.h"
 #include "imagegridwidget.h"
 #include "language.h"
@@ -11,6 +12,7 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -90,6 +92,42 @@ private Q_SLOTS:
         QCOMPARE(window.generator()->info().latentSize, 64);
         auto *grid = window.findChild<ImageGridWidget *>("sampleGrid");
         QTRY_VERIFY_WITH_TIMEOUT(grid->cellCount() > 0, 30000);
+    }
+
+    // The bad-input corpus through the studio: the error dialog (or the
+    // load-failure signal behind it) shows the exact message, and the
+    // generator that was loaded stays.
+    void corpus_data()
+    {
+        QTest::addColumn<int>("index");
+        const auto cases = latent::test::badInputs({"generator", "sidecar", "recipe"});
+        for (int i = 0; i < cases.size(); ++i)
+            QTest::newRow(qPrintable(cases[i].file)) << i;
+    }
+
+    void corpus()
+    {
+        QFETCH(int, index);
+        const auto c = latent::test::badInputs({"generator", "sidecar", "recipe"}).at(index);
+        QTemporaryDir dir;
+        QString named;
+        const QString path = latent::test::prepareBadInput(c, dir, false, &named);
+        const QString expected = latent::test::expectedMessage(c, named);
+        MainWindow window;
+        window.show();
+        QVERIFY(latent::test::loadDefaultGenerator(window));
+        if (c.kind == "recipe") {
+            window.openRecipe(path);
+        } else {
+            QSignalSpy failed(&window, &MainWindow::generatorFailed);
+            window.openGenerator(path);
+            QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
+            QCOMPARE(failed.first().first().toString(), expected);
+        }
+        QMessageBox *box = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((box = window.findChild<QMessageBox *>()) != nullptr, 30000);
+        QVERIFY2(box->text().contains(expected), qPrintable(box->text()));
+        QCOMPARE(window.generator()->info().latentSize, 64);
     }
 
     // The language chosen in Preferences is stored, and the shipped

@@ -463,6 +463,42 @@ private Q_SLOTS:
         QVERIFY(t->step() >= 3);
     }
 
+    // A checkpoint that does not fit on the disk (a file size limit below
+    // its size, SIGXFSZ ignored) fails the run with a message naming the
+    // file; the previous checkpoint stays as it was and the run resumes.
+    void fullDiskKeepsTheLastCheckpoint()
+    {
+        const QString run = m_data.filePath("full-disk"), data = m_data.path();
+        QProcess p;
+        p.start(LATENT_CLI_PATH,
+                {"train", "--out", run, "--steps", "2000", "--batch", "16", "--probe-every", "0",
+                 "--checkpoint-every", "2", "--eval", data, "--precision", "fp32"});
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(run + "/checkpoint.pt"), 120000);
+        p.terminate();
+        QVERIFY(p.waitForFinished(120000));
+        QFile checkpoint(run + "/checkpoint.pt");
+        QVERIFY(checkpoint.open(QIODevice::ReadOnly));
+        const QByteArray saved = checkpoint.readAll();
+        checkpoint.close();
+        const int savedStep = Trainer::open(run.toStdString())->step();
+
+        const QString limitKb = QString::number(saved.size() / 2048); // half a checkpoint
+        p.start("bash", {"-c", "trap '' XFSZ; ulimit -f " + limitKb + "; exec \"$0\" \"$@\"",
+                         LATENT_CLI_PATH, "train", "--resume", run});
+        QVERIFY(p.waitForFinished(120000));
+        const QString out = p.readAllStandardOutput() + p.readAllStandardError();
+        QVERIFY2(p.exitCode() == 1 &&
+                     out.contains("cannot write " + run +
+                                  "/checkpoint.pt: File too large (the disk or a size limit is "
+                                  "full; the previous " +
+                                  run + "/checkpoint.pt, if any, is unchanged)"),
+                 qPrintable(out));
+        QVERIFY(checkpoint.open(QIODevice::ReadOnly));
+        QCOMPARE(checkpoint.readAll(), saved);
+        QCOMPARE(Trainer::open(run.toStdString())->step(), savedStep);
+        QCOMPARE(QDir(run).entryList({"*.tmp*"}, QDir::Files).size(), 0);
+    }
+
     // A training process killed at arbitrary moments (some while a
     // checkpoint is being written) always leaves a loadable checkpoint.
     void killedRunLeavesLoadableCheckpoint()

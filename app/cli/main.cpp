@@ -170,6 +170,8 @@ int runViews(const std::string &recipePath, const ViewOptions &o, const std::str
                                                          o.acceptMismatch, &warning);
     if (!warning.empty()) std::cerr << "latent-cli: warning: " << warning << "\n";
     const auto gen = latent::Generator::load(path);
+    // Checked here too so that the message names the file, not the recipe's name.
+    recipe.checkAgainst(gen->info().latentSize, gen->info().numClasses, "recipe " + recipePath);
     const auto mode = o.mode == "latent"  ? latent::ViewMode::LatentOnly
                       : o.mode == "pixel" ? latent::ViewMode::PixelOnly
                                           : latent::ViewMode::Both;

@@ -164,7 +164,11 @@ void MainWindow::openGenerator(const QString &path)
     const std::string file = path.toStdString();
     runJob(
         *m_worker, "load", this,
-        [file] { return Loaded(Generator::load(file), sha256OfFile(file)); },
+        [file] {
+            // Load first: its errors say what is wrong with the file.
+            auto generator = Generator::load(file);
+            return Loaded(std::move(generator), sha256OfFile(file));
+        },
         [this, path](const Loaded &loaded, const QString &error) {
             const auto &[gen, sha] = loaded;
             if (!error.isEmpty()) {
