@@ -5,7 +5,8 @@
 # generator or runs the whole test suite. Idempotent.
 #
 #   tools/bootstrap.sh run    # install, build, start the studio
-#   tools/bootstrap.sh test   # install, build, run every test
+#   tools/bootstrap.sh test   # install, build, run every test (then the
+#                             # sanitizer build and the fuzzers: tools/sanitize.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev zlib1g-dev libssl-dev
   python3-torch dataset-fashion-mnist xvfb xauth
   qt6-translations-l10n qt6-qpa-plugins desktop-file-utils appstream dpkg-dev
+  clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -46,3 +48,5 @@ if [ -n "${DISPLAY:-}" ]; then
 else
   xvfb-run -a -s '-screen 0 1280x800x24' ctest --test-dir build --output-on-failure
 fi
+# The core and CLI again under ASan + UBSan, and each fuzzer for a minute.
+./tools/sanitize.sh

@@ -8,6 +8,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QIcon>
 #include <QSettings>
 
 int main(int argc, char **argv)
@@ -17,6 +18,8 @@ int main(int argc, char **argv)
     QApplication::setApplicationName("latent-studio");
     QApplication::setApplicationDisplayName("Latent Studio");
     QApplication::setApplicationVersion(LATENT_VERSION);
+    QApplication::setWindowIcon(
+        QIcon::fromTheme("latent-studio", QIcon(":/icons/latent-studio.svg")));
     latent::studio::installTranslators(app, latent::studio::chosenLocale());
 
     QCommandLineParser parser;
