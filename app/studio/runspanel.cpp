@@ -27,6 +27,25 @@
 namespace latent::studio {
 namespace {
 
+QString stateText(RunState state)
+{
+    switch (state) {
+    case RunState::Created:
+        return RunsPanel::tr("created");
+    case RunState::Running:
+        return RunsPanel::tr("running");
+    case RunState::Paused:
+        return RunsPanel::tr("paused");
+    case RunState::Stopped:
+        return RunsPanel::tr("stopped");
+    case RunState::Finished:
+        return RunsPanel::tr("finished");
+    case RunState::Failed:
+        return RunsPanel::tr("failed");
+    }
+    return {};
+}
+
 QString percent(double v)
 {
     return std::isnan(v) ? QString() : QString::number(100 * v, 'f', 2) + "%";
@@ -221,7 +240,7 @@ void RunsPanel::show(const Listing &listing)
         const RunSummary &r = m_runs[i];
         auto *item = new QTreeWidgetItem(m_list);
         item->setText(Name, QString::fromStdString(r.name));
-        item->setText(State, QString::fromLatin1(toString(r.status.state)));
+        item->setText(State, stateText(r.status.state));
         item->setText(Step, QStringLiteral("%1 / %2").arg(r.status.step).arg(r.status.totalSteps));
         item->setText(Data, r.config.data == "real"
                                 ? tr("real: %1").arg(QString::fromStdString(r.config.realData))
