@@ -52,6 +52,8 @@ xmllint --noout "$root/usr/share/mime/packages/latent-studio.xml" 2>/dev/null ||
 unset LATENT_STUDIO_GENERATORS
 "$root/usr/bin/latent-cli" --version | grep -q "latent-cli" || fail "latent-cli --version"
 "$root/usr/bin/latent-studio" --version | grep -q "latent-studio" || fail "latent-studio --version"
+"$root/usr/bin/latent-cli" --help | grep -q "Subcommands:" || fail "latent-cli --help"
+"$root/usr/bin/latent-studio" --help | grep -q -- "--tab <name>" || fail "latent-studio --help"
 info=$("$root/usr/bin/latent-cli" info default) || fail "latent-cli info default"
 grep -q "$root/usr/share/latent-studio/generators/fashion-cgan.pt" <<<"$info" ||
   { echo "$info"; fail "the unpacked CLI did not use the packaged generator"; }

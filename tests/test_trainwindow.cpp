@@ -14,6 +14,7 @@
 #include "windowtest.h"
 
 #include <QDir>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
@@ -84,6 +85,32 @@ private Q_SLOTS:
         QFile status(m_disk + "/garbled/status.json");
         QVERIFY(status.open(QIODevice::WriteOnly));
         status.write("{\"state\": \"runn");
+    }
+
+    // The run folder deleted while the window trains: the run fails, the
+    // Train tab says why, and the window can start another run.
+    void runFolderDeletedWhileTraining()
+    {
+        const QString runs = m_tmp.filePath("doomed-runs");
+        qputenv("LATENT_STUDIO_RUNS", runs.toUtf8());
+        MainWindow window;
+        QVERIFY(test::loadDefaultGenerator(window));
+        TrainPanel *panel = window.trainPanel();
+        panel->findChild<QSpinBox *>("trainBudget")->setValue(5000);
+        panel->findChild<QSpinBox *>("trainBatch")->setValue(16);
+        panel->findChild<QSpinBox *>("trainProbeEvery")->setValue(0);
+        panel->findChild<QLineEdit *>("trainRunName")->setText("doomed");
+        QSignalSpy states(panel, &TrainPanel::stateChanged);
+        QTest::mouseClick(panel->findChild<QPushButton *>("trainButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->lossPlot()->pointCount(0) >= 2, 60000);
+        QVERIFY(QDir(runs + "/doomed").removeRecursively());
+        QTRY_VERIFY_WITH_TIMEOUT(states.last().at(0).toString() == "failed", 60000);
+        const QString error = panel->findChild<QLabel *>("trainError")->text();
+        QVERIFY2(error.startsWith("the run folder " + runs +
+                                  "/doomed was deleted or moved while "
+                                  "training; training stopped at step "),
+                 qPrintable(error));
+        QVERIFY(panel->findChild<QPushButton *>("trainButton")->isEnabled());
     }
 
     void trainPauseResumeStopFromTheWindow()
