@@ -6,6 +6,7 @@
 #include "error.h"
 #include "evaluation.h"
 #include "experiment.h"
+#include "experimentrunner.h"
 #include "idx.h"
 #include "runtime.h"
 #include "smalldataset.h"
@@ -497,6 +498,48 @@ private Q_SLOTS:
         QCOMPARE(checkpoint.readAll(), saved);
         QCOMPARE(Trainer::open(run.toStdString())->step(), savedStep);
         QCOMPARE(QDir(run).entryList({"*.tmp*"}, QDir::Files).size(), 0);
+    }
+
+    // The paper-table experiment at a toy budget: stopped during its second
+    // run, it resumes without redoing the first, then writes the table (every
+    // row and the floors) and both figures.
+    void experimentStopsResumesAndReports()
+    {
+        ExperimentOptions o;
+        o.budgetMinutes = 0.02; // 1.2 s of training per run
+        o.sigmas = {0.4f};
+        o.base = smallConfig();
+        SteerOptions walks;
+        walks.steps = 3;
+        const std::string out = m_data.filePath("experiment").toStdString();
+
+        ExperimentRunner first(out, o, walks);
+        ExperimentEvents events;
+        events.progress = [&first](const ExperimentProgress &p) {
+            if (p.index == 1) first.stop();
+        };
+        first.setEvents(events);
+        QVERIFY(!first.run("first").completed);
+        QVERIFY(readRunStatus(out + "/runs/a-s1").state == RunState::Finished);
+        QVERIFY(readRunStatus(out + "/runs/b-s1").state == RunState::Stopped);
+        QVERIFY(!QFile::exists(QString::fromStdString(out + "/runs/c-sigma0.4-s1")));
+
+        ExperimentRunner second(out, o, walks);
+        QStringList lines;
+        events = {};
+        events.log = [&lines](const std::string &l) { lines << QString::fromStdString(l); };
+        second.setEvents(events);
+        const ExperimentResult r = second.run("latent-cli experiment paper-table");
+        QVERIFY2(r.completed, qPrintable(lines.join('\n')));
+        QVERIFY(!lines.filter(QRegularExpression("^a-s1:")).size()); // not run again
+        QCOMPARE(lines.filter(QRegularExpression("^b-s1: final probe")).size(), 1);
+        const QString report = QString::fromStdString(r.report);
+        for (const char *row : {"| a |", "| b |", "| c-sigma0.4 |", "| d |", "| e |", "| f |",
+                                "| g |", "| floor | raw pixels |", "latent-cli experiment"})
+            QVERIFY2(report.contains(row), row);
+        QVERIFY(!report.contains("| 0/1 |"));
+        for (const char *f : {"/results.md", "/accuracy-vs-sigma.png", "/accuracy-vs-budget.png"})
+            QVERIFY2(QFileInfo(QString::fromStdString(out + f)).size() > 0, f);
     }
 
     // A training process killed at arbitrary moments (some while a

@@ -4,6 +4,7 @@
 // runs on disk load and overlay; broken run folders are reported by name
 // while the others load; exports.
 #include "curveplot.h"
+#include "experimentbox.h"
 #include "imagegridwidget.h"
 #include "runspanel.h"
 #include "runtime.h"
@@ -14,8 +15,10 @@
 #include "windowtest.h"
 
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -111,6 +114,48 @@ private Q_SLOTS:
                                   "training; training stopped at step "),
                  qPrintable(error));
         QVERIFY(panel->findChild<QPushButton *>("trainButton")->isEnabled());
+    }
+
+    // The paper-table preset of the Runs tab at a toy budget: Stop during
+    // the second run, Run again resumes, and the completed experiment's runs
+    // appear in the list with the report ready to open.
+    void experimentPresetStopsResumesAndLists()
+    {
+        MainWindow window;
+        QVERIFY(test::loadDefaultGenerator(window));
+        window.showTab("runs");
+        auto *box = window.runsPanel()->experimentBox();
+        TrainConfig base;
+        base.evalData = m_data.toStdString();
+        base.batch = 16;
+        base.probeEvery = 0;
+        base.probeTrain = 500;
+        base.probeTest = 200;
+        base.precision = "fp32";
+        box->setBaseConfig(base);
+        SteerOptions walks;
+        walks.steps = 3;
+        box->setWalkOptions(walks);
+        box->findChild<QDoubleSpinBox *>("experimentBudget")->setValue(0.01);
+        box->setFolder(m_tmp.filePath("experiment"));
+        QSignalSpy finished(box, &latent::studio::ExperimentBox::finished);
+        auto *progress = box->findChild<QProgressBar *>("experimentProgress");
+
+        QTest::mouseClick(box->findChild<QPushButton *>("experimentRun"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(progress->value() >= 1, 120000);
+        QTest::mouseClick(box->findChild<QPushButton *>("experimentStop"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        QCOMPARE(finished.first().at(0).toBool(), false);
+        QVERIFY2(finished.first().at(1).toString().contains("run it again to resume"),
+                 qPrintable(finished.first().at(1).toString()));
+
+        QTest::mouseClick(box->findChild<QPushButton *>("experimentRun"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 300000);
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
+        QVERIFY(box->findChild<QPushButton *>("experimentOpen")->isEnabled());
+        QVERIFY(QFile::exists(m_tmp.filePath("experiment/results.md")));
+        QTRY_COMPARE_WITH_TIMEOUT(window.runsPanel()->runCount(), 10, 30000);
+        QVERIFY(window.runsPanel()->runNames().contains("c-sigma0.8-s1"));
     }
 
     void trainPauseResumeStopFromTheWindow()

@@ -180,6 +180,69 @@
     </message>
 </context>
 <context>
+    <name>latent::studio::ExperimentBox</name>
+    <message>
+        <source>Experiment: the paper&apos;s comparison</source>
+        <translation>Experiment: der Vergleich des Artikels</translation>
+    </message>
+    <message>
+        <source>Run &amp;experiment</source>
+        <translation>&amp;Experiment starten</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Anhalten</translation>
+    </message>
+    <message>
+        <source>Open results</source>
+        <translation>Ergebnisse öffnen</translation>
+    </message>
+    <message>
+        <source> min per run</source>
+        <translation> Min. pro Lauf</translation>
+    </message>
+    <message>
+        <source> seed(s)</source>
+        <translation> Startwert(e)</translation>
+    </message>
+    <message>
+        <source>The same encoder and time budget on real Fashion-MNIST and on generated views (pixel-only, Gaussian sigma sweep, steered walks, Gaussian + steered, SupCon, neighbour pool), with the floors; writes results.md and two figures. Run it again on the same folder to resume.</source>
+        <translation>Derselbe Encoder und dasselbe Zeitbudget auf echtem Fashion-MNIST und auf generierten Ansichten (nur Pixel, Sigma-Reihe der Gaußschen Ansichten, gesteuerte Pfade, Gauß + gesteuert, SupCon, Nachbarschaftspool), mit den Untergrenzen; schreibt results.md und zwei Abbildungen. Erneut auf demselben Ordner starten, um fortzusetzen.</translation>
+    </message>
+    <message>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+    <message>
+        <source>Budget</source>
+        <translation>Budget</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Ordner</translation>
+    </message>
+    <message>
+        <source>Experiment folder</source>
+        <translation>Ordner des Experiments</translation>
+    </message>
+    <message>
+        <source>Load a generator first (File &gt; Open Generator).</source>
+        <translation>Zuerst einen Generator laden (Datei &gt; Generator öffnen).</translation>
+    </message>
+    <message>
+        <source>run %1 of %2 (%3) · step %4 · experiment ETA %5</source>
+        <translation>Lauf %1 von %2 (%3) · Schritt %4 · Rest des Experiments %5</translation>
+    </message>
+    <message>
+        <source>Starting (learning the steering walks first if the folder has none)…</source>
+        <translation>Starte (lernt zuerst die Steuerpfade, falls der Ordner keine hat)…</translation>
+    </message>
+    <message>
+        <source>Finished: %1</source>
+        <translation>Beendet: %1</translation>
+    </message>
+</context>
+<context>
     <name>latent::studio::ExplorerPanel</name>
     <message>
         <source>SeFa (closed form)</source>

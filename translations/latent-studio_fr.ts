@@ -180,6 +180,69 @@
     </message>
 </context>
 <context>
+    <name>latent::studio::ExperimentBox</name>
+    <message>
+        <source>Experiment: the paper&apos;s comparison</source>
+        <translation>Expérience : la comparaison de l&apos;article</translation>
+    </message>
+    <message>
+        <source>Run &amp;experiment</source>
+        <translation>Lancer l&apos;&amp;expérience</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Arrêter</translation>
+    </message>
+    <message>
+        <source>Open results</source>
+        <translation>Ouvrir les résultats</translation>
+    </message>
+    <message>
+        <source> min per run</source>
+        <translation> min par exécution</translation>
+    </message>
+    <message>
+        <source> seed(s)</source>
+        <translation> graine(s)</translation>
+    </message>
+    <message>
+        <source>The same encoder and time budget on real Fashion-MNIST and on generated views (pixel-only, Gaussian sigma sweep, steered walks, Gaussian + steered, SupCon, neighbour pool), with the floors; writes results.md and two figures. Run it again on the same folder to resume.</source>
+        <translation>Le même encodeur et le même budget de temps sur Fashion-MNIST réel et sur des vues générées (pixels seuls, balayage du sigma gaussien, marches dirigées, gaussien + dirigé, SupCon, groupe de voisins), avec les planchers ; écrit results.md et deux figures. Relancez-la sur le même dossier pour reprendre.</translation>
+    </message>
+    <message>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+    <message>
+        <source>Budget</source>
+        <translation>Budget</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Dossier</translation>
+    </message>
+    <message>
+        <source>Experiment folder</source>
+        <translation>Dossier de l&apos;expérience</translation>
+    </message>
+    <message>
+        <source>Load a generator first (File &gt; Open Generator).</source>
+        <translation>Chargez d&apos;abord un générateur (Fichier &gt; Ouvrir un générateur).</translation>
+    </message>
+    <message>
+        <source>run %1 of %2 (%3) · step %4 · experiment ETA %5</source>
+        <translation>exécution %1 sur %2 (%3) · pas %4 · reste de l&apos;expérience %5</translation>
+    </message>
+    <message>
+        <source>Starting (learning the steering walks first if the folder has none)…</source>
+        <translation>Démarrage (apprentissage des marches dirigées d&apos;abord si le dossier n&apos;en a pas)…</translation>
+    </message>
+    <message>
+        <source>Finished: %1</source>
+        <translation>Terminé : %1</translation>
+    </message>
+</context>
+<context>
     <name>latent::studio::ExplorerPanel</name>
     <message>
         <source>SeFa (closed form)</source>

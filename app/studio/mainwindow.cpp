@@ -3,6 +3,7 @@
 
 #include "composerpanel.h"
 #include "error.h"
+#include "experimentbox.h"
 #include "explorerpanel.h"
 #include "generatorpanel.h"
 #include "imagegrid.h"
@@ -63,6 +64,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->addTab(m_runs, tr("&Runs"));
     m_train->setRunsRoot(defaultRunsRoot());
     m_runs->setRoot(defaultRunsRoot());
+    m_runs->experimentBox()->setFolder(QDir(defaultRunsRoot()).filePath("paper-table"));
     connect(m_train, &TrainPanel::runStarted, m_runs, &RunsPanel::refresh);
     connect(m_train, &TrainPanel::runEnded, m_runs, &RunsPanel::refresh);
     connect(m_runs, &RunsPanel::resumeRequested, this, [this](const QString &dir) {
@@ -186,6 +188,7 @@ void MainWindow::openGenerator(const QString &path)
             m_generator = gen;
             m_explorer->setGenerator(gen);
             m_composer->setGenerator(gen, sha);
+            m_runs->experimentBox()->setGeneratorPath(QString::fromStdString(gen->path()));
             m_panel->showGenerator(gen->path(), gen->info(), gen->report(), gen->hasSidecar());
             setWindowTitle(tr("%1 — Latent Studio").arg(QString::fromStdString(gen->info().name)));
             statusBar()->showMessage(tr("Loaded %1").arg(path), 5000);

@@ -4,6 +4,7 @@
 #include "atomicfile.h"
 #include "curveplot.h"
 #include "error.h"
+#include "experimentbox.h"
 #include "workerjob.h"
 
 #include <QDir>
@@ -103,7 +104,8 @@ RunsPanel::RunsPanel(QWidget *parent)
       m_accuracyPlot(new widgets::CurvePlot(tr("step"), tr("accuracy"))),
       m_resume(new QPushButton(tr("&Resume"))), m_report(new QPushButton(tr("Report…"))),
       m_encoder(new QPushButton(tr("Encoder…"))), m_metrics(new QPushButton(tr("Metrics CSV…"))),
-      m_recipe(new QPushButton(tr("Recipe…"))), m_worker(std::make_unique<CoalescingWorker>())
+      m_recipe(new QPushButton(tr("Recipe…"))), m_experiment(new ExperimentBox),
+      m_worker(std::make_unique<CoalescingWorker>())
 {
     m_list->setObjectName("runList");
     m_lossPlot->setObjectName("runsLossPlot");
@@ -144,6 +146,7 @@ RunsPanel::RunsPanel(QWidget *parent)
     listLayout->addWidget(m_list, 1);
     listLayout->addWidget(m_problemLabel);
     listLayout->addLayout(actions);
+    listLayout->addWidget(m_experiment);
     auto *plots = new QWidget;
     auto *plotLayout = new QHBoxLayout(plots);
     plotLayout->setContentsMargins(0, 0, 0, 0);
@@ -156,6 +159,10 @@ RunsPanel::RunsPanel(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
 
+    // A completed experiment shows its runs (the folder setting stays).
+    connect(m_experiment, &ExperimentBox::finished, this, [this](bool completed) {
+        if (completed) setRoot(QDir(m_experiment->folder()).filePath("runs"));
+    });
     connect(refreshButton, &QPushButton::clicked, this, &RunsPanel::refresh);
     connect(changeButton, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Runs folder"), m_root);

@@ -19,6 +19,7 @@ class CurvePlot;
 }
 
 namespace latent::studio {
+class ExperimentBox;
 
 // The Runs tab: every run folder under the runs root with its recipe,
 // config and final metrics (unreadable folders listed with the reason),
@@ -44,6 +45,7 @@ public:
     const RunSummary *selected() const;
 
     widgets::CurvePlot *lossPlot() const { return m_lossPlot; }
+    ExperimentBox *experimentBox() const { return m_experiment; }
     widgets::CurvePlot *accuracyPlot() const { return m_accuracyPlot; }
 
     // Exports of the selected run; return an error message, empty on success.
@@ -73,6 +75,7 @@ private:
     QLabel *m_problemLabel;
     widgets::CurvePlot *m_lossPlot, *m_accuracyPlot;
     QPushButton *m_resume, *m_report, *m_encoder, *m_metrics, *m_recipe;
+    ExperimentBox *m_experiment;
     std::vector<RunSummary> m_runs;
     QStringList m_problems;
     bool m_updating = false;

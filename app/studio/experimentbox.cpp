@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+#include "experimentbox.h"
+
+#include "error.h"
+#include "experimentrunner.h"
+
+#include <QDesktopServices>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QUrl>
+
+namespace latent::studio {
+namespace {
+
+QString duration(double seconds)
+{
+    const int s = static_cast<int>(seconds + 0.5);
+    return s >= 3600 ? QString("%1h%2m").arg(s / 3600).arg(s % 3600 / 60, 2, 10, QChar('0'))
+                     : QString("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
+}
+
+} // namespace
+
+ExperimentBox::ExperimentBox(QWidget *parent)
+    : QGroupBox(tr("Experiment: the paper's comparison"), parent), m_budget(new QDoubleSpinBox),
+      m_seeds(new QSpinBox), m_folder(new QLineEdit), m_run(new QPushButton(tr("Run &experiment"))),
+      m_stop(new QPushButton(tr("Stop"))), m_open(new QPushButton(tr("Open results"))),
+      m_progress(new QProgressBar), m_status(new QLabel)
+{
+    m_budget->setObjectName("experimentBudget");
+    m_seeds->setObjectName("experimentSeeds");
+    m_folder->setObjectName("experimentFolder");
+    m_run->setObjectName("experimentRun");
+    m_stop->setObjectName("experimentStop");
+    m_open->setObjectName("experimentOpen");
+    m_progress->setObjectName("experimentProgress");
+    m_status->setObjectName("experimentStatus");
+    m_budget->setRange(0.01, 600);
+    m_budget->setDecimals(2);
+    m_budget->setValue(5);
+    m_budget->setSuffix(tr(" min per run"));
+    m_seeds->setRange(1, 20);
+    m_seeds->setValue(1);
+    m_seeds->setSuffix(tr(" seed(s)"));
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    setToolTip(tr("The same encoder and time budget on real Fashion-MNIST and on generated views "
+                  "(pixel-only, Gaussian sigma sweep, steered walks, Gaussian + steered, SupCon, "
+                  "neighbour pool), with the floors; writes results.md and two figures. Run it "
+                  "again on the same folder to resume."));
+    auto *browse = new QPushButton(tr("…"));
+    auto *grid = new QGridLayout(this);
+    grid->addWidget(new QLabel(tr("Budget")), 0, 0);
+    grid->addWidget(m_budget, 0, 1);
+    grid->addWidget(m_seeds, 0, 2);
+    grid->addWidget(new QLabel(tr("Folder")), 0, 3);
+    grid->addWidget(m_folder, 0, 4);
+    grid->addWidget(browse, 0, 5);
+    grid->addWidget(m_run, 0, 6);
+    grid->addWidget(m_stop, 0, 7);
+    grid->addWidget(m_open, 0, 8);
+    grid->addWidget(m_progress, 1, 0, 1, 3);
+    grid->addWidget(m_status, 1, 3, 1, 6);
+    grid->setColumnStretch(4, 1);
+    m_stop->setEnabled(false);
+    m_open->setEnabled(false);
+
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString dir =
+            QFileDialog::getExistingDirectory(this, tr("Experiment folder"), folder());
+        if (!dir.isEmpty()) setFolder(dir);
+    });
+    connect(m_folder, &QLineEdit::textChanged, this, [this] {
+        m_report = QDir(folder()).filePath("results.md");
+        m_open->setEnabled(!isRunning() && QFileInfo::exists(m_report));
+    });
+    connect(m_run, &QPushButton::clicked, this, &ExperimentBox::start);
+    connect(m_stop, &QPushButton::clicked, this, &ExperimentBox::stop);
+    connect(m_open, &QPushButton::clicked, this,
+            [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(m_report)); });
+}
+
+ExperimentBox::~ExperimentBox()
+{
+    stop();
+    if (m_thread.joinable()) m_thread.join();
+}
+
+void ExperimentBox::setFolder(const QString &dir)
+{
+    m_folder->setText(dir);
+}
+
+QString ExperimentBox::folder() const
+{
+    return m_folder->text();
+}
+
+void ExperimentBox::setGeneratorPath(const QString &path)
+{
+    m_generator = path;
+}
+
+void ExperimentBox::start()
+{
+    if (isRunning()) return;
+    if (m_generator.isEmpty()) {
+        m_status->setText(tr("Load a generator first (File > Open Generator)."));
+        return;
+    }
+    ExperimentOptions options;
+    options.base = m_base;
+    options.base.generator = m_generator.toStdString();
+    options.budgetMinutes = m_budget->value();
+    options.seeds = m_seeds->value();
+    m_runner = std::make_unique<ExperimentRunner>(folder().toStdString(), options, m_walks);
+    ExperimentEvents events;
+    events.log = [this](const std::string &line) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, l = QString::fromStdString(line)] {
+                m_lastLog = l;
+                m_status->setText(l);
+            },
+            Qt::QueuedConnection);
+    };
+    events.progress = [this](const ExperimentProgress &p) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, p] {
+                m_progress->setRange(0, p.count);
+                m_progress->setValue(p.index);
+                m_status->setText(tr("run %1 of %2 (%3) · step %4 · experiment ETA %5")
+                                      .arg(p.index + 1)
+                                      .arg(p.count)
+                                      .arg(QString::fromStdString(p.runId))
+                                      .arg(p.train.step)
+                                      .arg(duration(p.etaSeconds)));
+            },
+            Qt::QueuedConnection);
+    };
+    m_runner->setEvents(events);
+    const QString command =
+        QString("latent-cli experiment paper-table --budget-minutes %1 --seeds %2 --out %3")
+            .arg(options.budgetMinutes)
+            .arg(options.seeds)
+            .arg(folder());
+    m_run->setEnabled(false);
+    m_stop->setEnabled(true);
+    m_open->setEnabled(false);
+    m_status->setText(tr("Starting (learning the steering walks first if the folder has none)…"));
+    m_thread = std::thread([this, command] {
+        bool completed = false;
+        QString message, report;
+        try {
+            const ExperimentResult r = m_runner->run(command.toStdString());
+            completed = r.completed;
+            report = QString::fromStdString(r.reportPath);
+            if (completed) message = tr("Finished: %1").arg(report);
+        } catch (const std::exception &e) {
+            message = QString::fromStdString(e.what());
+        }
+        QMetaObject::invokeMethod(
+            this, [this, completed, message, report] { onFinished(completed, message, report); },
+            Qt::QueuedConnection);
+    });
+}
+
+void ExperimentBox::stop()
+{
+    if (m_runner) m_runner->stop();
+}
+
+void ExperimentBox::onFinished(bool completed, const QString &message, const QString &reportPath)
+{
+    if (m_thread.joinable()) m_thread.join();
+    m_runner.reset();
+    m_run->setEnabled(true);
+    m_stop->setEnabled(false);
+    m_open->setEnabled(completed);
+    if (completed) {
+        m_report = reportPath;
+        m_progress->setValue(m_progress->maximum());
+    }
+    // Not completed without an error: the runner's last line says why.
+    const QString shown = message.isEmpty() ? m_lastLog : message;
+    m_status->setText(shown);
+    Q_EMIT finished(completed, shown);
+}
+
+} // namespace latent::studio

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "directions.h"
+#include "trainconfig.h"
+
+#include <QGroupBox>
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+
+namespace latent {
+class ExperimentRunner;
+}
+
+namespace latent::studio {
+
+// The paper-table experiment as a preset of the Runs tab: budget, seeds and
+// folder, Run / Stop with progress and an ETA for the whole experiment, and
+// the results when it completes. The experiment runs on its own thread
+// (core's ExperimentRunner); running it again on the same folder resumes.
+class ExperimentBox : public QGroupBox
+{
+    Q_OBJECT
+public:
+    explicit ExperimentBox(QWidget *parent = nullptr);
+    ~ExperimentBox() override;
+
+    void setFolder(const QString &dir);
+    QString folder() const;
+    void setGeneratorPath(const QString &path);
+    // Everything but the budget and seeds (tests use a small dataset).
+    void setBaseConfig(const TrainConfig &config) { m_base = config; }
+    void setWalkOptions(const SteerOptions &options) { m_walks = options; }
+    bool isRunning() const { return m_thread.joinable(); }
+
+    void start();
+    void stop();
+
+Q_SIGNALS:
+    // completed: the table and figures are written; otherwise stopped or failed.
+    void finished(bool completed, const QString &message);
+
+private:
+    void onFinished(bool completed, const QString &message, const QString &reportPath);
+
+    QDoubleSpinBox *m_budget;
+    QSpinBox *m_seeds;
+    QLineEdit *m_folder;
+    QPushButton *m_run, *m_stop, *m_open;
+    QProgressBar *m_progress;
+    QLabel *m_status;
+    QString m_generator;
+    QString m_report;
+    QString m_lastLog;
+    TrainConfig m_base;
+    SteerOptions m_walks;
+    std::unique_ptr<ExperimentRunner> m_runner;
+    std::thread m_thread;
+};
+
+} // namespace latent::studio

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: MIT
+#include "experimentrunner.h"
+
+#include "atomicfile.h"
+#include "error.h"
+#include "generator.h"
+#include "runsummary.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <sstream>
+
+namespace latent {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t)
+{
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+std::string gitCommit()
+{
+    FILE *p = ::popen("git rev-parse --short HEAD 2>/dev/null", "r");
+    if (!p) return "unknown";
+    char buf[64] = {0};
+    const bool ok = std::fgets(buf, sizeof buf, p) != nullptr;
+    ::pclose(p);
+    std::string s = ok ? buf : "unknown";
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
+        s.pop_back();
+    return s.empty() ? "unknown" : s;
+}
+
+bool finished(const std::string &dir)
+{
+    return fs::exists(dir + "/status.json") && readRunStatus(dir).state == RunState::Finished;
+}
+
+std::string percent(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f%%", 100 * v);
+    return buf;
+}
+
+} // namespace
+
+struct ExperimentRunner::Impl
+{
+    std::string out;
+    ExperimentOptions options;
+    SteerOptions walkOptions;
+    ExperimentEvents events;
+    std::mutex mutex;
+    bool stopped = false;
+    Trainer *current = nullptr; // guarded by mutex
+
+    void log(const std::string &line) const
+    {
+        if (events.log) events.log(line);
+    }
+    std::string runDir(const ExperimentRun &r) const { return out + "/runs/" + r.id; }
+    DirectionSet walks(const Generator &generator) const;
+    void writeFigures(const std::vector<ExperimentRun> &plan,
+                      std::map<std::string, const RunSummary *> &byId, const Floors &floors) const;
+};
+
+// Rows d and e share one set of learned walks, made once per folder.
+DirectionSet ExperimentRunner::Impl::walks(const Generator &generator) const
+{
+    const std::string path = out + "/walks.json";
+    if (fs::exists(path))
+        return directionSetFromJson(readFileCapped(path, "walks " + path, kMaxRecipeBytes), path);
+    log("learning steering walks for rows d and e...");
+    DirectionSet set = learnSteeringWalks(generator, walkOptions);
+    set.name = "walks";
+    writeFileAtomically(path, directionSetToJson(set));
+    return set;
+}
+
+void ExperimentRunner::Impl::writeFigures(const std::vector<ExperimentRun> &plan,
+                                          std::map<std::string, const RunSummary *> &byId,
+                                          const Floors &floors) const
+{
+    const auto rowMean = [&](const std::string &recipeName, bool knn) {
+        double sum = 0;
+        int n = 0;
+        for (const auto &run : plan)
+            if (run.recipe.name == recipeName && byId.count(run.id) &&
+                !std::isnan(byId[run.id]->finalProbe)) {
+                sum += knn ? byId[run.id]->finalKnn : byId[run.id]->finalProbe;
+                ++n;
+            }
+        return n ? sum / n : NAN;
+    };
+    ChartSeries probeSigma{"probe, Gaussian views", {}, {}},
+        knnSigma{"kNN, Gaussian views", {}, {}};
+    for (float s : options.sigmas) {
+        std::ostringstream name;
+        name << "c-sigma" << s;
+        probeSigma.x.push_back(s), probeSigma.y.push_back(rowMean(name.str(), false));
+        knnSigma.x.push_back(s), knnSigma.y.push_back(rowMean(name.str(), true));
+    }
+    const double x0 = options.sigmas.empty() ? 0 : options.sigmas.front();
+    ChartSeries realProbe{"probe, real data", {x0}, {rowMean("a", false)}, true};
+    ChartSeries pixelFloor{"probe, raw pixels", {x0}, {floors.pixelProbe}, true};
+    writeLineChart(out + "/accuracy-vs-sigma.png", "Final accuracy against the Gaussian view sigma",
+                   "sigma", "accuracy", {probeSigma, knnSigma, realProbe, pixelFloor});
+    // Accuracy against training time: the online probes of each seed-1 run
+    // of the rows that matter most.
+    std::vector<ChartSeries> curves;
+    for (const auto &run : plan) {
+        if (run.seed != 1 || !byId.count(run.id)) continue;
+        if (run.row != "a" && run.row != "b" && run.row != "f" &&
+            run.id.find("sigma0.2") == std::string::npos)
+            continue;
+        ChartSeries s{run.recipe.name, {}, {}};
+        for (const auto &r : byId[run.id]->metrics)
+            if (r.kind == "online") s.x.push_back(r.wallSeconds / 60), s.y.push_back(r.probe);
+        curves.push_back(s);
+    }
+    writeLineChart(out + "/accuracy-vs-budget.png",
+                   "Online linear probe (subsets) against training time", "minutes", "accuracy",
+                   curves);
+}
+
+ExperimentRunner::ExperimentRunner(std::string outDir, ExperimentOptions options,
+                                   SteerOptions walkOptions)
+    : m(std::make_unique<Impl>())
+{
+    m->out = std::move(outDir);
+    m->options = std::move(options);
+    if (walkOptions.transforms.empty())
+        walkOptions.transforms = {SteerTransform::Zoom, SteerTransform::ShiftX,
+                                  SteerTransform::ShiftY};
+    m->walkOptions = walkOptions;
+}
+
+ExperimentRunner::~ExperimentRunner() = default;
+
+void ExperimentRunner::setEvents(ExperimentEvents events)
+{
+    m->events = std::move(events);
+}
+
+void ExperimentRunner::stop()
+{
+    std::lock_guard lock(m->mutex);
+    m->stopped = true;
+    if (m->current) m->current->stop();
+}
+
+ExperimentResult ExperimentRunner::run(const std::string &command)
+{
+    const auto started = Clock::now();
+    std::error_code ec;
+    fs::create_directories(m->out + "/runs", ec);
+    if (ec) throw Error("experiment folder " + m->out + ": cannot create it: " + ec.message());
+    const auto generator = Generator::load(m->options.base.generator);
+    ViewRecipe base;
+    base.generator = {fs::path(m->options.base.generator).filename().string(),
+                      sha256OfFile(m->options.base.generator)};
+    const auto plan = paperTablePlan(m->options, base, m->walks(*generator));
+
+    const double budget = m->options.budgetMinutes * 60;
+    double overhead = 60; // seconds per run beyond the budget (set-up, final evaluation)
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+        const ExperimentRun &run = plan[i];
+        const std::string dir = m->runDir(run);
+        if (finished(dir)) continue;
+        int remaining = 0;
+        for (std::size_t j = i; j < plan.size(); ++j)
+            remaining += finished(m->runDir(plan[j])) ? 0 : 1;
+        const auto t0 = Clock::now();
+        std::unique_ptr<Trainer> trainer = fs::exists(dir + "/config.json")
+                                               ? Trainer::open(dir)
+                                               : Trainer::create(dir, run.config, run.recipe);
+        TrainObserver observer;
+        observer.progress = [&, i, remaining](const TrainProgress &p) {
+            if (!m->events.progress) return;
+            ExperimentProgress e;
+            e.index = static_cast<int>(i);
+            e.count = static_cast<int>(plan.size());
+            e.runId = run.id;
+            e.train = p;
+            e.etaSeconds = std::max(0.0, budget - p.elapsedSeconds) + overhead +
+                           (remaining - 1) * (budget + overhead);
+            m->events.progress(e);
+        };
+        trainer->setObserver(observer);
+        {
+            std::lock_guard lock(m->mutex);
+            if (m->stopped) break;
+            m->current = trainer.get();
+        }
+        trainer->start();
+        trainer->wait();
+        {
+            std::lock_guard lock(m->mutex);
+            m->current = nullptr;
+        }
+        overhead = std::max(10.0, secondsSince(t0) - budget);
+        std::string line = run.id + ": " + toString(trainer->state());
+        for (const auto &r : trainer->metrics())
+            if (r.kind == "final")
+                line = run.id + ": final probe " + percent(r.probe) + ", kNN " + percent(r.knn);
+        if (!trainer->message().empty()) line += " (" + trainer->message() + ")";
+        m->log(line);
+        std::lock_guard lock(m->mutex);
+        if (m->stopped) break;
+    }
+    std::string unfinished;
+    for (const auto &run : plan)
+        if (!finished(m->runDir(run))) unfinished += (unfinished.empty() ? "" : ", ") + run.id;
+    if (!unfinished.empty()) {
+        std::lock_guard lock(m->mutex);
+        m->log(m->stopped ? "experiment stopped; run it again to resume"
+                          : "experiment incomplete: " + unfinished +
+                                " did not finish (see each run's status.json); run it again to "
+                                "resume");
+        return {};
+    }
+
+    m->log("floors: random-init encoder and raw pixels...");
+    const Floors floors = computeFloors(m->runDir(plan.front()));
+    std::vector<RunSummary> runs;
+    for (const auto &run : plan)
+        runs.push_back(readRunSummary(m->runDir(run)));
+    std::map<std::string, const RunSummary *> byId;
+    for (const auto &r : runs)
+        byId[r.name] = &r;
+    m->writeFigures(plan, byId, floors);
+
+    ExperimentContext context;
+    context.command = command;
+    context.machine = machineDescription();
+    context.commit = gitCommit();
+    context.budgetMinutes = m->options.budgetMinutes;
+    context.seeds = m->options.seeds;
+    ExperimentResult result;
+    result.completed = true;
+    result.report = experimentReport(plan, runs, floors.randomProbe, floors.randomKnn,
+                                     floors.pixelProbe, floors.pixelKnn, context,
+                                     {"accuracy-vs-sigma.png", "accuracy-vs-budget.png"});
+    result.reportPath = m->out + "/results.md";
+    writeFileAtomically(result.reportPath, result.report);
+    m->log("wrote " + result.reportPath + " (" +
+           std::to_string(std::lround(secondsSince(started))) + " s)");
+    return result;
+}
+
+} // namespace latent
