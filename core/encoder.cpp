@@ -118,12 +118,22 @@ torch::Tensor EncoderImpl::runBlock(Block &b, const torch::Tensor &x)
     return torch::relu(h + s);
 }
 
-torch::Tensor EncoderImpl::features(const torch::Tensor &images)
+torch::Tensor EncoderImpl::featureMap(const torch::Tensor &images)
 {
     auto x = torch::relu(m_stemBn(m_stem(centre(images))));
     for (auto &b : m_blocks)
         x = runBlock(b, x);
-    return x.mean({2, 3});
+    return x;
+}
+
+torch::Tensor EncoderImpl::features(const torch::Tensor &images)
+{
+    return featureMap(images).mean({2, 3});
+}
+
+torch::Tensor EncoderImpl::probeFeatures(const torch::Tensor &images)
+{
+    return torch::adaptive_avg_pool2d(featureMap(images), {2, 2}).flatten(1);
 }
 
 torch::Tensor EncoderImpl::project(const torch::Tensor &features)

@@ -35,6 +35,11 @@ public:
 
     // images [N, C, H, W] in [0, 1] -> pooled features [N, featureDim].
     torch::Tensor features(const torch::Tensor &images);
+    // What the linear probe and kNN see (the final protocol): the last
+    // stage's map average-pooled to a 2x2 grid, [N, 4 * featureDim]. A
+    // global pool keeps too little of a garment's layout for a linear
+    // classifier at small widths (docs/results.md has the measurement).
+    torch::Tensor probeFeatures(const torch::Tensor &images);
     // features [N, featureDim] -> L2-normalised projections [N, projectionDim].
     torch::Tensor project(const torch::Tensor &features);
     torch::Tensor forward(const torch::Tensor &images) { return project(features(images)); }
@@ -45,6 +50,8 @@ public:
     void useChannelsLast();
 
 private:
+    torch::Tensor featureMap(const torch::Tensor &images); // [N, featureDim, h, w]
+
     struct Block
     {
         torch::nn::Conv2d conv1{nullptr}, conv2{nullptr}, conv3{nullptr}, shortcut{nullptr};

@@ -143,7 +143,7 @@ at::Tensor encodeImages(EncoderImpl &encoder, const at::Tensor &images, int batc
             }
             auto x = images.slice(0, i, i + batch).to(device);
             if (device.is_cpu()) x = x.contiguous(at::MemoryFormat::ChannelsLast);
-            parts.push_back(encoder.features(x).to(torch::kFloat32).cpu());
+            parts.push_back(encoder.probeFeatures(x).to(torch::kFloat32).cpu());
         }
     }
     encoder.train(wasTraining);

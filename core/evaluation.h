@@ -52,8 +52,8 @@ struct EvalResult
     double knn = 0;   // weighted kNN test accuracy in [0, 1]
 };
 
-// Pooled features [N, F] float32 (CPU) of `images` through the encoder in
-// inference mode, in batches. Throws Cancelled (directions.h) when `cancel` is set.
+// Probe features [N, 4F] float32 (CPU) of `images` (EncoderImpl::probeFeatures)
+// in inference mode, in batches. Throws Cancelled (directions.h) when `cancel` is set.
 at::Tensor encodeImages(EncoderImpl &encoder, const at::Tensor &images, int batch = 512,
                         const std::atomic<bool> *cancel = nullptr);
 

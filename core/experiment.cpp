@@ -169,7 +169,7 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
         << "| floor | raw pixels | " << pct(pixelProbe) << " | " << pct(pixelKnn) << " | | |\n\n";
     out << "Budget: " << c.budgetMinutes << " minutes of training per run; " << c.seeds
         << " seed(s) (mean ± standard deviation when more than one). Final protocol: frozen "
-           "pooled features, linear probe and weighted kNN (k = 20), Fashion-MNIST train (60,000) "
+           "features (last stage pooled to 2x2), linear probe and weighted kNN (k = 20), Fashion-MNIST train (60,000) "
            "-> test (10,000).\n\n"
         << "Machine: " << c.machine << ". Commit: " << c.commit << ".\n\n";
     for (const std::string &f : figureFiles)

@@ -19,7 +19,7 @@ struct ExperimentOptions
 {
     double budgetMinutes = 5; // per run, training time
     int seeds = 1;
-    std::vector<float> sigmas{0.1f, 0.2f, 0.4f, 0.8f};
+    std::vector<float> sigmas{0.1f, 0.2f, 0.4f, 0.8f, 1.6f};
     float sigma = 0.2f; // the Gaussian views of rows e, f and g
     int poolSize = 4;   // views per anchor in the neighbour-pool row
     TrainConfig base;   // everything else (encoder, batch, optimiser...)

@@ -54,7 +54,8 @@ Json parse(const std::string &text, const std::string &what, std::size_t maxByte
     }
     try {
         return Json::parse(text);
-    } catch (const Json::parse_error &e) {
+    } catch (const Json::exception &e) {
+        // parse_error, and out_of_range for numbers beyond a double (1e999).
         throw Error(what + ": not valid JSON (" + e.what() + ")");
     }
 }

@@ -106,6 +106,11 @@ private Q_SLOTS:
         })) << "field 'direction_sets[0].vectors[1]' expected 64 numbers (latent_size)";
         QTest::newRow("deep") << QString(200, '[') + QString(200, ']')
                               << "nested more than 32 levels deep at byte 32";
+        // Found by fuzz_recipe: nlohmann throws out_of_range, not parse_error.
+        QTest::newRow("number overflow")
+            << "{\"schema_version\": -1.5e919296265}"
+            << "recipe r.json: not valid JSON ([json.exception.out_of_range.406] number overflow "
+               "parsing '-1.5e919296265')";
         QTest::newRow("huge") << QString("{\"name\": \"%1\"}").arg(QString(17 << 20, 'x'))
                               << "bytes, expected at most 16777216";
     }

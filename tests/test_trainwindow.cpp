@@ -154,8 +154,8 @@ private Q_SLOTS:
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
         QVERIFY(box->findChild<QPushButton *>("experimentOpen")->isEnabled());
         QVERIFY(QFile::exists(m_tmp.filePath("experiment/results.md")));
-        QTRY_COMPARE_WITH_TIMEOUT(window.runsPanel()->runCount(), 10, 30000);
-        QVERIFY(window.runsPanel()->runNames().contains("c-sigma0.8-s1"));
+        QTRY_COMPARE_WITH_TIMEOUT(window.runsPanel()->runCount(), 11, 30000);
+        QVERIFY(window.runsPanel()->runNames().contains("c-sigma1.6-s1"));
     }
 
     void trainPauseResumeStopFromTheWindow()
