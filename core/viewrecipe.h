@@ -39,7 +39,7 @@ struct ViewRecipe
         int perAnchor = 2;
         bool classPositives = false; // same-class images are positives (SupCon)
         bool gaussian = true;
-        float sigma = 0.2f; // z' = z + sigma * truncated normal
+        float sigma = 0.8f; // z' = z + sigma * truncated normal (0.8 won docs/results.md)
         std::vector<SteeredWalk> steered;
     };
     struct Pixel
