@@ -874,6 +874,10 @@
         <source>failed</source>
         <translation>en échec</translation>
     </message>
+    <message>
+        <source>%1 (%2 min budget)</source>
+        <translation>%1 (budget %2 min)</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::TrainPanel</name>

@@ -73,6 +73,7 @@ ExperimentBox::ExperimentBox(QWidget *parent)
     grid->setColumnStretch(4, 1);
     m_stop->setEnabled(false);
     m_open->setEnabled(false);
+    m_progress->setVisible(false); // until an experiment runs
 
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString dir =
@@ -156,6 +157,7 @@ void ExperimentBox::start()
             .arg(folder());
     m_run->setEnabled(false);
     m_stop->setEnabled(true);
+    m_progress->setVisible(true);
     m_open->setEnabled(false);
     m_status->setText(tr("Starting (learning the steering walks first if the folder has none)…"));
     m_thread = std::thread([this, command] {

@@ -155,7 +155,7 @@ RunsPanel::RunsPanel(QWidget *parent)
     auto *splitter = new QSplitter(Qt::Vertical);
     splitter->addWidget(listPane);
     splitter->addWidget(plots);
-    splitter->setSizes({260, 440});
+    splitter->setSizes({380, 400});
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(splitter);
 
@@ -248,7 +248,11 @@ void RunsPanel::show(const Listing &listing)
         auto *item = new QTreeWidgetItem(m_list);
         item->setText(Name, QString::fromStdString(r.name));
         item->setText(State, stateText(r.status.state));
-        item->setText(Step, QStringLiteral("%1 / %2").arg(r.status.step).arg(r.status.totalSteps));
+        // A time budget ends the run, not its (huge) step budget.
+        item->setText(Step,
+                      r.config.minutes > 0
+                          ? tr("%1 (%2 min budget)").arg(r.status.step).arg(r.config.minutes)
+                          : QStringLiteral("%1 / %2").arg(r.status.step).arg(r.status.totalSteps));
         item->setText(Data, r.config.data == "real"
                                 ? tr("real: %1").arg(QString::fromStdString(r.config.realData))
                                 : tr("generated"));
