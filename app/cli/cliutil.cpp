@@ -15,18 +15,6 @@ namespace {
 std::atomic<bool> g_interrupted{false};
 }
 
-std::string formatDuration(double seconds)
-{
-    if (!std::isfinite(seconds) || seconds < 0) return "--";
-    const long s = std::lround(seconds);
-    char buf[32];
-    if (s >= 3600)
-        std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, (s / 60) % 60);
-    else
-        std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
-    return buf;
-}
-
 std::string formatPercent(double fraction)
 {
     if (std::isnan(fraction)) return "--";

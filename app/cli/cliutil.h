@@ -2,6 +2,8 @@
 #pragma once
 // Small pieces the latent-cli commands share.
 
+#include "durationtext.h"
+
 #include <string>
 
 namespace latent {
@@ -10,7 +12,7 @@ class Trainer;
 
 namespace cli {
 
-std::string formatDuration(double seconds); // "1h02m", "3m07s"; "--" when unknown
+using latent::formatDuration;               // core/durationtext.h
 std::string formatPercent(double fraction); // "84.46%"; "--" for NaN
 
 // Starts the trainer and waits until it has finished, stopped or failed.

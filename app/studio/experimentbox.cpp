@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "experimentbox.h"
 
+#include "durationtext.h"
 #include "error.h"
 #include "experimentrunner.h"
 
@@ -23,9 +24,7 @@ namespace {
 
 QString duration(double seconds)
 {
-    const int s = static_cast<int>(seconds + 0.5);
-    return s >= 3600 ? QString("%1h%2m").arg(s / 3600).arg(s % 3600 / 60, 2, 10, QChar('0'))
-                     : QString("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
+    return QString::fromStdString(formatDuration(seconds));
 }
 
 } // namespace

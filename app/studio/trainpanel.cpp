@@ -2,6 +2,7 @@
 #include "trainpanel.h"
 
 #include "curveplot.h"
+#include "durationtext.h"
 #include "embeddingplot.h"
 #include "error.h"
 #include "imageconvert.h"
@@ -35,10 +36,7 @@ namespace {
 
 QString duration(double seconds)
 {
-    if (!std::isfinite(seconds) || seconds < 0) return QStringLiteral("--");
-    const long s = std::lround(seconds);
-    return s >= 3600 ? QStringLiteral("%1h%2m").arg(s / 3600).arg((s / 60) % 60, 2, 10, QChar('0'))
-                     : QStringLiteral("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
+    return QString::fromStdString(formatDuration(seconds));
 }
 
 template <typename Widget> Widget *named(Widget *w, const char *name)
