@@ -76,10 +76,13 @@ IdxArray parseIdx(const std::vector<std::uint8_t> &bytes, const std::string &pat
     for (int i = 0; i < rank; ++i) {
         const std::uint32_t dim = bigEndian32(bytes.data() + 4 + 4 * i);
         out.dims.push_back(dim);
-        total *= dim;
-        if (total > (std::uint64_t(1) << 40))
+        // Checked before multiplying: 2^40 * a 32-bit dim can wrap a 64-bit
+        // product to 0 and make a lying header look consistent (fuzz_idx).
+        constexpr std::uint64_t kMaxElements = std::uint64_t(1) << 40;
+        if (dim != 0 && total > kMaxElements / dim)
             fail("dimensions in the header (byte " + std::to_string(4 + 4 * i) +
                  ") describe more than 2^40 elements");
+        total *= dim;
     }
     const std::uint64_t available = bytes.size() - header;
     if (available < total)

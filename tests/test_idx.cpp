@@ -94,6 +94,10 @@ private Q_SLOTS:
             << qb(idxBytes({4}, 6)) << "2 extra bytes follow at byte 12";
         QTest::newRow("rank 0") << qb(idxBytes({}, 0))
                                 << "rank 0 at byte 3; expected 1 to 4 dimensions";
+        // Found by fuzz_idx: 2^18 * 2^19 * 2^27 wrapped the element count to 0.
+        QTest::newRow("dims overflow")
+            << qb(idxBytes({1u << 18, 1u << 19, 1u << 27, 0xf70000u}, 0))
+            << "dimensions in the header (byte 12) describe more than 2^40 elements";
         QTest::newRow("empty") << QByteArray()
                                << "file is 0 bytes; expected a 4-byte magic number at byte 0";
     }
