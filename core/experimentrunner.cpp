@@ -160,6 +160,9 @@ void ExperimentRunner::stop()
 ExperimentResult ExperimentRunner::run(const std::string &command)
 {
     const auto started = Clock::now();
+    // An empty folder would put the runs under /runs.
+    if (m->out.empty())
+        throw Error("experiment folder: none given; expected a folder to write into");
     std::error_code ec;
     fs::create_directories(m->out + "/runs", ec);
     if (ec) throw Error("experiment folder " + m->out + ": cannot create it: " + ec.message());
