@@ -7,6 +7,7 @@
 
 #include <openssl/evp.h>
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -68,9 +69,10 @@ DirectionSet readSet(const Object &o)
                    "expected " + std::to_string(s.latentSize) + " numbers (latent_size)");
         std::vector<float> row;
         for (std::size_t j = 0; j < v.size(); ++j) {
-            if (!v[j].is_number())
+            // Finite as a float too: 1e300 would become inf (found by fuzz_recipe).
+            if (!v[j].is_number() || !std::isfinite(v[j].get<float>()))
                 o.fail("vectors" + at + "[" + std::to_string(j) + "]",
-                       "is " + json::describe(v[j]) + ", expected a number");
+                       "is " + json::describe(v[j]) + ", expected a number within float range");
             row.push_back(v[j].get<float>());
         }
         s.labels.push_back(labels[i].get<std::string>());

@@ -104,6 +104,12 @@ private Q_SLOTS:
         QTest::newRow("short vector") << QString::fromStdString(edited([](J &d) {
             d["direction_sets"][0]["vectors"][1] = {1, 2};
         })) << "field 'direction_sets[0].vectors[1]' expected 64 numbers (latent_size)";
+        // Found by fuzz_recipe: 1e300 parsed, became inf as a float, and saved as null.
+        QTest::newRow("vector beyond float")
+            << QString::fromStdString(
+                   edited([](J &d) { d["direction_sets"][0]["vectors"][1][0] = 1e300; }))
+            << "field 'direction_sets[0].vectors[1][0]' is number 1e+300, expected a number within float "
+               "range";
         QTest::newRow("deep") << QString(200, '[') + QString(200, ']')
                               << "nested more than 32 levels deep at byte 32";
         // Found by fuzz_recipe: nlohmann throws out_of_range, not parse_error.

@@ -30,7 +30,7 @@ for target in recipe sidecar idx; do
   mkdir -p "$work"
   echo "fuzzing $target for ${seconds} s"
   ./build-san/tests/fuzz/fuzz_$target -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=4096 \
-    -print_final_stats=1 -artifact_prefix=build-san/fuzz-artifacts/$target- \
+    -seed=1 -print_final_stats=1 -artifact_prefix=build-san/fuzz-artifacts/$target- \
     "$work" tests/fuzz/corpus/$target 2>&1 | tail -12
 done
 echo "sanitizers and fuzzers: clean"
