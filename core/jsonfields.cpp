@@ -126,7 +126,10 @@ double Object::number(const char *key, double lo, double hi, const char *meaning
     const Json &v = required(key, expected);
     if (!v.is_number()) fail(key, "is " + describe(v) + ", " + expected);
     const double x = v.get<double>();
-    if (!(x >= lo && x <= hi)) fail(key, "is " + formatNumber(x) + ", " + expected);
+    // Bounds in float precision: recipes store floats, and 0.01 saved as a
+    // float reads back as 0.0099999998 (found by fuzz_recipe's round trip).
+    const auto f = [](double d) { return static_cast<float>(d); };
+    if (!(f(x) >= f(lo) && f(x) <= f(hi))) fail(key, "is " + formatNumber(x) + ", " + expected);
     return x;
 }
 
@@ -175,7 +178,9 @@ std::pair<double, double> Object::range(const char *key, double min, double max)
     if (!v.is_array() || v.size() != 2 || !v[0].is_number() || !v[1].is_number())
         fail(key, "is " + v.dump() + ", " + expected);
     const double lo = v[0].get<double>(), hi = v[1].get<double>();
-    if (!(lo >= min && hi <= max && lo <= hi)) fail(key, "is " + v.dump() + ", " + expected);
+    const auto f = [](double d) { return static_cast<float>(d); }; // as in number()
+    if (!(f(lo) >= f(min) && f(hi) <= f(max) && lo <= hi))
+        fail(key, "is " + v.dump() + ", " + expected);
     return {lo, hi};
 }
 
