@@ -4,6 +4,7 @@
 #include "atomicfile.h"
 #include "error.h"
 #include "generator.h"
+#include "jsonfields.h"
 #include "runsummary.h"
 
 #include <chrono>
@@ -41,6 +42,66 @@ std::string gitCommit()
 bool finished(const std::string &dir)
 {
     return fs::exists(dir + "/status.json") && readRunStatus(dir).state == RunState::Finished;
+}
+
+// The first difference between two JSON texts, as "field: A there, B now";
+// empty when they are equal. Both sides go through the same writer first, so
+// number formatting cannot differ.
+std::string firstDifference(const std::string &stored, const std::string &planned)
+{
+    using json::Json;
+    const Json a = Json::parse(stored), b = Json::parse(planned);
+    const Json patch = Json::diff(a, b);
+    if (patch.empty()) return {};
+    const Json::json_pointer field(patch[0].at("path").get<std::string>());
+    std::string name = field.to_string().substr(1);
+    for (char &c : name)
+        if (c == '/') c = '.';
+    const auto text = [&field](const Json &j) {
+        if (!j.contains(field)) return std::string("absent");
+        const Json &v = j.at(field);
+        if (!v.is_number_float()) return v.dump();
+        char buf[32]; // floats are stored as floats: 0.8, not 0.800000011920929
+        std::snprintf(buf, sizeof buf, "%g", v.get<double>());
+        return std::string(buf);
+    };
+    return name + ": " + text(a) + " there, " + text(b) + " now";
+}
+
+// Machine-dependent settings and the generator's path may change between
+// sessions without changing the run (the recipe holds the generator's hash).
+std::string comparableConfig(TrainConfig c)
+{
+    c.generator.clear();
+    c.device = "auto";
+    c.precision = "auto";
+    c.threads = 0;
+    return toJson(c);
+}
+
+// Sigma means nothing while Gaussian views are off (rows a, b, d), and
+// follows the studio's default recipe there.
+std::string comparableRecipe(ViewRecipe r)
+{
+    if (!r.views.gaussian) r.views.sigma = 0;
+    return toJson(r);
+}
+
+// A run folder left by an earlier plan (other sigma, budget, batch...) would
+// be counted as a row of this one; refuse before training anything.
+void checkSamePlan(const std::string &out, const std::string &dir, const ExperimentRun &run)
+{
+    if (!fs::exists(dir + "/config.json")) return;
+    std::string difference =
+        firstDifference(comparableConfig(readTrainConfig(dir + "/config.json")),
+                        comparableConfig(run.config));
+    if (difference.empty() && fs::exists(dir + "/recipe.json"))
+        difference = firstDifference(comparableRecipe(readRecipe(dir + "/recipe.json")),
+                                     comparableRecipe(run.recipe));
+    if (difference.empty()) return;
+    throw Error("experiment folder " + out + ": run " + run.id +
+                " was made with other settings (" + difference +
+                "); use another folder, or delete " + dir + " to run it again");
 }
 
 std::string percent(double v)
@@ -171,6 +232,9 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
     base.generator = {fs::path(m->options.base.generator).filename().string(),
                       sha256OfFile(m->options.base.generator)};
     const auto plan = paperTablePlan(m->options, base, m->walks(*generator));
+
+    for (const auto &run : plan)
+        checkSamePlan(m->out, m->runDir(run), run);
 
     const double budget = m->options.budgetMinutes * 60;
     double overhead = 60; // seconds per run beyond the budget (set-up, final evaluation)

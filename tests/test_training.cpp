@@ -540,6 +540,21 @@ private Q_SLOTS:
         QVERIFY(!report.contains("| 0/1 |"));
         for (const char *f : {"/results.md", "/accuracy-vs-sigma.png", "/accuracy-vs-budget.png"})
             QVERIFY2(QFileInfo(QString::fromStdString(out + f)).size() > 0, f);
+
+        // Another sigma for rows e, f and g: the folder's e-s1 is not that
+        // row, so nothing is reused or trained.
+        o.sigma = 0.3f;
+        try {
+            ExperimentRunner(out, o, walks).run("third");
+            QFAIL("a folder made with another sigma was reused");
+        } catch (const Error &e) {
+            QCOMPARE(QString(e.what()),
+                     QString::fromStdString("experiment folder " + out +
+                                            ": run e-s1 was made with other settings "
+                                            "(views.gaussian.sigma: 0.8 there, 0.3 now); use "
+                                            "another folder, or delete " +
+                                            out + "/runs/e-s1 to run it again"));
+        }
     }
 
     // A training process killed at arbitrary moments (some while a

@@ -36,6 +36,9 @@ void ExperimentCommand::add(CLI::App &app)
         ->check(CLI::Range(1, 100))
         ->capture_default_str();
     command->add_option("--sigmas", options.sigmas, "Gaussian sigmas of row c")->delimiter(',');
+    command->add_option("--sigma", options.sigma, "Gaussian sigma of rows e, f and g")
+        ->check(CLI::Range(1e-3, 10.0))
+        ->capture_default_str();
     command->add_option("--generator", generator, "generator (.pt or 'default')")
         ->capture_default_str();
     command->add_option("--batch", options.base.batch, "anchors per step")

@@ -45,7 +45,7 @@ ExperimentBox::ExperimentBox(QWidget *parent)
     m_status->setObjectName("experimentStatus");
     m_budget->setRange(0.01, 600);
     m_budget->setDecimals(2);
-    m_budget->setValue(5);
+    m_budget->setValue(ExperimentOptions{}.budgetMinutes);
     m_budget->setSuffix(tr(" min per run"));
     m_seeds->setRange(1, 20);
     m_seeds->setValue(1);
