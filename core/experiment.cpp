@@ -178,24 +178,68 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
     return out.str();
 }
 
+namespace {
+
+// About `count` round tick values (1, 2 or 5 times a power of ten) covering
+// [lo, hi].
+std::vector<double> niceTicks(double lo, double hi, int count)
+{
+    const double raw = (hi - lo) / count, power = std::pow(10, std::floor(std::log10(raw)));
+    double step = power;
+    for (double m : {1.0, 2.0, 5.0, 10.0})
+        if (m * power >= raw) {
+            step = m * power;
+            break;
+        }
+    std::vector<double> ticks;
+    for (double t = std::floor(lo / step) * step; t < hi + step * 0.999; t += step)
+        ticks.push_back(std::abs(t) < step * 1e-9 ? 0 : t);
+    return ticks;
+}
+
+std::string tickText(double v)
+{
+    std::ostringstream o;
+    o.precision(4);
+    o << v;
+    return o.str();
+}
+
+} // namespace
+
 void writeLineChart(const std::string &path, const std::string &title, const std::string &xLabel,
-                    const std::string &yLabel, const std::vector<ChartSeries> &series)
+                    const std::string &yLabel, const std::vector<ChartSeries> &series, bool logX)
 {
     const int w = 960, h = 540, left = 80, right = 290, top = 50, bottom = 60;
     cv::Mat img(h, w, CV_8UC3, cv::Scalar(255, 255, 255));
+    const auto tx = [logX](double x) { return logX ? std::log(x) : x; };
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
     for (const auto &s : series)
         for (std::size_t i = 0; i < s.y.size(); ++i) {
             if (std::isnan(s.y[i])) continue;
-            if (s.x.size() > i) x0 = std::min(x0, s.x[i]), x1 = std::max(x1, s.x[i]);
+            if (s.x.size() > i) x0 = std::min(x0, tx(s.x[i])), x1 = std::max(x1, tx(s.x[i]));
             y0 = std::min(y0, s.y[i]), y1 = std::max(y1, s.y[i]);
         }
     if (!std::isfinite(x0)) x0 = 0, x1 = 1;
     if (!std::isfinite(y0)) y0 = 0, y1 = 1;
     if (x1 - x0 < 1e-9) x0 -= 0.5, x1 += 0.5;
-    const double pad = std::max(1e-3, 0.08 * (y1 - y0));
-    y0 -= pad, y1 += pad;
-    const auto px = [&](double x) { return left + (x - x0) / (x1 - x0) * (w - left - right); };
+    if (y1 - y0 < 1e-9) y0 -= 0.5, y1 += 0.5;
+    const std::vector<double> yTicks = niceTicks(y0, y1, 5);
+    y0 = yTicks.front(), y1 = yTicks.back();
+    std::vector<double> xTicks; // in data units
+    if (logX) {
+        for (const auto &s : series)
+            if (!s.dashed) {
+                xTicks = s.x;
+                break;
+            }
+    } else {
+        xTicks = niceTicks(x0, x1, 5);
+        x0 = xTicks.front(), x1 = xTicks.back();
+    }
+    const auto px = [&](double x) {
+        return left + (tx(x) - x0) / (x1 - x0) * (w - left - right);
+    };
     const auto py = [&](double y) {
         return h - bottom - (y - y0) / (y1 - y0) * (h - top - bottom);
     };
@@ -203,22 +247,18 @@ void writeLineChart(const std::string &path, const std::string &title, const std
     const auto text = [&](const std::string &t, cv::Point at, double scale = 0.45) {
         cv::putText(img, t, at, cv::FONT_HERSHEY_SIMPLEX, scale, black, 1, cv::LINE_AA);
     };
-    for (int i = 0; i <= 5; ++i) {
-        const double xv = x0 + (x1 - x0) * i / 5, yv = y0 + (y1 - y0) * i / 5;
+    for (double xv : xTicks) {
         cv::line(img, {int(px(xv)), top}, {int(px(xv)), h - bottom}, grey);
+        text(tickText(xv), {int(px(xv)) - 12, h - bottom + 18});
+    }
+    for (double yv : yTicks) {
         cv::line(img, {left, int(py(yv))}, {w - right, int(py(yv))}, grey);
-        std::ostringstream xs, ys;
-        xs.precision(3);
-        ys.precision(3);
-        xs << xv;
-        ys << yv;
-        text(xs.str(), {int(px(xv)) - 12, h - bottom + 18});
-        text(ys.str(), {8, int(py(yv)) + 4});
+        text(tickText(yv), {8, int(py(yv)) + 4});
     }
     cv::rectangle(img, {left, top}, {w - right, h - bottom}, black);
-    text(title, {left, 30}, 0.6);
+    text(title, {left, 24}, 0.6);
     text(xLabel, {left + (w - left - right) / 2 - 40, h - 18}, 0.5);
-    text(yLabel, {8, top - 12}, 0.5);
+    text(yLabel, {8, top - 8}, 0.5);
     static const cv::Scalar palette[] = {{180, 119, 31}, {14, 127, 255},  {44, 160, 44},
                                          {40, 39, 214},  {189, 103, 148}, {75, 86, 140}};
     for (std::size_t k = 0; k < series.size(); ++k) {
@@ -227,7 +267,7 @@ void writeLineChart(const std::string &path, const std::string &title, const std
         std::vector<cv::Point> pts;
         for (std::size_t i = 0; i < s.y.size(); ++i)
             if (!std::isnan(s.y[i]))
-                pts.emplace_back(int(px(s.x.size() > i ? s.x[i] : x0)), int(py(s.y[i])));
+                pts.emplace_back(s.x.size() > i ? int(px(s.x[i])) : left, int(py(s.y[i])));
         if (s.dashed && pts.size() == 1) { // a reference level across the chart
             for (int x = left; x < w - right; x += 12)
                 cv::line(img, {x, pts[0].y}, {std::min(x + 6, w - right), pts[0].y}, color, 2);
