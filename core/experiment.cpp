@@ -212,6 +212,9 @@ void writeLineChart(const std::string &path, const std::string &title, const std
 {
     const int w = 960, h = 540, left = 80, right = 290, top = 50, bottom = 60;
     cv::Mat img(h, w, CV_8UC3, cv::Scalar(255, 255, 255));
+    for (const auto &s : series) // a sigma of 0 has no place on a log axis
+        for (double x : s.x)
+            logX = logX && x > 0;
     const auto tx = [logX](double x) { return logX ? std::log(x) : x; };
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
     for (const auto &s : series)

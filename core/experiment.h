@@ -70,8 +70,8 @@ struct ChartSeries
     std::vector<double> x, y;
     bool dashed = false; // drawn as a horizontal reference line when it has one point
 };
-// With `logX`, x is drawn on a log scale with a tick at each x of the first
-// series (a sigma sweep doubles at each step).
+// With `logX` (and every x above 0), x is drawn on a log scale with a tick
+// at each x of the first series (a sigma sweep doubles at each step).
 void writeLineChart(const std::string &path, const std::string &title, const std::string &xLabel,
                     const std::string &yLabel, const std::vector<ChartSeries> &series,
                     bool logX = false);

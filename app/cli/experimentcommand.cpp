@@ -35,7 +35,9 @@ void ExperimentCommand::add(CLI::App &app)
     command->add_option("--seeds", options.seeds, "seeds per row")
         ->check(CLI::Range(1, 100))
         ->capture_default_str();
-    command->add_option("--sigmas", options.sigmas, "Gaussian sigmas of row c")->delimiter(',');
+    command->add_option("--sigmas", options.sigmas, "Gaussian sigmas of row c")
+        ->delimiter(',')
+        ->check(CLI::Range(0.0, 10.0));
     command->add_option("--sigma", options.sigma, "Gaussian sigma of rows e, f and g")
         ->check(CLI::Range(1e-3, 10.0))
         ->capture_default_str();
