@@ -169,7 +169,8 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
         << "| floor | raw pixels | " << pct(pixelProbe) << " | " << pct(pixelKnn) << " | | |\n\n";
     out << "Budget: " << c.budgetMinutes << " minutes of training per run; " << c.seeds
         << " seed(s) (mean ± standard deviation when more than one). Final protocol: frozen "
-           "features (last stage pooled to 2x2), linear probe and weighted kNN (k = 20), Fashion-MNIST train (60,000) "
+           "features (last stage pooled to 2x2), linear probe and weighted kNN (k = 20), "
+           "Fashion-MNIST train (60,000) "
            "-> test (10,000).\n\n"
         << "Machine: " << c.machine << ". Commit: " << c.commit << ".\n\n";
     for (const std::string &f : figureFiles)
@@ -240,9 +241,7 @@ void writeLineChart(const std::string &path, const std::string &title, const std
         xTicks = niceTicks(x0, x1, 5);
         x0 = xTicks.front(), x1 = xTicks.back();
     }
-    const auto px = [&](double x) {
-        return left + (tx(x) - x0) / (x1 - x0) * (w - left - right);
-    };
+    const auto px = [&](double x) { return left + (tx(x) - x0) / (x1 - x0) * (w - left - right); };
     const auto py = [&](double y) {
         return h - bottom - (y - y0) / (y1 - y0) * (h - top - bottom);
     };

@@ -100,16 +100,14 @@ std::string comparableRecipe(ViewRecipe r)
 void checkSamePlan(const std::string &out, const std::string &dir, const ExperimentRun &run)
 {
     if (!fs::exists(dir + "/config.json")) return;
-    std::string difference =
-        firstDifference(comparableConfig(readTrainConfig(dir + "/config.json")),
-                        comparableConfig(run.config));
+    std::string difference = firstDifference(
+        comparableConfig(readTrainConfig(dir + "/config.json")), comparableConfig(run.config));
     if (difference.empty() && fs::exists(dir + "/recipe.json"))
         difference = firstDifference(comparableRecipe(readRecipe(dir + "/recipe.json")),
                                      comparableRecipe(run.recipe));
     if (difference.empty()) return;
-    throw Error("experiment folder " + out + ": run " + run.id +
-                " was made with other settings (" + difference +
-                "); use another folder, or delete " + dir + " to run it again");
+    throw Error("experiment folder " + out + ": run " + run.id + " was made with other settings (" +
+                difference + "); use another folder, or delete " + dir + " to run it again");
 }
 
 std::string percent(double v)
@@ -170,20 +168,15 @@ void ExperimentRunner::Impl::writeFigures(const std::vector<ExperimentRun> &plan
             }
         return n ? 100 * sum / n : NAN;
     };
-    const auto sigmaRow = [](float s) {
-        std::ostringstream name;
-        name << "c-sigma" << s;
-        return name.str();
-    };
+    // Row c's recipes in sweep order, named by the plan (seed 1 lists each once).
     ChartSeries probeSigma{"probe, Gaussian views", {}, {}},
         knnSigma{"kNN, Gaussian views", {}, {}};
-    std::string bestSigmaRow;
-    for (float s : options.sigmas) {
-        const std::string row = sigmaRow(s);
-        probeSigma.x.push_back(s), probeSigma.y.push_back(rowMean(row, false));
-        knnSigma.x.push_back(s), knnSigma.y.push_back(rowMean(row, true));
-        if (bestSigmaRow.empty() || rowMean(row, false) > rowMean(bestSigmaRow, false))
-            bestSigmaRow = row;
+    const ExperimentRun *best = nullptr;
+    for (const auto &run : plan) {
+        if (run.row != "c" || run.seed != 1) continue;
+        probeSigma.x.push_back(run.sigma), probeSigma.y.push_back(rowMean(run.recipe.name, false));
+        knnSigma.x.push_back(run.sigma), knnSigma.y.push_back(rowMean(run.recipe.name, true));
+        if (!best || probeSigma.y.back() > rowMean(best->recipe.name, false)) best = &run;
     }
     const double x0 = options.sigmas.empty() ? 1 : options.sigmas.front();
     ChartSeries realProbe{"probe, real data", {x0}, {rowMean("a", false)}, true};
@@ -198,12 +191,14 @@ void ExperimentRunner::Impl::writeFigures(const std::vector<ExperimentRun> &plan
     // pixel-only, the best sigma and SupCon, averaged over seeds at each
     // evaluation step (the seeds evaluate at the same steps).
     std::vector<ChartSeries> curves;
-    const std::string bestSigma = bestSigmaRow.empty() ? "" : bestSigmaRow.substr(7);
-    const std::vector<std::pair<std::string, std::string>> rows = {
-        {"a", "a: real data"},
-        {"b", "b: generated, pixel only"},
-        {bestSigmaRow, "c: Gaussian sigma " + bestSigma},
-        {"f", "f: SupCon"}};
+    std::vector<std::pair<std::string, std::string>> rows = {{"a", "a: real data"},
+                                                             {"b", "b: generated, pixel only"}};
+    if (best) {
+        std::ostringstream name;
+        name << "c: Gaussian sigma " << best->sigma;
+        rows.emplace_back(best->recipe.name, name.str());
+    }
+    rows.emplace_back("f", "f: SupCon");
     for (const auto &[row, name] : rows) {
         std::map<int, std::pair<double, double>> sums; // step -> (minutes, probe %)
         std::map<int, int> counts;
