@@ -24,6 +24,21 @@ std::string failure(const std::string &path, int err)
     return why;
 }
 
+// Writes all of `bytes` to `fd`; returns 0 or the errno of the failed write.
+int writeAll(int fd, const std::string &bytes)
+{
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return errno;
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    return 0;
+}
+
 } // namespace
 
 void writeFileAtomically(const std::string &path, const std::string &bytes)
@@ -31,17 +46,10 @@ void writeFileAtomically(const std::string &path, const std::string &bytes)
     const std::string tmp = path + ".tmp" + std::to_string(::getpid());
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) throw Error(failure(path, errno));
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            const int err = errno;
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            throw Error(failure(path, err));
-        }
-        done += static_cast<std::size_t>(n);
+    if (const int err = writeAll(fd, bytes)) {
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        throw Error(failure(path, err));
     }
     const bool synced = ::fsync(fd) == 0;
     const bool closed = ::close(fd) == 0;
@@ -55,6 +63,16 @@ void writeFileAtomically(const std::string &path, const std::string &bytes)
         ::unlink(tmp.c_str());
         throw Error(failure(path, err));
     }
+}
+
+void appendToExistingFile(const std::string &path, const std::string &text)
+{
+    // No O_CREAT: a file deleted under a running writer (its folder removed)
+    // is an error, not a fresh file that would keep the folder alive.
+    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    const int err = fd < 0 ? errno : writeAll(fd, text);
+    if (fd >= 0) ::close(fd);
+    if (err) throw Error("cannot append to " + path + ": " + std::strerror(err));
 }
 
 std::string readFileCapped(const std::string &path, const std::string &what, std::size_t maxBytes)

@@ -11,6 +11,10 @@ namespace latent {
 // Throws latent::Error naming the path and the system's reason.
 void writeFileAtomically(const std::string &path, const std::string &bytes);
 
+// Appends `text` to `path`, which must exist (it is never created). Throws
+// latent::Error naming the path and the system's reason.
+void appendToExistingFile(const std::string &path, const std::string &text);
+
 // Reads a whole file of at most `maxBytes` (checked before reading). Errors
 // start with `what` ("recipe r.json").
 std::string readFileCapped(const std::string &path, const std::string &what, std::size_t maxBytes);

@@ -184,16 +184,6 @@ double number(const Json &j, const char *key)
     return it == j.end() || !it->is_number() ? MetricRow::kNone : it->get<double>();
 }
 
-void append(const std::string &path, const std::string &text)
-{
-    std::ofstream out(path, std::ios::app | std::ios::binary);
-    out << text;
-    out.flush();
-    if (!out)
-        throw Error("cannot append to " + path + ": " + std::strerror(errno) +
-                    " (was the run folder moved or the disk filled?)");
-}
-
 RunState stateFromString(const std::string &s, const std::string &path)
 {
     for (RunState st : {RunState::Created, RunState::Running, RunState::Paused, RunState::Stopped,
@@ -456,8 +446,8 @@ void Trainer::Impl::setState(RunState st, const std::string &why)
 
 void Trainer::Impl::record(const MetricRow &row)
 {
-    append(files.metricsCsv(), csvRow(row));
-    append(files.metricsJsonl(), jsonRow(row));
+    appendToExistingFile(files.metricsCsv(), csvRow(row));
+    appendToExistingFile(files.metricsJsonl(), jsonRow(row));
     {
         std::lock_guard lock(mutex);
         metrics.push_back(row);
@@ -687,8 +677,14 @@ void Trainer::Impl::run()
         cancel = true;
         queue.close();
         if (producer.joinable()) producer.join();
+        // `rm -rf` removes the files before the folder, so a write may fail
+        // on a missing file while the folder still exists for a moment.
         std::error_code ec;
-        if (!std::filesystem::is_directory(files.dir, ec))
+        const bool folderGone = !std::filesystem::is_directory(files.dir, ec) ||
+                                !std::filesystem::exists(files.config(), ec) ||
+                                !std::filesystem::exists(files.metricsCsv(), ec) ||
+                                !std::filesystem::exists(files.metricsJsonl(), ec);
+        if (folderGone)
             setState(RunState::Failed, "the run folder " + files.dir +
                                            " was deleted or moved while training; training "
                                            "stopped at step " +

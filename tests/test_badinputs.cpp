@@ -150,7 +150,14 @@ private Q_SLOTS:
         auto t = Trainer::create(run, c, recipe);
         t->start();
         QTRY_VERIFY_WITH_TIMEOUT(t->step() >= 2, 60000);
-        fs::remove_all(run);
+        // As `rm -rf` would: the trainer may write a file between the removal
+        // of the files and of the folder ("Directory not empty"), so retry.
+        const auto removed = [&] {
+            std::error_code ec;
+            fs::remove_all(run, ec);
+            return !ec && !fs::exists(run);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(removed(), 10000);
         t->wait();
         QVERIFY(t->state() == RunState::Failed);
         const QString message = QString::fromStdString(t->message());
