@@ -105,8 +105,13 @@ std::vector<ExperimentRun> paperTablePlan(const ExperimentOptions &o, const View
             run.recipe.seed = static_cast<std::uint64_t>(seed);
             run.config = o.base;
             run.config.seed = static_cast<std::uint64_t>(seed);
-            run.config.minutes = o.budgetMinutes;
-            run.config.steps = 100000000; // the time budget ends every run
+            if (o.budgetSteps > 0) {
+                run.config.minutes = 0;
+                run.config.steps = o.budgetSteps;
+            } else {
+                run.config.minutes = o.budgetMinutes;
+                run.config.steps = 100000000; // the time budget ends every run
+            }
             run.config.data = real ? "real" : "generator";
             plan.push_back(run);
         }
@@ -167,7 +172,12 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
     out << "| floor | random-init encoder | " << pct(randomProbe) << " | " << pct(randomKnn)
         << " | | |\n"
         << "| floor | raw pixels | " << pct(pixelProbe) << " | " << pct(pixelKnn) << " | | |\n\n";
-    out << "Budget: " << c.budgetMinutes << " minutes of training per run; " << c.seeds
+    out << "Budget: ";
+    if (c.budgetSteps > 0)
+        out << c.budgetSteps << " steps";
+    else
+        out << c.budgetMinutes << " minutes";
+    out << " of training per run; " << c.seeds
         << " seed(s) (mean ± standard deviation when more than one). Final protocol: frozen "
            "features (last stage pooled to 2x2), linear probe and weighted kNN (k = 20), "
            "Fashion-MNIST train (60,000) "

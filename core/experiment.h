@@ -20,6 +20,10 @@ struct ExperimentOptions
     // Per run, training time. 4 minutes on 2 cores: real data then clears
     // the raw-pixel floor by more than 3 points (docs/results.md).
     double budgetMinutes = 4;
+    // Per run, training steps instead (0: the time budget above). Steps do
+    // not depend on the machine's speed or load; the pool row then costs
+    // poolSize/2 times the images of the others.
+    int budgetSteps = 0;
     int seeds = 1;
     std::vector<float> sigmas{0.1f, 0.2f, 0.4f, 0.8f, 1.6f};
     float sigma = 0.8f; // the Gaussian views of rows e, f and g: row c's best
@@ -50,6 +54,7 @@ struct ExperimentContext
     std::string machine; // CPU model and cores
     std::string commit;
     double budgetMinutes = 0;
+    int budgetSteps = 0; // when above 0, the budget instead of the minutes
     int seeds = 1;
 };
 

@@ -187,9 +187,11 @@ void ExperimentRunner::Impl::writeFigures(const std::vector<ExperimentRun> &plan
                    "accuracy %", {probeSigma, knnSigma, realProbe, realKnn, pixelFloor},
                    /*logX=*/true);
 
-    // Accuracy against training time: the online probes of real data,
-    // pixel-only, the best sigma and SupCon, averaged over seeds at each
-    // evaluation step (the seeds evaluate at the same steps).
+    // Accuracy against the budget (training time, or steps under a step
+    // budget): the online probes of real data, pixel-only, the best sigma and
+    // SupCon, averaged over seeds at each evaluation step (the seeds evaluate
+    // at the same steps).
+    const bool bySteps = options.budgetSteps > 0;
     std::vector<ChartSeries> curves;
     std::vector<std::pair<std::string, std::string>> rows = {{"a", "a: real data"},
                                                              {"b", "b: generated, pixel only"}};
@@ -200,7 +202,7 @@ void ExperimentRunner::Impl::writeFigures(const std::vector<ExperimentRun> &plan
     }
     rows.emplace_back("f", "f: SupCon");
     for (const auto &[row, name] : rows) {
-        std::map<int, std::pair<double, double>> sums; // step -> (minutes, probe %)
+        std::map<int, std::pair<double, double>> sums; // step -> (minutes or steps, probe %)
         std::map<int, int> counts;
         int seeds = 0;
         for (const auto &run : plan) {
@@ -208,7 +210,7 @@ void ExperimentRunner::Impl::writeFigures(const std::vector<ExperimentRun> &plan
             ++seeds;
             for (const auto &r : byId[run.id]->metrics)
                 if (r.kind == "online") {
-                    sums[r.step].first += r.wallSeconds / 60;
+                    sums[r.step].first += bySteps ? r.step : r.wallSeconds / 60;
                     sums[r.step].second += 100 * r.probe;
                     ++counts[r.step];
                 }
@@ -220,8 +222,9 @@ void ExperimentRunner::Impl::writeFigures(const std::vector<ExperimentRun> &plan
         if (!s.x.empty()) curves.push_back(s);
     }
     writeLineChart(out + "/accuracy-vs-budget.png",
-                   "Online linear probe (subsets) against training time, mean over seeds",
-                   "minutes", "accuracy %", curves);
+                   bySteps ? "Online linear probe (subsets) against training steps, mean over seeds"
+                           : "Online linear probe (subsets) against training time, mean over seeds",
+                   bySteps ? "steps" : "minutes", "accuracy %", curves);
 }
 
 ExperimentRunner::ExperimentRunner(std::string outDir, ExperimentOptions options,
@@ -268,8 +271,10 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
     for (const auto &run : plan)
         checkSamePlan(m->out, m->runDir(run), run);
 
-    const double budget = m->options.budgetMinutes * 60;
-    double overhead = 60; // seconds per run beyond the budget (set-up, final evaluation)
+    // The ETA: a time budget is known; a step budget is estimated from the
+    // current run's own ETA.
+    const bool bySteps = m->options.budgetSteps > 0;
+    double overhead = 60; // seconds per run beyond training (set-up, final evaluation)
     for (std::size_t i = 0; i < plan.size(); ++i) {
         const ExperimentRun &run = plan[i];
         const std::string dir = m->runDir(run);
@@ -289,6 +294,8 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
             e.count = static_cast<int>(plan.size());
             e.runId = run.id;
             e.train = p;
+            const double budget =
+                bySteps ? p.elapsedSeconds + p.etaSeconds : m->options.budgetMinutes * 60;
             e.etaSeconds = std::max(0.0, budget - p.elapsedSeconds) + overhead +
                            (remaining - 1) * (budget + overhead);
             m->events.progress(e);
@@ -305,7 +312,10 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
             std::lock_guard lock(m->mutex);
             m->current = nullptr;
         }
-        overhead = std::max(10.0, secondsSince(t0) - budget);
+        double trained = 0; // seconds of training, from the last metric row
+        for (const auto &r : trainer->metrics())
+            trained = std::max(trained, r.wallSeconds);
+        overhead = std::max(10.0, secondsSince(t0) - trained);
         std::string line = run.id + ": " + toString(trainer->state());
         for (const auto &r : trainer->metrics())
             if (r.kind == "final")
@@ -342,6 +352,7 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
     context.machine = machineDescription();
     context.commit = gitCommit();
     context.budgetMinutes = m->options.budgetMinutes;
+    context.budgetSteps = m->options.budgetSteps;
     context.seeds = m->options.seeds;
     ExperimentResult result;
     result.completed = true;

@@ -88,6 +88,13 @@ private Q_SLOTS:
             << QStringList{"sample", LATENT_DEFAULT_GENERATOR, "--out", "/nonexistent-dir/grid.png"}
             << "cannot write /nonexistent-dir/grid.png";
         QTest::newRow("no subcommand") << QStringList{} << "subcommand";
+        QTest::newRow("two experiment budgets")
+            << QStringList{"experiment", "paper-table",      "--budget-steps",
+                           "10",         "--budget-minutes", "1"}
+            << "--budget-minutes excludes --budget-steps";
+        QTest::newRow("zero-step experiment")
+            << QStringList{"experiment", "paper-table", "--budget-steps", "0"}
+            << "--budget-steps: Value 0 not in range 1 to 100000000";
     }
 
     void badInputsExitNonZero()

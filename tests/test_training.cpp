@@ -221,6 +221,15 @@ private Q_SLOTS:
         QVERIFY(md.contains("| floor | raw pixels | 84.0 | 80.0 |"));
         QVERIFY(md.contains("abc1234") && md.contains("![fig.png](fig.png)") &&
                 md.contains("latent-cli experiment paper-table"));
+        QVERIFY(md.contains("Budget: 3 minutes of training per run"));
+
+        // A step budget replaces the time budget in every run and the report.
+        o.budgetSteps = 250;
+        for (const auto &r : paperTablePlan(o, defaultRecipe(), walks))
+            QVERIFY(r.config.steps == 250 && r.config.minutes == 0);
+        c.budgetSteps = 250;
+        QVERIFY(QString::fromStdString(experimentReport(plan, {r1}, 0.5, 0.4, 0.84, 0.8, c, {}))
+                    .contains("Budget: 250 steps of training per run"));
 
         QTemporaryDir dir;
         const std::string png = dir.filePath("chart.png").toStdString();

@@ -14,6 +14,7 @@
 #include "viewrecipe.h"
 #include "windowtest.h"
 
+#include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QLabel>
@@ -136,7 +137,9 @@ private Q_SLOTS:
         SteerOptions walks;
         walks.steps = 3;
         box->setWalkOptions(walks);
-        box->findChild<QDoubleSpinBox *>("experimentBudget")->setValue(0.01);
+        // A step budget: the same toy experiment on a fast or a loaded machine.
+        box->findChild<QComboBox *>("experimentBudgetUnit")->setCurrentIndex(1);
+        box->findChild<QDoubleSpinBox *>("experimentBudget")->setValue(4);
         box->setFolder(m_tmp.filePath("experiment"));
         QSignalSpy finished(box, &latent::studio::ExperimentBox::finished);
         auto *progress = box->findChild<QProgressBar *>("experimentProgress");
@@ -153,7 +156,12 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 300000);
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
         QVERIFY(box->findChild<QPushButton *>("experimentOpen")->isEnabled());
-        QVERIFY(QFile::exists(m_tmp.filePath("experiment/results.md")));
+        QFile report(m_tmp.filePath("experiment/results.md"));
+        QVERIFY(report.open(QIODevice::ReadOnly));
+        const QString md = QString::fromUtf8(report.readAll());
+        QVERIFY2(md.contains("Budget: 4 steps of training per run") &&
+                     md.contains("latent-cli experiment paper-table --budget-steps 4 --seeds 1"),
+                 qPrintable(md));
         QTRY_COMPARE_WITH_TIMEOUT(window.runsPanel()->runCount(), 11, 30000);
         QVERIFY(window.runsPanel()->runNames().contains("c-sigma1.6-s1"));
     }

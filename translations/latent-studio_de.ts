@@ -198,16 +198,12 @@
         <translation>Ergebnisse öffnen</translation>
     </message>
     <message>
-        <source> min per run</source>
-        <translation> Min. pro Lauf</translation>
-    </message>
-    <message>
         <source> seed(s)</source>
         <translation> Startwert(e)</translation>
     </message>
     <message>
-        <source>The same encoder and time budget on real Fashion-MNIST and on generated views (pixel-only, Gaussian sigma sweep, steered walks, Gaussian + steered, SupCon, neighbour pool), with the floors; writes results.md and two figures. Run it again on the same folder to resume.</source>
-        <translation>Derselbe Encoder und dasselbe Zeitbudget auf echtem Fashion-MNIST und auf generierten Ansichten (nur Pixel, Sigma-Reihe der Gaußschen Ansichten, gesteuerte Pfade, Gauß + gesteuert, SupCon, Nachbarschaftspool), mit den Untergrenzen; schreibt results.md und zwei Abbildungen. Erneut auf demselben Ordner starten, um fortzusetzen.</translation>
+        <source>The same encoder and budget on real Fashion-MNIST and on generated views (pixel-only, Gaussian sigma sweep, steered walks, Gaussian + steered, SupCon, neighbour pool), with the floors; writes results.md and two figures. Run it again on the same folder to resume.</source>
+        <translation>Derselbe Encoder und dasselbe Budget auf echtem Fashion-MNIST und auf generierten Ansichten (nur Pixel, Sigma-Reihe der Gaußschen Ansichten, gesteuerte Pfade, Gauß + gesteuert, SupCon, Nachbarschaftspool), mit den Untergrenzen; schreibt results.md und zwei Abbildungen. Erneut auf demselben Ordner starten, um fortzusetzen.</translation>
     </message>
     <message>
         <source>…</source>
@@ -240,6 +236,18 @@
     <message>
         <source>Finished: %1</source>
         <translation>Beendet: %1</translation>
+    </message>
+    <message>
+        <source>min per run</source>
+        <translation>Min. pro Lauf</translation>
+    </message>
+    <message>
+        <source>steps per run</source>
+        <translation>Schritte pro Lauf</translation>
+    </message>
+    <message>
+        <source>A time budget is what the paper compares; a step budget does not depend on the machine&apos;s speed or load.</source>
+        <translation>Das Paper vergleicht bei gleichem Zeitbudget; ein Schrittbudget hängt nicht von Geschwindigkeit oder Auslastung der Maschine ab.</translation>
     </message>
 </context>
 <context>

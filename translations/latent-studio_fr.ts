@@ -198,16 +198,12 @@
         <translation>Ouvrir les résultats</translation>
     </message>
     <message>
-        <source> min per run</source>
-        <translation> min par exécution</translation>
-    </message>
-    <message>
         <source> seed(s)</source>
         <translation> graine(s)</translation>
     </message>
     <message>
-        <source>The same encoder and time budget on real Fashion-MNIST and on generated views (pixel-only, Gaussian sigma sweep, steered walks, Gaussian + steered, SupCon, neighbour pool), with the floors; writes results.md and two figures. Run it again on the same folder to resume.</source>
-        <translation>Le même encodeur et le même budget de temps sur Fashion-MNIST réel et sur des vues générées (pixels seuls, balayage du sigma gaussien, marches dirigées, gaussien + dirigé, SupCon, groupe de voisins), avec les planchers ; écrit results.md et deux figures. Relancez-la sur le même dossier pour reprendre.</translation>
+        <source>The same encoder and budget on real Fashion-MNIST and on generated views (pixel-only, Gaussian sigma sweep, steered walks, Gaussian + steered, SupCon, neighbour pool), with the floors; writes results.md and two figures. Run it again on the same folder to resume.</source>
+        <translation>Le même encodeur et le même budget sur Fashion-MNIST réel et sur des vues générées (pixels seuls, balayage du sigma gaussien, marches dirigées, gaussien + dirigé, SupCon, groupe de voisins), avec les planchers ; écrit results.md et deux figures. Relancez-la sur le même dossier pour reprendre.</translation>
     </message>
     <message>
         <source>…</source>
@@ -240,6 +236,18 @@
     <message>
         <source>Finished: %1</source>
         <translation>Terminé : %1</translation>
+    </message>
+    <message>
+        <source>min per run</source>
+        <translation>min par exécution</translation>
+    </message>
+    <message>
+        <source>steps per run</source>
+        <translation>pas par exécution</translation>
+    </message>
+    <message>
+        <source>A time budget is what the paper compares; a step budget does not depend on the machine&apos;s speed or load.</source>
+        <translation>L&apos;article compare à budget de temps égal ; un budget en pas ne dépend ni de la vitesse ni de la charge de la machine.</translation>
     </message>
 </context>
 <context>

@@ -29,9 +29,15 @@ void ExperimentCommand::add(CLI::App &app)
     command->add_option("name", name, "experiment: paper-table")
         ->required()
         ->check(CLI::IsMember({"paper-table"}));
-    command->add_option("--budget-minutes", options.budgetMinutes, "training minutes per run")
-        ->check(CLI::Range(0.01, 1e5))
-        ->capture_default_str();
+    auto *minutes =
+        command->add_option("--budget-minutes", options.budgetMinutes, "training minutes per run")
+            ->check(CLI::Range(0.01, 1e5))
+            ->capture_default_str();
+    command
+        ->add_option("--budget-steps", options.budgetSteps,
+                     "training steps per run instead of minutes (independent of the machine)")
+        ->check(CLI::Range(1, 100000000))
+        ->excludes(minutes);
     command->add_option("--seeds", options.seeds, "seeds per row")
         ->check(CLI::Range(1, 100))
         ->capture_default_str();

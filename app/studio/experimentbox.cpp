@@ -5,6 +5,7 @@
 #include "error.h"
 #include "experimentrunner.h"
 
+#include <QComboBox>
 #include <QDesktopServices>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -27,15 +28,21 @@ QString duration(double seconds)
     return QString::fromStdString(formatDuration(seconds));
 }
 
+// A step budget for a user who switches from minutes: about what 4 minutes
+// give on 2 cores (docs/results.md).
+constexpr int kDefaultBudgetSteps = 500;
+
 } // namespace
 
 ExperimentBox::ExperimentBox(QWidget *parent)
     : QGroupBox(tr("Experiment: the paper's comparison"), parent), m_budget(new QDoubleSpinBox),
-      m_seeds(new QSpinBox), m_folder(new QLineEdit), m_run(new QPushButton(tr("Run &experiment"))),
-      m_stop(new QPushButton(tr("Stop"))), m_open(new QPushButton(tr("Open results"))),
-      m_progress(new QProgressBar), m_status(new QLabel)
+      m_budgetUnit(new QComboBox), m_seeds(new QSpinBox), m_folder(new QLineEdit),
+      m_run(new QPushButton(tr("Run &experiment"))), m_stop(new QPushButton(tr("Stop"))),
+      m_open(new QPushButton(tr("Open results"))), m_progress(new QProgressBar),
+      m_status(new QLabel)
 {
     m_budget->setObjectName("experimentBudget");
+    m_budgetUnit->setObjectName("experimentBudgetUnit");
     m_seeds->setObjectName("experimentSeeds");
     m_folder->setObjectName("experimentFolder");
     m_run->setObjectName("experimentRun");
@@ -43,23 +50,33 @@ ExperimentBox::ExperimentBox(QWidget *parent)
     m_open->setObjectName("experimentOpen");
     m_progress->setObjectName("experimentProgress");
     m_status->setObjectName("experimentStatus");
-    m_budget->setRange(0.01, 600);
-    m_budget->setDecimals(2);
-    m_budget->setValue(ExperimentOptions{}.budgetMinutes);
-    m_budget->setSuffix(tr(" min per run"));
+    m_budgetUnit->addItems({tr("min per run"), tr("steps per run")});
+    m_budgetUnit->setToolTip(tr("A time budget is what the paper compares; a step budget does "
+                                "not depend on the machine's speed or load."));
+    const auto showUnit = [this](int unit) {
+        const bool steps = unit == 1;
+        m_budget->setDecimals(steps ? 0 : 2);
+        m_budget->setRange(steps ? 1 : 0.01, steps ? 100000000 : 600);
+        m_budget->setValue(steps ? kDefaultBudgetSteps : ExperimentOptions{}.budgetMinutes);
+    };
+    showUnit(0);
+    connect(m_budgetUnit, &QComboBox::currentIndexChanged, this, showUnit);
     m_seeds->setRange(1, 20);
     m_seeds->setValue(1);
     m_seeds->setSuffix(tr(" seed(s)"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    setToolTip(tr("The same encoder and time budget on real Fashion-MNIST and on generated views "
+    setToolTip(tr("The same encoder and budget on real Fashion-MNIST and on generated views "
                   "(pixel-only, Gaussian sigma sweep, steered walks, Gaussian + steered, SupCon, "
                   "neighbour pool), with the floors; writes results.md and two figures. Run it "
                   "again on the same folder to resume."));
     auto *browse = new QPushButton(tr("…"));
     auto *grid = new QGridLayout(this);
     grid->addWidget(new QLabel(tr("Budget")), 0, 0);
-    grid->addWidget(m_budget, 0, 1);
+    auto *budgetRow = new QHBoxLayout;
+    budgetRow->addWidget(m_budget);
+    budgetRow->addWidget(m_budgetUnit);
+    grid->addLayout(budgetRow, 0, 1);
     grid->addWidget(m_seeds, 0, 2);
     grid->addWidget(new QLabel(tr("Folder")), 0, 3);
     grid->addWidget(m_folder, 0, 4);
@@ -120,7 +137,10 @@ void ExperimentBox::start()
     ExperimentOptions options;
     options.base = m_base;
     options.base.generator = m_generator.toStdString();
-    options.budgetMinutes = m_budget->value();
+    if (m_budgetUnit->currentIndex() == 1)
+        options.budgetSteps = static_cast<int>(m_budget->value());
+    else
+        options.budgetMinutes = m_budget->value();
     options.seeds = m_seeds->value();
     m_runner = std::make_unique<ExperimentRunner>(folder().toStdString(), options, m_walks);
     ExperimentEvents events;
@@ -149,11 +169,13 @@ void ExperimentBox::start()
             Qt::QueuedConnection);
     };
     m_runner->setEvents(events);
-    const QString command =
-        QString("latent-cli experiment paper-table --budget-minutes %1 --seeds %2 --out %3")
-            .arg(options.budgetMinutes)
-            .arg(options.seeds)
-            .arg(folder());
+    const QString budget = options.budgetSteps > 0
+                               ? QString("--budget-steps %1").arg(options.budgetSteps)
+                               : QString("--budget-minutes %1").arg(options.budgetMinutes);
+    const QString command = QString("latent-cli experiment paper-table %1 --seeds %2 --out %3")
+                                .arg(budget)
+                                .arg(options.seeds)
+                                .arg(folder());
     m_run->setEnabled(false);
     m_stop->setEnabled(true);
     m_progress->setVisible(true);

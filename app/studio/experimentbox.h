@@ -10,6 +10,7 @@
 #include <memory>
 #include <thread>
 
+class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
@@ -53,6 +54,7 @@ private:
     void onFinished(bool completed, const QString &message, const QString &reportPath);
 
     QDoubleSpinBox *m_budget;
+    QComboBox *m_budgetUnit; // minutes or steps per run
     QSpinBox *m_seeds;
     QLineEdit *m_folder;
     QPushButton *m_run, *m_stop, *m_open;
