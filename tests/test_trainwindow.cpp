@@ -117,6 +117,22 @@ private Q_SLOTS:
         QVERIFY(panel->findChild<QPushButton *>("trainButton")->isEnabled());
     }
 
+    // The Experiment box proposes RUNS/paper-table, or the experiment itself
+    // when the runs folder is an experiment's runs/.
+    void experimentFolderIsNotNestedInATable()
+    {
+        using latent::studio::ExperimentBox;
+        const QString plain = m_tmp.filePath("plain-runs");
+        QCOMPARE(ExperimentBox::defaultFolder(plain), plain + "/paper-table");
+        const QString table = m_tmp.filePath("a-table");
+        QVERIFY(QDir().mkpath(table + "/runs"));
+        QCOMPARE(ExperimentBox::defaultFolder(table + "/runs"), table + "/runs/paper-table");
+        QFile walks(table + "/walks.json");
+        QVERIFY(walks.open(QIODevice::WriteOnly));
+        walks.close();
+        QCOMPARE(ExperimentBox::defaultFolder(table + "/runs"), table);
+    }
+
     // The paper-table preset of the Runs tab at a toy budget: Stop during
     // the second run, Run again resumes, and the completed experiment's runs
     // appear in the list with the report ready to open.

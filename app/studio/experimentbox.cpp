@@ -117,6 +117,15 @@ void ExperimentBox::setFolder(const QString &dir)
     m_folder->setText(dir);
 }
 
+QString ExperimentBox::defaultFolder(const QString &runsRoot)
+{
+    const QDir runs(runsRoot);
+    QDir parent = runs;
+    if (runs.dirName() == "runs" && parent.cdUp() && parent.exists("walks.json"))
+        return parent.path();
+    return runs.filePath("paper-table");
+}
+
 QString ExperimentBox::folder() const
 {
     return m_folder->text();

@@ -37,6 +37,10 @@ public:
 
     void setFolder(const QString &dir);
     QString folder() const;
+    // The folder to propose for a runs folder: RUNS/paper-table, or the
+    // experiment itself when RUNS is an experiment's runs/ (it has walks.json
+    // beside it), so that a table's runs are not nested under another table.
+    static QString defaultFolder(const QString &runsRoot);
     void setGeneratorPath(const QString &path);
     // Everything but the budget and seeds (tests use a small dataset).
     void setBaseConfig(const TrainConfig &config) { m_base = config; }

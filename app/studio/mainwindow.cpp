@@ -64,7 +64,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->addTab(m_runs, tr("&Runs"));
     m_train->setRunsRoot(defaultRunsRoot());
     m_runs->setRoot(defaultRunsRoot());
-    m_runs->experimentBox()->setFolder(QDir(defaultRunsRoot()).filePath("paper-table"));
+    m_runs->experimentBox()->setFolder(ExperimentBox::defaultFolder(defaultRunsRoot()));
     connect(m_train, &TrainPanel::runStarted, m_runs, &RunsPanel::refresh);
     connect(m_train, &TrainPanel::runEnded, m_runs, &RunsPanel::refresh);
     connect(m_runs, &RunsPanel::resumeRequested, this, [this](const QString &dir) {

@@ -169,6 +169,7 @@ RunsPanel::RunsPanel(QWidget *parent)
         if (dir.isEmpty()) return;
         QSettings().setValue("runs/root", dir);
         setRoot(dir);
+        if (!m_experiment->isRunning()) m_experiment->setFolder(ExperimentBox::defaultFolder(dir));
     });
     connect(m_list, &QTreeWidget::itemChanged, this, [this] {
         if (!m_updating) updateOverlay();
