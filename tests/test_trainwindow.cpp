@@ -117,6 +117,29 @@ private Q_SLOTS:
         QVERIFY(panel->findChild<QPushButton *>("trainButton")->isEnabled());
     }
 
+    // The legend moves to the corner with the fewest points under it and
+    // stays there on a tie; a corner set by hand is kept.
+    void legendAvoidsTheCurves()
+    {
+        CurvePlot plot("step", "accuracy");
+        plot.resize(500, 350);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        const int id = plot.addSeries("rising", Qt::blue);
+        QVector<double> x, y;
+        for (int i = 0; i <= 100; ++i)
+            x << i, y << std::sqrt(i); // fills the top right and the bottom left
+        plot.setData(id, x, y);        // redraws (queued) place the legend
+        QTRY_VERIFY(plot.legendCorner() == (Qt::AlignBottom | Qt::AlignRight));
+        // A falling curve: the top left and the bottom right are taken.
+        plot.setData(id, x, QVector<double>(y.rbegin(), y.rend()));
+        QTRY_VERIFY(plot.legendCorner() == (Qt::AlignTop | Qt::AlignRight));
+        plot.setLegendCorner(Qt::AlignBottom | Qt::AlignLeft);
+        plot.setData(id, x, y);
+        QTest::qWait(200);
+        QVERIFY(plot.legendCorner() == (Qt::AlignBottom | Qt::AlignLeft));
+    }
+
     // The Experiment box proposes RUNS/paper-table, or the experiment itself
     // when the runs folder is an experiment's runs/.
     void experimentFolderIsNotNestedInATable()

@@ -62,6 +62,11 @@ CurvePlot::CurvePlot(const QString &xLabel, const QString &yLabel, QWidget *pare
     connect(m_log, &QCheckBox::toggled, this, &CurvePlot::setLogScale);
     connect(fitButton, &QPushButton::clicked, this, &CurvePlot::fit);
     connect(exportButton, &QPushButton::clicked, this, &CurvePlot::chooseExportFile);
+    // Before each (coalesced) redraw, not per point: the layout is updated
+    // after beforeReplot, so a new corner takes effect in the same redraw.
+    connect(m_plot, &QCustomPlot::beforeReplot, this, [this] {
+        if (m_legendAuto) placeLegend();
+    });
 }
 
 int CurvePlot::addSeries(const QString &name, const QColor &color, Marker marker, bool line,
@@ -130,8 +135,71 @@ void CurvePlot::setLogScale(bool on)
 
 void CurvePlot::setLegendCorner(Qt::Alignment corner)
 {
+    m_legendAuto = false;
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, corner);
     refresh();
+}
+
+Qt::Alignment CurvePlot::legendCorner() const
+{
+    return m_plot->axisRect()->insetLayout()->insetAlignment(0);
+}
+
+void CurvePlot::placeLegend()
+{
+    const QRect area = m_plot->axisRect()->rect(); // from the last layout; empty before it
+    // The legend's size from its current entries (its rect is from the
+    // last layout, before a series added since).
+    const QSize size = m_plot->legend->minimumOuterSizeHint();
+    if (area.isEmpty() || size.isEmpty() || m_plot->graphCount() == 0) return;
+    // In order of preference: a rising curve (accuracy) leaves the bottom
+    // right free, a falling one (loss) the top right.
+    const Qt::Alignment corners[] = {Qt::AlignTop | Qt::AlignRight,
+                                     Qt::AlignBottom | Qt::AlignRight, Qt::AlignTop | Qt::AlignLeft,
+                                     Qt::AlignBottom | Qt::AlignLeft};
+    QRectF boxes[4];
+    int hidden[4] = {0, 0, 0, 0};
+    for (int c = 0; c < 4; ++c) {
+        QRectF box{QPointF(0, 0), QSizeF(size)};
+        box.moveTop(corners[c] & Qt::AlignTop ? area.top() : area.bottom() - size.height());
+        box.moveLeft(corners[c] & Qt::AlignLeft ? area.left() : area.right() - size.width());
+        boxes[c] = box;
+    }
+    const auto count = [&](const QPointF &p) {
+        for (int c = 0; c < 4; ++c)
+            if (boxes[c].contains(p)) ++hidden[c];
+    };
+    for (int g = 0; g < m_plot->graphCount(); ++g) {
+        const QCPGraph *graph = m_plot->graph(g);
+        if (!graph->visible()) continue;
+        const bool line = graph->lineStyle() != QCPGraph::lsNone;
+        QPointF previous;
+        bool first = true;
+        for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it) {
+            if (!std::isfinite(it->value)) {
+                first = true;
+                continue;
+            }
+            const QPointF p = graph->coordsToPixels(it->key, it->value);
+            count(p);
+            // A line piece through a corner counts too: samples every 4 px.
+            if (line && !first) {
+                const QPointF d = p - previous;
+                const int n = std::min(64, int(std::hypot(d.x(), d.y()) / 4));
+                for (int i = 1; i < n; ++i)
+                    count(previous + d * (double(i) / n));
+            }
+            previous = p;
+            first = false;
+        }
+    }
+    int best = 0;
+    const Qt::Alignment current = legendCorner();
+    for (int c = 1; c < 4; ++c)
+        if (hidden[c] < hidden[best]) best = c;
+    for (int c = 0; c < 4; ++c)
+        if (corners[c] == current && hidden[c] == hidden[best]) best = c; // no jumping on a tie
+    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, corners[best]);
 }
 
 bool CurvePlot::logScale() const

@@ -33,8 +33,11 @@ public:
     int pointCount(int id) const;
     QString seriesName(int id) const;
 
-    // Where the legend sits inside the plot (top right by default).
+    // Where the legend sits inside the plot. By default it moves, at each
+    // redraw, to the corner that hides the fewest points and line pieces
+    // (staying put on a tie); setting a corner fixes it there.
     void setLegendCorner(Qt::Alignment corner);
+    Qt::Alignment legendCorner() const;
     void setLogScale(bool on);
     bool logScale() const;
     void fit(); // back to the whole data after a zoom or pan
@@ -52,13 +55,15 @@ protected:
 
 private:
     void showNearest(const QPointF &pos);
+    void placeLegend();
     void refresh();
     void chooseExportFile();
 
     QCustomPlot *m_plot;
     QCheckBox *m_log;
     QLabel *m_readout;
-    bool m_userView = false; // zoomed or panned: new data does not rescale
+    bool m_userView = false;  // zoomed or panned: new data does not rescale
+    bool m_legendAuto = true; // the legend follows the emptiest corner
 };
 
 // A palette of distinct colours for overlaid series (index modulo its size).

@@ -110,8 +110,6 @@ RunsPanel::RunsPanel(QWidget *parent)
     m_list->setObjectName("runList");
     m_lossPlot->setObjectName("runsLossPlot");
     m_accuracyPlot->setObjectName("runsAccuracyPlot");
-    // Accuracy rises towards the top right: the legend goes below it.
-    m_accuracyPlot->setLegendCorner(Qt::AlignBottom | Qt::AlignRight);
     m_list->setColumnCount(Columns);
     m_list->setHeaderLabels({tr("Run"), tr("State"), tr("Step"), tr("Data"), tr("Recipe"),
                              tr("Encoder"), tr("Final probe"), tr("Final kNN")});

@@ -129,7 +129,6 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
     m_error->setStyleSheet("color: #b00020");
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->setWordWrap(true);
-    m_accuracy->setLegendCorner(Qt::AlignBottom | Qt::AlignRight);
     m_views->setPlaceholderText(tr("The views of the current batch appear here"));
     m_views->setToolTip(tr("A few anchors of the latest batch (rows) and their views, as the "
                            "encoder sees them; refreshed every few seconds"));
