@@ -176,16 +176,17 @@ void CurvePlot::placeLegend()
         QPointF previous;
         bool first = true;
         for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it) {
-            if (!std::isfinite(it->value)) {
+            // NaN values, and values at or below 0 on a log axis, are gaps.
+            const QPointF p = graph->coordsToPixels(it->key, it->value);
+            if (!std::isfinite(p.x()) || !std::isfinite(p.y())) {
                 first = true;
                 continue;
             }
-            const QPointF p = graph->coordsToPixels(it->key, it->value);
             count(p);
             // A line piece through a corner counts too: samples every 4 px.
             if (line && !first) {
                 const QPointF d = p - previous;
-                const int n = std::min(64, int(std::hypot(d.x(), d.y()) / 4));
+                const int n = int(std::min(64.0, std::hypot(d.x(), d.y()) / 4));
                 for (int i = 1; i < n; ++i)
                     count(previous + d * (double(i) / n));
             }
