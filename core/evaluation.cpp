@@ -4,58 +4,13 @@
 #include "directions.h"
 #include "encoder.h"
 #include "error.h"
-#include "idx.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
-#include <filesystem>
+#include <algorithm>
 
 namespace latent {
 namespace {
-
-std::string idxFile(const std::string &dir, const std::string &base)
-{
-    for (const char *suffix : {".gz", ""}) {
-        const std::string p = dir + "/" + base + suffix;
-        if (std::filesystem::exists(p)) return p;
-    }
-    throw Error("dataset folder " + dir + " has no " + base + " (or " + base +
-                ".gz); expected train-/t10k- images-idx3-ubyte and labels-idx1-ubyte files");
-}
-
-LabelledImages readSplit(const std::string &source, bool train)
-{
-    const std::string dir = source == "fashion-mnist" ? fashionMnistDir() : source;
-    if (!std::filesystem::is_directory(dir))
-        throw Error(source == "fashion-mnist" ? "Fashion-MNIST is not installed at " + dir +
-                                                    " (Debian package dataset-fashion-mnist)"
-                                              : "dataset " + dir + " is not a folder of IDX files");
-    const std::string split = train ? "train" : "t10k";
-    return readIdxDataset(idxFile(dir, split + "-images-idx3-ubyte"),
-                          idxFile(dir, split + "-labels-idx1-ubyte"));
-}
-
-// [N, H, W] bytes -> [N, channels, resolution, resolution] in [0, 1].
-torch::Tensor shape(const LabelledImages &d, int channels, int resolution)
-{
-    auto x = torch::from_blob(const_cast<std::uint8_t *>(d.pixels.data()),
-                              {d.count, 1, d.height, d.width}, torch::kUInt8)
-                 .to(torch::kFloat32)
-                 .div_(255.0);
-    if (d.height <= resolution && d.width <= resolution) {
-        const int top = (resolution - d.height) / 2, left = (resolution - d.width) / 2;
-        x = torch::constant_pad_nd(
-            x, {left, resolution - d.width - left, top, resolution - d.height - top});
-    } else {
-        x = torch::upsample_bilinear2d(x, {resolution, resolution}, false);
-    }
-    return channels == 1 ? x.contiguous() : x.expand({-1, channels, -1, -1}).contiguous();
-}
-
-torch::Tensor labelsOf(const LabelledImages &d)
-{
-    return torch::tensor(std::vector<int64_t>(d.labels.begin(), d.labels.end()), torch::kInt64);
-}
 
 // The first n of a permutation fixed by the split size alone.
 torch::Tensor subsetIndices(int64_t total, int n)
@@ -69,81 +24,79 @@ torch::Tensor subsetIndices(int64_t total, int n)
 
 struct EvalData::Impl
 {
-    std::string source;
-    torch::Tensor trainImages, trainLabels, testImages, testLabels;
-    int numClasses = 0;
+    std::shared_ptr<const Dataset> data;
+    int channels = 1, resolution = 32;
 };
 
-EvalData::EvalData(const std::string &source, int channels, int resolution) : d(new Impl)
+EvalData::EvalData(std::shared_ptr<const Dataset> data, int channels, int resolution)
 {
-    std::unique_ptr<Impl> guard(d);
-    d->source = source;
-    const LabelledImages train = readSplit(source, true), test = readSplit(source, false);
-    if (train.height != test.height || train.width != test.width)
-        throw Error("dataset " + source + ": train images are " + std::to_string(train.height) +
-                    "x" + std::to_string(train.width) + " but test images " +
-                    std::to_string(test.height) + "x" + std::to_string(test.width));
-    d->trainImages = shape(train, channels, resolution);
-    d->testImages = shape(test, channels, resolution);
-    d->trainLabels = labelsOf(train);
-    d->testLabels = labelsOf(test);
-    d->numClasses = 1 + static_cast<int>(std::max(d->trainLabels.max().item<int64_t>(),
-                                                  d->testLabels.max().item<int64_t>()));
-    guard.release();
+    requireProbeable(*data);
+    d = new Impl{std::move(data), channels, resolution};
 }
 
 EvalData::~EvalData()
 {
     delete d;
 }
-const at::Tensor &EvalData::trainImages() const
+const Dataset &EvalData::dataset() const
 {
-    return d->trainImages;
+    return *d->data;
 }
-const at::Tensor &EvalData::trainLabels() const
+const ImageStore &EvalData::train() const
 {
-    return d->trainLabels;
+    return d->data->train;
 }
-const at::Tensor &EvalData::testImages() const
+const ImageStore &EvalData::test() const
 {
-    return d->testImages;
+    return d->data->test;
 }
-const at::Tensor &EvalData::testLabels() const
+at::Tensor EvalData::images(const ImageStore &split, const at::Tensor &indices) const
 {
-    return d->testLabels;
+    return shapeImages(split, indices, d->channels, d->resolution);
+}
+int EvalData::channels() const
+{
+    return d->channels;
+}
+int EvalData::resolution() const
+{
+    return d->resolution;
 }
 int EvalData::numClasses() const
 {
-    return d->numClasses;
+    return int(d->data->classNames.size());
 }
 const std::string &EvalData::source() const
 {
-    return d->source;
+    return d->data->source;
 }
 
-int naturalResolution(const std::string &source)
+int naturalResolution(const Dataset &data)
 {
-    const LabelledImages test = readSplit(source, false);
-    return (std::max(test.height, test.width) + 7) / 8 * 8;
+    const int side = std::max({data.train.maxSide(), data.val.maxSide(), data.test.maxSide()});
+    return std::min(128, (side + 7) / 8 * 8);
 }
 
-at::Tensor encodeImages(EncoderImpl &encoder, const at::Tensor &images, int batch,
-                        const std::atomic<bool> *cancel)
+at::Tensor encodeImages(EncoderImpl &encoder, const EvalData &data, const ImageStore &split,
+                        const at::Tensor &indices, int batch, const std::atomic<bool> *cancel,
+                        const EncodeProgress &progress)
 {
     const bool wasTraining = encoder.is_training();
     encoder.eval();
     const auto device = encoder.parameters().front().device();
+    const int64_t n = indices.size(0);
     std::vector<torch::Tensor> parts;
     {
         torch::NoGradGuard noGrad;
-        for (int64_t i = 0; i < images.size(0); i += batch) {
+        for (int64_t i = 0; i < n; i += batch) {
             if (cancel && cancel->load()) {
                 encoder.train(wasTraining);
                 throw Cancelled();
             }
-            auto x = images.slice(0, i, i + batch).to(device);
+            auto x = data.images(split, indices.slice(0, i, i + batch)).to(device);
             if (device.is_cpu()) x = x.contiguous(at::MemoryFormat::ChannelsLast);
             parts.push_back(encoder.probeFeatures(x).to(torch::kFloat32).cpu());
+            if (progress) progress(std::min(n, i + batch), n);
         }
     }
     encoder.train(wasTraining);
@@ -196,28 +149,34 @@ double knnAccuracy(const at::Tensor &trainX, const at::Tensor &trainY, const at:
 }
 
 EvalResult evaluateEncoder(EncoderImpl &encoder, const EvalData &data, int nTrain, int nTest, int k,
-                           const std::atomic<bool> *cancel)
+                           const std::atomic<bool> *cancel, const EncodeProgress &progress)
 {
-    const auto tr = subsetIndices(data.trainImages().size(0), nTrain);
-    const auto te = subsetIndices(data.testImages().size(0), nTest);
-    const auto trainX = encodeImages(encoder, data.trainImages().index_select(0, tr), 512, cancel);
-    const auto testX = encodeImages(encoder, data.testImages().index_select(0, te), 512, cancel);
-    const auto trainY = data.trainLabels().index_select(0, tr);
-    const auto testY = data.testLabels().index_select(0, te);
+    const auto tr = subsetIndices(data.train().size(), nTrain);
+    const auto te = subsetIndices(data.test().size(), nTest);
+    const int64_t total = tr.size(0) + te.size(0);
+    EncodeProgress trainProgress, testProgress;
+    if (progress) {
+        trainProgress = [&](int64_t done, int64_t) { progress(done, total); };
+        testProgress = [&](int64_t done, int64_t) { progress(tr.size(0) + done, total); };
+    }
+    const auto trainX = encodeImages(encoder, data, data.train(), tr, 512, cancel, trainProgress);
+    const auto testX = encodeImages(encoder, data, data.test(), te, 512, cancel, testProgress);
+    const auto trainY = labelsOf(data.train(), tr);
+    const auto testY = labelsOf(data.test(), te);
     return {linearProbeAccuracy(trainX, trainY, testX, testY, data.numClasses()),
             knnAccuracy(trainX, trainY, testX, testY, data.numClasses(), k)};
 }
 
 Embedding2d pcaEmbedding(EncoderImpl &encoder, const EvalData &data, int n)
 {
-    const auto idx = subsetIndices(data.testImages().size(0), n);
-    auto f = encodeImages(encoder, data.testImages().index_select(0, idx)).to(torch::kFloat64);
+    const auto idx = subsetIndices(data.test().size(), n);
+    auto f = encodeImages(encoder, data, data.test(), idx).to(torch::kFloat64);
     f = f - f.mean(0, true);
     // Top two eigenvectors of the [F, F] covariance (eigh sorts ascending).
     const auto [values, vectors] = torch::linalg::eigh(f.t().mm(f), "L");
     const int64_t dims = vectors.size(1);
     const auto xy = f.mm(vectors.slice(1, dims - 2, dims).flip(1)).to(torch::kFloat32).contiguous();
-    const auto labels = data.testLabels().index_select(0, idx);
+    const auto labels = labelsOf(data.test(), idx);
     Embedding2d e;
     for (int64_t i = 0; i < xy.size(0); ++i) {
         e.x.push_back(xy[i][0].item<float>());
@@ -230,11 +189,15 @@ Embedding2d pcaEmbedding(EncoderImpl &encoder, const EvalData &data, int n)
 
 EvalResult evaluatePixels(const EvalData &data, int k)
 {
-    const auto trainX = data.trainImages().flatten(1), testX = data.testImages().flatten(1);
-    return {
-        linearProbeAccuracy(trainX, data.trainLabels(), testX, data.testLabels(),
-                            data.numClasses()),
-        knnAccuracy(trainX, data.trainLabels(), testX, data.testLabels(), data.numClasses(), k)};
+    const int side = std::min(32, data.resolution());
+    const auto pixels = [&](const ImageStore &split) {
+        return shapeImages(split, torch::arange(split.size()), data.channels(), side).flatten(1);
+    };
+    const auto trainX = pixels(data.train()), testX = pixels(data.test());
+    const auto trainY = labelsOf(data.train(), torch::arange(data.train().size()));
+    const auto testY = labelsOf(data.test(), torch::arange(data.test().size()));
+    return {linearProbeAccuracy(trainX, trainY, testX, testY, data.numClasses()),
+            knnAccuracy(trainX, trainY, testX, testY, data.numClasses(), k)};
 }
 
 } // namespace latent

@@ -2,10 +2,13 @@
 #include "generatorinfo.h"
 
 #include "atomicfile.h"
+#include "data/dataset.h"
 #include "error.h"
 #include "jsonfields.h"
 
 #include <nlohmann/json.hpp>
+
+#include <filesystem>
 
 namespace latent {
 namespace {
@@ -37,7 +40,7 @@ GeneratorInfo parseSidecar(const std::string &text, const std::string &path)
                     std::to_string(GeneratorInfo::kSchemaVersion) + ")");
     root.allowOnly({"schema_version", "name", "latent_size", "num_classes", "class_names",
                     "channels", "resolution", "output_range", "call", "description", "license",
-                    "training"});
+                    "training", "real_data"});
 
     GeneratorInfo info;
     info.name = root.string("name");
@@ -78,6 +81,20 @@ GeneratorInfo parseSidecar(const std::string &text, const std::string &path)
             info.classNames.push_back(n.get<std::string>());
         }
     }
+    if (root.has("real_data")) {
+        info.realData = root.string("real_data");
+        DataSource source;
+        try {
+            source = parseDataSource(info.realData);
+        } catch (const Error &) {
+            root.fail("real_data", "is \"" + info.realData +
+                                       "\", expected fashion-mnist, a folder or FORMAT:PATH");
+        }
+        if (!source.fashionMnist && std::filesystem::path(source.path).is_relative()) {
+            source.path = (std::filesystem::path(path).parent_path() / source.path).string();
+            info.realData = (source.format.empty() ? "" : source.format + ":") + source.path;
+        }
+    }
     return info;
 }
 
@@ -97,6 +114,7 @@ void writeSidecar(const GeneratorInfo &info, const std::string &path)
                           {"output_range", {info.outputMin, info.outputMax}},
                           {"call", info.call == CallSignature::ZY ? "z,y" : "z"}};
     if (!info.classNames.empty()) doc["class_names"] = info.classNames;
+    if (!info.realData.empty()) doc["real_data"] = info.realData;
     writeFileAtomically(path, doc.dump(2) + "\n");
 }
 

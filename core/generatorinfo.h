@@ -27,6 +27,10 @@ struct GeneratorInfo
     float outputMin = -1.0f;
     float outputMax = 1.0f;
     CallSignature call = CallSignature::Z;
+    // Optional: the real dataset that matches the generator (a source as in
+    // data/dataset.h; a relative folder is resolved against the sidecar's
+    // folder), the default for the probe when this generator trains.
+    std::string realData;
 
     bool isConditional() const { return numClasses > 0; }
     std::string className(int index) const;

@@ -17,7 +17,8 @@ std::string toJson(const TrainConfig &c)
                {{"source", c.data},
                 {"generator", c.generator},
                 {"real", c.realData},
-                {"eval", c.evalData}}},
+                {"eval", c.evalData},
+                {"skip_unreadable", c.skipUnreadable}}},
               {"encoder", {{"preset", c.encoder}, {"width", c.width}}},
               {"budget", {{"batch", c.batch}, {"steps", c.steps}, {"minutes", c.minutes}}},
               {"optimizer",
@@ -55,11 +56,13 @@ TrainConfig trainConfigFromJson(const std::string &text, const std::string &path
                     "evaluation"});
     TrainConfig c;
     const Object data = root.object("data");
-    data.allowOnly({"source", "generator", "real", "eval"});
+    data.allowOnly({"source", "generator", "real", "eval", "skip_unreadable"});
     c.data = data.string("source", {"generator", "real"});
     c.generator = data.string("generator");
     c.realData = data.string("real");
     c.evalData = data.string("eval");
+    // Added after schema 1 shipped: runs written before it have none.
+    c.skipUnreadable = data.has("skip_unreadable") && data.boolean("skip_unreadable");
 
     const Object enc = root.object("encoder");
     enc.allowOnly({"preset", "width"});

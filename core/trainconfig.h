@@ -16,9 +16,12 @@ struct TrainConfig
     // "generator": views from the generator with the run's recipe;
     // "real": the real training images with the recipe's pixel augmentations.
     std::string data = "generator";
-    std::string generator;                  // path of the .pt (data = generator)
-    std::string realData = "fashion-mnist"; // "fashion-mnist" or a folder of IDX files
+    std::string generator; // path of the .pt (data = generator)
+    // Real datasets (data/dataset.h): "fashion-mnist", a folder (image
+    // classes, CIFAR-10/100 batches or IDX files, detected) or FORMAT:PATH.
+    std::string realData = "fashion-mnist";
     std::string evalData = "fashion-mnist"; // probe / kNN: real train -> real test
+    bool skipUnreadable = false;            // leave undecodable images out (listed at load)
 
     std::string encoder = "small"; // preset: small, resnet18, resnet50
     int width = 0;                 // 0: the preset's

@@ -280,7 +280,8 @@ struct Trainer::Impl
     ViewRecipe recipe;
     std::unique_ptr<Generator> generator;
     std::shared_ptr<EvalData> eval;
-    std::shared_ptr<EvalData> real; // training images in real-data runs
+    std::shared_ptr<const Dataset> real; // training images in real-data runs
+    DataLoadProgress loading;            // while prepare() reads the datasets
     torch::Device device{torch::kCPU};
     bool bf16 = false;
     bool supCon = false;
@@ -309,6 +310,7 @@ struct Trainer::Impl
     std::thread thread;
 
     void prepare();
+    std::shared_ptr<const Dataset> loadData(const std::string &source) const;
     void loadCheckpoint();
     void saveCheckpoint(int atStep, double wall);
     void writeStatus(RunState st, int atStep, const std::string &why);
@@ -345,9 +347,16 @@ void Trainer::Impl::prepare()
         recipe.checkAgainst(info.latentSize, info.numClasses, "recipe " + files.recipe());
         channels = info.channels;
         resolution = info.resolution;
-    } else {
-        channels = 1;
-        resolution = naturalResolution(config.realData);
+    }
+    const auto evalSet = loadData(config.evalData);
+    if (config.data == "real")
+        real = config.realData == config.evalData ? evalSet : loadData(config.realData);
+    if (!generator) {
+        if (!real)
+            throw Error("training config " + files.config() +
+                        ": data.source is generator but no generator is given");
+        channels = real->channels();
+        resolution = naturalResolution(*real);
     }
     viewsPerAnchor = recipe.views.perAnchor;
     supCon = config.data == "generator" && recipe.views.classPositives &&
@@ -356,11 +365,9 @@ void Trainer::Impl::prepare()
         throw Error("recipe " + files.recipe() + ": views.per_anchor is " +
                     std::to_string(viewsPerAnchor) +
                     "; contrastive training needs at least 2 views per anchor");
-    eval = std::make_shared<EvalData>(config.evalData, channels, resolution);
-    if (config.data == "real")
-        real = config.realData == config.evalData
-                   ? eval
-                   : std::make_shared<EvalData>(config.realData, channels, resolution);
+    eval = std::make_shared<EvalData>(evalSet, channels, resolution);
+    if (real && real->train.empty())
+        throw Error("dataset " + real->path + " has no training images");
 
     torch::manual_seed(config.seed);
     encoder = Encoder(encoderPreset(config.encoder, channels, config.width));
@@ -375,6 +382,17 @@ void Trainer::Impl::prepare()
                                                         torch::optim::SGDOptions(config.lr)
                                                             .momentum(config.momentum)
                                                             .weight_decay(config.weightDecay));
+}
+
+std::shared_ptr<const Dataset> Trainer::Impl::loadData(const std::string &source) const
+{
+    DatasetOptions options;
+    options.skipUnreadable = config.skipUnreadable;
+    if (loading)
+        options.progress = [&](std::int64_t done, std::int64_t total) {
+            return loading(source, done, total);
+        };
+    return std::make_shared<const Dataset>(openDataset(source, options));
 }
 
 void Trainer::Impl::saveCheckpoint(int atStep, double wall)
@@ -471,8 +489,8 @@ Batch Trainer::Impl::makeBatch(int s) const
         if (supCon) b.labels = classes.clone();
     } else {
         auto gen = at::detail::createCPUGenerator(seed);
-        const auto idx = torch::randint(real->trainImages().size(0), {n}, gen, torch::kInt64);
-        const auto x = real->trainImages().index_select(0, idx).repeat_interleave(v, 0);
+        const auto idx = torch::randint(real->train.size(), {n}, gen, torch::kInt64);
+        const auto x = shapeImages(real->train, idx, channels, resolution).repeat_interleave(v, 0);
         b.views =
             augmentPixels(x, recipe.pixel, seed).view({n, v, x.size(1), x.size(2), x.size(3)});
     }
@@ -506,8 +524,14 @@ void Trainer::Impl::produce(BatchQueue &queue)
 void Trainer::Impl::evaluateAndRecord(const std::string &kind, int atStep, double wall)
 {
     const bool online = kind == "online";
-    const EvalResult r = evaluateEncoder(*encoder, *eval, online ? config.probeTrain : 0,
-                                         online ? config.probeTest : 0, config.knnK, &cancel);
+    EncodeProgress progress;
+    if (observer.evaluation)
+        progress = [&](std::int64_t done, std::int64_t total) {
+            observer.evaluation(kind, done, total);
+        };
+    const EvalResult r =
+        evaluateEncoder(*encoder, *eval, online ? config.probeTrain : 0,
+                        online ? config.probeTest : 0, config.knnK, &cancel, progress);
     MetricRow e;
     e.kind = kind;
     e.step = atStep;
@@ -524,7 +548,7 @@ void Trainer::Impl::evaluateAndRecord(const std::string &kind, int atStep, doubl
     snap.y = pca.y;
     snap.labels = pca.labels;
     const auto idx = torch::tensor(std::vector<int64_t>(pca.indices.begin(), pca.indices.end()));
-    snap.images = toImageBatch(eval->testImages().index_select(0, idx));
+    snap.images = toImageBatch(eval->images(eval->test(), idx));
     snap.images.classes = pca.labels;
     observer.embedding(snap);
 }
@@ -697,10 +721,12 @@ void Trainer::Impl::run()
 namespace {
 
 // An Impl set up from a run folder without touching its files.
-std::unique_ptr<Trainer::Impl> inspect(const std::string &runDir)
+std::unique_ptr<Trainer::Impl> inspect(const std::string &runDir,
+                                       const DataLoadProgress &loading = {})
 {
     auto impl = std::make_unique<Trainer::Impl>();
     impl->files = RunFiles{runDir};
+    impl->loading = loading;
     if (!std::filesystem::exists(impl->files.config()))
         throw Error("run folder " + runDir + " has no config.json; it is not a training run");
     impl->config = readTrainConfig(impl->files.config());
@@ -720,10 +746,11 @@ Trainer::~Trainer()
 }
 
 std::unique_ptr<Trainer> Trainer::create(const std::string &runDir, const TrainConfig &config,
-                                         const ViewRecipe &recipe)
+                                         const ViewRecipe &recipe, const DataLoadProgress &loading)
 {
     auto impl = std::make_unique<Impl>();
     impl->files = RunFiles{runDir};
+    impl->loading = loading;
     impl->config = config;
     impl->recipe = recipe;
     if (std::filesystem::exists(impl->files.config()))
@@ -741,9 +768,9 @@ std::unique_ptr<Trainer> Trainer::create(const std::string &runDir, const TrainC
     return std::unique_ptr<Trainer>(new Trainer(std::move(impl)));
 }
 
-std::unique_ptr<Trainer> Trainer::open(const std::string &runDir)
+std::unique_ptr<Trainer> Trainer::open(const std::string &runDir, const DataLoadProgress &loading)
 {
-    auto impl = inspect(runDir);
+    auto impl = inspect(runDir, loading);
     const RunStatus status = readRunStatus(runDir);
     if (status.state == RunState::Finished)
         throw Error("run " + runDir + " already finished at step " + std::to_string(status.step) +
@@ -849,11 +876,7 @@ ImageBatch Trainer::latestViews() const
 
 std::vector<std::string> Trainer::classNames() const
 {
-    if (d->config.evalData == "fashion-mnist") return fashionMnistClassNames();
-    std::vector<std::string> names;
-    for (int i = 0; i < d->eval->numClasses(); ++i)
-        names.push_back(std::to_string(i));
-    return names;
+    return d->eval->dataset().classNames;
 }
 
 int Trainer::latestViewColumns() const

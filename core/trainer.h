@@ -8,6 +8,7 @@
 #include "trainconfig.h"
 #include "viewrecipe.h"
 
+#include <cstdint>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -73,6 +74,8 @@ struct TrainObserver
     std::function<void(const TrainProgress &)> progress;
     std::function<void(RunState, const std::string &message)> state;
     std::function<void(const EmbeddingSnapshot &)> embedding; // optional
+    // Images encoded so far by an evaluation (kind online or final); optional.
+    std::function<void(const std::string &kind, std::int64_t done, std::int64_t total)> evaluation;
 };
 
 // Files of a run folder.
@@ -93,16 +96,23 @@ RunStatus readRunStatus(const std::string &runDir);
 // Rows of metrics.jsonl; a torn last line (a run killed mid-write) is ignored.
 std::vector<MetricRow> readMetrics(const std::string &runDir);
 
+// Images of `source` decoded so far while a run opens its datasets;
+// returning false cancels the opening (Cancelled).
+using DataLoadProgress =
+    std::function<bool(const std::string &source, std::int64_t done, std::int64_t total)>;
+
 class Trainer
 {
 public:
     // A new run in `runDir` (created; it must not already hold a run).
     // Throws Error when the config, recipe, generator or data cannot work.
     static std::unique_ptr<Trainer> create(const std::string &runDir, const TrainConfig &config,
-                                           const ViewRecipe &recipe);
+                                           const ViewRecipe &recipe,
+                                           const DataLoadProgress &loading = {});
     // Continues the run in `runDir` from its last checkpoint (or from the
     // start when it has none yet). Metrics after the checkpoint are dropped.
-    static std::unique_ptr<Trainer> open(const std::string &runDir);
+    static std::unique_ptr<Trainer> open(const std::string &runDir,
+                                         const DataLoadProgress &loading = {});
     ~Trainer(); // stops and joins
 
     void setObserver(TrainObserver observer); // before start()

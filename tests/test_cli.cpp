@@ -228,6 +228,51 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("field 'name' is integer 3, expected a string"), qPrintable(r.err));
     }
 
+    // latent-cli data on a colour image folder with a broken file, then a
+    // real-data run on it with the final evaluation's progress.
+    void dataDescribesAFolderAndTrainsOnIt()
+    {
+        QTemporaryDir tmp;
+        QVERIFY(QDir(tmp.path()).mkpath("set"));
+        const QDir dir(tmp.filePath("set"));
+        for (const QString cls : {"cats", "dogs"})
+            for (int i = 0; i < 10; ++i) {
+                QVERIFY(QDir(dir).mkpath(cls));
+                QImage img(20, 16, QImage::Format_RGB888);
+                img.fill(cls == "cats" ? QColor(200, 40 + i, 40) : QColor(40, 40 + i, 200));
+                QVERIFY(img.save(dir.filePath(QString("%1/%2.png").arg(cls).arg(i))));
+            }
+        QFile bad(dir.filePath("dogs/broken.png"));
+        QVERIFY(bad.open(QIODevice::WriteOnly) && bad.write("not a png") > 0);
+        bad.close();
+        Result r = runCli({"data", dir.path()});
+        QCOMPARE(r.code, 1);
+        QCOMPARE(r.err.trimmed().split('\n').last(),
+                 "latent-cli: error: image " + dir.filePath("dogs/broken.png") +
+                     " cannot be read: not an image OpenCV can decode (expected .png, .jpg, "
+                     ".jpeg, .bmp or .webp); fix or remove it, or skip unreadable images "
+                     "(--skip-unreadable)");
+        const QString grid = tmp.filePath("grid.png");
+        r = runCli({"data", dir.path(), "--skip-unreadable", "--grid", grid, "--per-class", "3",
+                    "--cell", "10"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("(folder)") && r.out.contains("classes: 2") &&
+                     r.out.contains("0 cats: train 8 test 2") &&
+                     r.out.contains("unreadable files skipped: 1") &&
+                     r.out.contains("images: RGB, sides 16 to 20 pixels"),
+                 qPrintable(r.out));
+        QCOMPARE(QImage(grid).size(), QSize(30, 20));
+        QVERIFY(r.err.contains("reading " + dir.path() + ": 21/21 images"));
+
+        const QString run = tmp.filePath("run");
+        r = runCli({"train", "--real", dir.path(), "--eval", dir.path(), "--skip-unreadable",
+                    "--out", run, "--steps", "2", "--batch", "4", "--probe-every", "0",
+                    "--precision", "fp32"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("final evaluation: 20/20 images"), qPrintable(r.err));
+        QVERIFY(r.out.contains("final:     probe"));
+    }
+
     void version()
     {
         const Result r = runCli({"--version"});

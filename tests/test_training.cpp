@@ -263,7 +263,7 @@ private Q_SLOTS:
         auto t = Trainer::create(runDir("short"), c, defaultRecipe());
         std::atomic<int> progressCalls{0};
         t->setObserver(
-            {nullptr, [&](const TrainProgress &) { ++progressCalls; }, nullptr, nullptr});
+            {nullptr, [&](const TrainProgress &) { ++progressCalls; }, nullptr, nullptr, nullptr});
         runToEnd(*t);
         QVERIFY2(t->state() == RunState::Finished, t->message().c_str());
         QCOMPARE(progressCalls.load(), 50);
@@ -298,7 +298,7 @@ private Q_SLOTS:
                             [raw](const TrainProgress &p) {
                                 if (p.step == 10) raw->stop(); // acts before step 11
                             },
-                            nullptr, nullptr});
+                            nullptr, nullptr, nullptr});
         runToEnd(*first);
         QVERIFY(first->state() == RunState::Stopped);
         QCOMPARE(first->step(), 10);
@@ -344,7 +344,7 @@ private Q_SLOTS:
                             std::lock_guard lock(m);
                             states.push_back(s);
                         },
-                        nullptr});
+                        nullptr, nullptr});
         runToEnd(*t);
         QVERIFY(t->state() == RunState::Failed);
         QVERIFY2(QString::fromStdString(t->message())
@@ -406,7 +406,8 @@ private Q_SLOTS:
             Trainer::create(runDir("bad1"), c, defaultRecipe());
             QFAIL("accepted a missing dataset");
         } catch (const Error &e) {
-            QVERIFY2(QString(e.what()).contains("is not a folder of IDX files"), e.what());
+            QCOMPARE(QString(e.what()),
+                     "dataset " + m_data.filePath("missing") + " does not exist");
         }
         QVERIFY(!QFile::exists(m_data.filePath("bad1/config.json"))); // nothing half made
 
@@ -454,7 +455,7 @@ private Q_SLOTS:
         std::tie(code, out) = cli({"train", "--out", run, "--steps", "4"});
         QVERIFY2(code == 1 && out.contains("already holds a run"), qPrintable(out));
         std::tie(code, out) = cli({"train", "--out", run + "2", "--real", data + "/none"});
-        QVERIFY2(code == 1 && out.contains(data + "/none is not a folder of IDX files"),
+        QVERIFY2(code == 1 && out.contains("dataset " + data + "/none does not exist"),
                  qPrintable(out));
 
         // SIGTERM (as Ctrl+C) stops between steps with a checkpoint to resume from.

@@ -4,6 +4,7 @@
 // runs on disk load and overlay; broken run folders are reported by name
 // while the others load; exports.
 #include "curveplot.h"
+#include "datasetpicker.h"
 #include "experimentbox.h"
 #include "imagegridwidget.h"
 #include "runspanel.h"
@@ -17,10 +18,12 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
+#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -203,6 +206,54 @@ private Q_SLOTS:
                  qPrintable(md));
         QTRY_COMPARE_WITH_TIMEOUT(window.runsPanel()->runCount(), 11, 30000);
         QVERIFY(window.runsPanel()->runNames().contains("c-sigma1.6-s1"));
+    }
+
+    // The Train tab's real dataset: a colour class folder chosen in the
+    // picker is summarised with samples, a broken one shows its error, and
+    // a real-data run trains on the chosen folder at its own shape.
+    void realDatasetPickedSummarisedAndTrained()
+    {
+        const QString folder = m_tmp.filePath("colour-folder");
+        for (const QString cls : {"red", "blue"})
+            for (int i = 0; i < 6; ++i) {
+                QDir(folder).mkpath(cls);
+                QImage img(24, 24, QImage::Format_RGB888);
+                img.fill(cls == "red" ? QColor(220, 30 + i, 30) : QColor(30, 30 + i, 220));
+                QVERIFY(img.save(folder + QString("/%1/%2.png").arg(cls).arg(i)));
+            }
+        const QString runs = m_tmp.filePath("real-runs");
+        qputenv("LATENT_STUDIO_RUNS", runs.toUtf8());
+        MainWindow window;
+        window.resize(1200, 800);
+        window.showTab("train");
+        TrainPanel *panel = window.trainPanel();
+        auto *picker = panel->findChild<studio::DatasetPicker *>("trainDataset");
+        QVERIFY(picker);
+        QSignalSpy inspected(picker, &studio::DatasetPicker::inspected);
+        picker->setSource(m_tmp.filePath("no-such-folder"));
+        QTRY_VERIFY_WITH_TIMEOUT(inspected.count() > 0 && !inspected.last().at(0).toBool(), 30000);
+        QCOMPARE(picker->summaryText(),
+                 "dataset " + m_tmp.filePath("no-such-folder") + " does not exist");
+        picker->setSource(folder);
+        QTRY_VERIFY_WITH_TIMEOUT(picker->isValid(), 30000);
+        QVERIFY2(picker->summaryText().contains("classes: 2") &&
+                     picker->summaryText().contains("0 blue: train 5 test 1"),
+                 qPrintable(picker->summaryText()));
+        QVERIFY(!picker->findChild<QLabel *>("datasetSamples")->pixmap().isNull());
+
+        panel->findChild<QComboBox *>("trainData")->setCurrentIndex(1); // real images
+        panel->findChild<QSpinBox *>("trainBudget")->setValue(3);
+        panel->findChild<QSpinBox *>("trainBatch")->setValue(4);
+        panel->findChild<QSpinBox *>("trainProbeEvery")->setValue(0);
+        panel->findChild<QLineEdit *>("trainRunName")->setText("real-colour");
+        QSignalSpy states(panel, &TrainPanel::stateChanged);
+        QTest::mouseClick(panel->findChild<QPushButton *>("trainButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(states.count() > 0 && states.last().at(0).toString() == "finished",
+                                 120000);
+        const TrainConfig c = readTrainConfig((runs + "/real-colour/config.json").toStdString());
+        QCOMPARE(QString::fromStdString(c.realData), folder);
+        QCOMPARE(QString::fromStdString(c.evalData), folder);
+        qunsetenv("LATENT_STUDIO_RUNS");
     }
 
     void trainPauseResumeStopFromTheWindow()

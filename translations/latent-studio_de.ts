@@ -180,6 +180,37 @@
     </message>
 </context>
 <context>
+    <name>latent::studio::DatasetPicker</name>
+    <message>
+        <source>Folder…</source>
+        <translation>Ordner…</translation>
+    </message>
+    <message>
+        <source>Skip unreadable images</source>
+        <translation>Unlesbare Bilder überspringen</translation>
+    </message>
+    <message>
+        <source>fashion-mnist, a folder with one subfolder per class (optionally under train/ val/ test/), CIFAR-10/100 binary batches or IDX files; drop a folder here</source>
+        <translation>fashion-mnist, ein Ordner mit einem Unterordner je Klasse (optional unter train/ val/ test/), CIFAR-10/100-Binärdateien oder IDX-Dateien; einen Ordner hier ablegen</translation>
+    </message>
+    <message>
+        <source>Leave images that cannot be decoded out (they are listed) instead of refusing the dataset</source>
+        <translation>Nicht dekodierbare Bilder auslassen (sie werden aufgelistet), statt den Datensatz abzulehnen</translation>
+    </message>
+    <message>
+        <source>Real dataset folder</source>
+        <translation>Ordner des echten Datensatzes</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>Lese %1…</translation>
+    </message>
+    <message>
+        <source>Reading %1: %2 / %3 images…</source>
+        <translation>Lese %1: %2 / %3 Bilder…</translation>
+    </message>
+</context>
+<context>
     <name>latent::studio::ExperimentBox</name>
     <message>
         <source>Experiment: the paper&apos;s comparison</source>
@@ -894,10 +925,6 @@
         <translation>Generierte Ansichten (aktuelles Rezept)</translation>
     </message>
     <message>
-        <source>Real Fashion-MNIST (baseline)</source>
-        <translation>Echtes Fashion-MNIST (Vergleichsbasis)</translation>
-    </message>
-    <message>
         <source>steps</source>
         <translation>Schritte</translation>
     </message>
@@ -940,10 +967,6 @@
     <message>
         <source>automatic (date and time)</source>
         <translation>automatisch (Datum und Uhrzeit)</translation>
-    </message>
-    <message>
-        <source>Views from the generator with the Views tab&apos;s recipe, or real images with the recipe&apos;s pixel augmentations (the baseline)</source>
-        <translation>Ansichten vom Generator mit dem Rezept des Ansichten-Tabs, oder echte Bilder mit den Pixel-Augmentierungen des Rezepts (die Vergleichsbasis)</translation>
     </message>
     <message>
         <source>Online linear probe and kNN on real-data subsets every N steps</source>
@@ -1086,6 +1109,30 @@ um sein Bild zu sehen</translation>
     <message>
         <source>Stopping after the current step…</source>
         <translation>Halte nach dem aktuellen Schritt an…</translation>
+    </message>
+    <message>
+        <source>Real images (baseline)</source>
+        <translation>Echte Bilder (Basislinie)</translation>
+    </message>
+    <message>
+        <source>Views from the generator with the Views tab&apos;s recipe, or the real dataset&apos;s images with the recipe&apos;s pixel augmentations (the baseline)</source>
+        <translation>Ansichten vom Generator mit dem Rezept des Ansichten-Tabs, oder die Bilder des echten Datensatzes mit den Pixel-Augmentierungen des Rezepts (die Basislinie)</translation>
+    </message>
+    <message>
+        <source>Real dataset</source>
+        <translation>Echter Datensatz</translation>
+    </message>
+    <message>
+        <source>Reading %1: %2 / %3 images…</source>
+        <translation>Lese %1: %2 / %3 Bilder…</translation>
+    </message>
+    <message>
+        <source>final evaluation %1 / %2 images</source>
+        <translation>Abschlussbewertung %1 / %2 Bilder</translation>
+    </message>
+    <message>
+        <source>Final evaluation: encoding the real train and test images (Stop cancels it; the checkpoint is kept)</source>
+        <translation>Abschlussbewertung: die echten Trainings- und Testbilder werden kodiert (Stopp bricht ab; der Checkpoint bleibt erhalten)</translation>
     </message>
 </context>
 <context>

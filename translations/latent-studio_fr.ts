@@ -180,6 +180,37 @@
     </message>
 </context>
 <context>
+    <name>latent::studio::DatasetPicker</name>
+    <message>
+        <source>Folder…</source>
+        <translation>Dossier…</translation>
+    </message>
+    <message>
+        <source>Skip unreadable images</source>
+        <translation>Ignorer les images illisibles</translation>
+    </message>
+    <message>
+        <source>fashion-mnist, a folder with one subfolder per class (optionally under train/ val/ test/), CIFAR-10/100 binary batches or IDX files; drop a folder here</source>
+        <translation>fashion-mnist, un dossier avec un sous-dossier par classe (éventuellement sous train/ val/ test/), des lots binaires CIFAR-10/100 ou des fichiers IDX ; déposez un dossier ici</translation>
+    </message>
+    <message>
+        <source>Leave images that cannot be decoded out (they are listed) instead of refusing the dataset</source>
+        <translation>Écarter les images impossibles à décoder (elles sont listées) au lieu de refuser le jeu de données</translation>
+    </message>
+    <message>
+        <source>Real dataset folder</source>
+        <translation>Dossier du jeu de données réel</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>Lecture de %1…</translation>
+    </message>
+    <message>
+        <source>Reading %1: %2 / %3 images…</source>
+        <translation>Lecture de %1 : %2 / %3 images…</translation>
+    </message>
+</context>
+<context>
     <name>latent::studio::ExperimentBox</name>
     <message>
         <source>Experiment: the paper&apos;s comparison</source>
@@ -894,10 +925,6 @@
         <translation>Vues générées (recette actuelle)</translation>
     </message>
     <message>
-        <source>Real Fashion-MNIST (baseline)</source>
-        <translation>Fashion-MNIST réel (référence)</translation>
-    </message>
-    <message>
         <source>steps</source>
         <translation>pas</translation>
     </message>
@@ -940,10 +967,6 @@
     <message>
         <source>automatic (date and time)</source>
         <translation>automatique (date et heure)</translation>
-    </message>
-    <message>
-        <source>Views from the generator with the Views tab&apos;s recipe, or real images with the recipe&apos;s pixel augmentations (the baseline)</source>
-        <translation>Vues du générateur avec la recette de l&apos;onglet Vues, ou images réelles avec les augmentations de pixels de la recette (la référence)</translation>
     </message>
     <message>
         <source>Online linear probe and kNN on real-data subsets every N steps</source>
@@ -1086,6 +1109,30 @@ pour voir son image</translation>
     <message>
         <source>Stopping after the current step…</source>
         <translation>Arrêt après le pas en cours…</translation>
+    </message>
+    <message>
+        <source>Real images (baseline)</source>
+        <translation>Images réelles (référence)</translation>
+    </message>
+    <message>
+        <source>Views from the generator with the Views tab&apos;s recipe, or the real dataset&apos;s images with the recipe&apos;s pixel augmentations (the baseline)</source>
+        <translation>Vues du générateur avec la recette de l&apos;onglet Vues, ou les images du jeu de données réel avec les augmentations de pixels de la recette (la référence)</translation>
+    </message>
+    <message>
+        <source>Real dataset</source>
+        <translation>Jeu de données réel</translation>
+    </message>
+    <message>
+        <source>Reading %1: %2 / %3 images…</source>
+        <translation>Lecture de %1 : %2 / %3 images…</translation>
+    </message>
+    <message>
+        <source>final evaluation %1 / %2 images</source>
+        <translation>évaluation finale %1 / %2 images</translation>
+    </message>
+    <message>
+        <source>Final evaluation: encoding the real train and test images (Stop cancels it; the checkpoint is kept)</source>
+        <translation>Évaluation finale : encodage des images réelles d&apos;entraînement et de test (Arrêter l&apos;annule ; le point de contrôle est conservé)</translation>
     </message>
 </context>
 <context>

@@ -8,7 +8,10 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <iostream>
 #include <thread>
+
+#include <unistd.h>
 
 namespace cli {
 namespace {
@@ -21,6 +24,31 @@ std::string formatPercent(double fraction)
     char buf[16];
     std::snprintf(buf, sizeof buf, "%.2f%%", 100 * fraction);
     return buf;
+}
+
+void CountProgress::operator()(const std::string &label, std::int64_t done, std::int64_t total)
+{
+    std::lock_guard lock(m_mutex);
+    const auto now = std::chrono::steady_clock::now();
+    if (label != m_label) {
+        m_label = label;
+        m_start = now;
+        m_lastTenth = -1;
+    }
+    const bool tty = ::isatty(STDERR_FILENO);
+    const bool last = done >= total;
+    const int tenth = total > 0 ? int(10 * done / total) : 10;
+    if (tty ? now - m_last < std::chrono::milliseconds(200) && !last : tenth == m_lastTenth) return;
+    m_last = now;
+    m_lastTenth = tenth;
+    const double elapsed = std::chrono::duration<double>(now - m_start).count();
+    const double eta = done > 0 ? elapsed * double(total - done) / double(done) : 0;
+    const int width = 20, filled = total > 0 ? int(width * done / total) : width;
+    std::cerr << (tty ? "\r" : "") << label << ": " << done << "/" << total << " images ["
+              << std::string(std::size_t(filled), '=')
+              << std::string(std::size_t(width - filled), ' ') << "] "
+              << (last ? "done in " + formatDuration(elapsed) : "ETA " + formatDuration(eta))
+              << (tty && !last ? "" : "\n") << std::flush;
 }
 
 bool trainUntilDone(latent::Trainer &trainer)

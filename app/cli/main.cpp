@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // latent-cli: the headless face of the studio; links the same core library.
+#include "datacommand.h"
 #include "experimentcommand.h"
 #include "traincommands.h"
 
@@ -64,6 +65,7 @@ int runInfo(const std::string &path)
               << info.resolution << "\n"
               << "output range: [" << info.outputMin << ", " << info.outputMax << "]\n"
               << "call:         " << latent::toString(info.call) << "\n"
+              << (info.realData.empty() ? "" : "real data:    " + info.realData + "\n")
               << "device:       " << gen->deviceName() << ", " << latent::torchThreads()
               << " threads\n"
               << "validation:\n";
@@ -298,6 +300,8 @@ int main(int argc, char **argv)
     training.add(app);
     ExperimentCommand experiment;
     experiment.add(app);
+    DataCommand data;
+    data.add(app);
 
     CLI11_PARSE(app, argc, argv);
     try {
@@ -306,6 +310,7 @@ int main(int argc, char **argv)
         if (*views) return runViews(recipePath, view, exe);
         if (const int code = training.run(exe, threads); code >= 0) return code;
         if (const int code = experiment.run(exe, threads, argc, argv); code >= 0) return code;
+        if (const int code = data.run(); code >= 0) return code;
         const std::string path = latent::resolveGeneratorArgument(generator, exe);
         if (*directions) return runDirections(path, dir);
         if (*newRecipe) return runNewRecipe(path, recipeOut);

@@ -4,6 +4,8 @@
 #include "cliutil.h"
 
 #include "error.h"
+#include "generator.h"
+#include "generatorinfo.h"
 #include "paths.h"
 #include "trainer.h"
 #include "viewrecipe.h"
@@ -86,11 +88,27 @@ void printSummary(const latent::Trainer &t)
         std::cout << "resume:    latent-cli train --resume " << t.files().dir << "\n";
 }
 
+// Dataset decoding while a run opens.
+latent::DataLoadProgress loadingPrinter(cli::CountProgress &counter)
+{
+    return [&counter](const std::string &source, std::int64_t done, std::int64_t total) {
+        counter("reading " + source, done, total);
+        return true;
+    };
+}
+
 int train(latent::Trainer &trainer)
 {
     ProgressPrinter printer;
-    trainer.setObserver({[&](const latent::MetricRow &r) { printer.metric(r); },
-                         [&](const latent::TrainProgress &p) { printer(p); }, nullptr, nullptr});
+    cli::CountProgress counter;
+    latent::TrainObserver observer{[&](const latent::MetricRow &r) { printer.metric(r); },
+                                   [&](const latent::TrainProgress &p) { printer(p); }, nullptr,
+                                   nullptr, nullptr};
+    // The final evaluation encodes every real image: show it (online ones are subsets).
+    observer.evaluation = [&](const std::string &kind, std::int64_t done, std::int64_t total) {
+        if (kind == "final") counter("final evaluation", done, total);
+    };
+    trainer.setObserver(observer);
     // Ctrl+C stops between steps and keeps a checkpoint to resume from.
     cli::trainUntilDone(trainer);
     printSummary(trainer);
@@ -148,16 +166,20 @@ void TrainCommands::add(CLI::App &app)
     train->add_option("--generator", generator,
                       "generator (.pt or 'default') instead of the recipe's");
     train->add_option("--real", real,
-                      "train on real images instead: fashion-mnist or a folder of IDX files");
+                      "train on real images instead: fashion-mnist, a folder (class folders of "
+                      "images, CIFAR-10/100 batches or IDX files) or FORMAT:PATH");
     train->add_option("--eval", eval,
-                      "real data for the probe and kNN: fashion-mnist (default) or a folder of "
-                      "IDX files");
+                      "real data for the probe and kNN: fashion-mnist (default), a folder or "
+                      "FORMAT:PATH (see latent-cli data)");
+    train->add_flag("--skip-unreadable", c.skipUnreadable,
+                    "leave images that cannot be decoded out of the datasets (listed)");
     train->add_option("--out", out, "new run folder");
     train->add_option("--resume", resume, "continue the run in this folder from its checkpoint")
         ->excludes("--out")
         ->excludes("--recipe")
         ->excludes("--real")
         ->excludes("--eval")
+        ->excludes("--skip-unreadable")
         ->excludes("--generator");
     train->add_option("--steps", c.steps, "step budget")
         ->check(CLI::Range(1, 100000000))
@@ -214,7 +236,8 @@ int TrainCommands::run(const std::string &exeDir, int threads)
     if (*probe) return ::probe(probeTarget, floors);
     if (!*train) return -1;
     if (!resume.empty()) {
-        auto trainer = latent::Trainer::open(resume);
+        cli::CountProgress counter;
+        auto trainer = latent::Trainer::open(resume, loadingPrinter(counter));
         std::cerr << "resuming " << resume << " at step " << trainer->step() << "\n";
         return ::train(*trainer);
     }
@@ -242,9 +265,19 @@ int TrainCommands::run(const std::string &exeDir, int threads)
         // Real images need no generator unless one was asked for.
         if (generator.empty() && recipe.empty()) config.generator.clear();
     }
+    // A generator whose sidecar names its matching real data is probed on it by default.
+    if (eval.empty() && !config.generator.empty() &&
+        std::filesystem::exists(latent::sidecarPathFor(config.generator))) {
+        const auto info = latent::readSidecar(latent::sidecarPathFor(config.generator));
+        if (!info.realData.empty()) {
+            config.evalData = info.realData;
+            std::cerr << "evaluating on " << info.realData << " (the generator's real_data)\n";
+        }
+    }
     // The run folder records an absolute path so that resuming works from anywhere.
     if (!config.generator.empty())
         config.generator = std::filesystem::absolute(config.generator).string();
-    auto trainer = latent::Trainer::create(out, config, r);
+    cli::CountProgress counter;
+    auto trainer = latent::Trainer::create(out, config, r, loadingPrinter(counter));
     return ::train(*trainer);
 }

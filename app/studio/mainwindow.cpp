@@ -189,6 +189,7 @@ void MainWindow::openGenerator(const QString &path)
             m_explorer->setGenerator(gen);
             m_composer->setGenerator(gen, sha);
             m_runs->experimentBox()->setGeneratorPath(QString::fromStdString(gen->path()));
+            m_train->suggestDataset(QString::fromStdString(gen->info().realData));
             m_panel->showGenerator(gen->path(), gen->info(), gen->report(), gen->hasSidecar());
             setWindowTitle(tr("%1 — Latent Studio").arg(QString::fromStdString(gen->info().name)));
             statusBar()->showMessage(tr("Loaded %1").arg(path), 5000);

@@ -2,6 +2,7 @@
 #include "trainpanel.h"
 
 #include "curveplot.h"
+#include "datasetpicker.h"
 #include "durationtext.h"
 #include "embeddingplot.h"
 #include "error.h"
@@ -66,7 +67,8 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
                        QWidget *parent)
     : QWidget(parent), m_recipe(std::move(recipe)), m_generatorPath(std::move(generatorPath)),
       m_data(combo("trainData",
-                   {tr("Generated views (current recipe)"), tr("Real Fashion-MNIST (baseline)")})),
+                   {tr("Generated views (current recipe)"), tr("Real images (baseline)")})),
+      m_dataset(named(new DatasetPicker, "trainDataset")),
       m_budget(spin("trainBudget", 1, 100000000, 1000)),
       m_budgetUnit(combo("trainBudgetUnit", {tr("steps"), tr("minutes")})),
       m_encoder(combo("trainEncoder", {"small", "resnet18", "resnet50"})),
@@ -100,8 +102,8 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
     m_budget->setValue(defaults.steps);
     m_probeEvery->setValue(defaults.probeEvery);
     m_name->setPlaceholderText(tr("automatic (date and time)"));
-    m_data->setToolTip(tr("Views from the generator with the Views tab's recipe, or real images "
-                          "with the recipe's pixel augmentations (the baseline)"));
+    m_data->setToolTip(tr("Views from the generator with the Views tab's recipe, or the real "
+                          "dataset's images with the recipe's pixel augmentations (the baseline)"));
     m_probeEvery->setToolTip(tr("Online linear probe and kNN on real-data subsets every N steps"));
     connect(m_optimizer, &QComboBox::currentTextChanged, this, [this](const QString &name) {
         m_lr->setValue(name == "adam" ? 1e-3 : TrainConfig().lr);
@@ -109,6 +111,7 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
 
     auto *form = new QFormLayout;
     form->addRow(tr("Data"), m_data);
+    form->addRow(tr("Real dataset"), m_dataset);
     auto *budgetRow = new QHBoxLayout;
     budgetRow->addWidget(m_budget, 1);
     budgetRow->addWidget(m_budgetUnit);
@@ -210,6 +213,8 @@ TrainConfig TrainPanel::configFromForm() const
     TrainConfig c;
     c.data = m_data->currentIndex() == 0 ? "generator" : "real";
     c.generator = m_generatorPath().toStdString();
+    c.realData = c.evalData = m_dataset->source().toStdString();
+    c.skipUnreadable = m_dataset->skipUnreadable();
     if (m_budgetUnit->currentIndex() == 0) {
         c.steps = m_budget->value();
     } else {
@@ -259,11 +264,19 @@ void TrainPanel::startTraining()
                              : m_name->text().trimmed();
     const QString dir = QDir(m_runsRoot).filePath(name);
     const ViewRecipe recipe = m_recipe();
+    const DataLoadProgress loading = loadingReporter();
     launch(
-        [dir, config, recipe] {
-            return std::shared_ptr<Trainer>(Trainer::create(dir.toStdString(), config, recipe));
+        [dir, config, recipe, loading] {
+            return std::shared_ptr<Trainer>(
+                Trainer::create(dir.toStdString(), config, recipe, loading));
         },
         dir);
+}
+
+void TrainPanel::suggestDataset(const QString &source)
+{
+    if (!source.isEmpty() && !isTraining() && source != m_dataset->source())
+        m_dataset->setSource(source);
 }
 
 void TrainPanel::resumeRun(const QString &runDir)
@@ -272,8 +285,28 @@ void TrainPanel::resumeRun(const QString &runDir)
         m_error->setText(tr("A run is training; stop it before resuming another."));
         return;
     }
-    launch([runDir] { return std::shared_ptr<Trainer>(Trainer::open(runDir.toStdString())); },
-           runDir);
+    const DataLoadProgress loading = loadingReporter();
+    launch(
+        [runDir, loading] {
+            return std::shared_ptr<Trainer>(Trainer::open(runDir.toStdString(), loading));
+        },
+        runDir);
+}
+
+DataLoadProgress TrainPanel::loadingReporter()
+{
+    QPointer<TrainPanel> self(this);
+    return [self](const std::string &source, std::int64_t done, std::int64_t total) {
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, source = QString::fromStdString(source), done, total] {
+                if (self)
+                    self->m_status->setText(
+                        tr("Reading %1: %2 / %3 images…").arg(source).arg(done).arg(total));
+            },
+            Qt::QueuedConnection);
+        return true;
+    };
 }
 
 void TrainPanel::launch(std::function<std::shared_ptr<Trainer>()> make, const QString &runDir)
@@ -324,6 +357,10 @@ void TrainPanel::attach(std::shared_ptr<Trainer> trainer)
     observer.embedding = [post](const EmbeddingSnapshot &e) {
         post([e](TrainPanel *p) { p->onEmbedding(e); });
     };
+    observer.evaluation = [post](const std::string &kind, std::int64_t done, std::int64_t total) {
+        if (kind != "final") return; // online ones are quick subsets
+        post([done, total](TrainPanel *p) { p->onFinalEvaluation(done, total); });
+    };
     m_trainer->setObserver(std::move(observer));
     m_progress->setRange(0, m_trainer->config().steps);
     m_progress->setValue(m_trainer->step());
@@ -366,6 +403,15 @@ void TrainPanel::onProgress(const TrainProgress &p)
                           .arg(p.loss, 0, 'f', 4)
                           .arg(p.imagesPerSecond, 0, 'f', 0)
                           .arg(duration(p.elapsedSeconds), duration(p.etaSeconds)));
+}
+
+void TrainPanel::onFinalEvaluation(std::int64_t done, std::int64_t total)
+{
+    m_progress->setRange(0, int(total));
+    m_progress->setValue(int(done));
+    m_progress->setFormat(tr("final evaluation %1 / %2 images").arg(done).arg(total));
+    m_status->setText(tr("Final evaluation: encoding the real train and test images (Stop "
+                         "cancels it; the checkpoint is kept)"));
 }
 
 void TrainPanel::onState(RunState state, const QString &message)
@@ -439,9 +485,9 @@ void TrainPanel::updateButtons()
         m_paused = false;
         m_pause->setText(tr("&Pause"));
     }
-    for (QWidget *w : std::initializer_list<QWidget *>{m_data, m_budget, m_budgetUnit, m_encoder,
-                                                       m_batch, m_optimizer, m_lr, m_device, m_seed,
-                                                       m_probeEvery, m_name})
+    for (QWidget *w : std::initializer_list<QWidget *>{m_data, m_dataset, m_budget, m_budgetUnit,
+                                                       m_encoder, m_batch, m_optimizer, m_lr,
+                                                       m_device, m_seed, m_probeEvery, m_name})
         w->setEnabled(!running);
 }
 

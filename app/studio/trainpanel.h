@@ -4,6 +4,7 @@
 #include "coalescingworker.h"
 #include "generator.h"
 #include "trainconfig.h"
+#include "trainer.h"
 #include "viewrecipe.h"
 
 #include <QWidget>
@@ -35,6 +36,8 @@ class ImageGridWidget;
 
 namespace latent::studio {
 
+class DatasetPicker;
+
 // The Train tab: settings, Train / Pause / Stop, live curves (loss, accuracy,
 // learning rate, throughput), the views being fed to the encoder and a PCA
 // embedding of real test images. Training runs on the engine's own threads;
@@ -65,6 +68,9 @@ public Q_SLOTS:
     void pauseOrResume();
     void stopTraining();
     void resumeRun(const QString &runDir); // continue a stopped run from its checkpoint
+    // A loaded generator's matching real data (its sidecar's real_data);
+    // becomes the real dataset unless empty.
+    void suggestDataset(const QString &source);
 
 Q_SIGNALS:
     void runStarted(const QString &runDir);
@@ -79,6 +85,8 @@ private:
     void onProgress(const TrainProgress &p);
     void onState(RunState state, const QString &message);
     void onEmbedding(const EmbeddingSnapshot &snapshot);
+    void onFinalEvaluation(std::int64_t done, std::int64_t total);
+    DataLoadProgress loadingReporter(); // posts dataset reading to the status line
     void refreshViews();
     void updateButtons();
 
@@ -88,6 +96,7 @@ private:
     QString m_runDir;
 
     QComboBox *m_data;
+    DatasetPicker *m_dataset;
     QSpinBox *m_budget;
     QComboBox *m_budgetUnit;
     QComboBox *m_encoder;

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: MIT
+#include "datasetpicker.h"
+
+#include "data/dataset.h"
+#include "workerjob.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QImage>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMimeData>
+#include <QPixmap>
+#include <QPointer>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSettings>
+#include <QVBoxLayout>
+
+namespace latent::studio {
+namespace {
+
+const char *const kRecentKey = "recentDatasets";
+constexpr int kRecentMax = 8;
+
+// What the worker hands back: the summary and the sample grid.
+struct Inspection
+{
+    QString summary;
+    QImage samples;
+};
+
+QString localFolder(const QMimeData *mime)
+{
+    if (!mime || !mime->hasUrls() || mime->urls().size() != 1) return {};
+    const QString path = mime->urls().front().toLocalFile();
+    return QFileInfo(path).isDir() ? path : QString();
+}
+
+} // namespace
+
+DatasetPicker::DatasetPicker(QWidget *parent)
+    : QWidget(parent), m_source(new QComboBox), m_browse(new QPushButton(tr("Folder…"))),
+      m_skip(new QCheckBox(tr("Skip unreadable images"))), m_summary(new QLabel),
+      m_samples(new QLabel), m_worker(std::make_unique<CoalescingWorker>())
+{
+    m_source->setObjectName("datasetSource");
+    m_browse->setObjectName("datasetBrowse");
+    m_skip->setObjectName("datasetSkipUnreadable");
+    m_summary->setObjectName("datasetSummary");
+    m_samples->setObjectName("datasetSamples");
+    m_source->setEditable(true);
+    m_source->setInsertPolicy(QComboBox::NoInsert);
+    m_source->setToolTip(tr("fashion-mnist, a folder with one subfolder per class (optionally "
+                            "under train/ val/ test/), CIFAR-10/100 binary batches or IDX "
+                            "files; drop a folder here"));
+    // Recent datasets that are still there; Fashion-MNIST is always offered.
+    QStringList recent;
+    for (const QString &s : QSettings().value(kRecentKey).toStringList()) {
+        try {
+            const DataSource source = parseDataSource(s.toStdString());
+            if (source.fashionMnist || QFileInfo(QString::fromStdString(source.path)).isDir())
+                recent.append(s);
+        } catch (const std::exception &) {
+        }
+    }
+    if (!recent.contains("fashion-mnist")) recent.append("fashion-mnist");
+    m_source->addItems(recent);
+    m_skip->setToolTip(tr("Leave images that cannot be decoded out (they are listed) instead of "
+                          "refusing the dataset"));
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    QFont mono = m_summary->font();
+    mono.setFamily("monospace");
+    mono.setPointSizeF(mono.pointSizeF() * 0.9);
+    m_summary->setFont(mono);
+    m_samples->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+
+    auto *row = new QHBoxLayout;
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(m_source, 1);
+    row->addWidget(m_browse);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(row);
+    layout->addWidget(m_skip);
+    // A hundred classes must not push the training controls off the screen.
+    auto *scroll = new QScrollArea;
+    auto *inner = new QWidget;
+    auto *innerLayout = new QVBoxLayout(inner);
+    innerLayout->setContentsMargins(0, 0, 0, 0);
+    innerLayout->addWidget(m_summary);
+    innerLayout->addWidget(m_samples);
+    innerLayout->addStretch(1);
+    scroll->setWidget(inner);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setMinimumHeight(120);
+    scroll->setMaximumHeight(260);
+    layout->addWidget(scroll);
+    setAcceptDrops(true);
+
+    connect(m_browse, &QPushButton::clicked, this, &DatasetPicker::browse);
+    connect(m_source, QOverload<int>::of(&QComboBox::activated), this, [this] { inspect(); });
+    connect(m_source->lineEdit(), &QLineEdit::editingFinished, this, [this] { inspect(); });
+    connect(m_skip, &QCheckBox::toggled, this, [this] { inspect(); });
+    inspect();
+}
+
+DatasetPicker::~DatasetPicker() = default;
+
+QString DatasetPicker::source() const
+{
+    return m_source->currentText().trimmed();
+}
+
+bool DatasetPicker::skipUnreadable() const
+{
+    return m_skip->isChecked();
+}
+
+QString DatasetPicker::summaryText() const
+{
+    return m_summary->text();
+}
+
+void DatasetPicker::setSource(const QString &source)
+{
+    m_source->setEditText(source);
+    inspect();
+}
+
+void DatasetPicker::browse()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Real dataset folder"));
+    if (!dir.isEmpty()) setSource(dir);
+}
+
+void DatasetPicker::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (!localFolder(event->mimeData()).isEmpty()) event->acceptProposedAction();
+}
+
+void DatasetPicker::dropEvent(QDropEvent *event)
+{
+    const QString dir = localFolder(event->mimeData());
+    if (dir.isEmpty()) return;
+    event->acceptProposedAction();
+    setSource(dir);
+}
+
+void DatasetPicker::remember(const QString &source)
+{
+    QStringList recent = QSettings().value(kRecentKey).toStringList();
+    recent.removeAll(source);
+    recent.prepend(source);
+    while (recent.size() > kRecentMax)
+        recent.removeLast();
+    QSettings().setValue(kRecentKey, recent);
+    if (m_source->findText(source) < 0) m_source->insertItem(0, source);
+}
+
+void DatasetPicker::inspect()
+{
+    const QString source = this->source();
+    if (source.isEmpty()) return;
+    m_valid = false;
+    m_samples->clear();
+    m_summary->setText(tr("Reading %1…").arg(source));
+    const int generation = ++m_generation;
+    QPointer<DatasetPicker> self(this);
+    DatasetOptions options;
+    options.skipUnreadable = skipUnreadable();
+    options.progress = [self, generation, source](std::int64_t done, std::int64_t total) {
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, generation, source, done, total] {
+                if (self && self->m_generation == generation)
+                    self->m_summary->setText(
+                        tr("Reading %1: %2 / %3 images…").arg(source).arg(done).arg(total));
+            },
+            Qt::QueuedConnection);
+        return true;
+    };
+    const std::string path = source.toStdString();
+    runJob(
+        *m_worker, "inspect", this,
+        [path, options]() -> std::shared_ptr<Inspection> {
+            const Dataset data = openDataset(path, options);
+            const SampleGrid g = sampleGrid(data, 8, 28);
+            auto result = std::make_shared<Inspection>();
+            result->summary = QString::fromStdString(describe(data)).trimmed();
+            result->samples =
+                QImage(g.rgb.data(), g.width, g.height, g.width * 3, QImage::Format_RGB888).copy();
+            return result;
+        },
+        [this, source, generation](std::shared_ptr<Inspection> result, const QString &error) {
+            if (generation != m_generation) return;
+            m_valid = error.isEmpty();
+            if (!m_valid) {
+                m_summary->setText(error);
+                m_summary->setStyleSheet("color: #b00020");
+            } else {
+                m_summary->setStyleSheet({});
+                m_summary->setText(result->summary);
+                m_samples->setPixmap(QPixmap::fromImage(result->samples));
+                remember(source);
+            }
+            Q_EMIT inspected(m_valid);
+        });
+}
+
+} // namespace latent::studio

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "coalescingworker.h"
+
+#include <QWidget>
+
+#include <memory>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QPushButton;
+
+namespace latent::studio {
+
+// Chooses the real dataset of a run (training on real images, probe and
+// kNN): a list of recent datasets, a folder chooser and drag and drop. Each
+// choice is read on a worker thread with progress, then summarised (format,
+// splits, classes with counts, sizes) with a small grid of samples per
+// class, so that a wrong folder shows before training starts.
+class DatasetPicker : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit DatasetPicker(QWidget *parent = nullptr);
+    ~DatasetPicker() override;
+
+    // "fashion-mnist", a folder or FORMAT:PATH (core/data/dataset.h).
+    QString source() const;
+    bool skipUnreadable() const;
+    // The last summary, or the error of the last choice (for tests).
+    QString summaryText() const;
+    bool isValid() const { return m_valid; }
+
+public Q_SLOTS:
+    void setSource(const QString &source); // inspects it and remembers it as recent
+    void browse();
+
+Q_SIGNALS:
+    void inspected(bool valid); // a summary (or an error) is shown
+
+protected:
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void inspect();
+    void remember(const QString &source);
+
+    QComboBox *m_source;
+    QPushButton *m_browse;
+    QCheckBox *m_skip;
+    QLabel *m_summary;
+    QLabel *m_samples;
+    bool m_valid = false;
+    int m_generation = 0; // drops progress reports of superseded inspections
+    // Declared last: joined first.
+    std::unique_ptr<CoalescingWorker> m_worker;
+};
+
+} // namespace latent::studio

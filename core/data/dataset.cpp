@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: MIT
+#include "dataset.h"
+
+#include "directions.h" // Cancelled
+#include "error.h"
+#include "idx.h"
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+namespace fs = std::filesystem;
+
+namespace latent {
+namespace {
+
+const char *const kImageKinds = ".png, .jpg, .jpeg, .bmp or .webp";
+
+bool isImageFile(const fs::path &p)
+{
+    std::string ext = p.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp" || ext == ".webp";
+}
+
+bool isDir(const fs::path &p)
+{
+    std::error_code ec;
+    return fs::is_directory(p, ec);
+}
+
+std::string firstExisting(const std::string &dir, const std::vector<std::string> &names)
+{
+    for (const std::string &n : names)
+        if (fs::exists(dir + "/" + n)) return dir + "/" + n;
+    return {};
+}
+
+// ---- IDX ----------------------------------------------------------------
+
+std::string idxFile(const std::string &dir, const std::string &base)
+{
+    const std::string p = firstExisting(dir, {base + ".gz", base});
+    if (p.empty())
+        throw Error("dataset folder " + dir + " has no " + base + " (or " + base +
+                    ".gz); expected train-/t10k- images-idx3-ubyte and labels-idx1-ubyte files");
+    return p;
+}
+
+void readIdxSplit(const std::string &dir, const std::string &split, ImageStore &store)
+{
+    const LabelledImages d = readIdxDataset(idxFile(dir, split + "-images-idx3-ubyte"),
+                                            idxFile(dir, split + "-labels-idx1-ubyte"));
+    const std::int64_t per = std::int64_t(d.height) * d.width;
+    store.reserve(d.count, d.count * per);
+    for (int i = 0; i < d.count; ++i)
+        store.add(d.pixels.data() + i * per, d.height, d.width, 1, d.labels[std::size_t(i)]);
+}
+
+void readIdx(Dataset &data, bool fashion)
+{
+    readIdxSplit(data.path, "train", data.train);
+    readIdxSplit(data.path, "t10k", data.test);
+    if (fashion) {
+        data.classNames = fashionMnistClassNames();
+        return;
+    }
+    int classes = 0;
+    for (const ImageStore *s : {&data.train, &data.test})
+        for (int l : s->labels())
+            classes = std::max(classes, l + 1);
+    for (int c = 0; c < classes; ++c)
+        data.classNames.push_back(std::to_string(c));
+}
+
+// ---- CIFAR --------------------------------------------------------------
+
+std::vector<std::string> readLines(const std::string &path)
+{
+    std::vector<std::string> lines;
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);) {
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+            line.pop_back();
+        if (!line.empty()) lines.push_back(line);
+    }
+    return lines;
+}
+
+// One binary batch: records of `labelBytes` label bytes (the last one is
+// used: CIFAR-100's fine label) + 3,072 bytes of R, G and B planes of 32x32.
+void readCifarFile(const std::string &path, int labelBytes, int numClasses, ImageStore &store)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error("CIFAR file " + path + " cannot be read");
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::size_t record = std::size_t(labelBytes) + 3072;
+    const char *kind = labelBytes == 1 ? "CIFAR-10" : "CIFAR-100";
+    if (bytes.empty() || bytes.size() % record != 0)
+        throw Error(std::string(kind) + " file " + path + " is " + std::to_string(bytes.size()) +
+                    " bytes, not a multiple of " + std::to_string(record) + " (" +
+                    std::to_string(labelBytes) + " label byte(s) + 3,072 pixel bytes per image)");
+    const std::size_t n = bytes.size() / record;
+    store.reserve(store.size() + std::int64_t(n), store.byteCount() + std::int64_t(n) * 3072);
+    std::vector<std::uint8_t> hwc(3072);
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto *r = reinterpret_cast<const std::uint8_t *>(bytes.data() + i * record);
+        const int label = r[labelBytes - 1];
+        if (label >= numClasses)
+            throw Error(std::string(kind) + " file " + path + ": image " + std::to_string(i) +
+                        " (byte offset " + std::to_string(i * record) + ") has label " +
+                        std::to_string(label) + "; expected 0 to " +
+                        std::to_string(numClasses - 1));
+        const std::uint8_t *planes = r + labelBytes;
+        for (int p = 0; p < 1024; ++p)
+            for (int c = 0; c < 3; ++c)
+                hwc[std::size_t(p) * 3 + c] = planes[c * 1024 + p];
+        store.add(hwc.data(), 32, 32, 3, label);
+    }
+}
+
+void readCifar(Dataset &data, bool hundred)
+{
+    const std::string &dir = data.path;
+    if (!hundred) {
+        std::vector<std::string> batches;
+        for (int i = 1; i <= 5; ++i) {
+            const std::string p = dir + "/data_batch_" + std::to_string(i) + ".bin";
+            if (fs::exists(p)) batches.push_back(p);
+        }
+        if (batches.empty() || !fs::exists(dir + "/test_batch.bin"))
+            throw Error("CIFAR-10 folder " + dir +
+                        " needs data_batch_1.bin to data_batch_5.bin and test_batch.bin");
+        for (const std::string &b : batches)
+            readCifarFile(b, 1, 10, data.train);
+        readCifarFile(dir + "/test_batch.bin", 1, 10, data.test);
+        data.classNames = readLines(dir + "/batches.meta.txt");
+        if (data.classNames.size() != 10)
+            data.classNames = {"airplane", "automobile", "bird",  "cat",  "deer",
+                               "dog",      "frog",       "horse", "ship", "truck"};
+        return;
+    }
+    if (!fs::exists(dir + "/train.bin") || !fs::exists(dir + "/test.bin"))
+        throw Error("CIFAR-100 folder " + dir + " needs train.bin and test.bin");
+    readCifarFile(dir + "/train.bin", 2, 100, data.train);
+    readCifarFile(dir + "/test.bin", 2, 100, data.test);
+    data.classNames = readLines(dir + "/fine_label_names.txt");
+    if (data.classNames.size() != 100) {
+        data.classNames.clear();
+        for (int c = 0; c < 100; ++c)
+            data.classNames.push_back(std::to_string(c));
+    }
+}
+
+// ---- Image folders --------------------------------------------------------
+
+struct ImageFile
+{
+    std::string path;
+    int label = -1;
+    int split = 0; // 0 train, 1 val, 2 test
+};
+
+// Directories directly inside `dir` (symlinks followed) and image files.
+void listFolder(const fs::path &dir, std::vector<fs::path> &subdirs, std::vector<fs::path> &images)
+{
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec);
+    if (ec) throw Error("image folder " + dir.string() + " cannot be listed: " + ec.message());
+    for (const fs::directory_entry &e : it) {
+        if (isDir(e.path()))
+            subdirs.push_back(e.path());
+        else if (isImageFile(e.path()))
+            images.push_back(e.path());
+    }
+    std::sort(subdirs.begin(), subdirs.end());
+    std::sort(images.begin(), images.end());
+}
+
+// Every image under a class folder, nested folders included, in name order.
+// `ancestors` holds the canonical folders above, to catch symlink loops.
+void collectImages(const fs::path &dir, std::set<fs::path> &ancestors, std::vector<fs::path> &out)
+{
+    std::error_code ec;
+    const fs::path canonical = fs::canonical(dir, ec);
+    if (ec) throw Error("image folder " + dir.string() + " cannot be resolved: " + ec.message());
+    if (ancestors.count(canonical))
+        throw Error("image folder " + dir.string() + " leads back to " + canonical.string() +
+                    " (a symlink loop); remove the link");
+    ancestors.insert(canonical);
+    std::vector<fs::path> subdirs, images;
+    listFolder(dir, subdirs, images);
+    out.insert(out.end(), images.begin(), images.end());
+    for (const fs::path &s : subdirs)
+        collectImages(s, ancestors, out);
+    ancestors.erase(canonical);
+}
+
+// A folder in the class layout (one subfolder per class) or unlabelled
+// (images directly inside). `classes` is filled by the first split read and
+// must match for the others.
+void listSplit(const fs::path &dir, int split, std::vector<std::string> &classes, bool &unlabelled,
+               std::vector<ImageFile> &files)
+{
+    std::vector<fs::path> subdirs, images;
+    listFolder(dir, subdirs, images);
+    if (!subdirs.empty() && !images.empty())
+        throw Error("image folder " + dir.string() + " holds both images (" +
+                    images.front().filename().string() + ") and folders (" +
+                    subdirs.front().filename().string() +
+                    "); expected one subfolder per class, or only images for an unlabelled set");
+    if (subdirs.empty()) {
+        unlabelled = true;
+        for (const fs::path &p : images)
+            files.push_back({p.string(), -1, split});
+        return;
+    }
+    for (const fs::path &s : subdirs) {
+        const std::string name = s.filename().string();
+        auto it = std::find(classes.begin(), classes.end(), name);
+        if (it == classes.end()) {
+            if (split != 0)
+                throw Error("image folder " + dir.string() + " has class folder '" + name +
+                            "', which the train split does not have");
+            classes.push_back(name);
+            it = classes.end() - 1;
+        }
+        std::set<fs::path> ancestors = {fs::canonical(dir)};
+        std::vector<fs::path> found;
+        collectImages(s, ancestors, found);
+        if (found.empty())
+            throw Error("class folder " + s.string() + " has no images (expected " + kImageKinds +
+                        " files)");
+        for (const fs::path &p : found)
+            files.push_back({p.string(), int(it - classes.begin()), split});
+    }
+}
+
+// `img` (any depth and channel count) -> 8-bit grey or RGB.
+cv::Mat toStoredForm(const cv::Mat &img, int maxShorterSide)
+{
+    cv::Mat out = img;
+    if (out.depth() != CV_8U) {
+        cv::Mat tmp;
+        const double scale = out.depth() == CV_16U ? 1.0 / 257.0 : 1.0;
+        out.convertTo(tmp, CV_8U, scale);
+        out = tmp;
+    }
+    if (out.channels() == 4)
+        cv::cvtColor(out, out, cv::COLOR_BGRA2RGB);
+    else if (out.channels() == 3)
+        cv::cvtColor(out, out, cv::COLOR_BGR2RGB);
+    else if (out.channels() == 2)
+        cv::extractChannel(out, out, 0);
+    const int lo = std::min(out.rows, out.cols);
+    if (maxShorterSide > 0 && lo > maxShorterSide) {
+        const double s = double(maxShorterSide) / lo;
+        cv::Mat small;
+        cv::resize(out, small,
+                   cv::Size(std::max(maxShorterSide, int(std::lround(out.cols * s))),
+                            std::max(maxShorterSide, int(std::lround(out.rows * s)))),
+                   0, 0, cv::INTER_AREA);
+        out = small;
+    }
+    return out.isContinuous() ? out : out.clone();
+}
+
+// Decodes `files` on worker threads into the data's stores, in list order.
+void decodeAll(const std::vector<ImageFile> &files, const DatasetOptions &options, Dataset &data)
+{
+    const std::size_t n = files.size();
+    std::vector<cv::Mat> decoded(n);
+    std::vector<std::string> failures(n);
+    std::atomic<std::size_t> next{0}, done{0};
+    std::atomic<bool> stop{false}, cancelled{false};
+    std::mutex progressMutex;
+    auto work = [&] {
+        for (std::size_t i; !stop && (i = next++) < n;) {
+            try {
+                cv::Mat img = cv::imread(files[i].path, cv::IMREAD_ANYCOLOR | cv::IMREAD_ANYDEPTH);
+                if (img.empty() || img.rows <= 0 || img.cols <= 0)
+                    failures[i] = "not an image OpenCV can decode";
+                else
+                    decoded[i] = toStoredForm(img, options.maxShorterSide);
+            } catch (const cv::Exception &e) {
+                failures[i] = "decoding failed (" + std::string(e.what()) + ")";
+            }
+            if (!failures[i].empty() && !options.skipUnreadable) stop = true;
+            const std::size_t d = ++done;
+            if (options.progress && (d % 64 == 0 || d == n)) {
+                std::lock_guard lock(progressMutex);
+                if (!options.progress(std::int64_t(d), std::int64_t(n))) {
+                    cancelled = true;
+                    stop = true;
+                }
+            }
+        }
+    };
+    const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+    const unsigned count = std::min<unsigned>(options.threads > 0 ? unsigned(options.threads) : hw,
+                                              unsigned(std::max<std::size_t>(1, n)));
+    std::vector<std::thread> threads;
+    for (unsigned t = 0; t < count; ++t)
+        threads.emplace_back(work);
+    for (std::thread &t : threads)
+        t.join();
+    if (cancelled) throw Cancelled();
+    for (std::size_t i = 0; i < n; ++i) {
+        if (failures[i].empty()) continue;
+        if (!options.skipUnreadable)
+            throw Error("image " + files[i].path + " cannot be read: " + failures[i] +
+                        " (expected " + kImageKinds +
+                        "); fix or remove it, or skip unreadable images (--skip-unreadable)");
+        data.skipped.push_back(files[i].path + ": " + failures[i]);
+    }
+    ImageStore *stores[] = {&data.train, &data.val, &data.test};
+    for (std::size_t i = 0; i < n; ++i) {
+        cv::Mat &m = decoded[i];
+        if (m.empty()) continue;
+        stores[files[i].split]->add(m.data, m.rows, m.cols, m.channels(), files[i].label);
+        m.release(); // the store holds the only copy from here
+    }
+}
+
+void readFolder(Dataset &data, const DatasetOptions &options)
+{
+    const fs::path top(data.path);
+    std::vector<ImageFile> files;
+    bool unlabelled = false;
+    const bool splitLayout = isDir(top / "train");
+    if (splitLayout) {
+        listSplit(top / "train", 0, data.classNames, unlabelled, files);
+        if (isDir(top / "val")) listSplit(top / "val", 1, data.classNames, unlabelled, files);
+        if (isDir(top / "test")) listSplit(top / "test", 2, data.classNames, unlabelled, files);
+    } else {
+        listSplit(top, 0, data.classNames, unlabelled, files);
+    }
+    if (unlabelled && !data.classNames.empty())
+        throw Error("image folder " + data.path +
+                    ": one split has class folders and another only images; use class folders "
+                    "in every split");
+    if (files.empty())
+        throw Error("image folder " + data.path + " holds no images (expected " + kImageKinds +
+                    " files, in one subfolder per class or directly inside)");
+    // Without a test/ folder, every fifth image of each class (name order) is the test split.
+    if (!unlabelled &&
+        !std::any_of(files.begin(), files.end(), [](auto &f) { return f.split == 2; })) {
+        std::map<int, int> seen;
+        for (ImageFile &f : files)
+            if (f.split == 0 && seen[f.label]++ % 5 == 4) f.split = 2;
+        data.testCarved = true;
+    }
+    decodeAll(files, options, data);
+    if (data.train.empty() && data.test.empty() && data.val.empty())
+        throw Error("image folder " + data.path + ": no image could be read (" +
+                    std::to_string(data.skipped.size()) + " unreadable)");
+}
+
+std::string detectFormat(const std::string &dir)
+{
+    if (!firstExisting(dir, {"train-images-idx3-ubyte.gz", "train-images-idx3-ubyte"}).empty())
+        return "idx";
+    if (fs::exists(dir + "/data_batch_1.bin") || fs::exists(dir + "/test_batch.bin"))
+        return "cifar10";
+    if (fs::exists(dir + "/train.bin") && fs::exists(dir + "/test.bin")) return "cifar100";
+    return "folder";
+}
+
+} // namespace
+
+DataSource parseDataSource(const std::string &source)
+{
+    if (source == "fashion-mnist") return {"idx", fashionMnistDir(), true};
+    DataSource s;
+    s.path = source;
+    const auto colon = source.find(':');
+    if (colon != std::string::npos) {
+        const std::string prefix = source.substr(0, colon);
+        if (prefix == "idx" || prefix == "cifar10" || prefix == "cifar100" || prefix == "folder") {
+            s.format = prefix;
+            s.path = source.substr(colon + 1);
+        }
+    }
+    if (s.path.empty()) throw Error("dataset source '" + source + "' names no folder");
+    return s;
+}
+
+int Dataset::channels() const
+{
+    return std::max({train.channels(), val.channels(), test.channels()});
+}
+
+Dataset openDataset(const std::string &source, const DatasetOptions &options)
+{
+    const DataSource s = parseDataSource(source);
+    Dataset data;
+    data.source = source;
+    data.path = s.path;
+    std::error_code ec;
+    if (!fs::exists(s.path, ec))
+        throw Error(s.fashionMnist ? "Fashion-MNIST is not installed at " + s.path +
+                                         " (Debian package dataset-fashion-mnist)"
+                                   : "dataset " + s.path + " does not exist");
+    if (!isDir(s.path))
+        throw Error("dataset " + s.path +
+                    " is a file; expected a folder (class folders of images, CIFAR-10/100 binary "
+                    "batches or IDX files)");
+    data.format = s.format.empty() ? detectFormat(s.path) : s.format;
+    if (data.format == "idx")
+        readIdx(data, s.fashionMnist);
+    else if (data.format == "cifar10" || data.format == "cifar100")
+        readCifar(data, data.format == "cifar100");
+    else
+        readFolder(data, options);
+    return data;
+}
+
+void requireProbeable(const Dataset &data)
+{
+    if (!data.labelled())
+        throw Error("dataset " + data.path +
+                    " is an unlabelled image folder (images directly inside, no class folders); "
+                    "the linear probe and kNN need one subfolder per class");
+    if (data.classNames.size() < 2)
+        throw Error("dataset " + data.path + " has one class ('" + data.classNames.front() +
+                    "'); the linear probe and kNN need at least two");
+    if (data.train.empty() || data.test.empty())
+        throw Error("dataset " + data.path + " has no " +
+                    (data.train.empty() ? "training" : "test") +
+                    " images; the linear probe and kNN need both splits");
+}
+
+std::string describe(const Dataset &data)
+{
+    std::ostringstream o;
+    o << "dataset " << data.path << " (" << data.format << ")\n";
+    const std::pair<const char *, const ImageStore *> splits[] = {
+        {"train", &data.train}, {"val", &data.val}, {"test", &data.test}};
+    int lo = 0, hi = 0;
+    for (const auto &[name, store] : splits) {
+        if (store->empty()) continue;
+        o << "  " << name << ": " << store->size() << " images";
+        if (store == &data.test && data.testCarved)
+            o << " (every fifth image of each class; no test/ folder)";
+        o << "\n";
+        lo = lo == 0 ? store->minSide() : std::min(lo, store->minSide());
+        hi = std::max(hi, store->maxSide());
+    }
+    o << "  images: " << (data.channels() == 3 ? "RGB" : "grey") << ", sides " << lo << " to " << hi
+      << " pixels\n";
+    if (!data.labelled()) {
+        o << "  classes: none (unlabelled: training only, no probe)\n";
+    } else {
+        o << "  classes: " << data.classNames.size() << "\n";
+        for (std::size_t c = 0; c < data.classNames.size(); ++c) {
+            o << "    " << c << " " << data.classNames[c] << ":";
+            for (const auto &[name, store] : splits) {
+                if (store->empty()) continue;
+                o << " " << name << " "
+                  << std::count(store->labels().begin(), store->labels().end(), int(c));
+            }
+            o << "\n";
+        }
+    }
+    if (!data.skipped.empty()) {
+        o << "  unreadable files skipped: " << data.skipped.size() << "\n";
+        for (const std::string &s : data.skipped)
+            o << "    " << s << "\n";
+    }
+    return o.str();
+}
+
+SampleGrid sampleGrid(const Dataset &data, int perClass, int cell)
+{
+    const int rows = std::max<int>(1, int(data.classNames.size()));
+    std::vector<std::int64_t> picks;
+    std::vector<int> counts(std::size_t(rows), 0);
+    std::vector<std::pair<int, int>> places; // (row, column) of each pick
+    for (std::int64_t i = 0; i < data.train.size(); ++i) {
+        const int row = std::max(0, data.train.labels()[std::size_t(i)]);
+        if (row >= rows || counts[std::size_t(row)] >= perClass) continue;
+        places.push_back({row, counts[std::size_t(row)]++});
+        picks.push_back(i);
+    }
+    SampleGrid g;
+    g.width = perClass * cell;
+    g.height = rows * cell;
+    g.rgb.assign(std::size_t(g.width) * g.height * 3, 0);
+    if (picks.empty()) return g;
+    const auto x = (shapeImages(data.train, picks, 3, cell) * 255)
+                       .round()
+                       .to(torch::kUInt8)
+                       .permute({0, 2, 3, 1})
+                       .contiguous(); // [N, cell, cell, 3]
+    const std::uint8_t *p = x.data_ptr<std::uint8_t>();
+    for (std::size_t k = 0; k < picks.size(); ++k) {
+        const auto [row, col] = places[k];
+        for (int y = 0; y < cell; ++y)
+            std::copy_n(p + (k * cell + y) * cell * 3, cell * 3,
+                        g.rgb.begin() + ((std::size_t(row) * cell + y) * g.width + col * cell) * 3);
+    }
+    return g;
+}
+
+} // namespace latent

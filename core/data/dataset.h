@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Real datasets from disk: an image folder, CIFAR-10/100 binary batches or
+// IDX files, auto-detected or named, decoded once into ImageStores.
+
+#include "imagestore.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace latent {
+
+// A dataset source as the config, the CLI and the studio write it:
+//   "fashion-mnist"   Debian's dataset-fashion-mnist
+//   PATH              a folder, its format detected
+//   FORMAT:PATH       FORMAT one of idx, cifar10, cifar100, folder
+struct DataSource
+{
+    std::string format; // idx, cifar10, cifar100, folder
+    std::string path;   // the folder
+    bool fashionMnist = false;
+};
+DataSource parseDataSource(const std::string &source);
+
+struct Dataset
+{
+    std::string source; // as given
+    std::string format; // idx, cifar10, cifar100, folder
+    std::string path;
+    // One name per class, index = label. Empty for an unlabelled folder
+    // (images directly inside, no class folders): usable for training only.
+    std::vector<std::string> classNames;
+    ImageStore train, val, test; // val may be empty
+    // True when the test split was carved from a folder without train/ and
+    // test/ subfolders: every fifth image of each class, in name order.
+    bool testCarved = false;
+    // "FILE: why" for each unreadable image left out (skipUnreadable).
+    std::vector<std::string> skipped;
+
+    bool labelled() const { return !classNames.empty(); }
+    int channels() const; // the largest of any split's images
+};
+
+struct DatasetOptions
+{
+    bool skipUnreadable = false; // leave undecodable images out (listed in skipped)
+    // Images whose shorter side is larger are stored downscaled to it (area
+    // filter), so that an ImageNet-sized folder fits in memory; 0: as they are.
+    int maxShorterSide = 0;
+    int threads = 0; // decoding threads; 0: the machine's cores
+    // Called with images decoded so far and the total; returning false
+    // cancels (throws Cancelled). May be called from several threads, but
+    // never concurrently.
+    std::function<bool(std::int64_t done, std::int64_t total)> progress;
+};
+
+// Throws Error naming the file and what was expected when the source is not
+// a dataset of the named or detected format, an image cannot be decoded
+// (unless skipped), a class folder is empty or a folder holds no images.
+Dataset openDataset(const std::string &source, const DatasetOptions &options = {});
+
+// The probe and kNN need labels and at least two classes in train and test.
+void requireProbeable(const Dataset &data);
+
+// What `latent-cli data` prints: format, splits, classes with counts, sizes.
+std::string describe(const Dataset &data);
+
+// Up to `perClass` images of each class of the train split in a grid
+// (rows = classes), [rows, perClass] cells of `cell` pixels, as RGB bytes.
+struct SampleGrid
+{
+    int width = 0, height = 0;
+    std::vector<std::uint8_t> rgb;
+};
+SampleGrid sampleGrid(const Dataset &data, int perClass, int cell);
+
+} // namespace latent

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Real images held once as bytes at their own size; every consumer (the
+// probe, kNN, real-data training, previews) shapes the few it needs per
+// batch, so memory grows with the stored bytes, never with the encoder's
+// input size.
+
+#include <cstdint>
+#include <vector>
+
+namespace at {
+class Tensor;
+}
+
+namespace latent {
+
+class ImageStore
+{
+public:
+    struct Entry
+    {
+        std::int64_t offset = 0; // into bytes()
+        int height = 0, width = 0;
+        int channels = 1; // 1 (grey) or 3 (RGB), interleaved [H, W, C]
+    };
+
+    // Appends one image of [height, width, channels] bytes; label -1: none.
+    void add(const std::uint8_t *pixels, int height, int width, int channels, int label);
+    // Appends every image of `other` (labels kept).
+    void append(const ImageStore &other);
+    void reserve(std::int64_t images, std::int64_t bytes);
+
+    std::int64_t size() const { return std::int64_t(m_entries.size()); }
+    bool empty() const { return m_entries.empty(); }
+    const Entry &entry(std::int64_t i) const { return m_entries[std::size_t(i)]; }
+    const std::uint8_t *pixels(std::int64_t i) const { return m_bytes.data() + entry(i).offset; }
+    const std::vector<int> &labels() const { return m_labels; }
+    std::int64_t byteCount() const { return std::int64_t(m_bytes.size()); }
+    // The largest channel count of any image (1 when all are grey).
+    int channels() const { return m_channels; }
+    int minSide() const { return m_minSide; }
+    int maxSide() const { return m_maxSide; }
+
+private:
+    std::vector<std::uint8_t> m_bytes;
+    std::vector<Entry> m_entries;
+    std::vector<int> m_labels;
+    int m_channels = 1;
+    int m_minSide = 0, m_maxSide = 0;
+};
+
+// Images `indices` of `store` as float32 [B, channels, resolution,
+// resolution] in [0, 1] (CPU, contiguous). An image that fits and fills at
+// least 3/4 of the side is centred on black (28 -> 32 pads 2 pixels, as the
+// default generator was trained); any other is resized so its shorter side
+// is `resolution` (area filter when shrinking, bilinear when growing), then
+// centre-cropped. Grey becomes RGB by repetition, RGB grey by luminance
+// (ITU-R BT.601). Images are shaped in parallel.
+at::Tensor shapeImages(const ImageStore &store, const std::vector<std::int64_t> &indices,
+                       int channels, int resolution);
+at::Tensor shapeImages(const ImageStore &store, const at::Tensor &indices, int channels,
+                       int resolution); // indices: [B] int64
+
+// The label of each index as int64 [B].
+at::Tensor labelsOf(const ImageStore &store, const at::Tensor &indices);
+
+} // namespace latent

@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: MIT
+// Real datasets: image folders, CIFAR-10/100 batches and IDX through one
+// reader; per-batch shaping; every bad folder with its message; and colour
+// end to end (an RGB generator made here, probed on an RGB image folder and
+// on CIFAR-format files).
+#include "atomicfile.h"
+#include "data/dataset.h"
+#include "directions.h"
+#include "error.h"
+#include "evaluation.h"
+#include "generator.h"
+#include "generatorinfo.h"
+#include "runtime.h"
+#include "trainer.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <opencv2/imgcodecs.hpp>
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+
+using namespace latent;
+namespace fs = std::filesystem;
+
+namespace {
+
+QString errorOf(const std::function<void()> &f)
+{
+    try {
+        f();
+    } catch (const Error &e) {
+        return QString::fromStdString(e.what());
+    }
+    return "(no error)";
+}
+
+// A PNG (or another format by suffix) of `h` x `w` whose pixels are a
+// function of `seed`: class c images are dominated by colour channel c % 3.
+void writeImage(const std::string &path, int h, int w, int cls, int seed, int channels = 3)
+{
+    fs::create_directories(fs::path(path).parent_path());
+    cv::Mat m(h, w, CV_8UC(channels));
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x)
+            for (int c = 0; c < channels; ++c) {
+                // BGR on disk: channel 2 - k holds RGB channel k.
+                const int rgb = channels == 3 ? 2 - c : 0;
+                const int base = rgb == cls % 3 ? 200 : 30;
+                m.ptr<std::uint8_t>(y)[x * channels + c] =
+                    std::uint8_t(base + (x * 7 + y * 3 + seed * 11) % 40);
+            }
+    QVERIFY(cv::imwrite(path, m));
+}
+
+// classes x perClass RGB images of mixed sizes under `dir`/CLASS/.
+void writeClassFolder(const std::string &dir, const std::vector<std::string> &classes, int perClass)
+{
+    for (std::size_t c = 0; c < classes.size(); ++c)
+        for (int i = 0; i < perClass; ++i) {
+            const int h = 24 + (i % 3) * 8, w = 32 + (i % 2) * 8; // 24..40 x 32..40
+            writeImage(dir + "/" + classes[c] + "/img" + std::to_string(100 + i) + ".png", h, w,
+                       int(c), i);
+        }
+}
+
+// A CIFAR binary batch: n records of label byte(s) + R, G, B planes.
+// Pixel (y, x) of channel k of image i is (i + k * 50 + y + x) % 256.
+void writeCifar(const std::string &path, int n, int labelBytes, int numClasses)
+{
+    std::string bytes;
+    for (int i = 0; i < n; ++i) {
+        for (int b = 0; b < labelBytes; ++b)
+            bytes.push_back(char(b == labelBytes - 1 ? i % numClasses : (i % numClasses) / 5));
+        for (int k = 0; k < 3; ++k)
+            for (int y = 0; y < 32; ++y)
+                for (int x = 0; x < 32; ++x)
+                    bytes.push_back(char((i + k * 50 + y + x) % 256));
+    }
+    writeFileAtomically(path, bytes);
+}
+
+// A tiny unconditional RGB generator (TorchScript, no Python): 8 latents
+// -> a colour tint plus a latent-dependent pattern, [N, 3, 32, 32] in [-1, 1].
+std::string writeRgbGenerator(const std::string &dir)
+{
+    torch::jit::Module m("TinyRgb");
+    torch::manual_seed(3);
+    m.register_parameter("weight", torch::randn({8, 3 * 32 * 32}) * 0.5, false);
+    m.define(R"(
+def forward(self, z):
+    return torch.tanh(torch.matmul(z, self.weight)).view(-1, 3, 32, 32)
+)");
+    const std::string pt = dir + "/tiny-rgb.pt";
+    m.save(pt);
+    writeFileAtomically(dir + "/tiny-rgb.json",
+                        R"({"schema_version": 1, "name": "tiny RGB", "latent_size": 8,
+"num_classes": 0, "channels": 3, "resolution": 32, "output_range": [-1, 1], "call": "z",
+"real_data": "rgb-eval"})");
+    return pt;
+}
+
+TrainConfig tinyRun(const std::string &generator, const std::string &eval)
+{
+    TrainConfig c;
+    c.generator = generator;
+    c.evalData = eval;
+    c.batch = 8;
+    c.steps = 3;
+    c.warmupSteps = 1;
+    c.probeEvery = 2;
+    c.probeTrain = 20;
+    c.probeTest = 10;
+    c.checkpointEvery = 2;
+    c.precision = "fp32";
+    return c;
+}
+
+} // namespace
+
+class TestData : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+    std::string path(const std::string &name) const
+    {
+        return m_dir.filePath(QString::fromStdString(name)).toStdString();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        configureRuntime();
+        QVERIFY(m_dir.isValid());
+    }
+
+    void classFolderIsReadAndCarved()
+    {
+        const std::string dir = path("flowers");
+        writeClassFolder(dir, {"daisy", "rose", "tulip"}, 10);
+        writeImage(dir + "/rose/nested/deep.jpg", 30, 30, 1, 99); // nested folders count
+        writeFileAtomically(dir + "/rose/notes.txt", "not an image, ignored");
+        std::int64_t lastDone = 0, lastTotal = 0;
+        bool backwards = false;
+        DatasetOptions options;
+        options.threads = 2;
+        options.progress = [&](std::int64_t done, std::int64_t total) {
+            backwards = backwards || done < lastDone;
+            lastDone = done;
+            lastTotal = total;
+            return true;
+        };
+        const Dataset d = openDataset(dir, options);
+        QCOMPARE(d.format, std::string("folder"));
+        QCOMPARE(d.classNames, (std::vector<std::string>{"daisy", "rose", "tulip"}));
+        QVERIFY(!backwards);
+        QCOMPARE(lastDone, 31);
+        QCOMPARE(lastTotal, 31);
+        // Every fifth image of each class (name order) is the test split.
+        QVERIFY(d.testCarved);
+        QCOMPARE(d.train.size() + d.test.size(), 31);
+        QCOMPARE(d.test.size(), 2 + 2 + 2);
+        QCOMPARE(d.channels(), 3);
+        QCOMPARE(d.train.minSide(), 24);
+        QCOMPARE(d.train.maxSide(), 40);
+        // Labels follow the sorted class folders; pixels are RGB (not OpenCV's BGR).
+        const ImageStore::Entry &e = d.train.entry(0);
+        QCOMPARE(d.train.labels()[0], 0);
+        QCOMPARE(e.channels, 3);
+        QVERIFY(d.train.pixels(0)[0] >= 200 && d.train.pixels(0)[2] < 100); // red-dominated class 0
+        const QString text = QString::fromStdString(describe(d));
+        QVERIFY2(text.contains("classes: 3") && text.contains("1 rose: train 9 test 2") &&
+                     text.contains("sides 24 to 40 pixels") &&
+                     text.contains("every fifth image of each class"),
+                 qPrintable(text));
+        requireProbeable(d);
+        const SampleGrid g = sampleGrid(d, 4, 16);
+        QCOMPARE(g.width, 64);
+        QCOMPARE(g.height, 48);
+    }
+
+    void splitFoldersAreUsed()
+    {
+        const std::string dir = path("splits");
+        writeClassFolder(dir + "/train", {"a", "b"}, 4);
+        writeClassFolder(dir + "/val", {"a", "b"}, 2);
+        writeClassFolder(dir + "/test", {"a", "b"}, 3);
+        const Dataset d = openDataset(dir);
+        QCOMPARE(d.train.size(), 8);
+        QCOMPARE(d.val.size(), 4);
+        QCOMPARE(d.test.size(), 6);
+        QVERIFY(!d.testCarved);
+        writeClassFolder(path("splits-extra") + "/train", {"a", "b"}, 2);
+        writeClassFolder(path("splits-extra") + "/test", {"a", "c"}, 2);
+        QCOMPARE(errorOf([&] { openDataset(path("splits-extra")); }),
+                 QString::fromStdString("image folder " + path("splits-extra") +
+                                        "/test has class folder 'c', which the train split does "
+                                        "not have"));
+    }
+
+    void shapingPadsResizesAndConvertsChannels()
+    {
+        ImageStore store;
+        std::vector<std::uint8_t> grey(28 * 28, 255), rgb(40 * 20 * 3);
+        for (std::size_t i = 0; i < rgb.size(); i += 3) {
+            rgb[i] = 255; // pure red
+            rgb[i + 1] = rgb[i + 2] = 0;
+        }
+        store.add(grey.data(), 28, 28, 1, 0);
+        store.add(rgb.data(), 40, 20, 3, 1);
+        // 28 -> 32: centred on black, 2 pixels each side, repeated to RGB.
+        const auto a = shapeImages(store, std::vector<std::int64_t>{0}, 3, 32);
+        QCOMPARE(a.sizes().vec(), (std::vector<std::int64_t>{1, 3, 32, 32}));
+        QCOMPARE(a[0][2][1][5].item<float>(), 0.0f);
+        QCOMPARE(a[0][2][2][2].item<float>(), 1.0f);
+        QCOMPARE(a[0][0].sum().item<float>(), 28.0f * 28.0f);
+        // 40x20 RGB at 16: shorter side 20 -> 16, centre crop, red -> grey by luminance.
+        const auto b = shapeImages(store, std::vector<std::int64_t>{1}, 1, 16);
+        QCOMPARE(b.sizes().vec(), (std::vector<std::int64_t>{1, 1, 16, 16}));
+        QVERIFY(std::abs(b.mean().item<float>() - 0.299f) < 0.01f);
+        // Growing: 28 -> 64 is resized, not padded (28 < 3/4 of 64): no black border.
+        const auto c = shapeImages(store, std::vector<std::int64_t>{0}, 1, 64);
+        QVERIFY(c.min().item<float>() > 0.99f);
+    }
+
+    void cifarBatchesAreRead()
+    {
+        const std::string ten = path("cifar10");
+        fs::create_directories(ten);
+        writeCifar(ten + "/data_batch_1.bin", 30, 1, 10);
+        writeCifar(ten + "/data_batch_2.bin", 20, 1, 10);
+        writeCifar(ten + "/test_batch.bin", 10, 1, 10);
+        const Dataset d = openDataset(ten);
+        QCOMPARE(d.format, std::string("cifar10"));
+        QCOMPARE(d.train.size(), 50);
+        QCOMPARE(d.test.size(), 10);
+        QCOMPARE(d.classNames.size(), std::size_t(10));
+        QCOMPARE(d.classNames[3], std::string("cat"));
+        // Image 31 is record 1 of the second batch: label 1, pixel (y=2, x=3)
+        // of G is (1 + 50 + 5) % 256, stored interleaved [H, W, C].
+        QCOMPARE(d.train.labels()[31], 1);
+        QCOMPARE(int(d.train.pixels(31)[(2 * 32 + 3) * 3 + 1]), 56);
+
+        const std::string hundred = path("cifar100");
+        fs::create_directories(hundred);
+        writeCifar(hundred + "/train.bin", 40, 2, 100);
+        writeCifar(hundred + "/test.bin", 10, 2, 100);
+        writeFileAtomically(hundred + "/fine_label_names.txt", "");
+        const Dataset h = openDataset("cifar100:" + hundred);
+        QCOMPARE(h.format, std::string("cifar100"));
+        QCOMPARE(h.train.labels()[37], 37); // the fine label, not the coarse one
+        QCOMPARE(h.classNames.size(), std::size_t(100));
+
+        writeFileAtomically(ten + "/test_batch.bin", std::string(3074, '\0'));
+        QCOMPARE(errorOf([&] { openDataset(ten); }),
+                 QString::fromStdString("CIFAR-10 file " + ten +
+                                        "/test_batch.bin is 3074 bytes, not a multiple of 3073 (1 "
+                                        "label byte(s) + 3,072 pixel bytes per image)"));
+    }
+
+    void badFoldersNameTheProblem()
+    {
+        // An image that does not decode: named, or skipped and listed.
+        const std::string broken = path("broken");
+        writeClassFolder(broken, {"a", "b"}, 5);
+        writeFileAtomically(broken + "/b/bad.png", "this is not a PNG");
+        QCOMPARE(errorOf([&] { openDataset(broken); }),
+                 QString::fromStdString(
+                     "image " + broken +
+                     "/b/bad.png cannot be read: not an image OpenCV can decode (expected .png, "
+                     ".jpg, .jpeg, .bmp or .webp); fix or remove it, or skip unreadable images "
+                     "(--skip-unreadable)"));
+        DatasetOptions skip;
+        skip.skipUnreadable = true;
+        const Dataset d = openDataset(broken, skip);
+        QCOMPARE(d.skipped.size(), std::size_t(1));
+        QCOMPARE(d.train.size() + d.test.size(), 10);
+        QVERIFY(QString::fromStdString(describe(d)).contains("unreadable files skipped: 1"));
+
+        const std::string empty = path("empty-class");
+        writeClassFolder(empty, {"a"}, 3);
+        fs::create_directories(empty + "/b");
+        QCOMPARE(errorOf([&] { openDataset(empty); }),
+                 QString::fromStdString("class folder " + empty +
+                                        "/b has no images (expected .png, .jpg, .jpeg, .bmp or "
+                                        ".webp files)"));
+
+        const std::string one = path("one-class");
+        writeClassFolder(one, {"only"}, 10);
+        const Dataset oneClass = openDataset(one);
+        QCOMPARE(errorOf([&] { requireProbeable(oneClass); }),
+                 QString::fromStdString("dataset " + one +
+                                        " has one class ('only'); the linear probe and kNN need "
+                                        "at least two"));
+
+        const std::string flat = path("unlabelled");
+        for (int i = 0; i < 4; ++i)
+            writeImage(flat + "/x" + std::to_string(i) + ".png", 16, 16, 0, i);
+        const Dataset u = openDataset(flat);
+        QVERIFY(!u.labelled());
+        QCOMPARE(u.train.size(), 4);
+        QCOMPARE(errorOf([&] { requireProbeable(u); }),
+                 QString::fromStdString("dataset " + flat +
+                                        " is an unlabelled image folder (images directly inside, "
+                                        "no class folders); the linear probe and kNN need one "
+                                        "subfolder per class"));
+
+        const std::string mixed = path("mixed");
+        writeClassFolder(mixed, {"a"}, 2);
+        writeImage(mixed + "/stray.png", 8, 8, 0, 0);
+        QCOMPARE(errorOf([&] { openDataset(mixed); }),
+                 QString::fromStdString("image folder " + mixed +
+                                        " holds both images (stray.png) and folders (a); expected "
+                                        "one subfolder per class, or only images for an "
+                                        "unlabelled set"));
+
+        const std::string loop = path("loop");
+        writeClassFolder(loop, {"a"}, 2);
+        fs::create_directory_symlink("..", loop + "/a/up");
+        QCOMPARE(errorOf([&] { openDataset(loop); }),
+                 QString::fromStdString("image folder " + loop + "/a/up leads back to " +
+                                        fs::canonical(loop).string() +
+                                        " (a symlink loop); remove the link"));
+
+        const std::string none = path("no-images");
+        fs::create_directories(none);
+        writeFileAtomically(none + "/readme.txt", "nothing here");
+        QCOMPARE(errorOf([&] { openDataset(none); }),
+                 QString::fromStdString("image folder " + none +
+                                        " holds no images (expected .png, .jpg, .jpeg, .bmp or "
+                                        ".webp files, in one subfolder per class or directly "
+                                        "inside)"));
+        QCOMPARE(errorOf([&] { openDataset(path("missing")); }),
+                 QString::fromStdString("dataset " + path("missing") + " does not exist"));
+        QCOMPARE(errorOf([&] { openDataset(none + "/readme.txt"); }),
+                 QString::fromStdString("dataset " + none +
+                                        "/readme.txt is a file; expected a folder (class folders "
+                                        "of images, CIFAR-10/100 binary batches or IDX files)"));
+    }
+
+    void cancelStopsDecoding()
+    {
+        const std::string dir = path("to-cancel");
+        writeClassFolder(dir, {"a", "b"}, 100);
+        DatasetOptions options;
+        options.threads = 2;
+        options.progress = [](std::int64_t, std::int64_t) { return false; };
+        QVERIFY_THROWS_EXCEPTION(Cancelled, openDataset(dir, options));
+    }
+
+    // Colour end to end: an RGB generator's views train an encoder that is
+    // probed on an RGB image folder, then on CIFAR-format files, at the
+    // generator's 3x32x32.
+    void rgbGeneratorTrainsAndProbesOnColourData()
+    {
+        const std::string gen = writeRgbGenerator(m_dir.path().toStdString());
+        // The sidecar's real_data is relative to its folder.
+        const std::string folder = readSidecar(sidecarPathFor(gen)).realData;
+        QCOMPARE(folder, path("rgb-eval"));
+        QCOMPARE(errorOf([] {
+                     parseSidecar(R"({"schema_version": 1, "name": "x", "latent_size": 2,
+"num_classes": 0, "channels": 1, "resolution": 8, "output_range": [-1, 1], "call": "z",
+"real_data": "idx:"})",
+                                  "s.json");
+                 }),
+                 QString("sidecar s.json: field 'real_data' is \"idx:\", expected fashion-mnist, a "
+                         "folder or FORMAT:PATH"));
+        writeClassFolder(folder, {"red", "green", "blue"}, 15);
+        const std::string cifar = path("rgb-cifar");
+        fs::create_directories(cifar);
+        writeCifar(cifar + "/data_batch_1.bin", 60, 1, 10);
+        writeCifar(cifar + "/test_batch.bin", 20, 1, 10);
+        for (const std::string &eval : {folder, cifar}) {
+            const std::string run = path("run-" + fs::path(eval).filename().string());
+            std::int64_t finalTotal = 0;
+            auto t = Trainer::create(run, tinyRun(gen, eval), ViewRecipe{});
+            TrainObserver o;
+            o.evaluation = [&](const std::string &kind, std::int64_t, std::int64_t total) {
+                if (kind == "final") finalTotal = total;
+            };
+            t->setObserver(o);
+            t->start();
+            t->wait();
+            QVERIFY2(t->state() == RunState::Finished, t->message().c_str());
+            const auto rows = readMetrics(run);
+            QVERIFY(std::any_of(rows.begin(), rows.end(), [](const MetricRow &r) {
+                return r.kind == "final" && r.probe >= 0 && r.probe <= 1;
+            }));
+            const Dataset d = openDataset(eval);
+            QCOMPARE(finalTotal, d.train.size() + d.test.size()); // progress covered every image
+            QCOMPARE(t->classNames(), d.classNames);
+        }
+        // Real-data training on the colour folder: 3 channels, natural size 40.
+        TrainConfig real = tinyRun("", folder);
+        real.data = "real";
+        real.realData = folder;
+        auto t = Trainer::create(path("run-real-rgb"), real, ViewRecipe{});
+        t->start();
+        t->wait();
+        QVERIFY2(t->state() == RunState::Finished, t->message().c_str());
+        const auto views = t->latestViews();
+        QCOMPARE(views.channels, 3);
+        QCOMPARE(views.height, 40);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestData)
+#include "test_data.moc"
