@@ -239,6 +239,8 @@ private Q_SLOTS:
         QVERIFY2(picker->summaryText().contains("classes: 2") &&
                      picker->summaryText().contains("0 blue: train 5 test 1"),
                  qPrintable(picker->summaryText()));
+        QCOMPARE(picker->findChild<QLabel *>("datasetSummary")->text(),
+                 "folder: 10 train · 2 test images · 2 classes · RGB, 24 to 24 px");
         QVERIFY(!picker->findChild<QLabel *>("datasetSamples")->pixmap().isNull());
 
         panel->findChild<QComboBox *>("trainData")->setCurrentIndex(1); // real images

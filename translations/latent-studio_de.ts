@@ -209,6 +209,42 @@
         <source>Reading %1: %2 / %3 images…</source>
         <translation>Lese %1: %2 / %3 Bilder…</translation>
     </message>
+    <message>
+        <source>%1 train · %2 test images</source>
+        <translation>%1 Trainings- · %2 Testbilder</translation>
+    </message>
+    <message>
+        <source> · %1 val</source>
+        <translation> · %1 Validierung</translation>
+    </message>
+    <message>
+        <source> · %1 classes</source>
+        <translation> · %1 Klassen</translation>
+    </message>
+    <message>
+        <source> · unlabelled</source>
+        <translation> · ohne Klassen</translation>
+    </message>
+    <message>
+        <source> · %1, %2 to %3 px</source>
+        <translation> · %1, %2 bis %3 px</translation>
+    </message>
+    <message>
+        <source>RGB</source>
+        <translation>RGB</translation>
+    </message>
+    <message>
+        <source>grey</source>
+        <translation>Graustufen</translation>
+    </message>
+    <message>
+        <source> · unreadable files skipped: %1</source>
+        <translation> · unlesbare Dateien übersprungen: %1</translation>
+    </message>
+    <message>
+        <source>Rows, top to bottom: %1</source>
+        <translation>Zeilen von oben nach unten: %1</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ExperimentBox</name>

@@ -209,6 +209,42 @@
         <source>Reading %1: %2 / %3 images…</source>
         <translation>Lecture de %1 : %2 / %3 images…</translation>
     </message>
+    <message>
+        <source>%1 train · %2 test images</source>
+        <translation>%1 images d&apos;entraînement · %2 de test</translation>
+    </message>
+    <message>
+        <source> · %1 val</source>
+        <translation> · %1 de validation</translation>
+    </message>
+    <message>
+        <source> · %1 classes</source>
+        <translation> · %1 classes</translation>
+    </message>
+    <message>
+        <source> · unlabelled</source>
+        <translation> · sans classes</translation>
+    </message>
+    <message>
+        <source> · %1, %2 to %3 px</source>
+        <translation> · %1, %2 à %3 px</translation>
+    </message>
+    <message>
+        <source>RGB</source>
+        <translation>RVB</translation>
+    </message>
+    <message>
+        <source>grey</source>
+        <translation>niveaux de gris</translation>
+    </message>
+    <message>
+        <source> · unreadable files skipped: %1</source>
+        <translation> · fichiers illisibles ignorés : %1</translation>
+    </message>
+    <message>
+        <source>Rows, top to bottom: %1</source>
+        <translation>Lignes de haut en bas : %1</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ExperimentBox</name>

@@ -31,9 +31,33 @@ constexpr int kRecentMax = 8;
 // What the worker hands back: the summary and the sample grid.
 struct Inspection
 {
-    QString summary;
-    QImage samples;
+    QString headline; // one line: splits, classes, colour, sizes
+    QString summary;  // describe(): every class with its counts
+    QImage samples;   // a row of samples per class
+    QStringList classes;
 };
+
+QString headlineOf(const Dataset &d)
+{
+    QString text =
+        DatasetPicker::tr("%1 train · %2 test images").arg(d.train.size()).arg(d.test.size());
+    if (!d.val.empty()) text += DatasetPicker::tr(" · %1 val").arg(d.val.size());
+    text += d.labelled() ? DatasetPicker::tr(" · %1 classes").arg(d.classNames.size())
+                         : DatasetPicker::tr(" · unlabelled");
+    int lo = 0, hi = 0;
+    for (const ImageStore *split : {&d.train, &d.val, &d.test}) {
+        if (split->empty()) continue;
+        lo = lo == 0 ? split->minSide() : std::min(lo, split->minSide());
+        hi = std::max(hi, split->maxSide());
+    }
+    text += DatasetPicker::tr(" · %1, %2 to %3 px")
+                .arg(d.channels() == 3 ? DatasetPicker::tr("RGB") : DatasetPicker::tr("grey"))
+                .arg(lo)
+                .arg(hi);
+    if (!d.skipped.empty())
+        text += DatasetPicker::tr(" · unreadable files skipped: %1").arg(d.skipped.size());
+    return QString::fromStdString(d.format) + ": " + text;
+}
 
 QString localFolder(const QMimeData *mime)
 {
@@ -75,11 +99,6 @@ DatasetPicker::DatasetPicker(QWidget *parent)
                           "refusing the dataset"));
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_summary->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    QFont mono = m_summary->font();
-    mono.setFamily("monospace");
-    mono.setPointSizeF(mono.pointSizeF() * 0.9);
-    m_summary->setFont(mono);
     m_samples->setAlignment(Qt::AlignLeft | Qt::AlignTop);
 
     auto *row = new QHBoxLayout;
@@ -90,19 +109,14 @@ DatasetPicker::DatasetPicker(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(row);
     layout->addWidget(m_skip);
+    layout->addWidget(m_summary);
     // A hundred classes must not push the training controls off the screen.
     auto *scroll = new QScrollArea;
-    auto *inner = new QWidget;
-    auto *innerLayout = new QVBoxLayout(inner);
-    innerLayout->setContentsMargins(0, 0, 0, 0);
-    innerLayout->addWidget(m_summary);
-    innerLayout->addWidget(m_samples);
-    innerLayout->addStretch(1);
-    scroll->setWidget(inner);
+    scroll->setWidget(m_samples);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setMinimumHeight(120);
-    scroll->setMaximumHeight(260);
+    scroll->setMinimumHeight(110);
+    scroll->setMaximumHeight(150);
     layout->addWidget(scroll);
     setAcceptDrops(true);
 
@@ -127,7 +141,7 @@ bool DatasetPicker::skipUnreadable() const
 
 QString DatasetPicker::summaryText() const
 {
-    return m_summary->text();
+    return m_valid ? m_details : m_summary->text();
 }
 
 void DatasetPicker::setSource(const QString &source)
@@ -171,6 +185,8 @@ void DatasetPicker::inspect()
     const QString source = this->source();
     if (source.isEmpty()) return;
     m_valid = false;
+    m_details.clear();
+    m_summary->setToolTip({});
     m_samples->clear();
     m_summary->setText(tr("Reading %1…").arg(source));
     const int generation = ++m_generation;
@@ -193,8 +209,11 @@ void DatasetPicker::inspect()
         *m_worker, "inspect", this,
         [path, options]() -> std::shared_ptr<Inspection> {
             const Dataset data = openDataset(path, options);
-            const SampleGrid g = sampleGrid(data, 8, 28);
+            const SampleGrid g = sampleGrid(data, 8, 18);
             auto result = std::make_shared<Inspection>();
+            result->headline = headlineOf(data);
+            for (const std::string &name : data.classNames)
+                result->classes << QString::fromStdString(name);
             result->summary = QString::fromStdString(describe(data)).trimmed();
             result->samples =
                 QImage(g.rgb.data(), g.width, g.height, g.width * 3, QImage::Format_RGB888).copy();
@@ -208,8 +227,12 @@ void DatasetPicker::inspect()
                 m_summary->setStyleSheet("color: #b00020");
             } else {
                 m_summary->setStyleSheet({});
-                m_summary->setText(result->summary);
+                m_details = result->summary;
+                m_summary->setText(result->headline);
+                m_summary->setToolTip(m_details);
                 m_samples->setPixmap(QPixmap::fromImage(result->samples));
+                m_samples->setToolTip(
+                    tr("Rows, top to bottom: %1").arg(result->classes.join(", ")));
                 remember(source);
             }
             Q_EMIT inspected(m_valid);

@@ -29,7 +29,8 @@ public:
     // "fashion-mnist", a folder or FORMAT:PATH (core/data/dataset.h).
     QString source() const;
     bool skipUnreadable() const;
-    // The last summary, or the error of the last choice (for tests).
+    // The last dataset's full description (every class with its counts,
+    // also the summary's tooltip), or the error of the last choice.
     QString summaryText() const;
     bool isValid() const { return m_valid; }
 
@@ -53,6 +54,7 @@ private:
     QCheckBox *m_skip;
     QLabel *m_summary;
     QLabel *m_samples;
+    QString m_details;
     bool m_valid = false;
     int m_generation = 0; // drops progress reports of superseded inspections
     // Declared last: joined first.
