@@ -12,33 +12,34 @@ using json::Object;
 
 std::string toJson(const TrainConfig &c)
 {
-    Json j = {{"schema_version", TrainConfig::kSchemaVersion},
-              {"data",
-               {{"source", c.data},
-                {"generator", c.generator},
-                {"real", c.realData},
-                {"eval", c.evalData},
-                {"skip_unreadable", c.skipUnreadable}}},
-              {"encoder", {{"preset", c.encoder}, {"width", c.width}}},
-              {"budget", {{"batch", c.batch}, {"steps", c.steps}, {"minutes", c.minutes}}},
-              {"optimizer",
-               {{"name", c.optimizer},
-                {"lr", c.lr},
-                {"momentum", c.momentum},
-                {"weight_decay", c.weightDecay},
-                {"warmup_steps", c.warmupSteps}}},
-              {"loss", {{"temperature", c.temperature}, {"base_temperature", c.baseTemperature}}},
-              {"runtime",
-               {{"seed", c.seed},
-                {"device", c.device},
-                {"precision", c.precision},
-                {"threads", c.threads}}},
-              {"evaluation",
-               {{"probe_every", c.probeEvery},
-                {"probe_train", c.probeTrain},
-                {"probe_test", c.probeTest},
-                {"knn_k", c.knnK},
-                {"checkpoint_every", c.checkpointEvery}}}};
+    Json j = {
+        {"schema_version", TrainConfig::kSchemaVersion},
+        {"data",
+         {{"source", c.data},
+          {"generator", c.generator},
+          {"real", c.realData},
+          {"eval", c.evalData},
+          {"skip_unreadable", c.skipUnreadable}}},
+        {"encoder", {{"preset", c.encoder}, {"width", c.width}, {"resolution", c.resolution}}},
+        {"budget", {{"batch", c.batch}, {"steps", c.steps}, {"minutes", c.minutes}}},
+        {"optimizer",
+         {{"name", c.optimizer},
+          {"lr", c.lr},
+          {"momentum", c.momentum},
+          {"weight_decay", c.weightDecay},
+          {"warmup_steps", c.warmupSteps}}},
+        {"loss", {{"temperature", c.temperature}, {"base_temperature", c.baseTemperature}}},
+        {"runtime",
+         {{"seed", c.seed},
+          {"device", c.device},
+          {"precision", c.precision},
+          {"threads", c.threads}}},
+        {"evaluation",
+         {{"probe_every", c.probeEvery},
+          {"probe_train", c.probeTrain},
+          {"probe_test", c.probeTest},
+          {"knn_k", c.knnK},
+          {"checkpoint_every", c.checkpointEvery}}}};
     return j.dump(2) + "\n";
 }
 
@@ -65,9 +66,17 @@ TrainConfig trainConfigFromJson(const std::string &text, const std::string &path
     c.skipUnreadable = data.has("skip_unreadable") && data.boolean("skip_unreadable");
 
     const Object enc = root.object("encoder");
-    enc.allowOnly({"preset", "width"});
+    enc.allowOnly({"preset", "width", "resolution"});
     c.encoder = enc.string("preset", {"small", "resnet18", "resnet50"});
     c.width = static_cast<int>(enc.integer("width", 0, 1024, "0 for the preset's"));
+    // Added after schema 1 shipped: runs written before it have none.
+    if (enc.has("resolution")) {
+        c.resolution = static_cast<int>(
+            enc.integer("resolution", 0, 1024, "pixels per side, 0 for the generator's"));
+        if (c.resolution > 0 && c.resolution < 8)
+            enc.fail("resolution", "is " + std::to_string(c.resolution) +
+                                       ", expected 0 (the generator's) or 8 to 1024 pixels");
+    }
 
     const Object budget = root.object("budget");
     budget.allowOnly({"batch", "steps", "minutes"});

@@ -25,6 +25,10 @@ struct TrainConfig
 
     std::string encoder = "small"; // preset: small, resnet18, resnet50
     int width = 0;                 // 0: the preset's
+    // Encoder input side in pixels; 0: the generator's resolution (or, for
+    // real-data runs without one, the data's natural size). Views of a large
+    // generator are resized to it once per batch.
+    int resolution = 0;
 
     int batch = 256;    // anchors per step; each gives the recipe's views per anchor
     int steps = 1000;   // step budget

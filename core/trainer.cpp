@@ -365,6 +365,7 @@ void Trainer::Impl::prepare()
         throw Error("recipe " + files.recipe() + ": views.per_anchor is " +
                     std::to_string(viewsPerAnchor) +
                     "; contrastive training needs at least 2 views per anchor");
+    if (config.resolution > 0) resolution = config.resolution;
     eval = std::make_shared<EvalData>(evalSet, channels, resolution);
     if (real && real->train.empty())
         throw Error("dataset " + real->path + " has no training images");
@@ -473,6 +474,26 @@ void Trainer::Impl::record(const MetricRow &row)
     if (observer.metric) observer.metric(row);
 }
 
+namespace {
+
+// Views [B, V, C, H, W] at the encoder's side: area filter when shrinking
+// (a 128 px generator trained at 64), bilinear when growing.
+torch::Tensor resizeViews(const torch::Tensor &views, int side)
+{
+    if (views.size(3) == side && views.size(4) == side) return views;
+    const auto flat = views.flatten(0, 1); // [B * V, C, H, W]
+    namespace F = torch::nn::functional;
+    auto options = F::InterpolateFuncOptions().size(std::vector<int64_t>{side, side});
+    if (views.size(3) > side)
+        options.mode(torch::kArea);
+    else
+        options.mode(torch::kBilinear).align_corners(false);
+    const auto out = F::interpolate(flat, options);
+    return out.view({views.size(0), views.size(1), views.size(2), side, side});
+}
+
+} // namespace
+
 Batch Trainer::Impl::makeBatch(int s) const
 {
     const std::uint64_t seed = stepSeed(config.seed, s);
@@ -483,8 +504,9 @@ Batch Trainer::Impl::makeBatch(int s) const
         torch::Tensor classes;
         // Views are made under inference mode; the clone is an ordinary tensor
         // that autograd may save.
-        b.views = generateViews(*generator, recipe, config.batch, viewsPerAnchor, seed,
-                                ViewMode::Both, &classes)
+        b.views = resizeViews(generateViews(*generator, recipe, config.batch, viewsPerAnchor, seed,
+                                            ViewMode::Both, &classes),
+                              resolution)
                       .clone();
         if (supCon) b.labels = classes.clone();
     } else {

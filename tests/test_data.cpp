@@ -401,9 +401,24 @@ private Q_SLOTS:
         t->start();
         t->wait();
         QVERIFY2(t->state() == RunState::Finished, t->message().c_str());
-        const auto views = t->latestViews();
+        auto views = t->latestViews();
         QCOMPARE(views.channels, 3);
         QCOMPARE(views.height, 40);
+
+        // A user-set input size: the generator's 32 px views are resized to 16.
+        TrainConfig small = tinyRun(gen, folder);
+        small.resolution = 16;
+        t = Trainer::create(path("run-16px"), small, ViewRecipe{});
+        t->start();
+        t->wait();
+        QVERIFY2(t->state() == RunState::Finished, t->message().c_str());
+        views = t->latestViews();
+        QCOMPARE(views.height, 16);
+        QCOMPARE(readTrainConfig(path("run-16px") + "/config.json").resolution, 16);
+        small.resolution = 4;
+        QCOMPARE(errorOf([&] { validate(small, "c.json"); }),
+                 QString("training config c.json: field 'encoder.resolution' is 4, expected 0 "
+                         "(the generator's) or 8 to 1024 pixels"));
     }
 };
 

@@ -206,10 +206,6 @@
         <translation>Lese %1…</translation>
     </message>
     <message>
-        <source>Reading %1: %2 / %3 images…</source>
-        <translation>Lese %1: %2 / %3 Bilder…</translation>
-    </message>
-    <message>
         <source>%1 train · %2 test images</source>
         <translation>%1 Trainings- · %2 Testbilder</translation>
     </message>
@@ -244,6 +240,10 @@
     <message>
         <source>Rows, top to bottom: %1</source>
         <translation>Zeilen von oben nach unten: %1</translation>
+    </message>
+    <message>
+        <source>Reading %1: %2 / %3 images · ETA %4</source>
+        <translation>Lese %1: %2 / %3 Bilder · Rest %4</translation>
     </message>
 </context>
 <context>
@@ -1159,16 +1159,32 @@ um sein Bild zu sehen</translation>
         <translation>Echter Datensatz</translation>
     </message>
     <message>
-        <source>Reading %1: %2 / %3 images…</source>
-        <translation>Lese %1: %2 / %3 Bilder…</translation>
-    </message>
-    <message>
         <source>final evaluation %1 / %2 images</source>
         <translation>Abschlussbewertung %1 / %2 Bilder</translation>
     </message>
     <message>
         <source>Final evaluation: encoding the real train and test images (Stop cancels it; the checkpoint is kept)</source>
         <translation>Abschlussbewertung: die echten Trainings- und Testbilder werden kodiert (Stopp bricht ab; der Checkpoint bleibt erhalten)</translation>
+    </message>
+    <message>
+        <source>the generator&apos;s</source>
+        <translation>wie der Generator</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Side of the encoder&apos;s input: a large generator&apos;s views (and the real images) are resized to it once per batch</source>
+        <translation>Seitenlänge der Encoder-Eingabe: Die Ansichten eines großen Generators (und die echten Bilder) werden einmal pro Batch darauf skaliert</translation>
+    </message>
+    <message>
+        <source>Input size</source>
+        <translation>Eingabegröße</translation>
+    </message>
+    <message>
+        <source>%v / %m images</source>
+        <translation>%v / %m Bilder</translation>
     </message>
 </context>
 <context>

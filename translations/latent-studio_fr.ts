@@ -206,10 +206,6 @@
         <translation>Lecture de %1…</translation>
     </message>
     <message>
-        <source>Reading %1: %2 / %3 images…</source>
-        <translation>Lecture de %1 : %2 / %3 images…</translation>
-    </message>
-    <message>
         <source>%1 train · %2 test images</source>
         <translation>%1 images d&apos;entraînement · %2 de test</translation>
     </message>
@@ -244,6 +240,10 @@
     <message>
         <source>Rows, top to bottom: %1</source>
         <translation>Lignes de haut en bas : %1</translation>
+    </message>
+    <message>
+        <source>Reading %1: %2 / %3 images · ETA %4</source>
+        <translation>Lecture de %1 : %2 / %3 images · reste %4</translation>
     </message>
 </context>
 <context>
@@ -1159,16 +1159,32 @@ pour voir son image</translation>
         <translation>Jeu de données réel</translation>
     </message>
     <message>
-        <source>Reading %1: %2 / %3 images…</source>
-        <translation>Lecture de %1 : %2 / %3 images…</translation>
-    </message>
-    <message>
         <source>final evaluation %1 / %2 images</source>
         <translation>évaluation finale %1 / %2 images</translation>
     </message>
     <message>
         <source>Final evaluation: encoding the real train and test images (Stop cancels it; the checkpoint is kept)</source>
         <translation>Évaluation finale : encodage des images réelles d&apos;entraînement et de test (Arrêter l&apos;annule ; le point de contrôle est conservé)</translation>
+    </message>
+    <message>
+        <source>the generator&apos;s</source>
+        <translation>celle du générateur</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Side of the encoder&apos;s input: a large generator&apos;s views (and the real images) are resized to it once per batch</source>
+        <translation>Côté de l&apos;entrée de l&apos;encodeur : les vues d&apos;un grand générateur (et les images réelles) y sont redimensionnées une fois par lot</translation>
+    </message>
+    <message>
+        <source>Input size</source>
+        <translation>Taille d&apos;entrée</translation>
+    </message>
+    <message>
+        <source>%v / %m images</source>
+        <translation>%v / %m images</translation>
     </message>
 </context>
 <context>

@@ -193,6 +193,12 @@ void TrainCommands::add(CLI::App &app)
     train->add_option("--encoder", c.encoder, "small, resnet18 or resnet50")
         ->check(CLI::IsMember({"small", "resnet18", "resnet50"}))
         ->capture_default_str();
+    train
+        ->add_option("--resolution", c.resolution,
+                     "encoder input side in pixels; views and real images are resized to it "
+                     "(0: the generator's)")
+        ->check(CLI::Range(0, 1024))
+        ->capture_default_str();
     train->add_option("--width", c.width, "first-stage width (0: the preset's)")
         ->check(CLI::Range(0, 1024))
         ->capture_default_str();

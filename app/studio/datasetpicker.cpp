@@ -2,6 +2,7 @@
 #include "datasetpicker.h"
 
 #include "data/dataset.h"
+#include "durationtext.h"
 #include "workerjob.h"
 
 #include <QCheckBox>
@@ -21,6 +22,8 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QVBoxLayout>
+
+#include <chrono>
 
 namespace latent::studio {
 namespace {
@@ -144,6 +147,17 @@ QString DatasetPicker::summaryText() const
     return m_valid ? m_details : m_summary->text();
 }
 
+QString DatasetPicker::progressText(const QString &source, qint64 done, qint64 total,
+                                    double seconds)
+{
+    const double eta = done > 0 ? seconds * double(total - done) / double(done) : 0;
+    return tr("Reading %1: %2 / %3 images · ETA %4")
+        .arg(source)
+        .arg(done)
+        .arg(total)
+        .arg(QString::fromStdString(formatDuration(eta)));
+}
+
 void DatasetPicker::setSource(const QString &source)
 {
     m_source->setEditText(source);
@@ -193,13 +207,15 @@ void DatasetPicker::inspect()
     QPointer<DatasetPicker> self(this);
     DatasetOptions options;
     options.skipUnreadable = skipUnreadable();
-    options.progress = [self, generation, source](std::int64_t done, std::int64_t total) {
+    const auto start = std::chrono::steady_clock::now();
+    options.progress = [self, generation, source, start](std::int64_t done, std::int64_t total) {
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         QMetaObject::invokeMethod(
             qApp,
-            [self, generation, source, done, total] {
+            [self, generation, source, done, total, seconds] {
                 if (self && self->m_generation == generation)
-                    self->m_summary->setText(
-                        tr("Reading %1: %2 / %3 images…").arg(source).arg(done).arg(total));
+                    self->m_summary->setText(progressText(source, done, total, seconds));
             },
             Qt::QueuedConnection);
         return true;

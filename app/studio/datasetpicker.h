@@ -33,6 +33,8 @@ public:
     // also the summary's tooltip), or the error of the last choice.
     QString summaryText() const;
     bool isValid() const { return m_valid; }
+    // "Reading SOURCE: 12288 / 70000 images · ETA 41 s", `seconds` since reading began.
+    static QString progressText(const QString &source, qint64 done, qint64 total, double seconds);
 
 public Q_SLOTS:
     void setSource(const QString &source); // inspects it and remembers it as recent

@@ -30,6 +30,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <chrono>
 #include <cmath>
 
 namespace latent::studio {
@@ -72,7 +73,7 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
       m_budget(spin("trainBudget", 1, 100000000, 1000)),
       m_budgetUnit(combo("trainBudgetUnit", {tr("steps"), tr("minutes")})),
       m_encoder(combo("trainEncoder", {"small", "resnet18", "resnet50"})),
-      m_batch(spin("trainBatch", 2, 65536, 256)),
+      m_resolution(spin("trainResolution", 0, 1024, 0)), m_batch(spin("trainBatch", 2, 65536, 256)),
       m_optimizer(combo("trainOptimizer", {"sgd", "adam"})),
       m_lr(named(new QDoubleSpinBox, "trainLr")),
       m_device(combo("trainDevice", {"auto", "cpu", "cuda"})),
@@ -102,6 +103,10 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
     m_budget->setValue(defaults.steps);
     m_probeEvery->setValue(defaults.probeEvery);
     m_name->setPlaceholderText(tr("automatic (date and time)"));
+    m_resolution->setSpecialValueText(tr("the generator's"));
+    m_resolution->setSuffix(tr(" px"));
+    m_resolution->setToolTip(tr("Side of the encoder's input: a large generator's views (and the "
+                                "real images) are resized to it once per batch"));
     m_data->setToolTip(tr("Views from the generator with the Views tab's recipe, or the real "
                           "dataset's images with the recipe's pixel augmentations (the baseline)"));
     m_probeEvery->setToolTip(tr("Online linear probe and kNN on real-data subsets every N steps"));
@@ -117,6 +122,7 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
     budgetRow->addWidget(m_budgetUnit);
     form->addRow(tr("Budget"), budgetRow);
     form->addRow(tr("Encoder"), m_encoder);
+    form->addRow(tr("Input size"), m_resolution);
     form->addRow(tr("Batch (anchors)"), m_batch);
     form->addRow(tr("Optimiser"), m_optimizer);
     form->addRow(tr("Learning rate"), m_lr);
@@ -222,6 +228,7 @@ TrainConfig TrainPanel::configFromForm() const
         c.steps = 100000000; // the time budget ends the run
     }
     c.encoder = m_encoder->currentText().toStdString();
+    c.resolution = m_resolution->value();
     c.batch = m_batch->value();
     c.optimizer = m_optimizer->currentText().toStdString();
     c.lr = m_lr->value();
@@ -296,13 +303,18 @@ void TrainPanel::resumeRun(const QString &runDir)
 DataLoadProgress TrainPanel::loadingReporter()
 {
     QPointer<TrainPanel> self(this);
-    return [self](const std::string &source, std::int64_t done, std::int64_t total) {
+    const auto start = std::chrono::steady_clock::now();
+    return [self, start](const std::string &source, std::int64_t done, std::int64_t total) {
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         QMetaObject::invokeMethod(
             qApp,
-            [self, source = QString::fromStdString(source), done, total] {
-                if (self)
-                    self->m_status->setText(
-                        tr("Reading %1: %2 / %3 images…").arg(source).arg(done).arg(total));
+            [self, source = QString::fromStdString(source), done, total, seconds] {
+                if (!self) return;
+                self->m_progress->setRange(0, int(total));
+                self->m_progress->setValue(int(done));
+                self->m_progress->setFormat(tr("%v / %m images"));
+                self->m_status->setText(DatasetPicker::progressText(source, done, total, seconds));
             },
             Qt::QueuedConnection);
         return true;
@@ -485,9 +497,9 @@ void TrainPanel::updateButtons()
         m_paused = false;
         m_pause->setText(tr("&Pause"));
     }
-    for (QWidget *w : std::initializer_list<QWidget *>{m_data, m_dataset, m_budget, m_budgetUnit,
-                                                       m_encoder, m_batch, m_optimizer, m_lr,
-                                                       m_device, m_seed, m_probeEvery, m_name})
+    for (QWidget *w : std::initializer_list<QWidget *>{
+             m_data, m_dataset, m_budget, m_budgetUnit, m_encoder, m_resolution, m_batch,
+             m_optimizer, m_lr, m_device, m_seed, m_probeEvery, m_name})
         w->setEnabled(!running);
 }
 

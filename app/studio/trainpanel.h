@@ -100,6 +100,7 @@ private:
     QSpinBox *m_budget;
     QComboBox *m_budgetUnit;
     QComboBox *m_encoder;
+    QSpinBox *m_resolution;
     QSpinBox *m_batch;
     QComboBox *m_optimizer;
     QDoubleSpinBox *m_lr;
