@@ -4,10 +4,13 @@
 #include "error.h"
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
+#include <regex>
 #include <unistd.h>
 
 namespace latent {
@@ -87,6 +90,23 @@ std::string readFileCapped(const std::string &path, const std::string &what, std
     in.seekg(0);
     in.read(text.data(), static_cast<std::streamsize>(size));
     return text;
+}
+
+int removeStaleTemporaries(const std::string &dir)
+{
+    static const std::regex temporary(R"(.+\.tmp([0-9]{1,9}))");
+    int removed = 0;
+    std::error_code ec;
+    for (const auto &entry : std::filesystem::directory_iterator(dir, ec)) {
+        std::smatch m;
+        const std::string name = entry.path().filename().string();
+        if (!entry.is_regular_file(ec) || !std::regex_match(name, m, temporary)) continue;
+        const pid_t pid = static_cast<pid_t>(std::stol(m[1].str()));
+        if (pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH &&
+            std::filesystem::remove(entry.path(), ec))
+            ++removed;
+    }
+    return removed;
 }
 
 } // namespace latent

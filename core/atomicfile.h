@@ -11,6 +11,11 @@ namespace latent {
 // Throws latent::Error naming the path and the system's reason.
 void writeFileAtomically(const std::string &path, const std::string &bytes);
 
+// Removes the temporaries that writeFileAtomically leaves in `dir` when its
+// process is killed mid-write (NAME.tmpPID whose process no longer runs);
+// a live process's temporary is kept. Returns how many were removed.
+int removeStaleTemporaries(const std::string &dir);
+
 // Appends `text` to `path`, which must exist (it is never created). Throws
 // latent::Error naming the path and the system's reason.
 void appendToExistingFile(const std::string &path, const std::string &text);

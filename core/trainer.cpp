@@ -793,6 +793,7 @@ std::unique_ptr<Trainer> Trainer::create(const std::string &runDir, const TrainC
 std::unique_ptr<Trainer> Trainer::open(const std::string &runDir, const DataLoadProgress &loading)
 {
     auto impl = inspect(runDir, loading);
+    removeStaleTemporaries(runDir); // a killed writer's leftovers
     const RunStatus status = readRunStatus(runDir);
     if (status.state == RunState::Finished)
         throw Error("run " + runDir + " already finished at step " + std::to_string(status.step) +

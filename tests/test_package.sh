@@ -54,6 +54,11 @@ unset LATENT_STUDIO_GENERATORS
 "$root/usr/bin/latent-studio" --version | grep -q "latent-studio" || fail "latent-studio --version"
 "$root/usr/bin/latent-cli" --help | grep -q "Subcommands:" || fail "latent-cli --help"
 "$root/usr/bin/latent-studio" --help | grep -q -- "--tab <name>" || fail "latent-studio --help"
+# Without any display: help and version must not need X.
+env -u DISPLAY -u QT_QPA_PLATFORM "$root/usr/bin/latent-studio" --help | grep -q -- "--tab <name>" ||
+  fail "latent-studio --help without a display"
+env -u DISPLAY -u QT_QPA_PLATFORM "$root/usr/bin/latent-studio" --version | grep -q "latent-studio" ||
+  fail "latent-studio --version without a display"
 info=$("$root/usr/bin/latent-cli" info default) || fail "latent-cli info default"
 grep -q "$root/usr/share/latent-studio/generators/fashion-cgan.pt" <<<"$info" ||
   { echo "$info"; fail "the unpacked CLI did not use the packaged generator"; }

@@ -23,6 +23,8 @@
 #include <cmath>
 #include <fstream>
 
+#include <unistd.h>
+
 using namespace latent;
 using latent::test::writeSmallDataset;
 
@@ -396,6 +398,26 @@ private Q_SLOTS:
         runToEnd(*t);
         QVERIFY2(t->state() == RunState::Finished, t->message().c_str());
         QVERIFY(!std::isnan(lastOf(t->metrics(), "final", &MetricRow::probe)));
+    }
+
+    // Temporaries of a writer killed mid-write are removed when the run is
+    // opened again; a live process's temporary is kept.
+    void staleTemporariesRemovedOnOpen()
+    {
+        const std::string dir = runDir("stale");
+        Trainer::create(dir, smallConfig(), defaultRecipe()); // created, never started
+        QProcess gone;
+        gone.start("true");
+        QVERIFY(gone.waitForStarted());
+        const qint64 deadPid = gone.processId();
+        QVERIFY(gone.waitForFinished());
+        const std::string dead = dir + "/checkpoint.pt.tmp" + std::to_string(deadPid);
+        const std::string live = dir + "/status.json.tmp" + std::to_string(::getpid());
+        writeFileAtomically(dead, "half a checkpoint");
+        writeFileAtomically(live, "{}");
+        Trainer::open(dir);
+        QVERIFY(!QFile::exists(QString::fromStdString(dead)));
+        QVERIFY(QFile::exists(QString::fromStdString(live)));
     }
 
     void badInputs()

@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <future>
+#include <memory>
+#include <thread>
 #include <vector>
 
 using namespace latent;
@@ -52,26 +54,32 @@ private Q_SLOTS:
         QVERIFY(after);
     }
 
+    // Destroying the worker drops the jobs still queued and lets the running
+    // one finish: exactly one of four jobs runs.
     void destructorDropsPendingWork()
     {
         std::atomic<int> count{0};
-        {
-            CoalescingWorker worker;
-            std::promise<void> release;
-            auto gate = release.get_future().share();
-            std::promise<void> started;
-            worker.submit("busy", [gate, &count, &started] {
-                started.set_value();
-                gate.wait();
-                ++count;
-            });
-            started.get_future().wait();
-            for (int i = 0; i < 3; ++i)
-                worker.submit("t" + std::to_string(i), [&count] { ++count; });
-            release.set_value();
-        }
-        QVERIFY(count >= 1 &&
-                count <= 4); // the running job finishes; nothing runs after destruction
+        auto worker = std::make_unique<CoalescingWorker>();
+        std::promise<void> release;
+        auto gate = release.get_future().share();
+        std::promise<void> started;
+        worker->submit("busy", [gate, &count, &started] {
+            started.set_value();
+            gate.wait();
+            ++count;
+        });
+        started.get_future().wait();
+        for (int i = 0; i < 3; ++i)
+            worker->submit("t" + std::to_string(i), [&count] { ++count; });
+        QCOMPARE(worker->pendingCount(), 3);
+        // The destructor blocks on the running job; meanwhile it has cleared
+        // the queue (nothing else could: the worker thread is in the job).
+        CoalescingWorker *raw = worker.release();
+        std::thread destroy([raw] { delete raw; });
+        QTRY_VERIFY_WITH_TIMEOUT(raw->pendingCount() == 0, 10000);
+        release.set_value();
+        destroy.join();
+        QCOMPARE(count.load(), 1);
     }
 };
 

@@ -11,41 +11,75 @@
 #include <QIcon>
 #include <QSettings>
 
-int main(int argc, char **argv)
-{
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName("LatentStudio");
-    QApplication::setApplicationName("latent-studio");
-    QApplication::setApplicationDisplayName("Latent Studio");
-    QApplication::setApplicationVersion(LATENT_VERSION);
-    QApplication::setWindowIcon(
-        QIcon::fromTheme("latent-studio", QIcon(":/icons/latent-studio.svg")));
-    latent::studio::installTranslators(app, latent::studio::chosenLocale());
+namespace {
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate(
+void nameApplication()
+{
+    QCoreApplication::setOrganizationName("LatentStudio");
+    QCoreApplication::setApplicationName("latent-studio");
+    QCoreApplication::setApplicationVersion(LATENT_VERSION);
+}
+
+// The command line; options are read back by name ("tab", "train").
+void describeOptions(QCommandLineParser &parser)
+{
+    parser.setApplicationDescription(QCoreApplication::translate(
         "main",
         "Latent Studio: explore a generator's latent space and train encoders on its views."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(
         "file",
-        QApplication::translate(
+        QCoreApplication::translate(
             "main",
             "A generator (.pt; 'default' for the shipped one) or a view recipe (.json) to open."),
         "[file]");
-    QCommandLineOption tab(
+    parser.addOption(QCommandLineOption(
         "tab",
-        QApplication::translate(
+        QCoreApplication::translate(
             "main",
             "Start on a tab: samples, explore, views, train, runs, or pad (explore with the latent "
             "pad open)."),
-        "name");
-    parser.addOption(tab);
-    QCommandLineOption train(
-        "train", QApplication::translate("main", "Start training with the Train tab's settings "
-                                                 "once the generator has loaded."));
-    parser.addOption(train);
+        "name"));
+    parser.addOption(QCommandLineOption(
+        "train", QCoreApplication::translate("main", "Start training with the Train tab's settings "
+                                                     "once the generator has loaded.")));
+}
+
+bool asksForHelpOrVersion(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray a(argv[i]);
+        if (a == "-h" || a == "--help" || a == "--help-all" || a == "-v" || a == "--version")
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (asksForHelpOrVersion(argc, argv)) {
+        // Printing needs no display: a headless machine or a package check
+        // gets the text without a connection to X.
+        QCoreApplication app(argc, argv);
+        nameApplication();
+        latent::studio::installTranslators(app, latent::studio::chosenLocale());
+        QCommandLineParser parser;
+        describeOptions(parser);
+        parser.process(app); // prints and exits
+        return 0;
+    }
+    QApplication app(argc, argv);
+    nameApplication();
+    QApplication::setApplicationDisplayName("Latent Studio");
+    QApplication::setWindowIcon(
+        QIcon::fromTheme("latent-studio", QIcon(":/icons/latent-studio.svg")));
+    latent::studio::installTranslators(app, latent::studio::chosenLocale());
+
+    QCommandLineParser parser;
+    describeOptions(parser);
     parser.process(app);
 
     latent::configureRuntime();
@@ -69,12 +103,12 @@ int main(int argc, char **argv)
     window.show();
     // After show(): the pad's tool window needs the studio window's handle
     // to stack above it.
-    if (parser.isSet(tab)) window.showTab(parser.value(tab));
+    if (parser.isSet("tab")) window.showTab(parser.value("tab"));
     if (!recipe.isEmpty())
         QObject::connect(
             &window, &latent::studio::MainWindow::generatorLoaded, &window,
             [&window, recipe] { window.openRecipe(recipe); }, Qt::SingleShotConnection);
-    if (parser.isSet(train))
+    if (parser.isSet("train"))
         QObject::connect(
             &window, &latent::studio::MainWindow::generatorLoaded, &window,
             [&window] {
