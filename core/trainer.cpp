@@ -10,6 +10,7 @@
 #include "evaluation.h"
 #include "idx.h"
 #include "jsonfields.h"
+#include "runlock.h"
 #include "runtime.h"
 #include "views.h"
 
@@ -282,6 +283,7 @@ struct Trainer::Impl
     std::shared_ptr<EvalData> eval;
     std::shared_ptr<const Dataset> real; // training images in real-data runs
     DataLoadProgress loading;            // while prepare() reads the datasets
+    RunLock lock;                        // from create/open until the run ends
     torch::Device device{torch::kCPU};
     bool bf16 = false;
     bool supCon = false;
@@ -782,6 +784,7 @@ std::unique_ptr<Trainer> Trainer::create(const std::string &runDir, const TrainC
     std::error_code ec;
     std::filesystem::create_directories(runDir, ec);
     if (ec) throw Error("cannot create run folder " + runDir + ": " + ec.message());
+    impl->lock = RunLock::acquire(runDir);
     writeTrainConfig(config, impl->files.config());
     writeRecipe(recipe, impl->files.recipe());
     writeFileAtomically(impl->files.metricsCsv(), kCsvHeader);
@@ -793,6 +796,7 @@ std::unique_ptr<Trainer> Trainer::create(const std::string &runDir, const TrainC
 std::unique_ptr<Trainer> Trainer::open(const std::string &runDir, const DataLoadProgress &loading)
 {
     auto impl = inspect(runDir, loading);
+    impl->lock = RunLock::acquire(runDir);
     removeStaleTemporaries(runDir); // a killed writer's leftovers
     const RunStatus status = readRunStatus(runDir);
     if (status.state == RunState::Finished)
@@ -825,7 +829,10 @@ void Trainer::injectNanAtStep(int step)
 void Trainer::start()
 {
     if (d->thread.joinable()) return;
-    d->thread = std::thread([this] { d->run(); });
+    d->thread = std::thread([this] {
+        d->run();
+        d->lock.release(); // the folder may be resumed (or trained elsewhere) from here
+    });
 }
 
 void Trainer::pause()

@@ -420,6 +420,34 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(QString::fromStdString(live)));
     }
 
+    // One trainer per run folder: a second one is refused with the holder's
+    // process; the folder is free again when the first run ends. (A killed
+    // holder frees it too: killedRunLeavesLoadableCheckpoint resumes after kills.)
+    void oneTrainerPerRunFolder()
+    {
+        const std::string dir = runDir("locked");
+        TrainConfig c = smallConfig();
+        c.steps = 2;
+        c.probeEvery = 0;
+        auto first = Trainer::create(dir, c, defaultRecipe());
+        try {
+            Trainer::open(dir);
+            QFAIL("a second trainer opened a folder in use");
+        } catch (const Error &e) {
+            QCOMPARE(QString(e.what()),
+                     QString::fromStdString("run folder " + dir + " is in use by process " +
+                                            std::to_string(::getpid()) +
+                                            "; stop that run (or wait for it to end) before "
+                                            "training this folder"));
+        }
+        first->start();
+        first->stop(); // ends after at most a step, with a checkpoint
+        first->wait();
+        QVERIFY(first->state() == RunState::Stopped);
+        auto second = Trainer::open(dir); // free again, though `first` still exists
+        QCOMPARE(second->step(), first->step());
+    }
+
     void badInputs()
     {
         TrainConfig c = smallConfig();

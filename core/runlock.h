@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <string>
+
+namespace latent {
+
+// An exclusive lock on a run folder (flock on DIR/.lock) for the life of a
+// run, so that two trainers (the studio's Resume and `latent-cli train
+// --resume`, two experiment commands) never write one folder at once. The
+// kernel drops the lock when its holder exits or is killed, so a crashed run
+// leaves nothing stale behind.
+class RunLock
+{
+public:
+    RunLock() = default;
+    RunLock(RunLock &&other) noexcept;
+    RunLock &operator=(RunLock &&other) noexcept;
+    RunLock(const RunLock &) = delete;
+    RunLock &operator=(const RunLock &) = delete;
+    ~RunLock();
+
+    // Throws Error naming the process that holds the folder.
+    static RunLock acquire(const std::string &runDir);
+    void release();
+    bool held() const { return m_fd >= 0; }
+
+private:
+    int m_fd = -1;
+};
+
+} // namespace latent
