@@ -73,8 +73,7 @@ const std::string &EvalData::source() const
 
 int naturalResolution(const Dataset &data)
 {
-    const int side = std::max({data.train.maxSide(), data.val.maxSide(), data.test.maxSide()});
-    return std::min(128, (side + 7) / 8 * 8);
+    return std::min(128, (data.maxSide() + 7) / 8 * 8);
 }
 
 at::Tensor encodeImages(EncoderImpl &encoder, const EvalData &data, const ImageStore &split,
@@ -190,12 +189,14 @@ Embedding2d pcaEmbedding(EncoderImpl &encoder, const EvalData &data, int n)
 EvalResult evaluatePixels(const EvalData &data, int k)
 {
     const int side = std::min(32, data.resolution());
+    // Features and labels on the CPU, where the probe and kNN run (as encodeImages returns them).
+    const auto all = [](const ImageStore &split) { return torch::arange(split.size()); };
     const auto pixels = [&](const ImageStore &split) {
-        return shapeImages(split, torch::arange(split.size()), data.channels(), side).flatten(1);
+        return shapeImages(split, all(split), data.channels(), side).flatten(1);
     };
     const auto trainX = pixels(data.train()), testX = pixels(data.test());
-    const auto trainY = labelsOf(data.train(), torch::arange(data.train().size()));
-    const auto testY = labelsOf(data.test(), torch::arange(data.test().size()));
+    const auto trainY = labelsOf(data.train(), all(data.train()));
+    const auto testY = labelsOf(data.test(), all(data.test()));
     return {linearProbeAccuracy(trainX, trainY, testX, testY, data.numClasses()),
             knnAccuracy(trainX, trainY, testX, testY, data.numClasses(), k)};
 }

@@ -353,10 +353,7 @@ void Trainer::Impl::prepare()
     const auto evalSet = loadData(config.evalData);
     if (config.data == "real")
         real = config.realData == config.evalData ? evalSet : loadData(config.realData);
-    if (!generator) {
-        if (!real)
-            throw Error("training config " + files.config() +
-                        ": data.source is generator but no generator is given");
+    if (!generator) { // a real-data run (validate() refuses a generator run without one)
         channels = real->channels();
         resolution = naturalResolution(*real);
     }

@@ -47,16 +47,10 @@ QString headlineOf(const Dataset &d)
     if (!d.val.empty()) text += DatasetPicker::tr(" · %1 val").arg(d.val.size());
     text += d.labelled() ? DatasetPicker::tr(" · %1 classes").arg(d.classNames.size())
                          : DatasetPicker::tr(" · unlabelled");
-    int lo = 0, hi = 0;
-    for (const ImageStore *split : {&d.train, &d.val, &d.test}) {
-        if (split->empty()) continue;
-        lo = lo == 0 ? split->minSide() : std::min(lo, split->minSide());
-        hi = std::max(hi, split->maxSide());
-    }
     text += DatasetPicker::tr(" · %1, %2 to %3 px")
                 .arg(d.channels() == 3 ? DatasetPicker::tr("RGB") : DatasetPicker::tr("grey"))
-                .arg(lo)
-                .arg(hi);
+                .arg(d.minSide())
+                .arg(d.maxSide());
     if (!d.skipped.empty())
         text += DatasetPicker::tr(" · unreadable files skipped: %1").arg(d.skipped.size());
     return QString::fromStdString(d.format) + ": " + text;

@@ -400,6 +400,19 @@ int Dataset::channels() const
     return std::max({train.channels(), val.channels(), test.channels()});
 }
 
+int Dataset::minSide() const
+{
+    int lo = 0;
+    for (const ImageStore *split : {&train, &val, &test})
+        if (!split->empty()) lo = lo == 0 ? split->minSide() : std::min(lo, split->minSide());
+    return lo;
+}
+
+int Dataset::maxSide() const
+{
+    return std::max({train.maxSide(), val.maxSide(), test.maxSide()});
+}
+
 Dataset openDataset(const std::string &source, const DatasetOptions &options)
 {
     const DataSource s = parseDataSource(source);
@@ -446,18 +459,15 @@ std::string describe(const Dataset &data)
     o << "dataset " << data.path << " (" << data.format << ")\n";
     const std::pair<const char *, const ImageStore *> splits[] = {
         {"train", &data.train}, {"val", &data.val}, {"test", &data.test}};
-    int lo = 0, hi = 0;
     for (const auto &[name, store] : splits) {
         if (store->empty()) continue;
         o << "  " << name << ": " << store->size() << " images";
         if (store == &data.test && data.testCarved)
             o << " (every fifth image of each class; no test/ folder)";
         o << "\n";
-        lo = lo == 0 ? store->minSide() : std::min(lo, store->minSide());
-        hi = std::max(hi, store->maxSide());
     }
-    o << "  images: " << (data.channels() == 3 ? "RGB" : "grey") << ", sides " << lo << " to " << hi
-      << " pixels\n";
+    o << "  images: " << (data.channels() == 3 ? "RGB" : "grey") << ", sides " << data.minSide()
+      << " to " << data.maxSide() << " pixels\n";
     if (!data.labelled()) {
         o << "  classes: none (unlabelled: training only, no probe)\n";
     } else {

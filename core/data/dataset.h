@@ -42,6 +42,8 @@ struct Dataset
 
     bool labelled() const { return !classNames.empty(); }
     int channels() const; // the largest of any split's images
+    int minSide() const;  // the shortest image side over the splits (0: no images)
+    int maxSide() const;  // the longest image side over the splits
 };
 
 struct DatasetOptions

@@ -85,7 +85,10 @@ at::Tensor shapeImages(const ImageStore &store, const std::vector<std::int64_t> 
                        int channels, int resolution)
 {
     const auto n = std::int64_t(indices.size());
-    auto out = torch::empty({n, channels, resolution, resolution}, torch::kFloat32);
+    // Built on the CPU from host bytes; the trainer and encodeImages move
+    // batches to the run's device.
+    auto out = torch::empty({n, channels, resolution, resolution},
+                            torch::TensorOptions().dtype(torch::kFloat32).device(torch::kCPU));
     float *base = out.data_ptr<float>();
     const std::int64_t per = std::int64_t(channels) * resolution * resolution;
     at::parallel_for(0, n, 16, [&](std::int64_t begin, std::int64_t end) {
@@ -107,7 +110,9 @@ at::Tensor shapeImages(const ImageStore &store, const at::Tensor &indices, int c
 at::Tensor labelsOf(const ImageStore &store, const at::Tensor &indices)
 {
     const auto idx = indices.to(torch::kInt64).contiguous();
-    auto out = torch::empty({idx.numel()}, torch::kInt64);
+    // CPU, beside the CPU features the probe and kNN use.
+    auto out = torch::empty({idx.numel()},
+                            torch::TensorOptions().dtype(torch::kInt64).device(torch::kCPU));
     const std::int64_t *in = idx.data_ptr<std::int64_t>();
     std::int64_t *o = out.data_ptr<std::int64_t>();
     for (std::int64_t k = 0; k < idx.numel(); ++k)
