@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "sampling.h"
 #include "viewrecipe.h"
 
 #include <cstdint>
@@ -16,7 +17,10 @@ namespace latent {
 // jitter (brightness, contrast, saturation, hue), grayscale, Gaussian blur.
 // images: [N, C, H, W] float32 in [0, 1], C = 1 or 3; returns the same shape.
 // Saturation, hue and grayscale leave 1-channel images unchanged.
+// `slice` says which rows of a larger batch `images` are (a rank's share of a
+// data-parallel step): image i is augmented as row slice.first + i of the
+// whole batch would be, whatever the split.
 at::Tensor augmentPixels(const at::Tensor &images, const ViewRecipe::Pixel &pixel,
-                         std::uint64_t seed);
+                         std::uint64_t seed, const SampleSlice &slice = {});
 
 } // namespace latent

@@ -66,7 +66,7 @@ EncoderImpl::EncoderImpl(const EncoderSpec &spec) : m_spec(spec)
 {
     const int expansion = spec.bottleneck ? 4 : 1;
     m_stem = register_module("stem", conv(spec.inChannels, spec.width, 3, 1));
-    m_stemBn = register_module("stem_bn", nn::BatchNorm2d(spec.width));
+    m_stemBn = register_module("stem_bn", SyncBatchNorm(spec.width));
     int in = spec.width;
     for (size_t stage = 0; stage < spec.blocks.size(); ++stage) {
         const int mid = spec.width << stage, out = mid * expansion;
@@ -78,16 +78,16 @@ EncoderImpl::EncoderImpl(const EncoderSpec &spec) : m_spec(spec)
                 b.conv1 = register_module(p + "conv1", conv(in, mid, 1, 1));
                 b.conv2 = register_module(p + "conv2", conv(mid, mid, 3, stride));
                 b.conv3 = register_module(p + "conv3", conv(mid, out, 1, 1));
-                b.bn3 = register_module(p + "bn3", nn::BatchNorm2d(out));
+                b.bn3 = register_module(p + "bn3", SyncBatchNorm(out));
             } else {
                 b.conv1 = register_module(p + "conv1", conv(in, mid, 3, stride));
                 b.conv2 = register_module(p + "conv2", conv(mid, out, 3, 1));
             }
-            b.bn1 = register_module(p + "bn1", nn::BatchNorm2d(mid));
-            b.bn2 = register_module(p + "bn2", nn::BatchNorm2d(spec.bottleneck ? mid : out));
+            b.bn1 = register_module(p + "bn1", SyncBatchNorm(mid));
+            b.bn2 = register_module(p + "bn2", SyncBatchNorm(spec.bottleneck ? mid : out));
             if (stride != 1 || in != out) {
                 b.shortcut = register_module(p + "shortcut", conv(in, out, 1, stride));
-                b.shortcutBn = register_module(p + "shortcut_bn", nn::BatchNorm2d(out));
+                b.shortcutBn = register_module(p + "shortcut_bn", SyncBatchNorm(out));
             }
             m_blocks.push_back(b);
             in = out;
@@ -107,6 +107,12 @@ void EncoderImpl::useChannelsLast()
     torch::NoGradGuard noGrad;
     for (auto &p : parameters())
         if (p.dim() == 4) p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
+}
+
+void EncoderImpl::setCommunicator(const std::shared_ptr<Communicator> &comm)
+{
+    for (auto &module : modules(false))
+        if (auto *bn = module->as<SyncBatchNorm>()) bn->setCommunicator(comm);
 }
 
 torch::Tensor EncoderImpl::runBlock(Block &b, const torch::Tensor &x)
@@ -156,10 +162,11 @@ void exportEncoderTorchScript(EncoderImpl &encoder, const std::string &path)
     };
     for (const auto &p : encoder.named_parameters())
         if (p.key().rfind("head", 0) != 0)
-            m.register_parameter(key(p.key()), p.value().detach().contiguous().clone(), false);
+            m.register_parameter(key(p.key()), p.value().detach().to(torch::kCPU).contiguous().clone(),
+                                 false);
     for (const auto &b : encoder.named_buffers())
         if (b.key().find("num_batches_tracked") == std::string::npos)
-            m.register_buffer(key(b.key()), b.value().detach().contiguous().clone());
+            m.register_buffer(key(b.key()), b.value().detach().to(torch::kCPU).contiguous().clone());
 
     std::ostringstream src;
     const auto convCall = [&](const std::string &name, const std::string &in, int stride, int pad) {

@@ -4,7 +4,11 @@
 // 3x3 convolution, no max-pool) and a projection MLP. Internal to core and
 // its tests: it includes torch.
 
+#include "syncbatchnorm.h"
+
 #include <torch/torch.h>
+
+#include <memory>
 
 #include <string>
 #include <vector>
@@ -48,6 +52,9 @@ public:
     // NHWC convolution weights select oneDNN's faster CPU kernels (about 1.4x
     // here); optimiser steps and checkpoint loads keep the layout.
     void useChannelsLast();
+    // Batch-norm statistics over the global batch of a data-parallel job
+    // (nullptr: per process, the default).
+    void setCommunicator(const std::shared_ptr<Communicator> &comm);
 
 private:
     torch::Tensor featureMap(const torch::Tensor &images); // [N, featureDim, h, w]
@@ -55,13 +62,13 @@ private:
     struct Block
     {
         torch::nn::Conv2d conv1{nullptr}, conv2{nullptr}, conv3{nullptr}, shortcut{nullptr};
-        torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr}, bn3{nullptr}, shortcutBn{nullptr};
+        SyncBatchNorm bn1{nullptr}, bn2{nullptr}, bn3{nullptr}, shortcutBn{nullptr};
     };
     torch::Tensor runBlock(Block &b, const torch::Tensor &x);
 
     EncoderSpec m_spec;
     torch::nn::Conv2d m_stem{nullptr};
-    torch::nn::BatchNorm2d m_stemBn{nullptr};
+    SyncBatchNorm m_stemBn{nullptr};
     std::vector<Block> m_blocks;
     torch::nn::Linear m_head1{nullptr}, m_head2{nullptr};
 };
@@ -69,7 +76,8 @@ TORCH_MODULE(Encoder);
 
 // Writes the encoder's feature extractor (not the projection head) as a
 // TorchScript module: forward(images [N, C, H, W] float in [0, 1]) ->
-// features [N, featureDim], batch-norm in inference mode. Loadable with
+// features [N, featureDim], batch-norm in inference mode, CPU tensors whatever
+// device trained it. Loadable with
 // torch.jit.load in Python without this project's code. Atomic.
 void exportEncoderTorchScript(EncoderImpl &encoder, const std::string &path);
 

@@ -259,7 +259,7 @@ std::string sidecarPathFor(const std::string &ptPath)
     return fs::path(ptPath).replace_extension(".json").string();
 }
 
-std::unique_ptr<Generator> Generator::load(const std::string &ptPath)
+std::unique_ptr<Generator> Generator::load(const std::string &ptPath, const std::string &deviceSetting)
 {
     auto impl = std::make_unique<Impl>();
     impl->path = ptPath;
@@ -292,8 +292,9 @@ std::unique_ptr<Generator> Generator::load(const std::string &ptPath)
     }
     impl->validateOutput();
 
-    if (cudaAvailable()) {
-        impl->device = torch::Device(torch::kCUDA);
+    const RunDevice device = chooseDevice(deviceSetting, 0, "generator " + ptPath);
+    if (device.cuda) {
+        impl->device = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(device.index));
         impl->module.to(impl->device);
     }
     return std::unique_ptr<Generator>(new Generator(std::move(impl)));

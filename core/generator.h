@@ -64,7 +64,10 @@ public:
     // call signature. Without a sidecar the module is probed and what was
     // inferred is listed in report() as assumptions.
     // Throws latent::Error naming the file and the field on any mismatch.
-    static std::unique_ptr<Generator> load(const std::string &ptPath);
+    // `deviceSetting` (runtime.h chooseDevice) places it: "auto" takes the
+    // GPU where there is one, a training run passes its own device.
+    static std::unique_ptr<Generator> load(const std::string &ptPath,
+                                           const std::string &deviceSetting = "auto");
     ~Generator();
 
     const GeneratorInfo &info() const;

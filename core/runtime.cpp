@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "runtime.h"
 
+#include "error.h"
+
 #include <torch/torch.h>
 
 #include <dlfcn.h>
@@ -34,6 +36,53 @@ bool cudaAvailable()
 std::string preferredDeviceName()
 {
     return cudaAvailable() ? "CUDA" : "CPU";
+}
+
+int cudaDeviceCount()
+{
+    return cudaAvailable() ? static_cast<int>(torch::cuda::device_count()) : 0;
+}
+
+std::string RunDevice::name() const
+{
+    return cuda ? "cuda:" + std::to_string(index) : "cpu";
+}
+
+namespace {
+
+// cuda:K -> K; -1 for anything else.
+int cudaIndexIn(const std::string &setting)
+{
+    if (setting.rfind("cuda:", 0) != 0 || setting.size() == 5 || setting.size() > 8) return -1;
+    for (std::size_t i = 5; i < setting.size(); ++i)
+        if (setting[i] < '0' || setting[i] > '9') return -1;
+    return std::stoi(setting.substr(5));
+}
+
+} // namespace
+
+bool isDeviceSetting(const std::string &setting)
+{
+    return setting == "auto" || setting == "cpu" || setting == "cuda" || cudaIndexIn(setting) >= 0;
+}
+
+RunDevice chooseDevice(const std::string &setting, int localRank, const std::string &what)
+{
+    if (!isDeviceSetting(setting))
+        throw Error(what + ": device \"" + setting + "\" is unknown; expected auto, cpu, cuda or cuda:K");
+    const int count = cudaDeviceCount();
+    if (setting == "cpu" || (setting == "auto" && count == 0)) return {};
+    if (count == 0)
+        throw Error(what + ": device is " + setting +
+                    " but this LibTorch has no CUDA device; use auto or cpu");
+    const int index = setting.rfind("cuda:", 0) == 0 ? cudaIndexIn(setting) : localRank;
+    if (index >= count)
+        throw Error(what + ": " +
+                    (setting.rfind("cuda:", 0) == 0 ? "device " + setting
+                                                    : "local rank " + std::to_string(localRank)) +
+                    " needs GPU " + std::to_string(index) + " but " + std::to_string(count) +
+                    " GPU(s) are visible");
+    return {true, index};
 }
 
 void setThreadTorchThreads(int threads)

@@ -23,4 +23,20 @@ void setThreadTorchThreads(int threads);
 // bf16 then roughly doubles convolution speed.
 bool cpuHasBf16();
 
+// The one device decision of a run: the generator, the view pipeline, the
+// encoder, the loss and the evaluation all live on it.
+struct RunDevice
+{
+    bool cuda = false;
+    int index = 0;              // the CUDA device
+    std::string name() const;   // "cpu" or "cuda:K"
+};
+int cudaDeviceCount();
+// `setting` is auto, cpu, cuda or cuda:K. auto takes CUDA when present; auto
+// and cuda give local rank r the GPU r (one GPU per process, as torchrun
+// does); cuda:K names one. Throws Error (naming `what`) when CUDA is asked
+// for and absent, or the GPU does not exist.
+RunDevice chooseDevice(const std::string &setting, int localRank, const std::string &what);
+bool isDeviceSetting(const std::string &setting);
+
 } // namespace latent

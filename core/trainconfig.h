@@ -43,7 +43,7 @@ struct TrainConfig
     double baseTemperature = 0.07;
 
     std::uint64_t seed = 1;
-    std::string device = "auto";    // auto, cpu, cuda
+    std::string device = "auto";    // auto, cpu, cuda, cuda:K (runtime.h chooseDevice)
     std::string precision = "auto"; // auto (bf16 where the CPU has it), fp32, bf16
     int threads = 0;                // 0: all cores
 

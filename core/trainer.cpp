@@ -2,26 +2,23 @@
 #include "trainer.h"
 
 #include "atomicfile.h"
-#include "augment.h"
+#include "batchsource.h"
 #include "contrastive.h"
-#include "directions.h"
 #include "encoder.h"
 #include "error.h"
 #include "evaluation.h"
-#include "idx.h"
 #include "jsonfields.h"
 #include "runlock.h"
 #include "runtime.h"
-#include "views.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/autocast_mode.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
-#include <cstring>
-#include <deque>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -39,74 +36,6 @@ double secondsSince(Clock::time_point t)
 {
     return std::chrono::duration<double>(Clock::now() - t).count();
 }
-
-// The data of step s depends on (seed, s) only, so a resumed run sees the
-// batches an uninterrupted one would.
-std::uint64_t stepSeed(std::uint64_t seed, int step)
-{
-    std::uint64_t x = seed * 0x9E3779B97F4A7C15ull + std::uint64_t(step) + 0x632BE59BD9B4E019ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-
-struct Batch
-{
-    int step = 0;
-    torch::Tensor views;  // [B, V, C, H, W] in [0, 1]
-    torch::Tensor labels; // [B] int64 for SupCon, undefined for SimCLR
-};
-
-// Bounded hand-over from the prefetch thread to the training thread.
-class BatchQueue
-{
-public:
-    explicit BatchQueue(std::size_t capacity) : m_capacity(capacity) {}
-
-    bool push(Batch b) // false once closed
-    {
-        std::unique_lock lock(m_mutex);
-        m_cv.wait(lock, [&] { return m_closed || m_items.size() < m_capacity; });
-        if (m_closed) return false;
-        m_items.push_back(std::move(b));
-        m_cv.notify_all();
-        return true;
-    }
-    // Waits for a batch; nullopt when closed, and rethrows a producer failure.
-    std::optional<Batch> pop()
-    {
-        std::unique_lock lock(m_mutex);
-        m_cv.wait(lock, [&] { return m_closed || !m_items.empty() || !m_error.empty(); });
-        if (!m_items.empty()) {
-            Batch b = std::move(m_items.front());
-            m_items.pop_front();
-            m_cv.notify_all();
-            return b;
-        }
-        if (!m_error.empty()) throw Error(m_error);
-        return std::nullopt;
-    }
-    void fail(const std::string &message)
-    {
-        std::lock_guard lock(m_mutex);
-        m_error = message;
-        m_cv.notify_all();
-    }
-    void close()
-    {
-        std::lock_guard lock(m_mutex);
-        m_closed = true;
-        m_cv.notify_all();
-    }
-
-private:
-    std::mutex m_mutex;
-    std::condition_variable m_cv;
-    std::deque<Batch> m_items;
-    std::size_t m_capacity;
-    bool m_closed = false;
-    std::string m_error;
-};
 
 // Making views costs about half a training step on the CPU, and the cores are
 // split between the two threads rather than shared: two OpenMP teams of all
@@ -143,60 +72,15 @@ private:
     bool m_on;
 };
 
-std::string csvNumber(double v)
-{
-    if (std::isnan(v)) return "";
-    std::ostringstream s;
-    s.precision(9);
-    s << v;
-    return s.str();
-}
-
-Json jsonNumber(double v)
-{
-    return std::isnan(v) ? Json(nullptr) : Json(v);
-}
-
-const char *kCsvHeader = "kind,step,loss,lr,images_per_s,probe,knn,wall_s\n";
-
-std::string csvRow(const MetricRow &r)
-{
-    return r.kind + "," + std::to_string(r.step) + "," + csvNumber(r.loss) + "," + csvNumber(r.lr) +
-           "," + csvNumber(r.imagesPerSecond) + "," + csvNumber(r.probe) + "," + csvNumber(r.knn) +
-           "," + csvNumber(r.wallSeconds) + "\n";
-}
-
-std::string jsonRow(const MetricRow &r)
-{
-    const Json j = {{"kind", r.kind},
-                    {"step", r.step},
-                    {"loss", jsonNumber(r.loss)},
-                    {"lr", jsonNumber(r.lr)},
-                    {"images_per_s", jsonNumber(r.imagesPerSecond)},
-                    {"probe", jsonNumber(r.probe)},
-                    {"knn", jsonNumber(r.knn)},
-                    {"wall_s", r.wallSeconds}};
-    return j.dump() + "\n";
-}
-
-double number(const Json &j, const char *key)
-{
-    const auto it = j.find(key);
-    return it == j.end() || !it->is_number() ? MetricRow::kNone : it->get<double>();
-}
-
-RunState stateFromString(const std::string &s, const std::string &path)
-{
-    for (RunState st : {RunState::Created, RunState::Running, RunState::Paused, RunState::Stopped,
-                        RunState::Finished, RunState::Failed})
-        if (s == toString(st)) return st;
-    throw Error("run status " + path + ": state \"" + s + "\" is unknown");
-}
-
 ImageBatch toImageBatch(const torch::Tensor &x) // [N, C, H, W] in [0, 1]
 {
-    const auto bytes =
-        x.mul(255).round().clamp(0, 255).to(torch::kUInt8).permute({0, 2, 3, 1}).contiguous();
+    const auto bytes = x.to(torch::kCPU)
+                           .mul(255)
+                           .round()
+                           .clamp(0, 255)
+                           .to(torch::kUInt8)
+                           .permute({0, 2, 3, 1})
+                           .contiguous();
     ImageBatch b;
     b.count = static_cast<int>(x.size(0));
     b.channels = static_cast<int>(x.size(1));
@@ -207,83 +91,28 @@ ImageBatch toImageBatch(const torch::Tensor &x) // [N, C, H, W] in [0, 1]
     return b;
 }
 
+// How a run's training loop ended.
+struct Ending
+{
+    enum Kind { Finished, Stopped, Failed } kind = Finished;
+    std::string why;
+};
+
 } // namespace
-
-const char *toString(RunState state)
-{
-    switch (state) {
-    case RunState::Created:
-        return "created";
-    case RunState::Running:
-        return "running";
-    case RunState::Paused:
-        return "paused";
-    case RunState::Stopped:
-        return "stopped";
-    case RunState::Finished:
-        return "finished";
-    case RunState::Failed:
-        return "failed";
-    }
-    return "";
-}
-
-RunStatus readRunStatus(const std::string &runDir)
-{
-    const RunFiles files{runDir};
-    const std::string what = "run status " + files.status();
-    const Json doc = json::parse(readFileCapped(files.status(), what, 1 << 16), what, 1 << 16);
-    const json::Object o(doc, what, "");
-    o.allowOnly({"schema_version", "state", "step", "total_steps", "message"});
-    RunStatus s;
-    s.state = stateFromString(o.string("state"), files.status());
-    s.step = static_cast<int>(o.integer("step", 0, 1LL << 31));
-    s.totalSteps = static_cast<int>(o.integer("total_steps", 0, 1LL << 31));
-    s.message = o.string("message");
-    return s;
-}
-
-std::vector<MetricRow> readMetrics(const std::string &runDir)
-{
-    const RunFiles files{runDir};
-    std::ifstream in(files.metricsJsonl());
-    if (!in) throw Error("cannot read " + files.metricsJsonl() + ": " + std::strerror(errno));
-    std::vector<MetricRow> rows;
-    std::string line;
-    int lineNo = 0;
-    while (std::getline(in, line)) {
-        ++lineNo;
-        if (line.empty()) continue;
-        const Json j = Json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.is_object() || !j.contains("kind") || !j.contains("step")) {
-            if (in.peek() == EOF) break; // a torn last line: the run was killed mid-write
-            throw Error("metrics " + files.metricsJsonl() + " line " + std::to_string(lineNo) +
-                        " is not a metrics row");
-        }
-        MetricRow r;
-        r.kind = j.value("kind", "train");
-        r.step = j.value("step", 0);
-        r.loss = number(j, "loss");
-        r.lr = number(j, "lr");
-        r.imagesPerSecond = number(j, "images_per_s");
-        r.probe = number(j, "probe");
-        r.knn = number(j, "knn");
-        r.wallSeconds = number(j, "wall_s");
-        rows.push_back(r);
-    }
-    return rows;
-}
 
 struct Trainer::Impl
 {
     RunFiles files;
     TrainConfig config;
     ViewRecipe recipe;
+    ParallelOptions parallel;
+    std::shared_ptr<Communicator> comm; // data-parallel runs only
     std::unique_ptr<Generator> generator;
-    std::shared_ptr<EvalData> eval;
+    std::shared_ptr<EvalData> eval;      // rank 0 only
     std::shared_ptr<const Dataset> real; // training images in real-data runs
     DataLoadProgress loading;            // while prepare() reads the datasets
-    RunLock lock;                        // from create/open until the run ends
+    RunLock lock;                        // from create/open until the run ends (rank 0)
+    RunDevice runDevice;
     torch::Device device{torch::kCPU};
     bool bf16 = false;
     bool supCon = false;
@@ -292,6 +121,7 @@ struct Trainer::Impl
     int channels = 1, resolution = 32;
     Encoder encoder{nullptr};
     std::unique_ptr<torch::optim::Optimizer> optimizer;
+    std::string fingerprints; // LATENT_BATCH_FINGERPRINTS: per-step batch sums, for tests
 
     int startStep = 0;
     double wallBefore = 0; // training seconds of earlier sessions
@@ -311,48 +141,75 @@ struct Trainer::Impl
     std::atomic<bool> cancel{false};
     std::thread thread;
 
+    // The loop's clock and bookkeeping.
+    struct Loop
+    {
+        int step = 0;
+        double wall = 0;  // training seconds, pauses excluded, agreed by all ranks
+        double paused = 0;
+        double rate = 0;  // smoothed images per second
+        int lastCheckpoint = -1;
+        Clock::time_point segment = Clock::now();
+        Clock::time_point lastPreview = Clock::now() - std::chrono::hours(1);
+    };
+
+    bool leader() const { return parallel.env.rank == 0; }
+    int ranks() const { return parallel.env.worldSize; }
+    int totalSteps() const { return config.steps; }
+
     void prepare();
+    void connect();
     std::shared_ptr<const Dataset> loadData(const std::string &source) const;
     void loadCheckpoint();
     void saveCheckpoint(int atStep, double wall);
-    void writeStatus(RunState st, int atStep, const std::string &why);
+    void writeStatus(RunState st, int atStep, const std::string &why) const;
     void setState(RunState st, const std::string &why);
     void record(const MetricRow &row);
-    Batch makeBatch(int s) const;
     double learningRate(int s, double elapsed) const;
-    int totalSteps() const { return config.steps; }
+
     void run();
-    void produce(BatchQueue &queue);
+    Ending trainSteps(BatchSource &source, Loop &loop);
+    std::optional<Ending> pauseOrStop(Loop &loop);
+    bool agreeToEnd(Loop &loop, bool stop);
+    std::optional<Ending> trainStep(const Batch &batch, Loop &loop);
+    void afterStep(const Batch &batch, Loop &loop, double loss, double lr, double seconds);
+    void finish(const Ending &ending, const Loop &loop);
+    void writeFingerprint(const Batch &batch);
     void evaluateAndRecord(const std::string &kind, int atStep, double wall);
 };
 
 void Trainer::Impl::prepare()
 {
     validate(config, "training config " + files.config());
-    if (config.device == "cuda" && !cudaAvailable())
-        throw Error(
-            "training config " + files.config() +
-            ": runtime.device is cuda but this LibTorch has no CUDA device; use auto or cpu");
-    device = (config.device != "cpu" && cudaAvailable()) ? torch::Device(torch::kCUDA)
-                                                         : torch::Device(torch::kCPU);
+    runDevice = chooseDevice(config.device, parallel.env.localRank,
+                             "training config " + files.config() + ": runtime.device");
+    device = runDevice.cuda
+                 ? torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(runDevice.index))
+                 : torch::Device(torch::kCPU);
     if (config.precision == "bf16" && device.is_cpu() && !cpuHasBf16())
         throw Error("training config " + files.config() +
                     ": runtime.precision is bf16 but this CPU has no bfloat16 instructions; use "
                     "auto or fp32");
+    if (config.batch % ranks() != 0)
+        throw Error("training config " + files.config() + ": optimizer.batch is " +
+                    std::to_string(config.batch) + ", which " + std::to_string(ranks()) +
+                    " ranks cannot share evenly; use a multiple of " + std::to_string(ranks()));
     threads = config.threads > 0 ? config.threads : torchThreads();
     bf16 = device.is_cpu() &&
            (config.precision == "bf16" || (config.precision == "auto" && cpuHasBf16()));
 
-    if (!config.generator.empty()) generator = Generator::load(config.generator);
+    if (!config.generator.empty()) generator = Generator::load(config.generator, runDevice.name());
     if (generator) {
         const GeneratorInfo &info = generator->info();
         recipe.checkAgainst(info.latentSize, info.numClasses, "recipe " + files.recipe());
         channels = info.channels;
         resolution = info.resolution;
     }
-    const auto evalSet = loadData(config.evalData);
+    // Only rank 0 evaluates; the other ranks read training images only.
+    std::shared_ptr<const Dataset> evalSet;
+    if (leader()) evalSet = loadData(config.evalData);
     if (config.data == "real")
-        real = config.realData == config.evalData ? evalSet : loadData(config.realData);
+        real = evalSet && config.realData == config.evalData ? evalSet : loadData(config.realData);
     if (!generator) { // a real-data run (validate() refuses a generator run without one)
         channels = real->channels();
         resolution = naturalResolution(*real);
@@ -365,7 +222,7 @@ void Trainer::Impl::prepare()
                     std::to_string(viewsPerAnchor) +
                     "; contrastive training needs at least 2 views per anchor");
     if (config.resolution > 0) resolution = config.resolution;
-    eval = std::make_shared<EvalData>(evalSet, channels, resolution);
+    if (evalSet) eval = std::make_shared<EvalData>(evalSet, channels, resolution);
     if (real && real->train.empty())
         throw Error("dataset " + real->path + " has no training images");
 
@@ -382,6 +239,20 @@ void Trainer::Impl::prepare()
                                                         torch::optim::SGDOptions(config.lr)
                                                             .momentum(config.momentum)
                                                             .weight_decay(config.weightDecay));
+    if (const char *path = std::getenv("LATENT_BATCH_FINGERPRINTS")) fingerprints = path;
+}
+
+// Joins the job and makes every rank start from rank 0's weights (after a
+// checkpoint load, so a resume with another number of ranks starts alike).
+void Trainer::Impl::connect()
+{
+    if (!parallel.env.inJob()) return;
+    comm = Communicator::join(parallel.env, runDevice.cuda, parallel.timeouts);
+    encoder->setCommunicator(comm);
+    std::vector<torch::Tensor> state = encoder->parameters();
+    for (const auto &b : encoder->buffers())
+        state.push_back(b);
+    broadcastFromRankZero(*comm, state);
 }
 
 std::shared_ptr<const Dataset> Trainer::Impl::loadData(const std::string &source) const
@@ -415,7 +286,7 @@ void Trainer::Impl::loadCheckpoint()
 {
     torch::serialize::InputArchive archive;
     try {
-        archive.load_from(files.checkpoint());
+        archive.load_from(files.checkpoint(), device);
         torch::serialize::InputArchive model, optim;
         archive.read("model", model);
         archive.read("optimizer", optim);
@@ -429,7 +300,7 @@ void Trainer::Impl::loadCheckpoint()
         wallBefore = wall.item<double>();
         at::Generator global = at::detail::getDefaultCPUGenerator();
         std::lock_guard rngLock(global.mutex());
-        global.set_state(rng);
+        global.set_state(rng.to(torch::kCPU));
     } catch (const c10::Error &e) {
         throw Error("checkpoint " + files.checkpoint() + " cannot be loaded (" +
                     e.what_without_backtrace() + "); it does not match the run's config.json");
@@ -437,14 +308,9 @@ void Trainer::Impl::loadCheckpoint()
     if (device.is_cpu()) encoder->useChannelsLast();
 }
 
-void Trainer::Impl::writeStatus(RunState st, int atStep, const std::string &why)
+void Trainer::Impl::writeStatus(RunState st, int atStep, const std::string &why) const
 {
-    const Json j = {{"schema_version", 1},
-                    {"state", toString(st)},
-                    {"step", atStep},
-                    {"total_steps", totalSteps()},
-                    {"message", why}};
-    writeFileAtomically(files.status(), j.dump(2) + "\n");
+    if (leader()) writeRunStatus(files, {st, atStep, totalSteps(), why});
 }
 
 void Trainer::Impl::setState(RunState st, const std::string &why)
@@ -464,58 +330,12 @@ void Trainer::Impl::setState(RunState st, const std::string &why)
 
 void Trainer::Impl::record(const MetricRow &row)
 {
-    appendToExistingFile(files.metricsCsv(), csvRow(row));
-    appendToExistingFile(files.metricsJsonl(), jsonRow(row));
+    if (leader()) appendMetric(files, row);
     {
         std::lock_guard lock(mutex);
         metrics.push_back(row);
     }
     if (observer.metric) observer.metric(row);
-}
-
-namespace {
-
-// Views [B, V, C, H, W] at the encoder's side: area filter when shrinking
-// (a 128 px generator trained at 64), bilinear when growing.
-torch::Tensor resizeViews(const torch::Tensor &views, int side)
-{
-    if (views.size(3) == side && views.size(4) == side) return views;
-    const auto flat = views.flatten(0, 1); // [B * V, C, H, W]
-    namespace F = torch::nn::functional;
-    auto options = F::InterpolateFuncOptions().size(std::vector<int64_t>{side, side});
-    if (views.size(3) > side)
-        options.mode(torch::kArea);
-    else
-        options.mode(torch::kBilinear).align_corners(false);
-    const auto out = F::interpolate(flat, options);
-    return out.view({views.size(0), views.size(1), views.size(2), side, side});
-}
-
-} // namespace
-
-Batch Trainer::Impl::makeBatch(int s) const
-{
-    const std::uint64_t seed = stepSeed(config.seed, s);
-    Batch b;
-    b.step = s;
-    const int64_t n = config.batch, v = viewsPerAnchor;
-    if (config.data == "generator") {
-        torch::Tensor classes;
-        // Views are made under inference mode; the clone is an ordinary tensor
-        // that autograd may save.
-        b.views = resizeViews(generateViews(*generator, recipe, config.batch, viewsPerAnchor, seed,
-                                            ViewMode::Both, &classes),
-                              resolution)
-                      .clone();
-        if (supCon) b.labels = classes.clone();
-    } else {
-        auto gen = at::detail::createCPUGenerator(seed);
-        const auto idx = torch::randint(real->train.size(), {n}, gen, torch::kInt64);
-        const auto x = shapeImages(real->train, idx, channels, resolution).repeat_interleave(v, 0);
-        b.views =
-            augmentPixels(x, recipe.pixel, seed).view({n, v, x.size(1), x.size(2), x.size(3)});
-    }
-    return b;
 }
 
 // Linear warm-up, then cosine decay to zero over the budget (steps, or time
@@ -528,17 +348,6 @@ double Trainer::Impl::learningRate(int s, double elapsed) const
         double(s - config.warmupSteps) / std::max(1.0, double(totalSteps() - config.warmupSteps));
     if (config.minutes > 0) progress = std::max(progress, elapsed / (config.minutes * 60));
     return config.lr * 0.5 * (1 + std::cos(M_PI * std::min(1.0, progress)));
-}
-
-void Trainer::Impl::produce(BatchQueue &queue)
-{
-    setThreadTorchThreads(producerThreads(threads));
-    try {
-        for (int s = startStep + 1; s <= totalSteps() && !cancel.load(); ++s)
-            if (!queue.push(makeBatch(s))) return;
-    } catch (const std::exception &e) {
-        queue.fail(std::string("making the views of a batch failed: ") + e.what());
-    }
 }
 
 // Online: fixed subsets; final: the full splits. Then the embedding, when observed.
@@ -574,162 +383,230 @@ void Trainer::Impl::evaluateAndRecord(const std::string &kind, int atStep, doubl
     observer.embedding(snap);
 }
 
+// Waits out a pause (one-process runs: the ranks of a job cannot wait for
+// each other indefinitely), then says whether the user stopped the run.
+std::optional<Ending> Trainer::Impl::pauseOrStop(Loop &loop)
+{
+    std::unique_lock lock(mutex);
+    if (pauseRequested && !stopRequested && !comm) {
+        const auto t0 = Clock::now();
+        lock.unlock();
+        setState(RunState::Paused, "");
+        lock.lock();
+        cv.wait(lock, [&] { return !pauseRequested || stopRequested; });
+        loop.paused += secondsSince(t0);
+        lock.unlock();
+        if (!stopRequested) setState(RunState::Running, "");
+        lock.lock();
+    }
+    if (!stopRequested) return std::nullopt;
+    return Ending{Ending::Stopped, "stopped by the user at step " + std::to_string(loop.step)};
+}
+
+// The ranks end at the same step: a stop on any rank stops all, and the
+// clock of the time budget (and of the schedule) is the slowest rank's.
+bool Trainer::Impl::agreeToEnd(Loop &loop, bool stop)
+{
+    if (!comm) return stop;
+    auto votes = torch::tensor({stop ? 1.0 : 0.0, loop.wall}, torch::kFloat64);
+    comm->allReduceMax(votes);
+    loop.wall = votes[1].item<double>();
+    return votes[0].item<double>() > 0;
+}
+
+Ending Trainer::Impl::trainSteps(BatchSource &source, Loop &loop)
+{
+    while (true) {
+        const std::optional<Ending> stopped = pauseOrStop(loop);
+        loop.wall = wallBefore + secondsSince(loop.segment) - loop.paused;
+        if (agreeToEnd(loop, stopped.has_value()))
+            return stopped ? *stopped
+                           : Ending{Ending::Stopped,
+                                    "stopped on another rank at step " + std::to_string(loop.step)};
+        if (loop.step >= totalSteps() || (config.minutes > 0 && loop.wall >= config.minutes * 60))
+            return {};
+        std::optional<Batch> batch = source.next();
+        if (!batch) return {};
+        if (auto failed = trainStep(*batch, loop)) return *failed;
+    }
+}
+
+// One optimisation step on the global batch: this rank's views through the
+// encoder, features gathered from every rank, the loss of the whole batch,
+// gradients summed over ranks.
+std::optional<Ending> Trainer::Impl::trainStep(const Batch &batch, Loop &loop)
+{
+    const auto t0 = Clock::now();
+    const int next = loop.step + 1;
+    const double lr = learningRate(next, loop.wall);
+    for (auto &group : optimizer->param_groups())
+        group.options().set_lr(lr);
+    if (!fingerprints.empty()) writeFingerprint(batch);
+
+    const auto &views = batch.views; // [b, V, C, R, R]
+    const int64_t b = views.size(0), v = views.size(1);
+    auto x = views.reshape({b * v, views.size(2), views.size(3), views.size(4)}).to(device);
+    if (device.is_cpu()) x = x.contiguous(at::MemoryFormat::ChannelsLast);
+    torch::Tensor features; // [b * V, D], then [B * V, D] gathered
+    {
+        Bf16Autocast autocast(bf16);
+        features = encoder->forward(x);
+    }
+    torch::Tensor labels = batch.labels.defined() ? batch.labels.to(device) : torch::Tensor();
+    if (comm) {
+        features = gatherWithGradient(*comm, features);
+        if (labels.defined()) labels = comm->allGather(labels);
+    }
+    auto loss = supConLoss(features.view({-1, v, features.size(1)}), labels, config.temperature,
+                           config.baseTemperature);
+    if (next == injectNan) loss = loss * std::numeric_limits<float>::quiet_NaN();
+    const double lossValue = loss.item<double>();
+    if (!std::isfinite(lossValue))
+        return Ending{Ending::Failed,
+                      "the loss became " + std::string(std::isnan(lossValue) ? "NaN" : "infinite") +
+                          " at step " + std::to_string(next) + "; training stopped" +
+                          (loop.lastCheckpoint >= 0
+                               ? " and the last good checkpoint (step " +
+                                     std::to_string(loop.lastCheckpoint) + ") is kept"
+                               : std::string(" before the first checkpoint")) +
+                          ". Lower the learning rate or check the recipe, then resume."};
+    optimizer->zero_grad();
+    loss.backward();
+    if (comm) allReduceGradients(*comm, encoder->parameters());
+    optimizer->step();
+    loop.step = next;
+    {
+        std::lock_guard lock(mutex);
+        step = next;
+    }
+    afterStep(batch, loop, lossValue, lr, secondsSince(t0));
+    return std::nullopt;
+}
+
+void Trainer::Impl::afterStep(const Batch &batch, Loop &loop, double loss, double lr,
+                              double seconds)
+{
+    const int s = loop.step;
+    const auto &views = batch.views;
+    const double imagesPerSecond =
+        double(views.size(0) * views.size(1) * ranks()) / std::max(seconds, 1e-9);
+    loop.rate = loop.rate == 0 ? imagesPerSecond : 0.9 * loop.rate + 0.1 * imagesPerSecond;
+    loop.wall = wallBefore + secondsSince(loop.segment) - loop.paused;
+    MetricRow row;
+    row.step = s;
+    row.loss = loss;
+    row.lr = lr;
+    row.imagesPerSecond = imagesPerSecond;
+    row.wallSeconds = loop.wall;
+    record(row);
+
+    if (secondsSince(loop.lastPreview) > 2.0) {
+        loop.lastPreview = Clock::now();
+        const auto few = views.slice(0, 0, 4);
+        ImageBatch preview = toImageBatch(few.flatten(0, 1));
+        std::lock_guard lock(mutex);
+        latestViews = std::move(preview);
+    }
+    if (config.probeEvery > 0 && s % config.probeEvery == 0 && s < totalSteps()) {
+        if (leader()) evaluateAndRecord("online", s, loop.wall);
+        if (comm) comm->barrier(); // the other ranks wait for rank 0's evaluation
+    }
+    if (s % config.checkpointEvery == 0 && s < totalSteps()) {
+        if (leader()) saveCheckpoint(s, loop.wall);
+        loop.lastCheckpoint = s;
+    }
+    if (observer.progress) {
+        TrainProgress p;
+        p.step = s;
+        p.totalSteps = totalSteps();
+        p.loss = loss;
+        p.imagesPerSecond = loop.rate;
+        p.elapsedSeconds = loop.wall;
+        const double perStep = (loop.wall - wallBefore) / std::max(1, s - startStep);
+        p.etaSeconds = perStep * (totalSteps() - s);
+        if (config.minutes > 0) p.etaSeconds = std::min(p.etaSeconds, config.minutes * 60 - loop.wall);
+        observer.progress(p);
+    }
+}
+
+// Two sums per view of the global batch, one line per step on rank 0
+// ("step s1 s2 ..."), so that a test can compare the batches of runs with
+// different numbers of ranks.
+void Trainer::Impl::writeFingerprint(const Batch &batch)
+{
+    // Per view: its pixel sum and its sum weighted by the column, which a flip changes.
+    const auto v = batch.views.to(torch::kFloat64);                      // [b, V, C, H, W]
+    const auto ramp = torch::arange(v.size(4), v.options()) / v.size(4); // [W]
+    auto sums = torch::stack({v.sum({2, 3, 4}), (v * ramp).sum({2, 3, 4})}, 2).flatten(); // [b*V*2]
+    if (comm) sums = comm->allGather(sums);
+    if (!leader()) return;
+    std::ofstream out(fingerprints, std::ios::app);
+    out << batch.step;
+    out.precision(10);
+    const auto values = sums.contiguous();
+    for (int64_t i = 0; i < values.numel(); ++i)
+        out << ' ' << values[i].item<double>();
+    out << '\n';
+}
+
+// After the loop: the checkpoint, the exported encoder and the final
+// evaluation (rank 0), and the run's end state.
+void Trainer::Impl::finish(const Ending &ending, const Loop &loop)
+{
+    if (ending.kind == Ending::Failed) {
+        setState(RunState::Failed, ending.why);
+        return;
+    }
+    if (leader()) {
+        saveCheckpoint(loop.step, loop.wall);
+        exportEncoderTorchScript(*encoder, files.encoder());
+    }
+    if (ending.kind == Ending::Stopped) {
+        setState(RunState::Stopped, ending.why);
+        return;
+    }
+    if (leader()) { // the final protocol: full real splits
+        cancel = false;
+        evaluateAndRecord("final", loop.step, loop.wall);
+    }
+    setState(RunState::Finished, "");
+}
+
 void Trainer::Impl::run()
 {
-    enum class End { Finished, Stopped, Failed } end = End::Finished;
-    std::string why;
-    BatchQueue queue(2);
-    std::thread producer;
-    double wall = wallBefore;
+    std::unique_ptr<BatchSource> source;
     try {
         setState(RunState::Running, "");
+        BatchSource::Setup setup;
+        setup.config = &config;
+        setup.recipe = &recipe;
+        setup.generator = generator.get();
+        setup.real = real;
+        setup.channels = channels;
+        setup.resolution = resolution;
+        setup.viewsPerAnchor = viewsPerAnchor;
+        setup.labels = supCon;
+        setup.rank = parallel.env.rank;
+        setup.ranks = ranks();
+        source = std::make_unique<BatchSource>(setup);
+        source->start(startStep + 1, totalSteps(), producerThreads(threads));
         setThreadTorchThreads(std::max(1, threads - producerThreads(threads)));
-        producer = std::thread([&] { produce(queue); });
         encoder->train();
-        auto segment = Clock::now();
-        double paused = 0, rate = 0;
-        auto lastPreview = Clock::now() - std::chrono::hours(1);
-        int s = startStep;
-        int lastCheckpoint = std::filesystem::exists(files.checkpoint()) ? startStep : -1;
-        while (true) {
-            {
-                std::unique_lock lock(mutex);
-                if (pauseRequested && !stopRequested) {
-                    const auto t0 = Clock::now();
-                    lock.unlock();
-                    setState(RunState::Paused, "");
-                    lock.lock();
-                    cv.wait(lock, [&] { return !pauseRequested || stopRequested; });
-                    paused += secondsSince(t0);
-                    lock.unlock();
-                    if (!stopRequested) setState(RunState::Running, "");
-                    lock.lock();
-                }
-                if (stopRequested) {
-                    end = End::Stopped;
-                    why = "stopped by the user at step " + std::to_string(s);
-                    break;
-                }
-            }
-            wall = wallBefore + secondsSince(segment) - paused;
-            if (s >= totalSteps() || (config.minutes > 0 && wall >= config.minutes * 60)) break;
-            const auto t0 = Clock::now();
-            std::optional<Batch> batch = queue.pop();
-            if (!batch) break;
-            const int next = s + 1;
-            const double lr = learningRate(next, wall);
-            for (auto &group : optimizer->param_groups())
-                group.options().set_lr(lr);
-
-            const auto &views = batch->views; // [B, V, C, H, W]
-            const int64_t b = views.size(0), v = views.size(1);
-            auto x = views.reshape({b * v, views.size(2), views.size(3), views.size(4)}).to(device);
-            if (device.is_cpu()) x = x.contiguous(at::MemoryFormat::ChannelsLast);
-            torch::Tensor features;
-            {
-                Bf16Autocast autocast(bf16);
-                features = encoder->forward(x);
-            }
-            auto loss =
-                supConLoss(features.view({b, v, -1}),
-                           batch->labels.defined() ? batch->labels.to(device) : torch::Tensor(),
-                           config.temperature, config.baseTemperature);
-            if (next == injectNan) loss = loss * std::numeric_limits<float>::quiet_NaN();
-            const double lossValue = loss.item<double>();
-            if (!std::isfinite(lossValue)) {
-                end = End::Failed;
-                why = "the loss became " + std::string(std::isnan(lossValue) ? "NaN" : "infinite") +
-                      " at step " + std::to_string(next) + "; training stopped" +
-                      (lastCheckpoint >= 0 ? " and the last good checkpoint (step " +
-                                                 std::to_string(lastCheckpoint) + ") is kept"
-                                           : std::string(" before the first checkpoint")) +
-                      ". Lower the learning rate or check the recipe, then resume.";
-                break;
-            }
-            optimizer->zero_grad();
-            loss.backward();
-            optimizer->step();
-            s = next;
-            {
-                std::lock_guard lock(mutex);
-                step = s;
-            }
-            const double dt = secondsSince(t0);
-            const double imagesPerSecond = double(b * v) / std::max(dt, 1e-9);
-            rate = rate == 0 ? imagesPerSecond : 0.9 * rate + 0.1 * imagesPerSecond;
-            wall = wallBefore + secondsSince(segment) - paused;
-            MetricRow row;
-            row.step = s;
-            row.loss = lossValue;
-            row.lr = lr;
-            row.imagesPerSecond = imagesPerSecond;
-            row.wallSeconds = wall;
-            record(row);
-
-            if (secondsSince(lastPreview) > 2.0) {
-                lastPreview = Clock::now();
-                const auto few = views.slice(0, 0, 4);
-                ImageBatch preview = toImageBatch(
-                    few.reshape({few.size(0) * v, views.size(2), views.size(3), views.size(4)}));
-                std::lock_guard lock(mutex);
-                latestViews = std::move(preview);
-            }
-            if (config.probeEvery > 0 && s % config.probeEvery == 0 && s < totalSteps())
-                evaluateAndRecord("online", s, wall);
-            if (s % config.checkpointEvery == 0 && s < totalSteps()) {
-                saveCheckpoint(s, wall);
-                lastCheckpoint = s;
-            }
-            if (observer.progress) {
-                TrainProgress p;
-                p.step = s;
-                p.totalSteps = totalSteps();
-                p.loss = lossValue;
-                p.imagesPerSecond = rate;
-                p.elapsedSeconds = wall;
-                const double perStep = (wall - wallBefore) / std::max(1, s - startStep);
-                p.etaSeconds = perStep * (totalSteps() - s);
-                if (config.minutes > 0)
-                    p.etaSeconds = std::min(p.etaSeconds, config.minutes * 60 - wall);
-                observer.progress(p);
-            }
-        }
-        cancel = true;
-        queue.close();
-        producer.join();
+        Loop loop;
+        loop.step = startStep;
+        loop.wall = wallBefore;
+        loop.lastCheckpoint = std::filesystem::exists(files.checkpoint()) ? startStep : -1;
+        const Ending ending = trainSteps(*source, loop);
+        source->close();
         setThreadTorchThreads(threads); // evaluation has the cores to itself
-        if (end == End::Failed) {
-            setState(RunState::Failed, why);
-            return;
-        }
-        saveCheckpoint(s, wall);
-        exportEncoderTorchScript(*encoder, files.encoder());
-        if (end == End::Finished) {
-            // The final protocol: full real splits.
-            cancel = false;
-            evaluateAndRecord("final", s, wall);
-            setState(RunState::Finished, "");
-        } else {
-            setState(RunState::Stopped, why);
-        }
+        finish(ending, loop);
     } catch (const Cancelled &) {
-        cancel = true;
-        queue.close();
-        if (producer.joinable()) producer.join();
+        if (source) source->close();
         setState(RunState::Stopped, "stopped by the user at step " + std::to_string(step) +
                                         " (before the final evaluation finished)");
     } catch (const std::exception &e) {
-        cancel = true;
-        queue.close();
-        if (producer.joinable()) producer.join();
-        // `rm -rf` removes the files before the folder, so a write may fail
-        // on a missing file while the folder still exists for a moment.
-        std::error_code ec;
-        const bool folderGone = !std::filesystem::is_directory(files.dir, ec) ||
-                                !std::filesystem::exists(files.config(), ec) ||
-                                !std::filesystem::exists(files.metricsCsv(), ec) ||
-                                !std::filesystem::exists(files.metricsJsonl(), ec);
-        if (folderGone)
+        if (source) source->close();
+        if (leader() && runFolderGone(files))
             setState(RunState::Failed, "the run folder " + files.dir +
                                            " was deleted or moved while training; training "
                                            "stopped at step " +
@@ -743,11 +620,13 @@ namespace {
 
 // An Impl set up from a run folder without touching its files.
 std::unique_ptr<Trainer::Impl> inspect(const std::string &runDir,
-                                       const DataLoadProgress &loading = {})
+                                       const DataLoadProgress &loading = {},
+                                       const ParallelOptions &parallel = {})
 {
     auto impl = std::make_unique<Trainer::Impl>();
     impl->files = RunFiles{runDir};
     impl->loading = loading;
+    impl->parallel = parallel;
     if (!std::filesystem::exists(impl->files.config()))
         throw Error("run folder " + runDir + " has no config.json; it is not a training run");
     impl->config = readTrainConfig(impl->files.config());
@@ -767,50 +646,57 @@ Trainer::~Trainer()
 }
 
 std::unique_ptr<Trainer> Trainer::create(const std::string &runDir, const TrainConfig &config,
-                                         const ViewRecipe &recipe, const DataLoadProgress &loading)
+                                         const ViewRecipe &recipe, const DataLoadProgress &loading,
+                                         const ParallelOptions &parallel)
 {
     auto impl = std::make_unique<Impl>();
     impl->files = RunFiles{runDir};
     impl->loading = loading;
+    impl->parallel = parallel;
     impl->config = config;
     impl->recipe = recipe;
-    if (std::filesystem::exists(impl->files.config()))
+    // Rank 0 alone owns the folder; the other ranks never touch it.
+    if (impl->leader() && std::filesystem::exists(impl->files.config()))
         throw Error("run folder " + runDir +
                     " already holds a run (config.json); resume it or choose another folder");
     impl->prepare();
+    if (!impl->leader()) {
+        impl->connect();
+        return std::unique_ptr<Trainer>(new Trainer(std::move(impl)));
+    }
     std::error_code ec;
     std::filesystem::create_directories(runDir, ec);
     if (ec) throw Error("cannot create run folder " + runDir + ": " + ec.message());
     impl->lock = RunLock::acquire(runDir);
     writeTrainConfig(config, impl->files.config());
     writeRecipe(recipe, impl->files.recipe());
-    writeFileAtomically(impl->files.metricsCsv(), kCsvHeader);
-    writeFileAtomically(impl->files.metricsJsonl(), "");
+    rewriteMetrics(impl->files, {});
     impl->writeStatus(RunState::Created, 0, "");
+    impl->connect();
     return std::unique_ptr<Trainer>(new Trainer(std::move(impl)));
 }
 
-std::unique_ptr<Trainer> Trainer::open(const std::string &runDir, const DataLoadProgress &loading)
+std::unique_ptr<Trainer> Trainer::open(const std::string &runDir, const DataLoadProgress &loading,
+                                       const ParallelOptions &parallel)
 {
-    auto impl = inspect(runDir, loading);
-    impl->lock = RunLock::acquire(runDir);
-    removeStaleTemporaries(runDir); // a killed writer's leftovers
+    auto impl = inspect(runDir, loading, parallel);
+    if (impl->leader()) {
+        impl->lock = RunLock::acquire(runDir);
+        removeStaleTemporaries(runDir); // a killed writer's leftovers
+    }
     const RunStatus status = readRunStatus(runDir);
     if (status.state == RunState::Finished)
         throw Error("run " + runDir + " already finished at step " + std::to_string(status.step) +
                     "; there is nothing to resume");
     if (std::filesystem::exists(impl->files.checkpoint())) impl->loadCheckpoint();
-    // Drop what was logged after the checkpoint: the resumed run logs it again.
-    std::string csv = kCsvHeader, jsonl;
-    for (const MetricRow &r : readMetrics(runDir)) {
-        if (r.step > impl->startStep || r.kind == "final") continue;
-        csv += csvRow(r);
-        jsonl += jsonRow(r);
-        impl->metrics.push_back(r);
+    if (impl->leader()) {
+        // Drop what was logged after the checkpoint: the resumed run logs it again.
+        for (const MetricRow &r : readMetrics(runDir))
+            if (r.step <= impl->startStep && r.kind != "final") impl->metrics.push_back(r);
+        rewriteMetrics(impl->files, impl->metrics);
     }
-    writeFileAtomically(impl->files.metricsCsv(), csv);
-    writeFileAtomically(impl->files.metricsJsonl(), jsonl);
     impl->step = impl->startStep;
+    impl->connect();
     return std::unique_ptr<Trainer>(new Trainer(std::move(impl)));
 }
 
@@ -903,7 +789,7 @@ ImageBatch Trainer::latestViews() const
 
 std::vector<std::string> Trainer::classNames() const
 {
-    return d->eval->dataset().classNames;
+    return d->eval ? d->eval->dataset().classNames : std::vector<std::string>{};
 }
 
 int Trainer::latestViewColumns() const

@@ -4,7 +4,9 @@
 // SimCLR / SupCon steps on a training thread, online and final evaluation
 // on real data, a run folder with metrics and atomic checkpoints.
 
+#include "distributed.h"
 #include "generator.h"
+#include "runfolder.h"
 #include "trainconfig.h"
 #include "viewrecipe.h"
 
@@ -16,34 +18,6 @@
 #include <vector>
 
 namespace latent {
-
-// One row of metrics.csv / metrics.jsonl. Training rows have loss, lr and
-// images/s; evaluation rows ("online" on subsets during training, "final"
-// on the full splits at the end) have probe and kNN accuracy.
-struct MetricRow
-{
-    static constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
-    std::string kind = "train"; // train, online, final
-    int step = 0;
-    double loss = kNone;
-    double lr = kNone;
-    double imagesPerSecond = kNone; // views through the encoder per second
-    double probe = kNone;           // linear-probe accuracy in [0, 1]
-    double knn = kNone;             // kNN accuracy in [0, 1]
-    double wallSeconds = 0;         // training time so far (pauses excluded)
-};
-
-enum class RunState { Created, Running, Paused, Stopped, Finished, Failed };
-const char *toString(RunState state);
-
-// What the run folder says about a run (status.json), for lists and resumes.
-struct RunStatus
-{
-    RunState state = RunState::Created;
-    int step = 0;
-    int totalSteps = 0;
-    std::string message; // why it stopped or failed; empty otherwise
-};
 
 struct TrainProgress
 {
@@ -78,41 +52,37 @@ struct TrainObserver
     std::function<void(const std::string &kind, std::int64_t done, std::int64_t total)> evaluation;
 };
 
-// Files of a run folder.
-struct RunFiles
-{
-    std::string dir;
-    std::string config() const { return dir + "/config.json"; }
-    std::string recipe() const { return dir + "/recipe.json"; }
-    std::string status() const { return dir + "/status.json"; }
-    std::string metricsCsv() const { return dir + "/metrics.csv"; }
-    std::string metricsJsonl() const { return dir + "/metrics.jsonl"; }
-    std::string checkpoint() const { return dir + "/checkpoint.pt"; }
-    std::string encoder() const { return dir + "/encoder.pt"; }
-    std::string floors() const { return dir + "/floors.json"; }
-};
-
-RunStatus readRunStatus(const std::string &runDir);
-// Rows of metrics.jsonl; a torn last line (a run killed mid-write) is ignored.
-std::vector<MetricRow> readMetrics(const std::string &runDir);
-
 // Images of `source` decoded so far while a run opens its datasets;
 // returning false cancels the opening (Cancelled).
 using DataLoadProgress =
     std::function<bool(const std::string &source, std::int64_t done, std::int64_t total)>;
+
+// A data-parallel job's rank (from readDistributedEnv) and how long ranks
+// wait for each other; the default is one process.
+struct ParallelOptions
+{
+    DistributedEnv env;
+    DistributedTimeouts timeouts;
+};
 
 class Trainer
 {
 public:
     // A new run in `runDir` (created; it must not already hold a run).
     // Throws Error when the config, recipe, generator or data cannot work.
+    // In a data-parallel job every rank calls this with the same config;
+    // rank 0 alone writes the run folder and evaluates, each rank trains on
+    // its share of every global batch, and all ranks end at the same step.
     static std::unique_ptr<Trainer> create(const std::string &runDir, const TrainConfig &config,
                                            const ViewRecipe &recipe,
-                                           const DataLoadProgress &loading = {});
+                                           const DataLoadProgress &loading = {},
+                                           const ParallelOptions &parallel = {});
     // Continues the run in `runDir` from its last checkpoint (or from the
     // start when it has none yet). Metrics after the checkpoint are dropped.
+    // Any number of ranks can resume a checkpoint written by any other.
     static std::unique_ptr<Trainer> open(const std::string &runDir,
-                                         const DataLoadProgress &loading = {});
+                                         const DataLoadProgress &loading = {},
+                                         const ParallelOptions &parallel = {});
     ~Trainer(); // stops and joins
 
     void setObserver(TrainObserver observer); // before start()
@@ -122,7 +92,7 @@ public:
     // Non-blocking controls; the training thread acts on them between steps
     // (stop takes effect within one step and writes a checkpoint).
     void start();
-    void pause();
+    void pause(); // ignored in a data-parallel job (ranks cannot wait for each other forever)
     void resume();
     void stop();
     void wait(); // until the thread ends

@@ -11,11 +11,6 @@
 namespace latent {
 namespace {
 
-// Streams derived from one seed, so that changing the number of views does
-// not change the anchors.
-constexpr std::uint64_t kViewStream = 0x51ED270B27E5A3ull;
-constexpr std::uint64_t kPixelStream = 0xA24BAED4963EE407ull;
-
 at::Tensor toUnit(const Generator &g, const at::Tensor &x) // output range -> [0, 1]
 {
     const float lo = g.info().outputMin, hi = g.info().outputMax;
@@ -28,19 +23,28 @@ struct Anchors
     at::Tensor y; // [K]
 };
 
-Anchors sampleAnchors(const Generator &g, const ViewRecipe &r, int k, std::uint64_t seed)
+// The anchors of rows [first, first + k) of a batch of `total`, each random
+// quantity from its own stream (sampling.h).
+Anchors sampleAnchors(const Generator &g, const ViewRecipe &r, int64_t first, int64_t k,
+                      int64_t total, std::uint64_t seed)
 {
-    const SampleRequest request{k, seed, r.anchors.truncation, SampleRequest::kUniformClasses};
-    Anchors a{g.sampleLatents(request), g.sampleClasses(request)};
+    const int n = static_cast<int>(total);
+    const SampleRequest latents{n, streamSeed(seed, "anchor.latent"), r.anchors.truncation,
+                                SampleRequest::kUniformClasses};
+    SampleRequest classes = latents;
+    classes.seed = streamSeed(seed, "anchor.class");
+    Anchors a{g.sampleLatents(latents), g.sampleClasses(classes)};
     if (!r.anchors.classes.empty() && g.info().isConditional()) {
         // Uniform over the recipe's class list.
-        auto gen = at::detail::createCPUGenerator(seed ^ 0x2545F4914F6CDD1Dull);
-        const auto pick =
-            torch::randint(static_cast<int64_t>(r.anchors.classes.size()), {k}, gen, torch::kInt64);
+        auto gen = at::detail::createCPUGenerator(classes.seed);
+        const auto pick = torch::randint(static_cast<int64_t>(r.anchors.classes.size()), {total},
+                                         gen, torch::kInt64);
         const auto list =
             torch::tensor(std::vector<int64_t>(r.anchors.classes.begin(), r.anchors.classes.end()));
         a.y = list.index_select(0, pick);
     }
+    a.z = a.z.slice(0, first, first + k);
+    a.y = a.y.slice(0, first, first + k);
     return a;
 }
 
@@ -50,32 +54,42 @@ at::Tensor anchorImages(const Generator &generator, const ViewRecipe &recipe, in
                         std::uint64_t seed)
 {
     c10::InferenceMode guard;
-    const Anchors a = sampleAnchors(generator, recipe, anchors, seed);
+    const Anchors a = sampleAnchors(generator, recipe, 0, anchors, anchors, seed);
     return toUnit(generator, generator.generate(a.z, a.y));
 }
 
 at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, int anchors,
                          int views, std::uint64_t seed, ViewMode mode, at::Tensor *classes,
-                         at::Tensor *anchorImagesOut)
+                         at::Tensor *anchorImagesOut, const SampleSlice &slice)
 {
     const GeneratorInfo &info = generator.info();
     recipe.checkAgainst(info.latentSize, info.numClasses, "recipe " + recipe.name);
     if (anchors < 1 || views < 1)
         throw Error("views: need at least one anchor and one view, got " + std::to_string(anchors) +
                     " and " + std::to_string(views));
+    const int64_t total = slice.whole() ? anchors : slice.total;
+    if (slice.first < 0 || slice.first + anchors > total)
+        throw Error("views: anchors " + std::to_string(slice.first) + ".." +
+                    std::to_string(slice.first + anchors) + " are outside a batch of " +
+                    std::to_string(total));
     c10::InferenceMode guard;
-    const Anchors a = sampleAnchors(generator, recipe, anchors, seed);
-    const int64_t n = int64_t(anchors) * views;
-    // Every view starts from its anchor: [K*V, latent], row k*V + v.
+    const Anchors a = sampleAnchors(generator, recipe, slice.first, anchors, total, seed);
+    // Every view starts from its anchor: [K*V, latent], row k*V + v; the
+    // random draws are made for the whole batch's T*V rows and sliced.
+    const int64_t first = slice.first * views, n = int64_t(anchors) * views, all = total * views;
     auto z = a.z.repeat_interleave(views, 0);
     const auto y = a.y.repeat_interleave(views, 0);
     if (mode != ViewMode::PixelOnly) {
-        auto gen = at::detail::createCPUGenerator(seed ^ kViewStream);
         if (recipe.views.gaussian && recipe.views.sigma > 0) {
             const float t = recipe.anchors.truncation > 0 ? recipe.anchors.truncation : 2.0f;
-            z = z + recipe.views.sigma * truncatedNormal(n, info.latentSize, t, seed ^ kViewStream);
+            const auto noise =
+                truncatedNormal(all, info.latentSize, t, streamSeed(seed, "view.gaussian"));
+            z = z + recipe.views.sigma * noise.slice(0, first, first + n);
         }
-        for (const auto &walk : recipe.views.steered) {
+        for (std::size_t i = 0; i < recipe.views.steered.size(); ++i) {
+            const auto &walk = recipe.views.steered[i];
+            auto gen = at::detail::createCPUGenerator(
+                streamSeed(seed, ("view.walk." + std::to_string(i)).c_str()));
             const DirectionSet *set = recipe.findSet(walk.set);
             const auto &v = set->vectors[set->indexOf(walk.direction)];
             const auto w = torch::tensor(v); // [latent]
@@ -83,10 +97,11 @@ at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, i
             const float mid = 0.5f * (walk.alphaMin + walk.alphaMax);
             const float half = 0.5f * (walk.alphaMax - walk.alphaMin);
             if (walk.normal)
-                alpha =
-                    (torch::randn({n}, gen) * (half / 2) + mid).clamp(walk.alphaMin, walk.alphaMax);
+                alpha = (torch::randn({all}, gen) * (half / 2) + mid)
+                            .clamp(walk.alphaMin, walk.alphaMax);
             else
-                alpha = torch::rand({n}, gen) * (2 * half) + walk.alphaMin;
+                alpha = torch::rand({all}, gen) * (2 * half) + walk.alphaMin;
+            alpha = alpha.slice(0, first, first + n);
             z = z + alpha.unsqueeze(1) * w.unsqueeze(0);
         }
     }
@@ -100,7 +115,8 @@ at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, i
         images = images.slice(0, anchors);
     }
     if (mode != ViewMode::LatentOnly)
-        images = augmentPixels(images, recipe.pixel, seed ^ kPixelStream);
+        images = augmentPixels(images, recipe.pixel, streamSeed(seed, "view.pixel"),
+                               SampleSlice{first, all});
     if (classes) *classes = a.y;
     return images.view({anchors, views, images.size(1), images.size(2), images.size(3)});
 }

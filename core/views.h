@@ -2,6 +2,7 @@
 #pragma once
 
 #include "generator.h"
+#include "sampling.h"
 #include "viewrecipe.h"
 
 #include <cstdint>
@@ -30,10 +31,14 @@ struct ViewDiagnostics
 // the mode allows. Returns [K, V, C, H, W] float32 in [0, 1]; `classes`
 // receives [K] int64 (-1 for unconditional generators), `anchorImages` the
 // anchors themselves [K, C, H, W] in [0, 1], rendered in the same batch. Deterministic in
-// `seed`. Throws Error when the recipe does not fit the generator.
+// `seed`, each random quantity from its own stream (sampling.h). With a
+// `slice`, the K anchors are rows slice.first.. of a batch of slice.total
+// (a rank's share): they equal those rows of the whole batch. Throws Error
+// when the recipe does not fit the generator.
 at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, int anchors,
                          int views, std::uint64_t seed, ViewMode mode = ViewMode::Both,
-                         at::Tensor *classes = nullptr, at::Tensor *anchorImages = nullptr);
+                         at::Tensor *classes = nullptr, at::Tensor *anchorImages = nullptr,
+                         const SampleSlice &slice = {});
 
 // The anchor images G(z) themselves, [K, C, H, W] in [0, 1], for previews.
 at::Tensor anchorImages(const Generator &generator, const ViewRecipe &recipe, int anchors,

@@ -2,6 +2,7 @@
 // latent-cli: the headless face of the studio; links the same core library.
 #include "datacommand.h"
 #include "experimentcommand.h"
+#include "launchcommand.h"
 #include "traincommands.h"
 
 #include "atomicfile.h"
@@ -302,9 +303,12 @@ int main(int argc, char **argv)
     experiment.add(app);
     DataCommand data;
     data.add(app);
+    LaunchCommand launcher;
+    launcher.add(app);
 
     CLI11_PARSE(app, argc, argv);
     try {
+        if (const int code = launcher.run(); code >= 0) return code;
         latent::configureRuntime(threads);
         const std::string exe = exeDir(argv[0]);
         if (*views) return runViews(recipePath, view, exe);

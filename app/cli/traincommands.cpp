@@ -7,6 +7,7 @@
 #include "generator.h"
 #include "generatorinfo.h"
 #include "paths.h"
+#include "runtime.h"
 #include "trainer.h"
 #include "viewrecipe.h"
 
@@ -97,13 +98,15 @@ latent::DataLoadProgress loadingPrinter(cli::CountProgress &counter)
     };
 }
 
-int train(latent::Trainer &trainer)
+// Trains to the end; in a data-parallel job only rank 0 reports progress.
+int train(latent::Trainer &trainer, bool leader)
 {
     ProgressPrinter printer;
     cli::CountProgress counter;
     latent::TrainObserver observer{[&](const latent::MetricRow &r) { printer.metric(r); },
                                    [&](const latent::TrainProgress &p) { printer(p); }, nullptr,
                                    nullptr, nullptr};
+    if (!leader) observer = {};
     // The final evaluation encodes every real image: show it (online ones are subsets).
     observer.evaluation = [&](const std::string &kind, std::int64_t done, std::int64_t total) {
         if (kind == "final") counter("final evaluation", done, total);
@@ -111,7 +114,10 @@ int train(latent::Trainer &trainer)
     trainer.setObserver(observer);
     // Ctrl+C stops between steps and keeps a checkpoint to resume from.
     cli::trainUntilDone(trainer);
-    printSummary(trainer);
+    if (leader)
+        printSummary(trainer);
+    else
+        std::cerr << latent::toString(trainer.state()) << " at step " << trainer.step() << "\n";
     if (trainer.state() == latent::RunState::Failed) {
         std::cerr << "latent-cli: error: " << trainer.message() << "\n";
         return 1;
@@ -229,6 +235,39 @@ void TrainCommands::add(CLI::App &app)
     train->add_option("--checkpoint-every", c.checkpointEvery)
         ->check(CLI::Range(1, 100000000))
         ->capture_default_str();
+    train
+        ->add_option("--dist-timeout", distTimeout,
+                     "data-parallel jobs: seconds a rank waits for the others in a step before "
+                     "it stops with an error (a rank died or hung)")
+        ->check(CLI::Range(5, 86400))
+        ->capture_default_str();
+    train->add_option("--config", configFile,
+                      "a training config (config.json of a run, or a cluster job's) instead of "
+                      "the options above");
+    auto *job = train->add_option(
+        "--cluster-job", clusterJob,
+        "write a Slurm batch script and a torchrun command for this run to this folder, with "
+        "its config and recipe, instead of training (--out: the run folder on shared storage)");
+    train->add_option("--nodes", cluster.nodes, "cluster job: machines")
+        ->check(CLI::Range(1, 4096))
+        ->needs(job)
+        ->capture_default_str();
+    train->add_option("--gpus-per-node", cluster.ranksPerNode,
+                      "cluster job: GPUs per machine, one rank each (processes with --device cpu)")
+        ->check(CLI::Range(1, 64))
+        ->needs(job)
+        ->capture_default_str();
+    train->add_option("--cpus-per-rank", cluster.cpusPerRank, "cluster job: CPU cores per rank")
+        ->check(CLI::Range(1, 1024))
+        ->needs(job)
+        ->capture_default_str();
+    train->add_option("--partition", cluster.partition, "cluster job: Slurm partition")->needs(job);
+    train->add_option("--time", cluster.time, "cluster job: Slurm time limit")
+        ->needs(job)
+        ->capture_default_str();
+    train->add_option("--cli-path", cluster.cli, "cluster job: latent-cli on the nodes")
+        ->needs(job)
+        ->capture_default_str();
     train->add_flag("--accept-generator-mismatch", acceptMismatch,
                     "use a generator whose SHA-256 differs from the recipe's");
 
@@ -241,14 +280,44 @@ int TrainCommands::run(const std::string &exeDir, int threads)
 {
     if (*probe) return ::probe(probeTarget, floors);
     if (!*train) return -1;
+    // A rank of a data-parallel job when a launcher set the environment.
+    latent::ParallelOptions parallel;
+    parallel.env = latent::readDistributedEnv();
+    parallel.timeouts.step = std::chrono::seconds(distTimeout);
+    const bool leader = parallel.env.rank == 0;
+    if (parallel.env.distributed()) {
+        // The machine's cores are shared by its ranks (the run's config keeps
+        // what was asked, so a resume with other ranks divides them anew).
+        const int rankThreads =
+            threads > 0 ? threads
+                        : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) /
+                                          parallel.env.localWorldSize);
+        latent::configureRuntime(rankThreads);
+        std::cerr << parallel.env.describe() << ", " << rankThreads << " threads\n";
+    }
     if (!resume.empty()) {
         cli::CountProgress counter;
-        auto trainer = latent::Trainer::open(resume, loadingPrinter(counter));
-        std::cerr << "resuming " << resume << " at step " << trainer->step() << "\n";
-        return ::train(*trainer);
+        auto trainer = latent::Trainer::open(resume, loadingPrinter(counter), parallel);
+        if (leader) std::cerr << "resuming " << resume << " at step " << trainer->step() << "\n";
+        return ::train(*trainer, leader);
     }
     if (out.empty())
         throw latent::Error("train: give --out for a new run or --resume for an old one");
+    if (!configFile.empty()) {
+        // The file is the whole config: options that would change it are refused.
+        for (const char *option :
+             {"--generator", "--real", "--eval", "--skip-unreadable", "--steps", "--minutes",
+              "--batch", "--encoder", "--resolution", "--width", "--optimizer", "--lr", "--warmup",
+              "--weight-decay", "--temperature", "--seed", "--device", "--precision",
+              "--probe-every", "--checkpoint-every"})
+            if (train->count(option) > 0)
+                throw latent::Error(std::string("train: ") + option +
+                                    " cannot be combined with --config (edit the config instead)");
+        config = latent::readTrainConfig(configFile);
+        const latent::ViewRecipe r =
+            recipe.empty() ? latent::ViewRecipe{} : latent::readRecipe(recipe);
+        return startRun(r, parallel, leader);
+    }
     config.threads = threads;
     if (!eval.empty()) config.evalData = eval;
     latent::ViewRecipe r;
@@ -283,7 +352,22 @@ int TrainCommands::run(const std::string &exeDir, int threads)
     // The run folder records an absolute path so that resuming works from anywhere.
     if (!config.generator.empty())
         config.generator = std::filesystem::absolute(config.generator).string();
+    return startRun(r, parallel, leader);
+}
+
+// A new run, or its cluster job when one was asked for.
+int TrainCommands::startRun(const latent::ViewRecipe &r, const latent::ParallelOptions &parallel,
+                            bool leader) const
+{
+    if (!clusterJob.empty()) {
+        latent::ClusterJob job = cluster;
+        job.runDir = out;
+        for (const auto &path : latent::writeClusterJob(clusterJob, config, r, job))
+            std::cout << "wrote " << path << "\n";
+        std::cout << "submit: sbatch " << clusterJob << "/job.sbatch\n";
+        return 0;
+    }
     cli::CountProgress counter;
-    auto trainer = latent::Trainer::create(out, config, r, loadingPrinter(counter));
-    return ::train(*trainer);
+    auto trainer = latent::Trainer::create(out, config, r, loadingPrinter(counter), parallel);
+    return ::train(*trainer, leader);
 }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "clusterjob.h"
 #include "trainconfig.h"
+#include "trainer.h"
 
 #include <CLI/CLI.hpp>
 
@@ -21,6 +23,10 @@ struct TrainCommands
     std::string out;
     std::string resume;
     bool acceptMismatch = false;
+    int distTimeout = 300;
+    std::string configFile; // a training config (JSON) instead of the options
+    std::string clusterJob; // write a cluster job for the run here instead of training
+    latent::ClusterJob cluster;
 
     std::string probeTarget;
     bool floors = false;
@@ -28,4 +34,8 @@ struct TrainCommands
     void add(CLI::App &app);
     // Runs the parsed command; returns the exit code, or -1 when neither was given.
     int run(const std::string &exeDir, int threads);
+
+private:
+    int startRun(const latent::ViewRecipe &recipe, const latent::ParallelOptions &parallel,
+                 bool leader) const;
 };

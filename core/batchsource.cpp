@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+#include "batchsource.h"
+
+#include "augment.h"
+#include "data/dataset.h"
+#include "error.h"
+#include "runtime.h"
+#include "views.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+namespace latent {
+
+bool BatchQueue::push(Batch b)
+{
+    std::unique_lock lock(m_mutex);
+    m_cv.wait(lock, [&] { return m_closed || m_items.size() < m_capacity; });
+    if (m_closed) return false;
+    m_items.push_back(std::move(b));
+    m_cv.notify_all();
+    return true;
+}
+
+std::optional<Batch> BatchQueue::pop()
+{
+    std::unique_lock lock(m_mutex);
+    m_cv.wait(lock, [&] { return m_closed || !m_items.empty() || !m_error.empty(); });
+    if (!m_items.empty()) {
+        Batch b = std::move(m_items.front());
+        m_items.pop_front();
+        m_cv.notify_all();
+        return b;
+    }
+    if (!m_error.empty()) throw Error(m_error);
+    return std::nullopt;
+}
+
+void BatchQueue::fail(const std::string &message)
+{
+    std::lock_guard lock(m_mutex);
+    m_error = message;
+    m_cv.notify_all();
+}
+
+void BatchQueue::close()
+{
+    std::lock_guard lock(m_mutex);
+    m_closed = true;
+    m_cv.notify_all();
+}
+
+torch::Tensor resizeViews(const torch::Tensor &views, int side)
+{
+    if (views.size(3) == side && views.size(4) == side) return views;
+    const auto flat = views.flatten(0, 1); // [B * V, C, H, W]
+    namespace F = torch::nn::functional;
+    auto options = F::InterpolateFuncOptions().size(std::vector<int64_t>{side, side});
+    if (views.size(3) > side)
+        options.mode(torch::kArea);
+    else
+        options.mode(torch::kBilinear).align_corners(false);
+    const auto out = F::interpolate(flat, options);
+    return out.view({views.size(0), views.size(1), views.size(2), side, side});
+}
+
+BatchSource::BatchSource(Setup setup) : m_setup(std::move(setup))
+{
+    const int total = m_setup.config->batch;
+    if (total % m_setup.ranks != 0)
+        throw Error("a global batch of " + std::to_string(total) + " anchors cannot be split " +
+                    "evenly between " + std::to_string(m_setup.ranks) +
+                    " ranks; choose a batch that is a multiple of the number of ranks");
+    m_rows = total / m_setup.ranks;
+    m_share = SampleSlice{int64_t(m_rows) * m_setup.rank, total};
+}
+
+BatchSource::~BatchSource()
+{
+    close();
+}
+
+Batch BatchSource::make(int s) const
+{
+    const TrainConfig &config = *m_setup.config;
+    const std::uint64_t seed = stepSeed(config.seed, s);
+    const int64_t v = m_setup.viewsPerAnchor;
+    Batch b;
+    b.step = s;
+    if (m_setup.generator) {
+        torch::Tensor classes;
+        // Views are made under inference mode; the clone is an ordinary tensor
+        // that autograd may save.
+        b.views = resizeViews(generateViews(*m_setup.generator, *m_setup.recipe, m_rows, int(v),
+                                            seed, ViewMode::Both, &classes, nullptr, m_share),
+                              m_setup.resolution)
+                      .clone();
+        if (m_setup.labels) b.labels = classes.clone();
+        return b;
+    }
+    const Dataset &real = *m_setup.real;
+    auto gen = at::detail::createCPUGenerator(streamSeed(seed, "real.index"));
+    const auto idx = torch::randint(real.train.size(), {m_share.total}, gen, torch::kInt64)
+                         .slice(0, m_share.first, m_share.first + m_rows);
+    const auto x = shapeImages(real.train, idx, m_setup.channels, m_setup.resolution)
+                       .repeat_interleave(v, 0); // [b * V, C, R, R]
+    b.views = augmentPixels(x, m_setup.recipe->pixel, streamSeed(seed, "real.pixel"),
+                            SampleSlice{m_share.first * v, m_share.total * v})
+                  .view({m_rows, v, x.size(1), x.size(2), x.size(3)});
+    return b;
+}
+
+void BatchSource::start(int first, int last, int threads)
+{
+    m_thread = std::thread([this, first, last, threads] {
+        setThreadTorchThreads(threads);
+        try {
+            for (int s = first; s <= last; ++s)
+                if (!m_queue.push(make(s))) return;
+        } catch (const std::exception &e) {
+            m_queue.fail(std::string("making the views of a batch failed: ") + e.what());
+        }
+    });
+}
+
+void BatchSource::close()
+{
+    m_queue.close();
+    if (m_thread.joinable()) m_thread.join();
+}
+
+} // namespace latent

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// What a training step trains on: this rank's share of the step's global
+// batch, generated views or real images, made from (run seed, step) alone on
+// a prefetch thread. Internal to core (torch).
+
+#include "generator.h"
+#include "sampling.h"
+#include "trainconfig.h"
+#include "viewrecipe.h"
+
+#include <torch/torch.h>
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace latent {
+
+struct Dataset;
+
+struct Batch
+{
+    int step = 0;
+    torch::Tensor views;  // [b, V, C, R, R] in [0, 1]: this rank's b anchors
+    torch::Tensor labels; // [b] int64 for SupCon, undefined for SimCLR
+};
+
+// Bounded hand-over from the prefetch thread to the training thread.
+class BatchQueue
+{
+public:
+    explicit BatchQueue(std::size_t capacity) : m_capacity(capacity) {}
+    bool push(Batch b); // false once closed
+    // Waits for a batch; nullopt when closed, and rethrows a producer failure.
+    std::optional<Batch> pop();
+    void fail(const std::string &message);
+    void close();
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::deque<Batch> m_items;
+    std::size_t m_capacity;
+    bool m_closed = false;
+    std::string m_error;
+};
+
+class BatchSource
+{
+public:
+    struct Setup
+    {
+        const TrainConfig *config = nullptr;
+        const ViewRecipe *recipe = nullptr;
+        const Generator *generator = nullptr;       // generator runs
+        std::shared_ptr<const Dataset> real;        // real-data runs
+        int channels = 1, resolution = 32;          // the encoder's input
+        int viewsPerAnchor = 2;
+        bool labels = false;                        // SupCon: the anchors' classes
+        int rank = 0, ranks = 1;                    // this rank's share of config->batch
+    };
+    explicit BatchSource(Setup setup);
+    ~BatchSource(); // closes and joins
+
+    // This rank's rows of step s's global batch: the rows one process with
+    // the whole batch would have at the same places (sampling.h streams).
+    Batch make(int step) const;
+
+    // Makes steps first..last on a thread with `threads` intra-op threads.
+    void start(int first, int last, int threads);
+    std::optional<Batch> next() { return m_queue.pop(); }
+    void close(); // stops the thread; next() then returns nullopt
+
+private:
+    Setup m_setup;
+    SampleSlice m_share;
+    int m_rows = 0; // anchors on this rank
+    BatchQueue m_queue{2};
+    std::thread m_thread;
+};
+
+// Views [B, V, C, H, W] at the encoder's side: area filter when shrinking,
+// bilinear when growing.
+torch::Tensor resizeViews(const torch::Tensor &views, int side);
+
+} // namespace latent
