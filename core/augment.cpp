@@ -50,8 +50,7 @@ at::Tensor cropAndFlip(const at::Tensor &x, const ViewRecipe::Pixel &p, Draws &d
     const int64_t n = x.size(0);
     const auto apply = draw.coin(p.cropP);
     const auto area = draw.uniform(p.cropScale.first, p.cropScale.second);
-    const auto logRatio =
-        draw.uniform(std::log(p.cropRatio.first), std::log(p.cropRatio.second));
+    const auto logRatio = draw.uniform(std::log(p.cropRatio.first), std::log(p.cropRatio.second));
     auto w = (area * logRatio.exp()).sqrt().clamp_max(1.0f); // fractions of the side
     auto h = (area / logRatio.exp()).sqrt().clamp_max(1.0f);
     w = apply * w + (1 - apply);
@@ -73,8 +72,7 @@ at::Tensor jitter(at::Tensor x, const ViewRecipe::Pixel &p, Draws &draw)
     const int64_t n = x.size(0);
     const auto on = draw.coin(p.jitterP).view({n, 1, 1, 1});
     const auto factor = [&](float strength) {
-        return (draw.uniform(std::max(0.0f, 1 - strength), 1 + strength).view({n, 1, 1, 1}) -
-                1) *
+        return (draw.uniform(std::max(0.0f, 1 - strength), 1 + strength).view({n, 1, 1, 1}) - 1) *
                    on +
                1;
     };
@@ -93,7 +91,7 @@ at::Tensor jitter(at::Tensor x, const ViewRecipe::Pixel &p, Draws &draw)
                                       .view({3, 3});
         static const auto toRgb = torch::linalg::inv(toYiq.to(torch::kFloat64)).to(torch::kFloat32);
         const auto yiq = torch::einsum("ij,njhw->nihw", {toYiq.to(x.device()), x}); // [N, 3, H, W]
-        const auto angle = hue * (2 * M_PI);                         // [N, 1, 1]
+        const auto angle = hue * (2 * M_PI);                                        // [N, 1, 1]
         const auto ii = yiq.select(1, 1), qq = yiq.select(1, 2);
         const auto rotated = torch::stack({yiq.select(1, 0), ii * angle.cos() - qq * angle.sin(),
                                            ii * angle.sin() + qq * angle.cos()},

@@ -57,12 +57,12 @@ public:
     {
         const TrainConfig *config = nullptr;
         const ViewRecipe *recipe = nullptr;
-        const Generator *generator = nullptr;       // generator runs
-        std::shared_ptr<const Dataset> real;        // real-data runs
-        int channels = 1, resolution = 32;          // the encoder's input
+        const Generator *generator = nullptr; // generator runs
+        std::shared_ptr<const Dataset> real;  // real-data runs
+        int channels = 1, resolution = 32;    // the encoder's input
         int viewsPerAnchor = 2;
-        bool labels = false;                        // SupCon: the anchors' classes
-        int rank = 0, ranks = 1;                    // this rank's share of config->batch
+        bool labels = false;     // SupCon: the anchors' classes
+        int rank = 0, ranks = 1; // this rank's share of config->batch
     };
     explicit BatchSource(Setup setup);
     ~BatchSource(); // closes and joins

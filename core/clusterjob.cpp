@@ -59,8 +59,7 @@ std::vector<std::string> writeClusterJob(const std::string &folder, const TrainC
            << "# Latent Studio training job: " << job.nodes << " node(s) x " << job.ranksPerNode
            << (gpus ? " GPU(s)" : " process(es)") << ", global batch " << config.batch << ".\n"
            << "# Submit with: sbatch " << dir << "/job.sbatch\n"
-           << "#SBATCH --job-name=latent-" << std::filesystem::path(run).filename().string()
-           << "\n"
+           << "#SBATCH --job-name=latent-" << std::filesystem::path(run).filename().string() << "\n"
            << "#SBATCH --nodes=" << job.nodes << "\n"
            << "#SBATCH --ntasks-per-node=" << job.ranksPerNode << "\n";
     if (gpus) sbatch << "#SBATCH --gpus-per-node=" << job.ranksPerNode << "\n";
@@ -74,8 +73,7 @@ std::vector<std::string> writeClusterJob(const std::string &folder, const TrainC
            << "export MASTER_ADDR=$(scontrol show hostnames \"$SLURM_JOB_NODELIST\" | head -n 1)\n"
            << "export MASTER_PORT=${MASTER_PORT:-29500}\n"
            << "export OPENBLAS_NUM_THREADS=1\n"
-           << trainCommand(dir, run)
-           << "srun --kill-on-bad-exit=1 " << quoted(job.cli)
+           << trainCommand(dir, run) << "srun --kill-on-bad-exit=1 " << quoted(job.cli)
            << " --threads \"$SLURM_CPUS_PER_TASK\" \"${TRAIN[@]}\"\n";
 
     std::ostringstream torchrun;

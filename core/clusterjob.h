@@ -16,9 +16,9 @@ struct ClusterJob
     int nodes = 1;
     int ranksPerNode = 1; // GPUs per node (processes per node with --device cpu)
     int cpusPerRank = 8;
-    std::string partition;         // empty: the cluster's default
-    std::string time = "24:00:00"; // Slurm's --time
-    std::string runDir;            // the run folder, on storage every node sees
+    std::string partition;          // empty: the cluster's default
+    std::string time = "24:00:00";  // Slurm's --time
+    std::string runDir;             // the run folder, on storage every node sees
     std::string cli = "latent-cli"; // latent-cli as the nodes find it
 };
 

@@ -62,7 +62,8 @@ bool contractPresent(const Contract &c, const EnvLookup &get)
 // c10d's errors carry a C++ backtrace; Gloo's transport errors are plain.
 std::string reason(const std::exception &e)
 {
-    if (const auto *c10 = dynamic_cast<const c10::Error *>(&e)) return c10->what_without_backtrace();
+    if (const auto *c10 = dynamic_cast<const c10::Error *>(&e))
+        return c10->what_without_backtrace();
     return e.what();
 }
 
@@ -130,6 +131,7 @@ struct Communicator::Impl
 {
     int rank = 0, size = 1;
     DistributedTimeouts timeouts;
+    mutable double seconds = 0; // in collectives
     c10::intrusive_ptr<c10d::Store> store;
     c10::intrusive_ptr<c10d::ProcessGroup> group;
 
@@ -148,6 +150,7 @@ struct Communicator::Impl
     template <typename Start>
     void run(const std::string &what, std::chrono::milliseconds timeout, Start start) const
     {
+        const auto t0 = std::chrono::steady_clock::now();
         c10::intrusive_ptr<c10d::Work> work;
         try {
             work = start();
@@ -155,6 +158,7 @@ struct Communicator::Impl
             throw Error(collectiveFailure(rank, size, what, timeout, e));
         }
         finish(work, what, timeout);
+        seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
 };
 
@@ -168,19 +172,20 @@ std::shared_ptr<Communicator> Communicator::join(const DistributedEnv &env, bool
     const std::string where = env.masterAddr + ":" + std::to_string(env.masterPort);
     if (env.worldSize == 1) // alone: an in-process store, no sockets to wait on
         impl->store = c10::make_intrusive<c10d::HashStore>();
-    else try {
-        c10d::TCPStoreOptions options;
-        options.port = static_cast<std::uint16_t>(env.masterPort);
-        options.isServer = env.rank == 0;
-        options.numWorkers = env.worldSize;
-        options.waitWorkers = true;
-        options.timeout = timeouts.setup;
-        impl->store = c10::make_intrusive<c10d::TCPStore>(env.masterAddr, options);
-    } catch (const std::exception &e) {
-        throw Error(env.describe() + ": cannot join the job's store at " + where + " (" +
-                    reason(e) + "); check MASTER_ADDR and MASTER_PORT" +
-                    (env.rank == 0 ? " (is the port free?)" : " and that rank 0 is running"));
-    }
+    else
+        try {
+            c10d::TCPStoreOptions options;
+            options.port = static_cast<std::uint16_t>(env.masterPort);
+            options.isServer = env.rank == 0;
+            options.numWorkers = env.worldSize;
+            options.waitWorkers = true;
+            options.timeout = timeouts.setup;
+            impl->store = c10::make_intrusive<c10d::TCPStore>(env.masterAddr, options);
+        } catch (const std::exception &e) {
+            throw Error(env.describe() + ": cannot join the job's store at " + where + " (" +
+                        reason(e) + "); check MASTER_ADDR and MASTER_PORT" +
+                        (env.rank == 0 ? " (is the port free?)" : " and that rank 0 is running"));
+        }
     if (cuda) {
 #ifdef USE_C10D_NCCL
         auto options = c10d::ProcessGroupNCCL::Options::create();
@@ -201,7 +206,8 @@ std::shared_ptr<Communicator> Communicator::join(const DistributedEnv &env, bool
             const bool loopback = env.worldSize == 1 || env.masterAddr == "localhost" ||
                                   env.masterAddr.rfind("127.", 0) == 0 || env.masterAddr == "::1";
             if (ifname && *ifname)
-                options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(ifname));
+                options->devices.push_back(
+                    c10d::ProcessGroupGloo::createDeviceForInterface(ifname));
             else if (loopback)
                 options->devices.push_back(
                     c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1"));
@@ -232,6 +238,11 @@ int Communicator::size() const
 const DistributedTimeouts &Communicator::timeouts() const
 {
     return d->timeouts;
+}
+
+double Communicator::collectiveSeconds() const
+{
+    return d->seconds;
 }
 
 void Communicator::allReduceSum(at::Tensor &tensor)

@@ -31,7 +31,7 @@ struct DistributedEnv
     std::string launcher; // "torchrun", "slurm", "openmpi"; empty for one process
     bool distributed() const { return worldSize > 1; }
     bool inJob() const { return !launcher.empty(); } // started by a launcher, even alone
-    std::string describe() const; // "rank 1 of 4 (local 1, torchrun)"
+    std::string describe() const;                    // "rank 1 of 4 (local 1, torchrun)"
 };
 
 // Reads the contract that existing launchers set: torchrun's RANK,
@@ -80,6 +80,8 @@ public:
     void broadcast(at::Tensor &tensor, int root = 0); // in place
     // Waits for every rank, up to `timeout` (setup when zero).
     void barrier(std::chrono::seconds timeout = std::chrono::seconds{0});
+    // Wall seconds spent in collectives so far (benchmarks: their share of a step).
+    double collectiveSeconds() const;
 
     struct Impl;
 

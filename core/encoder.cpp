@@ -162,11 +162,12 @@ void exportEncoderTorchScript(EncoderImpl &encoder, const std::string &path)
     };
     for (const auto &p : encoder.named_parameters())
         if (p.key().rfind("head", 0) != 0)
-            m.register_parameter(key(p.key()), p.value().detach().to(torch::kCPU).contiguous().clone(),
-                                 false);
+            m.register_parameter(key(p.key()),
+                                 p.value().detach().to(torch::kCPU).contiguous().clone(), false);
     for (const auto &b : encoder.named_buffers())
         if (b.key().find("num_batches_tracked") == std::string::npos)
-            m.register_buffer(key(b.key()), b.value().detach().to(torch::kCPU).contiguous().clone());
+            m.register_buffer(key(b.key()),
+                              b.value().detach().to(torch::kCPU).contiguous().clone());
 
     std::ostringstream src;
     const auto convCall = [&](const std::string &name, const std::string &in, int stride, int pad) {

@@ -259,7 +259,8 @@ std::string sidecarPathFor(const std::string &ptPath)
     return fs::path(ptPath).replace_extension(".json").string();
 }
 
-std::unique_ptr<Generator> Generator::load(const std::string &ptPath, const std::string &deviceSetting)
+std::unique_ptr<Generator> Generator::load(const std::string &ptPath,
+                                           const std::string &deviceSetting)
 {
     auto impl = std::make_unique<Impl>();
     impl->path = ptPath;

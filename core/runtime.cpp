@@ -69,7 +69,8 @@ bool isDeviceSetting(const std::string &setting)
 RunDevice chooseDevice(const std::string &setting, int localRank, const std::string &what)
 {
     if (!isDeviceSetting(setting))
-        throw Error(what + ": device \"" + setting + "\" is unknown; expected auto, cpu, cuda or cuda:K");
+        throw Error(what + ": device \"" + setting +
+                    "\" is unknown; expected auto, cpu, cuda or cuda:K");
     const int count = cudaDeviceCount();
     if (setting == "cpu" || (setting == "auto" && count == 0)) return {};
     if (count == 0)

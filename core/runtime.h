@@ -28,8 +28,8 @@ bool cpuHasBf16();
 struct RunDevice
 {
     bool cuda = false;
-    int index = 0;              // the CUDA device
-    std::string name() const;   // "cpu" or "cuda:K"
+    int index = 0;            // the CUDA device
+    std::string name() const; // "cpu" or "cuda:K"
 };
 int cudaDeviceCount();
 // `setting` is auto, cpu, cuda or cuda:K. auto takes CUDA when present; auto

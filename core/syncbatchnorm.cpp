@@ -36,14 +36,14 @@ struct SyncNorm : torch::autograd::Function<SyncNorm>
     {
         const auto xd = x.to(torch::kFloat64);
         const int64_t c = x.size(1);
-        const auto mean = xd.mean(kChannelDims);                            // [C]
-        const auto m2 = (xd - perChannel(mean)).pow(2).sum(kChannelDims); // [C]
+        const auto mean = xd.mean(kChannelDims);                                    // [C]
+        const auto m2 = (xd - perChannel(mean)).pow(2).sum(kChannelDims);           // [C]
         const auto count = torch::full({c}, double(x.numel() / c), mean.options()); // [C]
-        const auto local = torch::stack({mean, m2, count}); // [3, C]
-        const auto per = comm->allGather(local).view({comm->size(), 3, c}); // [R, 3, C]
+        const auto local = torch::stack({mean, m2, count});                         // [3, C]
+        const auto per = comm->allGather(local).view({comm->size(), 3, c});         // [R, 3, C]
         const auto counts = per.select(1, 2);
-        const auto total = counts.sum(0);                                          // [C]
-        const auto gmean = (per.select(1, 0) * counts).sum(0) / total;             // [C]
+        const auto total = counts.sum(0);                              // [C]
+        const auto gmean = (per.select(1, 0) * counts).sum(0) / total; // [C]
         const auto gm2 =
             per.select(1, 1).sum(0) + (counts * (per.select(1, 0) - gmean).pow(2)).sum(0);
         const auto invstd = (gm2 / total + eps).rsqrt(); // the biased variance normalises
@@ -67,7 +67,7 @@ struct SyncNorm : torch::autograd::Function<SyncNorm>
         const auto dy = grads[0].to(torch::kFloat32);
         const auto sumDy = dy.sum(kChannelDims, false, torch::kFloat64);              // [C]
         const auto sumDyXhat = (dy * xhat).sum(kChannelDims, false, torch::kFloat64); // [C]
-        auto global = torch::stack({sumDy, sumDyXhat}); // [2, C]
+        auto global = torch::stack({sumDy, sumDyXhat});                               // [2, C]
         comm->allReduceSum(global);
         const auto meanDy = (global[0] / total).to(torch::kFloat32);
         const auto meanDyXhat = (global[1] / total).to(torch::kFloat32);

@@ -104,7 +104,8 @@ TrainConfig trainConfigFromJson(const std::string &text, const std::string &path
     c.seed = static_cast<std::uint64_t>(rt.integer("seed", 0, (1LL << 53)));
     c.device = rt.string("device");
     if (!isDeviceSetting(c.device))
-        rt.fail("device", "is \"" + c.device + "\", expected \"auto\", \"cpu\", \"cuda\" or \"cuda:K\"");
+        rt.fail("device",
+                "is \"" + c.device + "\", expected \"auto\", \"cpu\", \"cuda\" or \"cuda:K\"");
     c.precision = rt.string("precision", {"auto", "fp32", "bf16"});
     c.threads = static_cast<int>(rt.integer("threads", 0, 1024, "0 for all cores"));
 

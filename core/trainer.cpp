@@ -122,6 +122,7 @@ struct Trainer::Impl
     Encoder encoder{nullptr};
     std::unique_ptr<torch::optim::Optimizer> optimizer;
     std::string fingerprints; // LATENT_BATCH_FINGERPRINTS: per-step batch sums, for tests
+    std::string commLog;      // LATENT_COMM_SECONDS: per-step collective time, for benchmarks
 
     int startStep = 0;
     double wallBefore = 0; // training seconds of earlier sessions
@@ -145,9 +146,9 @@ struct Trainer::Impl
     struct Loop
     {
         int step = 0;
-        double wall = 0;  // training seconds, pauses excluded, agreed by all ranks
+        double wall = 0; // training seconds, pauses excluded, agreed by all ranks
         double paused = 0;
-        double rate = 0;  // smoothed images per second
+        double rate = 0; // smoothed images per second
         int lastCheckpoint = -1;
         Clock::time_point segment = Clock::now();
         Clock::time_point lastPreview = Clock::now() - std::chrono::hours(1);
@@ -240,6 +241,7 @@ void Trainer::Impl::prepare()
                                                             .momentum(config.momentum)
                                                             .weight_decay(config.weightDecay));
     if (const char *path = std::getenv("LATENT_BATCH_FINGERPRINTS")) fingerprints = path;
+    if (const char *path = std::getenv("LATENT_COMM_SECONDS")) commLog = path;
 }
 
 // Joins the job and makes every rank start from rank 0's weights (after a
@@ -437,6 +439,7 @@ Ending Trainer::Impl::trainSteps(BatchSource &source, Loop &loop)
 std::optional<Ending> Trainer::Impl::trainStep(const Batch &batch, Loop &loop)
 {
     const auto t0 = Clock::now();
+    const double commBefore = comm ? comm->collectiveSeconds() : 0;
     const int next = loop.step + 1;
     const double lr = learningRate(next, loop.wall);
     for (auto &group : optimizer->param_groups())
@@ -479,6 +482,10 @@ std::optional<Ending> Trainer::Impl::trainStep(const Batch &batch, Loop &loop)
         std::lock_guard lock(mutex);
         step = next;
     }
+    if (comm && leader() && !commLog.empty())
+        std::ofstream(commLog, std::ios::app)
+            << next << ' ' << comm->collectiveSeconds() - commBefore << ' ' << secondsSince(t0)
+            << '\n';
     afterStep(batch, loop, lossValue, lr, secondsSince(t0));
     return std::nullopt;
 }
@@ -524,7 +531,8 @@ void Trainer::Impl::afterStep(const Batch &batch, Loop &loop, double loss, doubl
         p.elapsedSeconds = loop.wall;
         const double perStep = (loop.wall - wallBefore) / std::max(1, s - startStep);
         p.etaSeconds = perStep * (totalSteps() - s);
-        if (config.minutes > 0) p.etaSeconds = std::min(p.etaSeconds, config.minutes * 60 - loop.wall);
+        if (config.minutes > 0)
+            p.etaSeconds = std::min(p.etaSeconds, config.minutes * 60 - loop.wall);
         observer.progress(p);
     }
 }

@@ -135,11 +135,27 @@ class TestDistributed : public QObject
         // that fp32 rounding differences (the ranks sum in another order) grow
         // about tenfold per step, as they do between two equally valid kernels
         // in one process; here they stay near 1e-5 over 20 steps.
-        return {"train",   "--out",  out,    "--steps",      QString::number(steps),
-                "--batch", "16",     "--lr", "0.0001",       "--warmup",
-                "2",       "--probe-every",  "0",            "--eval",
-                m_dir.filePath("data"),      "--precision",  "fp32",
-                "--seed",  "5",      "--checkpoint-every",   "5"};
+        return {"train",
+                "--out",
+                out,
+                "--steps",
+                QString::number(steps),
+                "--batch",
+                "16",
+                "--lr",
+                "0.0001",
+                "--warmup",
+                "2",
+                "--probe-every",
+                "0",
+                "--eval",
+                m_dir.filePath("data"),
+                "--precision",
+                "fp32",
+                "--seed",
+                "5",
+                "--checkpoint-every",
+                "5"};
     }
 
     static Cli cli(const QStringList &args, const QString &fingerprints = {},
@@ -275,17 +291,24 @@ private Q_SLOTS:
                  QString("environment variable RANK is \"2\"; expected an integer 0..1"));
         QCOMPARE(refusal({{"RANK", "x"}, {"WORLD_SIZE", "2"}, {"LOCAL_RANK", "0"}}),
                  QString("environment variable RANK is \"x\"; expected an integer 0..1"));
-        QCOMPARE(refusal({{"RANK", "1"}, {"WORLD_SIZE", "2"}, {"LOCAL_RANK", "1"},
-                          {"MASTER_ADDR", "h"}}),
-                 QString("environment variable MASTER_PORT is not set, but torchrun's RANK is: "
-                         "a torchrun rank needs RANK, WORLD_SIZE and LOCAL_RANK, with "
-                         "MASTER_ADDR and MASTER_PORT"));
-        QCOMPARE(refusal({{"RANK", "1"}, {"WORLD_SIZE", "2"}, {"LOCAL_RANK", "1"},
-                          {"MASTER_ADDR", "h"}, {"MASTER_PORT", "70000"}}),
+        QCOMPARE(
+            refusal(
+                {{"RANK", "1"}, {"WORLD_SIZE", "2"}, {"LOCAL_RANK", "1"}, {"MASTER_ADDR", "h"}}),
+            QString("environment variable MASTER_PORT is not set, but torchrun's RANK is: "
+                    "a torchrun rank needs RANK, WORLD_SIZE and LOCAL_RANK, with "
+                    "MASTER_ADDR and MASTER_PORT"));
+        QCOMPARE(refusal({{"RANK", "1"},
+                          {"WORLD_SIZE", "2"},
+                          {"LOCAL_RANK", "1"},
+                          {"MASTER_ADDR", "h"},
+                          {"MASTER_PORT", "70000"}}),
                  QString("environment variable MASTER_PORT is \"70000\"; expected an integer "
                          "1..65535"));
-        QCOMPARE(refusal({{"RANK", "1"}, {"WORLD_SIZE", "4"}, {"LOCAL_RANK", "2"},
-                          {"LOCAL_WORLD_SIZE", "2"}, {"MASTER_ADDR", "h"},
+        QCOMPARE(refusal({{"RANK", "1"},
+                          {"WORLD_SIZE", "4"},
+                          {"LOCAL_RANK", "2"},
+                          {"LOCAL_WORLD_SIZE", "2"},
+                          {"MASTER_ADDR", "h"},
                           {"MASTER_PORT", "1"}}),
                  QString("environment variable LOCAL_RANK is 2 but LOCAL_WORLD_SIZE is 2; the "
                          "local rank must be below it"));
@@ -298,9 +321,8 @@ private Q_SLOTS:
     {
         const std::uint64_t seed = stepSeed(7, 3);
         QVERIFY(stepSeed(7, 3) != stepSeed(7, 4) && stepSeed(7, 3) != stepSeed(8, 3));
-        const char *names[] = {"anchor.latent", "anchor.class", "view.gaussian",
-                               "view.walk.0",   "view.walk.1",  "view.pixel",
-                               "real.index",    "real.pixel"};
+        const char *names[] = {"anchor.latent", "anchor.class", "view.gaussian", "view.walk.0",
+                               "view.walk.1",   "view.pixel",   "real.index",    "real.pixel"};
         std::vector<torch::Tensor> draws;
         for (const char *name : names)
             draws.push_back(truncatedNormal(4096, 1, 0, streamSeed(seed, name)).flatten());
@@ -360,8 +382,8 @@ private Q_SLOTS:
         const auto features = torch::empty({8, 2, 16}, meta);
         const auto loss = supConLoss(features, torch::Tensor(), 0.5, 0.5);
         QCOMPARE(loss.device().type(), torch::kMeta);
-        const auto labelled = supConLoss(features, torch::zeros({8}, meta.dtype(torch::kInt64)),
-                                         0.5, 0.5);
+        const auto labelled =
+            supConLoss(features, torch::zeros({8}, meta.dtype(torch::kInt64)), 0.5, 0.5);
         QCOMPARE(labelled.device().type(), torch::kMeta);
     }
 
@@ -435,7 +457,8 @@ private Q_SLOTS:
             for (int step = 0; step < 3; ++step) {
                 auto f = e->forward(views.flatten(0, 1).contiguous(at::MemoryFormat::ChannelsLast));
                 f = gatherWithGradient(comm, f);
-                const auto loss = supConLoss(f.view({-1, 2, f.size(1)}), torch::Tensor(), 0.1, 0.07);
+                const auto loss =
+                    supConLoss(f.view({-1, 2, f.size(1)}), torch::Tensor(), 0.1, 0.07);
                 sgd.zero_grad();
                 loss.backward();
                 allReduceGradients(comm, e->parameters());
@@ -498,10 +521,11 @@ private Q_SLOTS:
                 }
             },
             5);
-        QVERIFY2(message.startsWith("rank 0 of 2: all-reduce with the other ranks failed") &&
-                     message.contains("rank 1 died, hung for more than 5 s or lost its connection") &&
-                     message.contains("relaunching the job resumes"),
-                 qPrintable(message));
+        QVERIFY2(
+            message.startsWith("rank 0 of 2: all-reduce with the other ranks failed") &&
+                message.contains("rank 1 died, hung for more than 5 s or lost its connection") &&
+                message.contains("relaunching the job resumes"),
+            qPrintable(message));
     }
 
     // latent-cli launch --nproc 2 against a job of one process with the same
@@ -511,9 +535,11 @@ private Q_SLOTS:
     {
         const QString one = m_dir.filePath("one"), two = m_dir.filePath("two");
         const QString f1 = m_dir.filePath("one.txt"), f2 = m_dir.filePath("two.txt");
-        Cli r = cli(QStringList{"launch", "--nproc", "1", "--", "train"} + smallRun(one, 20).mid(1), f1);
+        Cli r = cli(QStringList{"launch", "--nproc", "1", "--", "train"} + smallRun(one, 20).mid(1),
+                    f1);
         QVERIFY2(r.code == 0, qPrintable(r.out));
-        r = cli(QStringList{"launch", "--nproc", "2", "--", "train"} + smallRun(two, 20).mid(1), f2);
+        r = cli(QStringList{"launch", "--nproc", "2", "--", "train"} + smallRun(two, 20).mid(1),
+                f2);
         QVERIFY2(r.code == 0, qPrintable(r.out));
         QVERIFY2(r.out.contains("[rank 0] rank 0 of 2 (local 0, torchrun), ") &&
                      r.out.contains("[rank 1] rank 1 of 2") &&
@@ -535,17 +561,15 @@ private Q_SLOTS:
     {
         const QString whole = m_dir.filePath("whole"), parts = m_dir.filePath("parts");
         const QString fw = m_dir.filePath("whole.txt"), fp = m_dir.filePath("parts.txt");
-        Cli r = cli(QStringList{"launch", "--nproc", "1", "--", "train"} +
-                        smallRun(whole, 20).mid(1),
-                    fw);
+        Cli r = cli(
+            QStringList{"launch", "--nproc", "1", "--", "train"} + smallRun(whole, 20).mid(1), fw);
         QVERIFY2(r.code == 0, qPrintable(r.out));
         {
             TrainConfig c = readTrainConfig((whole + "/config.json").toStdString());
             ParallelOptions alone; // a job of one rank, as launch --nproc 1 makes
             alone.env.launcher = "test";
             auto t = Trainer::create(parts.toStdString(), c,
-                                     readRecipe((whole + "/recipe.json").toStdString()), {},
-                                     alone);
+                                     readRecipe((whole + "/recipe.json").toStdString()), {}, alone);
             Trainer *raw = t.get();
             t->setObserver({nullptr,
                             [raw](const TrainProgress &p) {
@@ -578,9 +602,8 @@ private Q_SLOTS:
             e.insert("MASTER_ADDR", "127.0.0.1");
             e.insert("MASTER_PORT", port);
             ranks[r].setProcessEnvironment(e);
-            ranks[r].start(LATENT_CLI_PATH,
-                           QStringList{"--threads", "1"} + smallRun(run, 100000) +
-                               QStringList{"--dist-timeout", "20"});
+            ranks[r].start(LATENT_CLI_PATH, QStringList{"--threads", "1"} + smallRun(run, 100000) +
+                                                QStringList{"--dist-timeout", "20"});
         }
         QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(run + "/checkpoint.pt"), 240000);
         ranks[1].kill();
@@ -615,8 +638,10 @@ private Q_SLOTS:
         QFile sbatch(job + "/job.sbatch");
         QVERIFY(sbatch.open(QIODevice::ReadOnly));
         const QString text = sbatch.readAll();
-        QVERIFY(text.contains("#SBATCH --nodes=2\n") && text.contains("#SBATCH --ntasks-per-node=2\n") &&
-                text.contains("#SBATCH --gpus-per-node=2\n") && text.contains("#SBATCH --partition=gpu\n"));
+        QVERIFY(text.contains("#SBATCH --nodes=2\n") &&
+                text.contains("#SBATCH --ntasks-per-node=2\n") &&
+                text.contains("#SBATCH --gpus-per-node=2\n") &&
+                text.contains("#SBATCH --partition=gpu\n"));
 
         // scontrol names the nodes; srun prints what each rank would run.
         QVERIFY(QDir().mkpath(bin));
@@ -640,8 +665,9 @@ private Q_SLOTS:
         const QStringList lines = QString(run.readAllStandardOutput()).trimmed().split('\n');
         QCOMPARE(lines.size(), 2);
         QCOMPARE(lines[0], QString("node-a 29500"));
-        QCOMPARE(lines[1], "latent-cli --threads 8 train --config " + job + "/config.json --recipe " +
-                               job + "/recipe.json --out /shared/runs/r1");
+        QCOMPARE(lines[1], "latent-cli --threads 8 train --config " + job +
+                               "/config.json --recipe " + job +
+                               "/recipe.json --out /shared/runs/r1");
         // srun's own variables for task p of 2 nodes x 2: a distinct rank each.
         std::set<int> seen;
         for (int p = 0; p < 4; ++p) {

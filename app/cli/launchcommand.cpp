@@ -4,9 +4,9 @@
 #include "error.h"
 
 #include <arpa/inet.h>
+#include <csignal>
 #include <netinet/in.h>
 #include <poll.h>
-#include <csignal>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -30,7 +30,8 @@ std::atomic<int> g_interrupts{0};
 int freePort()
 {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) throw latent::Error(std::string("launch: cannot open a socket: ") + std::strerror(errno));
+    if (fd < 0)
+        throw latent::Error(std::string("launch: cannot open a socket: ") + std::strerror(errno));
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -39,7 +40,8 @@ int freePort()
     if (::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 ||
         ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) != 0) {
         ::close(fd);
-        throw latent::Error(std::string("launch: cannot find a free port: ") + std::strerror(errno));
+        throw latent::Error(std::string("launch: cannot find a free port: ") +
+                            std::strerror(errno));
     }
     ::close(fd);
     return ntohs(addr.sin_port);
@@ -65,7 +67,8 @@ void forward(std::string &pending, const char *data, ssize_t n, int rank, std::o
     while (true) {
         const std::size_t end = pending.find_first_of("\n\r", start);
         if (end == std::string::npos) break;
-        if (end > start) to << "[rank " << rank << "] " << pending.substr(start, end - start) << "\n";
+        if (end > start)
+            to << "[rank " << rank << "] " << pending.substr(start, end - start) << "\n";
         start = end + 1;
     }
     pending.erase(0, start);
@@ -78,8 +81,8 @@ void forward(std::string &pending, const char *data, ssize_t n, int rank, std::o
 
 std::vector<std::string> rankEnvironment(int rank, int size, int port)
 {
-    static const char *ours[] = {"RANK=", "WORLD_SIZE=", "LOCAL_RANK=", "LOCAL_WORLD_SIZE=",
-                                 "MASTER_ADDR=", "MASTER_PORT="};
+    static const char *ours[] = {
+        "RANK=", "WORLD_SIZE=", "LOCAL_RANK=", "LOCAL_WORLD_SIZE=", "MASTER_ADDR=", "MASTER_PORT="};
     std::vector<std::string> env;
     for (char **e = environ; *e; ++e) {
         bool replaced = false;
@@ -120,7 +123,8 @@ Rank spawnRank(int rank, int size, int port, const std::vector<std::string> &com
     envp.push_back(nullptr);
     Rank r;
     r.index = rank;
-    const int rc = ::posix_spawn(&r.pid, "/proc/self/exe", &actions, nullptr, argv.data(), envp.data());
+    const int rc =
+        ::posix_spawn(&r.pid, "/proc/self/exe", &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     ::close(out[1]);
     ::close(err[1]);
@@ -153,8 +157,9 @@ void LaunchCommand::add(CLI::App &app)
         ->capture_default_str();
     launch->add_option("--master-port", port, "rank 0's port (0: a free one)")
         ->check(CLI::Range(0, 65535));
-    launch->add_option("--grace", graceSeconds,
-                       "seconds the other ranks get to stop after one fails, before they are killed")
+    launch
+        ->add_option("--grace", graceSeconds,
+                     "seconds the other ranks get to stop after one fails, before they are killed")
         ->check(CLI::Range(1, 3600))
         ->capture_default_str();
     launch->add_option("command", command, "latent-cli arguments of every rank, after --")
@@ -194,8 +199,10 @@ int LaunchCommand::run() const
             if (r.out >= 0) fds.push_back({r.out, POLLIN, 0}), owners.push_back({&r, false});
             if (r.err >= 0) fds.push_back({r.err, POLLIN, 0}), owners.push_back({&r, true});
         }
-        if (!fds.empty()) ::poll(fds.data(), fds.size(), 100);
-        else std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (!fds.empty())
+            ::poll(fds.data(), fds.size(), 100);
+        else
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
         for (std::size_t i = 0; i < fds.size(); ++i) {
             if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
             Rank &r = *owners[i].first;
@@ -220,9 +227,9 @@ int LaunchCommand::run() const
                 firstFailure = r.index;
                 exitCode = r.exitCode;
                 std::cerr << "launch: rank " << r.index << " "
-                          << (WIFSIGNALED(status) ? "was killed by signal " +
-                                                        std::to_string(WTERMSIG(status))
-                                                  : "exited with code " + std::to_string(r.exitCode))
+                          << (WIFSIGNALED(status)
+                                  ? "was killed by signal " + std::to_string(WTERMSIG(status))
+                                  : "exited with code " + std::to_string(r.exitCode))
                           << "; stopping the other ranks\n";
                 signalAll(ranks, SIGTERM);
                 ending = true;
@@ -245,8 +252,8 @@ int LaunchCommand::run() const
             }
         }
         if (ending && std::chrono::steady_clock::now() > killAt) signalAll(ranks, SIGKILL);
-        if (open <= 0 && std::none_of(ranks.begin(), ranks.end(),
-                                      [](const Rank &r) { return r.running; }))
+        if (open <= 0 &&
+            std::none_of(ranks.begin(), ranks.end(), [](const Rank &r) { return r.running; }))
             break;
     }
     if (firstFailure >= 0)

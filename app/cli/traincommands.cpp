@@ -252,8 +252,9 @@ void TrainCommands::add(CLI::App &app)
         ->check(CLI::Range(1, 4096))
         ->needs(job)
         ->capture_default_str();
-    train->add_option("--gpus-per-node", cluster.ranksPerNode,
-                      "cluster job: GPUs per machine, one rank each (processes with --device cpu)")
+    train
+        ->add_option("--gpus-per-node", cluster.ranksPerNode,
+                     "cluster job: GPUs per machine, one rank each (processes with --device cpu)")
         ->check(CLI::Range(1, 64))
         ->needs(job)
         ->capture_default_str();
@@ -306,10 +307,10 @@ int TrainCommands::run(const std::string &exeDir, int threads)
     if (!configFile.empty()) {
         // The file is the whole config: options that would change it are refused.
         for (const char *option :
-             {"--generator", "--real", "--eval", "--skip-unreadable", "--steps", "--minutes",
-              "--batch", "--encoder", "--resolution", "--width", "--optimizer", "--lr", "--warmup",
-              "--weight-decay", "--temperature", "--seed", "--device", "--precision",
-              "--probe-every", "--checkpoint-every"})
+             {"--generator", "--real",   "--eval",      "--skip-unreadable", "--steps",
+              "--minutes",   "--batch",  "--encoder",   "--resolution",      "--width",
+              "--optimizer", "--lr",     "--warmup",    "--weight-decay",    "--temperature",
+              "--seed",      "--device", "--precision", "--probe-every",     "--checkpoint-every"})
             if (train->count(option) > 0)
                 throw latent::Error(std::string("train: ") + option +
                                     " cannot be combined with --config (edit the config instead)");
