@@ -98,6 +98,8 @@ Batch BatchSource::make(int s) const
         return b;
     }
     const Dataset &real = *m_setup.real;
+    // Indices and images on the CPU, where the byte store is; the training
+    // step moves the views to the run's device.
     auto gen = at::detail::createCPUGenerator(streamSeed(seed, "real.index"));
     const auto idx = torch::randint(real.train.size(), {m_share.total}, gen, torch::kInt64)
                          .slice(0, m_share.first, m_share.first + m_rows);

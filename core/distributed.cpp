@@ -43,19 +43,21 @@ int integerVariable(const std::string &name, const std::string &value, int min, 
 struct Contract
 {
     const char *launcher, *rank, *size, *localRank, *localSize;
+    // Set only in a started rank, where the other variables also reach the
+    // script that starts ranks (Slurm's batch shell has them but is no rank).
+    const char *step;
 };
 
 constexpr Contract kContracts[] = {
-    {"torchrun", "RANK", "WORLD_SIZE", "LOCAL_RANK", "LOCAL_WORLD_SIZE"},
+    {"torchrun", "RANK", "WORLD_SIZE", "LOCAL_RANK", "LOCAL_WORLD_SIZE", nullptr},
     {"openmpi", "OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_RANK",
-     "OMPI_COMM_WORLD_LOCAL_SIZE"},
-    {"slurm", "SLURM_PROCID", "SLURM_NTASKS", "SLURM_LOCALID", nullptr},
+     "OMPI_COMM_WORLD_LOCAL_SIZE", nullptr},
+    {"slurm", "SLURM_PROCID", "SLURM_NTASKS", "SLURM_LOCALID", nullptr, "SLURM_STEP_ID"},
 };
 
 bool contractPresent(const Contract &c, const EnvLookup &get)
 {
-    if (std::string(c.launcher) == "slurm") // the batch script itself is no rank: srun steps are
-        return get("SLURM_STEP_ID") && (get(c.rank) || get(c.size));
+    if (c.step && !get(c.step)) return false;
     return get(c.rank) || get(c.size) || get(c.localRank);
 }
 
@@ -160,6 +162,16 @@ struct Communicator::Impl
         finish(work, what, timeout);
         seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
+    void allReduce(at::Tensor &tensor, c10d::ReduceOp op) const
+    {
+        std::vector<at::Tensor> t{tensor};
+        run("all-reduce", stepTimeout(), [&] {
+            c10d::AllreduceOptions o;
+            o.reduceOp = op;
+            o.timeout = stepTimeout();
+            return group->allreduce(t, o);
+        });
+    }
 };
 
 std::shared_ptr<Communicator> Communicator::join(const DistributedEnv &env, bool cuda,
@@ -247,24 +259,12 @@ double Communicator::collectiveSeconds() const
 
 void Communicator::allReduceSum(at::Tensor &tensor)
 {
-    std::vector<at::Tensor> t{tensor};
-    d->run("all-reduce", d->stepTimeout(), [&] {
-        c10d::AllreduceOptions o;
-        o.reduceOp = c10d::ReduceOp::SUM;
-        o.timeout = d->stepTimeout();
-        return d->group->allreduce(t, o);
-    });
+    d->allReduce(tensor, c10d::ReduceOp::SUM);
 }
 
 void Communicator::allReduceMax(at::Tensor &tensor)
 {
-    std::vector<at::Tensor> t{tensor};
-    d->run("all-reduce", d->stepTimeout(), [&] {
-        c10d::AllreduceOptions o;
-        o.reduceOp = c10d::ReduceOp::MAX;
-        o.timeout = d->stepTimeout();
-        return d->group->allreduce(t, o);
-    });
+    d->allReduce(tensor, c10d::ReduceOp::MAX);
 }
 
 at::Tensor Communicator::allGather(const at::Tensor &local)

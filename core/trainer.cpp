@@ -410,7 +410,9 @@ std::optional<Ending> Trainer::Impl::pauseOrStop(Loop &loop)
 bool Trainer::Impl::agreeToEnd(Loop &loop, bool stop)
 {
     if (!comm) return stop;
-    auto votes = torch::tensor({stop ? 1.0 : 0.0, loop.wall}, torch::kFloat64);
+    // On the run's device: NCCL reduces GPU tensors only.
+    auto votes = torch::tensor({stop ? 1.0 : 0.0, loop.wall},
+                               torch::TensorOptions().dtype(torch::kFloat64).device(device));
     comm->allReduceMax(votes);
     loop.wall = votes[1].item<double>();
     return votes[0].item<double>() > 0;
@@ -543,8 +545,8 @@ void Trainer::Impl::afterStep(const Batch &batch, Loop &loop, double loss, doubl
 void Trainer::Impl::writeFingerprint(const Batch &batch)
 {
     // Per view: its pixel sum and its sum weighted by the column, which a flip changes.
-    const auto v = batch.views.to(torch::kFloat64);                      // [b, V, C, H, W]
-    const auto ramp = torch::arange(v.size(4), v.options()) / v.size(4); // [W]
+    const auto v = batch.views.to(device, torch::kFloat64); // [b, V, C, H, W], NCCL-ready
+    const auto ramp = torch::arange(v.size(4), v.options()) / v.size(4);                  // [W]
     auto sums = torch::stack({v.sum({2, 3, 4}), (v * ramp).sum({2, 3, 4})}, 2).flatten(); // [b*V*2]
     if (comm) sums = comm->allGather(sums);
     if (!leader()) return;
