@@ -98,13 +98,17 @@ Batch BatchSource::make(int s) const
         return b;
     }
     const Dataset &real = *m_setup.real;
-    // Indices and images on the CPU, where the byte store is; the training
-    // step moves the views to the run's device.
+    // Indices and images on the CPU, where the byte store is; then on a GPU
+    // run one asynchronous copy from pinned memory, and the V copies and
+    // their augmentations made there.
     auto gen = at::detail::createCPUGenerator(streamSeed(seed, "real.index"));
     const auto idx = torch::randint(real.train.size(), {m_share.total}, gen, torch::kInt64)
                          .slice(0, m_share.first, m_share.first + m_rows);
-    const auto x = shapeImages(real.train, idx, m_setup.channels, m_setup.resolution)
-                       .repeat_interleave(v, 0); // [b * V, C, R, R]
+    auto images =
+        shapeImages(real.train, idx, m_setup.channels, m_setup.resolution); // [b, C, R, R]
+    if (m_setup.device.is_cuda())
+        images = images.pin_memory().to(m_setup.device, /*non_blocking=*/true);
+    const auto x = images.repeat_interleave(v, 0); // [b * V, C, R, R]
     b.views = augmentPixels(x, m_setup.recipe->pixel, streamSeed(seed, "real.pixel"),
                             SampleSlice{m_share.first * v, m_share.total * v})
                   .view({m_rows, v, x.size(1), x.size(2), x.size(3)});

@@ -26,7 +26,7 @@ struct Dataset;
 struct Batch
 {
     int step = 0;
-    torch::Tensor views;  // [b, V, C, R, R] in [0, 1]: this rank's b anchors
+    torch::Tensor views;  // [b, V, C, R, R] in [0, 1]: this rank's b anchors, on the run's device
     torch::Tensor labels; // [b] int64 for SupCon, undefined for SimCLR
 };
 
@@ -63,6 +63,10 @@ public:
         int viewsPerAnchor = 2;
         bool labels = false;     // SupCon: the anchors' classes
         int rank = 0, ranks = 1; // this rank's share of config->batch
+        // The run's device: real images are copied to a GPU through pinned
+        // memory and augmented there (generated views are made on the
+        // generator's device, which is the run's).
+        torch::Device device{torch::kCPU};
     };
     explicit BatchSource(Setup setup);
     ~BatchSource(); // closes and joins

@@ -11,7 +11,15 @@
 #endif
 #include <torch/torch.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <thread>
 
 namespace latent {
 namespace {
@@ -88,6 +96,46 @@ std::string DistributedEnv::describe() const
     if (!distributed()) return "one process";
     return "rank " + std::to_string(rank) + " of " + std::to_string(worldSize) + " (local " +
            std::to_string(localRank) + ", " + launcher + ")";
+}
+
+DistributedEnv localRank(int rank, int size, int port, const std::string &launcher)
+{
+    DistributedEnv env;
+    env.rank = env.localRank = rank;
+    env.worldSize = env.localWorldSize = size;
+    env.masterAddr = "127.0.0.1";
+    env.masterPort = port;
+    env.launcher = launcher;
+    return env;
+}
+
+std::vector<std::pair<std::string, std::string>> launcherVariables(const DistributedEnv &env)
+{
+    return {{"RANK", std::to_string(env.rank)},
+            {"WORLD_SIZE", std::to_string(env.worldSize)},
+            {"LOCAL_RANK", std::to_string(env.localRank)},
+            {"LOCAL_WORLD_SIZE", std::to_string(env.localWorldSize)},
+            {"MASTER_ADDR", env.masterAddr},
+            {"MASTER_PORT", std::to_string(env.masterPort)}};
+}
+
+int freeLocalPort()
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) throw Error(std::string("cannot open a socket: ") + std::strerror(errno));
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0; // the kernel picks one
+    socklen_t len = sizeof addr;
+    if (::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) != 0) {
+        const std::string why = std::strerror(errno);
+        ::close(fd);
+        throw Error("cannot find a free port on 127.0.0.1: " + why);
+    }
+    ::close(fd);
+    return ntohs(addr.sin_port);
 }
 
 DistributedEnv readDistributedEnv(const EnvLookup &lookup)
@@ -174,8 +222,39 @@ struct Communicator::Impl
     }
 };
 
+namespace {
+
+// Every rank counts itself in; rank 0 waits for the count to reach the world
+// size, so that a rank that never starts is named as missing (and the wait
+// can be cancelled) instead of hanging inside the store.
+void waitForRanks(c10d::Store &store, const DistributedEnv &env, std::chrono::seconds timeout,
+                  const std::function<bool()> &cancelled)
+{
+    const std::string key = "latent/joined";
+    std::int64_t joined = store.add(key, 1);
+    if (env.rank != 0) return;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (joined < env.worldSize) {
+        if (cancelled && cancelled())
+            throw Error(env.describe() + ": cancelled while waiting for the other ranks (" +
+                        std::to_string(joined) + " of " + std::to_string(env.worldSize) +
+                        " joined)");
+        if (std::chrono::steady_clock::now() > deadline)
+            throw Error(env.describe() + ": only " + std::to_string(joined) + " of " +
+                        std::to_string(env.worldSize) + " ranks joined within " +
+                        std::to_string(timeout.count()) +
+                        " s; check that every rank was started with the same MASTER_ADDR, "
+                        "MASTER_PORT and WORLD_SIZE");
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        joined = store.add(key, 0);
+    }
+}
+
+} // namespace
+
 std::shared_ptr<Communicator> Communicator::join(const DistributedEnv &env, bool cuda,
-                                                 const DistributedTimeouts &timeouts)
+                                                 const DistributedTimeouts &timeouts,
+                                                 const std::function<bool()> &cancelled)
 {
     auto impl = std::make_unique<Impl>();
     impl->rank = env.rank;
@@ -190,7 +269,7 @@ std::shared_ptr<Communicator> Communicator::join(const DistributedEnv &env, bool
             options.port = static_cast<std::uint16_t>(env.masterPort);
             options.isServer = env.rank == 0;
             options.numWorkers = env.worldSize;
-            options.waitWorkers = true;
+            options.waitWorkers = false; // waitForRanks counts them, cancellably
             options.timeout = timeouts.setup;
             impl->store = c10::make_intrusive<c10d::TCPStore>(env.masterAddr, options);
         } catch (const std::exception &e) {
@@ -198,6 +277,16 @@ std::shared_ptr<Communicator> Communicator::join(const DistributedEnv &env, bool
                         reason(e) + "); check MASTER_ADDR and MASTER_PORT" +
                         (env.rank == 0 ? " (is the port free?)" : " and that rank 0 is running"));
         }
+    try {
+        waitForRanks(*impl->store, env, timeouts.setup, cancelled);
+    } catch (const Error &) {
+        throw;
+    } catch (const std::exception &e) {
+        throw Error(env.describe() + ": lost the job's store at " + where +
+                    " while the ranks "
+                    "joined (" +
+                    reason(e) + ")");
+    }
     if (cuda) {
 #ifdef USE_C10D_NCCL
         auto options = c10d::ProcessGroupNCCL::Options::create();

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace at {
@@ -45,6 +46,15 @@ struct DistributedEnv
 using EnvLookup = std::function<std::optional<std::string>(const std::string &name)>;
 DistributedEnv readDistributedEnv(const EnvLookup &lookup = {});
 
+// Rank `rank` of a job of `size` ranks on this machine, meeting at
+// 127.0.0.1:`port` (torchrun's standalone mode), started by `launcher`.
+DistributedEnv localRank(int rank, int size, int port, const std::string &launcher);
+// torchrun's variables for `env` (RANK, WORLD_SIZE, LOCAL_RANK,
+// LOCAL_WORLD_SIZE, MASTER_ADDR, MASTER_PORT), for a launcher to set.
+std::vector<std::pair<std::string, std::string>> launcherVariables(const DistributedEnv &env);
+// A loopback port nobody listens on now, for a local job's store. Throws Error.
+int freeLocalPort();
+
 // How long ranks wait for each other.
 struct DistributedTimeouts
 {
@@ -64,8 +74,11 @@ class Communicator
 public:
     // Rendezvous at masterAddr:masterPort (rank 0 serves the store), then a
     // Gloo group, or NCCL when `cuda` (refused where LibTorch has no NCCL).
+    // Rank 0 waits for every rank to join up to the setup timeout, polling
+    // `cancelled` (when given): true gives up with an Error.
     static std::shared_ptr<Communicator> join(const DistributedEnv &env, bool cuda,
-                                              const DistributedTimeouts &timeouts);
+                                              const DistributedTimeouts &timeouts,
+                                              const std::function<bool()> &cancelled = {});
     ~Communicator();
 
     int rank() const;

@@ -351,6 +351,11 @@ at::Tensor Generator::sampleClasses(const SampleRequest &request) const
 
 at::Tensor Generator::generate(const at::Tensor &z, const at::Tensor &y) const
 {
+    return generateOnDevice(z, y).to(torch::kCPU);
+}
+
+at::Tensor Generator::generateOnDevice(const at::Tensor &z, const at::Tensor &y) const
+{
     // Large batches run in chunks: on the CPU the activations of a chunk stay
     // in cache (measured: batch 64 gives 2,290 images/s, batch 256 1,833).
     const int64_t chunk = d->device.is_cpu() ? kGenerateChunk : z.size(0);
@@ -360,7 +365,7 @@ at::Tensor Generator::generate(const at::Tensor &z, const at::Tensor &y) const
         std::vector<c10::IValue> inputs{z.slice(0, i, i + chunk).to(d->device)};
         if (d->info.call == CallSignature::ZY)
             inputs.emplace_back(y.slice(0, i, i + chunk).to(d->device));
-        parts.push_back(d->module.forward(inputs).toTensor().to(torch::kCPU, torch::kFloat32));
+        parts.push_back(d->module.forward(inputs).toTensor().to(torch::kFloat32));
     }
     return parts.size() == 1 ? parts.front() : torch::cat(parts);
 }

@@ -85,6 +85,9 @@ public:
     // G(z[, y]) -> [N, C, H, W] float32 on the CPU, in the sidecar's output
     // range. Runs without autograd unless the caller enables it.
     at::Tensor generate(const at::Tensor &z, const at::Tensor &y) const;
+    // The same on the generator's device (a GPU's images stay there, for
+    // views made and augmented on it).
+    at::Tensor generateOnDevice(const at::Tensor &z, const at::Tensor &y) const;
 
     // The module's parameters by dotted name (CPU tensors, no gradient), for
     // closed-form direction finding such as SeFa.

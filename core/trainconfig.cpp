@@ -106,7 +106,7 @@ TrainConfig trainConfigFromJson(const std::string &text, const std::string &path
     if (!isDeviceSetting(c.device))
         rt.fail("device",
                 "is \"" + c.device + "\", expected \"auto\", \"cpu\", \"cuda\" or \"cuda:K\"");
-    c.precision = rt.string("precision", {"auto", "fp32", "bf16"});
+    c.precision = rt.string("precision", {"auto", "fp32", "bf16", "fp16"});
     c.threads = static_cast<int>(rt.integer("threads", 0, 1024, "0 for all cores"));
 
     const Object ev = root.object("evaluation");

@@ -44,7 +44,7 @@ struct TrainConfig
 
     std::uint64_t seed = 1;
     std::string device = "auto";    // auto, cpu, cuda, cuda:K (runtime.h chooseDevice)
-    std::string precision = "auto"; // auto (bf16 where the CPU has it), fp32, bf16
+    std::string precision = "auto"; // auto, fp32, bf16, fp16 (mixedprecision.h)
     int threads = 0;                // 0: all cores
 
     int probeEvery = 100;  // online probe / kNN every N steps; 0: never

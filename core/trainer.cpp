@@ -8,11 +8,12 @@
 #include "error.h"
 #include "evaluation.h"
 #include "jsonfields.h"
+#include "mixedprecision.h"
 #include "runlock.h"
 #include "runtime.h"
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <ATen/autocast_mode.h>
+#include <ATen/Context.h>
 
 #include <atomic>
 #include <chrono>
@@ -48,29 +49,6 @@ int producerThreads(int all)
 {
     return std::max(1, all / 2);
 }
-
-// Autocast to bfloat16 on the CPU for the forward pass, as Python's
-// torch.autocast("cpu") does; the loss is computed in float32.
-class Bf16Autocast
-{
-public:
-    explicit Bf16Autocast(bool on) : m_on(on)
-    {
-        if (!m_on) return;
-        at::autocast::set_cpu_enabled(true);
-        at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-        at::autocast::increment_nesting();
-    }
-    ~Bf16Autocast()
-    {
-        if (!m_on) return;
-        if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
-        at::autocast::set_cpu_enabled(false);
-    }
-
-private:
-    bool m_on;
-};
 
 ImageBatch toImageBatch(const torch::Tensor &x) // [N, C, H, W] in [0, 1]
 {
@@ -114,7 +92,8 @@ struct Trainer::Impl
     RunLock lock;                        // from create/open until the run ends (rank 0)
     RunDevice runDevice;
     torch::Device device{torch::kCPU};
-    bool bf16 = false;
+    Precision precision = Precision::Fp32;
+    GradScaler scaler{false}; // fp16 only
     bool supCon = false;
     int threads = 1; // intra-op threads of the run, split between prefetch and training
     int viewsPerAnchor = 2;
@@ -187,17 +166,18 @@ void Trainer::Impl::prepare()
     device = runDevice.cuda
                  ? torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(runDevice.index))
                  : torch::Device(torch::kCPU);
-    if (config.precision == "bf16" && device.is_cpu() && !cpuHasBf16())
-        throw Error("training config " + files.config() +
-                    ": runtime.precision is bf16 but this CPU has no bfloat16 instructions; use "
-                    "auto or fp32");
+    precision = choosePrecision(config.precision, runDevice,
+                                "training config " + files.config() + ": runtime.precision");
+    scaler = GradScaler(precision == Precision::Fp16);
+    // The encoder's input shape never changes: let cuDNN time its algorithms once.
+    if (runDevice.cuda) at::globalContext().setBenchmarkCuDNN(true);
     if (config.batch % ranks() != 0)
         throw Error("training config " + files.config() + ": optimizer.batch is " +
                     std::to_string(config.batch) + ", which " + std::to_string(ranks()) +
                     " ranks cannot share evenly; use a multiple of " + std::to_string(ranks()));
-    threads = config.threads > 0 ? config.threads : torchThreads();
-    bf16 = device.is_cpu() &&
-           (config.precision == "bf16" || (config.precision == "auto" && cpuHasBf16()));
+    threads = config.threads > 0     ? config.threads
+              : parallel.threads > 0 ? parallel.threads
+                                     : torchThreads();
 
     if (!config.generator.empty()) generator = Generator::load(config.generator, runDevice.name());
     if (generator) {
@@ -249,7 +229,7 @@ void Trainer::Impl::prepare()
 void Trainer::Impl::connect()
 {
     if (!parallel.env.inJob()) return;
-    comm = Communicator::join(parallel.env, runDevice.cuda, parallel.timeouts);
+    comm = Communicator::join(parallel.env, runDevice.cuda, parallel.timeouts, parallel.cancelled);
     encoder->setCommunicator(comm);
     std::vector<torch::Tensor> state = encoder->parameters();
     for (const auto &b : encoder->buffers())
@@ -279,6 +259,7 @@ void Trainer::Impl::saveCheckpoint(int atStep, double wall)
     archive.write("step", torch::tensor(int64_t(atStep)));
     archive.write("wall_seconds", torch::tensor(wall, torch::kFloat64));
     archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
+    if (scaler.enabled()) archive.write("loss_scale", scaler.state());
     std::ostringstream bytes;
     archive.save_to(bytes);
     writeFileAtomically(files.checkpoint(), bytes.str());
@@ -298,6 +279,9 @@ void Trainer::Impl::loadCheckpoint()
         archive.read("step", s);
         archive.read("wall_seconds", wall);
         archive.read("rng", rng);
+        torch::Tensor lossScale; // fp16 runs; absent from other runs' checkpoints
+        if (scaler.enabled() && archive.try_read("loss_scale", lossScale))
+            scaler.setState(lossScale);
         startStep = static_cast<int>(s.item<int64_t>());
         wallBefore = wall.item<double>();
         at::Generator global = at::detail::getDefaultCPUGenerator();
@@ -452,9 +436,9 @@ std::optional<Ending> Trainer::Impl::trainStep(const Batch &batch, Loop &loop)
     const int64_t b = views.size(0), v = views.size(1);
     auto x = views.reshape({b * v, views.size(2), views.size(3), views.size(4)}).to(device);
     if (device.is_cpu()) x = x.contiguous(at::MemoryFormat::ChannelsLast);
-    torch::Tensor features; // [b * V, D], then [B * V, D] gathered
+    torch::Tensor features; // [b * V, D] float32, then [B * V, D] gathered
     {
-        Bf16Autocast autocast(bf16);
+        Autocast autocast(precision, device);
         features = encoder->forward(x);
     }
     torch::Tensor labels = batch.labels.defined() ? batch.labels.to(device) : torch::Tensor();
@@ -476,9 +460,12 @@ std::optional<Ending> Trainer::Impl::trainStep(const Batch &batch, Loop &loop)
                                : std::string(" before the first checkpoint")) +
                           ". Lower the learning rate or check the recipe, then resume."};
     optimizer->zero_grad();
-    loss.backward();
+    scaler.scaled(loss).backward();
     if (comm) allReduceGradients(*comm, encoder->parameters());
-    optimizer->step();
+    // fp16: an overflowed gradient skips this step and lowers the scale.
+    const bool stepped = scaler.unscale(encoder->parameters());
+    if (stepped) optimizer->step();
+    scaler.update(stepped);
     loop.step = next;
     {
         std::lock_guard lock(mutex);
@@ -598,6 +585,7 @@ void Trainer::Impl::run()
         setup.labels = supCon;
         setup.rank = parallel.env.rank;
         setup.ranks = ranks();
+        setup.device = device;
         source = std::make_unique<BatchSource>(setup);
         source->start(startStep + 1, totalSteps(), producerThreads(threads));
         setThreadTorchThreads(std::max(1, threads - producerThreads(threads)));
@@ -682,7 +670,12 @@ std::unique_ptr<Trainer> Trainer::create(const std::string &runDir, const TrainC
     writeRecipe(recipe, impl->files.recipe());
     rewriteMetrics(impl->files, {});
     impl->writeStatus(RunState::Created, 0, "");
-    impl->connect();
+    try {
+        impl->connect();
+    } catch (const Error &e) {
+        impl->writeStatus(RunState::Failed, 0, e.what()); // the folder says why it never trained
+        throw;
+    }
     return std::unique_ptr<Trainer>(new Trainer(std::move(impl)));
 }
 

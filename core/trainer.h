@@ -63,6 +63,12 @@ struct ParallelOptions
 {
     DistributedEnv env;
     DistributedTimeouts timeouts;
+    // This rank's intra-op threads when the config leaves them to the
+    // machine (0: every core): the ranks of one machine share its cores.
+    int threads = 0;
+    // Polled while rank 0 waits for the other ranks to join: true gives up
+    // (a launcher saw a rank fail before it joined).
+    std::function<bool()> cancelled;
 };
 
 class Trainer

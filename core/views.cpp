@@ -106,10 +106,10 @@ at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, i
         }
     }
     // The anchors, when asked for, ride in the same forward pass: [K + K*V, ...].
-    auto images =
-        anchorImagesOut
-            ? toUnit(generator, generator.generate(torch::cat({a.z, z}), torch::cat({a.y, y})))
-            : toUnit(generator, generator.generate(z, y));
+    auto images = anchorImagesOut
+                      ? toUnit(generator, generator.generateOnDevice(torch::cat({a.z, z}),
+                                                                     torch::cat({a.y, y})))
+                      : toUnit(generator, generator.generateOnDevice(z, y));
     if (anchorImagesOut) {
         *anchorImagesOut = images.slice(0, 0, anchors);
         images = images.slice(0, anchors);

@@ -28,7 +28,8 @@ struct ViewDiagnostics
 
 // K anchors from the recipe's anchor settings, and for each V views: latent
 // views (Gaussian neighbours, steered walks) then pixel augmentations, as
-// the mode allows. Returns [K, V, C, H, W] float32 in [0, 1]; `classes`
+// the mode allows. Returns [K, V, C, H, W] float32 in [0, 1] on the
+// generator's device (a GPU generates and augments there); `classes`
 // receives [K] int64 (-1 for unconditional generators), `anchorImages` the
 // anchors themselves [K, C, H, W] in [0, 1], rendered in the same batch. Deterministic in
 // `seed`, each random quantity from its own stream (sampling.h). With a

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
-// Core, no display: the SupCon / SimCLR loss against its formula.
+// Core, no display: the SupCon / SimCLR loss against its formula, and the
+// mixed precision around it (autocast, fp16 loss scaling).
 #include "contrastive.h"
+#include "error.h"
+#include "mixedprecision.h"
 
 #include <QtTest>
 
 #include <torch/torch.h>
 
 #include <cmath>
+#include <limits>
 
 using namespace latent;
 
@@ -83,6 +87,80 @@ private Q_SLOTS:
         auto f = randomFeatures(4, 2, 8, 4).requires_grad_(true);
         supConLoss(f, {}).backward();
         QVERIFY(f.grad().defined() && f.grad().abs().sum().item<double>() > 0);
+    }
+
+    // fp16 loss scaling: gradients come back unscaled, an overflow skips the
+    // step and halves the scale, good steps in a row double it.
+    void lossScalingSkipsOverflowedSteps()
+    {
+        GradScaler scaler(true, 1024.0, 3);
+        auto p = torch::zeros({3}, torch::requires_grad());
+        const auto w = torch::tensor({0.5f, -2.0f, 3.0f});
+        scaler.scaled((p * w).sum()).backward();
+        QCOMPARE(p.grad()[1].item<float>(), -2048.0f);
+        QVERIFY(scaler.unscale({p}));
+        QVERIFY(p.grad().equal(w));
+        for (int i = 0; i < 3; ++i)
+            scaler.update(true);
+        QCOMPARE(scaler.scale(), 2048.0);
+
+        p.mutable_grad() = torch::tensor({1.0f, std::numeric_limits<float>::infinity(), 0.0f});
+        QVERIFY(!scaler.unscale({p}));
+        scaler.update(false);
+        QCOMPARE(scaler.scale(), 1024.0);
+        scaler.update(true);
+        scaler.update(true); // two good steps after the overflow: not yet three
+        QCOMPARE(scaler.scale(), 1024.0);
+
+        GradScaler resumed(true, 65536.0, 3);
+        resumed.setState(scaler.state());
+        QCOMPARE(resumed.scale(), 1024.0);
+        resumed.update(true); // the third good step in a row, counted across the checkpoint
+        QCOMPARE(resumed.scale(), 2048.0);
+        QVERIFY_THROWS_EXCEPTION(Error, resumed.setState(torch::tensor({0.0, 0.0})));
+    }
+
+    void disabledScalerChangesNothing()
+    {
+        GradScaler scaler(false);
+        auto p = torch::ones({2}, torch::requires_grad());
+        scaler.scaled(p.sum() * 3).backward();
+        QVERIFY(scaler.unscale({p}));
+        QVERIFY(p.grad().equal(torch::full({2}, 3.0f)));
+        scaler.update(false);
+        QCOMPARE(scaler.scale(), 1.0);
+    }
+
+    void precisionFollowsTheDevice()
+    {
+        const RunDevice cpu;
+        QVERIFY(choosePrecision("fp32", cpu, "test") == Precision::Fp32);
+        QVERIFY(choosePrecision("auto", cpu, "test") ==
+                (cpuHasBf16() ? Precision::Bf16 : Precision::Fp32));
+        try {
+            choosePrecision("fp16", cpu, "config x.json: runtime.precision");
+            QFAIL("fp16 on a CPU was accepted");
+        } catch (const Error &e) {
+            QVERIFY2(QString(e.what()).contains("config x.json: runtime.precision is fp16, which "
+                                                "needs a GPU"),
+                     e.what());
+        }
+        if (!cpuHasBf16()) QVERIFY_THROWS_EXCEPTION(Error, choosePrecision("bf16", cpu, "test"));
+        QVERIFY_THROWS_EXCEPTION(Error, choosePrecision("half", cpu, "test"));
+    }
+
+    void autocastCoversItsScopeOnly()
+    {
+        const auto a = torch::randn({4, 4});
+        {
+            Autocast scope(Precision::Bf16, torch::kCPU);
+            QCOMPARE(a.mm(a).scalar_type(), at::kBFloat16);
+            {
+                Autocast plain(Precision::Fp32, torch::kCPU);
+                QCOMPARE(a.mm(a).scalar_type(), at::kBFloat16); // fp32 adds nothing
+            }
+        }
+        QCOMPARE(a.mm(a).scalar_type(), at::kFloat);
     }
 };
 

@@ -21,6 +21,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -305,6 +306,118 @@ private Q_SLOTS:
         list->setOverlaid({"from-ui"});
         QVERIFY(list->lossPlot()->pointCount(0) >= held);
         qunsetenv("LATENT_STUDIO_RUNS");
+    }
+
+    // Processes: 2 from the Train tab: rank 0 trains in the window (its
+    // curves), rank 1 as latent-cli; the run cannot start unless rank 1
+    // joins, and ends at the step budget on both.
+    void severalProcessesTrainFromTheWindow()
+    {
+        const QString runs = m_tmp.filePath("ranks-runs");
+        qputenv("LATENT_STUDIO_RUNS", runs.toUtf8());
+        MainWindow window;
+        QVERIFY(test::loadDefaultGenerator(window));
+        TrainPanel *panel = window.trainPanel();
+        panel->setCliPath(LATENT_CLI_PATH);
+        panel->findChild<QSpinBox *>("trainBudget")->setValue(6);
+        panel->findChild<QSpinBox *>("trainBatch")->setValue(16);
+        panel->findChild<QSpinBox *>("trainProbeEvery")->setValue(0);
+        panel->findChild<QComboBox *>("trainPrecision")->setCurrentText("fp32");
+        panel->findChild<QSpinBox *>("trainProcesses")->setValue(2);
+        panel->findChild<QLineEdit *>("trainRunName")->setText("two-ranks");
+        // Probed on the small dataset: the final evaluation is rank 0's alone.
+        panel->findChild<studio::DatasetPicker *>("trainDataset")->setSource(m_data);
+        QSignalSpy states(panel, &TrainPanel::stateChanged);
+        QSignalSpy started(panel, &TrainPanel::runStarted);
+        QTest::mouseClick(panel->findChild<QPushButton *>("trainButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 120000);
+        QVERIFY(!panel->findChild<QPushButton *>("pauseButton")->isEnabled()); // ranks cannot wait
+        QTRY_VERIFY_WITH_TIMEOUT(states.count() > 0 && states.last().at(0).toString() == "finished",
+                                 120000);
+        QCOMPARE(panel->findChild<QLabel *>("trainError")->text(), QString());
+        QCOMPARE(panel->lossPlot()->pointCount(0), 6);
+        const RunStatus status = readRunStatus((runs + "/two-ranks").toStdString());
+        QVERIFY(status.state == RunState::Finished);
+        QCOMPARE(status.step, 6);
+        qunsetenv("LATENT_STUDIO_RUNS");
+    }
+
+    // Rank 1 killed mid-run: rank 0 fails instead of waiting, and the Train
+    // tab names the rank; another run can start.
+    void aKilledRankFailsTheRun()
+    {
+        const QString runs = m_tmp.filePath("killed-ranks-runs");
+        qputenv("LATENT_STUDIO_RUNS", runs.toUtf8());
+        MainWindow window;
+        QVERIFY(test::loadDefaultGenerator(window));
+        TrainPanel *panel = window.trainPanel();
+        panel->setCliPath(LATENT_CLI_PATH);
+        panel->findChild<QSpinBox *>("trainBudget")->setValue(5000);
+        panel->findChild<QSpinBox *>("trainBatch")->setValue(16);
+        panel->findChild<QSpinBox *>("trainProbeEvery")->setValue(0);
+        panel->findChild<QSpinBox *>("trainProcesses")->setValue(2);
+        panel->findChild<QLineEdit *>("trainRunName")->setText("killed-rank");
+        QSignalSpy states(panel, &TrainPanel::stateChanged);
+        QTest::mouseClick(panel->findChild<QPushButton *>("trainButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->lossPlot()->pointCount(0) >= 2, 120000);
+        // Rank 1 is the only process whose command line holds the run folder.
+        QCOMPARE(QProcess::execute("pkill", {"-KILL", "-f", runs + "/killed-rank"}), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(states.last().at(0).toString() == "failed", 120000);
+        const QString error = panel->findChild<QLabel *>("trainError")->text();
+        QVERIFY2(error.contains("rank 1 was killed or crashed"), qPrintable(error));
+        QVERIFY(panel->findChild<QPushButton *>("trainButton")->isEnabled());
+        QVERIFY(readRunStatus((runs + "/killed-rank").toStdString()).state == RunState::Failed);
+        qunsetenv("LATENT_STUDIO_RUNS");
+    }
+
+    void severalProcessesNeedTheCli()
+    {
+        const QString runs = m_tmp.filePath("no-cli-runs");
+        qputenv("LATENT_STUDIO_RUNS", runs.toUtf8());
+        MainWindow window;
+        QVERIFY(test::loadDefaultGenerator(window));
+        TrainPanel *panel = window.trainPanel();
+        panel->setCliPath("/nonexistent/latent-cli");
+        panel->findChild<QSpinBox *>("trainProcesses")->setValue(2);
+        QTest::mouseClick(panel->findChild<QPushButton *>("trainButton"), Qt::LeftButton);
+        QCOMPARE(panel->findChild<QLabel *>("trainError")->text(),
+                 QString("Training with 2 processes needs latent-cli, which is not at "
+                         "/nonexistent/latent-cli"));
+        QVERIFY(panel->findChild<QPushButton *>("trainButton")->isEnabled());
+        QVERIFY(!QDir(runs).exists());
+        qunsetenv("LATENT_STUDIO_RUNS");
+    }
+
+    // Export Cluster Job: the form's settings and the recipe go to a job
+    // folder with a Slurm script that bash accepts; a batch the ranks
+    // cannot share is refused by name.
+    void clusterJobExported()
+    {
+        MainWindow window;
+        QVERIFY(test::loadDefaultGenerator(window));
+        TrainPanel *panel = window.trainPanel();
+        QVERIFY(panel->findChild<QPushButton *>("exportJobButton"));
+        panel->findChild<QSpinBox *>("trainBatch")->setValue(512);
+        panel->findChild<QComboBox *>("trainPrecision")->setCurrentText("bf16");
+        ClusterJob job;
+        job.nodes = 2;
+        job.ranksPerNode = 4;
+        job.runDir = m_tmp.filePath("shared/runs/big").toStdString();
+        const QString folder = m_tmp.filePath("jobs/big");
+        QCOMPARE(panel->exportClusterJob(folder, job), QString());
+        for (const char *f : {"config.json", "recipe.json", "job.sbatch", "torchrun.sh"})
+            QVERIFY2(QFile::exists(folder + "/" + f), f);
+        QCOMPARE(QProcess::execute("bash", {"-n", folder + "/job.sbatch"}), 0);
+        const TrainConfig c = readTrainConfig((folder + "/config.json").toStdString());
+        QCOMPARE(c.batch, 512);
+        QCOMPARE(QString::fromStdString(c.precision), QString("bf16"));
+        QVERIFY(readRecipe((folder + "/recipe.json").toStdString()).generator.sha256 ==
+                sha256OfFile(LATENT_DEFAULT_GENERATOR));
+
+        panel->findChild<QSpinBox *>("trainBatch")->setValue(500);
+        const QString error = panel->exportClusterJob(m_tmp.filePath("jobs/odd"), job);
+        QVERIFY2(error.contains("cannot be split evenly between 8 ranks"), qPrintable(error));
+        QVERIFY(!QDir(m_tmp.filePath("jobs/odd")).exists());
     }
 
     void runsOnDiskLoadOverlayAndReportProblems()

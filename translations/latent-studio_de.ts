@@ -21,6 +21,65 @@
     </message>
 </context>
 <context>
+    <name>latent::studio::ClusterJobDialog</name>
+    <message>
+        <source>Export Cluster Job</source>
+        <translation>Cluster-Job exportieren</translation>
+    </message>
+    <message>
+        <source>The run folder, on storage that every node sees under the same path (your home on most clusters)</source>
+        <translation>Der Lauf-Ordner, auf einem Speicher, den jeder Knoten unter demselben Pfad sieht (auf den meisten Clustern Ihr Home-Verzeichnis)</translation>
+    </message>
+    <message>
+        <source>the cluster&apos;s default</source>
+        <translation>Standard des Clusters</translation>
+    </message>
+    <message>
+        <source>latent-cli as the nodes find it (a name on their PATH or a path)</source>
+        <translation>latent-cli, wie die Knoten es finden (ein Name im PATH oder ein Pfad)</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Job Folder</source>
+        <translation>Job-Ordner</translation>
+    </message>
+    <message>
+        <source>Job folder</source>
+        <translation>Job-Ordner</translation>
+    </message>
+    <message>
+        <source>Run folder (shared)</source>
+        <translation>Lauf-Ordner (gemeinsam)</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>Knoten</translation>
+    </message>
+    <message>
+        <source>GPUs per node</source>
+        <translation>GPUs pro Knoten</translation>
+    </message>
+    <message>
+        <source>CPU cores per rank</source>
+        <translation>CPU-Kerne pro Rang</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>Partition</translation>
+    </message>
+    <message>
+        <source>Time limit</source>
+        <translation>Zeitlimit</translation>
+    </message>
+    <message>
+        <source>latent-cli on the nodes</source>
+        <translation>latent-cli auf den Knoten</translation>
+    </message>
+</context>
+<context>
     <name>latent::studio::ComposerPanel</name>
     <message>
         <source>uniform, or e.g. 0, 3, 7</source>
@@ -589,6 +648,21 @@
     <message>
         <source>class %1: %2</source>
         <translation>Klasse %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>latent::studio::LocalRanks</name>
+    <message>
+        <source>cannot start rank %1 (%2): %3</source>
+        <translation>Rang %1 kann nicht gestartet werden (%2): %3</translation>
+    </message>
+    <message>
+        <source>rank %1 was killed or crashed</source>
+        <translation>Rang %1 wurde beendet oder ist abgestürzt</translation>
+    </message>
+    <message>
+        <source>rank %1 exited with code %2</source>
+        <translation>Rang %1 endete mit Code %2</translation>
     </message>
 </context>
 <context>
@@ -1185,6 +1259,42 @@ um sein Bild zu sehen</translation>
     <message>
         <source>%v / %m images</source>
         <translation>%v / %m Bilder</translation>
+    </message>
+    <message>
+        <source>Export &amp;Cluster Job…</source>
+        <translation>&amp;Cluster-Job exportieren…</translation>
+    </message>
+    <message>
+        <source>The forward pass&apos;s type: auto takes bf16 where the device has it (recent CPUs and GPUs), fp16 with loss scaling on older GPUs, else fp32</source>
+        <translation>Zahlentyp des Vorwärtsdurchlaufs: auto nimmt bf16, wo das Gerät es kann (neuere CPUs und GPUs), fp16 mit Loss-Skalierung auf älteren GPUs, sonst fp32</translation>
+    </message>
+    <message>
+        <source>Data-parallel processes on this machine (each a share of every batch; the cores are divided between them). This window trains rank 0 and shows its curves; the others run as latent-cli. Pause is not available with several processes.</source>
+        <translation>Datenparallele Prozesse auf diesem Rechner (jeder einen Teil jedes Batches; die Kerne werden aufgeteilt). Dieses Fenster trainiert Rang 0 und zeigt seine Kurven; die anderen laufen als latent-cli. Pausieren ist mit mehreren Prozessen nicht möglich.</translation>
+    </message>
+    <message>
+        <source>Write a Slurm batch script and a torchrun command for these settings and the current recipe, to train on a cluster</source>
+        <translation>Ein Slurm-Batch-Skript und einen torchrun-Befehl für diese Einstellungen und das aktuelle Rezept schreiben, um auf einem Cluster zu trainieren</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source>Processes</source>
+        <translation>Prozesse</translation>
+    </message>
+    <message>
+        <source>Wrote the cluster job to %1; submit it with: sbatch %2</source>
+        <translation>Cluster-Job nach %1 geschrieben; abschicken mit: sbatch %2</translation>
+    </message>
+    <message>
+        <source>Training with %1 processes needs latent-cli, which is not at %2</source>
+        <translation>Training mit %1 Prozessen braucht latent-cli, das nicht unter %2 liegt</translation>
+    </message>
+    <message>
+        <source>%1 processes · </source>
+        <translation>%1 Prozesse · </translation>
     </message>
 </context>
 <context>

@@ -21,6 +21,65 @@
     </message>
 </context>
 <context>
+    <name>latent::studio::ClusterJobDialog</name>
+    <message>
+        <source>Export Cluster Job</source>
+        <translation>Exporter un job de cluster</translation>
+    </message>
+    <message>
+        <source>The run folder, on storage that every node sees under the same path (your home on most clusters)</source>
+        <translation>Le dossier du run, sur un stockage que chaque nœud voit sous le même chemin (votre home sur la plupart des clusters)</translation>
+    </message>
+    <message>
+        <source>the cluster&apos;s default</source>
+        <translation>par défaut du cluster</translation>
+    </message>
+    <message>
+        <source>latent-cli as the nodes find it (a name on their PATH or a path)</source>
+        <translation>latent-cli tel que les nœuds le trouvent (un nom dans leur PATH ou un chemin)</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Parcourir…</translation>
+    </message>
+    <message>
+        <source>Job Folder</source>
+        <translation>Dossier du job</translation>
+    </message>
+    <message>
+        <source>Job folder</source>
+        <translation>Dossier du job</translation>
+    </message>
+    <message>
+        <source>Run folder (shared)</source>
+        <translation>Dossier du run (partagé)</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>Nœuds</translation>
+    </message>
+    <message>
+        <source>GPUs per node</source>
+        <translation>GPU par nœud</translation>
+    </message>
+    <message>
+        <source>CPU cores per rank</source>
+        <translation>Cœurs CPU par rang</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>Partition</translation>
+    </message>
+    <message>
+        <source>Time limit</source>
+        <translation>Durée maximale</translation>
+    </message>
+    <message>
+        <source>latent-cli on the nodes</source>
+        <translation>latent-cli sur les nœuds</translation>
+    </message>
+</context>
+<context>
     <name>latent::studio::ComposerPanel</name>
     <message>
         <source>uniform, or e.g. 0, 3, 7</source>
@@ -589,6 +648,21 @@
     <message>
         <source>class %1: %2</source>
         <translation>classe %1 : %2</translation>
+    </message>
+</context>
+<context>
+    <name>latent::studio::LocalRanks</name>
+    <message>
+        <source>cannot start rank %1 (%2): %3</source>
+        <translation>impossible de démarrer le rang %1 (%2) : %3</translation>
+    </message>
+    <message>
+        <source>rank %1 was killed or crashed</source>
+        <translation>le rang %1 a été tué ou a planté</translation>
+    </message>
+    <message>
+        <source>rank %1 exited with code %2</source>
+        <translation>le rang %1 s&apos;est terminé avec le code %2</translation>
     </message>
 </context>
 <context>
@@ -1185,6 +1259,42 @@ pour voir son image</translation>
     <message>
         <source>%v / %m images</source>
         <translation>%v / %m images</translation>
+    </message>
+    <message>
+        <source>Export &amp;Cluster Job…</source>
+        <translation>Exporter un job de &amp;cluster…</translation>
+    </message>
+    <message>
+        <source>The forward pass&apos;s type: auto takes bf16 where the device has it (recent CPUs and GPUs), fp16 with loss scaling on older GPUs, else fp32</source>
+        <translation>Type de la passe avant : auto prend bf16 là où l&apos;appareil l&apos;a (CPU et GPU récents), fp16 avec mise à l&apos;échelle de la perte sur les GPU plus anciens, sinon fp32</translation>
+    </message>
+    <message>
+        <source>Data-parallel processes on this machine (each a share of every batch; the cores are divided between them). This window trains rank 0 and shows its curves; the others run as latent-cli. Pause is not available with several processes.</source>
+        <translation>Processus parallèles sur les données sur cette machine (chacun une part de chaque batch ; les cœurs sont partagés entre eux). Cette fenêtre entraîne le rang 0 et montre ses courbes ; les autres tournent comme latent-cli. La pause n&apos;est pas disponible avec plusieurs processus.</translation>
+    </message>
+    <message>
+        <source>Write a Slurm batch script and a torchrun command for these settings and the current recipe, to train on a cluster</source>
+        <translation>Écrire un script batch Slurm et une commande torchrun pour ces réglages et la recette actuelle, pour entraîner sur un cluster</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>Précision</translation>
+    </message>
+    <message>
+        <source>Processes</source>
+        <translation>Processus</translation>
+    </message>
+    <message>
+        <source>Wrote the cluster job to %1; submit it with: sbatch %2</source>
+        <translation>Job de cluster écrit dans %1 ; soumettez-le avec : sbatch %2</translation>
+    </message>
+    <message>
+        <source>Training with %1 processes needs latent-cli, which is not at %2</source>
+        <translation>L&apos;entraînement avec %1 processus nécessite latent-cli, qui n&apos;est pas à %2</translation>
+    </message>
+    <message>
+        <source>%1 processes · </source>
+        <translation>%1 processus · </translation>
     </message>
 </context>
 <context>

@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "launchcommand.h"
 
+#include "distributed.h"
 #include "error.h"
 
-#include <arpa/inet.h>
 #include <csignal>
-#include <netinet/in.h>
 #include <poll.h>
 #include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,27 +23,6 @@ extern char **environ;
 namespace {
 
 std::atomic<int> g_interrupts{0};
-
-// A port nobody listens on now, as torchrun's standalone mode picks one.
-int freePort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        throw latent::Error(std::string("launch: cannot open a socket: ") + std::strerror(errno));
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof addr;
-    if (::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) != 0) {
-        ::close(fd);
-        throw latent::Error(std::string("launch: cannot find a free port: ") +
-                            std::strerror(errno));
-    }
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
 
 // One rank's process and the unfinished last lines of its two streams.
 struct Rank
@@ -81,21 +58,17 @@ void forward(std::string &pending, const char *data, ssize_t n, int rank, std::o
 
 std::vector<std::string> rankEnvironment(int rank, int size, int port)
 {
-    static const char *ours[] = {
-        "RANK=", "WORLD_SIZE=", "LOCAL_RANK=", "LOCAL_WORLD_SIZE=", "MASTER_ADDR=", "MASTER_PORT="};
+    const auto ours = latent::launcherVariables(latent::localRank(rank, size, port, "launch"));
     std::vector<std::string> env;
     for (char **e = environ; *e; ++e) {
-        bool replaced = false;
-        for (const char *name : ours)
-            replaced = replaced || std::strncmp(*e, name, std::strlen(name)) == 0;
-        if (!replaced) env.emplace_back(*e);
+        const std::string entry = *e;
+        const bool replaced = std::any_of(ours.begin(), ours.end(), [&](const auto &v) {
+            return entry.rfind(v.first + "=", 0) == 0;
+        });
+        if (!replaced) env.push_back(entry);
     }
-    env.push_back("RANK=" + std::to_string(rank));
-    env.push_back("WORLD_SIZE=" + std::to_string(size));
-    env.push_back("LOCAL_RANK=" + std::to_string(rank));
-    env.push_back("LOCAL_WORLD_SIZE=" + std::to_string(size));
-    env.push_back("MASTER_ADDR=127.0.0.1");
-    env.push_back("MASTER_PORT=" + std::to_string(port));
+    for (const auto &[name, value] : ours)
+        env.push_back(name + "=" + value);
     return env;
 }
 
@@ -172,7 +145,7 @@ int LaunchCommand::run() const
     if (std::find(command.begin(), command.end(), "train") == command.end())
         throw latent::Error("launch: the command must be a train command, as in "
                             "latent-cli launch --nproc 2 -- train --out RUN");
-    const int masterPort = port > 0 ? port : freePort();
+    const int masterPort = port > 0 ? port : latent::freeLocalPort();
     std::signal(SIGINT, [](int) { ++g_interrupts; });
     std::signal(SIGTERM, [](int) { ++g_interrupts; });
     std::signal(SIGPIPE, SIG_IGN);

@@ -224,11 +224,19 @@ void TrainCommands::add(CLI::App &app)
         ->check(CLI::Range(1e-3, 100.0))
         ->capture_default_str();
     train->add_option("--seed", c.seed)->capture_default_str();
-    train->add_option("--device", c.device, "auto, cpu or cuda")
-        ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+    train->add_option("--device", c.device, "auto, cpu, cuda or cuda:K")
+        ->check(
+            [](const std::string &value) {
+                return latent::isDeviceSetting(value)
+                           ? std::string()
+                           : "expected auto, cpu, cuda or cuda:K, got " + value;
+            },
+            "DEVICE")
         ->capture_default_str();
-    train->add_option("--precision", c.precision, "auto (bf16 where the CPU has it), fp32, bf16")
-        ->check(CLI::IsMember({"auto", "fp32", "bf16"}))
+    train
+        ->add_option("--precision", c.precision,
+                     "auto (bf16 where the device has it; fp16 on older GPUs), fp32, bf16, fp16")
+        ->check(CLI::IsMember({"auto", "fp32", "bf16", "fp16"}))
         ->capture_default_str();
     train->add_option("--probe-every", c.probeEvery, "online evaluation every N steps (0: never)")
         ->capture_default_str();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "trainpanel.h"
 
+#include "clusterjobdialog.h"
 #include "curveplot.h"
 #include "datasetpicker.h"
 #include "durationtext.h"
@@ -8,13 +9,16 @@
 #include "error.h"
 #include "imageconvert.h"
 #include "imagegridwidget.h"
+#include "localranks.h"
 #include "trainer.h"
 #include "workerjob.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QDoubleSpinBox>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -27,9 +31,12 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
+#include <QTemporaryDir>
+#include <QThread>
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -77,12 +84,14 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
       m_optimizer(combo("trainOptimizer", {"sgd", "adam"})),
       m_lr(named(new QDoubleSpinBox, "trainLr")),
       m_device(combo("trainDevice", {"auto", "cpu", "cuda"})),
-      m_seed(spin("trainSeed", 0, 1 << 30, 1)),
+      m_precision(combo("trainPrecision", {"auto", "fp32", "bf16", "fp16"})),
+      m_processes(spin("trainProcesses", 1, 256, 1)), m_seed(spin("trainSeed", 0, 1 << 30, 1)),
       m_probeEvery(spin("trainProbeEvery", 0, 100000000, 100)),
       m_name(named(new QLineEdit, "trainRunName")),
       m_train(named(new QPushButton(tr("&Train")), "trainButton")),
       m_pause(named(new QPushButton(tr("&Pause")), "pauseButton")),
       m_stop(named(new QPushButton(tr("S&top")), "stopButton")),
+      m_exportJob(named(new QPushButton(tr("Export &Cluster Job…")), "exportJobButton")),
       m_progress(named(new QProgressBar, "trainProgress")),
       m_status(named(new QLabel, "trainStatus")), m_error(named(new QLabel, "trainError")),
       m_views(named(new widgets::ImageGridWidget, "trainViews")),
@@ -92,6 +101,7 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
       m_speed(named(new widgets::CurvePlot(tr("step"), tr("images/s")), "speedPlot")),
       m_embedding(named(new widgets::EmbeddingPlot, "trainEmbedding")),
       m_pointImage(named(new QLabel, "embeddingPointImage")), m_viewTimer(new QTimer(this)),
+      m_cliPath(QDir(QCoreApplication::applicationDirPath()).filePath("latent-cli")),
       m_worker(std::make_unique<CoalescingWorker>())
 {
     const TrainConfig defaults;
@@ -110,6 +120,15 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
     m_data->setToolTip(tr("Views from the generator with the Views tab's recipe, or the real "
                           "dataset's images with the recipe's pixel augmentations (the baseline)"));
     m_probeEvery->setToolTip(tr("Online linear probe and kNN on real-data subsets every N steps"));
+    m_precision->setToolTip(tr("The forward pass's type: auto takes bf16 where the device has it "
+                               "(recent CPUs and GPUs), fp16 with loss scaling on older GPUs, "
+                               "else fp32"));
+    m_processes->setToolTip(
+        tr("Data-parallel processes on this machine (each a share of every batch; the cores "
+           "are divided between them). This window trains rank 0 and shows its curves; the "
+           "others run as latent-cli. Pause is not available with several processes."));
+    m_exportJob->setToolTip(tr("Write a Slurm batch script and a torchrun command for these "
+                               "settings and the current recipe, to train on a cluster"));
     connect(m_optimizer, &QComboBox::currentTextChanged, this, [this](const QString &name) {
         m_lr->setValue(name == "adam" ? 1e-3 : TrainConfig().lr);
     });
@@ -127,6 +146,8 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
     form->addRow(tr("Optimiser"), m_optimizer);
     form->addRow(tr("Learning rate"), m_lr);
     form->addRow(tr("Device"), m_device);
+    form->addRow(tr("Precision"), m_precision);
+    form->addRow(tr("Processes"), m_processes);
     form->addRow(tr("Seed"), m_seed);
     form->addRow(tr("Probe every"), m_probeEvery);
     form->addRow(tr("Run name"), m_name);
@@ -146,6 +167,7 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
     auto *left = new QVBoxLayout(settings);
     left->addLayout(form);
     left->addLayout(buttons);
+    left->addWidget(m_exportJob);
     left->addWidget(m_progress);
     left->addWidget(m_status);
     left->addWidget(m_error);
@@ -180,6 +202,7 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
     connect(m_train, &QPushButton::clicked, this, &TrainPanel::startTraining);
     connect(m_pause, &QPushButton::clicked, this, &TrainPanel::pauseOrResume);
     connect(m_stop, &QPushButton::clicked, this, &TrainPanel::stopTraining);
+    connect(m_exportJob, &QPushButton::clicked, this, &TrainPanel::exportClusterJobDialog);
     connect(m_viewTimer, &QTimer::timeout, this, &TrainPanel::refreshViews);
     const auto showPoint = [this](int i) {
         if (i < 0 || i >= m_embeddingImages.count) return;
@@ -199,7 +222,11 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
 
 TrainPanel::~TrainPanel()
 {
-    if (m_trainer) m_trainer->stop();
+    if (!m_trainer) return;
+    // Rank 0 stops first, so that the other ranks stop with it at the same
+    // step instead of losing it.
+    m_trainer->stop();
+    m_trainer->wait();
 }
 
 void TrainPanel::setRunsRoot(const QString &dir)
@@ -233,6 +260,7 @@ TrainConfig TrainPanel::configFromForm() const
     c.optimizer = m_optimizer->currentText().toStdString();
     c.lr = m_lr->value();
     c.device = m_device->currentText().toStdString();
+    c.precision = m_precision->currentText().toStdString();
     c.seed = static_cast<std::uint64_t>(m_seed->value());
     c.probeEvery = m_probeEvery->value();
     return c;
@@ -257,6 +285,13 @@ void TrainPanel::resetPlots()
     m_haveSmoothed = false;
 }
 
+QString TrainPanel::runName() const
+{
+    return m_name->text().trimmed().isEmpty()
+               ? QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss")
+               : m_name->text().trimmed();
+}
+
 void TrainPanel::startTraining()
 {
     if (isTraining()) return;
@@ -266,18 +301,51 @@ void TrainPanel::startTraining()
                             "data."));
         return;
     }
-    const QString name = m_name->text().trimmed().isEmpty()
-                             ? QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss")
-                             : m_name->text().trimmed();
-    const QString dir = QDir(m_runsRoot).filePath(name);
+    const QString dir = QDir(m_runsRoot).filePath(runName());
     const ViewRecipe recipe = m_recipe();
+    QStringList rankArguments;
+    m_jobFiles.reset();
+    if (m_processes->value() > 1) {
+        // Ranks 1..N-1 read the same config and recipe; rank 0 writes the run folder.
+        m_jobFiles = std::make_unique<QTemporaryDir>();
+        const QString configFile = m_jobFiles->filePath("config.json");
+        const QString recipeFile = m_jobFiles->filePath("recipe.json");
+        try {
+            writeTrainConfig(config, configFile.toStdString());
+            writeRecipe(recipe, recipeFile.toStdString());
+        } catch (const Error &e) {
+            m_error->setText(QString::fromStdString(e.what()));
+            return;
+        }
+        rankArguments = {"train", "--config", configFile, "--recipe", recipeFile, "--out", dir};
+    }
     const DataLoadProgress loading = loadingReporter();
     launch(
-        [dir, config, recipe, loading] {
+        [dir, config, recipe, loading](const ParallelOptions &parallel) {
             return std::shared_ptr<Trainer>(
-                Trainer::create(dir.toStdString(), config, recipe, loading));
+                Trainer::create(dir.toStdString(), config, recipe, loading, parallel));
         },
-        dir);
+        dir, rankArguments);
+}
+
+QString TrainPanel::exportClusterJob(const QString &folder, const ClusterJob &job)
+{
+    try {
+        const auto paths = writeClusterJob(folder.toStdString(), configFromForm(), m_recipe(), job);
+        m_status->setText(tr("Wrote the cluster job to %1; submit it with: sbatch %2")
+                              .arg(folder, QString::fromStdString(paths.at(2))));
+        m_error->clear();
+        return {};
+    } catch (const Error &e) {
+        m_error->setText(QString::fromStdString(e.what()));
+        return m_error->text();
+    }
+}
+
+void TrainPanel::exportClusterJobDialog()
+{
+    ClusterJobDialog dialog(runName(), this);
+    if (dialog.exec() == QDialog::Accepted) exportClusterJob(dialog.jobFolder(), dialog.job());
 }
 
 void TrainPanel::suggestDataset(const QString &source)
@@ -294,10 +362,10 @@ void TrainPanel::resumeRun(const QString &runDir)
     }
     const DataLoadProgress loading = loadingReporter();
     launch(
-        [runDir, loading] {
-            return std::shared_ptr<Trainer>(Trainer::open(runDir.toStdString(), loading));
+        [runDir, loading](const ParallelOptions &parallel) {
+            return std::shared_ptr<Trainer>(Trainer::open(runDir.toStdString(), loading, parallel));
         },
-        runDir);
+        runDir, {"train", "--resume", runDir});
 }
 
 DataLoadProgress TrainPanel::loadingReporter()
@@ -321,22 +389,57 @@ DataLoadProgress TrainPanel::loadingReporter()
     };
 }
 
-void TrainPanel::launch(std::function<std::shared_ptr<Trainer>()> make, const QString &runDir)
+void TrainPanel::launch(std::function<std::shared_ptr<Trainer>(const ParallelOptions &)> make,
+                        const QString &runDir, const QStringList &rankArguments)
 {
     m_error->clear();
+    m_ranks.reset();
+    ParallelOptions parallel;
+    const int processes = m_processes->value();
+    if (processes > 1) {
+        if (!QFileInfo(m_cliPath).isExecutable()) {
+            m_error->setText(tr("Training with %1 processes needs latent-cli, which is not at %2")
+                                 .arg(processes)
+                                 .arg(m_cliPath));
+            return;
+        }
+        try {
+            parallel.env = localRank(0, processes, freeLocalPort(), "studio");
+        } catch (const Error &e) {
+            m_error->setText(QString::fromStdString(e.what()));
+            return;
+        }
+        parallel.threads = std::max(1, QThread::idealThreadCount() / processes);
+        m_ranks = std::make_unique<LocalRanks>();
+        connect(m_ranks.get(), &LocalRanks::rankFailed, this,
+                [this](const QString &message) { m_error->setText(message); });
+        const QString failed =
+            m_ranks->start(m_cliPath, rankArguments, processes, parallel.env.masterPort);
+        if (!failed.isEmpty()) {
+            m_error->setText(failed);
+            m_ranks.reset();
+            return;
+        }
+        // A rank that fails before it joins ends rank 0's wait for it.
+        parallel.cancelled = [flag = m_ranks->failedFlag()] { return flag->load(); };
+    }
     m_status->setText(tr("Preparing %1 (loading the generator and the real data)…").arg(runDir));
     m_train->setEnabled(false);
-    runJob(*m_worker, "create", this, make,
-           [this, runDir](std::shared_ptr<Trainer> trainer, const QString &error) {
-               if (!error.isEmpty()) {
-                   m_error->setText(error);
-                   m_status->clear();
-                   updateButtons();
-                   return;
-               }
-               m_runDir = runDir;
-               attach(std::move(trainer));
-           });
+    runJob(
+        *m_worker, "create", this, [make, parallel] { return make(parallel); },
+        [this, runDir](std::shared_ptr<Trainer> trainer, const QString &error) {
+            if (!error.isEmpty()) {
+                // A rank's own reason says more than rank 0's "cancelled".
+                m_error->setText(m_ranks && !m_ranks->failure().isEmpty() ? m_ranks->failure()
+                                                                          : error);
+                if (m_ranks) m_ranks->finish(0);
+                m_status->clear();
+                updateButtons();
+                return;
+            }
+            m_runDir = runDir;
+            attach(std::move(trainer));
+        });
 }
 
 void TrainPanel::attach(std::shared_ptr<Trainer> trainer)
@@ -411,10 +514,11 @@ void TrainPanel::onProgress(const TrainProgress &p)
         m_progress->setValue(p.step);
         m_progress->setFormat(tr("step %1 / %2").arg(p.step).arg(p.totalSteps));
     }
-    m_status->setText(tr("loss %1 · %2 images/s · elapsed %3 · ETA %4")
-                          .arg(p.loss, 0, 'f', 4)
-                          .arg(p.imagesPerSecond, 0, 'f', 0)
-                          .arg(duration(p.elapsedSeconds), duration(p.etaSeconds)));
+    const QString ranks = m_ranks ? tr("%1 processes · ").arg(m_ranks->count() + 1) : QString();
+    m_status->setText(ranks + tr("loss %1 · %2 images/s · elapsed %3 · ETA %4")
+                                  .arg(p.loss, 0, 'f', 4)
+                                  .arg(p.imagesPerSecond, 0, 'f', 0)
+                                  .arg(duration(p.elapsedSeconds), duration(p.etaSeconds)));
 }
 
 void TrainPanel::onFinalEvaluation(std::int64_t done, std::int64_t total)
@@ -430,12 +534,18 @@ void TrainPanel::onState(RunState state, const QString &message)
 {
     const QString name = QString::fromLatin1(toString(state));
     Q_EMIT stateChanged(name);
-    if (state == RunState::Failed) m_error->setText(message);
+    if (state == RunState::Failed)
+        m_error->setText(m_ranks && !m_ranks->failure().isEmpty()
+                             ? message + "\n" + m_ranks->failure()
+                             : message);
     if (state == RunState::Paused)
         m_status->setText(tr("Paused at step %1").arg(m_trainer->step()));
     if (state == RunState::Finished || state == RunState::Stopped || state == RunState::Failed) {
         m_viewTimer->stop();
         refreshViews();
+        // The other ranks end at the same step; one still waiting (rank 0
+        // failed alone) is ended.
+        if (m_ranks) m_ranks->finish(15000);
         m_status->setText(state == RunState::Finished
                               ? tr("Finished: %1").arg(m_runDir)
                               : tr("%1 (%2)").arg(name, message.isEmpty() ? m_runDir : message));
@@ -491,7 +601,7 @@ void TrainPanel::updateButtons()
 {
     const bool running = isTraining();
     m_train->setEnabled(!running);
-    m_pause->setEnabled(running);
+    m_pause->setEnabled(running && !m_ranks); // ranks cannot wait for each other indefinitely
     m_stop->setEnabled(running);
     if (!running) {
         m_paused = false;
@@ -499,7 +609,7 @@ void TrainPanel::updateButtons()
     }
     for (QWidget *w : std::initializer_list<QWidget *>{
              m_data, m_dataset, m_budget, m_budgetUnit, m_encoder, m_resolution, m_batch,
-             m_optimizer, m_lr, m_device, m_seed, m_probeEvery, m_name})
+             m_optimizer, m_lr, m_device, m_precision, m_processes, m_seed, m_probeEvery, m_name})
         w->setEnabled(!running);
 }
 

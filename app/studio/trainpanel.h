@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "clusterjob.h"
 #include "coalescingworker.h"
 #include "generator.h"
 #include "trainconfig.h"
@@ -19,6 +20,7 @@ class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
+class QTemporaryDir;
 class QTimer;
 
 namespace latent {
@@ -37,6 +39,7 @@ class ImageGridWidget;
 namespace latent::studio {
 
 class DatasetPicker;
+class LocalRanks;
 
 // The Train tab: settings, Train / Pause / Stop, live curves (loss, accuracy,
 // learning rate, throughput), the views being fed to the encoder and a PCA
@@ -53,6 +56,12 @@ public:
     ~TrainPanel() override;
 
     void setRunsRoot(const QString &dir);
+    // latent-cli, which runs ranks 1..N-1 of a run with several processes
+    // (default: beside the studio's executable).
+    void setCliPath(const QString &path) { m_cliPath = path; }
+    // Writes the form's run as a cluster job (config, recipe, Slurm script,
+    // torchrun command) into `folder`; returns an error text, empty on success.
+    QString exportClusterJob(const QString &folder, const ClusterJob &job);
     QString runsRoot() const { return m_runsRoot; }
     // The settings of the form as a config (data source and budget included).
     TrainConfig configFromForm() const;
@@ -68,6 +77,7 @@ public Q_SLOTS:
     void pauseOrResume();
     void stopTraining();
     void resumeRun(const QString &runDir); // continue a stopped run from its checkpoint
+    void exportClusterJobDialog();
     // A loaded generator's matching real data (its sidecar's real_data);
     // becomes the real dataset unless empty.
     void suggestDataset(const QString &source);
@@ -78,7 +88,11 @@ Q_SIGNALS:
     void stateChanged(const QString &state);
 
 private:
-    void launch(std::function<std::shared_ptr<Trainer>()> make, const QString &runDir);
+    // Creates the run's trainer (rank 0) on the worker; with several
+    // processes, first starts ranks 1..N-1 as latent-cli `rankArguments`.
+    void launch(std::function<std::shared_ptr<Trainer>(const ParallelOptions &)> make,
+                const QString &runDir, const QStringList &rankArguments);
+    QString runName() const;
     void attach(std::shared_ptr<Trainer> trainer);
     void resetPlots();
     void onMetric(const MetricRow &row);
@@ -105,10 +119,12 @@ private:
     QComboBox *m_optimizer;
     QDoubleSpinBox *m_lr;
     QComboBox *m_device;
+    QComboBox *m_precision;
+    QSpinBox *m_processes;
     QSpinBox *m_seed;
     QSpinBox *m_probeEvery;
     QLineEdit *m_name;
-    QPushButton *m_train, *m_pause, *m_stop;
+    QPushButton *m_train, *m_pause, *m_stop, *m_exportJob;
     QProgressBar *m_progress;
     QLabel *m_status;
     QLabel *m_error;
@@ -127,6 +143,9 @@ private:
     ImageBatch m_embeddingImages; // the embedding's points, for the hover preview
 
     std::shared_ptr<Trainer> m_trainer;
+    QString m_cliPath;
+    std::unique_ptr<LocalRanks> m_ranks;       // ranks 1..N-1 of a several-process run
+    std::unique_ptr<QTemporaryDir> m_jobFiles; // their config and recipe
     // Creating a run loads the generator and the real data (seconds): off
     // the UI thread. Declared last: joined first.
     std::unique_ptr<CoalescingWorker> m_worker;
