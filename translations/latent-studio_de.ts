@@ -1365,5 +1365,9 @@ um sein Bild zu sehen</translation>
         <source>Start training with the Train tab&apos;s settings once the generator has loaded.</source>
         <translation>Training mit den Einstellungen des Trainieren-Tabs starten, sobald der Generator geladen ist.</translation>
     </message>
+    <message>
+        <source>Data-parallel processes for training (the Train tab&apos;s Processes box).</source>
+        <translation>Datenparallele Prozesse für das Training (das Feld Prozesse im Reiter Trainieren).</translation>
+    </message>
 </context>
 </TS>

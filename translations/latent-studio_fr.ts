@@ -1365,5 +1365,9 @@ pour voir son image</translation>
         <source>Start training with the Train tab&apos;s settings once the generator has loaded.</source>
         <translation>Lancer l&apos;entraînement avec les réglages de l&apos;onglet Entraîner une fois le générateur chargé.</translation>
     </message>
+    <message>
+        <source>Data-parallel processes for training (the Train tab&apos;s Processes box).</source>
+        <translation>Processus parallèles sur les données pour l&apos;entraînement (la case Processus de l&apos;onglet Entraîner).</translation>
+    </message>
 </context>
 </TS>

@@ -11,6 +11,8 @@
 #include <QIcon>
 #include <QSettings>
 
+#include <cstdio>
+
 namespace {
 
 void nameApplication()
@@ -44,6 +46,11 @@ void describeOptions(QCommandLineParser &parser)
     parser.addOption(QCommandLineOption(
         "train", QCoreApplication::translate("main", "Start training with the Train tab's settings "
                                                      "once the generator has loaded.")));
+    parser.addOption(QCommandLineOption(
+        "processes",
+        QCoreApplication::translate("main", "Data-parallel processes for training (the Train "
+                                            "tab's Processes box)."),
+        "N"));
 }
 
 bool asksForHelpOrVersion(int argc, char **argv)
@@ -104,6 +111,17 @@ int main(int argc, char **argv)
     // After show(): the pad's tool window needs the studio window's handle
     // to stack above it.
     if (parser.isSet("tab")) window.showTab(parser.value("tab"));
+    if (parser.isSet("processes")) {
+        bool ok = false;
+        const int n = parser.value("processes").toInt(&ok);
+        if (!ok || n < 1) {
+            std::fprintf(stderr, "latent-studio: --processes needs a whole number of at least 1, "
+                                 "got %s\n",
+                         qPrintable(parser.value("processes")));
+            return 2;
+        }
+        window.trainPanel()->setProcesses(n);
+    }
     if (!recipe.isEmpty())
         QObject::connect(
             &window, &latent::studio::MainWindow::generatorLoaded, &window,

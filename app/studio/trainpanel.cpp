@@ -285,6 +285,11 @@ void TrainPanel::resetPlots()
     m_haveSmoothed = false;
 }
 
+void TrainPanel::setProcesses(int n)
+{
+    m_processes->setValue(n);
+}
+
 QString TrainPanel::runName() const
 {
     return m_name->text().trimmed().isEmpty()

@@ -59,6 +59,7 @@ public:
     // latent-cli, which runs ranks 1..N-1 of a run with several processes
     // (default: beside the studio's executable).
     void setCliPath(const QString &path) { m_cliPath = path; }
+    void setProcesses(int n); // the Processes box
     // Writes the form's run as a cluster job (config, recipe, Slurm script,
     // torchrun command) into `folder`; returns an error text, empty on success.
     QString exportClusterJob(const QString &folder, const ClusterJob &job);
