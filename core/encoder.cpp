@@ -181,7 +181,14 @@ void exportEncoderTorchScript(EncoderImpl &encoder, const std::string &path)
                "_running_mean, " + s + "_running_var, False, 0.1, 1e-05, False)";
     };
     const auto &spec = encoder.spec();
+    // feature_map: the last stage [N, C, h, w]; forward: globally pooled
+    // [N, C] (the embedding); probe_features: pooled to 2x2 [N, 4C], the
+    // features the reported linear probe and kNN are measured on.
     src << "def forward(self, images):\n"
+        << "    return self.feature_map(images).mean([2, 3])\n"
+        << "def probe_features(self, images):\n"
+        << "    return torch.adaptive_avg_pool2d(self.feature_map(images), [2, 2]).flatten(1)\n"
+        << "def feature_map(self, images):\n"
         << "    x = images * 2.0 - 1.0\n"
         << "    x = torch.relu(" << bnCall("stem_bn", convCall("stem", "x", 1, 1)) << ")\n";
     int index = 0, in = spec.width;
@@ -209,7 +216,7 @@ void exportEncoderTorchScript(EncoderImpl &encoder, const std::string &path)
             in = out;
         }
     }
-    src << "    return x.mean([2, 3])\n";
+    src << "    return x\n";
     m.define(src.str());
     m.eval();
     std::ostringstream bytes;

@@ -8,6 +8,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
+#include <sstream>
 
 namespace latent {
 namespace {
@@ -20,18 +21,62 @@ torch::Tensor subsetIndices(int64_t total, int n)
     return torch::randperm(total, gen).slice(0, 0, n);
 }
 
+// Stratified: `fraction` of each class, rounded, drawn with `seed`; a class
+// keeps at least one image for fitting. Returns {fit, validation}, sorted.
+std::pair<torch::Tensor, torch::Tensor> carveValidation(const ImageStore &train, int numClasses,
+                                                        const ValidationSplit &split)
+{
+    const auto labels = labelsOf(train, torch::arange(train.size()));
+    auto gen = at::detail::createCPUGenerator(split.seed);
+    std::vector<torch::Tensor> fit, validation;
+    for (int c = 0; c < numClasses; ++c) {
+        const auto members = labels.eq(c).nonzero().flatten(); // [n_c]
+        const int64_t n = members.size(0);
+        const int64_t take = std::min<int64_t>(std::llround(split.fraction * double(n)), n - 1);
+        const auto shuffled = members.index_select(0, torch::randperm(n, gen));
+        if (take > 0) validation.push_back(shuffled.slice(0, 0, take));
+        fit.push_back(shuffled.slice(0, std::max<int64_t>(take, 0)));
+    }
+    const auto joined = [](const std::vector<torch::Tensor> &parts) {
+        return parts.empty() ? torch::empty({0}, torch::kInt64)
+                             : std::get<0>(torch::cat(parts).sort());
+    };
+    return {joined(fit), joined(validation)};
+}
+
+// The first n of `indices` in an order fixed by their count (all when n <= 0).
+torch::Tensor subsetOf(const torch::Tensor &indices, int n)
+{
+    return indices.index_select(0, subsetIndices(indices.size(0), n));
+}
+
 } // namespace
 
 struct EvalData::Impl
 {
     std::shared_ptr<const Dataset> data;
     int channels = 1, resolution = 32;
+    ValidationSplit validation;
+    torch::Tensor fit, val; // indices into the train split
 };
 
-EvalData::EvalData(std::shared_ptr<const Dataset> data, int channels, int resolution)
+EvalData::EvalData(std::shared_ptr<const Dataset> data, int channels, int resolution,
+                   const ValidationSplit &validation)
 {
     requireProbeable(*data);
-    d = new Impl{std::move(data), channels, resolution};
+    if (!(validation.fraction > 0 && validation.fraction <= 0.5))
+        throw Error("the validation fraction must be in (0, 0.5], got " +
+                    std::to_string(validation.fraction));
+    d = new Impl{std::move(data), channels, resolution, validation, {}, {}};
+    std::tie(d->fit, d->val) =
+        carveValidation(d->data->train, int(d->data->classNames.size()), validation);
+    if (d->val.size(0) == 0) {
+        const std::string path = d->data->path;
+        delete d;
+        throw Error("dataset " + path + " has too few training images to set " +
+                    std::to_string(validation.fraction) +
+                    " of them aside for validation (each class needs two or more)");
+    }
 }
 
 EvalData::~EvalData()
@@ -49,6 +94,18 @@ const ImageStore &EvalData::train() const
 const ImageStore &EvalData::test() const
 {
     return d->data->test;
+}
+const at::Tensor &EvalData::fitIndices() const
+{
+    return d->fit;
+}
+const at::Tensor &EvalData::validationIndices() const
+{
+    return d->val;
+}
+const ValidationSplit &EvalData::validation() const
+{
+    return d->validation;
 }
 at::Tensor EvalData::images(const ImageStore &split, const at::Tensor &indices) const
 {
@@ -74,6 +131,25 @@ const std::string &EvalData::source() const
 int naturalResolution(const Dataset &data)
 {
     return std::min(128, (data.maxSide() + 7) / 8 * 8);
+}
+
+std::string describeProtocol(const std::string &evalData, const ValidationSplit &validation, int k)
+{
+    std::ostringstream s;
+    s << "Evaluation on " << evalData << ": probes fitted on its train split less a validation "
+      << "part (" << 100 * validation.fraction << "% of each class, seed " << validation.seed
+      << "), measured on the validation part (online: subsets) and, at the end, on the test "
+      << "split. Linear probe: multinomial logistic regression on standardised features of the "
+      << "frozen encoder, 2x2-pooled last feature map (and globally pooled, as the exported "
+      << "encoder's forward), full-batch L-BFGS, " << kProbeIterations << " iterations, L2 "
+      << kProbeL2 << ". kNN: cosine similarity, k = " << k << ", votes weighted exp(sim / "
+      << kKnnTemperature << ") (DINO's protocol), on the 2x2-pooled features.";
+    return s.str();
+}
+
+at::Tensor globalPool(const at::Tensor &probeFeatures)
+{
+    return probeFeatures.view({probeFeatures.size(0), -1, 4}).mean(2); // [N, F, 2x2] -> [N, F]
 }
 
 at::Tensor encodeImages(EncoderImpl &encoder, const EvalData &data, const ImageStore &split,
@@ -110,11 +186,12 @@ double linearProbeAccuracy(const at::Tensor &trainX, const at::Tensor &trainY,
     const auto xs = (trainX - mean) / stdev, xt = (testX - mean) / stdev;
     auto w = torch::zeros({xs.size(1), numClasses}, torch::requires_grad());
     auto b = torch::zeros({numClasses}, torch::requires_grad());
-    torch::optim::LBFGS opt(
-        {w, b}, torch::optim::LBFGSOptions(1.0).max_iter(200).history_size(20).line_search_fn(
-                    "strong_wolfe"));
+    torch::optim::LBFGS opt({w, b}, torch::optim::LBFGSOptions(1.0)
+                                        .max_iter(kProbeIterations)
+                                        .history_size(20)
+                                        .line_search_fn("strong_wolfe"));
     // A light L2 penalty keeps the solution finite on separable features.
-    const double l2 = 1e-4;
+    const double l2 = kProbeL2;
     auto closure = [&] {
         opt.zero_grad();
         auto loss = torch::cross_entropy_loss(xs.mm(w) + b, trainY) + 0.5 * l2 * w.pow(2).sum();
@@ -141,41 +218,78 @@ double knnAccuracy(const at::Tensor &trainX, const at::Tensor &trainY, const at:
         const auto [top, idx] = sim.topk(k, 1);
         const auto votes = torch::zeros({top.size(0), numClasses});
         votes.scatter_add_(1, trainY.index_select(0, idx.flatten()).view_as(idx),
-                           (top / 0.07).exp());
+                           (top / kKnnTemperature).exp());
         correct += votes.argmax(1).eq(testY.slice(0, i, i + 1024)).sum().item<int64_t>();
     }
     return double(correct) / double(test.size(0));
 }
 
-EvalResult evaluateEncoder(EncoderImpl &encoder, const EvalData &data, int nTrain, int nTest, int k,
-                           const std::atomic<bool> *cancel, const EncodeProgress &progress)
+namespace {
+
+// Fitted once on `fit` features, measured on each query set.
+struct Probed
 {
-    const auto tr = subsetIndices(data.train().size(), nTrain);
-    const auto te = subsetIndices(data.test().size(), nTest);
-    const int64_t total = tr.size(0) + te.size(0);
-    EncodeProgress trainProgress, testProgress;
-    if (progress) {
-        trainProgress = [&](int64_t done, int64_t) { progress(done, total); };
-        testProgress = [&](int64_t done, int64_t) { progress(tr.size(0) + done, total); };
+    double probe, knn, probeGlobal;
+};
+
+class Protocol
+{
+public:
+    Protocol(torch::Tensor fitX, torch::Tensor fitY, int numClasses, int k)
+        : m_fitX(std::move(fitX)), m_fitY(std::move(fitY)), m_classes(numClasses), m_k(k)
+    {
     }
-    const auto trainX = encodeImages(encoder, data, data.train(), tr, 512, cancel, trainProgress);
-    const auto testX = encodeImages(encoder, data, data.test(), te, 512, cancel, testProgress);
-    const auto trainY = labelsOf(data.train(), tr);
-    const auto testY = labelsOf(data.test(), te);
-    return {linearProbeAccuracy(trainX, trainY, testX, testY, data.numClasses()),
-            knnAccuracy(trainX, trainY, testX, testY, data.numClasses(), k)};
+    Probed measure(const torch::Tensor &x, const torch::Tensor &y) const
+    {
+        return {linearProbeAccuracy(m_fitX, m_fitY, x, y, m_classes),
+                knnAccuracy(m_fitX, m_fitY, x, y, m_classes, m_k),
+                linearProbeAccuracy(globalPool(m_fitX), m_fitY, globalPool(x), y, m_classes)};
+    }
+
+private:
+    torch::Tensor m_fitX, m_fitY;
+    int m_classes, m_k;
+};
+
+} // namespace
+
+EvalResult evaluateEncoder(EncoderImpl &encoder, const EvalData &data, int nFit, int nValidation,
+                           int k, const std::atomic<bool> *cancel, const EncodeProgress &progress)
+{
+    const bool online = nFit > 0;
+    const auto fit = subsetOf(data.fitIndices(), nFit);
+    const auto val = subsetOf(data.validationIndices(), online ? nValidation : 0);
+    const auto test = online ? torch::empty({0}, torch::kInt64) : torch::arange(data.test().size());
+    const int64_t total = fit.size(0) + val.size(0) + test.size(0);
+    int64_t before = 0; // images of the earlier sets
+    const auto encode = [&](const ImageStore &split, const torch::Tensor &idx) {
+        EncodeProgress counted;
+        if (progress) counted = [&](int64_t done, int64_t) { progress(before + done, total); };
+        auto x = encodeImages(encoder, data, split, idx, 512, cancel, counted);
+        before += idx.size(0);
+        return x;
+    };
+    const Protocol protocol(encode(data.train(), fit), labelsOf(data.train(), fit),
+                            data.numClasses(), k);
+    EvalResult r;
+    const Probed v = protocol.measure(encode(data.train(), val), labelsOf(data.train(), val));
+    r.valProbe = v.probe, r.valKnn = v.knn, r.valProbeGlobal = v.probeGlobal;
+    if (online) return r;
+    const Probed t = protocol.measure(encode(data.test(), test), labelsOf(data.test(), test));
+    r.probe = t.probe, r.knn = t.knn, r.probeGlobal = t.probeGlobal;
+    return r;
 }
 
 Embedding2d pcaEmbedding(EncoderImpl &encoder, const EvalData &data, int n)
 {
-    const auto idx = subsetIndices(data.test().size(), n);
-    auto f = encodeImages(encoder, data, data.test(), idx).to(torch::kFloat64);
+    const auto idx = subsetOf(data.validationIndices(), n);
+    auto f = encodeImages(encoder, data, data.train(), idx).to(torch::kFloat64);
     f = f - f.mean(0, true);
     // Top two eigenvectors of the [F, F] covariance (eigh sorts ascending).
     const auto [values, vectors] = torch::linalg::eigh(f.t().mm(f), "L");
     const int64_t dims = vectors.size(1);
     const auto xy = f.mm(vectors.slice(1, dims - 2, dims).flip(1)).to(torch::kFloat32).contiguous();
-    const auto labels = labelsOf(data.test(), idx);
+    const auto labels = labelsOf(data.train(), idx);
     Embedding2d e;
     for (int64_t i = 0; i < xy.size(0); ++i) {
         e.x.push_back(xy[i][0].item<float>());
@@ -190,15 +304,20 @@ EvalResult evaluatePixels(const EvalData &data, int k)
 {
     const int side = std::min(32, data.resolution());
     // Features and labels on the CPU, where the probe and kNN run (as encodeImages returns them).
-    const auto all = [](const ImageStore &split) { return torch::arange(split.size()); };
-    const auto pixels = [&](const ImageStore &split) {
-        return shapeImages(split, all(split), data.channels(), side).flatten(1);
+    const auto pixels = [&](const ImageStore &split, const torch::Tensor &idx) {
+        return shapeImages(split, idx, data.channels(), side).flatten(1);
     };
-    const auto trainX = pixels(data.train()), testX = pixels(data.test());
-    const auto trainY = labelsOf(data.train(), all(data.train()));
-    const auto testY = labelsOf(data.test(), all(data.test()));
-    return {linearProbeAccuracy(trainX, trainY, testX, testY, data.numClasses()),
-            knnAccuracy(trainX, trainY, testX, testY, data.numClasses(), k)};
+    const auto &fit = data.fitIndices(), &val = data.validationIndices();
+    const auto test = torch::arange(data.test().size());
+    const auto fitX = pixels(data.train(), fit), fitY = labelsOf(data.train(), fit);
+    const auto valX = pixels(data.train(), val), valY = labelsOf(data.train(), val);
+    const auto testX = pixels(data.test(), test), testY = labelsOf(data.test(), test);
+    EvalResult r;
+    r.valProbe = linearProbeAccuracy(fitX, fitY, valX, valY, data.numClasses());
+    r.valKnn = knnAccuracy(fitX, fitY, valX, valY, data.numClasses(), k);
+    r.probe = linearProbeAccuracy(fitX, fitY, testX, testY, data.numClasses());
+    r.knn = knnAccuracy(fitX, fitY, testX, testY, data.numClasses(), k);
+    return r;
 }
 
 } // namespace latent

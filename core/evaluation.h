@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// Measuring a representation on real labelled data: a linear probe and a
-// weighted kNN on frozen features, real train split -> real test split.
+// Measuring a representation on real labelled data: linear probes and a
+// weighted kNN on frozen features. The real train split is divided into a
+// fit part and a validation part (stratified, seeded): probes are fitted on
+// the fit part, choices are made on validation, test is reported.
 
 #include "data/dataset.h"
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,15 +23,26 @@ namespace latent {
 
 class EncoderImpl;
 
+// The validation part of a real train split: `fraction` of each class's
+// training images, drawn with `seed` (the same for every run of a table, so
+// that runs are selected on the same images).
+struct ValidationSplit
+{
+    double fraction = 0.1;
+    std::uint64_t seed = 1;
+};
+
 // The real train and test splits of a dataset, shaped per batch for an
 // encoder that takes `channels` x `resolution` x `resolution` images
 // (shapeImages: small images centred on black, larger ones resized and
-// centre-cropped, grey and RGB converted as needed).
+// centre-cropped, grey and RGB converted as needed), and the train split's
+// fit and validation parts.
 class EvalData
 {
 public:
     // Throws Error when the dataset cannot be probed (requireProbeable).
-    EvalData(std::shared_ptr<const Dataset> data, int channels, int resolution);
+    EvalData(std::shared_ptr<const Dataset> data, int channels, int resolution,
+             const ValidationSplit &validation = {});
     ~EvalData();
     EvalData(const EvalData &) = delete;
     EvalData &operator=(const EvalData &) = delete;
@@ -36,6 +50,12 @@ public:
     const Dataset &dataset() const;
     const ImageStore &train() const;
     const ImageStore &test() const;
+    // Indices into train() [n] int64: the probes' fit part and the
+    // validation part (disjoint, together the whole split; each class keeps
+    // at least one image in the fit part).
+    const at::Tensor &fitIndices() const;
+    const at::Tensor &validationIndices() const;
+    const ValidationSplit &validation() const;
     // Images `indices` [B] of a split as float32 [B, channels, resolution, resolution] in [0, 1].
     at::Tensor images(const ImageStore &split, const at::Tensor &indices) const;
     int channels() const;
@@ -56,11 +76,32 @@ int naturalResolution(const Dataset &data);
 // Called with the images encoded so far and the total.
 using EncodeProgress = std::function<void(std::int64_t done, std::int64_t total)>;
 
+// Accuracies in [0, 1]; NaN where not measured (online evaluations measure
+// validation only). "probe" is the linear probe on 2x2-pooled features,
+// "probeGlobal" on globally pooled ones (the exported encoder's forward).
 struct EvalResult
 {
-    double probe = 0; // linear-probe test accuracy in [0, 1]
-    double knn = 0;   // weighted kNN test accuracy in [0, 1]
+    static constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+    double probe = kNone, knn = kNone, probeGlobal = kNone;          // test
+    double valProbe = kNone, valKnn = kNone, valProbeGlobal = kNone; // validation
 };
+
+// The kNN of the reports: DINO's and solo-learn's protocol (cosine
+// similarity, the k nearest fit features vote with weight exp(sim / 0.07);
+// k = 20 by default).
+constexpr double kKnnTemperature = 0.07;
+// The linear probe: multinomial logistic regression on standardised
+// features, full-batch L-BFGS (strong Wolfe line search) with an L2 penalty.
+constexpr int kProbeIterations = 200;
+constexpr double kProbeL2 = 1e-4;
+
+// The protocol in words, from a run's settings: the data, the validation
+// part, the probes and the kNN, for reports.
+std::string describeProtocol(const std::string &evalData, const ValidationSplit &validation, int k);
+
+// Globally pooled features [N, F] from probe features [N, 4F] (the mean
+// of the four quadrants: exact for the even feature maps of our encoders).
+at::Tensor globalPool(const at::Tensor &probeFeatures);
 
 // Probe features [N, 4F] float32 (CPU) of images `indices` [N] of `split`
 // (EncoderImpl::probeFeatures) in inference mode, shaped and encoded `batch`
@@ -76,20 +117,24 @@ at::Tensor encodeImages(EncoderImpl &encoder, const EvalData &data, const ImageS
 double linearProbeAccuracy(const at::Tensor &trainX, const at::Tensor &trainY,
                            const at::Tensor &testX, const at::Tensor &testY, int numClasses);
 
-// Weighted kNN (Wu et al. 2018): cosine similarity, the k nearest training
-// features vote with weight exp(sim / 0.07).
+// Weighted kNN (kKnnTemperature): cosine similarity, the k nearest
+// training features vote with weight exp(sim / 0.07).
 double knnAccuracy(const at::Tensor &trainX, const at::Tensor &trainY, const at::Tensor &testX,
                    const at::Tensor &testY, int numClasses, int k);
 
-// Probe and kNN of the features of [train, test] subsets (nTrain, nTest <= 0: all).
-// The subset is the first n of a fixed permutation, the same for every run.
-// `progress` counts the images of both splits.
-EvalResult evaluateEncoder(EncoderImpl &encoder, const EvalData &data, int nTrain, int nTest, int k,
-                           const std::atomic<bool> *cancel = nullptr,
+// Online (nFit > 0): probes and kNN fitted on the first nFit images of the
+// fit part, measured on the first nValidation of the validation part (each
+// the first n of a permutation fixed by its size, the same for every run);
+// test is not touched. Final (nFit <= 0): fitted on the whole fit part,
+// measured on the whole validation part and the test split. `progress`
+// counts the images encoded.
+EvalResult evaluateEncoder(EncoderImpl &encoder, const EvalData &data, int nFit, int nValidation,
+                           int k, const std::atomic<bool> *cancel = nullptr,
                            const EncodeProgress &progress = {});
 
-// A 2-D PCA projection of the features of the first n test images of the
-// fixed permutation: x, y [n], labels [n], and the images' indices in the test split.
+// A 2-D PCA projection of the features of the first n validation images of
+// the fixed permutation: x, y [n], labels [n], and the images' indices in
+// the train split.
 struct Embedding2d
 {
     std::vector<float> x, y;
@@ -98,8 +143,9 @@ struct Embedding2d
 };
 Embedding2d pcaEmbedding(EncoderImpl &encoder, const EvalData &data, int n);
 
-// The floors with the same protocol: raw pixels as features (the encoder's
-// input, reduced to at most 32x32 so that large inputs stay tractable).
+// The raw-pixel floor with the final protocol: pixels as features (the
+// encoder's input, reduced to at most 32x32 so that large inputs stay
+// tractable); probeGlobal is not defined for pixels.
 EvalResult evaluatePixels(const EvalData &data, int k);
 
 } // namespace latent

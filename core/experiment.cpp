@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "experiment.h"
 
+#include "evaluation.h"
+
 #include "error.h"
 #include "imagegrid.h"
 
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -38,8 +41,11 @@ struct MeanSd
     int n = 0;
 };
 
-MeanSd meanSd(const std::vector<double> &v)
+// Over the measured values (NaN: not measured, e.g. the validation column
+// of runs made before the validation split).
+MeanSd meanSd(std::vector<double> v)
 {
+    v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
     MeanSd m;
     m.n = static_cast<int>(v.size());
     if (v.empty()) return m;
@@ -116,7 +122,8 @@ std::vector<ExperimentRun> paperTablePlan(const ExperimentOptions &o, const View
             plan.push_back(run);
         }
     };
-    add("a", "real Fashion-MNIST + pixel augmentations (SimCLR)", pixelOnly, -1, true);
+    add("a", "real data (" + o.base.realData + ") + pixel augmentations (SimCLR)", pixelOnly, -1,
+        true);
     add("b", "generated, pixel augmentations only", pixelOnly, -1, false);
     for (float s : o.sigmas)
         add("c", "Gaussian views sigma " + sigmaText(s) + " + pixel", gaussian(pixelOnly, s), s,
@@ -153,35 +160,45 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
         groups[r.recipe.name].push_back(&r);
     }
     std::ostringstream out;
-    out << "| row | views | linear probe % | kNN % | runs | steps (mean) |\n"
-        << "|---|---|---|---|---|---|\n";
+    out << "| row | views | validation probe % | test probe % | test probe, global pool % | "
+           "test kNN % | runs | steps (mean) |\n"
+        << "|---|---|---|---|---|---|---|---|\n";
     for (const std::string &name : order) {
-        std::vector<double> probe, knn, steps;
+        std::vector<double> val, probe, global, knn, steps;
         for (const ExperimentRun *r : groups[name]) {
             const auto it = byName.find(r->id);
             if (it == byName.end() || std::isnan(it->second->finalProbe)) continue;
+            val.push_back(it->second->finalValProbe);
             probe.push_back(it->second->finalProbe);
+            global.push_back(it->second->finalProbeGlobal);
             knn.push_back(it->second->finalKnn);
             steps.push_back(it->second->status.step);
         }
         const MeanSd steps_ = meanSd(steps);
-        out << "| " << name << " | " << groups[name].front()->label << " | " << cell(meanSd(probe))
-            << " | " << cell(meanSd(knn)) << " | " << probe.size() << "/" << groups[name].size()
-            << " | " << (steps_.n ? std::to_string(std::lround(steps_.mean)) : "–") << " |\n";
+        out << "| " << name << " | " << groups[name].front()->label << " | " << cell(meanSd(val))
+            << " | " << cell(meanSd(probe)) << " | " << cell(meanSd(global)) << " | "
+            << cell(meanSd(knn)) << " | " << probe.size() << "/" << groups[name].size() << " | "
+            << (steps_.n ? std::to_string(std::lround(steps_.mean)) : "–") << " |\n";
     }
-    out << "| floor | random-init encoder | " << pct(randomProbe) << " | " << pct(randomKnn)
+    out << "| floor | random-init encoder | | " << pct(randomProbe) << " | | " << pct(randomKnn)
         << " | | |\n"
-        << "| floor | raw pixels | " << pct(pixelProbe) << " | " << pct(pixelKnn) << " | | |\n\n";
+        << "| floor | raw pixels | | " << pct(pixelProbe) << " | | " << pct(pixelKnn)
+        << " | | |\n\n";
     out << "Budget: ";
     if (c.budgetSteps > 0)
         out << c.budgetSteps << " steps";
     else
         out << c.budgetMinutes << " minutes";
     out << " of training per run; " << c.seeds
-        << " seed(s) (mean ± standard deviation when more than one). Final protocol: frozen "
-           "features (last stage pooled to 2x2), linear probe and weighted kNN (k = 20), "
-           "Fashion-MNIST train (60,000) "
-           "-> test (10,000).\n\n"
+        << " seed(s) (mean ± standard deviation when more than one). Choices (the sigma "
+           "sweep, the recipe to ship) are made on the validation column; test is reported "
+           "once. "
+        << (plan.empty() ? std::string()
+                         : describeProtocol(
+                               plan.front().config.evalData,
+                               {plan.front().config.validation, plan.front().config.validationSeed},
+                               plan.front().config.knnK))
+        << "\n\n"
         << "Machine: " << c.machine << ". Commit: " << c.commit << ".\n\n";
     for (const std::string &f : figureFiles)
         out << "![" << f << "](" << f << ")\n\n";

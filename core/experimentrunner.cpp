@@ -110,13 +110,6 @@ void checkSamePlan(const std::string &out, const std::string &dir, const Experim
                 difference + "); use another folder, or delete " + dir + " to run it again");
 }
 
-std::string percent(double v)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f%%", 100 * v);
-    return buf;
-}
-
 } // namespace
 
 struct ExperimentRunner::Impl
@@ -136,7 +129,7 @@ struct ExperimentRunner::Impl
     std::string runDir(const ExperimentRun &r) const { return out + "/runs/" + r.id; }
     DirectionSet walks(const Generator &generator) const;
     void writeFigures(const std::vector<ExperimentRun> &plan,
-                      std::map<std::string, const RunSummary *> &byId, const Floors &floors) const;
+                      std::map<std::string, const RunSummary *> &byId) const;
 };
 
 // Rows d and e share one set of learned walks, made once per folder.
@@ -153,17 +146,18 @@ DirectionSet ExperimentRunner::Impl::walks(const Generator &generator) const
 }
 
 void ExperimentRunner::Impl::writeFigures(const std::vector<ExperimentRun> &plan,
-                                          std::map<std::string, const RunSummary *> &byId,
-                                          const Floors &floors) const
+                                          std::map<std::string, const RunSummary *> &byId) const
 {
-    // Mean final accuracy of a row over its finished seeds, in percent.
+    // Mean final validation accuracy of a row over its finished seeds, in
+    // percent: the sweep is a choice, made on validation (test is reported
+    // in the table only).
     const auto rowMean = [&](const std::string &recipeName, bool knn) {
         double sum = 0;
         int n = 0;
         for (const auto &run : plan)
             if (run.recipe.name == recipeName && byId.count(run.id) &&
-                !std::isnan(byId[run.id]->finalProbe)) {
-                sum += knn ? byId[run.id]->finalKnn : byId[run.id]->finalProbe;
+                !std::isnan(byId[run.id]->finalValProbe)) {
+                sum += knn ? byId[run.id]->finalValKnn : byId[run.id]->finalValProbe;
                 ++n;
             }
         return n ? 100 * sum / n : NAN;
@@ -181,10 +175,9 @@ void ExperimentRunner::Impl::writeFigures(const std::vector<ExperimentRun> &plan
     const double x0 = options.sigmas.empty() ? 1 : options.sigmas.front();
     ChartSeries realProbe{"probe, real data", {x0}, {rowMean("a", false)}, true};
     ChartSeries realKnn{"kNN, real data", {x0}, {rowMean("a", true)}, true};
-    ChartSeries pixelFloor{"probe, raw pixels", {x0}, {100 * floors.pixelProbe}, true};
     writeLineChart(out + "/accuracy-vs-sigma.png",
-                   "Final accuracy against the Gaussian view sigma (mean over seeds)", "sigma",
-                   "accuracy %", {probeSigma, knnSigma, realProbe, realKnn, pixelFloor},
+                   "Final validation accuracy against the Gaussian view sigma (mean over seeds)",
+                   "sigma", "accuracy %", {probeSigma, knnSigma, realProbe, realKnn},
                    /*logX=*/true);
 
     // Accuracy against the budget (training time, or steps under a step
@@ -211,7 +204,7 @@ void ExperimentRunner::Impl::writeFigures(const std::vector<ExperimentRun> &plan
             for (const auto &r : byId[run.id]->metrics)
                 if (r.kind == "online") {
                     sums[r.step].first += bySteps ? r.step : r.wallSeconds / 60;
-                    sums[r.step].second += 100 * r.probe;
+                    sums[r.step].second += 100 * r.onlineProbe();
                     ++counts[r.step];
                 }
         }
@@ -222,8 +215,10 @@ void ExperimentRunner::Impl::writeFigures(const std::vector<ExperimentRun> &plan
         if (!s.x.empty()) curves.push_back(s);
     }
     writeLineChart(out + "/accuracy-vs-budget.png",
-                   bySteps ? "Online linear probe (subsets) against training steps, mean over seeds"
-                           : "Online linear probe (subsets) against training time, mean over seeds",
+                   bySteps ? "Online validation linear probe (subsets) against training steps, "
+                             "mean over seeds"
+                           : "Online validation linear probe (subsets) against training time, "
+                             "mean over seeds",
                    bySteps ? "steps" : "minutes", "accuracy %", curves);
 }
 
@@ -318,8 +313,7 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
         overhead = std::max(10.0, secondsSince(t0) - trained);
         std::string line = run.id + ": " + toString(trainer->state());
         for (const auto &r : trainer->metrics())
-            if (r.kind == "final")
-                line = run.id + ": final probe " + percent(r.probe) + ", kNN " + percent(r.knn);
+            if (r.kind == "final") line = run.id + ": final " + describeEvaluation(r);
         if (!trainer->message().empty()) line += " (" + trainer->message() + ")";
         m->log(line);
         std::lock_guard lock(m->mutex);
@@ -345,7 +339,7 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
     std::map<std::string, const RunSummary *> byId;
     for (const auto &r : runs)
         byId[r.name] = &r;
-    m->writeFigures(plan, byId, floors);
+    m->writeFigures(plan, byId);
 
     ExperimentContext context;
     context.command = command;

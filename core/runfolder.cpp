@@ -31,13 +31,16 @@ Json jsonNumber(double v)
     return std::isnan(v) ? Json(nullptr) : Json(v);
 }
 
-const char *kCsvHeader = "kind,step,loss,lr,images_per_s,probe,knn,wall_s\n";
+const char *kCsvHeader = "kind,step,loss,lr,images_per_s,probe,knn,wall_s,probe_global,val_probe,"
+                         "val_knn,val_probe_global\n";
 
 std::string csvRow(const MetricRow &r)
 {
     return r.kind + "," + std::to_string(r.step) + "," + csvNumber(r.loss) + "," + csvNumber(r.lr) +
            "," + csvNumber(r.imagesPerSecond) + "," + csvNumber(r.probe) + "," + csvNumber(r.knn) +
-           "," + csvNumber(r.wallSeconds) + "\n";
+           "," + csvNumber(r.wallSeconds) + "," + csvNumber(r.probeGlobal) + "," +
+           csvNumber(r.valProbe) + "," + csvNumber(r.valKnn) + "," + csvNumber(r.valProbeGlobal) +
+           "\n";
 }
 
 std::string jsonRow(const MetricRow &r)
@@ -49,6 +52,10 @@ std::string jsonRow(const MetricRow &r)
                     {"images_per_s", jsonNumber(r.imagesPerSecond)},
                     {"probe", jsonNumber(r.probe)},
                     {"knn", jsonNumber(r.knn)},
+                    {"probe_global", jsonNumber(r.probeGlobal)},
+                    {"val_probe", jsonNumber(r.valProbe)},
+                    {"val_knn", jsonNumber(r.valKnn)},
+                    {"val_probe_global", jsonNumber(r.valProbeGlobal)},
                     {"wall_s", r.wallSeconds}};
     return j.dump() + "\n";
 }
@@ -128,6 +135,10 @@ std::vector<MetricRow> readMetrics(const std::string &runDir)
         r.imagesPerSecond = number(j, "images_per_s");
         r.probe = number(j, "probe");
         r.knn = number(j, "knn");
+        r.probeGlobal = number(j, "probe_global");
+        r.valProbe = number(j, "val_probe");
+        r.valKnn = number(j, "val_knn");
+        r.valProbeGlobal = number(j, "val_probe_global");
         r.wallSeconds = number(j, "wall_s");
         rows.push_back(r);
     }

@@ -11,8 +11,11 @@
 namespace latent {
 
 // One row of metrics.csv / metrics.jsonl. Training rows have loss, lr and
-// images/s; evaluation rows ("online" on subsets during training, "final"
-// on the full splits at the end) have probe and kNN accuracy.
+// images/s; evaluation rows have accuracies in [0, 1] (evaluation.h):
+// "online" rows, during training, the validation ones on subsets; the
+// "final" row, at the end, validation and test on the whole splits. Rows of
+// runs made before the validation split have probe and kNN only (online:
+// on test subsets).
 struct MetricRow
 {
     static constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
@@ -21,9 +24,15 @@ struct MetricRow
     double loss = kNone;
     double lr = kNone;
     double imagesPerSecond = kNone; // views through the encoder per second
-    double probe = kNone;           // linear-probe accuracy in [0, 1]
-    double knn = kNone;             // kNN accuracy in [0, 1]
-    double wallSeconds = 0;         // training time so far (pauses excluded)
+    double probe = kNone;           // test: linear probe on 2x2-pooled features
+    double knn = kNone;             // test: kNN
+    double probeGlobal = kNone;     // test: linear probe on globally pooled features
+    double valProbe = kNone, valKnn = kNone, valProbeGlobal = kNone; // validation
+    double wallSeconds = 0; // training time so far (pauses excluded)
+
+    // What an online curve plots: validation, or test for older runs.
+    double onlineProbe() const { return valProbe == valProbe ? valProbe : probe; }
+    double onlineKnn() const { return valKnn == valKnn ? valKnn : knn; }
 };
 
 enum class RunState { Created, Running, Paused, Stopped, Finished, Failed };

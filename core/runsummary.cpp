@@ -3,6 +3,7 @@
 
 #include "atomicfile.h"
 #include "error.h"
+#include "evaluation.h"
 #include "viewrecipe.h"
 
 #include <cmath>
@@ -51,7 +52,26 @@ std::string escapeHtml(const std::string &text)
     return out;
 }
 
+std::string accuracies(double probe, double global, double knn)
+{
+    std::string text = "linear probe " + percent(probe);
+    if (!std::isnan(global)) text += " (global pool " + percent(global) + ")";
+    return text + ", kNN " + percent(knn);
+}
+
 } // namespace
+
+std::string describeEvaluation(const MetricRow &r)
+{
+    const bool validation = !std::isnan(r.valProbe), test = !std::isnan(r.probe);
+    std::string text;
+    if (validation)
+        text = std::string(r.kind == "online" ? "validation subset: " : "validation: ") +
+               accuracies(r.valProbe, r.valProbeGlobal, r.valKnn);
+    if (validation && test) text += " | ";
+    if (test) text += (validation ? "test: " : "") + accuracies(r.probe, r.probeGlobal, r.knn);
+    return text;
+}
 
 RunSummary readRunSummary(const std::string &runDir)
 {
@@ -72,8 +92,10 @@ RunSummary readRunSummary(const std::string &runDir)
     s.status = readRunStatus(runDir);
     s.metrics = readMetrics(runDir);
     for (const MetricRow &r : s.metrics) {
-        if (r.kind == "final") s.finalProbe = r.probe, s.finalKnn = r.knn;
-        if (r.kind == "online") s.onlineProbe = r.probe, s.onlineKnn = r.knn;
+        if (r.kind == "final")
+            s.finalProbe = r.probe, s.finalKnn = r.knn, s.finalProbeGlobal = r.probeGlobal,
+            s.finalValProbe = r.valProbe, s.finalValKnn = r.valKnn;
+        if (r.kind == "online") s.onlineProbe = r.onlineProbe(), s.onlineKnn = r.onlineKnn();
     }
     return s;
 }
@@ -95,10 +117,16 @@ std::string runReport(const RunSummary &run,
     for (const MetricRow &r : run.metrics)
         if (r.kind != "train" || r.step % 10 == 0 || r.step == 1)
             rows.push_back({r.kind, std::to_string(r.step), fixed(r.loss, 4), fixed(r.lr, 5),
-                            fixed(r.imagesPerSecond, 0), percent(r.probe), percent(r.knn),
+                            fixed(r.imagesPerSecond, 0), percent(r.valProbe), percent(r.valKnn),
+                            percent(r.probe), percent(r.probeGlobal), percent(r.knn),
                             fixed(r.wallSeconds, 1)});
-    const std::vector<std::string> header{"kind",     "step",         "loss", "lr",
-                                          "images/s", "linear probe", "kNN",  "wall s"};
+    const std::vector<std::string> header{"kind",     "step",       "loss",
+                                          "lr",       "images/s",   "val probe",
+                                          "val kNN",  "test probe", "test probe (global pool)",
+                                          "test kNN", "wall s"};
+    const MetricRow *finalRow = nullptr;
+    for (const MetricRow &r : run.metrics)
+        if (r.kind == "final") finalRow = &r;
     const std::string title = "Run " + run.name;
     const std::string summary =
         "State: " + std::string(toString(run.status.state)) + " at step " +
@@ -107,9 +135,11 @@ std::string runReport(const RunSummary &run,
         (run.config.data == "real" ? " (" + run.config.realData + ")" : "") + ", recipe \"" +
         run.recipeName + "\", encoder " + run.config.encoder + ", batch " +
         std::to_string(run.config.batch) + ", " + run.config.optimizer + " lr " +
-        fixed(run.config.lr, 5) + ". Final linear probe " +
-        (std::isnan(run.finalProbe) ? "not measured" : percent(run.finalProbe)) + ", kNN " +
-        (std::isnan(run.finalKnn) ? "not measured" : percent(run.finalKnn)) + ".";
+        fixed(run.config.lr, 5) + ". " +
+        describeProtocol(run.config.evalData, {run.config.validation, run.config.validationSeed},
+                         run.config.knnK) +
+        " Final evaluation: " +
+        (finalRow ? describeEvaluation(*finalRow) : std::string("not measured")) + ".";
     std::ostringstream out;
     if (html) {
         out << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" << escapeHtml(title)

@@ -19,9 +19,16 @@ struct RunSummary
     RunStatus status;
     TrainConfig config;
     std::vector<MetricRow> metrics;
-    double finalProbe = MetricRow::kNone, finalKnn = MetricRow::kNone;
+    double finalProbe = MetricRow::kNone, finalKnn = MetricRow::kNone; // test
+    double finalProbeGlobal = MetricRow::kNone;
+    double finalValProbe = MetricRow::kNone, finalValKnn = MetricRow::kNone;
     double onlineProbe = MetricRow::kNone, onlineKnn = MetricRow::kNone; // the last online row
 };
+
+// An evaluation row in words, e.g. "validation: linear probe 85.10% (global
+// pool 83.02%), kNN 84.00% | test: ..."; online rows have validation only,
+// rows of older runs probe and kNN only.
+std::string describeEvaluation(const MetricRow &row);
 
 // Throws Error naming the file and the problem (missing, half written,
 // malformed) when the folder is not a readable run.

@@ -39,7 +39,9 @@ std::string toJson(const TrainConfig &c)
         {"evaluation",
          {{"probe_every", c.probeEvery},
           {"probe_train", c.probeTrain},
-          {"probe_test", c.probeTest},
+          {"probe_validation", c.probeValidation},
+          {"validation", c.validation},
+          {"validation_seed", c.validationSeed},
           {"knn_k", c.knnK},
           {"checkpoint_every", c.checkpointEvery}}}};
     return j.dump(2) + "\n";
@@ -110,10 +112,18 @@ TrainConfig trainConfigFromJson(const std::string &text, const std::string &path
     c.threads = static_cast<int>(rt.integer("threads", 0, 1024, "0 for all cores"));
 
     const Object ev = root.object("evaluation");
-    ev.allowOnly({"probe_every", "probe_train", "probe_test", "knn_k", "checkpoint_every"});
+    ev.allowOnly({"probe_every", "probe_train", "probe_validation", "probe_test", "validation",
+                  "validation_seed", "knn_k", "checkpoint_every"});
     c.probeEvery = static_cast<int>(ev.integer("probe_every", 0, 100000000, "0 for never"));
     c.probeTrain = static_cast<int>(ev.integer("probe_train", 10, 100000000));
-    c.probeTest = static_cast<int>(ev.integer("probe_test", 10, 100000000));
+    // Runs written before the validation split measured online on test
+    // subsets ("probe_test"); they resume with the split's defaults.
+    c.probeValidation = static_cast<int>(
+        ev.integer(ev.has("probe_validation") ? "probe_validation" : "probe_test", 10, 100000000));
+    if (ev.has("validation"))
+        c.validation = ev.number("validation", 1e-3, 0.5, "a share of the training images");
+    if (ev.has("validation_seed"))
+        c.validationSeed = static_cast<std::uint64_t>(ev.integer("validation_seed", 0, 1LL << 53));
     c.knnK = static_cast<int>(ev.integer("knn_k", 1, 1000));
     c.checkpointEvery = static_cast<int>(ev.integer("checkpoint_every", 1, 100000000));
     return c;

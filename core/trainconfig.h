@@ -47,9 +47,11 @@ struct TrainConfig
     std::string precision = "auto"; // auto, fp32, bf16, fp16 (mixedprecision.h)
     int threads = 0;                // 0: all cores
 
-    int probeEvery = 100;  // online probe / kNN every N steps; 0: never
-    int probeTrain = 5000; // online probe subset of the real train split
-    int probeTest = 2000;  // online subset of the real test split
+    int probeEvery = 100;       // online probe / kNN every N steps; 0: never
+    int probeTrain = 5000;      // online: images of the fit part the probes are fitted on
+    int probeValidation = 2000; // online: images of the validation part they are measured on
+    double validation = 0.1;    // share of each class's real train images set aside for validation
+    std::uint64_t validationSeed = 1; // which ones (the same in every run of a comparison)
     int knnK = 20;
     int checkpointEvery = 100; // steps; the last step is always saved
 

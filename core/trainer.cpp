@@ -69,6 +69,21 @@ ImageBatch toImageBatch(const torch::Tensor &x) // [N, C, H, W] in [0, 1]
     return b;
 }
 
+MetricRow evaluationRow(const std::string &kind, int step, double wall, const EvalResult &r)
+{
+    MetricRow e;
+    e.kind = kind;
+    e.step = step;
+    e.probe = r.probe;
+    e.knn = r.knn;
+    e.probeGlobal = r.probeGlobal;
+    e.valProbe = r.valProbe;
+    e.valKnn = r.valKnn;
+    e.valProbeGlobal = r.valProbeGlobal;
+    e.wallSeconds = wall;
+    return e;
+}
+
 // How a run's training loop ended.
 struct Ending
 {
@@ -203,7 +218,10 @@ void Trainer::Impl::prepare()
                     std::to_string(viewsPerAnchor) +
                     "; contrastive training needs at least 2 views per anchor");
     if (config.resolution > 0) resolution = config.resolution;
-    if (evalSet) eval = std::make_shared<EvalData>(evalSet, channels, resolution);
+    if (evalSet)
+        eval =
+            std::make_shared<EvalData>(evalSet, channels, resolution,
+                                       ValidationSplit{config.validation, config.validationSeed});
     if (real && real->train.empty())
         throw Error("dataset " + real->path + " has no training images");
 
@@ -347,14 +365,8 @@ void Trainer::Impl::evaluateAndRecord(const std::string &kind, int atStep, doubl
         };
     const EvalResult r =
         evaluateEncoder(*encoder, *eval, online ? config.probeTrain : 0,
-                        online ? config.probeTest : 0, config.knnK, &cancel, progress);
-    MetricRow e;
-    e.kind = kind;
-    e.step = atStep;
-    e.probe = r.probe;
-    e.knn = r.knn;
-    e.wallSeconds = wall;
-    record(e);
+                        online ? config.probeValidation : 0, config.knnK, &cancel, progress);
+    record(evaluationRow(kind, atStep, wall, r));
     if (!observer.embedding) return;
     const Embedding2d pca = pcaEmbedding(*encoder, *eval, kEmbeddingPoints);
     EmbeddingSnapshot snap;
@@ -364,7 +376,7 @@ void Trainer::Impl::evaluateAndRecord(const std::string &kind, int atStep, doubl
     snap.y = pca.y;
     snap.labels = pca.labels;
     const auto idx = torch::tensor(std::vector<int64_t>(pca.indices.begin(), pca.indices.end()));
-    snap.images = toImageBatch(eval->images(eval->test(), idx));
+    snap.images = toImageBatch(eval->images(eval->train(), idx)); // validation images
     snap.images.classes = pca.labels;
     observer.embedding(snap);
 }
@@ -803,18 +815,23 @@ int Trainer::latestViewColumns() const
 Floors computeFloors(const std::string &runDir)
 {
     const RunFiles files{runDir};
+    // Floors of the fit / validation / test protocol; older files (fitted on
+    // the whole train split) are measured again.
+    constexpr int kProtocol = 2;
     if (std::filesystem::exists(files.floors())) {
         const std::string what = "floors " + files.floors();
         const Json j = json::parse(readFileCapped(files.floors(), what, 1 << 16), what, 1 << 16);
         const json::Object o(j, what, "");
-        return {o.number("random_probe", 0, 1), o.number("random_knn", 0, 1),
-                o.number("pixel_probe", 0, 1), o.number("pixel_knn", 0, 1)};
+        if (o.has("protocol") && o.integer("protocol", 1, 1000) == kProtocol)
+            return {o.number("random_probe", 0, 1), o.number("random_knn", 0, 1),
+                    o.number("pixel_probe", 0, 1), o.number("pixel_knn", 0, 1)};
     }
     const auto impl = inspect(runDir); // a fresh encoder: the run's own initialisation
     const EvalResult random = evaluateEncoder(*impl->encoder, *impl->eval, 0, 0, impl->config.knnK);
     const EvalResult pixels = evaluatePixels(*impl->eval, impl->config.knnK);
     const Floors f{random.probe, random.knn, pixels.probe, pixels.knn};
-    const Json j = {{"random_probe", f.randomProbe},
+    const Json j = {{"protocol", kProtocol},
+                    {"random_probe", f.randomProbe},
                     {"random_knn", f.randomKnn},
                     {"pixel_probe", f.pixelProbe},
                     {"pixel_knn", f.pixelKnn}};
@@ -829,13 +846,7 @@ MetricRow evaluateCheckpoint(const std::string &runDir)
         throw Error("run " + runDir + " has no checkpoint.pt yet; nothing to evaluate");
     impl->loadCheckpoint();
     const EvalResult r = evaluateEncoder(*impl->encoder, *impl->eval, 0, 0, impl->config.knnK);
-    MetricRow row;
-    row.kind = "final";
-    row.step = impl->startStep;
-    row.probe = r.probe;
-    row.knn = r.knn;
-    row.wallSeconds = impl->wallBefore;
-    return row;
+    return evaluationRow("final", impl->startStep, impl->wallBefore, r);
 }
 
 } // namespace latent

@@ -270,7 +270,9 @@ private Q_SLOTS:
                     "--precision", "fp32"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY2(r.err.contains("final evaluation: 20/20 images"), qPrintable(r.err));
-        QVERIFY(r.out.contains("final:     probe"));
+        QVERIFY2(r.out.contains("final:     validation: linear probe") &&
+                     r.out.contains("| test: linear probe"),
+                 qPrintable(r.out));
     }
 
     void version()

@@ -112,7 +112,7 @@ TrainConfig tinyRun(const std::string &generator, const std::string &eval)
     c.warmupSteps = 1;
     c.probeEvery = 2;
     c.probeTrain = 20;
-    c.probeTest = 10;
+    c.probeValidation = 10;
     c.checkpointEvery = 2;
     c.precision = "fp32";
     return c;

@@ -82,7 +82,7 @@ class TestTraining : public QObject
         c.warmupSteps = 5;
         c.probeEvery = 10;
         c.probeTrain = 1000;
-        c.probeTest = 500;
+        c.probeValidation = 500;
         c.checkpointEvery = 10;
         c.precision = "fp32";
         return c;
@@ -159,6 +159,11 @@ private Q_SLOTS:
             QCOMPARE(got.size(1), int64_t(spec.featureDim()));
             QVERIFY2(torch::allclose(got, expected, 1e-4, 1e-5),
                      (name + ": exported features differ").c_str());
+            // The features every reported probe and kNN accuracy is measured on.
+            const auto probe = module.get_method("probe_features")({x}).toTensor();
+            QVERIFY2(torch::allclose(probe, e->probeFeatures(x), 1e-4, 1e-5),
+                     (name + ": exported probe features differ").c_str());
+            QVERIFY(torch::allclose(globalPool(probe), got, 1e-4, 1e-5));
         }
         QVERIFY_THROWS_EXCEPTION(Error, encoderPreset("vgg", 1));
     }
@@ -206,6 +211,7 @@ private Q_SLOTS:
         RunSummary r1, r2;
         r1.name = "a-s1", r1.finalProbe = 0.80, r1.finalKnn = 0.70, r1.status.step = 100;
         r2.name = "a-s2", r2.finalProbe = 0.90, r2.finalKnn = 0.72, r2.status.step = 120;
+        r1.finalValProbe = 0.81, r2.finalValProbe = 0.83, r1.finalProbeGlobal = 0.78;
         ExperimentContext c;
         c.command = "latent-cli experiment paper-table";
         c.machine = "test machine";
@@ -214,13 +220,21 @@ private Q_SLOTS:
         c.seeds = 2;
         const QString md = QString::fromStdString(
             experimentReport(plan, {r1, r2}, 0.5, 0.4, 0.84, 0.8, c, {"fig.png"}));
-        QVERIFY2(
-            md.contains("| a | real Fashion-MNIST + pixel augmentations (SimCLR) | 85.0 ± 7.1 | "
-                        "71.0 ± 1.4 | 2/2 | 110 |"),
-            qPrintable(md));
-        QVERIFY2(md.contains("| b | generated, pixel augmentations only | – | – | 0/2 | – |"),
+        // Validation, test (2x2 and global pool: one seed has it), kNN; the data named from the
+        // config.
+        QVERIFY2(md.contains("| a | real data (fashion-mnist) + pixel augmentations (SimCLR) | "
+                             "82.0 ± 1.4 | 85.0 ± 7.1 | 78.0 | 71.0 ± 1.4 | 2/2 | 110 |"),
                  qPrintable(md));
-        QVERIFY(md.contains("| floor | raw pixels | 84.0 | 80.0 |"));
+        QVERIFY2(
+            md.contains("| b | generated, pixel augmentations only | – | – | – | – | 0/2 | – |"),
+            qPrintable(md));
+        QVERIFY(md.contains("| floor | raw pixels | | 84.0 | | 80.0 |"));
+        // The protocol comes from the runs' config, and the report says where choices are made.
+        QVERIFY2(md.contains("Choices (the sigma sweep, the recipe to ship) are made on the "
+                             "validation column") &&
+                     md.contains("validation part (10% of each class, seed 1)") &&
+                     md.contains("k = 20"),
+                 qPrintable(md));
         QVERIFY(md.contains("abc1234") && md.contains("![fig.png](fig.png)") &&
                 md.contains("latent-cli experiment paper-table"));
         QVERIFY(md.contains("Budget: 3 minutes of training per run"));
@@ -238,6 +252,29 @@ private Q_SLOTS:
         writeLineChart(png, "t", "x", "y",
                        {{"s", {0.1, 0.2}, {0.8, 0.85}}, {"ref", {0.1}, {0.84}, true}});
         QVERIFY(QFileInfo(QString::fromStdString(png)).size() > 1000);
+    }
+
+    // The validation part: stratified (10% of each class, rounded), disjoint
+    // from the fit part and together the whole train split, the same for a
+    // seed and another for another seed; impossible fractions refused.
+    void validationSplitIsStratifiedAndFixed()
+    {
+        const auto data = std::make_shared<const Dataset>(openDataset(m_data.path().toStdString()));
+        const EvalData a(data, 1, 32), b(data, 1, 32), other(data, 1, 32, {0.1, 2});
+        const auto &fit = a.fitIndices(), &val = a.validationIndices();
+        QCOMPARE(fit.size(0) + val.size(0), int64_t(2000));
+        QVERIFY(std::get<0>(torch::cat({fit, val}).sort())
+                    .equal(torch::arange(2000))); // disjoint, covering
+        const auto all = labelsOf(data->train, torch::arange(2000));
+        const auto valLabels = labelsOf(data->train, val);
+        for (int c = 0; c < 10; ++c) {
+            const int64_t members = all.eq(c).sum().item<int64_t>();
+            QCOMPARE(valLabels.eq(c).sum().item<int64_t>(), std::llround(0.1 * double(members)));
+        }
+        QVERIFY(val.equal(b.validationIndices()));
+        QVERIFY(!val.equal(other.validationIndices()));
+        QVERIFY_THROWS_EXCEPTION(Error, EvalData(data, 1, 32, {0.0, 1}));
+        QVERIFY_THROWS_EXCEPTION(Error, EvalData(data, 1, 32, {0.9, 1}));
     }
 
     void knnAndProbeOnSeparableData()
@@ -494,7 +531,7 @@ private Q_SLOTS:
                      out.contains("online evaluation at step 2"),
                  qPrintable(out));
         std::tie(code, out) = cli({"probe", run, "--floors"});
-        QVERIFY2(code == 0 && out.contains("final   step 4: linear probe") &&
+        QVERIFY2(code == 0 && out.contains("final   step 4: validation: linear probe") &&
                      out.contains("floor raw pixels:") && out.contains("online  step 2"),
                  qPrintable(out));
         QVERIFY(QFile::exists(run + "/floors.json"));
@@ -592,7 +629,11 @@ private Q_SLOTS:
         const ExperimentResult r = second.run("latent-cli experiment paper-table");
         QVERIFY2(r.completed, qPrintable(lines.join('\n')));
         QVERIFY(!lines.filter(QRegularExpression("^a-s1:")).size()); // not run again
-        QCOMPARE(lines.filter(QRegularExpression("^b-s1: final probe")).size(), 1);
+        QCOMPARE(lines
+                     .filter(QRegularExpression(
+                         "^b-s1: final validation: linear probe .* test: linear probe"))
+                     .size(),
+                 1);
         const QString report = QString::fromStdString(r.report);
         for (const char *row : {"| a |", "| b |", "| c-sigma0.4 |", "| d |", "| e |", "| f |",
                                 "| g |", "| floor | raw pixels |", "latent-cli experiment"})

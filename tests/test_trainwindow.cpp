@@ -48,7 +48,7 @@ void makeRun(const QString &dir, const QString &evalData, int steps)
     c.steps = 100;
     c.probeEvery = 2;
     c.probeTrain = 500;
-    c.probeTest = 200;
+    c.probeValidation = 200;
     c.precision = "fp32";
     ViewRecipe r;
     r.name = "test recipe";
@@ -174,7 +174,7 @@ private Q_SLOTS:
         base.batch = 16;
         base.probeEvery = 0;
         base.probeTrain = 500;
-        base.probeTest = 200;
+        base.probeValidation = 200;
         base.precision = "fp32";
         box->setBaseConfig(base);
         SteerOptions walks;

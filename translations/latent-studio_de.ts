@@ -1157,22 +1157,6 @@ um sein Bild zu sehen</translation>
         <translation>Verlust (geglättet)</translation>
     </message>
     <message>
-        <source>linear probe (online)</source>
-        <translation>lineare Probe (online)</translation>
-    </message>
-    <message>
-        <source>kNN (online)</source>
-        <translation>kNN (online)</translation>
-    </message>
-    <message>
-        <source>linear probe (final)</source>
-        <translation>lineare Probe (final)</translation>
-    </message>
-    <message>
-        <source>kNN (final)</source>
-        <translation>kNN (final)</translation>
-    </message>
-    <message>
         <source>Load a generator first (File &gt; Open Generator), or train on real data.</source>
         <translation>Zuerst einen Generator laden (Datei &gt; Generator öffnen) oder auf echten Daten trainieren.</translation>
     </message>
@@ -1207,10 +1191,6 @@ um sein Bild zu sehen</translation>
     <message>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
-    </message>
-    <message>
-        <source>Real test images, PCA of encoder features (%1, step %2)</source>
-        <translation>Echte Testbilder, PCA der Encoder-Merkmale (%1, Schritt %2)</translation>
     </message>
     <message>
         <source>&amp;Resume</source>
@@ -1295,6 +1275,26 @@ um sein Bild zu sehen</translation>
     <message>
         <source>%1 processes · </source>
         <translation>%1 Prozesse · </translation>
+    </message>
+    <message>
+        <source>linear probe (validation)</source>
+        <translation>lineare Probe (Validierung)</translation>
+    </message>
+    <message>
+        <source>kNN (validation)</source>
+        <translation>kNN (Validierung)</translation>
+    </message>
+    <message>
+        <source>linear probe (test, final)</source>
+        <translation>lineare Probe (Test, final)</translation>
+    </message>
+    <message>
+        <source>kNN (test, final)</source>
+        <translation>kNN (Test, final)</translation>
+    </message>
+    <message>
+        <source>Real validation images, PCA of encoder features (%1, step %2)</source>
+        <translation>Echte Validierungsbilder, PCA der Encoder-Merkmale (%1, Schritt %2)</translation>
     </message>
 </context>
 <context>

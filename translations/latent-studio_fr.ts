@@ -1157,22 +1157,6 @@ pour voir son image</translation>
         <translation>perte (lissée)</translation>
     </message>
     <message>
-        <source>linear probe (online)</source>
-        <translation>sonde linéaire (en ligne)</translation>
-    </message>
-    <message>
-        <source>kNN (online)</source>
-        <translation>kNN (en ligne)</translation>
-    </message>
-    <message>
-        <source>linear probe (final)</source>
-        <translation>sonde linéaire (finale)</translation>
-    </message>
-    <message>
-        <source>kNN (final)</source>
-        <translation>kNN (final)</translation>
-    </message>
-    <message>
         <source>Load a generator first (File &gt; Open Generator), or train on real data.</source>
         <translation>Chargez d&apos;abord un générateur (Fichier &gt; Ouvrir un générateur), ou entraînez sur des données réelles.</translation>
     </message>
@@ -1207,10 +1191,6 @@ pour voir son image</translation>
     <message>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
-    </message>
-    <message>
-        <source>Real test images, PCA of encoder features (%1, step %2)</source>
-        <translation>Images de test réelles, ACP des caractéristiques de l&apos;encodeur (%1, pas %2)</translation>
     </message>
     <message>
         <source>&amp;Resume</source>
@@ -1295,6 +1275,26 @@ pour voir son image</translation>
     <message>
         <source>%1 processes · </source>
         <translation>%1 processus · </translation>
+    </message>
+    <message>
+        <source>linear probe (validation)</source>
+        <translation>sonde linéaire (validation)</translation>
+    </message>
+    <message>
+        <source>kNN (validation)</source>
+        <translation>kNN (validation)</translation>
+    </message>
+    <message>
+        <source>linear probe (test, final)</source>
+        <translation>sonde linéaire (test, finale)</translation>
+    </message>
+    <message>
+        <source>kNN (test, final)</source>
+        <translation>kNN (test, final)</translation>
+    </message>
+    <message>
+        <source>Real validation images, PCA of encoder features (%1, step %2)</source>
+        <translation>Images de validation réelles, ACP des caractéristiques de l&apos;encodeur (%1, pas %2)</translation>
     </message>
 </context>
 <context>

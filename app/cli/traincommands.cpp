@@ -7,6 +7,7 @@
 #include "generator.h"
 #include "generatorinfo.h"
 #include "paths.h"
+#include "runsummary.h"
 #include "runtime.h"
 #include "trainer.h"
 #include "viewrecipe.h"
@@ -52,8 +53,7 @@ public:
         if (r.kind == "train") return;
         std::lock_guard lock(m_mutex);
         std::cerr << (::isatty(STDERR_FILENO) ? "\n" : "") << r.kind << " evaluation at step "
-                  << r.step << ": linear probe " << cli::formatPercent(r.probe) << ", kNN "
-                  << cli::formatPercent(r.knn) << "\n";
+                  << r.step << ": " << latent::describeEvaluation(r) << "\n";
     }
 
 private:
@@ -78,11 +78,9 @@ void printSummary(const latent::Trainer &t)
     if (!t.message().empty()) std::cout << "message:   " << t.message() << "\n";
     if (!std::isnan(loss)) std::cout << "last loss: " << loss << "\n";
     if (online)
-        std::cout << "online:    probe " << cli::formatPercent(online->probe) << ", kNN "
-                  << cli::formatPercent(online->knn) << " (step " << online->step << ", subsets)\n";
-    if (final)
-        std::cout << "final:     probe " << cli::formatPercent(final->probe) << ", kNN "
-                  << cli::formatPercent(final->knn) << " (full train -> test splits)\n";
+        std::cout << "online:    " << latent::describeEvaluation(*online) << " (step "
+                  << online->step << ")\n";
+    if (final) std::cout << "final:     " << latent::describeEvaluation(*final) << "\n";
     std::cout << "files:     " << t.files().metricsCsv() << ", " << t.files().checkpoint() << ", "
               << t.files().encoder() << "\n";
     if (t.state() == latent::RunState::Stopped)
@@ -138,18 +136,16 @@ int probe(const std::string &target, bool floors)
     }
     std::cout << "run: " << dir << "\n";
     if (online)
-        std::cout << "online  step " << online->step << ": linear probe "
-                  << cli::formatPercent(online->probe) << ", kNN "
-                  << cli::formatPercent(online->knn) << " (subsets)\n";
+        std::cout << "online  step " << online->step << ": " << latent::describeEvaluation(*online)
+                  << "\n";
     latent::MetricRow computed;
     if (!final) {
         std::cerr << "no final evaluation in the run; evaluating its checkpoint...\n";
         computed = latent::evaluateCheckpoint(dir);
         final = &computed;
     }
-    std::cout << "final   step " << final->step << ": linear probe "
-              << cli::formatPercent(final->probe) << ", kNN " << cli::formatPercent(final->knn)
-              << " (full train -> test)\n";
+    std::cout << "final   step " << final->step << ": " << latent::describeEvaluation(*final)
+              << "\n";
     if (floors) {
         const latent::Floors f = latent::computeFloors(dir);
         std::cout << "floor random-init encoder: linear probe " << cli::formatPercent(f.randomProbe)

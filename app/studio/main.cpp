@@ -115,8 +115,9 @@ int main(int argc, char **argv)
         bool ok = false;
         const int n = parser.value("processes").toInt(&ok);
         if (!ok || n < 1) {
-            std::fprintf(stderr, "latent-studio: --processes needs a whole number of at least 1, "
-                                 "got %s\n",
+            std::fprintf(stderr,
+                         "latent-studio: --processes needs a whole number of at least 1, "
+                         "got %s\n",
                          qPrintable(parser.value("processes")));
             return 2;
         }

@@ -70,7 +70,7 @@ void plotRun(const RunSummary &run, int index, widgets::CurvePlot *loss,
             step << r.step;
             value << smoothed;
         } else if (r.kind == "online") {
-            probeX << r.step, probeY << r.probe, knnY << r.knn;
+            probeX << r.step, probeY << r.onlineProbe(), knnY << r.onlineKnn();
         } else {
             finalX << r.step, finalProbe << r.probe, finalKnn << r.knn;
         }

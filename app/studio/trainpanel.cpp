@@ -272,13 +272,13 @@ void TrainPanel::resetPlots()
         p->clear();
     m_lossRaw = m_loss->addSeries(tr("loss"), QColor(160, 190, 230));
     m_lossSmooth = m_loss->addSeries(tr("loss (smoothed)"), QColor(31, 119, 180));
-    m_probeOnline = m_accuracy->addSeries(tr("linear probe (online)"), widgets::seriesColor(0),
+    m_probeOnline = m_accuracy->addSeries(tr("linear probe (validation)"), widgets::seriesColor(0),
                                           widgets::CurvePlot::Marker::Dot);
-    m_knnOnline = m_accuracy->addSeries(tr("kNN (online)"), widgets::seriesColor(1),
+    m_knnOnline = m_accuracy->addSeries(tr("kNN (validation)"), widgets::seriesColor(1),
                                         widgets::CurvePlot::Marker::Dot);
-    m_probeFinal = m_accuracy->addSeries(tr("linear probe (final)"), widgets::seriesColor(0),
+    m_probeFinal = m_accuracy->addSeries(tr("linear probe (test, final)"), widgets::seriesColor(0),
                                          widgets::CurvePlot::Marker::Diamond, false);
-    m_knnFinal = m_accuracy->addSeries(tr("kNN (final)"), widgets::seriesColor(1),
+    m_knnFinal = m_accuracy->addSeries(tr("kNN (test, final)"), widgets::seriesColor(1),
                                        widgets::CurvePlot::Marker::Diamond, false);
     m_lrSeries = m_lrPlot->addSeries(tr("learning rate"), widgets::seriesColor(2));
     m_speedSeries = m_speed->addSeries(tr("images/s"), widgets::seriesColor(4));
@@ -501,8 +501,10 @@ void TrainPanel::onMetric(const MetricRow &row)
         m_speed->addPoint(m_speedSeries, row.step, row.imagesPerSecond);
     } else {
         const bool final = row.kind == "final";
-        m_accuracy->addPoint(final ? m_probeFinal : m_probeOnline, row.step, row.probe);
-        m_accuracy->addPoint(final ? m_knnFinal : m_knnOnline, row.step, row.knn);
+        m_accuracy->addPoint(final ? m_probeFinal : m_probeOnline, row.step,
+                             final ? row.probe : row.onlineProbe());
+        m_accuracy->addPoint(final ? m_knnFinal : m_knnOnline, row.step,
+                             final ? row.knn : row.onlineKnn());
     }
 }
 
@@ -570,7 +572,7 @@ void TrainPanel::onEmbedding(const EmbeddingSnapshot &e)
     m_embedding->setPoints(QVector<double>(e.x.begin(), e.x.end()),
                            QVector<double>(e.y.begin(), e.y.end()),
                            QVector<int>(e.labels.begin(), e.labels.end()), names,
-                           tr("Real test images, PCA of encoder features (%1, step %2)")
+                           tr("Real validation images, PCA of encoder features (%1, step %2)")
                                .arg(QString::fromStdString(e.kind))
                                .arg(e.step));
 }
