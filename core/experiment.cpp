@@ -66,6 +66,30 @@ std::string cell(const MeanSd &m)
     return pct(m.mean) + (m.n > 1 ? " ± " + pct(m.sd) : "");
 }
 
+// "Runs trained by build X (a-s1, a-s2); build Y (b-s1). " from each run's
+// sessions (a run resumed by another build lists both).
+std::string buildsOf(const std::vector<RunSummary> &runs)
+{
+    // build -> the runs it trained, in the order first seen
+    std::vector<std::pair<std::string, std::vector<std::string>>> builds;
+    for (const RunSummary &r : runs)
+        for (const RunSession &s : r.sessions) {
+            auto it = std::find_if(builds.begin(), builds.end(),
+                                   [&](const auto &b) { return b.first == s.build; });
+            if (it == builds.end()) it = builds.insert(builds.end(), {s.build, {}});
+            if (it->second.empty() || it->second.back() != r.name) it->second.push_back(r.name);
+        }
+    if (builds.empty()) return "";
+    std::string text = "Runs trained by ";
+    for (std::size_t i = 0; i < builds.size(); ++i) {
+        text += (i ? "; build " : "build ") + builds[i].first + " (";
+        for (std::size_t k = 0; k < builds[i].second.size(); ++k)
+            text += (k ? ", " : "") + builds[i].second[k];
+        text += ")";
+    }
+    return text + ". ";
+}
+
 } // namespace
 
 std::vector<ExperimentRun> paperTablePlan(const ExperimentOptions &o, const ViewRecipe &base,
@@ -199,7 +223,8 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
                                {plan.front().config.validation, plan.front().config.validationSeed},
                                plan.front().config.knnK))
         << "\n\n"
-        << "Machine: " << c.machine << ". Commit: " << c.commit << ".\n\n";
+        << "Machine: " << c.machine << ". " << buildsOf(runs) << "Report written by build "
+        << c.commit << ".\n\n";
     for (const std::string &f : figureFiles)
         out << "![" << f << "](" << f << ")\n\n";
     out << "Reproduce:\n\n```sh\n" << c.command << "\n```\n";

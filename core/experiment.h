@@ -52,7 +52,7 @@ struct ExperimentContext
 {
     std::string command; // the exact command line
     std::string machine; // CPU model and cores
-    std::string commit;
+    std::string commit;  // the build that writes the report (runs name their own)
     double budgetMinutes = 0;
     int budgetSteps = 0; // when above 0, the budget instead of the minutes
     int seeds = 1;

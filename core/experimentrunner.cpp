@@ -5,6 +5,7 @@
 #include "error.h"
 #include "generator.h"
 #include "jsonfields.h"
+#include "provenance.h"
 #include "runsummary.h"
 
 #include <chrono>
@@ -24,19 +25,6 @@ using Clock = std::chrono::steady_clock;
 double secondsSince(Clock::time_point t)
 {
     return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-std::string gitCommit()
-{
-    FILE *p = ::popen("git rev-parse --short HEAD 2>/dev/null", "r");
-    if (!p) return "unknown";
-    char buf[64] = {0};
-    const bool ok = std::fgets(buf, sizeof buf, p) != nullptr;
-    ::pclose(p);
-    std::string s = ok ? buf : "unknown";
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
-        s.pop_back();
-    return s.empty() ? "unknown" : s;
 }
 
 bool finished(const std::string &dir)
@@ -344,7 +332,7 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
     ExperimentContext context;
     context.command = command;
     context.machine = machineDescription();
-    context.commit = gitCommit();
+    context.commit = buildDescription(); // this binary's, recorded when it was built
     context.budgetMinutes = m->options.budgetMinutes;
     context.budgetSteps = m->options.budgetSteps;
     context.seeds = m->options.seeds;

@@ -59,6 +59,18 @@ std::string accuracies(double probe, double global, double knn)
     return text + ", kNN " + percent(knn);
 }
 
+// " Trained by build X (1 rank, from step 0: `command`); ..." or nothing.
+std::string trainedBy(const std::vector<RunSession> &sessions)
+{
+    std::string text;
+    for (const RunSession &s : sessions)
+        text += (text.empty() ? " Trained by build " : "; build ") + s.build + " (" +
+                std::to_string(s.ranks) + (s.ranks == 1 ? " rank" : " ranks") + ", from step " +
+                std::to_string(s.fromStep) + (s.command.empty() ? "" : ": `" + s.command + "`") +
+                ")";
+    return text.empty() ? text : text + ".";
+}
+
 } // namespace
 
 std::string describeEvaluation(const MetricRow &r)
@@ -91,6 +103,7 @@ RunSummary readRunSummary(const std::string &runDir)
     s.recipeName = readRecipe(files.recipe()).name;
     s.status = readRunStatus(runDir);
     s.metrics = readMetrics(runDir);
+    s.sessions = readRunSessions(runDir);
     for (const MetricRow &r : s.metrics) {
         if (r.kind == "final")
             s.finalProbe = r.probe, s.finalKnn = r.knn, s.finalProbeGlobal = r.probeGlobal,
@@ -139,7 +152,8 @@ std::string runReport(const RunSummary &run,
         describeProtocol(run.config.evalData, {run.config.validation, run.config.validationSeed},
                          run.config.knnK) +
         " Final evaluation: " +
-        (finalRow ? describeEvaluation(*finalRow) : std::string("not measured")) + ".";
+        (finalRow ? describeEvaluation(*finalRow) : std::string("not measured")) + "." +
+        trainedBy(run.sessions);
     std::ostringstream out;
     if (html) {
         out << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" << escapeHtml(title)

@@ -2,6 +2,7 @@
 #pragma once
 // What a run folder holds, read back for lists, overlays and reports.
 
+#include "provenance.h"
 #include "trainconfig.h"
 #include "trainer.h"
 
@@ -19,6 +20,7 @@ struct RunSummary
     RunStatus status;
     TrainConfig config;
     std::vector<MetricRow> metrics;
+    std::vector<RunSession> sessions; // who trained it (provenance.jsonl)
     double finalProbe = MetricRow::kNone, finalKnn = MetricRow::kNone; // test
     double finalProbeGlobal = MetricRow::kNone;
     double finalValProbe = MetricRow::kNone, finalValKnn = MetricRow::kNone;

@@ -9,6 +9,7 @@
 #include "evaluation.h"
 #include "jsonfields.h"
 #include "mixedprecision.h"
+#include "provenance.h"
 #include "runlock.h"
 #include "runtime.h"
 
@@ -680,6 +681,7 @@ std::unique_ptr<Trainer> Trainer::create(const std::string &runDir, const TrainC
     impl->lock = RunLock::acquire(runDir);
     writeTrainConfig(config, impl->files.config());
     writeRecipe(recipe, impl->files.recipe());
+    appendRunSession(runDir, {buildDescription(), commandLine(), impl->ranks(), 0});
     rewriteMetrics(impl->files, {});
     impl->writeStatus(RunState::Created, 0, "");
     try {
@@ -705,6 +707,8 @@ std::unique_ptr<Trainer> Trainer::open(const std::string &runDir, const DataLoad
                     "; there is nothing to resume");
     if (std::filesystem::exists(impl->files.checkpoint())) impl->loadCheckpoint();
     if (impl->leader()) {
+        appendRunSession(runDir,
+                         {buildDescription(), commandLine(), impl->ranks(), impl->startStep});
         // Drop what was logged after the checkpoint: the resumed run logs it again.
         for (const MetricRow &r : readMetrics(runDir))
             if (r.step <= impl->startStep && r.kind != "final") impl->metrics.push_back(r);

@@ -280,6 +280,7 @@ private Q_SLOTS:
         const Result r = runCli({"--version"});
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.startsWith("latent-cli "));
+        QVERIFY2(r.out.contains(", built from "), qPrintable(r.out)); // the build's commit
     }
 };
 

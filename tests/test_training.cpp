@@ -8,6 +8,7 @@
 #include "experiment.h"
 #include "experimentrunner.h"
 #include "idx.h"
+#include "provenance.h"
 #include "runtime.h"
 #include "smalldataset.h"
 #include "trainconfig.h"
@@ -212,6 +213,9 @@ private Q_SLOTS:
         r1.name = "a-s1", r1.finalProbe = 0.80, r1.finalKnn = 0.70, r1.status.step = 100;
         r2.name = "a-s2", r2.finalProbe = 0.90, r2.finalKnn = 0.72, r2.status.step = 120;
         r1.finalValProbe = 0.81, r2.finalValProbe = 0.83, r1.finalProbeGlobal = 0.78;
+        r1.sessions = {{"abc (uncommitted changes)", "latent-cli train", 1, 0},
+                       {"def", "latent-cli train --resume", 1, 50}};
+        r2.sessions = {{"abc (uncommitted changes)", "latent-cli train", 2, 0}};
         ExperimentContext c;
         c.command = "latent-cli experiment paper-table";
         c.machine = "test machine";
@@ -234,6 +238,10 @@ private Q_SLOTS:
                              "validation column") &&
                      md.contains("validation part (10% of each class, seed 1)") &&
                      md.contains("k = 20"),
+                 qPrintable(md));
+        // Every build that trained a run is listed with its runs.
+        QVERIFY2(md.contains("Runs trained by build abc (uncommitted changes) (a-s1, a-s2); "
+                             "build def (a-s1). Report written by build abc1234."),
                  qPrintable(md));
         QVERIFY(md.contains("abc1234") && md.contains("![fig.png](fig.png)") &&
                 md.contains("latent-cli experiment paper-table"));
@@ -559,6 +567,18 @@ private Q_SLOTS:
                  qPrintable(out));
         auto t = Trainer::open(stopped.toStdString());
         QVERIFY(t->step() >= 3);
+        // Provenance: the CLI session with its build and command line, then the resume
+        // (this process, which has no command line recorded) from the checkpoint's step.
+        const auto sessions = readRunSessions(stopped.toStdString());
+        QCOMPARE(int(sessions.size()), 2);
+        QCOMPARE(QString::fromStdString(sessions[0].build),
+                 QString::fromStdString(buildDescription()));
+        QVERIFY2(QString::fromStdString(sessions[0].command)
+                     .endsWith("latent-cli train --out " + stopped +
+                               " --steps 2000 --batch 16 --probe-every 0 --eval " + data),
+                 sessions[0].command.c_str());
+        QCOMPARE(sessions[1].fromStep, t->step());
+        QVERIFY(QString(buildCommit()).size() == 40 || QString(buildCommit()) == "unknown");
     }
 
     // A checkpoint that does not fit on the disk (a file size limit below

@@ -11,6 +11,7 @@
 #include "generator.h"
 #include "imagegrid.h"
 #include "paths.h"
+#include "provenance.h"
 #include "runtime.h"
 #include "viewrecipe.h"
 #include "views.h"
@@ -208,10 +209,12 @@ int runNewRecipe(const std::string &path, const std::string &out)
 
 int main(int argc, char **argv)
 {
+    latent::setCommandLine(argc, argv); // what runs record of how they were started
     CLI::App app{
         "latent-cli: headless Latent Studio (generators, directions, view recipes, training)",
         "latent-cli"};
-    app.set_version_flag("--version", std::string("latent-cli ") + LATENT_VERSION);
+    app.set_version_flag("--version", std::string("latent-cli ") + LATENT_VERSION +
+                                          ", built from " + latent::buildDescription());
     app.require_subcommand(1);
     int threads = 0;
     app.add_option("--threads", threads, "torch threads (default: number of cores)")

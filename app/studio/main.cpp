@@ -2,6 +2,7 @@
 #include "language.h"
 #include "mainwindow.h"
 #include "paths.h"
+#include "provenance.h"
 #include "runtime.h"
 #include "trainpanel.h"
 
@@ -67,6 +68,7 @@ bool asksForHelpOrVersion(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    latent::setCommandLine(argc, argv); // what runs record of how they were started
     if (asksForHelpOrVersion(argc, argv)) {
         // Printing needs no display: a headless machine or a package check
         // gets the text without a connection to X.

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Where a result comes from: the commit this build was made from (recorded
+// when it was built, not when a report is written), and the command line of
+// the process. Runs keep one line per session in provenance.jsonl.
+
+#include <string>
+#include <vector>
+
+namespace latent {
+
+const char *buildCommit(); // the source tree's HEAD at build time; "unknown" outside git
+bool buildTreeDirty();     // the tree had uncommitted changes to tracked files
+// "<commit>" or "<commit> (uncommitted changes)".
+std::string buildDescription();
+
+// Called once by main(): the command line runs record.
+void setCommandLine(int argc, char **argv);
+const std::string &commandLine(); // arguments joined by spaces, quoted where needed
+
+// One training session of a run (its creation or a resume), as
+// provenance.jsonl in the run folder holds it.
+struct RunSession
+{
+    std::string build;   // buildDescription() of the process that trained
+    std::string command; // its command line ("" when not known)
+    int ranks = 1;
+    int fromStep = 0;
+};
+void appendRunSession(const std::string &runDir, const RunSession &session);
+// The sessions of a run; none for runs made before provenance was kept.
+std::vector<RunSession> readRunSessions(const std::string &runDir);
+
+} // namespace latent
