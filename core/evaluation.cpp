@@ -8,21 +8,15 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 namespace latent {
 namespace {
 
-// The first n of a permutation fixed by the split size alone.
-torch::Tensor subsetIndices(int64_t total, int n)
-{
-    if (n <= 0 || n >= total) return torch::arange(total);
-    auto gen = at::detail::createCPUGenerator(0x5EED0F5B5E7ull + total);
-    return torch::randperm(total, gen).slice(0, 0, n);
-}
-
 // Stratified: `fraction` of each class, rounded, drawn with `seed`; a class
-// keeps at least one image for fitting. Returns {fit, validation}, sorted.
+// keeps at least one image for fitting. Returns {fit, validation}, sorted
+// CPU indices into the train store.
 std::pair<torch::Tensor, torch::Tensor> carveValidation(const ImageStore &train, int numClasses,
                                                         const ValidationSplit &split)
 {
@@ -44,10 +38,14 @@ std::pair<torch::Tensor, torch::Tensor> carveValidation(const ImageStore &train,
     return {joined(fit), joined(validation)};
 }
 
-// The first n of `indices` in an order fixed by their count (all when n <= 0).
+// The first n of `indices` in an order fixed by their count alone, the same
+// in every run (all when n <= 0). CPU indices, like the image stores.
 torch::Tensor subsetOf(const torch::Tensor &indices, int n)
 {
-    return indices.index_select(0, subsetIndices(indices.size(0), n));
+    const int64_t total = indices.size(0);
+    if (n <= 0 || n >= total) return indices;
+    auto gen = at::detail::createCPUGenerator(0x5EED0F5B5E7ull + total);
+    return indices.index_select(0, torch::randperm(total, gen).slice(0, 0, n));
 }
 
 } // namespace
@@ -67,16 +65,12 @@ EvalData::EvalData(std::shared_ptr<const Dataset> data, int channels, int resolu
     if (!(validation.fraction > 0 && validation.fraction <= 0.5))
         throw Error("the validation fraction must be in (0, 0.5], got " +
                     std::to_string(validation.fraction));
-    d = new Impl{std::move(data), channels, resolution, validation, {}, {}};
-    std::tie(d->fit, d->val) =
-        carveValidation(d->data->train, int(d->data->classNames.size()), validation);
-    if (d->val.size(0) == 0) {
-        const std::string path = d->data->path;
-        delete d;
-        throw Error("dataset " + path + " has too few training images to set " +
+    auto [fit, val] = carveValidation(data->train, int(data->classNames.size()), validation);
+    if (val.size(0) == 0)
+        throw Error("dataset " + data->path + " has too few training images to set " +
                     std::to_string(validation.fraction) +
                     " of them aside for validation (each class needs two or more)");
-    }
+    d = new Impl{std::move(data), channels, resolution, validation, fit, val};
 }
 
 EvalData::~EvalData()
@@ -178,30 +172,48 @@ at::Tensor encodeImages(EncoderImpl &encoder, const EvalData &data, const ImageS
     return torch::cat(parts);
 }
 
-double linearProbeAccuracy(const at::Tensor &trainX, const at::Tensor &trainY,
-                           const at::Tensor &testX, const at::Tensor &testY, int numClasses)
+struct LinearProbe::Fit
 {
-    const auto mean = trainX.mean(0, true);
-    const auto stdev = trainX.std(0, true, true).clamp_min(1e-6);
-    const auto xs = (trainX - mean) / stdev, xt = (testX - mean) / stdev;
-    auto w = torch::zeros({xs.size(1), numClasses}, torch::requires_grad());
-    auto b = torch::zeros({numClasses}, torch::requires_grad());
-    torch::optim::LBFGS opt({w, b}, torch::optim::LBFGSOptions(1.0)
-                                        .max_iter(kProbeIterations)
-                                        .history_size(20)
-                                        .line_search_fn("strong_wolfe"));
+    torch::Tensor mean, stdev, w, b;
+};
+
+LinearProbe::LinearProbe(const at::Tensor &trainX, const at::Tensor &trainY, int numClasses)
+    : m_fit(std::make_unique<Fit>())
+{
+    Fit &f = *m_fit;
+    f.mean = trainX.mean(0, true);
+    f.stdev = trainX.std(0, true, true).clamp_min(1e-6);
+    const auto xs = (trainX - f.mean) / f.stdev;
+    f.w = torch::zeros({xs.size(1), numClasses}, torch::requires_grad());
+    f.b = torch::zeros({numClasses}, torch::requires_grad());
+    torch::optim::LBFGS opt({f.w, f.b}, torch::optim::LBFGSOptions(1.0)
+                                            .max_iter(kProbeIterations)
+                                            .history_size(20)
+                                            .line_search_fn("strong_wolfe"));
     // A light L2 penalty keeps the solution finite on separable features.
-    const double l2 = kProbeL2;
     auto closure = [&] {
         opt.zero_grad();
-        auto loss = torch::cross_entropy_loss(xs.mm(w) + b, trainY) + 0.5 * l2 * w.pow(2).sum();
+        auto loss =
+            torch::cross_entropy_loss(xs.mm(f.w) + f.b, trainY) + 0.5 * kProbeL2 * f.w.pow(2).sum();
         loss.backward();
         return loss;
     };
     opt.step(closure);
+}
+
+LinearProbe::~LinearProbe() = default;
+
+double LinearProbe::accuracy(const at::Tensor &x, const at::Tensor &y) const
+{
     torch::NoGradGuard noGrad;
-    const auto predicted = (xt.mm(w) + b).argmax(1);
-    return predicted.eq(testY).to(torch::kFloat64).mean().item<double>();
+    const auto predicted = (((x - m_fit->mean) / m_fit->stdev).mm(m_fit->w) + m_fit->b).argmax(1);
+    return predicted.eq(y).to(torch::kFloat64).mean().item<double>();
+}
+
+double linearProbeAccuracy(const at::Tensor &trainX, const at::Tensor &trainY,
+                           const at::Tensor &testX, const at::Tensor &testY, int numClasses)
+{
+    return LinearProbe(trainX, trainY, numClasses).accuracy(testX, testY);
 }
 
 double knnAccuracy(const at::Tensor &trainX, const at::Tensor &trainY, const at::Tensor &testX,
@@ -226,29 +238,31 @@ double knnAccuracy(const at::Tensor &trainX, const at::Tensor &trainY, const at:
 
 namespace {
 
-// Fitted once on `fit` features, measured on each query set.
-struct Probed
-{
-    double probe, knn, probeGlobal;
-};
-
+// Probes fitted once on the fit features, measured on each query set; the
+// global-pool probe only for encoder features (2x2-pooled, [N, 4F]).
 class Protocol
 {
 public:
-    Protocol(torch::Tensor fitX, torch::Tensor fitY, int numClasses, int k)
-        : m_fitX(std::move(fitX)), m_fitY(std::move(fitY)), m_classes(numClasses), m_k(k)
+    Protocol(const torch::Tensor &fitX, torch::Tensor fitY, int numClasses, int k, bool pooled)
+        : m_fitX(fitX), m_fitY(std::move(fitY)), m_classes(numClasses), m_k(k),
+          m_probe(fitX, m_fitY, numClasses)
     {
+        if (pooled) m_global.emplace(globalPool(fitX), m_fitY, numClasses);
     }
-    Probed measure(const torch::Tensor &x, const torch::Tensor &y) const
+    // Sets (probe, knn, probeGlobal) of one split.
+    void measure(const torch::Tensor &x, const torch::Tensor &y, double &probe, double &knn,
+                 double &probeGlobal) const
     {
-        return {linearProbeAccuracy(m_fitX, m_fitY, x, y, m_classes),
-                knnAccuracy(m_fitX, m_fitY, x, y, m_classes, m_k),
-                linearProbeAccuracy(globalPool(m_fitX), m_fitY, globalPool(x), y, m_classes)};
+        probe = m_probe.accuracy(x, y);
+        knn = knnAccuracy(m_fitX, m_fitY, x, y, m_classes, m_k);
+        if (m_global) probeGlobal = m_global->accuracy(globalPool(x), y);
     }
 
 private:
     torch::Tensor m_fitX, m_fitY;
     int m_classes, m_k;
+    LinearProbe m_probe;
+    std::optional<LinearProbe> m_global;
 };
 
 } // namespace
@@ -259,6 +273,8 @@ EvalResult evaluateEncoder(EncoderImpl &encoder, const EvalData &data, int nFit,
     const bool online = nFit > 0;
     const auto fit = subsetOf(data.fitIndices(), nFit);
     const auto val = subsetOf(data.validationIndices(), online ? nValidation : 0);
+    // Indices on the CPU, where the image stores are; encodeImages moves the
+    // images to the encoder's device.
     const auto test = online ? torch::empty({0}, torch::kInt64) : torch::arange(data.test().size());
     const int64_t total = fit.size(0) + val.size(0) + test.size(0);
     int64_t before = 0; // images of the earlier sets
@@ -270,13 +286,13 @@ EvalResult evaluateEncoder(EncoderImpl &encoder, const EvalData &data, int nFit,
         return x;
     };
     const Protocol protocol(encode(data.train(), fit), labelsOf(data.train(), fit),
-                            data.numClasses(), k);
+                            data.numClasses(), k, /*pooled=*/true);
     EvalResult r;
-    const Probed v = protocol.measure(encode(data.train(), val), labelsOf(data.train(), val));
-    r.valProbe = v.probe, r.valKnn = v.knn, r.valProbeGlobal = v.probeGlobal;
-    if (online) return r;
-    const Probed t = protocol.measure(encode(data.test(), test), labelsOf(data.test(), test));
-    r.probe = t.probe, r.knn = t.knn, r.probeGlobal = t.probeGlobal;
+    protocol.measure(encode(data.train(), val), labelsOf(data.train(), val), r.valProbe, r.valKnn,
+                     r.valProbeGlobal);
+    if (!online)
+        protocol.measure(encode(data.test(), test), labelsOf(data.test(), test), r.probe, r.knn,
+                         r.probeGlobal);
     return r;
 }
 
@@ -309,14 +325,13 @@ EvalResult evaluatePixels(const EvalData &data, int k)
     };
     const auto &fit = data.fitIndices(), &val = data.validationIndices();
     const auto test = torch::arange(data.test().size());
-    const auto fitX = pixels(data.train(), fit), fitY = labelsOf(data.train(), fit);
-    const auto valX = pixels(data.train(), val), valY = labelsOf(data.train(), val);
-    const auto testX = pixels(data.test(), test), testY = labelsOf(data.test(), test);
+    const Protocol protocol(pixels(data.train(), fit), labelsOf(data.train(), fit),
+                            data.numClasses(), k, /*pooled=*/false);
     EvalResult r;
-    r.valProbe = linearProbeAccuracy(fitX, fitY, valX, valY, data.numClasses());
-    r.valKnn = knnAccuracy(fitX, fitY, valX, valY, data.numClasses(), k);
-    r.probe = linearProbeAccuracy(fitX, fitY, testX, testY, data.numClasses());
-    r.knn = knnAccuracy(fitX, fitY, testX, testY, data.numClasses(), k);
+    protocol.measure(pixels(data.train(), val), labelsOf(data.train(), val), r.valProbe, r.valKnn,
+                     r.valProbeGlobal);
+    protocol.measure(pixels(data.test(), test), labelsOf(data.test(), test), r.probe, r.knn,
+                     r.probeGlobal);
     return r;
 }
 

@@ -113,7 +113,19 @@ at::Tensor encodeImages(EncoderImpl &encoder, const EvalData &data, const ImageS
                         const EncodeProgress &progress = {});
 
 // Multinomial logistic regression on standardised features (L-BFGS, full
-// batch), accuracy on the test features.
+// batch): fitted once, measured on any number of feature sets.
+class LinearProbe
+{
+public:
+    LinearProbe(const at::Tensor &trainX, const at::Tensor &trainY, int numClasses);
+    ~LinearProbe();
+    double accuracy(const at::Tensor &x, const at::Tensor &y) const;
+
+private:
+    struct Fit;
+    std::unique_ptr<Fit> m_fit;
+};
+// LinearProbe(trainX, trainY).accuracy(testX, testY).
 double linearProbeAccuracy(const at::Tensor &trainX, const at::Tensor &trainY,
                            const at::Tensor &testX, const at::Tensor &testY, int numClasses);
 

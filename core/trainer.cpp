@@ -476,7 +476,7 @@ std::optional<Ending> Trainer::Impl::trainStep(const Batch &batch, Loop &loop)
     scaler.scaled(loss).backward();
     if (comm) allReduceGradients(*comm, encoder->parameters());
     // fp16: an overflowed gradient skips this step and lowers the scale.
-    const bool stepped = scaler.unscale(encoder->parameters());
+    const bool stepped = !scaler.enabled() || scaler.unscale(encoder->parameters());
     if (stepped) optimizer->step();
     scaler.update(stepped);
     loop.step = next;

@@ -80,13 +80,4 @@ void LocalRanks::finish(int graceMs)
     });
 }
 
-int LocalRanks::exitedCleanly() const
-{
-    int n = 0;
-    for (const auto &r : m_ranks)
-        n += r->process->state() == QProcess::NotRunning &&
-             r->process->exitStatus() == QProcess::NormalExit && r->process->exitCode() == 0;
-    return n;
-}
-
 } // namespace latent::studio

@@ -30,7 +30,6 @@ public:
     // end at the same step as rank 0, or wait for it until a timeout).
     void finish(int graceMs);
     int count() const { return int(m_ranks.size()); }
-    int exitedCleanly() const; // ranks that ended with status 0
     // True once a rank failed: rank 0 stops waiting for it to join.
     std::shared_ptr<const std::atomic<bool>> failedFlag() const { return m_failed; }
     // "rank R exited with code C: <its last line>" for the first failure.
