@@ -151,7 +151,8 @@ torch::Tensor EncoderImpl::project(const torch::Tensor &features)
 
 // The exported module is TorchScript source written from the same structure,
 // with the trained tensors registered under their (dot-free) names.
-void exportEncoderTorchScript(EncoderImpl &encoder, const std::string &path)
+void exportEncoderTorchScript(EncoderImpl &encoder, const std::string &path,
+                              const std::string &protocol)
 {
     torch::NoGradGuard noGrad;
     torch::jit::Module m("LatentStudioEncoder");
@@ -217,6 +218,16 @@ void exportEncoderTorchScript(EncoderImpl &encoder, const std::string &path)
         }
     }
     src << "    return x\n";
+    if (!protocol.empty()) {
+        // A single-quoted TorchScript string: backslashes and quotes escaped
+        // (JSON text has no raw newlines).
+        std::string quoted;
+        for (char c : protocol) {
+            if (c == '\\' || c == '\'') quoted += '\\';
+            quoted += c;
+        }
+        src << "def protocol(self) -> str:\n    return '" << quoted << "'\n";
+    }
     m.define(src.str());
     m.eval();
     std::ostringstream bytes;

@@ -76,9 +76,14 @@ TORCH_MODULE(Encoder);
 
 // Writes the encoder's feature extractor (not the projection head) as a
 // TorchScript module: forward(images [N, C, H, W] float in [0, 1]) ->
-// features [N, featureDim], batch-norm in inference mode, CPU tensors whatever
-// device trained it. Loadable with
-// torch.jit.load in Python without this project's code. Atomic.
-void exportEncoderTorchScript(EncoderImpl &encoder, const std::string &path);
+// features [N, featureDim], probe_features -> [N, 4 featureDim] (what the
+// run's probes measured), feature_map; batch-norm in inference mode, CPU
+// tensors whatever device trained it. With a `protocol` (JSON text,
+// evaluationProtocolJson), protocol() returns it, so that the reported
+// accuracies can be reproduced from the file alone
+// (tools/reproduce_probe.py). Loadable with torch.jit.load in Python without
+// this project's code. Atomic.
+void exportEncoderTorchScript(EncoderImpl &encoder, const std::string &path,
+                              const std::string &protocol = {});
 
 } // namespace latent

@@ -4,6 +4,7 @@
 #include "directions.h"
 #include "encoder.h"
 #include "error.h"
+#include "jsonfields.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -141,6 +142,24 @@ std::string describeProtocol(const std::string &evalData, const ValidationSplit 
     return s.str();
 }
 
+std::string evaluationProtocolJson(const EvalData &data, int k)
+{
+    const json::Json j = {{"data_source", data.source()},
+                          {"data_format", data.dataset().format},
+                          {"data_path", data.dataset().path},
+                          {"num_classes", data.numClasses()},
+                          {"channels", data.channels()},
+                          {"resolution", data.resolution()},
+                          {"validation_fraction", data.validation().fraction},
+                          {"validation_seed", data.validation().seed},
+                          {"probe_iterations", kProbeIterations},
+                          {"probe_l2", kProbeL2},
+                          {"probe_history", kProbeHistory},
+                          {"knn_k", k},
+                          {"knn_temperature", kKnnTemperature}};
+    return j.dump();
+}
+
 at::Tensor globalPool(const at::Tensor &probeFeatures)
 {
     return probeFeatures.view({probeFeatures.size(0), -1, 4}).mean(2); // [N, F, 2x2] -> [N, F]
@@ -188,7 +207,7 @@ LinearProbe::LinearProbe(const at::Tensor &trainX, const at::Tensor &trainY, int
     f.b = torch::zeros({numClasses}, torch::requires_grad());
     torch::optim::LBFGS opt({f.w, f.b}, torch::optim::LBFGSOptions(1.0)
                                             .max_iter(kProbeIterations)
-                                            .history_size(20)
+                                            .history_size(kProbeHistory)
                                             .line_search_fn("strong_wolfe"));
     // A light L2 penalty keeps the solution finite on separable features.
     auto closure = [&] {

@@ -94,10 +94,16 @@ constexpr double kKnnTemperature = 0.07;
 // features, full-batch L-BFGS (strong Wolfe line search) with an L2 penalty.
 constexpr int kProbeIterations = 200;
 constexpr double kProbeL2 = 1e-4;
+constexpr int kProbeHistory = 20; // L-BFGS history size
 
 // The protocol in words, from a run's settings: the data, the validation
 // part, the probes and the kNN, for reports.
 std::string describeProtocol(const std::string &evalData, const ValidationSplit &validation, int k);
+
+// The protocol of the final evaluation as JSON text, for the exported
+// encoder: the data (source, format, path, classes), the input shape, the
+// validation part, the probe's and the kNN's settings.
+std::string evaluationProtocolJson(const EvalData &data, int k);
 
 // Globally pooled features [N, F] from probe features [N, 4F] (the mean
 // of the four quadrants: exact for the even feature maps of our encoders).

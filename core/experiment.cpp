@@ -66,6 +66,19 @@ std::string cell(const MeanSd &m)
     return pct(m.mean) + (m.n > 1 ? " ± " + pct(m.sd) : "");
 }
 
+// Paired differences [0, 1] as "+1.3 ± 0.4, > 2 sd" (points); "–" without any.
+std::string pairedCell(const std::vector<double> &differences)
+{
+    const MeanSd m = meanSd(differences);
+    if (m.n == 0) return "–";
+    std::string mean = pct(m.mean);
+    if (mean == "-0.0") mean = "0.0";
+    if (mean.front() != '-') mean = "+" + mean;
+    if (m.n == 1) return mean + " (1 seed)";
+    return mean + " ± " + pct(m.sd) +
+           (std::abs(m.mean) > 2 * m.sd ? ", > 2 sd" : ", within 2 sd");
+}
+
 // "Runs trained by build X (a-s1, a-s2); build Y (b-s1). " from each run's
 // sessions (a run resumed by another build lists both).
 std::string buildsOf(const std::vector<RunSummary> &runs)
@@ -92,9 +105,33 @@ std::string buildsOf(const std::vector<RunSummary> &runs)
 
 } // namespace
 
-std::vector<ExperimentRun> paperTablePlan(const ExperimentOptions &o, const ViewRecipe &base,
-                                          const DirectionSet &walks)
+namespace {
+
+const std::vector<std::string> kRows{"a", "b", "c", "d", "e", "f", "g"};
+
+} // namespace
+
+bool planHasRow(const ExperimentOptions &o, const std::string &row)
 {
+    return o.rows.empty() || std::find(o.rows.begin(), o.rows.end(), row) != o.rows.end();
+}
+
+bool planNeedsWalks(const ExperimentOptions &o)
+{
+    return planHasRow(o, "d") || planHasRow(o, "e");
+}
+
+bool planNeedsChosenSigma(const ExperimentOptions &o)
+{
+    return o.sigma <= 0 && (planHasRow(o, "e") || planHasRow(o, "f") || planHasRow(o, "g"));
+}
+
+std::vector<ExperimentRun> paperTablePlan(const ExperimentOptions &o, const ViewRecipe &base,
+                                          const DirectionSet &walks, float chosenSigma)
+{
+    for (const std::string &row : o.rows)
+        if (std::find(kRows.begin(), kRows.end(), row) == kRows.end())
+            throw Error("experiment row \"" + row + "\": no such row; expected a, b, c, d, e, f or g");
     std::vector<ExperimentRun> plan;
     ViewRecipe pixelOnly = base;
     pixelOnly.views.gaussian = false;
@@ -123,6 +160,7 @@ std::vector<ExperimentRun> paperTablePlan(const ExperimentOptions &o, const View
 
     const auto add = [&](const std::string &row, const std::string &label, const ViewRecipe &r,
                          double sigma, bool real, const std::string &suffix = {}) {
+        if (!planHasRow(o, row)) return;
         for (int seed = 1; seed <= o.seeds; ++seed) {
             ExperimentRun run;
             run.row = row;
@@ -153,29 +191,69 @@ std::vector<ExperimentRun> paperTablePlan(const ExperimentOptions &o, const View
         add("c", "Gaussian views sigma " + sigmaText(s) + " + pixel", gaussian(pixelOnly, s), s,
             false, "-sigma" + sigmaText(s));
     add("d", "steered walks (" + std::to_string(walks.size()) + ") + pixel", steered, -1, false);
-    add("e", "Gaussian sigma " + sigmaText(o.sigma) + " + steered + pixel",
-        gaussian(steered, o.sigma), o.sigma, false);
-    ViewRecipe supcon = gaussian(pixelOnly, o.sigma);
+    const float sigma = o.sigma > 0 ? o.sigma : chosenSigma;
+    if (sigma <= 0) return plan; // rows e, f, g wait for row c's choice
+    add("e", "Gaussian sigma " + sigmaText(sigma) + " + steered + pixel", gaussian(steered, sigma),
+        sigma, false);
+    ViewRecipe supcon = gaussian(pixelOnly, sigma);
     supcon.views.classPositives = true;
-    add("f", "SupCon, the generator's classes as positives (sigma " + sigmaText(o.sigma) + ")",
-        supcon, o.sigma, false);
-    ViewRecipe pool = gaussian(pixelOnly, o.sigma);
+    add("f", "SupCon, the generator's classes as positives (sigma " + sigmaText(sigma) + ")",
+        supcon, sigma, false);
+    ViewRecipe pool = gaussian(pixelOnly, sigma);
     pool.views.perAnchor = o.poolSize;
-    add("g",
-        std::to_string(o.poolSize) + " neighbours per anchor (sigma " + sigmaText(o.sigma) + ")",
-        pool, o.sigma, false);
+    add("g", std::to_string(o.poolSize) + " neighbours per anchor (sigma " + sigmaText(sigma) + ")",
+        pool, sigma, false);
     return plan;
 }
 
+namespace {
+
+std::map<std::string, const RunSummary *> byName(const std::vector<RunSummary> &runs)
+{
+    std::map<std::string, const RunSummary *> m;
+    for (const RunSummary &r : runs)
+        m[r.name] = &r;
+    return m;
+}
+
+} // namespace
+
+SigmaChoice chooseSigma(const std::vector<ExperimentRun> &plan, const std::vector<RunSummary> &runs)
+{
+    const auto summaries = byName(runs);
+    std::map<float, std::vector<double>> bySigma; // sigma -> validation probes of its seeds
+    std::vector<float> order;
+    for (const ExperimentRun &r : plan) {
+        if (r.row != "c") continue;
+        if (!bySigma.count(float(r.sigma))) order.push_back(float(r.sigma));
+        const auto it = summaries.find(r.id);
+        bySigma[float(r.sigma)].push_back(it == summaries.end() ? NAN
+                                                                : it->second->finalValProbe);
+    }
+    SigmaChoice best;
+    for (float s : order) {
+        const MeanSd m = meanSd(bySigma[s]);
+        if (m.n > 0 && (best.sigma <= 0 || m.mean > best.validationProbe))
+            best = {s, m.mean};
+    }
+    return best;
+}
+
 std::string experimentReport(const std::vector<ExperimentRun> &plan,
-                             const std::vector<RunSummary> &runs, double randomProbe,
-                             double randomKnn, double pixelProbe, double pixelKnn,
-                             const ExperimentContext &c,
+                             const std::vector<RunSummary> &runs,
+                             const std::vector<SeedFloors> &floors, const ExperimentContext &c,
                              const std::vector<std::string> &figureFiles)
 {
-    std::map<std::string, const RunSummary *> byName;
-    for (const RunSummary &r : runs)
-        byName[r.name] = &r;
+    const auto summaries = byName(runs);
+    const auto finalOf = [&](const ExperimentRun &r) -> const RunSummary * {
+        const auto it = summaries.find(r.id);
+        return it == summaries.end() || std::isnan(it->second->finalProbe) ? nullptr : it->second;
+    };
+    // Row a's test probe per seed: the reference of the paired differences.
+    std::map<int, double> realProbe;
+    for (const ExperimentRun &r : plan)
+        if (r.row == "a")
+            if (const RunSummary *s = finalOf(r)) realProbe[r.seed] = s->finalProbe;
     // Rows in plan order, grouped by recipe name (row + suffix).
     std::vector<std::string> order;
     std::map<std::string, std::vector<const ExperimentRun *>> groups;
@@ -184,30 +262,45 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
         groups[r.recipe.name].push_back(&r);
     }
     std::ostringstream out;
-    out << "| row | views | validation probe % | test probe % | test probe, global pool % | "
-           "test kNN % | runs | steps (mean) |\n"
-        << "|---|---|---|---|---|---|---|---|\n";
+    out << "| row | views | validation probe % | validation probe, global pool % | test probe % "
+           "| test probe, global pool % | test kNN % | test probe − row a, paired | runs | "
+           "steps (mean) |\n"
+        << "|---|---|---|---|---|---|---|---|---|---|\n";
+    std::vector<double> rowVal, rowValGlobal; // the protocol check below: row means
     for (const std::string &name : order) {
-        std::vector<double> val, probe, global, knn, steps;
+        std::vector<double> val, valGlobal, probe, global, knn, steps, paired;
         for (const ExperimentRun *r : groups[name]) {
-            const auto it = byName.find(r->id);
-            if (it == byName.end() || std::isnan(it->second->finalProbe)) continue;
-            val.push_back(it->second->finalValProbe);
-            probe.push_back(it->second->finalProbe);
-            global.push_back(it->second->finalProbeGlobal);
-            knn.push_back(it->second->finalKnn);
-            steps.push_back(it->second->status.step);
+            const RunSummary *s = finalOf(*r);
+            if (!s) continue;
+            val.push_back(s->finalValProbe);
+            valGlobal.push_back(s->finalValProbeGlobal);
+            probe.push_back(s->finalProbe);
+            global.push_back(s->finalProbeGlobal);
+            knn.push_back(s->finalKnn);
+            steps.push_back(s->status.step);
+            if (r->row != "a" && realProbe.count(r->seed))
+                paired.push_back(s->finalProbe - realProbe[r->seed]);
         }
-        const MeanSd steps_ = meanSd(steps);
-        out << "| " << name << " | " << groups[name].front()->label << " | " << cell(meanSd(val))
-            << " | " << cell(meanSd(probe)) << " | " << cell(meanSd(global)) << " | "
-            << cell(meanSd(knn)) << " | " << probe.size() << "/" << groups[name].size() << " | "
+        const MeanSd steps_ = meanSd(steps), val_ = meanSd(val), valGlobal_ = meanSd(valGlobal);
+        if (val_.n && valGlobal_.n) rowVal.push_back(val_.mean), rowValGlobal.push_back(valGlobal_.mean);
+        out << "| " << name << " | " << groups[name].front()->label << " | " << cell(val_) << " | "
+            << cell(valGlobal_) << " | " << cell(meanSd(probe)) << " | " << cell(meanSd(global))
+            << " | " << cell(meanSd(knn)) << " | " << pairedCell(paired) << " | " << probe.size()
+            << "/" << groups[name].size() << " | "
             << (steps_.n ? std::to_string(std::lround(steps_.mean)) : "–") << " |\n";
     }
-    out << "| floor | random-init encoder | | " << pct(randomProbe) << " | | " << pct(randomKnn)
-        << " | | |\n"
-        << "| floor | raw pixels | | " << pct(pixelProbe) << " | | " << pct(pixelKnn)
-        << " | | |\n\n";
+    std::vector<double> rv, rvk, rp, rk, pv, pvk, pp, pk;
+    for (const SeedFloors &f : floors) {
+        rv.push_back(f.floors.randomValProbe), rvk.push_back(f.floors.randomValKnn);
+        rp.push_back(f.floors.randomProbe), rk.push_back(f.floors.randomKnn);
+        pv.push_back(f.floors.pixelValProbe), pvk.push_back(f.floors.pixelValKnn);
+        pp.push_back(f.floors.pixelProbe), pk.push_back(f.floors.pixelKnn);
+    }
+    const std::string seedsText = std::to_string(floors.size()) + " seed(s)";
+    out << "| floor | random-init encoder | " << cell(meanSd(rv)) << " | | " << cell(meanSd(rp))
+        << " | | " << cell(meanSd(rk)) << " | | " << seedsText << " | |\n"
+        << "| floor | raw pixels | " << cell(meanSd(pv)) << " | | " << cell(meanSd(pp)) << " | | "
+        << cell(meanSd(pk)) << " | | " << seedsText << " | |\n\n";
     out << "Budget: ";
     if (c.budgetSteps > 0)
         out << c.budgetSteps << " steps";
@@ -215,8 +308,25 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
         out << c.budgetMinutes << " minutes";
     out << " of training per run; " << c.seeds
         << " seed(s) (mean ± standard deviation when more than one). Choices (the sigma "
-           "sweep, the recipe to ship) are made on the validation column; test is reported "
-           "once. "
+           "sweep, the recipe to ship, the probe's pooling) are made on the validation "
+           "columns; test is reported once. ";
+    if (c.sigmaChosen) {
+        const SigmaChoice choice = chooseSigma(plan, runs);
+        if (choice.sigma > 0)
+            out << "Rows e, f and g use sigma " << sigmaText(choice.sigma)
+                << ", row c's best mean validation probe (" << pct(choice.validationProbe)
+                << "%). ";
+    }
+    if (!rowVal.empty()) {
+        const MeanSd a = meanSd(rowVal), b = meanSd(rowValGlobal);
+        out << "Pooling on validation, mean over rows: 2x2 " << pct(a.mean) << "%, global "
+            << pct(b.mean) << "%. ";
+    }
+    out << "The paired column is each seed's test probe minus row a's at the same seed, mean ± "
+           "standard deviation over seeds; \"> 2 sd\" marks a mean difference larger than twice "
+           "that standard deviation (with 3 seeds a screen, not a test at a stated level). The "
+           "floors are measured at every seed (the random-init encoder is initialised with "
+           "the seed; raw pixels involve no randomness). "
         << (plan.empty() ? std::string()
                          : describeProtocol(
                                plan.front().config.evalData,

@@ -26,9 +26,14 @@ struct ExperimentOptions
     int budgetSteps = 0;
     int seeds = 1;
     std::vector<float> sigmas{0.1f, 0.2f, 0.4f, 0.8f, 1.6f};
-    float sigma = 0.8f; // the Gaussian views of rows e, f and g: row c's best
-    int poolSize = 4;   // views per anchor in the neighbour-pool row
-    TrainConfig base;   // everything else (encoder, batch, optimiser...)
+    // The Gaussian sigma of rows e, f and g; 0: chosen on validation, the
+    // sigma of row c with the best mean validation probe once row c has
+    // finished at every seed (chooseSigma).
+    float sigma = 0;
+    int poolSize = 4; // views per anchor in the neighbour-pool row
+    // The rows to run ("a" to "g"); empty: all of them.
+    std::vector<std::string> rows;
+    TrainConfig base; // everything else (encoder, batch, optimiser...)
 };
 
 struct ExperimentRun
@@ -44,9 +49,28 @@ struct ExperimentRun
 
 // The runs of the table, in order. `base` holds the generator reference and
 // the pixel augmentations every row shares; `walks` the learned steering
-// walks for rows d and e.
+// walks for rows d and e. Rows e, f and g use options.sigma, or else
+// `chosenSigma`; while neither is above 0 the plan ends after row d. Throws
+// Error for a row name outside a-g.
 std::vector<ExperimentRun> paperTablePlan(const ExperimentOptions &options, const ViewRecipe &base,
-                                          const DirectionSet &walks);
+                                          const DirectionSet &walks, float chosenSigma = 0);
+
+// Whether the plan of `options` has `row`, rows that need the steering walks
+// (d, e), and rows that wait for a chosen sigma (e, f, g without --sigma).
+bool planHasRow(const ExperimentOptions &options, const std::string &row);
+bool planNeedsWalks(const ExperimentOptions &options);
+bool planNeedsChosenSigma(const ExperimentOptions &options);
+
+// The sigma of row c with the highest mean final validation probe over its
+// finished seeds (the first of equals); sigma 0 when no run of row c has a
+// validation probe.
+struct SigmaChoice
+{
+    float sigma = 0;
+    double validationProbe = 0; // its mean, in [0, 1]
+};
+SigmaChoice chooseSigma(const std::vector<ExperimentRun> &plan,
+                        const std::vector<RunSummary> &runs);
 
 struct ExperimentContext
 {
@@ -56,14 +80,25 @@ struct ExperimentContext
     double budgetMinutes = 0;
     int budgetSteps = 0; // when above 0, the budget instead of the minutes
     int seeds = 1;
+    bool sigmaChosen = false; // rows e, f, g took row c's best sigma on validation
 };
 
-// The results as Markdown: one line per row (mean and standard deviation of
-// the final linear probe and kNN over seeds, runs finished), the floors, and
-// how it was made. Rows without finished runs say so.
+// The floors of one seed (computeFloors on that seed's first run).
+struct SeedFloors
+{
+    int seed = 1;
+    Floors floors;
+};
+
+// The results as Markdown: one line per row (mean and standard deviation
+// over seeds of the final validation and test probes and kNN; the paired
+// per-seed difference of the test probe against row a and whether it
+// exceeds twice the standard deviation of those differences; runs
+// finished), the floors over seeds, and how it was made. Rows without
+// finished runs say so.
 std::string experimentReport(const std::vector<ExperimentRun> &plan,
-                             const std::vector<RunSummary> &runs, double randomProbe,
-                             double randomKnn, double pixelProbe, double pixelKnn,
+                             const std::vector<RunSummary> &runs,
+                             const std::vector<SeedFloors> &floors,
                              const ExperimentContext &context,
                              const std::vector<std::string> &figureFiles);
 

@@ -8,6 +8,7 @@
 #include "provenance.h"
 #include "runsummary.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -116,6 +117,8 @@ struct ExperimentRunner::Impl
     }
     std::string runDir(const ExperimentRun &r) const { return out + "/runs/" + r.id; }
     DirectionSet walks(const Generator &generator) const;
+    bool trainAll(const std::vector<ExperimentRun> &plan, int laterRuns);
+    std::vector<RunSummary> summaries(const std::vector<ExperimentRun> &plan) const;
     void writeFigures(const std::vector<ExperimentRun> &plan,
                       std::map<std::string, const RunSummary *> &byId) const;
 };
@@ -236,64 +239,53 @@ void ExperimentRunner::stop()
     if (m->current) m->current->stop();
 }
 
-ExperimentResult ExperimentRunner::run(const std::string &command)
+// Trains every unfinished run of `plan` in order (an interrupted one resumes
+// from its checkpoint); `laterRuns` more are known to follow (the ETA).
+// False when stopped or when a run did not finish.
+bool ExperimentRunner::Impl::trainAll(const std::vector<ExperimentRun> &plan, int laterRuns)
 {
-    const auto started = Clock::now();
-    // An empty folder would put the runs under /runs.
-    if (m->out.empty())
-        throw Error("experiment folder: none given; expected a folder to write into");
-    std::error_code ec;
-    fs::create_directories(m->out + "/runs", ec);
-    if (ec) throw Error("experiment folder " + m->out + ": cannot create it: " + ec.message());
-    const auto generator = Generator::load(m->options.base.generator);
-    ViewRecipe base;
-    base.generator = {fs::path(m->options.base.generator).filename().string(),
-                      sha256OfFile(m->options.base.generator)};
-    const auto plan = paperTablePlan(m->options, base, m->walks(*generator));
-
     for (const auto &run : plan)
-        checkSamePlan(m->out, m->runDir(run), run);
-
+        checkSamePlan(out, runDir(run), run);
     // The ETA: a time budget is known; a step budget is estimated from the
     // current run's own ETA.
-    const bool bySteps = m->options.budgetSteps > 0;
+    const bool bySteps = options.budgetSteps > 0;
     double overhead = 60; // seconds per run beyond training (set-up, final evaluation)
     for (std::size_t i = 0; i < plan.size(); ++i) {
         const ExperimentRun &run = plan[i];
-        const std::string dir = m->runDir(run);
+        const std::string dir = runDir(run);
         if (finished(dir)) continue;
-        int remaining = 0;
+        int remaining = laterRuns;
         for (std::size_t j = i; j < plan.size(); ++j)
-            remaining += finished(m->runDir(plan[j])) ? 0 : 1;
+            remaining += finished(runDir(plan[j])) ? 0 : 1;
         const auto t0 = Clock::now();
         std::unique_ptr<Trainer> trainer = fs::exists(dir + "/config.json")
                                                ? Trainer::open(dir)
                                                : Trainer::create(dir, run.config, run.recipe);
         TrainObserver observer;
         observer.progress = [&, i, remaining](const TrainProgress &p) {
-            if (!m->events.progress) return;
+            if (!events.progress) return;
             ExperimentProgress e;
             e.index = static_cast<int>(i);
-            e.count = static_cast<int>(plan.size());
+            e.count = static_cast<int>(plan.size()) + laterRuns;
             e.runId = run.id;
             e.train = p;
             const double budget =
-                bySteps ? p.elapsedSeconds + p.etaSeconds : m->options.budgetMinutes * 60;
+                bySteps ? p.elapsedSeconds + p.etaSeconds : options.budgetMinutes * 60;
             e.etaSeconds = std::max(0.0, budget - p.elapsedSeconds) + overhead +
                            (remaining - 1) * (budget + overhead);
-            m->events.progress(e);
+            events.progress(e);
         };
         trainer->setObserver(observer);
         {
-            std::lock_guard lock(m->mutex);
-            if (m->stopped) break;
-            m->current = trainer.get();
+            std::lock_guard lock(mutex);
+            if (stopped) break;
+            current = trainer.get();
         }
         trainer->start();
         trainer->wait();
         {
-            std::lock_guard lock(m->mutex);
-            m->current = nullptr;
+            std::lock_guard lock(mutex);
+            current = nullptr;
         }
         double trained = 0; // seconds of training, from the last metric row
         for (const auto &r : trainer->metrics())
@@ -303,27 +295,79 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
         for (const auto &r : trainer->metrics())
             if (r.kind == "final") line = run.id + ": final " + describeEvaluation(r);
         if (!trainer->message().empty()) line += " (" + trainer->message() + ")";
-        m->log(line);
-        std::lock_guard lock(m->mutex);
-        if (m->stopped) break;
+        log(line);
+        std::lock_guard lock(mutex);
+        if (stopped) break;
     }
     std::string unfinished;
     for (const auto &run : plan)
-        if (!finished(m->runDir(run))) unfinished += (unfinished.empty() ? "" : ", ") + run.id;
-    if (!unfinished.empty()) {
-        std::lock_guard lock(m->mutex);
-        m->log(m->stopped ? "experiment stopped; run it again to resume"
-                          : "experiment incomplete: " + unfinished +
-                                " did not finish (see each run's status.json); run it again to "
-                                "resume");
-        return {};
-    }
+        if (!finished(runDir(run))) unfinished += (unfinished.empty() ? "" : ", ") + run.id;
+    if (unfinished.empty()) return true;
+    std::lock_guard lock(mutex);
+    log(stopped ? "experiment stopped; run it again to resume"
+                : "experiment incomplete: " + unfinished +
+                      " did not finish (see each run's status.json); run it again to resume");
+    return false;
+}
 
-    m->log("floors: random-init encoder and raw pixels...");
-    const Floors floors = computeFloors(m->runDir(plan.front()));
+std::vector<RunSummary> ExperimentRunner::Impl::summaries(const std::vector<ExperimentRun> &plan) const
+{
     std::vector<RunSummary> runs;
     for (const auto &run : plan)
-        runs.push_back(readRunSummary(m->runDir(run)));
+        runs.push_back(readRunSummary(runDir(run)));
+    return runs;
+}
+
+ExperimentResult ExperimentRunner::run(const std::string &command)
+{
+    const auto started = Clock::now();
+    // An empty folder would put the runs under /runs.
+    if (m->out.empty())
+        throw Error("experiment folder: none given; expected a folder to write into");
+    const ExperimentOptions &options = m->options;
+    const bool choose = planNeedsChosenSigma(options);
+    if (choose && (!planHasRow(options, "c") || options.sigmas.empty()))
+        throw Error("experiment: rows e, f and g take row c's best sigma on validation, but row "
+                    "c is not in the plan; give their sigma (--sigma)");
+    std::error_code ec;
+    fs::create_directories(m->out + "/runs", ec);
+    if (ec) throw Error("experiment folder " + m->out + ": cannot create it: " + ec.message());
+    const auto generator = Generator::load(options.base.generator);
+    ViewRecipe base;
+    base.generator = {fs::path(options.base.generator).filename().string(),
+                      sha256OfFile(options.base.generator)};
+    const DirectionSet walks = planNeedsWalks(options) ? m->walks(*generator) : DirectionSet{};
+
+    // Rows a-d first; with a chosen sigma, rows e, f and g once row c has
+    // finished at every seed.
+    auto plan = paperTablePlan(options, base, walks);
+    int later = 0; // runs of rows e, f and g, planned once sigma is chosen
+    for (const char *row : {"e", "f", "g"})
+        later += choose && planHasRow(options, row) ? options.seeds : 0;
+    if (!m->trainAll(plan, later)) return {};
+    if (choose) {
+        const SigmaChoice choice = chooseSigma(plan, m->summaries(plan));
+        if (choice.sigma <= 0)
+            throw Error("experiment folder " + m->out +
+                        ": no run of row c has a validation probe to choose sigma from");
+        std::ostringstream line;
+        line << "sigma " << choice.sigma << " chosen on validation for rows e, f and g (row c's "
+             << "mean validation probe " << 100 * choice.validationProbe << "%)";
+        m->log(line.str());
+        plan = paperTablePlan(options, base, walks, choice.sigma);
+        if (!m->trainAll(plan, 0)) return {};
+    }
+
+    // The floors of every seed, on that seed's first run.
+    m->log("floors: random-init encoder and raw pixels, at every seed...");
+    std::vector<SeedFloors> floors;
+    for (int seed = 1; seed <= options.seeds; ++seed)
+        for (const auto &run : plan)
+            if (run.seed == seed) {
+                floors.push_back({seed, computeFloors(m->runDir(run))});
+                break;
+            }
+    const std::vector<RunSummary> runs = m->summaries(plan);
     std::map<std::string, const RunSummary *> byId;
     for (const auto &r : runs)
         byId[r.name] = &r;
@@ -333,13 +377,13 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
     context.command = command;
     context.machine = machineDescription();
     context.commit = buildDescription(); // this binary's, recorded when it was built
-    context.budgetMinutes = m->options.budgetMinutes;
-    context.budgetSteps = m->options.budgetSteps;
-    context.seeds = m->options.seeds;
+    context.budgetMinutes = options.budgetMinutes;
+    context.budgetSteps = options.budgetSteps;
+    context.seeds = options.seeds;
+    context.sigmaChosen = choose;
     ExperimentResult result;
     result.completed = true;
-    result.report = experimentReport(plan, runs, floors.randomProbe, floors.randomKnn,
-                                     floors.pixelProbe, floors.pixelKnn, context,
+    result.report = experimentReport(plan, runs, floors, context,
                                      {"accuracy-vs-sigma.png", "accuracy-vs-budget.png"});
     result.reportPath = m->out + "/results.md";
     writeFileAtomically(result.reportPath, result.report);

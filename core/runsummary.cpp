@@ -107,7 +107,8 @@ RunSummary readRunSummary(const std::string &runDir)
     for (const MetricRow &r : s.metrics) {
         if (r.kind == "final")
             s.finalProbe = r.probe, s.finalKnn = r.knn, s.finalProbeGlobal = r.probeGlobal,
-            s.finalValProbe = r.valProbe, s.finalValKnn = r.valKnn;
+            s.finalValProbe = r.valProbe, s.finalValKnn = r.valKnn,
+            s.finalValProbeGlobal = r.valProbeGlobal;
         if (r.kind == "online") s.onlineProbe = r.onlineProbe(), s.onlineKnn = r.onlineKnn();
     }
     return s;

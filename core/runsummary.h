@@ -24,6 +24,7 @@ struct RunSummary
     double finalProbe = MetricRow::kNone, finalKnn = MetricRow::kNone; // test
     double finalProbeGlobal = MetricRow::kNone;
     double finalValProbe = MetricRow::kNone, finalValKnn = MetricRow::kNone;
+    double finalValProbeGlobal = MetricRow::kNone;
     double onlineProbe = MetricRow::kNone, onlineKnn = MetricRow::kNone; // the last online row
 };
 

@@ -16,6 +16,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Context.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -569,7 +570,8 @@ void Trainer::Impl::finish(const Ending &ending, const Loop &loop)
     }
     if (leader()) {
         saveCheckpoint(loop.step, loop.wall);
-        exportEncoderTorchScript(*encoder, files.encoder());
+        exportEncoderTorchScript(*encoder, files.encoder(),
+                                 eval ? evaluationProtocolJson(*eval, config.knnK) : "");
     }
     if (ending.kind == Ending::Stopped) {
         setState(RunState::Stopped, ending.why);
@@ -819,26 +821,37 @@ int Trainer::latestViewColumns() const
 Floors computeFloors(const std::string &runDir)
 {
     const RunFiles files{runDir};
-    // Floors of the fit / validation / test protocol; older files (fitted on
-    // the whole train split) are measured again.
-    constexpr int kProtocol = 2;
+    // Floors of the fit / validation / test protocol with validation values;
+    // older files (protocol 1 fitted on the whole train split, 2 without
+    // validation values) are measured again.
+    constexpr int kProtocol = 3;
+    const char *const keys[] = {"random_probe",     "random_knn",     "pixel_probe",
+                                "pixel_knn",        "random_val_probe", "random_val_knn",
+                                "pixel_val_probe",  "pixel_val_knn"};
+    const auto fields = [](Floors &f) {
+        return std::array<double *, 8>{&f.randomProbe,    &f.randomKnn,    &f.pixelProbe,
+                                       &f.pixelKnn,       &f.randomValProbe, &f.randomValKnn,
+                                       &f.pixelValProbe,  &f.pixelValKnn};
+    };
+    Floors f;
     if (std::filesystem::exists(files.floors())) {
         const std::string what = "floors " + files.floors();
         const Json j = json::parse(readFileCapped(files.floors(), what, 1 << 16), what, 1 << 16);
         const json::Object o(j, what, "");
-        if (o.has("protocol") && o.integer("protocol", 1, 1000) == kProtocol)
-            return {o.number("random_probe", 0, 1), o.number("random_knn", 0, 1),
-                    o.number("pixel_probe", 0, 1), o.number("pixel_knn", 0, 1)};
+        if (o.has("protocol") && o.integer("protocol", 1, 1000) == kProtocol) {
+            for (std::size_t i = 0; i < 8; ++i)
+                *fields(f)[i] = o.number(keys[i], 0, 1);
+            return f;
+        }
     }
     const auto impl = inspect(runDir); // a fresh encoder: the run's own initialisation
     const EvalResult random = evaluateEncoder(*impl->encoder, *impl->eval, 0, 0, impl->config.knnK);
     const EvalResult pixels = evaluatePixels(*impl->eval, impl->config.knnK);
-    const Floors f{random.probe, random.knn, pixels.probe, pixels.knn};
-    const Json j = {{"protocol", kProtocol},
-                    {"random_probe", f.randomProbe},
-                    {"random_knn", f.randomKnn},
-                    {"pixel_probe", f.pixelProbe},
-                    {"pixel_knn", f.pixelKnn}};
+    f = {random.probe,    random.knn,    pixels.probe,    pixels.knn,
+         random.valProbe, random.valKnn, pixels.valProbe, pixels.valKnn};
+    Json j = {{"protocol", kProtocol}};
+    for (std::size_t i = 0; i < 8; ++i)
+        j[keys[i]] = *fields(f)[i];
     writeFileAtomically(files.floors(), j.dump(2) + "\n");
     return f;
 }

@@ -125,10 +125,12 @@ private:
 };
 
 // The floors measured with the final protocol: a random-init encoder of the
-// run's architecture and raw pixels. Cached in floors.json.
+// run's architecture (initialised with the run's seed) and raw pixels, on
+// test and on validation. Cached in floors.json.
 struct Floors
 {
     double randomProbe = 0, randomKnn = 0, pixelProbe = 0, pixelKnn = 0;
+    double randomValProbe = 0, randomValKnn = 0, pixelValProbe = 0, pixelValKnn = 0;
 };
 Floors computeFloors(const std::string &runDir);
 // The final protocol on the run's checkpoint (for runs stopped before the end).

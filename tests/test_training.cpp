@@ -182,7 +182,10 @@ private Q_SLOTS:
         walks.labels = {"zoom", "shift_x"};
         walks.scores = {0, 0};
         walks.vectors = {std::vector<float>(64, 0.1f), std::vector<float>(64, -0.1f)};
-        const auto plan = paperTablePlan(o, defaultRecipe(), walks);
+        // Without --sigma, rows e, f and g wait for row c's choice.
+        QVERIFY(planNeedsChosenSigma(o) && planNeedsWalks(o));
+        QCOMPARE(int(paperTablePlan(o, defaultRecipe(), walks).size()), 5 * 2);
+        const auto plan = paperTablePlan(o, defaultRecipe(), walks, 0.4f);
         // a, b, c x 2 sigmas, d, e, f, g; two seeds each.
         QCOMPARE(int(plan.size()), 8 * 2);
         QStringList ids;
@@ -205,8 +208,36 @@ private Q_SLOTS:
         QCOMPARE(int(find("d-s1").recipe.views.steered.size()), 2);
         QVERIFY(!find("d-s1").recipe.views.gaussian);
         QVERIFY(find("e-s1").recipe.views.gaussian && !find("e-s1").recipe.views.steered.empty());
+        QCOMPARE(find("e-s1").recipe.views.sigma, 0.4f);
         QVERIFY(find("f-s1").recipe.views.classPositives);
         QCOMPARE(find("g-s2").recipe.views.perAnchor, o.poolSize);
+
+        // A fixed sigma needs no choice; a subset of rows plans only those.
+        ExperimentOptions subset = o;
+        subset.sigma = 0.8f;
+        subset.rows = {"a", "c", "f"};
+        QVERIFY(!planNeedsChosenSigma(subset) && !planNeedsWalks(subset));
+        QStringList subsetIds;
+        for (const auto &r : paperTablePlan(subset, defaultRecipe(), {}))
+            subsetIds << QString::fromStdString(r.id);
+        QCOMPARE(subsetIds, (QStringList{"a-s1", "a-s2", "c-sigma0.1-s1", "c-sigma0.1-s2",
+                                         "c-sigma0.4-s1", "c-sigma0.4-s2", "f-s1", "f-s2"}));
+        subset.rows = {"a", "h"};
+        QVERIFY_THROWS_EXCEPTION(Error, paperTablePlan(subset, defaultRecipe(), {}));
+
+        // Sigma is chosen on the mean validation probe of row c, not on test.
+        const auto summary = [](const std::string &name, double val, double test) {
+            RunSummary r;
+            r.name = name, r.finalValProbe = val, r.finalProbe = test;
+            return r;
+        };
+        const std::vector<RunSummary> sweep{
+            summary("c-sigma0.1-s1", 0.70, 0.95), summary("c-sigma0.1-s2", 0.72, 0.95),
+            summary("c-sigma0.4-s1", 0.80, 0.60), summary("c-sigma0.4-s2", 0.76, 0.60)};
+        const SigmaChoice choice = chooseSigma(plan, sweep);
+        QCOMPARE(choice.sigma, 0.4f);
+        QVERIFY(std::abs(choice.validationProbe - 0.78) < 1e-9);
+        QCOMPARE(chooseSigma(plan, {}).sigma, 0.0f);
 
         // The report: mean and standard deviation over the finished seeds.
         RunSummary r1, r2;
@@ -216,26 +247,46 @@ private Q_SLOTS:
         r1.sessions = {{"abc (uncommitted changes)", "latent-cli train", 1, 0},
                        {"def", "latent-cli train --resume", 1, 50}};
         r2.sessions = {{"abc (uncommitted changes)", "latent-cli train", 2, 0}};
+        // Row b: paired differences against row a at the same seed, +2 and +3 points
+        // (mean 2.5, sd 0.7: beyond 2 sd); row f: +4 and -4 (within).
+        RunSummary b1 = summary("b-s1", 0.5, 0.82), b2 = summary("b-s2", 0.5, 0.93);
+        RunSummary f1 = summary("f-s1", 0.5, 0.84), f2 = summary("f-s2", 0.5, 0.86);
         ExperimentContext c;
         c.command = "latent-cli experiment paper-table";
         c.machine = "test machine";
         c.commit = "abc1234";
         c.budgetMinutes = 3;
         c.seeds = 2;
+        c.sigmaChosen = true;
+        Floors floor1, floor2;
+        floor1.randomProbe = 0.5, floor1.randomKnn = 0.4, floor1.pixelProbe = 0.84;
+        floor1.pixelKnn = 0.8, floor1.randomValProbe = 0.52;
+        floor2 = floor1, floor2.randomProbe = 0.6;
+        std::vector<RunSummary> all{r1, r2, b1, b2, f1, f2};
+        all.insert(all.end(), sweep.begin(), sweep.end());
         const QString md = QString::fromStdString(
-            experimentReport(plan, {r1, r2}, 0.5, 0.4, 0.84, 0.8, c, {"fig.png"}));
-        // Validation, test (2x2 and global pool: one seed has it), kNN; the data named from the
-        // config.
+            experimentReport(plan, all, {{1, floor1}, {2, floor2}}, c, {"fig.png"}));
+        // Validation (2x2, global), test (2x2, global: one seed has it), kNN; the data named
+        // from the config.
         QVERIFY2(md.contains("| a | real data (fashion-mnist) + pixel augmentations (SimCLR) | "
-                             "82.0 ± 1.4 | 85.0 ± 7.1 | 78.0 | 71.0 ± 1.4 | 2/2 | 110 |"),
+                             "82.0 ± 1.4 | – | 85.0 ± 7.1 | 78.0 | 71.0 ± 1.4 | – | 2/2 | 110 |"),
                  qPrintable(md));
-        QVERIFY2(
-            md.contains("| b | generated, pixel augmentations only | – | – | – | – | 0/2 | – |"),
-            qPrintable(md));
-        QVERIFY(md.contains("| floor | raw pixels | | 84.0 | | 80.0 |"));
+        QVERIFY2(md.contains("| b | generated, pixel augmentations only | 50.0 ± 0.0 | – | "
+                             "87.5 ± 7.8 | – | – | +2.5 ± 0.7, > 2 sd | 2/2 |"),
+                 qPrintable(md));
+        QVERIFY2(md.contains("| +0.0 ± 5.7, within 2 sd |") && md.contains("| d | ") &&
+                     md.contains("| – | – | – | – | – | – | 0/2 | – |"),
+                 qPrintable(md));
+        // Floors over seeds: the random encoder differs by seed, pixels do not.
+        QVERIFY2(md.contains("| floor | random-init encoder | 52.0 ± 0.0 | | 55.0 ± 7.1 | | "
+                             "40.0 ± 0.0 | | 2 seed(s) | |"),
+                 qPrintable(md));
+        QVERIFY(md.contains("| floor | raw pixels | 0.0 ± 0.0 | | 84.0 ± 0.0 | | 80.0 ± 0.0 |"));
         // The protocol comes from the runs' config, and the report says where choices are made.
-        QVERIFY2(md.contains("Choices (the sigma sweep, the recipe to ship) are made on the "
-                             "validation column") &&
+        QVERIFY2(md.contains("Choices (the sigma sweep, the recipe to ship, the probe's pooling) "
+                             "are made on the validation columns") &&
+                     md.contains("Rows e, f and g use sigma 0.4, row c's best mean validation "
+                                 "probe (78.0%)") &&
                      md.contains("validation part (10% of each class, seed 1)") &&
                      md.contains("k = 20"),
                  qPrintable(md));
@@ -252,7 +303,7 @@ private Q_SLOTS:
         for (const auto &r : paperTablePlan(o, defaultRecipe(), walks))
             QVERIFY(r.config.steps == 250 && r.config.minutes == 0);
         c.budgetSteps = 250;
-        QVERIFY(QString::fromStdString(experimentReport(plan, {r1}, 0.5, 0.4, 0.84, 0.8, c, {}))
+        QVERIFY(QString::fromStdString(experimentReport(plan, {r1}, {}, c, {}))
                     .contains("Budget: 250 steps of training per run"));
 
         QTemporaryDir dir;

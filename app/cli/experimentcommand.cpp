@@ -44,9 +44,17 @@ void ExperimentCommand::add(CLI::App &app)
     command->add_option("--sigmas", options.sigmas, "Gaussian sigmas of row c")
         ->delimiter(',')
         ->check(CLI::Range(0.0, 10.0));
-    command->add_option("--sigma", options.sigma, "Gaussian sigma of rows e, f and g")
-        ->check(CLI::Range(1e-3, 10.0))
-        ->capture_default_str();
+    command
+        ->add_option("--sigma", options.sigma,
+                     "Gaussian sigma of rows e, f and g (default: row c's best mean validation "
+                     "probe, chosen once row c has finished)")
+        ->check(CLI::Range(1e-3, 10.0));
+    command
+        ->add_option("--rows", options.rows,
+                     "rows to run, e.g. a,b,c,f,g (default: a to g); the sigma of e, f and g is "
+                     "chosen on row c unless --sigma is given")
+        ->delimiter(',')
+        ->check(CLI::IsMember({"a", "b", "c", "d", "e", "f", "g"}));
     command->add_option("--generator", generator, "generator (.pt or 'default')")
         ->capture_default_str();
     command->add_option("--batch", options.base.batch, "anchors per step")
