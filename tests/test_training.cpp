@@ -710,6 +710,9 @@ private Q_SLOTS:
                                 "| g |", "| floor | raw pixels |", "latent-cli experiment"})
             QVERIFY2(report.contains(row), row);
         QVERIFY(!report.contains("| 0/1 |"));
+        // Rows e, f and g took row c's only sigma, chosen on validation once row c finished.
+        QCOMPARE(lines.filter(QRegularExpression("^sigma 0.4 chosen on validation")).size(), 1);
+        QVERIFY(report.contains("Rows e, f and g use sigma 0.4, row c's best mean validation"));
         for (const char *f : {"/results.md", "/accuracy-vs-sigma.png", "/accuracy-vs-budget.png"})
             QVERIFY2(QFileInfo(QString::fromStdString(out + f)).size() > 0, f);
 
@@ -723,7 +726,7 @@ private Q_SLOTS:
             QCOMPARE(QString(e.what()),
                      QString::fromStdString("experiment folder " + out +
                                             ": run e-s1 was made with other settings "
-                                            "(views.gaussian.sigma: 0.8 there, 0.3 now); use "
+                                            "(views.gaussian.sigma: 0.4 there, 0.3 now); use "
                                             "another folder, or delete " +
                                             out + "/runs/e-s1 to run it again"));
         }
