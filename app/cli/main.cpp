@@ -3,6 +3,7 @@
 #include "datacommand.h"
 #include "experimentcommand.h"
 #include "launchcommand.h"
+#include "reportcardcommand.h"
 #include "traincommands.h"
 
 #include "atomicfile.h"
@@ -308,6 +309,8 @@ int main(int argc, char **argv)
     data.add(app);
     LaunchCommand launcher;
     launcher.add(app);
+    ReportCardCommand reportCard;
+    reportCard.add(app);
 
     CLI11_PARSE(app, argc, argv);
     try {
@@ -318,6 +321,7 @@ int main(int argc, char **argv)
         if (const int code = training.run(exe, threads); code >= 0) return code;
         if (const int code = experiment.run(exe, threads, argc, argv); code >= 0) return code;
         if (const int code = data.run(); code >= 0) return code;
+        if (const int code = reportCard.run(exe); code >= 0) return code;
         const std::string path = latent::resolveGeneratorArgument(generator, exe);
         if (*directions) return runDirections(path, dir);
         if (*newRecipe) return runNewRecipe(path, recipeOut);
