@@ -141,8 +141,8 @@ struct Generated
     torch::Tensor classes; // [N] int64 (-1: unconditional)
 };
 
-// n samples, classes in turn (each chunk a whole number of rounds, so the
-// classes stay balanced), drawn from `seed`.
+// n samples, sample i of class i mod classes (each chunk a whole number of
+// rounds), drawn from `seed`.
 Generated generateImages(const Generator &generator, int n, float truncation, std::uint64_t seed,
                          int side, const Stages &stages)
 {
@@ -196,6 +196,24 @@ Classifier trainClassifier(const torch::Tensor &x, const torch::Tensor &y, int c
     }
     net->eval();
     return net;
+}
+
+// {held out, the rest}: counts[c] images of class c (at most all but one),
+// each class's members shuffled by `gen`; sorted indices.
+std::pair<torch::Tensor, torch::Tensor> holdOut(const torch::Tensor &labels,
+                                                const std::vector<std::int64_t> &counts,
+                                                at::Generator &gen)
+{
+    std::vector<torch::Tensor> held, rest;
+    for (std::size_t c = 0; c < counts.size(); ++c) {
+        const auto members = labels.eq(std::int64_t(c)).nonzero().flatten();
+        const std::int64_t n = members.size(0);
+        const std::int64_t take = std::max<std::int64_t>(0, std::min(counts[c], n - 1));
+        const auto shuffled = members.index_select(0, torch::randperm(n, gen));
+        held.push_back(shuffled.slice(0, 0, take));
+        rest.push_back(shuffled.slice(0, take));
+    }
+    return {std::get<0>(torch::cat(held).sort()), std::get<0>(torch::cat(rest).sort())};
 }
 
 // Logits ([N, classes]) or features ([N, 256]) of bytes [N, C, S, S].
@@ -342,13 +360,30 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
     const auto testX = realImages(data.test, info.channels, info.resolution, side, stages);
     const auto trainY = labelsOf(data.train, torch::arange(data.train.size()));
     const auto testY = labelsOf(data.test, torch::arange(data.test.size()));
-
+    // The Frechet reference compares real training images the classifier has
+    // not seen (its own training images' features sit apart) with the test
+    // split: about `m` of them are held out of its training, with the class
+    // mix of the `m` generated samples the distance is measured on (classes
+    // in turn; unconditional: the train split's mix), since the distance in
+    // class-separating features mostly measures the class mix.
+    const std::int64_t m = std::min<std::int64_t>(options.samples, trainX.size(0) / 5);
+    if (m < 2)
+        throw Error("dataset " + data.path + " has " + std::to_string(trainX.size(0)) +
+                    " training images; the report card needs at least 10");
+    std::vector<std::int64_t> counts(static_cast<std::size_t>(classes));
+    for (int c = 0; c < classes; ++c)
+        counts[std::size_t(c)] =
+            card.conditional ? m / classes + (c < m % classes ? 1 : 0)
+                             : std::llround(double(m) * trainY.eq(c).sum().item<double>() /
+                                            double(trainY.size(0)));
+    auto gen = at::detail::createCPUGenerator(streamSeed(options.seed, "card-reference"));
+    const auto [heldOut, fitted] = holdOut(trainY, counts, gen);
     // The real-trained classifier, cached per dataset and settings.
     std::ostringstream key;
     key << kVersion << '|' << data.format << '|' << fs::absolute(data.path).string() << '|'
         << data.train.size() << '|' << data.test.size() << '|' << data.train.byteCount() << '|'
         << classes << '|' << info.channels << '|' << info.resolution << '|' << side << '|'
-        << options.epochs << '|' << options.seed;
+        << options.epochs << '|' << options.seed << '|' << m;
     const std::string cached =
         options.cacheDir.empty() ? "" : options.cacheDir + "/" + hashText(key.str()) + ".pt";
     Classifier real(info.channels, classes);
@@ -363,7 +398,8 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
         }
     }
     if (!card.classifierFromCache) {
-        real = trainClassifier(trainX, trainY, classes, options.epochs, options.seed, stages);
+        real = trainClassifier(trainX.index_select(0, fitted), trainY.index_select(0, fitted),
+                               classes, options.epochs, options.seed, stages);
         if (!cached.empty()) {
             std::error_code ec;
             fs::create_directories(options.cacheDir, ec);
@@ -405,15 +441,13 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
         card.classes[std::size_t(c)].realRecall = realRecall[std::size_t(c)];
 
     stages.begin("features", 0.1);
-    // As many real training images (a fixed random subset) as generated ones.
-    const std::int64_t m = std::min<std::int64_t>(options.samples, trainX.size(0));
-    auto gen = at::detail::createCPUGenerator(streamSeed(options.seed, "card-reference"));
-    const auto subset = torch::randperm(trainX.size(0), gen).slice(0, 0, m);
     const auto testF = apply(real, testX, true);
     const auto trainF = apply(real, trainX, true);
     const auto samplesF = apply(real, samples.images.slice(0, 0, m), true);
     card.frechet = frechetDistance(samplesF, testF);
-    card.frechetReference = frechetDistance(trainF.index_select(0, subset), testF);
+    card.frechetImages = int(m);
+    card.frechetReferenceImages = int(heldOut.size(0));
+    card.frechetReference = frechetDistance(trainF.index_select(0, heldOut), testF);
     stages.tick(0.8);
 
     // The first samples (classes in turn) and their nearest real training
@@ -459,8 +493,9 @@ std::string reportCardMarkdown(const ReportCard &c, const std::string &nearestIm
           << "% | trained on real train: " << pct(c.realAccuracy) << "% (ratio "
           << fixed(c.cas / c.realAccuracy, 3) << ") |\n";
     }
-    o << "| Fréchet distance to real test in the classifier's features (" << c.samples
-      << " generated) | " << fixed(c.frechet, 2) << " | real train vs real test: "
+    o << "| Fréchet distance to real test in the classifier's features (" << c.frechetImages
+      << " generated) | " << fixed(c.frechet, 2) << " | " << c.frechetReferenceImages
+      << " real training images held out of the classifier, same class mix, vs real test: "
       << fixed(c.frechetReference, 2) << " (ratio "
       << fixed(c.frechet / std::max(c.frechetReference, 1e-9), 1) << "x) |\n\n";
     o << "| class | fidelity % | CAS recall % | real-trained recall % |\n|---|---|---|---|\n";
@@ -507,6 +542,7 @@ std::string reportCardJson(const ReportCard &c)
                           {"cas", number(c.cas)},
                           {"frechet", number(c.frechet)},
                           {"frechet_real_train_vs_test", number(c.frechetReference)},
+                          {"frechet_images", c.frechetImages},
                           {"classes", classes},
                           {"warnings", c.warnings}};
     return j.dump(2) + "\n";

@@ -9,8 +9,9 @@
 //    trained only on generated samples, tested on the real test split, beside
 //    the real-trained one's accuracy (conditional generators);
 //  - a Frechet distance between generated and real test images in the
-//    real-trained classifier's penultimate features, beside real train vs
-//    real test (every generator);
+//    real-trained classifier's penultimate features, beside real training
+//    images held out of the classifier's training vs real test (every
+//    generator);
 //  - per-class figures, and a grid of generated samples each followed by its
 //    nearest real training images in those features.
 
@@ -60,7 +61,9 @@ struct ReportCard
     double realAccuracy = kNone; // the real-trained classifier on real test
     double fidelity = kNone, cas = kNone;
     double frechet = kNone;          // generated vs real test
-    double frechetReference = kNone; // real train vs real test, as many images
+    double frechetReference = kNone; // held-out real train vs real test, as many images
+    int frechetImages = 0;           // generated images compared
+    int frechetReferenceImages = 0;  // held-out real images compared
     std::vector<ReportCardClass> classes;
     std::vector<std::string> warnings;
     bool classifierFromCache = false;

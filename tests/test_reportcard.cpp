@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: MIT
+// Core, no display: the generator report card on generators whose answers
+// are known. Real data: a bar whose row is the class, under latent-dependent
+// noise, made by the same TorchScript function as the generators, so that
+//  - the faithful generator is the data's own distribution (fidelity and CAS
+//    near 100%, Frechet distance near the real-vs-real reference);
+//  - the shifted one draws class c's bar for class c + 1 (fidelity and CAS
+//    near 0, the Frechet distance still near the reference: it is class-blind);
+//  - the blank one draws no bar (a large Frechet distance).
+#include "data/dataset.h"
+#include "directions.h"
+#include "error.h"
+#include "generator.h"
+#include "reportcard.h"
+#include "smalldataset.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include <cmath>
+
+using namespace latent;
+
+namespace {
+
+constexpr int kClasses = 4;
+
+// forward(z [N, 16], y [N]) -> [N, 1, 32, 32] in [-1, 1]: the bar of class
+// (y + shift) mod 4 (none when `bar` is false) over 4x4 blocks of z.
+std::string barSource(int shift, bool bar, bool conditional)
+{
+    std::string s = conditional ? "def forward(self, z, y):\n" : "def forward(self, z):\n";
+    s += "    n = z.shape[0]\n"
+         "    noise = z.view(n, 1, 4, 4).repeat_interleave(8, 2).repeat_interleave(8, 3) * 0.3\n";
+    if (!conditional) s += "    y = (z[:, 0] > 0).long() * 2\n";
+    s += "    rows = torch.arange(32).view(1, 32, 1)\n"
+         "    start = (((y + " +
+         std::to_string(shift) +
+         ") % 4) * 7 + 3).view(n, 1, 1)\n"
+         "    bar = ((rows >= start) & (rows < start + 4)).float()\n"
+         "    bar = bar.expand(n, 32, 32).unsqueeze(1) * " +
+         std::string(bar ? "1.4" : "0.0") + "\n    return (bar - 0.7 + noise).clamp(-1.0, 1.0)\n";
+    return s;
+}
+
+std::string writeGenerator(const std::string &dir, const std::string &name, int shift, bool bar,
+                           bool conditional = true, int classes = kClasses)
+{
+    torch::jit::Module m(name);
+    m.define(barSource(shift, bar, conditional));
+    const std::string pt = dir + "/" + name + ".pt";
+    m.save(pt);
+    writeFileAtomically(dir + "/" + name + ".json",
+                        R"({"schema_version": 1, "name": ")" + name +
+                            R"(", "latent_size": 16, "num_classes": )" +
+                            std::to_string(conditional ? classes : 0) +
+                            R"(, "channels": 1, "resolution": 32, "output_range": [-1, 1], )"
+                            R"("call": ")" +
+                            (conditional ? "z,y" : "z") + "\"}");
+    return pt;
+}
+
+// The real data: the faithful generator's images as 32x32 IDX files,
+// classes in turn.
+void writeBarDataset(const std::string &dir, const std::string &generator, int nTrain, int nTest)
+{
+    const auto g = Generator::load(generator);
+    for (const bool train : {true, false}) {
+        const int n = train ? nTrain : nTest;
+        SampleRequest r;
+        r.count = n;
+        r.seed = train ? 101 : 202;
+        r.truncation = 0;
+        r.classIndex = SampleRequest::kCycleClasses;
+        const ImageBatch b = g->sample(r);
+        std::vector<std::uint8_t> labels(b.classes.begin(), b.classes.end());
+        const std::string prefix = dir + (train ? "/train" : "/t10k");
+        test::writeIdx(prefix + "-images-idx3-ubyte", {n, 32, 32}, b.pixels.data(),
+                       b.pixels.size());
+        test::writeIdx(prefix + "-labels-idx1-ubyte", {n}, labels.data(), labels.size());
+    }
+}
+
+ReportCardOptions quick()
+{
+    ReportCardOptions o;
+    o.samples = 200;
+    o.casImages = 800;
+    o.epochs = 4;
+    o.nearestRows = 3;
+    o.nearestNeighbours = 4;
+    return o;
+}
+
+} // namespace
+
+class TestReportCard : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        const std::string dir = m_dir.path().toStdString();
+        m_faithful = writeGenerator(dir, "faithful", 0, true);
+        std::filesystem::create_directories(dir + "/bars");
+        writeBarDataset(dir + "/bars", m_faithful, 1000, 400);
+        m_data = openDataset("idx:" + dir + "/bars");
+        QCOMPARE(int(m_data.classNames.size()), kClasses);
+    }
+
+    void faithfulGeneratorScoresLikeRealData()
+    {
+        const auto g = Generator::load(m_faithful);
+        std::vector<double> fractions;
+        const ReportCard c = computeReportCard(
+            *g, m_data, quick(), nullptr,
+            [&](const std::string &, double f) { fractions.push_back(f); });
+        qInfo("faithful: real %.3f fidelity %.3f CAS %.3f FD %.3f (reference %.3f)",
+              c.realAccuracy, c.fidelity, c.cas, c.frechet, c.frechetReference);
+        QVERIFY(c.conditional);
+        QVERIFY(c.realAccuracy > 0.9);
+        QVERIFY(c.fidelity > 0.9);
+        QVERIFY(c.cas > 0.9);
+        QVERIFY(c.frechet < 3 * c.frechetReference + 0.5);
+        QCOMPARE(int(c.classes.size()), kClasses);
+        for (const ReportCardClass &k : c.classes)
+            QVERIFY(k.fidelity > 0.8 && k.casRecall > 0.8 && k.realRecall > 0.8);
+        // Progress rises to 1.
+        QVERIFY(!fractions.empty() && std::is_sorted(fractions.begin(), fractions.end()));
+        QCOMPARE(fractions.back(), 1.0);
+        // A generated sample, then its nearest real images, per row.
+        QCOMPARE(c.nearestColumns, 5);
+        QCOMPARE(c.nearest.count, 3 * 5);
+        QCOMPARE(int(c.nearest.pixels.size()), 15 * 32 * 32);
+        const QString md = QString::fromStdString(reportCardMarkdown(c, "nearest.png"));
+        QVERIFY2(md.contains("| fidelity: 200 generated samples") &&
+                     md.contains("trained only on 800 generated samples") &&
+                     md.contains("(200 generated) | ") &&
+                     md.contains("![Generated samples"),
+                 qPrintable(md));
+    }
+
+    void shiftedClassesFailFidelityAndCasButNotFrechet()
+    {
+        const auto g = Generator::load(writeGenerator(m_dir.path().toStdString(), "shifted", 1,
+                                                      true));
+        const ReportCard c = computeReportCard(*g, m_data, quick());
+        qInfo("shifted: fidelity %.3f CAS %.3f FD %.3f (reference %.3f)", c.fidelity, c.cas,
+              c.frechet, c.frechetReference);
+        QVERIFY(c.fidelity < 0.1);
+        QVERIFY(c.cas < 0.1);
+        QVERIFY(c.realAccuracy > 0.9);
+        QVERIFY(c.frechet < 3 * c.frechetReference + 0.5);
+    }
+
+    void blankGeneratorIsFarAndUnconditionalHasNoClassFigures()
+    {
+        const auto blank =
+            Generator::load(writeGenerator(m_dir.path().toStdString(), "blank", 0, false));
+        const ReportCard b = computeReportCard(*blank, m_data, quick());
+        qInfo("blank: FD %.3f (reference %.3f)", b.frechet, b.frechetReference);
+        QVERIFY(b.frechet > 10 * b.frechetReference + 1);
+
+        const auto unconditional = Generator::load(
+            writeGenerator(m_dir.path().toStdString(), "unconditional", 0, true, false));
+        const ReportCard u = computeReportCard(*unconditional, m_data, quick());
+        QVERIFY(!u.conditional && std::isnan(u.fidelity) && std::isnan(u.cas));
+        QVERIFY(std::isfinite(u.frechet) && u.realAccuracy > 0.9);
+        QCOMPARE(u.nearest.count, 15);
+        const QString md = QString::fromStdString(reportCardMarkdown(u));
+        QVERIFY(!md.contains("| fidelity:") && md.contains("| Fréchet distance"));
+    }
+
+    void classifierIsCachedPerDataset()
+    {
+        const auto g = Generator::load(m_faithful);
+        ReportCardOptions o = quick();
+        o.cacheDir = m_dir.filePath("cache").toStdString();
+        const ReportCard first = computeReportCard(*g, m_data, o);
+        const ReportCard second = computeReportCard(*g, m_data, o);
+        QVERIFY(!first.classifierFromCache && second.classifierFromCache);
+        QCOMPARE(second.realAccuracy, first.realAccuracy);
+        QCOMPARE(second.fidelity, first.fidelity);
+        // Other settings, another classifier.
+        o.epochs = 3;
+        QVERIFY(!computeReportCard(*g, m_data, o).classifierFromCache);
+        // A damaged cache file is trained again.
+        for (const auto &f : std::filesystem::directory_iterator(o.cacheDir))
+            writeFileAtomically(f.path().string(), "not a classifier");
+        const ReportCard repaired = computeReportCard(*g, m_data, o);
+        QVERIFY(!repaired.classifierFromCache && repaired.realAccuracy > 0.9);
+
+        QTemporaryDir out;
+        writeReportCard(first, out.path().toStdString());
+        for (const char *f : {"/report-card.md", "/report-card.json", "/nearest.png"})
+            QVERIFY2(QFileInfo(out.path() + f).size() > 0, f);
+    }
+
+    void badInputsAreRefused()
+    {
+        const auto five =
+            Generator::load(writeGenerator(m_dir.path().toStdString(), "five", 0, true, true, 5));
+        try {
+            computeReportCard(*five, m_data, quick());
+            QFAIL("a generator with other classes was compared");
+        } catch (const Error &e) {
+            QVERIFY2(QString(e.what()).contains("has 5 classes but dataset") &&
+                         QString(e.what()).contains("has 4"),
+                     e.what());
+        }
+        const auto g = Generator::load(m_faithful);
+        std::atomic<bool> cancel{true};
+        QVERIFY_THROWS_EXCEPTION(Cancelled, computeReportCard(*g, m_data, quick(), &cancel));
+    }
+
+private:
+    QTemporaryDir m_dir;
+    std::string m_faithful;
+    Dataset m_data;
+};
+
+QTEST_GUILESS_MAIN(TestReportCard)
+#include "test_reportcard.moc"
