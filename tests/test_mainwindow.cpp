@@ -6,6 +6,9 @@
 #include "language.h"
 #include "mainwindow.h"
 #include "preferencesdialog.h"
+#include "reportcardbox.h"
+#include "datasetpicker.h"
+#include "smalldataset.h"
 #include "runtime.h"
 #include "windowtest.h"
 
@@ -18,6 +21,7 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTextBrowser>
 #include <QTranslator>
 #include <QtTest>
 
@@ -77,6 +81,48 @@ private Q_SLOTS:
         QTest::mouseClick(window.findChild<QPushButton *>("resample"), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(grid->cell(0).image != before, 30000);
         QCOMPARE(window.findChild<QSpinBox *>("seed")->value(), 2);
+    }
+
+    // The Samples tab's report card on a small copy of Fashion-MNIST: it
+    // computes on its own thread with progress (sampling stays live), shows
+    // the figures and the nearest real images, and Cancel stops it.
+    void reportCardFromTheSamplesTab()
+    {
+        QTemporaryDir dir;
+        qputenv("XDG_CACHE_HOME", dir.filePath("cache").toUtf8()); // the classifier cache
+        latent::test::writeSmallDataset(dir.path().toStdString(), 2000, 200);
+        MainWindow window;
+        QVERIFY(latent::test::loadDefaultGenerator(window));
+        auto *box = window.generatorPanel()->reportCardBox();
+        window.generatorPanel()->showReportCard();
+        box->dataPicker()->setSource("idx:" + dir.path());
+        box->findChild<QSpinBox *>("reportCardSamples")->setValue(200);
+        box->findChild<QSpinBox *>("reportCardEpochs")->setValue(3);
+
+        QSignalSpy finished(box, &latent::studio::ReportCardBox::finished);
+        QTest::mouseClick(box->findChild<QPushButton *>("computeReportCard"), Qt::LeftButton);
+        QVERIFY(box->findChild<QPushButton *>("cancelReportCard")->isEnabled());
+        window.findChild<QSpinBox *>("gridSide")->setValue(4); // the UI answers meanwhile
+        auto *grid = window.findChild<ImageGridWidget *>("sampleGrid");
+        QTRY_COMPARE_WITH_TIMEOUT(grid->cellCount(), 16, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 240000);
+        QVERIFY2(finished.first().first().toBool(), qPrintable(box->statusText()));
+        const QString text = box->findChild<QTextBrowser *>("reportCardText")->toPlainText();
+        QVERIFY2(text.contains("fidelity: 200 generated samples") && text.contains("Sneaker"),
+                 qPrintable(text));
+        QVERIFY2(box->card().fidelity > 0.5 && box->card().realTrain == 2000, qPrintable(text));
+        QCOMPARE(box->findChild<ImageGridWidget *>("reportCardNearest")->cellCount(),
+                 box->card().nearest.count);
+        QVERIFY(box->findChild<QPushButton *>("saveReportCard")->isEnabled());
+
+        // Cancel: no card, said so.
+        QTest::mouseClick(box->findChild<QPushButton *>("computeReportCard"), Qt::LeftButton);
+        QTest::mouseClick(box->findChild<QPushButton *>("cancelReportCard"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
+        QVERIFY(!finished.last().first().toBool());
+        QCOMPARE(box->statusText(), QString("Cancelled"));
+        QVERIFY(box->findChild<QPushButton *>("computeReportCard")->isEnabled());
+        qunsetenv("XDG_CACHE_HOME");
     }
 
     void badGeneratorKeepsThePreviousOne()

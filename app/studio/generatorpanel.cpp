@@ -3,6 +3,7 @@
 
 #include "imageconvert.h"
 #include "imagegridwidget.h"
+#include "reportcardbox.h"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -12,6 +13,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
@@ -52,6 +54,7 @@ GeneratorPanel::GeneratorPanel(QWidget *parent) : QWidget(parent)
     m_info = new QTextBrowser;
     m_info->setObjectName("generatorInfo");
     m_info->setOpenLinks(false);
+    m_card = new ReportCardBox;
     m_grid = new widgets::ImageGridWidget;
     m_grid->setObjectName("sampleGrid");
 
@@ -71,14 +74,18 @@ GeneratorPanel::GeneratorPanel(QWidget *parent) : QWidget(parent)
     auto *sideLayout = new QVBoxLayout(side);
     sideLayout->addLayout(form);
     sideLayout->addLayout(buttons);
-    sideLayout->addWidget(new QLabel(tr("Generator")));
-    sideLayout->addWidget(m_info, 1);
+    // The generator's description, and its report card against real data.
+    m_about = new QTabWidget;
+    m_about->setObjectName("generatorTabs");
+    m_about->addTab(m_info, tr("Generator"));
+    m_about->addTab(m_card, tr("Report card"));
+    sideLayout->addWidget(m_about, 1);
 
     auto *splitter = new QSplitter;
     splitter->addWidget(side);
     splitter->addWidget(m_grid);
     splitter->setStretchFactor(1, 1);
-    splitter->setSizes({340, 760});
+    splitter->setSizes({380, 720});
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(splitter);
@@ -96,6 +103,11 @@ GeneratorPanel::GeneratorPanel(QWidget *parent) : QWidget(parent)
     connect(m_gridSide, &QSpinBox::valueChanged, this, changed);
     connect(m_resample, &QPushButton::clicked, this, [this] { m_seed->stepUp(); });
     connect(m_saveGrid, &QPushButton::clicked, this, &GeneratorPanel::saveGridRequested);
+}
+
+void GeneratorPanel::showReportCard()
+{
+    m_about->setCurrentWidget(m_card);
 }
 
 void GeneratorPanel::updateTruncationLabel()

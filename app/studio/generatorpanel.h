@@ -10,6 +10,7 @@ class QLabel;
 class QPushButton;
 class QSlider;
 class QSpinBox;
+class QTabWidget;
 class QTextBrowser;
 
 namespace latent::widgets {
@@ -17,6 +18,8 @@ class ImageGridWidget;
 }
 
 namespace latent::studio {
+
+class ReportCardBox;
 
 // The generator panel: sampling controls, the generator's metadata and
 // validation report, and the sample grid. It shows plain data and emits
@@ -38,6 +41,8 @@ public:
                      const SampleRequest &request);
 
     widgets::ImageGridWidget *grid() const { return m_grid; }
+    ReportCardBox *reportCardBox() const { return m_card; }
+    void showReportCard(); // brings the report card's tab forward
 
 Q_SIGNALS:
     void sampleRequestChanged();
@@ -54,6 +59,8 @@ private:
     QPushButton *m_resample;
     QPushButton *m_saveGrid;
     QTextBrowser *m_info;
+    ReportCardBox *m_card;
+    QTabWidget *m_about;
     widgets::ImageGridWidget *m_grid;
 };
 

@@ -2,7 +2,9 @@
 #include "language.h"
 #include "mainwindow.h"
 #include "paths.h"
+#include "generatorpanel.h"
 #include "provenance.h"
+#include "reportcardbox.h"
 #include "runtime.h"
 #include "trainpanel.h"
 
@@ -47,6 +49,10 @@ void describeOptions(QCommandLineParser &parser)
     parser.addOption(QCommandLineOption(
         "train", QCoreApplication::translate("main", "Start training with the Train tab's settings "
                                                      "once the generator has loaded.")));
+    parser.addOption(QCommandLineOption(
+        "report-card",
+        QCoreApplication::translate("main", "Compute the generator's report card (Samples tab) "
+                                            "once it has loaded.")));
     parser.addOption(QCommandLineOption(
         "processes",
         QCoreApplication::translate("main", "Data-parallel processes for training (the Train "
@@ -129,6 +135,15 @@ int main(int argc, char **argv)
         QObject::connect(
             &window, &latent::studio::MainWindow::generatorLoaded, &window,
             [&window, recipe] { window.openRecipe(recipe); }, Qt::SingleShotConnection);
+    if (parser.isSet("report-card"))
+        QObject::connect(
+            &window, &latent::studio::MainWindow::generatorLoaded, &window,
+            [&window] {
+                window.showTab("samples");
+                window.generatorPanel()->showReportCard();
+                window.generatorPanel()->reportCardBox()->compute();
+            },
+            Qt::SingleShotConnection);
     if (parser.isSet("train"))
         QObject::connect(
             &window, &latent::studio::MainWindow::generatorLoaded, &window,

@@ -8,6 +8,7 @@
 #include "generatorpanel.h"
 #include "imagegrid.h"
 #include "preferencesdialog.h"
+#include "reportcardbox.h"
 #include "runspanel.h"
 #include "runtime.h"
 #include "trainpanel.h"
@@ -191,6 +192,8 @@ void MainWindow::openGenerator(const QString &path)
             m_runs->experimentBox()->setGeneratorPath(QString::fromStdString(gen->path()));
             m_train->suggestDataset(QString::fromStdString(gen->info().realData));
             m_panel->showGenerator(gen->path(), gen->info(), gen->report(), gen->hasSidecar());
+            m_panel->reportCardBox()->setGenerator(gen,
+                                                   QString::fromStdString(gen->info().realData));
             setWindowTitle(tr("%1 — Latent Studio").arg(QString::fromStdString(gen->info().name)));
             statusBar()->showMessage(tr("Loaded %1").arg(path), 5000);
             addRecentFile(QFileInfo(path).absoluteFilePath());
