@@ -337,6 +337,8 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
         << c.commit << ".\n\n";
     for (const std::string &f : figureFiles)
         out << "![" << f << "](" << f << ")\n\n";
+    if (!c.reportCard.empty())
+        out << "## The generator's report card\n\n" << c.reportCard << "\n";
     out << "Reproduce:\n\n```sh\n" << c.command << "\n```\n";
     return out.str();
 }

@@ -6,6 +6,7 @@
 // an interrupted experiment resumes where it stopped.
 
 #include "directions.h"
+#include "reportcard.h"
 #include "runsummary.h"
 #include "trainconfig.h"
 #include "viewrecipe.h"
@@ -34,6 +35,10 @@ struct ExperimentOptions
     // The rows to run ("a" to "g"); empty: all of them.
     std::vector<std::string> rows;
     TrainConfig base; // everything else (encoder, batch, optimiser...)
+    // The generator's report card against the evaluation data, in the
+    // report (a generator without the data's classes: the reason instead).
+    bool reportCard = true;
+    ReportCardOptions card;
 };
 
 struct ExperimentRun
@@ -81,6 +86,7 @@ struct ExperimentContext
     int budgetSteps = 0; // when above 0, the budget instead of the minutes
     int seeds = 1;
     bool sigmaChosen = false; // rows e, f, g took row c's best sigma on validation
+    std::string reportCard;   // Markdown of the generator's report card, or why there is none
 };
 
 // The floors of one seed (computeFloors on that seed's first run).

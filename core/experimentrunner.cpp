@@ -2,6 +2,7 @@
 #include "experimentrunner.h"
 
 #include "atomicfile.h"
+#include "data/dataset.h"
 #include "error.h"
 #include "generator.h"
 #include "jsonfields.h"
@@ -118,6 +119,7 @@ struct ExperimentRunner::Impl
     std::string runDir(const ExperimentRun &r) const { return out + "/runs/" + r.id; }
     DirectionSet walks(const Generator &generator) const;
     bool trainAll(const std::vector<ExperimentRun> &plan, int laterRuns);
+    std::string reportCard(const Generator &generator) const;
     std::vector<RunSummary> summaries(const std::vector<ExperimentRun> &plan) const;
     void writeFigures(const std::vector<ExperimentRun> &plan,
                       std::map<std::string, const RunSummary *> &byId) const;
@@ -237,6 +239,36 @@ void ExperimentRunner::stop()
     std::lock_guard lock(m->mutex);
     m->stopped = true;
     if (m->current) m->current->stop();
+}
+
+// The generator's card against the evaluation data, made once per folder
+// (report-card/); a generator that cannot be compared with the data gets the
+// reason instead.
+std::string ExperimentRunner::Impl::reportCard(const Generator &generator) const
+{
+    const std::string dir = out + "/report-card", md = dir + "/report-card.md";
+    const std::string heading = "# Generator report card\n\n";
+    if (fs::exists(md)) {
+        std::string text = readFileCapped(md, "report card " + md, 1 << 20);
+        if (text.rfind(heading, 0) == 0) text.erase(0, heading.size());
+        const std::string image = "](nearest.png)";
+        if (const auto at = text.find(image); at != std::string::npos)
+            text.replace(at, image.size(), "](report-card/nearest.png)");
+        return text + "\nFiles: report-card/.\n";
+    }
+    log("the generator's report card against " + options.base.evalData + "...");
+    try {
+        ReportCardOptions card = options.card;
+        if (card.cacheDir.empty()) card.cacheDir = defaultClassifierCacheDir();
+        const Dataset data = openDataset(options.base.evalData);
+        ReportCard c = computeReportCard(generator, data, card);
+        c.generator = fs::path(generator.path()).filename().string();
+        c.data = options.base.evalData;
+        writeReportCard(c, dir);
+        return reportCardMarkdown(c, "report-card/nearest.png") + "\nFiles: report-card/.\n";
+    } catch (const Error &e) {
+        return std::string("Not measured: ") + e.what() + ".\n";
+    }
 }
 
 // Trains every unfinished run of `plan` in order (an interrupted one resumes
@@ -374,6 +406,7 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
     m->writeFigures(plan, byId);
 
     ExperimentContext context;
+    if (options.reportCard) context.reportCard = m->reportCard(*generator);
     context.command = command;
     context.machine = machineDescription();
     context.commit = buildDescription(); // this binary's, recorded when it was built

@@ -677,6 +677,10 @@ private Q_SLOTS:
         o.budgetMinutes = 0.02; // 1.2 s of training per run
         o.sigmas = {0.4f};
         o.base = smallConfig();
+        o.card.samples = 200; // a quick report card, cached here
+        o.card.casImages = 400;
+        o.card.epochs = 1;
+        o.card.cacheDir = m_data.filePath("classifiers").toStdString();
         SteerOptions walks;
         walks.steps = 3;
         const std::string out = m_data.filePath("experiment").toStdString();
@@ -713,6 +717,12 @@ private Q_SLOTS:
         // Rows e, f and g took row c's only sigma, chosen on validation once row c finished.
         QCOMPARE(lines.filter(QRegularExpression("^sigma 0.4 chosen on validation")).size(), 1);
         QVERIFY(report.contains("Rows e, f and g use sigma 0.4, row c's best mean validation"));
+        // The generator's report card, made once in the folder.
+        QVERIFY2(report.contains("## The generator's report card") &&
+                     report.contains("| fidelity: 200 generated samples") &&
+                     report.contains("](report-card/nearest.png)"),
+                 qPrintable(report));
+        QVERIFY(QFileInfo(QString::fromStdString(out + "/report-card/nearest.png")).size() > 0);
         for (const char *f : {"/results.md", "/accuracy-vs-sigma.png", "/accuracy-vs-budget.png"})
             QVERIFY2(QFileInfo(QString::fromStdString(out + f)).size() > 0, f);
 

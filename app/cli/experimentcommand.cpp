@@ -63,6 +63,8 @@ void ExperimentCommand::add(CLI::App &app)
     command->add_option("--lr", options.base.lr, "peak learning rate")->capture_default_str();
     command->add_option("--probe-every", options.base.probeEvery, "online evaluation interval")
         ->capture_default_str();
+    command->add_flag("!--no-report-card", options.reportCard,
+                      "leave the generator's report card out of the report");
     command->add_option("--out", out, "experiment folder (rerun the same command to resume)")
         ->capture_default_str();
 }
