@@ -649,6 +649,10 @@
         <source>class %1: %2</source>
         <translation>Klasse %1: %2</translation>
     </message>
+    <message>
+        <source>Report card</source>
+        <translation>Steckbrief</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::LocalRanks</name>
@@ -853,6 +857,81 @@
     <message>
         <source>&amp;Language:</source>
         <translation>&amp;Sprache:</translation>
+    </message>
+</context>
+<context>
+    <name>latent::studio::ReportCardBox</name>
+    <message>
+        <source>&amp;Compute card</source>
+        <translation>Steckbrief &amp;berechnen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Save card…</source>
+        <translation>Steckbrief speichern…</translation>
+    </message>
+    <message>
+        <source>Generated images for fidelity and the Fréchet distance</source>
+        <translation>Erzeugte Bilder für Treue und Fréchet-Abstand</translation>
+    </message>
+    <message>
+        <source>Passes of the small classifier over its training images</source>
+        <translation>Durchläufe des kleinen Klassifikators über seine Trainingsbilder</translation>
+    </message>
+    <message>
+        <source>Train a small classifier on the real data (cached per dataset) and measure the generator with it: fidelity, CAS, Fréchet distance, per class</source>
+        <translation>Einen kleinen Klassifikator auf den echten Daten trainieren (pro Datensatz zwischengespeichert) und den Generator damit messen: Treue, CAS, Fréchet-Abstand, pro Klasse</translation>
+    </message>
+    <message>
+        <source>Nearest real images appear here</source>
+        <translation>Hier erscheinen die nächsten echten Bilder</translation>
+    </message>
+    <message>
+        <source>Real data</source>
+        <translation>Echte Daten</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>Stichproben</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>Epochen</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>Lese %1…</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Done (the real-data classifier came from the cache)</source>
+        <translation>Fertig (der Klassifikator für echte Daten kam aus dem Zwischenspeicher)</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>generated sample</source>
+        <translation>erzeugtes Bild</translation>
+    </message>
+    <message>
+        <source>nearest real training image</source>
+        <translation>nächstes echtes Trainingsbild</translation>
+    </message>
+    <message>
+        <source>Save Report Card Into</source>
+        <translation>Steckbrief speichern in</translation>
+    </message>
+    <message>
+        <source>Saved report-card.md, report-card.json and nearest.png in %1</source>
+        <translation>report-card.md, report-card.json und nearest.png in %1 gespeichert</translation>
     </message>
 </context>
 <context>
@@ -1368,6 +1447,10 @@ um sein Bild zu sehen</translation>
     <message>
         <source>Data-parallel processes for training (the Train tab&apos;s Processes box).</source>
         <translation>Datenparallele Prozesse für das Training (das Feld Prozesse im Reiter Trainieren).</translation>
+    </message>
+    <message>
+        <source>Compute the generator&apos;s report card (Samples tab) once it has loaded.</source>
+        <translation>Den Steckbrief des Generators berechnen (Reiter Stichproben), sobald er geladen ist.</translation>
     </message>
 </context>
 </TS>

@@ -649,6 +649,10 @@
         <source>class %1: %2</source>
         <translation>classe %1 : %2</translation>
     </message>
+    <message>
+        <source>Report card</source>
+        <translation>Bulletin</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::LocalRanks</name>
@@ -853,6 +857,81 @@
     <message>
         <source>&amp;Language:</source>
         <translation>&amp;Langue :</translation>
+    </message>
+</context>
+<context>
+    <name>latent::studio::ReportCardBox</name>
+    <message>
+        <source>&amp;Compute card</source>
+        <translation>&amp;Calculer le bulletin</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Save card…</source>
+        <translation>Enregistrer le bulletin…</translation>
+    </message>
+    <message>
+        <source>Generated images for fidelity and the Fréchet distance</source>
+        <translation>Images générées pour la fidélité et la distance de Fréchet</translation>
+    </message>
+    <message>
+        <source>Passes of the small classifier over its training images</source>
+        <translation>Passes du petit classifieur sur ses images d’entraînement</translation>
+    </message>
+    <message>
+        <source>Train a small classifier on the real data (cached per dataset) and measure the generator with it: fidelity, CAS, Fréchet distance, per class</source>
+        <translation>Entraîner un petit classifieur sur les données réelles (mis en cache par jeu de données) et mesurer le générateur avec : fidélité, CAS, distance de Fréchet, par classe</translation>
+    </message>
+    <message>
+        <source>Nearest real images appear here</source>
+        <translation>Les images réelles les plus proches apparaissent ici</translation>
+    </message>
+    <message>
+        <source>Real data</source>
+        <translation>Données réelles</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>Échantillons</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>Époques</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>Lecture de %1…</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Annulé</translation>
+    </message>
+    <message>
+        <source>Done (the real-data classifier came from the cache)</source>
+        <translation>Terminé (le classifieur des données réelles venait du cache)</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Terminé</translation>
+    </message>
+    <message>
+        <source>generated sample</source>
+        <translation>échantillon généré</translation>
+    </message>
+    <message>
+        <source>nearest real training image</source>
+        <translation>image réelle d’entraînement la plus proche</translation>
+    </message>
+    <message>
+        <source>Save Report Card Into</source>
+        <translation>Enregistrer le bulletin dans</translation>
+    </message>
+    <message>
+        <source>Saved report-card.md, report-card.json and nearest.png in %1</source>
+        <translation>report-card.md, report-card.json et nearest.png enregistrés dans %1</translation>
     </message>
 </context>
 <context>
@@ -1368,6 +1447,10 @@ pour voir son image</translation>
     <message>
         <source>Data-parallel processes for training (the Train tab&apos;s Processes box).</source>
         <translation>Processus parallèles sur les données pour l&apos;entraînement (la case Processus de l&apos;onglet Entraîner).</translation>
+    </message>
+    <message>
+        <source>Compute the generator&apos;s report card (Samples tab) once it has loaded.</source>
+        <translation>Calculer le bulletin du générateur (onglet Échantillons) une fois chargé.</translation>
     </message>
 </context>
 </TS>
