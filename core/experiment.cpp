@@ -173,13 +173,10 @@ std::vector<ExperimentRun> paperTablePlan(const ExperimentOptions &o, const View
             run.recipe.seed = static_cast<std::uint64_t>(seed);
             run.config = o.base;
             run.config.seed = static_cast<std::uint64_t>(seed);
-            if (o.budgetSteps > 0) {
-                run.config.minutes = 0;
-                run.config.steps = o.budgetSteps;
-            } else {
-                run.config.minutes = o.budgetMinutes;
-                run.config.steps = 100000000; // the time budget ends every run
-            }
+            if (o.budgetSteps > 0)
+                setBudget(run.config, o.budgetSteps, 0);
+            else
+                setBudget(run.config, 0, o.budgetMinutes);
             run.config.data = real ? "real" : "generator";
             plan.push_back(run);
         }

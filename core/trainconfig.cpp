@@ -12,6 +12,12 @@ namespace latent {
 using json::Json;
 using json::Object;
 
+void setBudget(TrainConfig &config, int steps, double minutes)
+{
+    config.steps = steps > 0 ? steps : kUnlimitedSteps;
+    config.minutes = minutes > 0 ? minutes : 0;
+}
+
 std::string toJson(const TrainConfig &c)
 {
     Json j = {

@@ -31,7 +31,7 @@ struct TrainConfig
     int resolution = 0;
 
     int batch = 256;    // anchors per step; each gives the recipe's views per anchor
-    int steps = 1000;   // step budget
+    int steps = 1000;   // step budget (setBudget)
     double minutes = 0; // time budget; 0: steps only. Whichever ends first.
 
     std::string optimizer = "sgd"; // sgd or adam
@@ -58,6 +58,13 @@ struct TrainConfig
     // loss: SupCon with the generator's classes when the recipe asks for
     // class positives, else SimCLR.
 };
+
+// The budget of a run, one definition for the studio, latent-cli and the
+// experiment: `steps` steps (0: no step limit) and `minutes` of training
+// (0: no time limit); with both, whichever ends first. A time budget alone
+// is not cut short by a step count.
+constexpr int kUnlimitedSteps = 100000000;
+void setBudget(TrainConfig &config, int steps, double minutes);
 
 std::string toJson(const TrainConfig &config);
 TrainConfig trainConfigFromJson(const std::string &text, const std::string &pathForMessages);

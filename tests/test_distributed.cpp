@@ -683,6 +683,18 @@ private Q_SLOTS:
         }
         QCOMPARE(seen.size(), std::size_t(4));
 
+        // One budget definition (setBudget): --minutes alone is not cut at the
+        // default 1,000 steps; with --steps, whichever ends first.
+        r = cli({"train", "--out", "/shared/runs/r3", "--minutes", "30", "--cluster-job",
+                 job + "3"});
+        QVERIFY2(r.code == 0, qPrintable(r.out));
+        const TrainConfig timed = readTrainConfig((job + "3/config.json").toStdString());
+        QVERIFY(timed.minutes == 30 && timed.steps == kUnlimitedSteps);
+        r = cli({"train", "--out", "/shared/runs/r4", "--minutes", "30", "--steps", "500",
+                 "--cluster-job", job + "4"});
+        const TrainConfig both = readTrainConfig((job + "4/config.json").toStdString());
+        QVERIFY(r.code == 0 && both.minutes == 30 && both.steps == 500);
+
         r = cli({"train", "--out", "/shared/runs/r2", "--batch", "10", "--cluster-job", job + "2",
                  "--nodes", "3", "--gpus-per-node", "2"});
         QVERIFY2(r.code == 1 && r.out.contains("a global batch of 10 anchors cannot be split "

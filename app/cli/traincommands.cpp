@@ -183,10 +183,12 @@ void TrainCommands::add(CLI::App &app)
         ->excludes("--eval")
         ->excludes("--skip-unreadable")
         ->excludes("--generator");
-    train->add_option("--steps", c.steps, "step budget")
+    train->add_option("--steps", c.steps, "step budget (with --minutes: whichever ends first)")
         ->check(CLI::Range(1, 100000000))
         ->capture_default_str();
-    train->add_option("--minutes", c.minutes, "time budget (0: none)")
+    train->add_option("--minutes", c.minutes,
+                      "time budget (0: none); alone, the run trains for this long whatever the "
+                      "steps")
         ->check(CLI::Range(0.0, 1e6))
         ->capture_default_str();
     train->add_option("--batch", c.batch, "anchors per step")
@@ -324,6 +326,10 @@ int TrainCommands::run(const std::string &exeDir, int threads)
         return startRun(r, parallel, leader);
     }
     config.threads = threads;
+    // --minutes alone is a time budget (not cut at the default step count);
+    // with --steps, whichever ends first.
+    if (train->count("--minutes") > 0 && train->count("--steps") == 0)
+        latent::setBudget(config, 0, config.minutes);
     if (!eval.empty()) config.evalData = eval;
     latent::ViewRecipe r;
     if (!recipe.empty()) {

@@ -248,12 +248,10 @@ TrainConfig TrainPanel::configFromForm() const
     c.generator = m_generatorPath().toStdString();
     c.realData = c.evalData = m_dataset->source().toStdString();
     c.skipUnreadable = m_dataset->skipUnreadable();
-    if (m_budgetUnit->currentIndex() == 0) {
-        c.steps = m_budget->value();
-    } else {
-        c.minutes = m_budget->value();
-        c.steps = 100000000; // the time budget ends the run
-    }
+    if (m_budgetUnit->currentIndex() == 0)
+        setBudget(c, m_budget->value(), 0);
+    else
+        setBudget(c, 0, m_budget->value());
     c.encoder = m_encoder->currentText().toStdString();
     c.resolution = m_resolution->value();
     c.batch = m_batch->value();
