@@ -75,8 +75,7 @@ std::string pairedCell(const std::vector<double> &differences)
     if (mean == "-0.0") mean = "0.0";
     if (mean.front() != '-') mean = "+" + mean;
     if (m.n == 1) return mean + " (1 seed)";
-    return mean + " ± " + pct(m.sd) +
-           (std::abs(m.mean) > 2 * m.sd ? ", > 2 sd" : ", within 2 sd");
+    return mean + " ± " + pct(m.sd) + (std::abs(m.mean) > 2 * m.sd ? ", > 2 sd" : ", within 2 sd");
 }
 
 // "Runs trained by build X (a-s1, a-s2); build Y (b-s1). " from each run's
@@ -131,7 +130,8 @@ std::vector<ExperimentRun> paperTablePlan(const ExperimentOptions &o, const View
 {
     for (const std::string &row : o.rows)
         if (std::find(kRows.begin(), kRows.end(), row) == kRows.end())
-            throw Error("experiment row \"" + row + "\": no such row; expected a, b, c, d, e, f or g");
+            throw Error("experiment row \"" + row +
+                        "\": no such row; expected a, b, c, d, e, f or g");
     std::vector<ExperimentRun> plan;
     ViewRecipe pixelOnly = base;
     pixelOnly.views.gaussian = false;
@@ -224,14 +224,12 @@ SigmaChoice chooseSigma(const std::vector<ExperimentRun> &plan, const std::vecto
         if (r.row != "c") continue;
         if (!bySigma.count(float(r.sigma))) order.push_back(float(r.sigma));
         const auto it = summaries.find(r.id);
-        bySigma[float(r.sigma)].push_back(it == summaries.end() ? NAN
-                                                                : it->second->finalValProbe);
+        bySigma[float(r.sigma)].push_back(it == summaries.end() ? NAN : it->second->finalValProbe);
     }
     SigmaChoice best;
     for (float s : order) {
         const MeanSd m = meanSd(bySigma[s]);
-        if (m.n > 0 && (best.sigma <= 0 || m.mean > best.validationProbe))
-            best = {s, m.mean};
+        if (m.n > 0 && (best.sigma <= 0 || m.mean > best.validationProbe)) best = {s, m.mean};
     }
     return best;
 }
@@ -279,7 +277,8 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
                 paired.push_back(s->finalProbe - realProbe[r->seed]);
         }
         const MeanSd steps_ = meanSd(steps), val_ = meanSd(val), valGlobal_ = meanSd(valGlobal);
-        if (val_.n && valGlobal_.n) rowVal.push_back(val_.mean), rowValGlobal.push_back(valGlobal_.mean);
+        if (val_.n && valGlobal_.n)
+            rowVal.push_back(val_.mean), rowValGlobal.push_back(valGlobal_.mean);
         out << "| " << name << " | " << groups[name].front()->label << " | " << cell(val_) << " | "
             << cell(valGlobal_) << " | " << cell(meanSd(probe)) << " | " << cell(meanSd(global))
             << " | " << cell(meanSd(knn)) << " | " << pairedCell(paired) << " | " << probe.size()
@@ -334,8 +333,7 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
         << c.commit << ".\n\n";
     for (const std::string &f : figureFiles)
         out << "![" << f << "](" << f << ")\n\n";
-    if (!c.reportCard.empty())
-        out << "## The generator's report card\n\n" << c.reportCard << "\n";
+    if (!c.reportCard.empty()) out << "## The generator's report card\n\n" << c.reportCard << "\n";
     out << "Reproduce:\n\n```sh\n" << c.command << "\n```\n";
     return out.str();
 }

@@ -342,7 +342,8 @@ bool ExperimentRunner::Impl::trainAll(const std::vector<ExperimentRun> &plan, in
     return false;
 }
 
-std::vector<RunSummary> ExperimentRunner::Impl::summaries(const std::vector<ExperimentRun> &plan) const
+std::vector<RunSummary>
+ExperimentRunner::Impl::summaries(const std::vector<ExperimentRun> &plan) const
 {
     std::vector<RunSummary> runs;
     for (const auto &run : plan)

@@ -24,10 +24,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kVersion = 1;     // of the classifier and its training: part of the cache key
-constexpr int kMaxSide = 64;    // larger images are downscaled for the classifier
-constexpr int kBatch = 128;     // classifier training batch
-constexpr int kChunk = 500;     // images generated, shaped or classified at a time
+constexpr int kVersion = 1;      // of the classifier and its training: part of the cache key
+constexpr int kMaxSide = 64;     // larger images are downscaled for the classifier
+constexpr int kBatch = 128;      // classifier training batch
+constexpr int kChunk = 500;      // images generated, shaped or classified at a time
 constexpr double kPeakLr = 2e-3; // Adam, one cycle: warm-up then cosine decay
 
 // A small CNN: three 3x3 conv + max-pool stages (32, 64, 128 channels), a
@@ -35,8 +35,8 @@ constexpr double kPeakLr = 2e-3; // Adam, one cycle: warm-up then cosine decay
 struct ClassifierImpl : torch::nn::Module
 {
     ClassifierImpl(int channels, int classes)
-        : c1(register_module("c1", torch::nn::Conv2d(
-                                       torch::nn::Conv2dOptions(channels, 32, 3).padding(1)))),
+        : c1(register_module(
+              "c1", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, 32, 3).padding(1)))),
           c2(register_module("c2",
                              torch::nn::Conv2d(torch::nn::Conv2dOptions(32, 64, 3).padding(1)))),
           c3(register_module("c3",
@@ -86,9 +86,9 @@ torch::Tensor toSide(torch::Tensor x, int side)
 {
     namespace F = torch::nn::functional;
     if (x.size(-1) != side)
-        x = F::interpolate(x, F::InterpolateFuncOptions()
-                                  .size(std::vector<int64_t>{side, side})
-                                  .mode(torch::kArea));
+        x = F::interpolate(
+            x,
+            F::InterpolateFuncOptions().size(std::vector<int64_t>{side, side}).mode(torch::kArea));
     return (x * 255).round().clamp(0, 255).to(torch::kUInt8);
 }
 
@@ -159,15 +159,15 @@ Generated generateImages(const Generator &generator, int n, float truncation, st
         const auto hwc = torch::from_blob(const_cast<std::uint8_t *>(b.pixels.data()),
                                           {b.count, b.height, b.width, b.channels}, torch::kUInt8);
         images.push_back(toSide(hwc.permute({0, 3, 1, 2}).to(torch::kFloat32) / 255, side));
-        labels.push_back(torch::tensor(std::vector<std::int64_t>(b.classes.begin(), b.classes.end()),
-                                       torch::kInt64));
+        labels.push_back(torch::tensor(
+            std::vector<std::int64_t>(b.classes.begin(), b.classes.end()), torch::kInt64));
         stages.tick(double(i + r.count) / n);
     }
     return {torch::cat(images), torch::cat(labels)};
 }
 
-Classifier trainClassifier(const torch::Tensor &x, const torch::Tensor &y, int classes,
-                           int epochs, std::uint64_t seed, const Stages &stages)
+Classifier trainClassifier(const torch::Tensor &x, const torch::Tensor &y, int classes, int epochs,
+                           std::uint64_t seed, const Stages &stages)
 {
     auto gen = at::detail::createCPUGenerator(seed);
     Classifier net(int(x.size(1)), classes);
@@ -200,9 +200,8 @@ Classifier trainClassifier(const torch::Tensor &x, const torch::Tensor &y, int c
 
 // {held out, the rest}: counts[c] images of class c (at most all but one),
 // each class's members shuffled by `gen`; sorted indices.
-std::pair<torch::Tensor, torch::Tensor> holdOut(const torch::Tensor &labels,
-                                                const std::vector<std::int64_t> &counts,
-                                                at::Generator &gen)
+std::pair<torch::Tensor, torch::Tensor>
+holdOut(const torch::Tensor &labels, const std::vector<std::int64_t> &counts, at::Generator &gen)
 {
     std::vector<torch::Tensor> held, rest;
     for (std::size_t c = 0; c < counts.size(); ++c) {
@@ -256,8 +255,7 @@ std::vector<double> perClass(const torch::Tensor &predicted, const torch::Tensor
         const auto members = truth.eq(c);
         const auto n = members.sum().item<std::int64_t>();
         if (n > 0)
-            out[std::size_t(c)] =
-                (predicted.eq(truth) & members).sum().item<double>() / double(n);
+            out[std::size_t(c)] = (predicted.eq(truth) & members).sum().item<double>() / double(n);
     }
     return out;
 }
@@ -372,10 +370,10 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
                     " training images; the report card needs at least 10");
     std::vector<std::int64_t> counts(static_cast<std::size_t>(classes));
     for (int c = 0; c < classes; ++c)
-        counts[std::size_t(c)] =
-            card.conditional ? m / classes + (c < m % classes ? 1 : 0)
-                             : std::llround(double(m) * trainY.eq(c).sum().item<double>() /
-                                            double(trainY.size(0)));
+        counts[std::size_t(c)] = card.conditional
+                                     ? m / classes + (c < m % classes ? 1 : 0)
+                                     : std::llround(double(m) * trainY.eq(c).sum().item<double>() /
+                                                    double(trainY.size(0)));
     auto gen = at::detail::createCPUGenerator(streamSeed(options.seed, "card-reference"));
     const auto [heldOut, fitted] = holdOut(trainY, counts, gen);
     // The real-trained classifier, cached per dataset and settings.
@@ -413,9 +411,9 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
     const auto realRecall = perClass(realLogits.argmax(1), testY, classes);
 
     stages.begin("generating samples", 0.1);
-    const Generated samples = generateImages(generator, options.samples, options.truncation,
-                                             streamSeed(options.seed, "card-samples"), side,
-                                             stages);
+    const Generated samples =
+        generateImages(generator, options.samples, options.truncation,
+                       streamSeed(options.seed, "card-samples"), side, stages);
     if (card.conditional) {
         const auto predicted = apply(real, samples.images, false).argmax(1);
         card.fidelity = predicted.eq(samples.classes).to(torch::kFloat64).mean().item<double>();
@@ -425,12 +423,11 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
 
         card.casImages = options.casImages > 0 ? options.casImages : card.realTrain;
         stages.begin("generating the CAS training set", 0.1);
-        const Generated casSet =
-            generateImages(generator, card.casImages, options.truncation,
-                           streamSeed(options.seed, "card-cas"), side, stages);
+        const Generated casSet = generateImages(generator, card.casImages, options.truncation,
+                                                streamSeed(options.seed, "card-cas"), side, stages);
         stages.begin("training the classifier on generated samples", 0.3);
-        Classifier casNet = trainClassifier(casSet.images, casSet.classes, classes,
-                                            options.epochs, options.seed, stages);
+        Classifier casNet = trainClassifier(casSet.images, casSet.classes, classes, options.epochs,
+                                            options.seed, stages);
         const auto casLogits = apply(casNet, testX, false);
         card.cas = accuracy(casLogits, testY);
         const auto casRecall = perClass(casLogits.argmax(1), testY, classes);
@@ -509,11 +506,10 @@ std::string reportCardMarkdown(const ReportCard &c, const std::string &nearestIm
         o << "![Generated samples (first column) and their nearest real training images]("
           << nearestImage << ")\n\n";
     o << "Classifier: three 3x3 conv stages (32, 64, 128) and a 256-unit feature layer, input "
-      << c.channels << "x" << c.classifierSide << "x" << c.classifierSide << ", Adam, "
-      << c.epochs << " epoch(s) over its training images; the real-trained one "
+      << c.channels << "x" << c.classifierSide << "x" << c.classifierSide << ", Adam, " << c.epochs
+      << " epoch(s) over its training images; the real-trained one "
       << (c.classifierFromCache ? "read from the cache" : "trained for this card")
-      << ". Real test accuracy of the real-trained classifier: " << pct(c.realAccuracy)
-      << "%.\n";
+      << ". Real test accuracy of the real-trained classifier: " << pct(c.realAccuracy) << "%.\n";
     return o.str();
 }
 

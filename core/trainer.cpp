@@ -825,13 +825,13 @@ Floors computeFloors(const std::string &runDir)
     // older files (protocol 1 fitted on the whole train split, 2 without
     // validation values) are measured again.
     constexpr int kProtocol = 3;
-    const char *const keys[] = {"random_probe",     "random_knn",     "pixel_probe",
-                                "pixel_knn",        "random_val_probe", "random_val_knn",
-                                "pixel_val_probe",  "pixel_val_knn"};
+    const char *const keys[] = {"random_probe",    "random_knn",       "pixel_probe",
+                                "pixel_knn",       "random_val_probe", "random_val_knn",
+                                "pixel_val_probe", "pixel_val_knn"};
     const auto fields = [](Floors &f) {
-        return std::array<double *, 8>{&f.randomProbe,    &f.randomKnn,    &f.pixelProbe,
-                                       &f.pixelKnn,       &f.randomValProbe, &f.randomValKnn,
-                                       &f.pixelValProbe,  &f.pixelValKnn};
+        return std::array<double *, 8>{&f.randomProbe,   &f.randomKnn,      &f.pixelProbe,
+                                       &f.pixelKnn,      &f.randomValProbe, &f.randomValKnn,
+                                       &f.pixelValProbe, &f.pixelValKnn};
     };
     Floors f;
     if (std::filesystem::exists(files.floors())) {

@@ -685,8 +685,8 @@ private Q_SLOTS:
 
         // One budget definition (setBudget): --minutes alone is not cut at the
         // default 1,000 steps; with --steps, whichever ends first.
-        r = cli({"train", "--out", "/shared/runs/r3", "--minutes", "30", "--cluster-job",
-                 job + "3"});
+        r = cli(
+            {"train", "--out", "/shared/runs/r3", "--minutes", "30", "--cluster-job", job + "3"});
         QVERIFY2(r.code == 0, qPrintable(r.out));
         const TrainConfig timed = readTrainConfig((job + "3/config.json").toStdString());
         QVERIFY(timed.minutes == 30 && timed.steps == kUnlimitedSteps);

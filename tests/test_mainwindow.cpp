@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 // The real studio window: loads the default generator and shows samples.
 #include "badinputs.h"
+#include "datasetpicker.h"
 #include "generatorpanel.h"
 #include "imagegridwidget.h"
 #include "language.h"
 #include "mainwindow.h"
 #include "preferencesdialog.h"
 #include "reportcardbox.h"
-#include "datasetpicker.h"
-#include "smalldataset.h"
 #include "runtime.h"
+#include "smalldataset.h"
 #include "windowtest.h"
 
 #include <QComboBox>

@@ -116,11 +116,11 @@ private Q_SLOTS:
     {
         const auto g = Generator::load(m_faithful);
         std::vector<double> fractions;
-        const ReportCard c = computeReportCard(
-            *g, m_data, quick(), nullptr,
-            [&](const std::string &, double f) { fractions.push_back(f); });
-        qInfo("faithful: real %.3f fidelity %.3f CAS %.3f FD %.3f (reference %.3f)",
-              c.realAccuracy, c.fidelity, c.cas, c.frechet, c.frechetReference);
+        const ReportCard c =
+            computeReportCard(*g, m_data, quick(), nullptr,
+                              [&](const std::string &, double f) { fractions.push_back(f); });
+        qInfo("faithful: real %.3f fidelity %.3f CAS %.3f FD %.3f (reference %.3f)", c.realAccuracy,
+              c.fidelity, c.cas, c.frechet, c.frechetReference);
         QVERIFY(c.conditional);
         QVERIFY(c.realAccuracy > 0.9);
         QVERIFY(c.fidelity > 0.9);
@@ -139,15 +139,14 @@ private Q_SLOTS:
         const QString md = QString::fromStdString(reportCardMarkdown(c, "nearest.png"));
         QVERIFY2(md.contains("| fidelity: 200 generated samples") &&
                      md.contains("trained only on 800 generated samples") &&
-                     md.contains("(200 generated) | ") &&
-                     md.contains("![Generated samples"),
+                     md.contains("(200 generated) | ") && md.contains("![Generated samples"),
                  qPrintable(md));
     }
 
     void shiftedClassesFailFidelityAndCasButNotFrechet()
     {
-        const auto g = Generator::load(writeGenerator(m_dir.path().toStdString(), "shifted", 1,
-                                                      true));
+        const auto g =
+            Generator::load(writeGenerator(m_dir.path().toStdString(), "shifted", 1, true));
         const ReportCard c = computeReportCard(*g, m_data, quick());
         qInfo("shifted: fidelity %.3f CAS %.3f FD %.3f (reference %.3f)", c.fidelity, c.cas,
               c.frechet, c.frechetReference);

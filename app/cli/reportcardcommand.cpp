@@ -14,22 +14,24 @@
 
 void ReportCardCommand::add(CLI::App &app)
 {
-    command = app.add_subcommand(
-        "report-card", "measure how well a generator stands in for real labelled data: "
-                       "fidelity, CAS, Frechet distance, per class, nearest real images");
+    command = app.add_subcommand("report-card",
+                                 "measure how well a generator stands in for real labelled data: "
+                                 "fidelity, CAS, Frechet distance, per class, nearest real images");
     command->add_option("generator", generator, "TorchScript file (.pt), or 'default'")
         ->capture_default_str();
     command->add_option("--data", data,
                         "real labelled data with the generator's classes: fashion-mnist, a "
                         "folder or FORMAT:PATH (default: the generator's real_data, else "
                         "fashion-mnist)");
-    command->add_option("--samples", options.samples,
-                        "generated images for fidelity and the Frechet distance")
+    command
+        ->add_option("--samples", options.samples,
+                     "generated images for fidelity and the Frechet distance")
         ->check(CLI::Range(2, 1000000))
         ->capture_default_str();
-    command->add_option("--cas-images", options.casImages,
-                        "generated images the CAS classifier trains on (default: as many as "
-                        "the real train split)")
+    command
+        ->add_option("--cas-images", options.casImages,
+                     "generated images the CAS classifier trains on (default: as many as "
+                     "the real train split)")
         ->check(CLI::Range(1, 10000000));
     command->add_option("--epochs", options.epochs, "classifier epochs")
         ->check(CLI::Range(1, 100))
@@ -50,8 +52,9 @@ int ReportCardCommand::run(const std::string &exeDir)
     if (!command || !*command) return -1;
     const std::string path = latent::resolveGeneratorArgument(generator, exeDir);
     const auto g = latent::Generator::load(path);
-    const std::string source =
-        !data.empty() ? data : !g->info().realData.empty() ? g->info().realData : "fashion-mnist";
+    const std::string source = !data.empty()                 ? data
+                               : !g->info().realData.empty() ? g->info().realData
+                                                             : "fashion-mnist";
     std::cerr << "reading " << source << "...\n";
     const latent::Dataset real = latent::openDataset(source);
     options.cacheDir = noCache ? "" : latent::defaultClassifierCacheDir();
@@ -64,8 +67,8 @@ int ReportCardCommand::run(const std::string &exeDir)
         if (stage == lastStage && now - last < std::chrono::seconds(tty ? 1 : 20)) return;
         last = now;
         lastStage = stage;
-        std::fprintf(stderr, "%s%3.0f%% %s%s", tty ? "\r\033[K" : "", 100 * fraction,
-                     stage.c_str(), tty ? "" : "\n");
+        std::fprintf(stderr, "%s%3.0f%% %s%s", tty ? "\r\033[K" : "", 100 * fraction, stage.c_str(),
+                     tty ? "" : "\n");
     };
     latent::ReportCard card = latent::computeReportCard(*g, real, options, nullptr, progress);
     if (tty) std::cerr << "\r\033[K";

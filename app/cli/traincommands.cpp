@@ -186,9 +186,10 @@ void TrainCommands::add(CLI::App &app)
     train->add_option("--steps", c.steps, "step budget (with --minutes: whichever ends first)")
         ->check(CLI::Range(1, 100000000))
         ->capture_default_str();
-    train->add_option("--minutes", c.minutes,
-                      "time budget (0: none); alone, the run trains for this long whatever the "
-                      "steps")
+    train
+        ->add_option("--minutes", c.minutes,
+                     "time budget (0: none); alone, the run trains for this long whatever the "
+                     "steps")
         ->check(CLI::Range(0.0, 1e6))
         ->capture_default_str();
     train->add_option("--batch", c.batch, "anchors per step")

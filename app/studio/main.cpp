@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
+#include "generatorpanel.h"
 #include "language.h"
 #include "mainwindow.h"
 #include "paths.h"
-#include "generatorpanel.h"
 #include "provenance.h"
 #include "reportcardbox.h"
 #include "runtime.h"

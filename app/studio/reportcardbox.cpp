@@ -28,11 +28,11 @@
 namespace latent::studio {
 
 ReportCardBox::ReportCardBox(QWidget *parent)
-    : QWidget(parent), m_data(new DatasetPicker), m_samples(new QSpinBox),
-      m_epochs(new QSpinBox), m_compute(new QPushButton(tr("&Compute card"))),
-      m_cancel(new QPushButton(tr("Cancel"))), m_save(new QPushButton(tr("Save card…"))),
-      m_progress(new QProgressBar), m_status(new QLabel), m_text(new QTextBrowser),
-      m_nearest(new widgets::ImageGridWidget), m_worker(std::make_unique<CoalescingWorker>())
+    : QWidget(parent), m_data(new DatasetPicker), m_samples(new QSpinBox), m_epochs(new QSpinBox),
+      m_compute(new QPushButton(tr("&Compute card"))), m_cancel(new QPushButton(tr("Cancel"))),
+      m_save(new QPushButton(tr("Save card…"))), m_progress(new QProgressBar), m_status(new QLabel),
+      m_text(new QTextBrowser), m_nearest(new widgets::ImageGridWidget),
+      m_worker(std::make_unique<CoalescingWorker>())
 {
     setObjectName("reportCardBox");
     m_data->setObjectName("reportCardData");
@@ -202,8 +202,8 @@ void ReportCardBox::showCard()
 void ReportCardBox::save()
 {
     if (!m_hasCard) return;
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Save Report Card Into"),
-                                                          QDir::homePath());
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Save Report Card Into"), QDir::homePath());
     if (dir.isEmpty()) return;
     const ReportCard card = m_card;
     const std::string path = dir.toStdString();
