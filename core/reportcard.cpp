@@ -481,20 +481,25 @@ std::string reportCardMarkdown(const ReportCard &c, const std::string &nearestIm
       << "| figure | value | reference |\n|---|---|---|\n";
     const std::string truncation =
         c.truncation > 0 ? "truncation " + fixed(c.truncation, 2) : "no truncation";
-    if (c.conditional) {
-        o << "| fidelity: " << c.samples << " generated samples (" << truncation
-          << ") that the real-trained classifier assigns to their class | " << pct(c.fidelity)
-          << "% | chance " << pct(1.0 / double(c.classes.size())) << "% |\n"
-          << "| CAS: a classifier trained only on " << c.casImages
-          << " generated samples, accuracy on real test | " << pct(c.cas)
-          << "% | trained on real train: " << pct(c.realAccuracy) << "% (ratio "
+    if (c.conditional)
+        o << "| fidelity, " << c.samples << " samples | " << pct(c.fidelity) << "% | chance "
+          << pct(1.0 / double(c.classes.size())) << "% |\n"
+          << "| CAS, " << c.casImages << " generated training images | " << pct(c.cas)
+          << "% | real-trained " << pct(c.realAccuracy) << "% (ratio "
           << fixed(c.cas / c.realAccuracy, 3) << ") |\n";
-    }
-    o << "| Fréchet distance to real test in the classifier's features (" << c.frechetImages
-      << " generated) | " << fixed(c.frechet, 2) << " | " << c.frechetReferenceImages
-      << " real training images held out of the classifier, same class mix, vs real test: "
-      << fixed(c.frechetReference, 2) << " (ratio "
+    o << "| Fréchet distance, " << c.frechetImages << " samples | " << fixed(c.frechet, 2)
+      << " | held-out real " << fixed(c.frechetReference, 2) << " (ratio "
       << fixed(c.frechet / std::max(c.frechetReference, 1e-9), 1) << "x) |\n\n";
+    if (c.conditional)
+        o << "Fidelity: the share of generated samples (" << truncation
+          << ") that the real-trained classifier assigns to their conditioning class. CAS: the "
+             "accuracy on real test of the same classifier trained only on generated samples, "
+             "beside the one trained on real train. ";
+    o << "Fréchet distance: between generated samples and real test in the real-trained "
+         "classifier's features; the reference compares "
+      << c.frechetReferenceImages
+      << " real training images held out of the classifier (with the samples' class mix) with "
+         "real test.\n\n";
     o << "| class | fidelity % | CAS recall % | real-trained recall % |\n|---|---|---|---|\n";
     for (const ReportCardClass &k : c.classes)
         o << "| " << k.name << " | " << pct(k.fidelity) << " | " << pct(k.casRecall) << " | "

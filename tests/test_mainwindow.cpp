@@ -108,7 +108,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 240000);
         QVERIFY2(finished.first().first().toBool(), qPrintable(box->statusText()));
         const QString text = box->findChild<QTextBrowser *>("reportCardText")->toPlainText();
-        QVERIFY2(text.contains("fidelity: 200 generated samples") && text.contains("Sneaker"),
+        QVERIFY2(text.contains("fidelity, 200 samples") && text.contains("Sneaker"),
                  qPrintable(text));
         QVERIFY2(box->card().fidelity > 0.5 && box->card().realTrain == 2000, qPrintable(text));
         QCOMPARE(box->findChild<ImageGridWidget *>("reportCardNearest")->cellCount(),

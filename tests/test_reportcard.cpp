@@ -137,9 +137,9 @@ private Q_SLOTS:
         QCOMPARE(c.nearest.count, 3 * 5);
         QCOMPARE(int(c.nearest.pixels.size()), 15 * 32 * 32);
         const QString md = QString::fromStdString(reportCardMarkdown(c, "nearest.png"));
-        QVERIFY2(md.contains("| fidelity: 200 generated samples") &&
-                     md.contains("trained only on 800 generated samples") &&
-                     md.contains("(200 generated) | ") && md.contains("![Generated samples"),
+        QVERIFY2(md.contains("| fidelity, 200 samples | 100.0% | chance 25.0% |") &&
+                     md.contains("| CAS, 800 generated training images |") &&
+                     md.contains("| Fréchet distance, 200 samples |") && md.contains("![Generated samples"),
                  qPrintable(md));
     }
 

@@ -719,7 +719,7 @@ private Q_SLOTS:
         QVERIFY(report.contains("Rows e, f and g use sigma 0.4, row c's best mean validation"));
         // The generator's report card, made once in the folder.
         QVERIFY2(report.contains("## The generator's report card") &&
-                     report.contains("| fidelity: 200 generated samples") &&
+                     report.contains("| fidelity, 200 samples |") &&
                      report.contains("](report-card/nearest.png)"),
                  qPrintable(report));
         QVERIFY(QFileInfo(QString::fromStdString(out + "/report-card/nearest.png")).size() > 0);

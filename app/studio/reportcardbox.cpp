@@ -12,6 +12,7 @@
 
 #include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -72,7 +73,7 @@ ReportCardBox::ReportCardBox(QWidget *parent)
     layout->addLayout(buttons);
     layout->addWidget(m_progress);
     layout->addWidget(m_status);
-    layout->addWidget(m_text, 2);
+    layout->addWidget(m_text, 1);
     layout->addWidget(m_nearest, 1);
     setRunning(false);
     m_save->setEnabled(false);
@@ -155,7 +156,9 @@ void ReportCardBox::compute()
                 read.progress = [&flag](std::int64_t, std::int64_t) { return !*flag; };
                 const Dataset data = openDataset(source, read);
                 ReportCard card = computeReportCard(*gen, data, options, flag.get(), progress);
-                card.generator = gen->path();
+                card.generator = QFileInfo(QString::fromStdString(gen->path()))
+                                     .fileName()
+                                     .toStdString();
                 card.data = source;
                 return card;
             } catch (const Cancelled &) {
