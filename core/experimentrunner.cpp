@@ -10,6 +10,7 @@
 #include "runsummary.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -110,7 +111,8 @@ struct ExperimentRunner::Impl
     ExperimentEvents events;
     std::mutex mutex;
     bool stopped = false;
-    Trainer *current = nullptr; // guarded by mutex
+    std::atomic<bool> cancelCard{false}; // stop() during the report card
+    Trainer *current = nullptr;          // guarded by mutex
 
     void log(const std::string &line) const
     {
@@ -238,6 +240,7 @@ void ExperimentRunner::stop()
 {
     std::lock_guard lock(m->mutex);
     m->stopped = true;
+    m->cancelCard = true;
     if (m->current) m->current->stop();
 }
 
@@ -261,7 +264,7 @@ std::string ExperimentRunner::Impl::reportCard(const Generator &generator) const
         ReportCardOptions card = options.card;
         if (card.cacheDir.empty()) card.cacheDir = defaultClassifierCacheDir();
         const Dataset data = openDataset(options.base.evalData);
-        ReportCard c = computeReportCard(generator, data, card);
+        ReportCard c = computeReportCard(generator, data, card, &cancelCard);
         c.generator = fs::path(generator.path()).filename().string();
         c.data = options.base.evalData;
         writeReportCard(c, dir);
@@ -407,7 +410,14 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
     m->writeFigures(plan, byId);
 
     ExperimentContext context;
-    if (options.reportCard) context.reportCard = m->reportCard(*generator);
+    if (options.reportCard) {
+        try {
+            context.reportCard = m->reportCard(*generator);
+        } catch (const Cancelled &) {
+            m->log("experiment stopped; run it again to resume");
+            return {};
+        }
+    }
     context.command = command;
     context.machine = machineDescription();
     context.commit = buildDescription(); // this binary's, recorded when it was built
