@@ -5,6 +5,7 @@
 
 #include "error.h"
 #include "imagegrid.h"
+#include "numbertext.h"
 
 #include <opencv2/imgproc.hpp>
 
@@ -22,16 +23,6 @@ std::string sigmaText(float s)
 {
     std::ostringstream o;
     o << s;
-    return o.str();
-}
-
-std::string pct(double v, int digits = 1)
-{
-    if (std::isnan(v)) return "–";
-    std::ostringstream o;
-    o.setf(std::ios::fixed);
-    o.precision(digits);
-    o << 100 * v;
     return o.str();
 }
 
@@ -63,7 +54,7 @@ MeanSd meanSd(std::vector<double> v)
 std::string cell(const MeanSd &m)
 {
     if (m.n == 0) return "–";
-    return pct(m.mean) + (m.n > 1 ? " ± " + pct(m.sd) : "");
+    return percentText(m.mean) + (m.n > 1 ? " ± " + percentText(m.sd) : "");
 }
 
 // Paired differences [0, 1] as "+1.3 ± 0.4, > 2 sd" (points); "–" without any.
@@ -71,11 +62,12 @@ std::string pairedCell(const std::vector<double> &differences)
 {
     const MeanSd m = meanSd(differences);
     if (m.n == 0) return "–";
-    std::string mean = pct(m.mean);
+    std::string mean = percentText(m.mean);
     if (mean == "-0.0") mean = "0.0";
     if (mean.front() != '-') mean = "+" + mean;
     if (m.n == 1) return mean + " (1 seed)";
-    return mean + " ± " + pct(m.sd) + (std::abs(m.mean) > 2 * m.sd ? ", > 2 sd" : ", within 2 sd");
+    return mean + " ± " + percentText(m.sd) +
+           (std::abs(m.mean) > 2 * m.sd ? ", > 2 sd" : ", within 2 sd");
 }
 
 // "Runs trained by build X (a-s1, a-s2); build Y (b-s1). " from each run's
@@ -310,13 +302,13 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
         const SigmaChoice choice = chooseSigma(plan, runs);
         if (choice.sigma > 0)
             out << "Rows e, f and g use sigma " << sigmaText(choice.sigma)
-                << ", row c's best mean validation probe (" << pct(choice.validationProbe)
+                << ", row c's best mean validation probe (" << percentText(choice.validationProbe)
                 << "%). ";
     }
     if (!rowVal.empty()) {
         const MeanSd a = meanSd(rowVal), b = meanSd(rowValGlobal);
-        out << "Pooling on validation, mean over rows: 2x2 " << pct(a.mean) << "%, global "
-            << pct(b.mean) << "%. ";
+        out << "Pooling on validation, mean over rows: 2x2 " << percentText(a.mean) << "%, global "
+            << percentText(b.mean) << "%. ";
     }
     out << "The paired column is each seed's test probe minus row a's at the same seed, mean ± "
            "standard deviation over seeds; \"> 2 sd\" marks a mean difference larger than twice "

@@ -6,6 +6,7 @@
 #include "error.h"
 #include "imagegrid.h"
 #include "jsonfields.h"
+#include "numbertext.h"
 #include "sampling.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -284,25 +285,6 @@ std::string normalisedName(const std::string &name)
     return out;
 }
 
-std::string pct(double v)
-{
-    if (std::isnan(v)) return "–";
-    std::ostringstream o;
-    o.setf(std::ios::fixed);
-    o.precision(1);
-    o << 100 * v;
-    return o.str();
-}
-
-std::string fixed(double v, int digits)
-{
-    std::ostringstream o;
-    o.setf(std::ios::fixed);
-    o.precision(digits);
-    o << v;
-    return o.str();
-}
-
 } // namespace
 
 std::string defaultClassifierCacheDir()
@@ -353,8 +335,9 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
     const int side = card.classifierSide;
     Stages stages(cancel, progress);
 
-    stages.begin("reading the real images", 0.1);
+    stages.begin("reading the real training images", 0.08);
     const auto trainX = realImages(data.train, info.channels, info.resolution, side, stages);
+    stages.begin("reading the real test images", 0.02);
     const auto testX = realImages(data.test, info.channels, info.resolution, side, stages);
     const auto trainY = labelsOf(data.train, torch::arange(data.train.size()));
     const auto testY = labelsOf(data.test, torch::arange(data.test.size()));
@@ -480,16 +463,16 @@ std::string reportCardMarkdown(const ReportCard &c, const std::string &nearestIm
       << ", test " << c.realTest << " images, " << c.classes.size() << " classes).\n\n"
       << "| figure | value | reference |\n|---|---|---|\n";
     const std::string truncation =
-        c.truncation > 0 ? "truncation " + fixed(c.truncation, 2) : "no truncation";
+        c.truncation > 0 ? "truncation " + fixedText(c.truncation, 2) : "no truncation";
     if (c.conditional)
-        o << "| fidelity, " << c.samples << " samples | " << pct(c.fidelity) << "% | chance "
-          << pct(1.0 / double(c.classes.size())) << "% |\n"
-          << "| CAS, " << c.casImages << " generated training images | " << pct(c.cas)
-          << "% | real-trained " << pct(c.realAccuracy) << "% (ratio "
-          << fixed(c.cas / c.realAccuracy, 3) << ") |\n";
-    o << "| Fréchet distance, " << c.frechetImages << " samples | " << fixed(c.frechet, 2)
-      << " | held-out real " << fixed(c.frechetReference, 2) << " (ratio "
-      << fixed(c.frechet / std::max(c.frechetReference, 1e-9), 1) << "x) |\n\n";
+        o << "| fidelity, " << c.samples << " samples | " << percentText(c.fidelity)
+          << "% | chance " << percentText(1.0 / double(c.classes.size())) << "% |\n"
+          << "| CAS, " << c.casImages << " generated training images | " << percentText(c.cas)
+          << "% | real-trained " << percentText(c.realAccuracy) << "% (ratio "
+          << fixedText(c.cas / c.realAccuracy, 3) << ") |\n";
+    o << "| Fréchet distance, " << c.frechetImages << " samples | " << fixedText(c.frechet, 2)
+      << " | held-out real " << fixedText(c.frechetReference, 2) << " (ratio "
+      << fixedText(c.frechet / std::max(c.frechetReference, 1e-9), 1) << "x) |\n\n";
     if (c.conditional)
         o << "Fidelity: the share of generated samples (" << truncation
           << ") that the real-trained classifier assigns to their conditioning class. CAS: the "
@@ -502,8 +485,8 @@ std::string reportCardMarkdown(const ReportCard &c, const std::string &nearestIm
          "real test.\n\n";
     o << "| class | fidelity % | CAS recall % | real-trained recall % |\n|---|---|---|---|\n";
     for (const ReportCardClass &k : c.classes)
-        o << "| " << k.name << " | " << pct(k.fidelity) << " | " << pct(k.casRecall) << " | "
-          << pct(k.realRecall) << " |\n";
+        o << "| " << k.name << " | " << percentText(k.fidelity) << " | " << percentText(k.casRecall)
+          << " | " << percentText(k.realRecall) << " |\n";
     o << "\n";
     for (const std::string &w : c.warnings)
         o << "Warning: " << w << ".\n\n";
@@ -514,7 +497,8 @@ std::string reportCardMarkdown(const ReportCard &c, const std::string &nearestIm
       << c.channels << "x" << c.classifierSide << "x" << c.classifierSide << ", Adam, " << c.epochs
       << " epoch(s) over its training images; the real-trained one "
       << (c.classifierFromCache ? "read from the cache" : "trained for this card")
-      << ". Real test accuracy of the real-trained classifier: " << pct(c.realAccuracy) << "%.\n";
+      << ". Real test accuracy of the real-trained classifier: " << percentText(c.realAccuracy)
+      << "%.\n";
     return o.str();
 }
 
