@@ -18,7 +18,8 @@
 #include "trainer.h"
 
 #include <torch/script.h>
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <chrono>
 #include <filesystem>

@@ -8,7 +8,8 @@
 #include "runtime.h"
 
 #include <opencv2/core.hpp>
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <algorithm>
 #include <chrono>

@@ -11,6 +11,7 @@
 // the interval. Target: longest stall under 50 ms.
 #include "mainwindow.h"
 #include "runtime.h"
+#include "stallrecorder.h"
 #include "trainpanel.h"
 
 #include <QApplication>
@@ -20,46 +21,25 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
-#include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
-#include <vector>
 
 namespace {
 
-struct Stalls
-{
-    double maxMs = 0, p99Ms = 0, medianMs = 0;
-    int ticks = 0;
-};
+using latent::bench::Stalls;
 
 // Runs the event loop until `done()` and returns the gaps between 2 ms ticks.
 template <typename Done> Stalls measure(Done done, int timeoutMs)
 {
-    std::vector<double> gaps;
+    latent::bench::StallRecorder recorder;
     QElapsedTimer clock;
     clock.start();
-    qint64 last = clock.nsecsElapsed();
-    QTimer tick;
-    tick.setTimerType(Qt::PreciseTimer);
-    QObject::connect(&tick, &QTimer::timeout, [&] {
-        const qint64 now = clock.nsecsElapsed();
-        gaps.push_back((now - last) / 1e6);
-        last = now;
-    });
-    tick.start(2);
+    recorder.start();
     while (!done() && clock.elapsed() < timeoutMs)
         QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
-    tick.stop();
-    std::sort(gaps.begin(), gaps.end());
-    Stalls s;
-    s.ticks = static_cast<int>(gaps.size());
-    if (gaps.empty()) return s;
-    s.maxMs = gaps.back();
-    s.p99Ms = gaps[gaps.size() * 99 / 100];
-    s.medianMs = gaps[gaps.size() / 2];
-    return s;
+    recorder.stop();
+    return recorder.take();
 }
 
 } // namespace

@@ -16,6 +16,7 @@
 
 #include <ATen/autocast_mode.h>
 #include <nlohmann/json.hpp>
+#include <torch/optim/sgd.h>
 
 #include <algorithm>
 #include <chrono>

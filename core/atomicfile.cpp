@@ -3,9 +3,11 @@
 
 #include "error.h"
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
@@ -27,12 +29,12 @@ std::string failure(const std::string &path, int err)
     return why;
 }
 
-// Writes all of `bytes` to `fd`; returns 0 or the errno of the failed write.
-int writeAll(int fd, const std::string &bytes)
+// Writes `size` bytes to `fd`; returns 0 or the errno of the failed write.
+int writeAll(int fd, const char *bytes, std::size_t size)
 {
     std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    while (done < size) {
+        const ssize_t n = ::write(fd, bytes + done, size - done);
         if (n < 0) {
             if (errno == EINTR) continue;
             return errno;
@@ -42,27 +44,80 @@ int writeAll(int fd, const std::string &bytes)
     return 0;
 }
 
+// Fault injection for the tests of what a kill leaves behind:
+// LATENT_KILL_IN_WRITE=NAME:N:PHASE makes the process kill itself (SIGKILL:
+// no clean-up, as a power cut or the OOM killer) during its N-th atomic
+// write of a file named NAME, at PHASE: "partial" (half the bytes in the
+// temporary file), "unsynced" (all written, fsync not yet returned) or
+// "unrenamed" (synced and closed, before the rename).
+class KillPoint
+{
+public:
+    static const KillPoint &fromEnvironment()
+    {
+        static const KillPoint point(std::getenv("LATENT_KILL_IN_WRITE"));
+        return point;
+    }
+    // Counts a write of `path`; true if this write is the one to kill.
+    bool armed(const std::string &path) const
+    {
+        if (m_name.empty() || std::filesystem::path(path).filename() != m_name) return false;
+        return ++m_writes == m_nth;
+    }
+    void reached(bool armed, const char *phase) const
+    {
+        if (armed && m_phase == phase) ::kill(::getpid(), SIGKILL);
+    }
+
+private:
+    explicit KillPoint(const char *spec)
+    {
+        if (!spec || !*spec) return;
+        static const std::regex form(R"(([^:/]+):([1-9][0-9]{0,8}):(partial|unsynced|unrenamed))");
+        std::cmatch m;
+        if (!std::regex_match(spec, m, form))
+            throw Error(std::string("LATENT_KILL_IN_WRITE is \"") + spec +
+                        "\"; expected NAME:N:PHASE with PHASE partial, unsynced or unrenamed");
+        m_name = m[1].str();
+        m_nth = std::stoi(m[2].str());
+        m_phase = m[3].str();
+    }
+    std::string m_name, m_phase;
+    int m_nth = 0;
+    mutable std::atomic<int> m_writes{0};
+};
+
 } // namespace
 
 void writeFileAtomically(const std::string &path, const std::string &bytes)
 {
+    const KillPoint &kill = KillPoint::fromEnvironment();
+    const bool armed = kill.armed(path);
     const std::string tmp = path + ".tmp" + std::to_string(::getpid());
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) throw Error(failure(path, errno));
-    if (const int err = writeAll(fd, bytes)) {
+    const std::size_t half = bytes.size() / 2;
+    int err = writeAll(fd, bytes.data(), half);
+    if (!err) {
+        kill.reached(armed, "partial");
+        err = writeAll(fd, bytes.data() + half, bytes.size() - half);
+    }
+    if (err) {
         ::close(fd);
         ::unlink(tmp.c_str());
         throw Error(failure(path, err));
     }
+    kill.reached(armed, "unsynced");
     const bool synced = ::fsync(fd) == 0;
     const bool closed = ::close(fd) == 0;
     if (!synced || !closed) {
-        const int err = errno;
+        err = errno;
         ::unlink(tmp.c_str());
         throw Error(failure(path, err));
     }
+    kill.reached(armed, "unrenamed");
     if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        const int err = errno;
+        err = errno;
         ::unlink(tmp.c_str());
         throw Error(failure(path, err));
     }
@@ -73,7 +128,7 @@ void appendToExistingFile(const std::string &path, const std::string &text)
     // No O_CREAT: a file deleted under a running writer (its folder removed)
     // is an error, not a fresh file that would keep the folder alive.
     const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-    const int err = fd < 0 ? errno : writeAll(fd, text);
+    const int err = fd < 0 ? errno : writeAll(fd, text.data(), text.size());
     if (fd >= 0) ::close(fd);
     if (err) throw Error("cannot append to " + path + ": " + std::strerror(err));
 }

@@ -4,7 +4,9 @@
 #include "error.h"
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <torch/torch.h>
+#include <torch/nn/functional.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <cmath>
 
@@ -89,7 +91,7 @@ at::Tensor jitter(at::Tensor x, const ViewRecipe::Pixel &p, Draws &draw)
         static const auto toYiq = torch::tensor({0.299f, 0.587f, 0.114f, 0.596f, -0.274f, -0.322f,
                                                  0.211f, -0.523f, 0.312f})
                                       .view({3, 3});
-        static const auto toRgb = torch::linalg::inv(toYiq.to(torch::kFloat64)).to(torch::kFloat32);
+        static const auto toRgb = torch::linalg_inv(toYiq.to(torch::kFloat64)).to(torch::kFloat32);
         const auto yiq = torch::einsum("ij,njhw->nihw", {toYiq.to(x.device()), x}); // [N, 3, H, W]
         const auto angle = hue * (2 * M_PI);                                        // [N, 1, 1]
         const auto ii = yiq.select(1, 1), qq = yiq.select(1, 2);

@@ -8,6 +8,7 @@
 #include "views.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <torch/nn/functional.h>
 
 namespace latent {
 

@@ -9,7 +9,7 @@
 #include "trainconfig.h"
 #include "viewrecipe.h"
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <condition_variable>
 #include <deque>

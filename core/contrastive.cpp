@@ -3,7 +3,8 @@
 
 #include "error.h"
 
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 namespace latent {
 

@@ -6,7 +6,9 @@
 #include "sampling.h"
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <torch/torch.h>
+#include <torch/optim/adam.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <cmath>
 
@@ -81,7 +83,7 @@ DirectionSet sefaDirections(const Generator &generator, int k, const std::string
     // A [out, latent]: the part of the projection that z feeds.
     auto a = weight.slice(1, 0, latent).to(torch::kFloat64);
     a = a / a.norm(2, {0}, true).clamp_min(1e-12);
-    auto [values, vectors] = torch::linalg::eigh(a.t().mm(a), "L"); // ascending
+    auto [values, vectors] = torch::linalg_eigh(a.t().mm(a), "L"); // ascending
     DirectionSet set;
     set.name = "sefa";
     set.method = "sefa";

@@ -4,6 +4,7 @@
 #include "atomicfile.h"
 #include "error.h"
 
+#include <torch/nn/functional.h>
 #include <torch/script.h>
 
 #include <sstream>

@@ -7,6 +7,8 @@
 #include "jsonfields.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <torch/nn/functional.h>
+#include <torch/optim/lbfgs.h>
 
 #include <algorithm>
 #include <optional>
@@ -321,7 +323,7 @@ Embedding2d pcaEmbedding(EncoderImpl &encoder, const EvalData &data, int n)
     auto f = encodeImages(encoder, data, data.train(), idx).to(torch::kFloat64);
     f = f - f.mean(0, true);
     // Top two eigenvectors of the [F, F] covariance (eigh sorts ascending).
-    const auto [values, vectors] = torch::linalg::eigh(f.t().mm(f), "L");
+    const auto [values, vectors] = torch::linalg_eigh(f.t().mm(f), "L");
     const int64_t dims = vectors.size(1);
     const auto xy = f.mm(vectors.slice(1, dims - 2, dims).flip(1)).to(torch::kFloat32).contiguous();
     const auto labels = labelsOf(data.train(), idx);

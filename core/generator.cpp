@@ -7,7 +7,8 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/script.h>
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <filesystem>
 #include <mutex>
@@ -392,16 +393,16 @@ std::vector<std::pair<std::string, at::Tensor>> Generator::namedParameters() con
     return out;
 }
 
-ImageBatch Generator::toImages(const at::Tensor &images, const at::Tensor &classes) const
+ImageBatch toImageBatch(const at::Tensor &images, float lo, float hi)
 {
-    // [N, C, H, W] in the output range -> [N, H, W, C] bytes.
-    const float lo = d->info.outputMin, hi = d->info.outputMax;
-    auto bytes = ((images.detach().to(torch::kCPU, torch::kFloat32) - lo) * (255.0f / (hi - lo)))
-                     .round()
-                     .clamp(0, 255)
-                     .to(torch::kUInt8)
-                     .permute({0, 2, 3, 1})
-                     .contiguous();
+    // [N, C, H, W] in [lo, hi] -> [N, H, W, C] bytes.
+    const auto bytes =
+        ((images.detach().to(torch::kCPU, torch::kFloat32) - lo) * (255.0f / (hi - lo)))
+            .round()
+            .clamp(0, 255)
+            .to(torch::kUInt8)
+            .permute({0, 2, 3, 1})
+            .contiguous();
     ImageBatch batch;
     batch.count = static_cast<int>(bytes.size(0));
     batch.height = static_cast<int>(bytes.size(1));
@@ -409,6 +410,13 @@ ImageBatch Generator::toImages(const at::Tensor &images, const at::Tensor &class
     batch.channels = static_cast<int>(bytes.size(3));
     batch.pixels.assign(bytes.data_ptr<std::uint8_t>(),
                         bytes.data_ptr<std::uint8_t>() + bytes.numel());
+    batch.classes.assign(batch.count, -1);
+    return batch;
+}
+
+ImageBatch Generator::toImages(const at::Tensor &images, const at::Tensor &classes) const
+{
+    ImageBatch batch = toImageBatch(images, d->info.outputMin, d->info.outputMax);
     auto cls = classes.to(torch::kCPU, torch::kInt64).contiguous();
     batch.classes.assign(cls.data_ptr<int64_t>(), cls.data_ptr<int64_t>() + cls.numel());
     return batch;

@@ -54,6 +54,10 @@ struct ImageBatch
     std::size_t imageBytes() const { return static_cast<std::size_t>(height) * width * channels; }
 };
 
+// Images [N, C, H, W] (any device and type) with values in [lo, hi] as
+// bytes, classes -1.
+ImageBatch toImageBatch(const at::Tensor &images, float lo = 0, float hi = 1);
+
 // A TorchScript generator and its sidecar, validated at load. Thread-safe:
 // forward passes are serialised by an internal mutex.
 class Generator

@@ -6,7 +6,7 @@
 
 #include "runtime.h"
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <string>
 #include <vector>

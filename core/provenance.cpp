@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "provenance.h"
 
+#include "atomicfile.h"
 #include "error.h"
+#include "jsonfields.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 namespace latent {
@@ -57,30 +60,38 @@ void appendRunSession(const std::string &runDir, const RunSession &s)
 {
     const nlohmann::json j = {
         {"build", s.build}, {"command", s.command}, {"ranks", s.ranks}, {"from_step", s.fromStep}};
-    std::ofstream out(sessionsFile(runDir), std::ios::app);
-    out << j.dump() << "\n";
-    if (!out.flush())
-        throw Error("cannot write " + sessionsFile(runDir) + ": " + std::strerror(errno));
+    const std::string path = sessionsFile(runDir);
+    std::string text;
+    if (std::filesystem::exists(path)) text = readFileCapped(path, "provenance " + path, 1 << 24);
+    // A line torn by a kill is dropped, so that it never ends up inside the file.
+    text.erase(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
+    writeFileAtomically(path, text + j.dump() + "\n");
 }
 
 std::vector<RunSession> readRunSessions(const std::string &runDir)
 {
     std::vector<RunSession> sessions;
-    std::ifstream in(sessionsFile(runDir));
+    const std::string path = sessionsFile(runDir);
+    std::ifstream in(path);
     std::string line;
+    int lineNo = 0;
     while (std::getline(in, line)) {
+        ++lineNo;
+        if (line.empty()) continue;
+        const std::string what = "provenance " + path + " line " + std::to_string(lineNo);
         const auto j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) continue; // a torn last line
-        try {
-            RunSession s;
-            s.build = j.value("build", std::string("unknown"));
-            s.command = j.value("command", std::string());
-            s.ranks = j.value("ranks", 1);
-            s.fromStep = j.value("from_step", 0);
-            sessions.push_back(s);
-        } catch (const nlohmann::json::exception &) {
-            // A line of the wrong shape tells nothing reliable: left out.
+        if (j.is_discarded()) {
+            if (in.peek() == EOF) break; // a torn last line: killed mid-write
+            throw Error(what + " is not a JSON session record");
         }
+        const json::Object o(j, what, "");
+        RunSession s;
+        s.build = o.has("build") ? o.string("build") : "unknown";
+        s.command = o.has("command") ? o.string("command") : "";
+        s.ranks = o.has("ranks") ? static_cast<int>(o.integer("ranks", 1, 1 << 20)) : 1;
+        s.fromStep =
+            o.has("from_step") ? static_cast<int>(o.integer("from_step", 0, 1LL << 31)) : 0;
+        sessions.push_back(s);
     }
     return sessions;
 }

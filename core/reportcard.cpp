@@ -11,7 +11,14 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <opencv2/core.hpp>
-#include <torch/torch.h>
+#include <torch/nn/functional.h>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/optim/adam.h>
+#include <torch/serialize.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <algorithm>
 #include <cctype>
@@ -240,10 +247,10 @@ double frechetDistance(const torch::Tensor &a, const torch::Tensor &b)
     };
     const auto [mu1, s1] = stats(a);
     const auto [mu2, s2] = stats(b);
-    const auto [e1, v1] = torch::linalg::eigh(s1, "L");
+    const auto [e1, v1] = torch::linalg_eigh(s1, "L");
     const auto root1 = v1.mm(torch::diag(e1.clamp_min(0).sqrt())).mm(v1.t());
     const auto m = root1.mm(s2).mm(root1);
-    const auto traceRoot = torch::linalg::eigvalsh((m + m.t()) / 2, "L").clamp_min(0).sqrt().sum();
+    const auto traceRoot = torch::linalg_eigvalsh((m + m.t()) / 2, "L").clamp_min(0).sqrt().sum();
     return ((mu1 - mu2).pow(2).sum() + s1.trace() + s2.trace() - 2 * traceRoot).item<double>();
 }
 
@@ -444,13 +451,7 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
         tiles.push_back(samples.images.slice(0, r, r + 1));
         tiles.push_back(trainX.index_select(0, std::get<1>(nearest)[r]));
     }
-    const auto grid = torch::cat(tiles).permute({0, 2, 3, 1}).contiguous(); // [N, S, S, C]
-    card.nearest.count = int(grid.size(0));
-    card.nearest.height = card.nearest.width = side;
-    card.nearest.channels = info.channels;
-    card.nearest.pixels.assign(grid.data_ptr<std::uint8_t>(),
-                               grid.data_ptr<std::uint8_t>() + grid.numel());
-    card.nearest.classes.assign(std::size_t(grid.size(0)), -1);
+    card.nearest = toImageBatch(torch::cat(tiles), 0, 255); // [N, C, S, S] uint8
     card.nearestColumns = k + 1;
     stages.tick(1);
     return card;

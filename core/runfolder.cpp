@@ -60,10 +60,33 @@ std::string jsonRow(const MetricRow &r)
     return j.dump() + "\n";
 }
 
-double number(const Json &j, const char *key)
+// An optional metric: absent or null (jsonNumber's NaN) is kNone.
+double number(const json::Object &o, const char *key)
 {
-    const auto it = j.find(key);
-    return it == j.end() || !it->is_number() ? MetricRow::kNone : it->get<double>();
+    if (!o.has(key) || o.raw(key).is_null()) return MetricRow::kNone;
+    if (!o.raw(key).is_number())
+        o.fail(key, "is " + json::describe(o.raw(key)) + ", expected a number or null");
+    return o.raw(key).get<double>();
+}
+
+// One line of metrics.jsonl; throws Error naming the line and the field.
+MetricRow metricRow(const Json &j, const std::string &what)
+{
+    const json::Object o(j, what, "");
+    MetricRow r;
+    r.kind = o.string("kind", {"train", "online", "final"});
+    r.step = static_cast<int>(o.integer("step", 0, 1LL << 31));
+    r.loss = number(o, "loss");
+    r.lr = number(o, "lr");
+    r.imagesPerSecond = number(o, "images_per_s");
+    r.probe = number(o, "probe");
+    r.knn = number(o, "knn");
+    r.probeGlobal = number(o, "probe_global");
+    r.valProbe = number(o, "val_probe");
+    r.valKnn = number(o, "val_knn");
+    r.valProbeGlobal = number(o, "val_probe_global");
+    r.wallSeconds = number(o, "wall_s");
+    return r;
 }
 
 RunState stateFromString(const std::string &s, const std::string &path)
@@ -71,7 +94,8 @@ RunState stateFromString(const std::string &s, const std::string &path)
     for (RunState st : {RunState::Created, RunState::Running, RunState::Paused, RunState::Stopped,
                         RunState::Finished, RunState::Failed})
         if (s == toString(st)) return st;
-    throw Error("run status " + path + ": state \"" + s + "\" is unknown");
+    throw Error("run status " + path + ": state \"" + s +
+                "\" is unknown, expected created, running, paused, stopped, finished or failed");
 }
 
 } // namespace
@@ -121,25 +145,14 @@ std::vector<MetricRow> readMetrics(const std::string &runDir)
     while (std::getline(in, line)) {
         ++lineNo;
         if (line.empty()) continue;
+        const std::string what =
+            "metrics " + files.metricsJsonl() + " line " + std::to_string(lineNo);
         const Json j = Json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.is_object() || !j.contains("kind") || !j.contains("step")) {
+        if (j.is_discarded()) {
             if (in.peek() == EOF) break; // a torn last line: the run was killed mid-write
-            throw Error("metrics " + files.metricsJsonl() + " line " + std::to_string(lineNo) +
-                        " is not a metrics row");
+            throw Error(what + " is not a JSON metrics row");
         }
-        MetricRow r;
-        r.kind = j.value("kind", "train");
-        r.step = j.value("step", 0);
-        r.loss = number(j, "loss");
-        r.lr = number(j, "lr");
-        r.imagesPerSecond = number(j, "images_per_s");
-        r.probe = number(j, "probe");
-        r.knn = number(j, "knn");
-        r.probeGlobal = number(j, "probe_global");
-        r.valProbe = number(j, "val_probe");
-        r.valKnn = number(j, "val_knn");
-        r.valProbeGlobal = number(j, "val_probe_global");
-        r.wallSeconds = number(j, "wall_s");
+        const MetricRow r = metricRow(j, what);
         rows.push_back(r);
     }
     return rows;

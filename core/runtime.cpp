@@ -3,7 +3,10 @@
 
 #include "error.h"
 
-#include <torch/torch.h>
+#include <torch/cuda.h>
+#include <torch/types.h>
+#include <torch/utils.h>
+#include <torch/version.h>
 
 #include <dlfcn.h>
 #include <fstream>

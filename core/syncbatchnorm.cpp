@@ -3,6 +3,8 @@
 
 #include "distributed.h"
 
+#include <torch/csrc/autograd/custom_function.h>
+
 namespace latent {
 namespace {
 

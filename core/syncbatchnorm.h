@@ -12,7 +12,7 @@
 // first-stage gradients 0.1-0.2% away from float64; ours match float64 to
 // 1e-5: measured in tests/test_distributed.cpp). Internal to core.
 
-#include <torch/torch.h>
+#include <torch/nn/module.h>
 
 #include <memory>
 

@@ -79,6 +79,12 @@ TrainConfig trainConfigFromJson(const std::string &text, const std::string &path
     enc.allowOnly({"preset", "width", "resolution"});
     c.encoder = enc.string("preset", {"small", "resnet18", "resnet50"});
     c.width = static_cast<int>(enc.integer("width", 0, 1024, "0 for the preset's"));
+    // LibTorch 1.13's oneDNN convolution backward crashes (SIGSEGV) on the
+    // CPU with channels-last inputs of 4 channels; narrower stages are too
+    // small to learn from anyway.
+    if (c.width > 0 && c.width < 8)
+        enc.fail("width", "is " + std::to_string(c.width) +
+                              ", expected 0 (the preset's) or 8 to 1024 channels");
     // Added after schema 1 shipped: runs written before it have none.
     if (enc.has("resolution")) {
         c.resolution = static_cast<int>(

@@ -10,11 +10,16 @@
 #include "jsonfields.h"
 #include "mixedprecision.h"
 #include "provenance.h"
+#include "runevaluator.h"
 #include "runlock.h"
+#include "runsummary.h"
 #include "runtime.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Context.h>
+#include <torch/optim/adam.h>
+#include <torch/optim/sgd.h>
+#include <torch/serialize.h>
 
 #include <array>
 #include <atomic>
@@ -45,45 +50,16 @@ double secondsSince(Clock::time_point t)
 // cores each oversubscribe them (measured on 2 cores, batch 256 x 2 views:
 // 690 img/s shared, 1,020 split when generation took 0.21 s; with chunked
 // generation 1,100-1,170 split, 1,100 shared, the same as a serial loop).
-constexpr int kEmbeddingPoints = 1000;
 
 int producerThreads(int all)
 {
     return std::max(1, all / 2);
 }
 
-ImageBatch toImageBatch(const torch::Tensor &x) // [N, C, H, W] in [0, 1]
+// The first line of a LibTorch message (the rest is its C++ context).
+std::string firstLine(const std::string &text)
 {
-    const auto bytes = x.to(torch::kCPU)
-                           .mul(255)
-                           .round()
-                           .clamp(0, 255)
-                           .to(torch::kUInt8)
-                           .permute({0, 2, 3, 1})
-                           .contiguous();
-    ImageBatch b;
-    b.count = static_cast<int>(x.size(0));
-    b.channels = static_cast<int>(x.size(1));
-    b.height = static_cast<int>(x.size(2));
-    b.width = static_cast<int>(x.size(3));
-    b.pixels.assign(bytes.data_ptr<std::uint8_t>(), bytes.data_ptr<std::uint8_t>() + bytes.numel());
-    b.classes.assign(b.count, -1);
-    return b;
-}
-
-MetricRow evaluationRow(const std::string &kind, int step, double wall, const EvalResult &r)
-{
-    MetricRow e;
-    e.kind = kind;
-    e.step = step;
-    e.probe = r.probe;
-    e.knn = r.knn;
-    e.probeGlobal = r.probeGlobal;
-    e.valProbe = r.valProbe;
-    e.valKnn = r.valKnn;
-    e.valProbeGlobal = r.valProbeGlobal;
-    e.wallSeconds = wall;
-    return e;
+    return text.substr(0, text.find('\n'));
 }
 
 // How a run's training loop ended.
@@ -103,10 +79,10 @@ struct Trainer::Impl
     ParallelOptions parallel;
     std::shared_ptr<Communicator> comm; // data-parallel runs only
     std::unique_ptr<Generator> generator;
-    std::shared_ptr<EvalData> eval;      // rank 0 only
-    std::shared_ptr<const Dataset> real; // training images in real-data runs
-    DataLoadProgress loading;            // while prepare() reads the datasets
-    RunLock lock;                        // from create/open until the run ends (rank 0)
+    std::unique_ptr<RunEvaluator> evaluator; // rank 0 only
+    std::shared_ptr<const Dataset> real;     // training images in real-data runs
+    DataLoadProgress loading;                // while prepare() reads the datasets
+    RunLock lock;                            // from create/open until the run ends (rank 0)
     RunDevice runDevice;
     torch::Device device{torch::kCPU};
     Precision precision = Precision::Fp32;
@@ -155,9 +131,12 @@ struct Trainer::Impl
     int totalSteps() const { return config.steps; }
 
     void prepare();
+    void chooseRuntime();
+    void prepareData();
     void connect();
     std::shared_ptr<const Dataset> loadData(const std::string &source) const;
     void loadCheckpoint();
+    void loadEncoderState(torch::serialize::InputArchive &model);
     void saveCheckpoint(int atStep, double wall);
     void writeStatus(RunState st, int atStep, const std::string &why) const;
     void setState(RunState st, const std::string &why);
@@ -175,7 +154,8 @@ struct Trainer::Impl
     void evaluateAndRecord(const std::string &kind, int atStep, double wall);
 };
 
-void Trainer::Impl::prepare()
+// The run's device, precision and threads, from its config and rank.
+void Trainer::Impl::chooseRuntime()
 {
     validate(config, "training config " + files.config());
     runDevice = chooseDevice(config.device, parallel.env.localRank,
@@ -195,7 +175,11 @@ void Trainer::Impl::prepare()
     threads = config.threads > 0     ? config.threads
               : parallel.threads > 0 ? parallel.threads
                                      : torchThreads();
+}
 
+// The generator, the datasets and the image shape the encoder takes.
+void Trainer::Impl::prepareData()
+{
     if (!config.generator.empty()) generator = Generator::load(config.generator, runDevice.name());
     if (generator) {
         const GeneratorInfo &info = generator->info();
@@ -221,12 +205,18 @@ void Trainer::Impl::prepare()
                     "; contrastive training needs at least 2 views per anchor");
     if (config.resolution > 0) resolution = config.resolution;
     if (evalSet)
-        eval =
+        evaluator = std::make_unique<RunEvaluator>(
             std::make_shared<EvalData>(evalSet, channels, resolution,
-                                       ValidationSplit{config.validation, config.validationSeed});
+                                       ValidationSplit{config.validation, config.validationSeed}),
+            config);
     if (real && real->train.empty())
         throw Error("dataset " + real->path + " has no training images");
+}
 
+void Trainer::Impl::prepare()
+{
+    chooseRuntime();
+    prepareData();
     torch::manual_seed(config.seed);
     encoder = Encoder(encoderPreset(config.encoder, channels, config.width));
     encoder->to(device);
@@ -285,15 +275,51 @@ void Trainer::Impl::saveCheckpoint(int atStep, double wall)
     writeFileAtomically(files.checkpoint(), bytes.str());
 }
 
+// Module::load replaces each tensor with the stored one whatever its shape:
+// another encoder's weights would load silently and fail steps later.
+void Trainer::Impl::loadEncoderState(torch::serialize::InputArchive &model)
+{
+    std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
+    for (const auto &p : encoder->named_parameters())
+        shapes.emplace_back(p.key(), p.value().sizes().vec());
+    for (const auto &b : encoder->named_buffers())
+        shapes.emplace_back(b.key(), b.value().sizes().vec());
+    encoder->load(model);
+    const auto params = encoder->named_parameters();
+    const auto buffers = encoder->named_buffers();
+    for (const auto &[name, expected] : shapes) {
+        const torch::Tensor *t = params.find(name);
+        if (!t) t = buffers.find(name);
+        if (t && t->sizes().vec() == expected) continue;
+        const auto text = [](c10::IntArrayRef sizes) {
+            std::string out = "[";
+            for (std::size_t i = 0; i < sizes.size(); ++i)
+                out += (i ? ", " : "") + std::to_string(sizes[i]);
+            return out + "]";
+        };
+        throw Error("checkpoint " + files.checkpoint() +
+                    " does not match the run's config.json: " + name + " is " +
+                    (t ? text(t->sizes()) : "missing") + " in it, " + text(expected) +
+                    " in the run's encoder (encoder.preset " + config.encoder + ", encoder.width " +
+                    std::to_string(config.width) + "); it was saved by another encoder");
+    }
+}
+
 void Trainer::Impl::loadCheckpoint()
 {
     torch::serialize::InputArchive archive;
     try {
         archive.load_from(files.checkpoint(), device);
+    } catch (const c10::Error &e) {
+        throw Error("checkpoint " + files.checkpoint() + " is not a readable checkpoint (" +
+                    firstLine(e.what_without_backtrace()) +
+                    "): it is truncated or damaged; remove it to train the run again from step 0");
+    }
+    try {
         torch::serialize::InputArchive model, optim;
         archive.read("model", model);
         archive.read("optimizer", optim);
-        encoder->load(model);
+        loadEncoderState(model);
         optimizer->load(optim);
         torch::Tensor s, wall, rng;
         archive.read("step", s);
@@ -308,8 +334,9 @@ void Trainer::Impl::loadCheckpoint()
         std::lock_guard rngLock(global.mutex());
         global.set_state(rng.to(torch::kCPU));
     } catch (const c10::Error &e) {
-        throw Error("checkpoint " + files.checkpoint() + " cannot be loaded (" +
-                    e.what_without_backtrace() + "); it does not match the run's config.json");
+        throw Error("checkpoint " + files.checkpoint() + " does not match the run's config.json (" +
+                    firstLine(e.what_without_backtrace()) +
+                    "): it was saved by another encoder or optimizer");
     }
     if (device.is_cpu()) encoder->useChannelsLast();
 }
@@ -359,28 +386,13 @@ double Trainer::Impl::learningRate(int s, double elapsed) const
 // Online: fixed subsets; final: the full splits. Then the embedding, when observed.
 void Trainer::Impl::evaluateAndRecord(const std::string &kind, int atStep, double wall)
 {
-    const bool online = kind == "online";
     EncodeProgress progress;
     if (observer.evaluation)
         progress = [&](std::int64_t done, std::int64_t total) {
             observer.evaluation(kind, done, total);
         };
-    const EvalResult r =
-        evaluateEncoder(*encoder, *eval, online ? config.probeTrain : 0,
-                        online ? config.probeValidation : 0, config.knnK, &cancel, progress);
-    record(evaluationRow(kind, atStep, wall, r));
-    if (!observer.embedding) return;
-    const Embedding2d pca = pcaEmbedding(*encoder, *eval, kEmbeddingPoints);
-    EmbeddingSnapshot snap;
-    snap.step = atStep;
-    snap.kind = kind;
-    snap.x = pca.x;
-    snap.y = pca.y;
-    snap.labels = pca.labels;
-    const auto idx = torch::tensor(std::vector<int64_t>(pca.indices.begin(), pca.indices.end()));
-    snap.images = toImageBatch(eval->images(eval->train(), idx)); // validation images
-    snap.images.classes = pca.labels;
-    observer.embedding(snap);
+    record(evaluator->measure(*encoder, kind, atStep, wall, &cancel, progress));
+    if (observer.embedding) observer.embedding(evaluator->embedding(*encoder, kind, atStep));
 }
 
 // Waits out a pause (one-process runs: the ranks of a job cannot wait for
@@ -571,7 +583,7 @@ void Trainer::Impl::finish(const Ending &ending, const Loop &loop)
     if (leader()) {
         saveCheckpoint(loop.step, loop.wall);
         exportEncoderTorchScript(*encoder, files.encoder(),
-                                 eval ? evaluationProtocolJson(*eval, config.knnK) : "");
+                                 evaluator ? evaluator->protocolJson() : "");
     }
     if (ending.kind == Ending::Stopped) {
         setState(RunState::Stopped, ending.why);
@@ -698,6 +710,8 @@ std::unique_ptr<Trainer> Trainer::create(const std::string &runDir, const TrainC
 std::unique_ptr<Trainer> Trainer::open(const std::string &runDir, const DataLoadProgress &loading,
                                        const ParallelOptions &parallel)
 {
+    if (std::filesystem::exists(RunFiles{runDir}.config()))
+        readRunSummary(runDir); // every file the Runs tab reads, with the same messages
     auto impl = inspect(runDir, loading, parallel);
     if (impl->leader()) {
         impl->lock = RunLock::acquire(runDir);
@@ -810,7 +824,7 @@ ImageBatch Trainer::latestViews() const
 
 std::vector<std::string> Trainer::classNames() const
 {
-    return d->eval ? d->eval->dataset().classNames : std::vector<std::string>{};
+    return d->evaluator ? d->evaluator->data().dataset().classNames : std::vector<std::string>{};
 }
 
 int Trainer::latestViewColumns() const
@@ -820,40 +834,8 @@ int Trainer::latestViewColumns() const
 
 Floors computeFloors(const std::string &runDir)
 {
-    const RunFiles files{runDir};
-    // Floors of the fit / validation / test protocol with validation values;
-    // older files (protocol 1 fitted on the whole train split, 2 without
-    // validation values) are measured again.
-    constexpr int kProtocol = 3;
-    const char *const keys[] = {"random_probe",    "random_knn",       "pixel_probe",
-                                "pixel_knn",       "random_val_probe", "random_val_knn",
-                                "pixel_val_probe", "pixel_val_knn"};
-    const auto fields = [](Floors &f) {
-        return std::array<double *, 8>{&f.randomProbe,   &f.randomKnn,      &f.pixelProbe,
-                                       &f.pixelKnn,      &f.randomValProbe, &f.randomValKnn,
-                                       &f.pixelValProbe, &f.pixelValKnn};
-    };
-    Floors f;
-    if (std::filesystem::exists(files.floors())) {
-        const std::string what = "floors " + files.floors();
-        const Json j = json::parse(readFileCapped(files.floors(), what, 1 << 16), what, 1 << 16);
-        const json::Object o(j, what, "");
-        if (o.has("protocol") && o.integer("protocol", 1, 1000) == kProtocol) {
-            for (std::size_t i = 0; i < 8; ++i)
-                *fields(f)[i] = o.number(keys[i], 0, 1);
-            return f;
-        }
-    }
     const auto impl = inspect(runDir); // a fresh encoder: the run's own initialisation
-    const EvalResult random = evaluateEncoder(*impl->encoder, *impl->eval, 0, 0, impl->config.knnK);
-    const EvalResult pixels = evaluatePixels(*impl->eval, impl->config.knnK);
-    f = {random.probe,    random.knn,    pixels.probe,    pixels.knn,
-         random.valProbe, random.valKnn, pixels.valProbe, pixels.valKnn};
-    Json j = {{"protocol", kProtocol}};
-    for (std::size_t i = 0; i < 8; ++i)
-        j[keys[i]] = *fields(f)[i];
-    writeFileAtomically(files.floors(), j.dump(2) + "\n");
-    return f;
+    return impl->evaluator->floors(*impl->encoder, impl->files.floors());
 }
 
 MetricRow evaluateCheckpoint(const std::string &runDir)
@@ -862,8 +844,7 @@ MetricRow evaluateCheckpoint(const std::string &runDir)
     if (!std::filesystem::exists(impl->files.checkpoint()))
         throw Error("run " + runDir + " has no checkpoint.pt yet; nothing to evaluate");
     impl->loadCheckpoint();
-    const EvalResult r = evaluateEncoder(*impl->encoder, *impl->eval, 0, 0, impl->config.knnK);
-    return evaluationRow("final", impl->startStep, impl->wallBefore, r);
+    return impl->evaluator->measure(*impl->encoder, "final", impl->startStep, impl->wallBefore);
 }
 
 } // namespace latent

@@ -6,7 +6,9 @@
 #include "sampling.h"
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <torch/torch.h>
+#include <torch/nn/functional.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 namespace latent {
 namespace {

@@ -65,6 +65,30 @@ inline QString prepareBadInput(const BadInput &c, const QTemporaryDir &dir, bool
     return source;
 }
 
+// Run cases ("run" kind) name a file of the corpus NAME--TARGET: a copy of
+// the good run folder `goodRun` with TARGET (status.json, checkpoint.pt, ...)
+// replaced by it, in `dir`. Returns the copied folder; `messagePath` is the
+// replaced file.
+inline QString prepareBadRun(const BadInput &c, const QString &goodRun, const QTemporaryDir &dir,
+                             QString *messagePath)
+{
+    const QString target = c.file.section("--", 1);
+    const QString folder = dir.filePath(c.file.section("--", 0, 0));
+    QDir().mkpath(folder);
+    for (const QString &name : QDir(goodRun).entryList(QDir::Files | QDir::Hidden))
+        if (name != target) QFile::copy(goodRun + "/" + name, folder + "/" + name);
+    *messagePath = folder + "/" + target;
+    QFile::copy(QDir(LATENT_TEST_DATA_DIR "/bad").filePath(c.file), *messagePath);
+    return folder;
+}
+
+// The Runs tab lists a run from every file but its checkpoint, which only a
+// resume reads.
+inline bool runListingReads(const BadInput &c)
+{
+    return c.file.section("--", 1) != "checkpoint.pt";
+}
+
 inline QString expectedMessage(const BadInput &c, const QString &messagePath)
 {
     return QString(c.message).replace("{path}", messagePath);

@@ -5,7 +5,8 @@
 
 #include <QtTest>
 
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 using namespace latent;
 

@@ -7,8 +7,10 @@
 #include "error.h"
 #include "generator.h"
 #include "idx.h"
+#include "runsummary.h"
 #include "runtime.h"
 #include "smalldataset.h"
+#include "stoppedrun.h"
 #include "trainer.h"
 #include "viewrecipe.h"
 
@@ -71,9 +73,16 @@ class TestBadInputs : public QObject
 {
     Q_OBJECT
     QTemporaryDir m_dir;
+    QTemporaryDir m_corpus;
+    QString m_goodRun; // a stopped run that the run cases damage a copy of
 
 private Q_SLOTS:
-    void initTestCase() { configureRuntime(); }
+    void initTestCase()
+    {
+        configureRuntime();
+        m_goodRun = m_corpus.filePath("good");
+        test::writeStoppedRun(m_goodRun.toStdString(), m_corpus.filePath("data").toStdString());
+    }
 
     void corpus_data()
     {
@@ -105,6 +114,50 @@ private Q_SLOTS:
             error = errorOf([&] { readIdx(path); });
         }
         QCOMPARE(error, test::expectedMessage(c, named));
+    }
+
+    // Run folders damaged one file at a time: the Runs tab's reader (every
+    // file but the checkpoint) and a resume name the file and the fault, and
+    // the good run is still read.
+    void runCorpus_data()
+    {
+        QTest::addColumn<int>("index");
+        const auto cases = test::badInputs({"run"});
+        QVERIFY(cases.size() >= 12);
+        for (int i = 0; i < cases.size(); ++i)
+            QTest::newRow(qPrintable(cases[i].file)) << i;
+    }
+
+    void runCorpus()
+    {
+        QFETCH(int, index);
+        const test::BadInput c = test::badInputs({"run"}).at(index);
+        QTemporaryDir dir;
+        QString named;
+        const std::string run = test::prepareBadRun(c, m_goodRun, dir, &named).toStdString();
+        const QString expected = test::expectedMessage(c, named);
+        if (test::runListingReads(c))
+            QCOMPARE(errorOf([&] { readRunSummary(run); }), expected);
+        else
+            QCOMPARE(readRunSummary(run).status.step, 2);
+        QCOMPARE(errorOf([&] { Trainer::open(run); }), expected);
+        QCOMPARE(readRunSummary(m_goodRun.toStdString()).status.step, 2);
+    }
+
+    // metrics.csv is written for spreadsheets and never read: a damaged one
+    // is rebuilt from metrics.jsonl when the run resumes.
+    void damagedMetricsCsvIsRebuiltOnResume()
+    {
+        QTemporaryDir dir;
+        const QString run = dir.filePath("csv");
+        QDir().mkpath(run);
+        for (const QString &name : QDir(m_goodRun).entryList(QDir::Files | QDir::Hidden))
+            QFile::copy(m_goodRun + "/" + name, run + "/" + name);
+        const std::string csv = (run + "/metrics.csv").toStdString();
+        const std::string good = readAll(csv);
+        writeFileAtomically(csv, "garbled\x01 not a table");
+        Trainer::open(run.toStdString()); // reads, resumes nothing yet
+        QCOMPARE(readAll(csv), good);
     }
 
     // A write that hits a full disk (here a file size limit) fails with a

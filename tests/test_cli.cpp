@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // latent-cli end to end through a real process.
 #include "badinputs.h"
+#include "runtime.h"
+#include "stoppedrun.h"
 
 #include <QCryptographicHash>
 #include <QImage>
@@ -32,6 +34,9 @@ Result runCli(const QStringList &args)
 class TestCli : public QObject
 {
     Q_OBJECT
+    QTemporaryDir m_runs;
+    QString m_goodRun; // made by the first run case
+
 private Q_SLOTS:
     void infoOnDefaultGenerator()
     {
@@ -137,6 +142,36 @@ private Q_SLOTS:
             r.err.contains("latent-cli: error: " + latent::test::expectedMessage(c, named) + "\n"),
             qPrintable(r.err));
         QVERIFY(!QFileInfo::exists(out + ".png") && !QFileInfo::exists(out));
+    }
+
+    // Damaged run folders as `train --resume` meets them: exit code 1 and
+    // the exact message.
+    void runCorpus_data()
+    {
+        QTest::addColumn<int>("index");
+        const auto cases = latent::test::badInputs({"run"});
+        for (int i = 0; i < cases.size(); ++i)
+            QTest::newRow(qPrintable(cases[i].file)) << i;
+    }
+
+    void runCorpus()
+    {
+        QFETCH(int, index);
+        const auto c = latent::test::badInputs({"run"}).at(index);
+        if (m_goodRun.isEmpty()) { // once for all rows
+            m_goodRun = m_runs.filePath("good");
+            latent::configureRuntime();
+            latent::test::writeStoppedRun(m_goodRun.toStdString(),
+                                          m_runs.filePath("data").toStdString());
+        }
+        QTemporaryDir dir;
+        QString named;
+        const QString run = latent::test::prepareBadRun(c, m_goodRun, dir, &named);
+        const Result r = runCli({"train", "--resume", run});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(
+            r.err.contains("latent-cli: error: " + latent::test::expectedMessage(c, named) + "\n"),
+            qPrintable(r.err));
     }
 
     // A recipe over the size cap is refused before it is read.

@@ -18,7 +18,8 @@
 
 #include <opencv2/imgcodecs.hpp>
 #include <torch/script.h>
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <filesystem>
 

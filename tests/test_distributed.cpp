@@ -17,7 +17,10 @@
 
 #include "smalldataset.h"
 
-#include <torch/torch.h>
+#include <torch/optim/sgd.h>
+#include <torch/serialize.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <QProcess>
 #include <QTemporaryDir>

@@ -6,7 +6,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <filesystem>
 #include <fstream>

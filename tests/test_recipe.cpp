@@ -9,7 +9,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <nlohmann/json.hpp>
 
@@ -108,7 +109,8 @@ private Q_SLOTS:
         QTest::newRow("vector beyond float")
             << QString::fromStdString(
                    edited([](J &d) { d["direction_sets"][0]["vectors"][1][0] = 1e300; }))
-            << "field 'direction_sets[0].vectors[1][0]' is number 1e+300, expected a number within float "
+            << "field 'direction_sets[0].vectors[1][0]' is number 1e+300, expected a number within "
+               "float "
                "range";
         QTest::newRow("deep") << QString(200, '[') + QString(200, ']')
                               << "nested more than 32 levels deep at byte 32";

@@ -18,7 +18,8 @@
 #include <QtTest>
 
 #include <torch/script.h>
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <cmath>
 
@@ -139,7 +140,8 @@ private Q_SLOTS:
         const QString md = QString::fromStdString(reportCardMarkdown(c, "nearest.png"));
         QVERIFY2(md.contains("| fidelity, 200 samples | 100.0% | chance 25.0% |") &&
                      md.contains("| CAS, 800 generated training images |") &&
-                     md.contains("| Fréchet distance, 200 samples |") && md.contains("![Generated samples"),
+                     md.contains("| Fréchet distance, 200 samples |") &&
+                     md.contains("![Generated samples"),
                  qPrintable(md));
     }
 

@@ -3,6 +3,7 @@
 // plots points, pauses (no new points), resumes, stops and is listed;
 // runs on disk load and overlay; broken run folders are reported by name
 // while the others load; exports.
+#include "badinputs.h"
 #include "curveplot.h"
 #include "datasetpicker.h"
 #include "experimentbox.h"
@@ -93,6 +94,50 @@ private Q_SLOTS:
         QFile status(m_disk + "/garbled/status.json");
         QVERIFY(status.open(QIODevice::WriteOnly));
         status.write("{\"state\": \"runn");
+    }
+
+    // The bad-input corpus's damaged run folders in the studio: the Runs tab
+    // still lists the good run beside one and names the damaged file (a
+    // checkpoint is read by a resume only); Resume shows the message on the
+    // Train tab and leaves the window ready to train.
+    void runCorpus_data()
+    {
+        QTest::addColumn<int>("index");
+        const auto cases = test::badInputs({"run"});
+        for (int i = 0; i < cases.size(); ++i)
+            QTest::newRow(qPrintable(cases[i].file)) << i;
+    }
+
+    void runCorpus()
+    {
+        QFETCH(int, index);
+        const auto c = test::badInputs({"run"}).at(index);
+        const QString good = m_tmp.filePath("corpus-good");
+        if (!QFileInfo::exists(good)) makeRun(good, m_data, 2); // once for all rows
+        QTemporaryDir dir;
+        QString named;
+        const QString run = test::prepareBadRun(c, good, dir, &named);
+        const QString expected = test::expectedMessage(c, named);
+        QDir().mkpath(dir.filePath("good"));
+        for (const QString &name : QDir(good).entryList(QDir::Files | QDir::Hidden))
+            QFile::copy(good + "/" + name, dir.filePath("good/") + name);
+        qputenv("LATENT_STUDIO_RUNS", dir.path().toUtf8());
+        MainWindow window;
+        QVERIFY(test::loadDefaultGenerator(window));
+        RunsPanel *list = window.runsPanel();
+        QTRY_VERIFY_WITH_TIMEOUT(list->runNames().contains("good"), 30000);
+        if (test::runListingReads(c)) {
+            QTRY_VERIFY_WITH_TIMEOUT(list->problems().contains(expected), 30000);
+        } else {
+            QTRY_COMPARE_WITH_TIMEOUT(list->runNames().size(), 2, 30000);
+            QVERIFY(list->problems().isEmpty());
+        }
+        TrainPanel *panel = window.trainPanel();
+        panel->resumeRun(run);
+        auto *error = panel->findChild<QLabel *>("trainError");
+        QTRY_VERIFY_WITH_TIMEOUT(error->text().contains(expected), 60000);
+        QVERIFY(panel->findChild<QPushButton *>("trainButton")->isEnabled());
+        qunsetenv("LATENT_STUDIO_RUNS");
     }
 
     // The run folder deleted while the window trains: the run fails, the

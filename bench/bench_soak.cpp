@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+// A soak run of the studio: a default training run (batch 256, the default
+// recipe, online evaluations every 100 steps) trains from the Train tab for
+// MINUTES while the benchmark switches tabs and moves the explorer's sliders
+// every few seconds, as a user would. Each minute it samples the process's
+// resident memory, open file descriptors and threads, and the longest
+// event-loop stall of that minute.
+//
+//   xvfb-run -a -s '-screen 0 1280x800x24' build/bench/bench_soak [MINUTES]   # default 30
+//
+// Targets: after the first 5 minutes (warm-up: datasets, caches, the first
+// evaluation) no sample exceeds the 5-minute one by more than 5%, and the
+// longest stall stays under 50 ms. Exit status 1 when a target is missed.
+#include "mainwindow.h"
+#include "runtime.h"
+#include "stallrecorder.h"
+#include "trainpanel.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QLineEdit>
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+namespace {
+
+struct Sample
+{
+    int minute = 0;
+    double rssMiB = 0;
+    int fds = 0, threads = 0;
+    double maxStallMs = 0;
+};
+
+// VmRSS and Threads of /proc/self/status, open descriptors of /proc/self/fd.
+Sample sampleProcess()
+{
+    Sample s;
+    QFile status("/proc/self/status");
+    if (status.open(QIODevice::ReadOnly))
+        for (const QByteArray &line : status.readAll().split('\n')) {
+            if (line.startsWith("VmRSS:"))
+                s.rssMiB = line.mid(6).trimmed().split(' ').first().toDouble() / 1024;
+            if (line.startsWith("Threads:")) s.threads = line.mid(8).trimmed().toInt();
+        }
+    s.fds = static_cast<int>(QDir("/proc/self/fd").entryList(QDir::Files | QDir::System).size());
+    return s;
+}
+
+double growthPercent(double from, double to)
+{
+    return from > 0 ? 100 * (to - from) / from : 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    const int minutes = argc > 1 ? std::max(6, std::atoi(argv[1])) : 30;
+    constexpr int kWarmupMinutes = 5;
+    QStandardPaths::setTestModeEnabled(true);
+    latent::configureRuntime();
+    QTemporaryDir runs;
+    qputenv("LATENT_STUDIO_RUNS", runs.path().toUtf8());
+
+    latent::studio::MainWindow window;
+    window.resize(1200, 800);
+    window.show();
+    QSignalSpy loaded(&window, &latent::studio::MainWindow::generatorLoaded);
+    window.openGenerator(LATENT_DEFAULT_GENERATOR);
+    if (!loaded.wait(60000)) {
+        std::fprintf(stderr, "bench_soak: the default generator did not load\n");
+        return 2;
+    }
+
+    window.showTab("train");
+    auto *panel = window.trainPanel();
+    panel->findChild<QComboBox *>("trainBudgetUnit")->setCurrentIndex(1); // minutes
+    panel->findChild<QSpinBox *>("trainBudget")->setValue(minutes + 10);
+    panel->findChild<QSpinBox *>("trainProbeEvery")->setValue(100);
+    panel->findChild<QLineEdit *>("trainRunName")->setText("soak");
+    QStringList states;
+    QObject::connect(panel, &latent::studio::TrainPanel::stateChanged,
+                     [&](const QString &s) { states << s; });
+    panel->startTraining();
+
+    // The user: every 3 s either another tab or a random explorer slider.
+    const QStringList tabs{"samples", "explore", "views", "train", "runs", "explore"};
+    int action = 0;
+    QTimer user;
+    QObject::connect(&user, &QTimer::timeout, [&] {
+        ++action;
+        if (action % 2) {
+            window.showTab(tabs[(action / 2) % tabs.size()]);
+            return;
+        }
+        std::vector<QSlider *> visible;
+        for (QSlider *s : window.findChildren<QSlider *>())
+            if (s->isVisible() && s->isEnabled()) visible.push_back(s);
+        if (visible.empty()) return;
+        QSlider *s = visible[QRandomGenerator::global()->bounded(int(visible.size()))];
+        s->setValue(QRandomGenerator::global()->bounded(s->minimum(), s->maximum() + 1));
+    });
+    user.start(3000);
+
+    std::printf("soak: %d minutes of a default training run with tab switches and slider moves "
+                "every 3 s (%d torch threads)\n",
+                minutes, latent::torchThreads());
+    std::printf("%6s %10s %6s %8s %14s %s\n", "minute", "RSS MiB", "fds", "threads", "max stall ms",
+                "run");
+    std::fflush(stdout);
+    std::vector<Sample> samples;
+    latent::bench::StallRecorder stalls;
+    stalls.start();
+    QElapsedTimer clock;
+    clock.start();
+    bool ended = false;
+    for (int minute = 1; minute <= minutes && !ended; ++minute) {
+        while (clock.elapsed() < minute * 60000LL) {
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+            ended = states.contains("finished") || states.contains("failed");
+            if (ended) break;
+        }
+        Sample s = sampleProcess();
+        s.minute = minute;
+        s.maxStallMs = stalls.take().maxMs;
+        samples.push_back(s);
+        std::printf("%6d %10.1f %6d %8d %14.1f %s\n", s.minute, s.rssMiB, s.fds, s.threads,
+                    s.maxStallMs, states.isEmpty() ? "" : qPrintable(states.last()));
+        std::fflush(stdout);
+    }
+    user.stop();
+    stalls.stop();
+    panel->stopTraining();
+    QElapsedTimer stopping;
+    stopping.start();
+    while (!states.contains("stopped") && !states.contains("finished") &&
+           !states.contains("failed") && stopping.elapsed() < 600000)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+
+    if (int(samples.size()) <= kWarmupMinutes) {
+        std::printf("the run ended after %d minutes (%s): too short to judge growth\n",
+                    int(samples.size()), states.isEmpty() ? "" : qPrintable(states.last()));
+        return 1;
+    }
+    const Sample &base = samples[kWarmupMinutes - 1];
+    double rss = 0, fds = 0, threads = 0, stall = 0;
+    for (std::size_t i = kWarmupMinutes; i < samples.size(); ++i) {
+        rss = std::max(rss, growthPercent(base.rssMiB, samples[i].rssMiB));
+        fds = std::max(fds, growthPercent(base.fds, samples[i].fds));
+        threads = std::max(threads, growthPercent(base.threads, samples[i].threads));
+    }
+    double warmupStall = 0;
+    for (std::size_t i = 0; i < samples.size(); ++i)
+        (i < kWarmupMinutes ? warmupStall : stall) =
+            std::max(i < kWarmupMinutes ? warmupStall : stall, samples[i].maxStallMs);
+    const bool ok = rss <= 5 && fds <= 5 && threads <= 5 && stall < 50;
+    std::printf("after minute %d: largest growth RSS %+.1f%%, fds %+.1f%%, threads %+.1f%% "
+                "(target <= 5%%); longest stall %.1f ms (target < 50 ms; %.1f ms in the first "
+                "%d minutes): %s\n",
+                kWarmupMinutes, rss, fds, threads, stall, warmupStall, kWarmupMinutes,
+                ok ? "met" : "MISSED");
+    return ok ? 0 : 1;
+}
