@@ -164,9 +164,10 @@ int main(int argc, char **argv)
         threads = std::max(threads, growthPercent(base.threads, samples[i].threads));
     }
     double warmupStall = 0;
-    for (std::size_t i = 0; i < samples.size(); ++i)
-        (i < kWarmupMinutes ? warmupStall : stall) =
-            std::max(i < kWarmupMinutes ? warmupStall : stall, samples[i].maxStallMs);
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+        double &longest = i < kWarmupMinutes ? warmupStall : stall;
+        longest = std::max(longest, samples[i].maxStallMs);
+    }
     const bool ok = rss <= 5 && fds <= 5 && threads <= 5 && stall < 50;
     std::printf("after minute %d: largest growth RSS %+.1f%%, fds %+.1f%%, threads %+.1f%% "
                 "(target <= 5%%); longest stall %.1f ms (target < 50 ms; %.1f ms in the first "

@@ -13,18 +13,23 @@ namespace {
 
 using json::Json;
 
-// Floors of the fit / validation / test protocol with validation values;
-// older files (protocol 1 fitted on the whole train split, 2 without
-// validation values) are measured again.
-constexpr int kFloorsProtocol = 3;
-constexpr std::array<const char *, 8> kFloorKeys = {
-    "random_probe",     "random_knn",     "pixel_probe",     "pixel_knn",
-    "random_val_probe", "random_val_knn", "pixel_val_probe", "pixel_val_knn"};
+// Floors of the fit / validation / test protocol with validation values and
+// the random-init encoder's global-pool probe; older files (protocol 1
+// fitted on the whole train split, 2 without validation values, 3 without
+// the global pool) are measured again.
+constexpr int kFloorsProtocol = 4;
+constexpr std::array<const char *, 10> kFloorKeys = {
+    "random_probe",        "random_knn",
+    "pixel_probe",         "pixel_knn",
+    "random_val_probe",    "random_val_knn",
+    "pixel_val_probe",     "pixel_val_knn",
+    "random_probe_global", "random_val_probe_global"};
 
-std::array<double *, 8> floorFields(Floors &f)
+std::array<double *, 10> floorFields(Floors &f)
 {
-    return {&f.randomProbe,    &f.randomKnn,    &f.pixelProbe,    &f.pixelKnn,
-            &f.randomValProbe, &f.randomValKnn, &f.pixelValProbe, &f.pixelValKnn};
+    return {&f.randomProbe,       &f.randomKnn,           &f.pixelProbe,    &f.pixelKnn,
+            &f.randomValProbe,    &f.randomValKnn,        &f.pixelValProbe, &f.pixelValKnn,
+            &f.randomProbeGlobal, &f.randomValProbeGlobal};
 }
 
 } // namespace
@@ -86,8 +91,8 @@ Floors RunEvaluator::floors(EncoderImpl &fresh, const std::string &cacheFile) co
     }
     const EvalResult random = evaluateEncoder(fresh, *m_data, 0, 0, m_knnK);
     const EvalResult pixels = evaluatePixels(*m_data, m_knnK);
-    f = {random.probe,    random.knn,    pixels.probe,    pixels.knn,
-         random.valProbe, random.valKnn, pixels.valProbe, pixels.valKnn};
+    f = {random.probe,  random.knn,      pixels.probe,  pixels.knn,         random.valProbe,
+         random.valKnn, pixels.valProbe, pixels.valKnn, random.probeGlobal, random.valProbeGlobal};
     Json j = {{"protocol", kFloorsProtocol}};
     for (std::size_t i = 0; i < kFloorKeys.size(); ++i)
         j[kFloorKeys[i]] = *floorFields(f)[i];

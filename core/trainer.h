@@ -131,6 +131,10 @@ struct Floors
 {
     double randomProbe = 0, randomKnn = 0, pixelProbe = 0, pixelKnn = 0;
     double randomValProbe = 0, randomValKnn = 0, pixelValProbe = 0, pixelValKnn = 0;
+    // The random-init encoder's probe on globally pooled features: far below
+    // a trained encoder's (the 2x2 grid keeps a layout a linear probe can use
+    // even from random filters, the global average does not).
+    double randomProbeGlobal = 0, randomValProbeGlobal = 0;
 };
 Floors computeFloors(const std::string &runDir);
 // The final protocol on the run's checkpoint (for runs stopped before the end).

@@ -356,29 +356,36 @@ private Q_SLOTS:
     void shortRunLowersLossAndBeatsRandomInit()
     {
         TrainConfig c = smallConfig();
-        c.steps = 50;
+        c.steps = 120;
         c.batch = 64;
-        c.probeEvery = 25;
-        c.checkpointEvery = 25;
+        c.probeEvery = 60;
+        c.checkpointEvery = 60;
         auto t = Trainer::create(runDir("short"), c, defaultRecipe());
         std::atomic<int> progressCalls{0};
         t->setObserver(
             {nullptr, [&](const TrainProgress &) { ++progressCalls; }, nullptr, nullptr, nullptr});
         runToEnd(*t);
         QVERIFY2(t->state() == RunState::Finished, t->message().c_str());
-        QCOMPARE(progressCalls.load(), 50);
+        QCOMPARE(progressCalls.load(), 120);
         const auto rows = readMetrics(runDir("short"));
         QCOMPARE(int(std::count_if(rows.begin(), rows.end(),
                                    [](const MetricRow &r) { return r.kind == "train"; })),
-                 50);
-        const double early = meanLoss(rows, 1, 5), late = meanLoss(rows, 46, 50);
+                 120);
+        const double early = meanLoss(rows, 1, 5), late = meanLoss(rows, 116, 120);
         QVERIFY2(late < early - 0.3, qPrintable(QString("loss %1 -> %2").arg(early).arg(late)));
         const double probe = lastOf(rows, "final", &MetricRow::probe);
+        const double global = lastOf(rows, "final", &MetricRow::probeGlobal);
         const Floors floors = computeFloors(runDir("short"));
-        qInfo("final probe %.3f kNN %.3f; random-init %.3f / %.3f; pixels %.3f / %.3f", probe,
-              lastOf(rows, "final", &MetricRow::knn), floors.randomProbe, floors.randomKnn,
-              floors.pixelProbe, floors.pixelKnn);
-        QVERIFY(probe > floors.randomProbe);
+        qInfo("final probe %.3f (global %.3f) kNN %.3f; random-init %.3f (global %.3f) / %.3f; "
+              "pixels %.3f / %.3f",
+              probe, global, lastOf(rows, "final", &MetricRow::knn), floors.randomProbe,
+              floors.randomProbeGlobal, floors.randomKnn, floors.pixelProbe, floors.pixelKnn);
+        // Beyond the same seed's random-init encoder on the 1,000 test images
+        // by margins an encoder that does not learn (lr 0: exactly the floor)
+        // misses. This run at seeds 1-5 (latent-cli, same settings): 2x2 probe
+        // +5.1/+1.9/+4.8/+2.6/+1.1 points, global pool +9.0/+5.0/+7.0/+2.1/+2.7.
+        QVERIFY2(probe > floors.randomProbe + 0.008 && global > floors.randomProbeGlobal + 0.015,
+                 "the trained encoder is not clearly above its random initialisation");
         QVERIFY(QFile::exists(QString::fromStdString(t->files().encoder())));
         QVERIFY(readRunStatus(runDir("short")).state == RunState::Finished);
         QVERIFY_THROWS_EXCEPTION(Error, Trainer::open(runDir("short"))); // nothing to resume

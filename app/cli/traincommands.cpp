@@ -149,7 +149,8 @@ int probe(const std::string &target, bool floors)
     if (floors) {
         const latent::Floors f = latent::computeFloors(dir);
         std::cout << "floor random-init encoder: linear probe " << cli::formatPercent(f.randomProbe)
-                  << ", kNN " << cli::formatPercent(f.randomKnn) << "\n"
+                  << " (global pool " << cli::formatPercent(f.randomProbeGlobal) << "), kNN "
+                  << cli::formatPercent(f.randomKnn) << "\n"
                   << "floor raw pixels:          linear probe " << cli::formatPercent(f.pixelProbe)
                   << ", kNN " << cli::formatPercent(f.pixelKnn) << "\n";
     }
