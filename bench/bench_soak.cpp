@@ -32,6 +32,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <vector>
 
 namespace {
@@ -98,13 +99,22 @@ int main(int argc, char **argv)
     panel->startTraining();
 
     // The user: every 3 s either another tab or a random explorer slider.
+    // Each stall is put down to the last action if it came within a second
+    // of it, else to the training run alone.
     const QStringList tabs{"samples", "explore", "views", "train", "runs", "explore"};
     int action = 0;
+    QString lastAction, currentTab = "train";
+    QElapsedTimer sinceAction;
+    std::map<QString, std::pair<double, int>> blame; // cause -> longest gap, gaps over 50 ms
     QTimer user;
     QObject::connect(&user, &QTimer::timeout, [&] {
         ++action;
+        sinceAction.start();
         if (action % 2) {
-            window.showTab(tabs[(action / 2) % tabs.size()]);
+            const QString tab = tabs[(action / 2) % tabs.size()];
+            lastAction = "switch to the " + tab + " tab";
+            currentTab = tab;
+            window.showTab(tab);
             return;
         }
         std::vector<QSlider *> visible;
@@ -112,6 +122,7 @@ int main(int argc, char **argv)
             if (s->isVisible() && s->isEnabled()) visible.push_back(s);
         if (visible.empty()) return;
         QSlider *s = visible[QRandomGenerator::global()->bounded(int(visible.size()))];
+        lastAction = "move a slider (" + currentTab + " tab)";
         s->setValue(QRandomGenerator::global()->bounded(s->minimum(), s->maximum() + 1));
     });
     user.start(3000);
@@ -124,6 +135,15 @@ int main(int argc, char **argv)
     std::fflush(stdout);
     std::vector<Sample> samples;
     latent::bench::StallRecorder stalls;
+    stalls.onGap = [&](double ms) {
+        if (ms < 10) return;
+        const QString cause = sinceAction.isValid() && sinceAction.elapsed() < 1000 + ms
+                                  ? lastAction
+                                  : QString("training alone (no action within 1 s)");
+        auto &[longest, over] = blame[cause];
+        longest = std::max(longest, ms);
+        over += ms >= 50;
+    };
     stalls.start();
     QElapsedTimer clock;
     clock.start();
@@ -168,6 +188,9 @@ int main(int argc, char **argv)
         double &longest = i < kWarmupMinutes ? warmupStall : stall;
         longest = std::max(longest, samples[i].maxStallMs);
     }
+    std::printf("stalls of 10 ms or more by cause: longest, and how many reached 50 ms\n");
+    for (const auto &[cause, figures] : blame)
+        std::printf("  %-52s %8.1f ms %5d\n", qPrintable(cause), figures.first, figures.second);
     const bool ok = rss <= 5 && fds <= 5 && threads <= 5 && stall < 50;
     std::printf("after minute %d: largest growth RSS %+.1f%%, fds %+.1f%%, threads %+.1f%% "
                 "(target <= 5%%); longest stall %.1f ms (target < 50 ms; %.1f ms in the first "

@@ -7,6 +7,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <functional>
 #include <vector>
 
 namespace latent::bench {
@@ -27,6 +28,7 @@ public:
             const qint64 now = m_clock.nsecsElapsed();
             m_gaps.push_back((now - m_last) / 1e6);
             m_last = now;
+            if (onGap) onGap(m_gaps.back());
         });
     }
     void start()
@@ -37,6 +39,8 @@ public:
         m_tick.start(2);
     }
     void stop() { m_tick.stop(); }
+    // Called with every gap as it is measured (for attributing stalls).
+    std::function<void(double ms)> onGap;
     // The gaps since start() or the last take(), summarised; starts a new period.
     Stalls take()
     {

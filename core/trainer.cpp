@@ -50,7 +50,6 @@ double secondsSince(Clock::time_point t)
 // cores each oversubscribe them (measured on 2 cores, batch 256 x 2 views:
 // 690 img/s shared, 1,020 split when generation took 0.21 s; with chunked
 // generation 1,100-1,170 split, 1,100 shared, the same as a serial loop).
-
 int producerThreads(int all)
 {
     return std::max(1, all / 2);
