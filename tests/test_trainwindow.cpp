@@ -324,7 +324,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(0) >= 3, 60000);
         QTRY_VERIFY_WITH_TIMEOUT(panel->accuracyPlot()->pointCount(0) >= 1, 60000);
         QTRY_VERIFY_WITH_TIMEOUT(
-            !panel->findChild<widgets::ImageGridWidget *>("trainViews")->cellCount() == 0, 30000);
+            panel->findChild<widgets::ImageGridWidget *>("trainViews")->cellCount() > 0, 30000);
 
         auto *pause = panel->findChild<QPushButton *>("pauseButton");
         QTest::mouseClick(pause, Qt::LeftButton);
