@@ -344,9 +344,13 @@ private Q_SLOTS:
 
         RunsPanel *list = window.runsPanel();
         QTRY_COMPARE_WITH_TIMEOUT(list->runNames(), QStringList{"from-ui"}, 30000);
-        list->select("from-ui");
-        QVERIFY(list->selected());
-        QVERIFY(list->selected()->status.state == RunState::Stopped);
+        // The list read when the run started may still be shown: the one
+        // read after it ended (runEnded) says stopped.
+        const auto stoppedInList = [list] {
+            list->select("from-ui");
+            return list->selected() && list->selected()->status.state == RunState::Stopped;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(stoppedInList(), 30000);
         QVERIFY(!std::isnan(list->selected()->onlineProbe));
         list->setOverlaid({"from-ui"});
         QVERIFY(list->lossPlot()->pointCount(0) >= held);
