@@ -70,6 +70,7 @@ EmbeddingSnapshot RunEvaluator::embedding(EncoderImpl &encoder, const std::strin
     snap.x = pca.x;
     snap.y = pca.y;
     snap.labels = pca.labels;
+    // On the CPU: they index the byte store, which never leaves it.
     const auto idx = torch::tensor(std::vector<int64_t>(pca.indices.begin(), pca.indices.end()));
     snap.images = toImageBatch(m_data->images(m_data->train(), idx)); // validation images
     snap.images.classes = pca.labels;

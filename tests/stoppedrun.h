@@ -14,6 +14,29 @@
 
 namespace latent::test {
 
+// Trains a run of the default generator with `config` in `runDir` and stops
+// it after step `stopAt` (with a checkpoint). Throws if it did not stop there.
+inline void trainAndStop(const std::string &runDir, const TrainConfig &config, int stopAt)
+{
+    ViewRecipe recipe;
+    recipe.name = "test";
+    recipe.generator = {"fashion-cgan.pt", sha256OfFile(LATENT_DEFAULT_GENERATOR)};
+    auto trainer = Trainer::create(runDir, config, recipe);
+    Trainer *raw = trainer.get();
+    TrainObserver observer;
+    observer.progress = [raw, stopAt](const TrainProgress &p) {
+        if (p.step == stopAt) raw->stop(); // acts before the next step
+    };
+    trainer->setObserver(observer);
+    trainer->start();
+    trainer->wait();
+    if (trainer->state() != RunState::Stopped || trainer->step() != stopAt)
+        throw std::runtime_error("the test run did not stop at step " + std::to_string(stopAt) +
+                                 ": " + trainer->message());
+}
+
+// The corpus's good run: stopped at step 2 of 4, on a 500/200-image copy of
+// Fashion-MNIST written to `dataDir`.
 inline void writeStoppedRun(const std::string &runDir, const std::string &dataDir)
 {
     std::filesystem::create_directories(dataDir);
@@ -27,21 +50,7 @@ inline void writeStoppedRun(const std::string &runDir, const std::string &dataDi
     c.probeEvery = 0;
     c.checkpointEvery = 2;
     c.precision = "fp32";
-    ViewRecipe recipe;
-    recipe.name = "test";
-    recipe.generator = {"fashion-cgan.pt", sha256OfFile(LATENT_DEFAULT_GENERATOR)};
-    auto trainer = Trainer::create(runDir, c, recipe);
-    Trainer *raw = trainer.get();
-    TrainObserver observer;
-    observer.progress = [raw](const TrainProgress &p) {
-        if (p.step == 2) raw->stop(); // acts before step 3
-    };
-    trainer->setObserver(observer);
-    trainer->start();
-    trainer->wait();
-    if (trainer->state() != RunState::Stopped || trainer->step() != 2)
-        throw std::runtime_error("the corpus's good run did not stop at step 2: " +
-                                 trainer->message());
+    trainAndStop(runDir, c, 2);
 }
 
 } // namespace latent::test

@@ -11,6 +11,7 @@
 #include "runspanel.h"
 #include "runtime.h"
 #include "smalldataset.h"
+#include "stoppedrun.h"
 #include "trainer.h"
 #include "trainpanel.h"
 #include "viewrecipe.h"
@@ -39,7 +40,8 @@ using latent::widgets::CurvePlot;
 
 namespace {
 
-// A short run made with the engine directly, stopped after `steps` steps.
+// A short run made with the engine directly, with online evaluations every
+// 2 steps, stopped after `steps` steps.
 void makeRun(const QString &dir, const QString &evalData, int steps)
 {
     TrainConfig c;
@@ -51,18 +53,7 @@ void makeRun(const QString &dir, const QString &evalData, int steps)
     c.probeTrain = 500;
     c.probeValidation = 200;
     c.precision = "fp32";
-    ViewRecipe r;
-    r.name = "test recipe";
-    r.generator = {"fashion-cgan.pt", sha256OfFile(LATENT_DEFAULT_GENERATOR)};
-    auto t = Trainer::create(dir.toStdString(), c, r);
-    Trainer *raw = t.get();
-    TrainObserver o;
-    o.progress = [raw, steps](const TrainProgress &p) {
-        if (p.step == steps) raw->stop();
-    };
-    t->setObserver(o);
-    t->start();
-    t->wait();
+    test::trainAndStop(dir.toStdString(), c, steps);
 }
 
 } // namespace
