@@ -8,11 +8,22 @@
 #include <torch/utils.h>
 #include <torch/version.h>
 
+#include <cstdlib>
 #include <dlfcn.h>
 #include <fstream>
 #include <thread>
 
 namespace latent {
+
+int defaultThreads()
+{
+    if (const char *env = std::getenv("OMP_NUM_THREADS")) {
+        char *end = nullptr;
+        const long n = std::strtol(env, &end, 10);
+        if (end != env && *end == '\0' && n > 0 && n <= 4096) return static_cast<int>(n);
+    }
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
 
 void configureRuntime(int threads)
 {
@@ -22,8 +33,7 @@ void configureRuntime(int threads)
     using SetThreads = void (*)(int);
     if (auto set = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
         set(1);
-    const int n = threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency());
-    torch::set_num_threads(std::max(1, n));
+    torch::set_num_threads(threads > 0 ? threads : defaultThreads());
 }
 
 int torchThreads()

@@ -5,7 +5,12 @@
 
 namespace latent {
 
-// Sets torch's intra-op threads to the core count (or `threads` when > 0)
+// The threads a process uses by default: OMP_NUM_THREADS when it is a
+// positive integer (as PyTorch does; it lets a test runner or a job
+// scheduler share the cores between processes), else the core count.
+int defaultThreads();
+
+// Sets torch's intra-op threads to defaultThreads() (or `threads` when > 0)
 // and OpenBLAS to one thread: OpenBLAS threads fight torch's OpenMP pool.
 // Call once at start-up, before any torch work.
 void configureRuntime(int threads = 0);

@@ -8,6 +8,7 @@
 #include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QtTest>
 
 namespace {
@@ -19,9 +20,11 @@ struct Result
     QString err;
 };
 
-Result runCli(const QStringList &args)
+Result runCli(const QStringList &args,
+              const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
     QProcess p;
+    p.setProcessEnvironment(env);
     p.start(LATENT_CLI_PATH, args);
     if (!p.waitForFinished(120000)) return {-1, {}, "timed out"};
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2,
@@ -48,6 +51,29 @@ private Q_SLOTS:
         QVERIFY(r.out.contains("ok       all values finite"));
         // 'default' names the shipped generator.
         QCOMPARE(runCli({"info", "default"}).code, 0);
+    }
+
+    // Torch threads: OMP_NUM_THREADS when it is a positive integer (how the
+    // test runner gives each test one core), else the core count; --threads
+    // overrides both.
+    void threadsFollowOmpNumThreads()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        const auto device = [&env](const QStringList &args) {
+            const Result r = runCli(args, env);
+            const QString line = r.out.section("device:", 1).section('\n', 0, 0).trimmed();
+            return r.code == 0 ? line : r.err;
+        };
+        env.insert("OMP_NUM_THREADS", "3");
+        QCOMPARE(device({"info", "default"}), QString("CPU, 3 threads"));
+        QCOMPARE(device({"--threads", "2", "info", "default"}), QString("CPU, 2 threads"));
+        const QString cores = QString("CPU, %1 threads").arg(QThread::idealThreadCount());
+        for (const char *ignored : {"0", "two", "3x", ""}) {
+            env.insert("OMP_NUM_THREADS", ignored);
+            QCOMPARE(device({"info", "default"}), cores);
+        }
+        env.remove("OMP_NUM_THREADS");
+        QCOMPARE(device({"info", "default"}), cores);
     }
 
     void sampleWritesGrid()

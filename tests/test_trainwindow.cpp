@@ -8,6 +8,7 @@
 #include "datasetpicker.h"
 #include "experimentbox.h"
 #include "imagegridwidget.h"
+#include "qcpinclude.h"
 #include "runspanel.h"
 #include "runtime.h"
 #include "smalldataset.h"
@@ -180,6 +181,33 @@ private Q_SLOTS:
         QVERIFY(plot.legendCorner() == (Qt::AlignBottom | Qt::AlignLeft));
     }
 
+    // A plot on a hidden tab does not redraw as points arrive (a long run's
+    // four plots did, once per training row); it redraws when shown, and an
+    // export before that still fits its axes to the data.
+    void hiddenPlotRedrawsOnlyWhenShown()
+    {
+        CurvePlot plot("step", "loss");
+        plot.resize(500, 350);
+        const int id = plot.addSeries("loss", Qt::blue);
+        QSignalSpy redraws(plot.plot(), &QCustomPlot::afterReplot);
+        QTest::qWait(100); // the layout's one redraw at its first size
+        const int before = redraws.count();
+        for (int i = 0; i < 100; ++i)
+            plot.addPoint(id, i, 10 - 0.05 * i);
+        QTest::qWait(100);
+        QCOMPARE(redraws.count(), before);
+        QVERIFY(plot.exportTo(m_tmp.filePath("hidden.png"), nullptr));
+        QVERIFY(plot.plot()->xAxis->range().contains(99) &&
+                plot.plot()->yAxis->range().contains(5.05));
+
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        QTRY_VERIFY(redraws.count() > 0);
+        plot.addPoint(id, 100, 4);
+        QTRY_VERIFY(plot.plot()->xAxis->range().contains(100) &&
+                    plot.plot()->yAxis->range().contains(4));
+    }
+
     // The Experiment box proposes RUNS/paper-table, or the experiment itself
     // when the runs folder is an experiment's runs/.
     void experimentFolderIsNotNestedInATable()
@@ -216,6 +244,12 @@ private Q_SLOTS:
         SteerOptions walks;
         walks.steps = 3;
         box->setWalkOptions(walks);
+        ReportCardOptions card; // a quick report card, cached here
+        card.samples = 200;
+        card.casImages = 400;
+        card.epochs = 1;
+        card.cacheDir = m_tmp.filePath("classifiers").toStdString();
+        box->setReportCardOptions(card);
         // A step budget: the same toy experiment on a fast or a loaded machine.
         box->findChild<QComboBox *>("experimentBudgetUnit")->setCurrentIndex(1);
         box->findChild<QDoubleSpinBox *>("experimentBudget")->setValue(4);

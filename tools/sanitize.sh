@@ -25,13 +25,13 @@ cmake --build build-san -j "$jobs"
 export LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp:print_suppressions=0"
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_stack_use_after_return=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-export OPENBLAS_NUM_THREADS=1
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 # one test per core, as tools/bootstrap.sh
 # Core tests run offscreen; the window tests set QT_QPA_PLATFORM=xcb themselves.
 export QT_QPA_PLATFORM=offscreen
 if [ -n "${DISPLAY:-}" ]; then
-  ctest --test-dir build-san --output-on-failure -j 1
+  ctest --test-dir build-san --output-on-failure -j "$jobs"
 else
-  xvfb-run -a -s '-screen 0 1280x800x24' ctest --test-dir build-san --output-on-failure -j 1
+  xvfb-run -a -s '-screen 0 1280x800x24' ctest --test-dir build-san --output-on-failure -j "$jobs"
 fi
 
 mkdir -p build-san/fuzz-artifacts

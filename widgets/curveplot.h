@@ -42,7 +42,7 @@ public:
     bool logScale() const;
     void fit(); // back to the whole data after a zoom or pan
     // By suffix: .png, .svg or .pdf. Returns false and sets `error` on failure.
-    bool exportTo(const QString &path, QString *error) const;
+    bool exportTo(const QString &path, QString *error);
     QString readout() const; // the hover text shown under the plot
 
     QCustomPlot *plot() const { return m_plot; }
@@ -52,11 +52,13 @@ Q_SIGNALS:
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void showNearest(const QPointF &pos);
     void placeLegend();
     void refresh();
+    void fitAxes(); // to the data, unless the user zoomed or panned
     void chooseExportFile();
 
     QCustomPlot *m_plot;
@@ -64,6 +66,7 @@ private:
     QLabel *m_readout;
     bool m_userView = false;  // zoomed or panned: new data does not rescale
     bool m_legendAuto = true; // the legend follows the emptiest corner
+    bool m_stale = false;     // data changed while hidden: redraw when shown
 };
 
 // A palette of distinct colours for overlaid series (index modulo its size).

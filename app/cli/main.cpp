@@ -218,7 +218,8 @@ int main(int argc, char **argv)
                                           ", built from " + latent::buildDescription());
     app.require_subcommand(1);
     int threads = 0;
-    app.add_option("--threads", threads, "torch threads (default: number of cores)")
+    app.add_option("--threads", threads,
+                   "torch threads (default: OMP_NUM_THREADS, else the number of cores)")
         ->check(CLI::Range(0, 1024));
 
     std::string generator;

@@ -299,8 +299,7 @@ int TrainCommands::run(const std::string &exeDir, int threads)
         // what was asked, so a resume with other ranks divides them anew).
         const int rankThreads =
             threads > 0 ? threads
-                        : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) /
-                                          parallel.env.localWorldSize);
+                        : std::max(1, latent::defaultThreads() / parallel.env.localWorldSize);
         latent::configureRuntime(rankThreads);
         std::cerr << parallel.env.describe() << ", " << rankThreads << " threads\n";
     }

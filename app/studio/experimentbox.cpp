@@ -151,6 +151,7 @@ void ExperimentBox::start()
     else
         options.budgetMinutes = m_budget->value();
     options.seeds = m_seeds->value();
+    options.card = m_card;
     m_runner = std::make_unique<ExperimentRunner>(folder().toStdString(), options, m_walks);
     ExperimentEvents events;
     events.log = [this](const std::string &line) {

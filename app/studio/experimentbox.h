@@ -2,6 +2,7 @@
 #pragma once
 
 #include "directions.h"
+#include "reportcard.h"
 #include "trainconfig.h"
 
 #include <QGroupBox>
@@ -45,6 +46,7 @@ public:
     // Everything but the budget and seeds (tests use a small dataset).
     void setBaseConfig(const TrainConfig &config) { m_base = config; }
     void setWalkOptions(const SteerOptions &options) { m_walks = options; }
+    void setReportCardOptions(const ReportCardOptions &options) { m_card = options; }
     bool isRunning() const { return m_thread.joinable(); }
 
     void start();
@@ -69,6 +71,7 @@ private:
     QString m_lastLog;
     TrainConfig m_base;
     SteerOptions m_walks;
+    ReportCardOptions m_card;
     std::unique_ptr<ExperimentRunner> m_runner;
     std::thread m_thread;
 };

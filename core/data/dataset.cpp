@@ -4,6 +4,7 @@
 #include "directions.h" // Cancelled
 #include "error.h"
 #include "idx.h"
+#include "runtime.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -307,8 +308,8 @@ void decodeAll(const std::vector<ImageFile> &files, const DatasetOptions &option
             }
         }
     };
-    const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-    const unsigned count = std::min<unsigned>(options.threads > 0 ? unsigned(options.threads) : hw,
+    const unsigned count = std::min<unsigned>(options.threads > 0 ? unsigned(options.threads)
+                                                                  : unsigned(defaultThreads()),
                                               unsigned(std::max<std::size_t>(1, n)));
     std::vector<std::thread> threads;
     for (unsigned t = 0; t < count; ++t)
