@@ -52,5 +52,5 @@ if [ -n "${DISPLAY:-}" ]; then
 else
   xvfb-run -a -s '-screen 0 1280x800x24' ctest --test-dir build --output-on-failure -j "$jobs"
 fi
-# The core and CLI again under ASan + UBSan, and each fuzzer for a minute.
+# Everything again under ASan + UBSan, and each fuzzer for 30 s.
 ./tools/sanitize.sh
