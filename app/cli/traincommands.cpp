@@ -22,7 +22,6 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
-#include <thread>
 
 namespace {
 
