@@ -119,6 +119,7 @@ Batch BatchSource::make(int s) const
 void BatchSource::start(int first, int last, int threads)
 {
     m_thread = std::thread([this, first, last, threads] {
+        enterBackgroundThread("latent-batches");
         setThreadTorchThreads(threads);
         try {
             for (int s = first; s <= last; ++s)

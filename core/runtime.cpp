@@ -8,10 +8,17 @@
 #include <torch/utils.h>
 #include <torch/version.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <dlfcn.h>
 #include <fstream>
 #include <thread>
+
+#include <pthread.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 namespace latent {
 
@@ -34,6 +41,32 @@ void configureRuntime(int threads)
     if (auto set = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
         set(1);
     torch::set_num_threads(threads > 0 ? threads : defaultThreads());
+}
+
+namespace {
+std::atomic<int> g_backgroundNiceness{0};
+} // namespace
+
+void setBackgroundNiceness(int niceness)
+{
+    g_backgroundNiceness = std::clamp(niceness, 0, 19);
+}
+
+int backgroundNiceness()
+{
+    return g_backgroundNiceness;
+}
+
+void enterBackgroundThread(const char *name)
+{
+    pthread_setname_np(pthread_self(), std::string(name).substr(0, 15).c_str());
+    // Linux keeps a nice value per thread (PRIO_PROCESS with a thread id);
+    // the process's is its main thread's. Only ever lowered, so a thread
+    // that inherited the priority is not lowered twice.
+    const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+    const int target = std::min(19, ::getpriority(PRIO_PROCESS, static_cast<id_t>(::getpid())) +
+                                        g_backgroundNiceness);
+    if (::getpriority(PRIO_PROCESS, tid) < target) ::setpriority(PRIO_PROCESS, tid, target);
 }
 
 int torchThreads()

@@ -15,6 +15,17 @@ int defaultThreads();
 // Call once at start-up, before any torch work.
 void configureRuntime(int threads = 0);
 
+// Training inside the studio runs below the UI thread's priority, so that a
+// redraw is not queued behind it on a machine whose cores it keeps busy.
+// `niceness` (0-19 Linux nice steps above the process's own; 0 = the same)
+// applies to the threads that call enterBackgroundThread() from then on.
+void setBackgroundNiceness(int niceness);
+int backgroundNiceness();
+// Names the calling thread (at most 15 characters: top and gdb show it) and
+// lowers it to the background niceness. Threads and the OpenMP pool it
+// starts afterwards inherit the priority.
+void enterBackgroundThread(const char *name);
+
 int torchThreads();
 bool cudaAvailable();
 // "CUDA" when LibTorch was built with CUDA and a device is present, else "CPU".

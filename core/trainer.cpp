@@ -747,6 +747,7 @@ void Trainer::start()
 {
     if (d->thread.joinable()) return;
     d->thread = std::thread([this] {
+        enterBackgroundThread("latent-train");
         d->run();
         d->lock.release(); // the folder may be resumed (or trained elsewhere) from here
     });

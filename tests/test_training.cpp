@@ -11,6 +11,7 @@
 #include "provenance.h"
 #include "runtime.h"
 #include "smalldataset.h"
+#include "threadnice.h"
 #include "trainconfig.h"
 #include "trainer.h"
 #include "viewrecipe.h"
@@ -489,6 +490,31 @@ private Q_SLOTS:
         QVERIFY(t->step() <= held + 4); // within a step of the request (plus the queue)
         QVERIFY(!t->latestViews().pixels.empty());
         QCOMPARE(t->latestViews().count % t->latestViewColumns(), 0);
+    }
+
+    // The studio trains below its UI thread's priority: the training thread
+    // and the batch thread it starts take the background niceness.
+    void trainingThreadsRunInTheBackground()
+    {
+        setBackgroundNiceness(5);
+        TrainConfig c = smallConfig();
+        c.steps = 6;
+        c.probeEvery = 0;
+        auto t = Trainer::create(runDir("background"), c, defaultRecipe());
+        std::vector<int> train, batches;
+        TrainObserver observer;
+        observer.progress = [&](const TrainProgress &) {
+            if (!train.empty()) return;
+            train = test::threadNiceValues("latent-train");
+            batches = test::threadNiceValues("latent-batches");
+        };
+        t->setObserver(observer);
+        runToEnd(*t);
+        setBackgroundNiceness(0);
+        QVERIFY2(t->state() == RunState::Finished, t->message().c_str());
+        const int expected = std::min(19, test::mainThreadNice() + 5);
+        QCOMPARE(train, std::vector<int>{expected});
+        QCOMPARE(batches, std::vector<int>{expected});
     }
 
     void realDataRun()

@@ -13,6 +13,7 @@
 #include "runtime.h"
 #include "smalldataset.h"
 #include "stoppedrun.h"
+#include "threadnice.h"
 #include "trainer.h"
 #include "trainpanel.h"
 #include "viewrecipe.h"
@@ -359,6 +360,10 @@ private Q_SLOTS:
         const int held = loss->pointCount(0);
         QTest::qWait(1500);
         QCOMPARE(loss->pointCount(0), held);
+        // The window trains below the UI thread's priority (10 nice steps).
+        const int background = std::min(19, test::mainThreadNice() + 10);
+        QCOMPARE(test::threadNiceValues("latent-train"), std::vector<int>{background});
+        QCOMPARE(test::threadNiceValues("latent-batches"), std::vector<int>{background});
 
         QTest::mouseClick(pause, Qt::LeftButton); // now "Resume"
         QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(0) > held, 30000);

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// The nice values of this process's threads, read from /proc (Linux keeps
+// one per thread).
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace latent::test {
+
+// The nice value of every live thread named `name` (its comm), in no order.
+inline std::vector<int> threadNiceValues(const std::string &name)
+{
+    std::vector<int> values;
+    for (const auto &task : std::filesystem::directory_iterator("/proc/self/task")) {
+        std::ifstream commFile(task.path() / "comm"), statFile(task.path() / "stat");
+        std::string comm, stat;
+        std::getline(commFile, comm);
+        std::getline(statFile, stat);
+        const auto close = stat.rfind(')');
+        if (comm != name || close == std::string::npos) continue;
+        // After "pid (comm)": state is field 3, nice field 19.
+        std::istringstream fields(stat.substr(close + 2));
+        std::string field;
+        for (int i = 3; i <= 19 && fields >> field; ++i)
+            if (i == 19) values.push_back(std::stoi(field));
+    }
+    return values;
+}
+
+inline int mainThreadNice()
+{
+    std::ifstream statFile("/proc/self/stat");
+    std::string stat;
+    std::getline(statFile, stat);
+    std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    for (int i = 3; i <= 19 && fields >> field; ++i)
+        if (i == 19) return std::stoi(field);
+    return 0;
+}
+
+} // namespace latent::test
