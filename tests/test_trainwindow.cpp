@@ -32,6 +32,7 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QVBoxLayout>
 #include <QtTest>
 
 using namespace latent;
@@ -207,6 +208,38 @@ private Q_SLOTS:
         plot.addPoint(id, 100, 4);
         QTRY_VERIFY(plot.plot()->xAxis->range().contains(100) &&
                     plot.plot()->yAxis->range().contains(4));
+    }
+
+    // Stale plots shown at once (a tab switch shows four) redraw one per
+    // event-loop pass, so the UI thread serves input between them.
+    void shownPlotsRedrawOneAtATime()
+    {
+        QWidget tab;
+        auto *layout = new QVBoxLayout(&tab);
+        CurvePlot *plots[] = {new CurvePlot("step", "loss"), new CurvePlot("step", "accuracy")};
+        int ids[2];
+        for (int p = 0; p < 2; ++p) {
+            layout->addWidget(plots[p]);
+            ids[p] = plots[p]->addSeries("s", Qt::blue);
+        }
+        tab.resize(500, 600);
+        tab.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&tab));
+        QTest::qWait(100); // the first layout's redraws
+        tab.hide();
+        for (int p = 0; p < 2; ++p)
+            for (int i = 0; i < 100; ++i)
+                plots[p]->addPoint(ids[p], i, i * (p + 1));
+        QSignalSpy first(plots[0]->plot(), &QCustomPlot::afterReplot),
+            second(plots[1]->plot(), &QCustomPlot::afterReplot);
+        tab.show(); // both plots are stale
+        QCOMPARE(first.count() + second.count(), 0);
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::MetaCall);
+        QCOMPARE(first.count() + second.count(), 1);
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::MetaCall);
+        QCOMPARE(first.count(), 1);
+        QCOMPARE(second.count(), 1);
+        QVERIFY(plots[1]->plot()->yAxis->range().contains(198)); // fitted to the new data
     }
 
     // The Experiment box proposes RUNS/paper-table, or the experiment itself

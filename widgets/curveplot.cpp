@@ -3,11 +3,13 @@
 
 #include "qcpinclude.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QSvgGenerator>
 #include <QToolTip>
@@ -20,6 +22,14 @@ namespace latent::widgets {
 
 namespace {
 constexpr int kLegendSamples = 2000; // points per curve the legend placement looks at
+
+// Stale plots shown at once (a tab switch shows four) waiting for their turn
+// to redraw.
+QList<QPointer<CurvePlot>> &redrawQueue()
+{
+    static QList<QPointer<CurvePlot>> queue;
+    return queue;
+}
 } // namespace
 
 QColor seriesColor(int index)
@@ -255,7 +265,32 @@ void CurvePlot::fitAxes()
 void CurvePlot::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
-    if (m_stale) refresh();
+    if (!m_stale) return;
+    // One redraw per event-loop pass: between two, input and timers are
+    // served, so the UI thread is not held for all plots of a tab at once.
+    // Until its turn a plot shows its last image.
+    auto &queue = redrawQueue();
+    if (queue.contains(this)) return;
+    queue.append(this);
+    if (queue.size() == 1)
+        QMetaObject::invokeMethod(qApp, &CurvePlot::redrawNextShown, Qt::QueuedConnection);
+}
+
+void CurvePlot::redrawNextShown()
+{
+    auto &queue = redrawQueue();
+    while (!queue.isEmpty()) {
+        const QPointer<CurvePlot> plot = queue.takeFirst();
+        if (!plot || !plot->m_stale || !plot->isVisible()) continue; // gone, fresh or hidden again
+        plot->m_stale = false;
+        plot->fitAxes();
+        plot->m_plot->replot();
+        break;
+    }
+    // Posted during this pass, so handled in the next one (Qt does not
+    // deliver events posted while it delivers posted events).
+    if (!queue.isEmpty())
+        QMetaObject::invokeMethod(qApp, &CurvePlot::redrawNextShown, Qt::QueuedConnection);
 }
 
 bool CurvePlot::eventFilter(QObject *watched, QEvent *event)

@@ -58,7 +58,8 @@ private:
     void showNearest(const QPointF &pos);
     void placeLegend();
     void refresh();
-    void fitAxes(); // to the data, unless the user zoomed or panned
+    static void redrawNextShown(); // the first shown stale plot in the queue
+    void fitAxes();                // to the data, unless the user zoomed or panned
     void chooseExportFile();
 
     QCustomPlot *m_plot;
