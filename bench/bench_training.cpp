@@ -6,6 +6,9 @@
 //   2. end to end: a real run (prefetch thread, default recipe), views/s.
 //
 //   build/bench/bench_training GENERATOR.pt [--batch 256] [--steps 12] [--precision auto]
+//       [--encoder small] [--threads N]
+//
+// The last line is this process's own peak RSS (getrusage).
 #include "augment.h"
 #include "contrastive.h"
 #include "encoder.h"
@@ -22,6 +25,8 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+
+#include <sys/resource.h>
 
 using namespace latent;
 using Clock = std::chrono::steady_clock;
@@ -44,11 +49,12 @@ double since(Clock::time_point t)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        std::cerr << "usage: bench_training GENERATOR.pt [--batch N] [--steps N] [--precision P]\n";
+        std::cerr << "usage: bench_training GENERATOR.pt [--batch N] [--steps N] [--precision P] "
+                     "[--encoder PRESET] [--threads N]\n";
         return 2;
     }
-    int batch = 256, steps = 12;
-    std::string precision = "auto";
+    int batch = 256, steps = 12, threads = 0;
+    std::string precision = "auto", preset = "small";
     for (int i = 2; i + 1 < argc; i += 2) {
         const std::string k = argv[i], v = argv[i + 1];
         if (k == "--batch")
@@ -57,8 +63,12 @@ int main(int argc, char **argv)
             steps = std::stoi(v);
         else if (k == "--precision")
             precision = v;
+        else if (k == "--encoder")
+            preset = v;
+        else if (k == "--threads")
+            threads = std::stoi(v);
     }
-    configureRuntime();
+    configureRuntime(threads);
     const bool bf16 = precision == "bf16" || (precision == "auto" && cpuHasBf16());
     const auto generator = Generator::load(argv[1]);
     ViewRecipe recipe;
@@ -66,7 +76,7 @@ int main(int argc, char **argv)
 
     // 1. Phases alone.
     torch::manual_seed(1);
-    Encoder encoder(encoderPreset("small", generator->info().channels));
+    Encoder encoder(encoderPreset(preset, generator->info().channels));
     encoder->useChannelsLast();
     torch::optim::SGD opt(encoder->parameters(),
                           torch::optim::SGDOptions(0.06).momentum(0.9).weight_decay(5e-4));
@@ -130,6 +140,8 @@ int main(int argc, char **argv)
     config.probeEvery = 0;
     config.checkpointEvery = 100000;
     config.precision = bf16 ? "bf16" : "fp32";
+    config.encoder = preset;
+    config.threads = torchThreads();
     auto trainer = Trainer::create(dir, config, recipe);
     Trainer *raw = trainer.get();
     trainer->setObserver({nullptr,
@@ -145,5 +157,10 @@ int main(int argc, char **argv)
     std::filesystem::remove_all(dir);
     std::cout << nlohmann::json{{"measure", "end_to_end"}, {"images_per_s", median(rates)}}.dump()
               << std::endl;
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    std::cout
+        << nlohmann::json{{"measure", "memory"}, {"peak_rss_mib", usage.ru_maxrss / 1024.0}}.dump()
+        << std::endl;
     return 0;
 }

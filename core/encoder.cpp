@@ -118,16 +118,18 @@ void EncoderImpl::setCommunicator(const std::shared_ptr<Communicator> &comm)
 
 torch::Tensor EncoderImpl::runBlock(Block &b, const torch::Tensor &x)
 {
-    auto h = torch::relu(b.bn1(b.conv1(x)));
+    // In place where autograd allows it: batch norm's backward keeps its
+    // input, not its output, so the ReLU and the residual sum reuse the
+    // batch-norm output's buffer instead of allocating two more per block.
+    auto h = b.bn1(b.conv1(x)).relu_();
     h = b.bn2(b.conv2(h));
-    if (b.conv3) h = b.bn3(b.conv3(torch::relu(h)));
-    const auto s = b.shortcut ? b.shortcutBn(b.shortcut(x)) : x;
-    return torch::relu(h + s);
+    if (b.conv3) h = b.bn3(b.conv3(h.relu_()));
+    return h.add_(b.shortcut ? b.shortcutBn(b.shortcut(x)) : x).relu_();
 }
 
 torch::Tensor EncoderImpl::featureMap(const torch::Tensor &images)
 {
-    auto x = torch::relu(m_stemBn(m_stem(centre(images))));
+    auto x = m_stemBn(m_stem(centre(images))).relu_();
     for (auto &b : m_blocks)
         x = runBlock(b, x);
     return x;

@@ -11,8 +11,9 @@ namespace latent {
 int defaultThreads();
 
 // Sets torch's intra-op threads to defaultThreads() (or `threads` when > 0)
-// and OpenBLAS to one thread: OpenBLAS threads fight torch's OpenMP pool.
-// Call once at start-up, before any torch work.
+// and OpenBLAS to one thread: OpenBLAS threads fight torch's OpenMP pool;
+// keeps large freed blocks in the heap for reuse (glibc). Call once at
+// start-up, before any torch work.
 void configureRuntime(int threads = 0);
 
 // Training inside the studio runs below the UI thread's priority, so that a
