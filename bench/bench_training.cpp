@@ -155,7 +155,10 @@ int main(int argc, char **argv)
     for (const auto &r : trainer->metrics())
         if (r.kind == "train" && r.step > 2) rates.push_back(r.imagesPerSecond);
     std::filesystem::remove_all(dir);
-    std::cout << nlohmann::json{{"measure", "end_to_end"}, {"images_per_s", median(rates)}}.dump()
+    std::cout << nlohmann::json{{"measure", "end_to_end"},
+                                {"images_per_s", median(rates)},
+                                {"per_step", rates}}
+                     .dump()
               << std::endl;
     rusage usage{};
     ::getrusage(RUSAGE_SELF, &usage);

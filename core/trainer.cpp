@@ -45,14 +45,15 @@ double secondsSince(Clock::time_point t)
     return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-// Making views costs about half a training step on the CPU, and the cores are
-// split between the two threads rather than shared: two OpenMP teams of all
-// cores each oversubscribe them (measured on 2 cores, batch 256 x 2 views:
-// 690 img/s shared, 1,020 split when generation took 0.21 s; with chunked
-// generation 1,100-1,170 split, 1,100 shared, the same as a serial loop).
+// The batch thread overlaps making step s+1's views with training step s.
+// Training keeps every core: the batch thread mostly waits on its full
+// queue, and a split of the cores starves the encoder when views are cheap
+// (resnet18 preset, batch 64 on 2 cores: 53 views/s with the cores halved
+// against 151 for the phases one after another); the batch thread's share
+// grows with the cores for generators that cost more (docs/throughput.md).
 int producerThreads(int all)
 {
-    return std::max(1, all / 2);
+    return std::max(1, all / 4);
 }
 
 // The first line of a LibTorch message (the rest is its C++ context).
@@ -614,7 +615,7 @@ void Trainer::Impl::run()
         setup.device = device;
         source = std::make_unique<BatchSource>(setup);
         source->start(startStep + 1, totalSteps(), producerThreads(threads));
-        setThreadTorchThreads(std::max(1, threads - producerThreads(threads)));
+        setThreadTorchThreads(threads);
         encoder->train();
         Loop loop;
         loop.step = startStep;
