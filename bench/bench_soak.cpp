@@ -81,6 +81,7 @@ int main(int argc, char **argv)
     constexpr int kWarmupMinutes = 5;
     QStandardPaths::setTestModeEnabled(true);
     latent::configureRuntime();
+    latent::setBackgroundNiceness(latent::kInteractiveBackgroundNiceness); // as the studio does
     QTemporaryDir runs;
     qputenv("LATENT_STUDIO_RUNS", runs.path().toUtf8());
 

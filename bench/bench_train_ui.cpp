@@ -49,6 +49,7 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     QStandardPaths::setTestModeEnabled(true);
     latent::configureRuntime();
+    latent::setBackgroundNiceness(latent::kInteractiveBackgroundNiceness); // as the studio does
     QTemporaryDir runs;
     qputenv("LATENT_STUDIO_RUNS", runs.path().toUtf8());
 

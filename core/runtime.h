@@ -21,6 +21,9 @@ void configureRuntime(int threads = 0);
 // `niceness` (0-19 Linux nice steps above the process's own; 0 = the same)
 // applies to the threads that call enterBackgroundThread() from then on.
 void setBackgroundNiceness(int niceness);
+// What the studio sets: its runs train 10 nice steps below its UI thread
+// (they keep the cores the UI leaves idle; a redraw never waits on them).
+constexpr int kInteractiveBackgroundNiceness = 10;
 int backgroundNiceness();
 // Names the calling thread (at most 15 characters: top and gdb show it) and
 // lowers it to the background niceness. Threads and the OpenMP pool it

@@ -98,6 +98,7 @@ int main(int argc, char **argv)
     parser.process(app);
 
     latent::configureRuntime();
+    latent::setBackgroundNiceness(latent::kInteractiveBackgroundNiceness); // docs/soak.md
 
     const std::string exeDir = QApplication::applicationDirPath().toStdString();
     // A .json argument is a view recipe: it opens on the last (or default)

@@ -56,10 +56,6 @@ MainWindow::MainWindow(QWidget *parent)
                              })),
       m_runs(new RunsPanel), m_worker(std::make_unique<CoalescingWorker>())
 {
-    // A run trains in this process on every core; below the UI thread's
-    // priority it still gets the cores the UI leaves idle, and a redraw no
-    // longer waits behind it (docs/soak.md).
-    setBackgroundNiceness(10);
     setWindowTitle(tr("Latent Studio"));
     m_tabs->setObjectName("tabs");
     m_tabs->addTab(m_panel, tr("&Samples"));
