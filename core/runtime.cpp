@@ -50,8 +50,8 @@ void configureRuntime(int threads)
     // every step then faults in fresh pages that the kernel zeroes, and
     // each unmap takes the memory-map lock that the UI thread's own page
     // faults wait on. Kept in the heap, freed blocks are reused by the next
-    // step: the small encoder's backward 0.38 -> 0.13 s at batch 256 x 2 on
-    // 2 cores, same peak RSS (docs/throughput.md).
+    // step: the small encoder's backward 0.38 -> 0.12 s at batch 256 x 2 on
+    // 2 cores (docs/throughput.md). Memory freed is kept, not returned.
     mallopt(M_MMAP_THRESHOLD, 1 << 30);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
@@ -64,11 +64,6 @@ std::atomic<int> g_backgroundNiceness{0};
 void setBackgroundNiceness(int niceness)
 {
     g_backgroundNiceness = std::clamp(niceness, 0, 19);
-}
-
-int backgroundNiceness()
-{
-    return g_backgroundNiceness;
 }
 
 void enterBackgroundThread(const char *name)

@@ -24,7 +24,6 @@ void setBackgroundNiceness(int niceness);
 // What the studio sets: its runs train 10 nice steps below its UI thread
 // (they keep the cores the UI leaves idle; a redraw never waits on them).
 constexpr int kInteractiveBackgroundNiceness = 10;
-int backgroundNiceness();
 // Names the calling thread (at most 15 characters: top and gdb show it) and
 // lowers it to the background niceness. Threads and the OpenMP pool it
 // starts afterwards inherit the priority.
