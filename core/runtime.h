@@ -15,6 +15,12 @@ int defaultThreads();
 // keeps large freed blocks in the heap for reuse (glibc). Call once at
 // start-up, before any torch work.
 void configureRuntime(int threads = 0);
+// Returns the heap's free pages to the system (glibc's malloc_trim): the
+// heap keeps freed blocks for the next training step (configureRuntime), so
+// a one-off larger phase (an evaluation, a different batch shape) would
+// otherwise hold its peak for the rest of the process. Call after such
+// phases, not per step. No-op where the C library has no such call.
+void releaseFreeMemory();
 
 // Training inside the studio runs below the UI thread's priority, so that a
 // redraw is not queued behind it on a machine whose cores it keeps busy.

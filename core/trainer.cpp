@@ -393,6 +393,9 @@ void Trainer::Impl::evaluateAndRecord(const std::string &kind, int atStep, doubl
         };
     record(evaluator->measure(*encoder, kind, atStep, wall, &cancel, progress));
     if (observer.embedding) observer.embedding(evaluator->embedding(*encoder, kind, atStep));
+    // An evaluation's batches differ in shape from a training step's: what
+    // it freed would otherwise stay mapped (soak run 5, docs/soak.md).
+    releaseFreeMemory();
 }
 
 // Waits out a pause (one-process runs: the ranks of a job cannot wait for

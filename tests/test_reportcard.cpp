@@ -180,6 +180,8 @@ private Q_SLOTS:
     {
         const auto g = Generator::load(m_faithful);
         ReportCardOptions o = quick();
+        o.samples = 50; // the real-trained classifier is what is cached
+        o.casImages = 200;
         o.cacheDir = m_dir.filePath("cache").toStdString();
         const ReportCard first = computeReportCard(*g, m_data, o);
         const ReportCard second = computeReportCard(*g, m_data, o);

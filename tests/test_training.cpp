@@ -23,6 +23,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 
 #include <unistd.h>
@@ -515,6 +516,45 @@ private Q_SLOTS:
         const int expected = std::min(19, test::mainThreadNice() + 5);
         QCOMPARE(train, std::vector<int>{expected});
         QCOMPARE(batches, std::vector<int>{expected});
+    }
+
+    // The heap keeps freed blocks (configureRuntime); releaseFreeMemory()
+    // hands their pages back. Fails with a no-op releaseFreeMemory().
+    void releaseFreeMemoryReturnsFreedBlocks()
+    {
+        if (test::underAddressSanitizer())
+            QSKIP("AddressSanitizer's allocator replaces glibc's heap");
+        constexpr std::size_t kBlock = 4 << 20, kBlocks = 64; // 256 MiB below the mmap threshold
+        std::vector<char *> blocks;
+        for (std::size_t b = 0; b < kBlocks; ++b) {
+            blocks.push_back(static_cast<char *>(std::malloc(kBlock)));
+            QVERIFY(blocks.back());
+            volatile char *page = blocks.back();
+            for (std::size_t i = 0; i < kBlock; i += 4096)
+                page[i] = 1; // fault every page in
+        }
+        const double touched = test::residentMiB();
+        for (char *block : blocks)
+            std::free(block);
+        const double freed = test::residentMiB();
+        QVERIFY2(touched - freed < 64,
+                 qPrintable(QString("freeing alone returned %1 MiB").arg(touched - freed)));
+        releaseFreeMemory();
+        const double released = test::residentMiB();
+        QVERIFY2(freed - released > 200,
+                 qPrintable(QString("RSS %1 -> %2 MiB").arg(freed).arg(released)));
+    }
+
+    // Under ASan, a freed large tensor's block serves the next tensor of
+    // its size (core/asanallocator.h); ASan's own allocator would keep it
+    // in quarantine and map a new one.
+    void largeTensorBlocksAreReusedUnderAsan()
+    {
+        if (!test::underAddressSanitizer())
+            QSKIP("only AddressSanitizer builds replace the allocator");
+        const void *first = torch::ones({1 << 18}).data_ptr();
+        const void *second = torch::ones({1 << 18}).data_ptr();
+        QCOMPARE(second, first);
     }
 
     void realDataRun()

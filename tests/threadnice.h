@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// The nice values of this process's threads, read from /proc (Linux keeps
-// one per thread).
+// The nice values of this process's threads and its resident memory, read
+// from /proc (Linux keeps a nice value per thread).
 
 #include <filesystem>
 #include <fstream>
@@ -29,6 +29,27 @@ inline std::vector<int> threadNiceValues(const std::string &name)
             if (i == 19) values.push_back(std::stoi(field));
     }
     return values;
+}
+
+// This process's resident memory (VmRSS) in MiB.
+inline double residentMiB()
+{
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);)
+        if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+    return 0;
+}
+
+constexpr bool underAddressSanitizer()
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    return true;
+#endif
+#endif
+    return false;
 }
 
 inline int mainThreadNice()

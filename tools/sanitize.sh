@@ -13,18 +13,23 @@ cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-30}
 jobs=$(nproc 2>/dev/null || echo 2)
 
-# -O1: ASan's recommended level, and quicker to build than -O2. No
-# precompiled LibTorch header here: it is checked with GCC only.
+# -O1: ASan's recommended level, and quicker to build than -O2. LibTorch's
+# headers precompiled as in the Release build (a clean build-san: 5.6 min on
+# 2 cores with them, about 11.5 without).
 CC=clang CXX=clang++ cmake -S . -B build-san -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -DNDEBUG" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -DNDEBUG" \
-  -DLATENT_SANITIZE=ON -DLATENT_FUZZ=ON -DLATENT_BUILD_STUDIO=ON -DLATENT_BUILD_BENCH=OFF -DLATENT_PCH=OFF
+  -DLATENT_SANITIZE=ON -DLATENT_FUZZ=ON -DLATENT_BUILD_STUDIO=ON -DLATENT_BUILD_BENCH=OFF
 cmake --build build-san -j "$jobs"
 
 # Leaks inside libraries we do not own (LibTorch's, OpenMP's, Qt's and the
 # X/GL stack's one-time allocations) are not ours to fix; everything else
 # is reported.
 export LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp:print_suppressions=0"
-export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_stack_use_after_return=0"
+# Freed memory is kept mapped (no periodic release to the OS, a 32 MB
+# quarantine, no 0xbe fill of new blocks): on a machine where a page fault
+# is dear, refaulting dominated the tests (10% less time, 20% fewer faults
+# in test_generator; a use after free is still caught within the quarantine).
+export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_stack_use_after_return=0:allocator_release_to_os_interval_ms=-1:max_malloc_fill_size=0:quarantine_size_mb=32"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 # one test per core, as tools/bootstrap.sh
 # Core tests run offscreen; the window tests set QT_QPA_PLATFORM=xcb themselves.
