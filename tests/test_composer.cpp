@@ -2,23 +2,31 @@
 // The views tab of the real window: live preview, diagnostics, recipes.
 #include "composerpanel.h"
 #include "explorerpanel.h"
+#include "exportdatasetdialog.h"
 #include "imagegridwidget.h"
 #include "mainwindow.h"
 #include "runtime.h"
 #include "viewrecipe.h"
 #include "windowtest.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <fstream>
+
 using latent::studio::ComposerPanel;
+using latent::studio::ExportDatasetDialog;
 using latent::studio::MainWindow;
 
 class TestComposer : public QObject
@@ -105,6 +113,58 @@ private Q_SLOTS:
         // An unwritable folder is an error, not a crash.
         QVERIFY(!composer->saveRecipe("/nonexistent-dir/r.json", &error));
         QVERIFY(error.contains("cannot write /nonexistent-dir/r.json"));
+    }
+    // File > Export Dataset… writes the Views tab's recipe (its sigma here)
+    // on a worker thread; Stop keeps what was written and Export continues.
+    void exportDatasetFromTheViewsTab()
+    {
+        MainWindow window;
+        QVERIFY(latent::test::loadDefaultGenerator(window));
+        window.findChild<QDoubleSpinBox *>("sigma")->setValue(0.35);
+        window.findChild<QAction *>("exportDatasetAction")->trigger();
+        auto *dialog = window.findChild<ExportDatasetDialog *>("exportDatasetDialog");
+        QVERIFY(dialog);
+        QTemporaryDir dir;
+        const QString folder = dir.filePath("export");
+        dialog->findChild<QSpinBox *>("exportAnchors")->setValue(400);
+        dialog->findChild<QSpinBox *>("exportViews")->setValue(2);
+        dialog->findChild<QSpinBox *>("exportChunk")->setValue(4);
+        dialog->findChild<QLineEdit *>("exportFolder")->setText(folder);
+        QSignalSpy ended(dialog, &ExportDatasetDialog::exportEnded);
+        auto *start = dialog->findChild<QPushButton *>("exportStart");
+        auto *stop = dialog->findChild<QPushButton *>("exportStop");
+        auto *status = dialog->findChild<QLabel *>("exportStatus");
+        QTest::mouseClick(start, Qt::LeftButton);
+        QVERIFY(dialog->running() && stop->isEnabled() && !start->isEnabled());
+        QTest::mouseClick(stop, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 60000);
+        QCOMPARE(ended.at(0).at(0).toBool(), false);
+        QVERIFY2(status->text().contains("Stopped at"), qPrintable(status->text()));
+        const latent::ExportFolder files{folder.toStdString()};
+        const std::string settings = [&] {
+            std::ifstream in(files.settings());
+            return std::string(std::istreambuf_iterator<char>(in), {});
+        }();
+        QVERIFY2(settings.find("\"sigma\": 0.3499999940395355") != std::string::npos,
+                 settings.c_str());
+
+        QTest::mouseClick(start, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 2, 120000);
+        QCOMPARE(ended.at(1).at(0).toBool(), true);
+        QVERIFY2(status->text().contains("Export complete: 800 images"),
+                 qPrintable(status->text()));
+        std::ifstream manifest(files.manifest());
+        int rows = 0;
+        for (std::string line; std::getline(manifest, line);)
+            ++rows;
+        QCOMPARE(rows, 800);
+
+        // Exporting into a folder of other files is refused, and says so.
+        dialog->findChild<QLineEdit *>("exportFolder")->setText(dir.path());
+        QTest::mouseClick(start, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 3, 60000);
+        QVERIFY2(status->text().contains("not empty and holds no export"),
+                 qPrintable(status->text()));
     }
 };
 

@@ -18,7 +18,7 @@ packages=(
   qt6-base-dev libqt6opengl6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
   libqcustomplot-dev qt6-svg-dev libtorch-dev libopenblas0-pthread libopencv-dev libimgui-dev libstb-dev
   nlohmann-json3-dev libcli11-dev zlib1g-dev libssl-dev libgloo-dev
-  python3-torch dataset-fashion-mnist xvfb xauth
+  python3-torch python3-numpy python3-pil dataset-fashion-mnist xvfb xauth
   qt6-translations-l10n qt6-qpa-plugins desktop-file-utils appstream dpkg-dev
   clang libclang-rt-14-dev
 )

@@ -536,6 +536,105 @@
     </message>
 </context>
 <context>
+    <name>latent::studio::ExportDatasetDialog</name>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Anhalten</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Export Dataset</source>
+        <translation>Datensatz exportieren</translation>
+    </message>
+    <message>
+        <source>PNG, a folder per class</source>
+        <translation>PNG, ein Ordner pro Klasse</translation>
+    </message>
+    <message>
+        <source>NumPy arrays (.npy), one per chunk</source>
+        <translation>NumPy-Arrays (.npy), eines pro Block</translation>
+    </message>
+    <message>
+        <source>Anchors generated together. Chunk c is the batch a training run of this seed and batch size sees at step c.</source>
+        <translation>Gemeinsam erzeugte Anker. Block c ist der Batch, den ein Trainingslauf mit diesem Startwert und dieser Batchgröße in Schritt c sieht.</translation>
+    </message>
+    <message>
+        <source>A new or empty folder, or the folder of a stopped export to continue it</source>
+        <translation>Ein neuer oder leerer Ordner, oder der Ordner eines angehaltenen Exports, um ihn fortzusetzen</translation>
+    </message>
+    <message>
+        <source>Export Folder</source>
+        <translation>Exportordner</translation>
+    </message>
+    <message>
+        <source>Recipe</source>
+        <translation>Rezept</translation>
+    </message>
+    <message>
+        <source>Anchors</source>
+        <translation>Anker</translation>
+    </message>
+    <message>
+        <source>Views per anchor</source>
+        <translation>Ansichten pro Anker</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <source>Anchors per chunk</source>
+        <translation>Anker pro Block</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Startwert</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Ordner</translation>
+    </message>
+    <message>
+        <source>Stopping after the chunk in hand…</source>
+        <translation>Hält nach dem laufenden Block an…</translation>
+    </message>
+    <message>
+        <source>Writes each image once with a manifest row (anchor, view, class, file); any image can be regenerated from its row.</source>
+        <translation>Schreibt jedes Bild einmal mit einer Manifestzeile (Anker, Ansicht, Klasse, Datei); jedes Bild lässt sich aus seiner Zeile neu erzeugen.</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Exportiere…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 images, %3 images/s, %4 left</source>
+        <translation>%1 von %2 Bildern, %3 Bilder/s, noch %4</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>Export fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Export complete: %1 images in %2 (manifest.jsonl lists them).</source>
+        <translation>Export abgeschlossen: %1 Bilder in %2 (manifest.jsonl listet sie auf).</translation>
+    </message>
+    <message>
+        <source>Stopped at %1 of %2 images. Export again with the same settings and folder to continue.</source>
+        <translation>Angehalten bei %1 von %2 Bildern. Mit denselben Einstellungen und demselben Ordner erneut exportieren, um fortzusetzen.</translation>
+    </message>
+</context>
+<context>
     <name>latent::studio::GeneratorPanel</name>
     <message>
         <source>Each latent coordinate is drawn from a normal distribution truncated to [-t, t]. 0 turns truncation off.</source>
@@ -838,6 +937,18 @@
     <message>
         <source>Could not save the recipe</source>
         <translation>Das Rezept konnte nicht gespeichert werden</translation>
+    </message>
+    <message>
+        <source>&amp;Export Dataset…</source>
+        <translation>Datensatz &amp;exportieren…</translation>
+    </message>
+    <message>
+        <source>Nothing to export</source>
+        <translation>Nichts zu exportieren</translation>
+    </message>
+    <message>
+        <source>Open a generator first.</source>
+        <translation>Öffnen Sie zuerst einen Generator.</translation>
     </message>
 </context>
 <context>

@@ -536,6 +536,105 @@
     </message>
 </context>
 <context>
+    <name>latent::studio::ExportDatasetDialog</name>
+    <message>
+        <source>Browse…</source>
+        <translation>Parcourir…</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exporter</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Arrêter</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <source>Export Dataset</source>
+        <translation>Exporter un jeu de données</translation>
+    </message>
+    <message>
+        <source>PNG, a folder per class</source>
+        <translation>PNG, un dossier par classe</translation>
+    </message>
+    <message>
+        <source>NumPy arrays (.npy), one per chunk</source>
+        <translation>Tableaux NumPy (.npy), un par bloc</translation>
+    </message>
+    <message>
+        <source>Anchors generated together. Chunk c is the batch a training run of this seed and batch size sees at step c.</source>
+        <translation>Ancres générées ensemble. Le bloc c est le lot qu’un entraînement de cette graine et de cette taille de lot voit à l’étape c.</translation>
+    </message>
+    <message>
+        <source>A new or empty folder, or the folder of a stopped export to continue it</source>
+        <translation>Un dossier nouveau ou vide, ou le dossier d’un export arrêté pour le poursuivre</translation>
+    </message>
+    <message>
+        <source>Export Folder</source>
+        <translation>Dossier d’export</translation>
+    </message>
+    <message>
+        <source>Recipe</source>
+        <translation>Recette</translation>
+    </message>
+    <message>
+        <source>Anchors</source>
+        <translation>Ancres</translation>
+    </message>
+    <message>
+        <source>Views per anchor</source>
+        <translation>Vues par ancre</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <source>Anchors per chunk</source>
+        <translation>Ancres par bloc</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Graine</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Dossier</translation>
+    </message>
+    <message>
+        <source>Stopping after the chunk in hand…</source>
+        <translation>Arrêt après le bloc en cours…</translation>
+    </message>
+    <message>
+        <source>Writes each image once with a manifest row (anchor, view, class, file); any image can be regenerated from its row.</source>
+        <translation>Écrit chaque image une fois avec une ligne de manifeste (ancre, vue, classe, fichier) ; toute image peut être régénérée à partir de sa ligne.</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Export en cours…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 images, %3 images/s, %4 left</source>
+        <translation>%1 images sur %2, %3 images/s, reste %4</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>Échec de l’export : %1</translation>
+    </message>
+    <message>
+        <source>Export complete: %1 images in %2 (manifest.jsonl lists them).</source>
+        <translation>Export terminé : %1 images dans %2 (listées dans manifest.jsonl).</translation>
+    </message>
+    <message>
+        <source>Stopped at %1 of %2 images. Export again with the same settings and folder to continue.</source>
+        <translation>Arrêté à %1 images sur %2. Exportez de nouveau avec les mêmes réglages et le même dossier pour poursuivre.</translation>
+    </message>
+</context>
+<context>
     <name>latent::studio::GeneratorPanel</name>
     <message>
         <source>Each latent coordinate is drawn from a normal distribution truncated to [-t, t]. 0 turns truncation off.</source>
@@ -838,6 +937,18 @@
     <message>
         <source>Could not save the recipe</source>
         <translation>Impossible d&apos;enregistrer la recette</translation>
+    </message>
+    <message>
+        <source>&amp;Export Dataset…</source>
+        <translation>&amp;Exporter un jeu de données…</translation>
+    </message>
+    <message>
+        <source>Nothing to export</source>
+        <translation>Rien à exporter</translation>
+    </message>
+    <message>
+        <source>Open a generator first.</source>
+        <translation>Ouvrez d’abord un générateur.</translation>
     </message>
 </context>
 <context>

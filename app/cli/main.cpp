@@ -2,6 +2,7 @@
 // latent-cli: the headless face of the studio; links the same core library.
 #include "datacommand.h"
 #include "experimentcommand.h"
+#include "exportcommand.h"
 #include "launchcommand.h"
 #include "reportcardcommand.h"
 #include "traincommands.h"
@@ -312,6 +313,8 @@ int main(int argc, char **argv)
     launcher.add(app);
     ReportCardCommand reportCard;
     reportCard.add(app);
+    ExportCommands exports;
+    exports.add(app);
 
     CLI11_PARSE(app, argc, argv);
     try {
@@ -323,6 +326,7 @@ int main(int argc, char **argv)
         if (const int code = experiment.run(exe, threads, argc, argv); code >= 0) return code;
         if (const int code = data.run(); code >= 0) return code;
         if (const int code = reportCard.run(exe); code >= 0) return code;
+        if (const int code = exports.run(exe); code >= 0) return code;
         const std::string path = latent::resolveGeneratorArgument(generator, exe);
         if (*directions) return runDirections(path, dir);
         if (*newRecipe) return runNewRecipe(path, recipeOut);

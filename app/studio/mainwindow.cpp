@@ -5,6 +5,7 @@
 #include "error.h"
 #include "experimentbox.h"
 #include "explorerpanel.h"
+#include "exportdatasetdialog.h"
 #include "generatorpanel.h"
 #include "imagegrid.h"
 #include "preferencesdialog.h"
@@ -112,6 +113,8 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(tr("Open &View Recipe…"), this, &MainWindow::chooseRecipe);
     file->addAction(tr("Save View Recipe &As…"), this, &MainWindow::saveRecipeAs);
+    file->addAction(tr("&Export Dataset…"), this, &MainWindow::exportDataset)
+        ->setObjectName("exportDatasetAction");
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -272,6 +275,19 @@ void MainWindow::openRecipe(const QString &path)
     }
     m_tabs->setCurrentWidget(m_composer);
     statusBar()->showMessage(tr("Opened %1").arg(path), 5000);
+}
+
+// The Views tab's recipe, as it stands, with the generator in use.
+void MainWindow::exportDataset()
+{
+    if (!m_generator) {
+        showError(tr("Nothing to export"), tr("Open a generator first."));
+        return;
+    }
+    auto *dialog = new ExportDatasetDialog(m_generator, m_composer->recipe(), this);
+    dialog->setObjectName("exportDatasetDialog");
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
 }
 
 void MainWindow::saveRecipeAs()

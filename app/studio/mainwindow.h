@@ -59,6 +59,7 @@ private:
     void saveGrid();
     void chooseRecipe();
     void saveRecipeAs();
+    void exportDataset();
     void chooseGenerator();
     void showPreferences();
     void addRecentFile(const QString &path);

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: MIT
+// The synthetic dataset export (core/datasetexport.h): layout, manifest,
+// exact regeneration, resuming after a stop or a kill, refusals.
+#include "atomicfile.h"
+#include "datasetexport.h"
+#include "error.h"
+#include "generator.h"
+#include "runtime.h"
+#include "viewrecipe.h"
+
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+using namespace latent;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string readAll(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::vector<std::string> lines(const std::string &path)
+{
+    std::vector<std::string> out;
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);)
+        out.push_back(line);
+    return out;
+}
+
+// Every file under `dir` (relative path -> bytes), progress record aside.
+std::map<std::string, std::string> tree(const std::string &dir)
+{
+    std::map<std::string, std::string> files;
+    for (const auto &e : fs::recursive_directory_iterator(dir))
+        if (e.is_regular_file() && e.path().filename() != "progress.json")
+            files[fs::relative(e.path(), dir).string()] = readAll(e.path().string());
+    return files;
+}
+
+template <typename F> QString errorOf(F f)
+{
+    try {
+        f();
+    } catch (const Error &e) {
+        return QString::fromUtf8(e.what());
+    }
+    return {};
+}
+
+} // namespace
+
+class TestExport : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        configureRuntime();
+        QVERIFY(m_dir.isValid());
+        m_generator = Generator::load(LATENT_DEFAULT_GENERATOR);
+    }
+
+    // A folder per class named after it, one manifest row per image, and
+    // every image made again bit for bit from its row.
+    void pngFoldersManifestAndRegeneration()
+    {
+        const std::string dir = m_dir.filePath("png").toStdString();
+        DatasetExportSettings s;
+        s.anchors = 10, s.views = 2, s.chunk = 4;
+        const ExportProgress p = exportDataset(*m_generator, ViewRecipe{}, s, dir);
+        QCOMPARE(p.chunksDone, 3);
+        QCOMPARE(p.imagesDone, 20);
+        const auto rows = lines(dir + "/manifest.jsonl");
+        QCOMPARE(int(rows.size()), 20);
+        std::set<int> classes;
+        for (int i = 0; i < 20; ++i) {
+            const auto row = nlohmann::json::parse(rows[i]);
+            QCOMPARE(row["index"].get<int>(), i);
+            QCOMPARE(row["anchor"].get<int>(), i / 2);
+            QCOMPARE(row["view"].get<int>(), i % 2);
+            QCOMPARE(row["chunk"].get<int>(), i / 8);
+            const int k = row["class"].get<int>();
+            const std::string label = m_generator->info().classNames.at(k);
+            QCOMPARE(row["label"].get<std::string>(), label);
+            const std::string file = row["file"].get<std::string>();
+            QVERIFY2(QString::fromStdString(file).startsWith(
+                         QString("images/%1-").arg(k, 3, 10, QChar('0'))),
+                     file.c_str());
+            QVERIFY2(fs::file_size(dir + "/" + file) > 0, file.c_str());
+            classes.insert(k);
+        }
+        QVERIFY(classes.size() > 1);
+        // The two views of an anchor share its class and differ.
+        const auto first = nlohmann::json::parse(rows[0]), second = nlohmann::json::parse(rows[1]);
+        QCOMPARE(first["class"], second["class"]);
+        QVERIFY(readAll(dir + "/" + first["file"].get<std::string>()) !=
+                readAll(dir + "/" + second["file"].get<std::string>()));
+        for (const int row : {0, 7, 19}) {
+            const RegeneratedImage r = regenerateExportedImage(dir, row, exportGeneratorPath(dir));
+            QVERIFY2(r.identical, r.storedFile.c_str());
+            QCOMPARE(r.image.count, 1);
+        }
+        // The export is complete: running it again writes nothing new.
+        const auto before = tree(dir);
+        QCOMPARE(exportDataset(*m_generator, ViewRecipe{}, s, dir).chunksDone, 3);
+        QVERIFY(tree(dir) == before);
+    }
+
+    // An export stopped after its first chunk, then killed inside the
+    // second (manifest lines written, progress not; a temporary left),
+    // continues to exactly the files of an uninterrupted one.
+    void stoppedExportContinuesToTheSameFiles()
+    {
+        DatasetExportSettings s;
+        s.anchors = 9, s.views = 3, s.chunk = 4, s.format = "npy", s.seed = 7;
+        const std::string whole = m_dir.filePath("whole").toStdString();
+        exportDataset(*m_generator, ViewRecipe{}, s, whole);
+
+        const std::string parts = m_dir.filePath("parts").toStdString();
+        const ExportProgress stopped = exportDataset(*m_generator, ViewRecipe{}, s, parts,
+                                                     [](const ExportProgress &) { return false; });
+        QCOMPARE(stopped.chunksDone, 1);
+        QCOMPARE(int(lines(parts + "/manifest.jsonl").size()), 12);
+        appendToExistingFile(parts + "/manifest.jsonl", "{\"index\": 12, \"anch");
+        std::ofstream(parts + "/shards/chunk-00001.npy.tmp999999") << "half";
+        const ExportProgress resumed = exportDataset(*m_generator, ViewRecipe{}, s, parts);
+        QVERIFY(resumed.resumed);
+        QCOMPARE(resumed.chunksDone, 3);
+        QCOMPARE(resumed.imagesDone, 27);
+        QVERIFY(tree(parts) == tree(whole));
+
+        // The shard is a NumPy array [anchors, views, H, W, C] of bytes.
+        const std::string npy = readAll(whole + "/shards/chunk-00002.npy");
+        QCOMPARE(npy.substr(0, 6), std::string("\x93NUMPY"));
+        const std::size_t header = npy.find('\n') + 1;
+        QCOMPARE(header % 64, std::size_t(0));
+        QVERIFY2(npy.find("'shape': (1, 3, 32, 32, 1, )") != std::string::npos, npy.c_str());
+        QCOMPARE(npy.size() - header, std::size_t(1 * 3 * 32 * 32));
+        QVERIFY(regenerateExportedImage(whole, 26, exportGeneratorPath(whole)).identical);
+    }
+
+    void refusals()
+    {
+        DatasetExportSettings s;
+        s.anchors = 4, s.views = 2, s.chunk = 4;
+        const std::string dir = m_dir.filePath("refusals").toStdString();
+        exportDataset(*m_generator, ViewRecipe{}, s, dir);
+
+        DatasetExportSettings other = s;
+        other.views = 3;
+        QString e = errorOf([&] { exportDataset(*m_generator, ViewRecipe{}, other, dir); });
+        QVERIFY2(e.contains("other settings") && e.contains("views is 2 there, 3 here"),
+                 qPrintable(e));
+        ViewRecipe sharper;
+        sharper.views.sigma = 0.3f;
+        e = errorOf([&] { exportDataset(*m_generator, sharper, s, dir); });
+        QVERIFY2(e.contains("recipe is another recipe there"), qPrintable(e));
+
+        const std::string foreign = m_dir.filePath("foreign").toStdString();
+        fs::create_directories(foreign);
+        std::ofstream(foreign + "/notes.txt") << "mine";
+        e = errorOf([&] { exportDataset(*m_generator, ViewRecipe{}, s, foreign); });
+        QVERIFY2(e.contains("not empty and holds no export"), qPrintable(e));
+        QCOMPARE(readAll(foreign + "/notes.txt"), std::string("mine"));
+
+        e = errorOf([&] { regenerateExportedImage(dir, 8, exportGeneratorPath(dir)); });
+        QVERIFY2(e.contains("has 8 rows; row 8 asked for"), qPrintable(e));
+        const std::string copy = m_dir.filePath("changed.pt").toStdString();
+        fs::copy_file(LATENT_DEFAULT_GENERATOR, copy);
+        std::ofstream(copy, std::ios::app) << "x";
+        e = errorOf([&] { regenerateExportedImage(dir, 0, copy); });
+        QVERIFY2(e.contains("is not the one the export used"), qPrintable(e));
+
+        // A manifest shorter than the progress record says was changed by hand.
+        writeFileAtomically(dir + "/manifest.jsonl", "");
+        e = errorOf([&] { exportDataset(*m_generator, ViewRecipe{}, s, dir); });
+        QVERIFY2(e.contains("the folder was changed after the export wrote it"), qPrintable(e));
+    }
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<Generator> m_generator;
+};
+
+QTEST_GUILESS_MAIN(TestExport)
+#include "test_export.moc"
