@@ -89,7 +89,9 @@ private:
 
 } // namespace
 
-void writeFileAtomically(const std::string &path, const std::string &bytes)
+namespace {
+
+void writeAndRename(const std::string &path, const std::string &bytes, bool sync)
 {
     const KillPoint &kill = KillPoint::fromEnvironment();
     const bool armed = kill.armed(path);
@@ -108,7 +110,7 @@ void writeFileAtomically(const std::string &path, const std::string &bytes)
         throw Error(failure(path, err));
     }
     kill.reached(armed, "unsynced");
-    const bool synced = ::fsync(fd) == 0;
+    const bool synced = !sync || ::fsync(fd) == 0;
     const bool closed = ::close(fd) == 0;
     if (!synced || !closed) {
         err = errno;
@@ -121,6 +123,26 @@ void writeFileAtomically(const std::string &path, const std::string &bytes)
         ::unlink(tmp.c_str());
         throw Error(failure(path, err));
     }
+}
+
+} // namespace
+
+void writeFileAtomically(const std::string &path, const std::string &bytes)
+{
+    writeAndRename(path, bytes, true);
+}
+
+void writeFileAtomicallyUnsynced(const std::string &path, const std::string &bytes)
+{
+    writeAndRename(path, bytes, false);
+}
+
+void syncFileSystem(const std::string &path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    const int err = fd < 0 ? errno : ::syncfs(fd) == 0 ? 0 : errno;
+    if (fd >= 0) ::close(fd);
+    if (err) throw Error("cannot flush " + path + " to disk: " + std::strerror(err));
 }
 
 void appendToExistingFile(const std::string &path, const std::string &text)

@@ -231,7 +231,7 @@ ExportProgress exportDataset(const Generator &generator, const ViewRecipe &recip
             if (s.format == "png") {
                 file = imageFile(anchor, v, classFolder(k, names));
                 fs::create_directories((fs::path(dir) / file).parent_path());
-                writeFileAtomically(dir + "/" + file, pngBytes(images, i, file));
+                writeFileAtomicallyUnsynced(dir + "/" + file, pngBytes(images, i, file));
             } else {
                 file = shardFile(c);
             }
@@ -247,13 +247,16 @@ ExportProgress exportDataset(const Generator &generator, const ViewRecipe &recip
         }
         if (s.format == "npy") {
             fs::create_directories(fs::path(dir) / "shards");
-            writeFileAtomically(
+            writeFileAtomicallyUnsynced(
                 dir + "/" + shardFile(c),
                 npyBytes({rows, s.views, images.height, images.width, images.channels},
                          images.pixels.data(), images.pixels.size()));
         }
         appendToExistingFile(f.manifest(), lines);
         manifestBytes += lines.size();
+        // The chunk's files and rows reach the disk before the record that
+        // vouches for them: one flush per chunk, not one per image.
+        syncFileSystem(dir);
         writeFileAtomically(f.progress(),
                             Json{{"chunks_done", c + 1}, {"manifest_bytes", manifestBytes}}.dump() +
                                 "\n");
