@@ -46,29 +46,32 @@ std::string imageFile(std::int64_t anchor, int view, const std::string &folder)
     return "images/" + folder + "/" + name;
 }
 
-std::string shardFile(int chunk)
+// `folder` is "shards" (images) or "latents".
+std::string chunkFile(const char *folder, int chunk)
 {
     char name[40];
-    std::snprintf(name, sizeof name, "shards/chunk-%05d.npy", chunk);
+    std::snprintf(name, sizeof name, "%s/chunk-%05d.npy", folder, chunk);
     return name;
 }
 
 // NumPy's .npy format, version 1.0: magic, header length, a Python dict
 // literal padded so the data starts on a 64-byte boundary, then the bytes.
-std::string npyBytes(const std::vector<std::int64_t> &shape, const std::uint8_t *data,
+// `descr` is NumPy's type code: '|u1' bytes, '<f4' little-endian float32.
+std::string npyBytes(const char *descr, const std::vector<std::int64_t> &shape, const void *data,
                      std::size_t size)
 {
     std::string dims;
     for (const auto d : shape)
         dims += std::to_string(d) + ", ";
-    std::string header = "{'descr': '|u1', 'fortran_order': False, 'shape': (" + dims + "), }";
+    std::string header = std::string("{'descr': '") + descr +
+                         "', 'fortran_order': False, 'shape': (" + dims + "), }";
     header.append(64 - (10 + header.size() + 1) % 64, ' ');
     header += '\n';
     std::string out("\x93NUMPY\x01\x00", 8);
     out += char(header.size() & 0xff);
     out += char(header.size() >> 8);
     out += header;
-    out.append(reinterpret_cast<const char *>(data), size);
+    out.append(static_cast<const char *>(data), size);
     return out;
 }
 
@@ -167,7 +170,7 @@ Recorded openExport(const ExportFolder &f, const Json &settings)
                     ": the folder was changed after the export wrote it; start a new export");
     // Lines of a chunk whose progress was never recorded: that chunk is redone.
     if (size > done.manifestBytes) fs::resize_file(f.manifest(), done.manifestBytes);
-    for (const char *sub : {"", "/images", "/shards"})
+    for (const char *sub : {"", "/images", "/shards", "/latents"})
         if (fs::is_directory(f.dir + sub)) removeStaleTemporaries(f.dir + sub);
     if (fs::is_directory(f.dir + "/images"))
         for (const auto &entry : fs::directory_iterator(f.dir + "/images"))
@@ -184,19 +187,81 @@ void checkSettings(const DatasetExportSettings &s)
         throw Error("export format '" + s.format + "' is not png or npy");
 }
 
-// One chunk's images, [rows * views] as bytes, and each anchor's class.
-ImageBatch renderChunk(const Generator &generator, const ViewRecipe &recipe, int chunkSize,
-                       int views, std::uint64_t seed, int chunk, int rows)
+struct Chunk
 {
-    torch::Tensor classes;
-    const auto all = generateViews(generator, recipe, chunkSize, views, stepSeed(seed, chunk),
-                                   ViewMode::Both, &classes); // [K, V, C, H, W] in [0, 1]
-    ImageBatch images = toImageBatch(all.slice(0, 0, rows).flatten(0, 1));
+    ImageBatch images;  // rows * views images, each with its anchor's class
+    at::Tensor latents; // [rows, views, latent] float32, what each view was generated from
+};
+
+Chunk renderChunk(const Generator &generator, const ViewRecipe &recipe, int chunkSize, int views,
+                  std::uint64_t seed, int chunk, int rows)
+{
+    torch::Tensor classes, latents;
+    const auto all =
+        generateViews(generator, recipe, chunkSize, views, stepSeed(seed, chunk), ViewMode::Both,
+                      &classes, nullptr, {}, &latents); // [K, V, C, H, W] in [0, 1]
+    Chunk out;
+    out.images = toImageBatch(all.slice(0, 0, rows).flatten(0, 1));
+    out.latents = latents.slice(0, 0, rows).to(torch::kCPU, torch::kFloat32).contiguous();
     const auto cls = classes.to(torch::kCPU, torch::kInt64).contiguous();
-    for (int i = 0; i < images.count; ++i)
-        images.classes[i] = int(cls[i / views].item<int64_t>());
-    return images;
+    for (int i = 0; i < out.images.count; ++i)
+        out.images.classes[i] = int(cls[i / views].item<int64_t>());
+    return out;
 }
+
+// Writes chunk c's files (PNG images or an image shard, and its latents)
+// and returns its manifest rows.
+struct ChunkWriter
+{
+    std::string dir;
+    DatasetExportSettings settings;
+    std::vector<std::string> names; // the generator's class names
+    std::string recipeSha, generatorSha;
+
+    std::string write(const Chunk &chunk, int c) const
+    {
+        const ImageBatch &images = chunk.images;
+        const int views = settings.views;
+        std::string lines;
+        for (int i = 0; i < images.count; ++i) {
+            const int r = i / views, v = i % views, k = images.classes[i];
+            const std::int64_t anchor = std::int64_t(c) * settings.chunk + r;
+            std::string file = chunkFile("shards", c);
+            if (settings.format == "png") {
+                file = imageFile(anchor, v, classFolder(k, names));
+                fs::create_directories((fs::path(dir) / file).parent_path());
+                writeFileAtomicallyUnsynced(dir + "/" + file, pngBytes(images, i, file));
+            }
+            Json row{{"index", anchor * views + v},
+                     {"anchor", anchor},
+                     {"view", v},
+                     {"class", k},
+                     {"chunk", c},
+                     {"row", r},
+                     {"file", file},
+                     {"latent", chunkFile("latents", c)},
+                     {"seed", stepSeed(settings.seed, c)},
+                     {"recipe_sha256", recipeSha},
+                     {"generator_sha256", generatorSha}};
+            row["label"] = k >= 0 && k < int(names.size()) ? Json(names[k]) : Json(nullptr);
+            lines += row.dump() + "\n";
+        }
+        const int rows = images.count / views;
+        if (settings.format == "npy") {
+            fs::create_directories(fs::path(dir) / "shards");
+            writeFileAtomicallyUnsynced(
+                dir + "/" + chunkFile("shards", c),
+                npyBytes("|u1", {rows, views, images.height, images.width, images.channels},
+                         images.pixels.data(), images.pixels.size()));
+        }
+        fs::create_directories(fs::path(dir) / "latents");
+        writeFileAtomicallyUnsynced(dir + "/" + chunkFile("latents", c),
+                                    npyBytes("<f4", {rows, views, chunk.latents.size(2)},
+                                             chunk.latents.data_ptr<float>(),
+                                             std::size_t(chunk.latents.numel()) * sizeof(float)));
+        return lines;
+    }
+};
 
 } // namespace
 
@@ -209,7 +274,6 @@ ExportProgress exportDataset(const Generator &generator, const ViewRecipe &recip
                         "recipe " + recipe.name);
     const ExportFolder f{dir};
     const Recorded done = openExport(f, settingsJson(generator, recipe, s));
-    const std::vector<std::string> &names = generator.info().classNames;
 
     ExportProgress p;
     p.chunksTotal = (s.anchors + s.chunk - 1) / s.chunk;
@@ -219,39 +283,13 @@ ExportProgress exportDataset(const Generator &generator, const ViewRecipe &recip
         std::min<std::int64_t>(std::int64_t(p.chunksDone) * s.chunk, s.anchors) * s.views;
     p.resumed = p.chunksDone > 0;
     std::uintmax_t manifestBytes = done.manifestBytes;
+    const ChunkWriter writer{dir, s, generator.info().classNames, sha256OfBytes(toJson(recipe)),
+                             sha256OfFile(generator.path())};
     while (p.chunksDone < p.chunksTotal) {
         const int c = p.chunksDone;
         const int rows = std::min(s.chunk, s.anchors - c * s.chunk);
-        const ImageBatch images = renderChunk(generator, recipe, s.chunk, s.views, s.seed, c, rows);
-        std::string lines;
-        for (int i = 0; i < images.count; ++i) {
-            const int r = i / s.views, v = i % s.views, k = images.classes[i];
-            const std::int64_t anchor = std::int64_t(c) * s.chunk + r;
-            std::string file;
-            if (s.format == "png") {
-                file = imageFile(anchor, v, classFolder(k, names));
-                fs::create_directories((fs::path(dir) / file).parent_path());
-                writeFileAtomicallyUnsynced(dir + "/" + file, pngBytes(images, i, file));
-            } else {
-                file = shardFile(c);
-            }
-            Json row{{"index", anchor * s.views + v},
-                     {"anchor", anchor},
-                     {"view", v},
-                     {"class", k},
-                     {"chunk", c},
-                     {"row", r},
-                     {"file", file}};
-            row["label"] = k >= 0 && k < int(names.size()) ? Json(names[k]) : Json(nullptr);
-            lines += row.dump() + "\n";
-        }
-        if (s.format == "npy") {
-            fs::create_directories(fs::path(dir) / "shards");
-            writeFileAtomicallyUnsynced(
-                dir + "/" + shardFile(c),
-                npyBytes({rows, s.views, images.height, images.width, images.channels},
-                         images.pixels.data(), images.pixels.size()));
-        }
+        const Chunk chunk = renderChunk(generator, recipe, s.chunk, s.views, s.seed, c, rows);
+        const std::string lines = writer.write(chunk, c);
         appendToExistingFile(f.manifest(), lines);
         manifestBytes += lines.size();
         // The chunk's files and rows reach the disk before the record that
@@ -261,7 +299,7 @@ ExportProgress exportDataset(const Generator &generator, const ViewRecipe &recip
                             Json{{"chunks_done", c + 1}, {"manifest_bytes", manifestBytes}}.dump() +
                                 "\n");
         ++p.chunksDone;
-        p.imagesDone += std::int64_t(images.count);
+        p.imagesDone += std::int64_t(chunk.images.count);
         if (progress && !progress(p)) break;
     }
     return p;
@@ -310,7 +348,7 @@ RegeneratedImage regenerateExportedImage(const std::string &dir, std::int64_t ro
     const auto generator = Generator::load(generatorPath, deviceSetting);
     const ViewRecipe recipe = recipeFromJson(o.raw("recipe").dump(), what);
     const ImageBatch chunkImages =
-        renderChunk(*generator, recipe, chunkSize, views, seed, chunk, r + 1);
+        renderChunk(*generator, recipe, chunkSize, views, seed, chunk, r + 1).images;
 
     RegeneratedImage out;
     out.image = chunkImages.slice(r * views + v, 1);

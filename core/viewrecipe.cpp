@@ -291,28 +291,54 @@ DirectionSet directionSetFromJson(const std::string &text, const std::string &pa
     return readSet(Object(doc, what, ""));
 }
 
+namespace {
+
+class Sha256
+{
+public:
+    Sha256() : m_ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free)
+    {
+        EVP_DigestInit_ex(m_ctx.get(), EVP_sha256(), nullptr);
+    }
+    void add(const char *data, std::size_t size) { EVP_DigestUpdate(m_ctx.get(), data, size); }
+    std::string hex()
+    {
+        unsigned char digest[EVP_MAX_MD_SIZE];
+        unsigned int len = 0;
+        EVP_DigestFinal_ex(m_ctx.get(), digest, &len);
+        std::string text;
+        char byte[3];
+        for (unsigned int i = 0; i < len; ++i) {
+            std::snprintf(byte, sizeof byte, "%02x", digest[i]);
+            text += byte;
+        }
+        return text;
+    }
+
+private:
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> m_ctx;
+};
+
+} // namespace
+
 std::string sha256OfFile(const std::string &path)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error("cannot read " + path + " to hash it");
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-    EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+    Sha256 hash;
     char buf[1 << 16];
     while (in) {
         in.read(buf, sizeof buf);
-        if (in.gcount() > 0)
-            EVP_DigestUpdate(ctx.get(), buf, static_cast<std::size_t>(in.gcount()));
+        if (in.gcount() > 0) hash.add(buf, static_cast<std::size_t>(in.gcount()));
     }
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(ctx.get(), digest, &len);
-    std::string hex;
-    char byte[3];
-    for (unsigned int i = 0; i < len; ++i) {
-        std::snprintf(byte, sizeof byte, "%02x", digest[i]);
-        hex += byte;
-    }
-    return hex;
+    return hash.hex();
+}
+
+std::string sha256OfBytes(const std::string &bytes)
+{
+    Sha256 hash;
+    hash.add(bytes.data(), bytes.size());
+    return hash.hex();
 }
 
 } // namespace latent

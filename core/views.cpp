@@ -62,7 +62,8 @@ at::Tensor anchorImages(const Generator &generator, const ViewRecipe &recipe, in
 
 at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, int anchors,
                          int views, std::uint64_t seed, ViewMode mode, at::Tensor *classes,
-                         at::Tensor *anchorImagesOut, const SampleSlice &slice)
+                         at::Tensor *anchorImagesOut, const SampleSlice &slice,
+                         at::Tensor *viewLatents)
 {
     const GeneratorInfo &info = generator.info();
     recipe.checkAgainst(info.latentSize, info.numClasses, "recipe " + recipe.name);
@@ -107,6 +108,7 @@ at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, i
             z = z + alpha.unsqueeze(1) * w.unsqueeze(0);
         }
     }
+    if (viewLatents) *viewLatents = z.view({anchors, views, -1});
     // The anchors, when asked for, ride in the same forward pass: [K + K*V, ...].
     auto images = anchorImagesOut
                       ? toUnit(generator, generator.generateOnDevice(torch::cat({a.z, z}),

@@ -36,10 +36,12 @@ struct ViewDiagnostics
 // `slice`, the K anchors are rows slice.first.. of a batch of slice.total
 // (a rank's share): they equal those rows of the whole batch. Throws Error
 // when the recipe does not fit the generator.
+// `viewLatents` receives [K, V, latent]: the latent each view was generated
+// from (the anchor's own for pixel-only views).
 at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, int anchors,
                          int views, std::uint64_t seed, ViewMode mode = ViewMode::Both,
                          at::Tensor *classes = nullptr, at::Tensor *anchorImages = nullptr,
-                         const SampleSlice &slice = {});
+                         const SampleSlice &slice = {}, at::Tensor *viewLatents = nullptr);
 
 // The anchor images G(z) themselves, [K, C, H, W] in [0, 1], for previews.
 at::Tensor anchorImages(const Generator &generator, const ViewRecipe &recipe, int anchors,

@@ -6,12 +6,14 @@
 #include "error.h"
 #include "generator.h"
 #include "runtime.h"
+#include "sampling.h"
 #include "viewrecipe.h"
 
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -100,6 +102,12 @@ private Q_SLOTS:
                          QString("images/%1-").arg(k, 3, 10, QChar('0'))),
                      file.c_str());
             QVERIFY2(fs::file_size(dir + "/" + file) > 0, file.c_str());
+            QCOMPARE(row["seed"].get<std::uint64_t>(), stepSeed(1, i / 8));
+            QCOMPARE(row["recipe_sha256"].get<std::string>(), sha256OfBytes(toJson(ViewRecipe{})));
+            QCOMPARE(row["generator_sha256"].get<std::string>(),
+                     sha256OfFile(LATENT_DEFAULT_GENERATOR));
+            QCOMPARE(row["latent"].get<std::string>(),
+                     "latents/chunk-0000" + std::to_string(i / 8) + ".npy");
             classes.insert(k);
         }
         QVERIFY(classes.size() > 1);
@@ -149,6 +157,17 @@ private Q_SLOTS:
         QCOMPARE(header % 64, std::size_t(0));
         QVERIFY2(npy.find("'shape': (1, 3, 32, 32, 1, )") != std::string::npos, npy.c_str());
         QCOMPARE(npy.size() - header, std::size_t(1 * 3 * 32 * 32));
+        // Each view's latent, float32 [anchors, views, latent]: the Gaussian
+        // views of an anchor start from different latents.
+        const std::string latents = readAll(whole + "/latents/chunk-00000.npy");
+        QVERIFY2(latents.find("'descr': '<f4', 'fortran_order': False, 'shape': (4, 3, 64, )") !=
+                     std::string::npos,
+                 latents.c_str());
+        const std::size_t at = latents.find('\n') + 1;
+        QCOMPARE(latents.size() - at, std::size_t(4 * 3 * 64 * sizeof(float)));
+        std::vector<float> z(4 * 3 * 64);
+        std::memcpy(z.data(), latents.data() + at, z.size() * sizeof(float));
+        QVERIFY(!std::equal(z.begin(), z.begin() + 64, z.begin() + 64));
         QVERIFY(regenerateExportedImage(whole, 26, exportGeneratorPath(whole)).identical);
     }
 
