@@ -342,9 +342,9 @@ RegeneratedImage regenerateExportedImage(const std::string &dir, std::int64_t ro
     const auto v = int(e.integer("view", 0, views - 1));
     const std::string file = e.string("file");
 
-    if (sha256OfFile(generatorPath) != sha)
+    if (const std::string found = sha256OfFile(generatorPath); found != sha)
         throw Error("generator " + generatorPath + " is not the one the export used (SHA-256 " +
-                    sha256OfFile(generatorPath) + ", the export recorded " + sha + ")");
+                    found + ", the export recorded " + sha + ")");
     const auto generator = Generator::load(generatorPath, deviceSetting);
     const ViewRecipe recipe = recipeFromJson(o.raw("recipe").dump(), what);
     const ImageBatch chunkImages =
