@@ -4,7 +4,9 @@
 #include "augment.h"
 #include "data/dataset.h"
 #include "error.h"
+#include "evaluation.h"
 #include "runtime.h"
+#include "viewrecipe.h"
 #include "views.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -64,6 +66,44 @@ torch::Tensor resizeViews(const torch::Tensor &views, int side)
     return out.view({views.size(0), views.size(1), views.size(2), side, side});
 }
 
+std::string viewsSha256(const torch::Tensor &views)
+{
+    const auto bytes = views.to(torch::kCPU, torch::kFloat32).contiguous();
+    return sha256OfData(bytes.data_ptr(), bytes.nbytes());
+}
+
+std::string batchFingerprint(const std::vector<std::string> &shareDigests)
+{
+    std::string joined;
+    for (const std::string &d : shareDigests)
+        joined += d;
+    return sha256OfBytes(joined);
+}
+
+BatchShape batchShape(const TrainConfig &config, const ViewRecipe &recipe,
+                      const Generator *generator, const Dataset *real,
+                      const std::string &recipeWhat)
+{
+    BatchShape shape;
+    if (generator) {
+        const GeneratorInfo &info = generator->info();
+        recipe.checkAgainst(info.latentSize, info.numClasses, recipeWhat);
+        shape.channels = info.channels;
+        shape.resolution = info.resolution;
+    } else { // a real-data run (validate() refuses a generator run without a generator)
+        shape.channels = real->channels();
+        shape.resolution = naturalResolution(*real);
+    }
+    shape.viewsPerAnchor = recipe.views.perAnchor;
+    shape.labels = config.data == "generator" && recipe.views.classPositives &&
+                   generator->info().isConditional();
+    if (shape.viewsPerAnchor < 2 && !shape.labels)
+        throw Error(recipeWhat + ": views.per_anchor is " + std::to_string(shape.viewsPerAnchor) +
+                    "; contrastive training needs at least 2 views per anchor");
+    if (config.resolution > 0) shape.resolution = config.resolution;
+    return shape;
+}
+
 BatchSource::BatchSource(Setup setup) : m_setup(std::move(setup))
 {
     const int total = m_setup.config->batch;
@@ -96,6 +136,7 @@ Batch BatchSource::make(int s) const
                               m_setup.resolution)
                       .clone();
         if (m_setup.labels) b.labels = classes.clone();
+        b.sha256 = viewsSha256(b.views);
         return b;
     }
     const Dataset &real = *m_setup.real;
@@ -113,6 +154,7 @@ Batch BatchSource::make(int s) const
     b.views = augmentPixels(x, m_setup.recipe->pixel, streamSeed(seed, "real.pixel"),
                             SampleSlice{m_share.first * v, m_share.total * v})
                   .view({m_rows, v, x.size(1), x.size(2), x.size(3)});
+    b.sha256 = viewsSha256(b.views);
     return b;
 }
 

@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace latent {
 
@@ -28,7 +29,31 @@ struct Batch
     int step = 0;
     torch::Tensor views;  // [b, V, C, R, R] in [0, 1]: this rank's b anchors, on the run's device
     torch::Tensor labels; // [b] int64 for SupCon, undefined for SimCLR
+    std::string sha256;   // of `views` as contiguous float32 bytes (viewsSha256)
 };
+
+// The SHA-256 of views [b, V, C, R, R] as contiguous float32 bytes in that
+// order (copied to the CPU first), lower-case hex.
+std::string viewsSha256(const torch::Tensor &views);
+
+// The fingerprint a run records for a step (metrics' batch_sha256): the
+// SHA-256 of the concatenated hex digests of the ranks' shares, in rank
+// order. A pure function of the views the encoder saw, given the number of
+// ranks (one rank: the SHA-256 of its one hex digest).
+std::string batchFingerprint(const std::vector<std::string> &shareDigests);
+
+// What the encoder takes in a run: the image shape and the views per anchor,
+// checked against the generator (generator runs) or read from the real
+// images (real-data runs). Throws Error naming `recipeWhat` ("recipe PATH").
+struct BatchShape
+{
+    int channels = 1, resolution = 32; // the encoder's input
+    int viewsPerAnchor = 2;
+    bool labels = false; // SupCon: class-conditional positives of a conditional generator
+};
+BatchShape batchShape(const TrainConfig &config, const ViewRecipe &recipe,
+                      const Generator *generator, const Dataset *real,
+                      const std::string &recipeWhat);
 
 // Bounded hand-over from the prefetch thread to the training thread.
 class BatchQueue

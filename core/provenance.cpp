@@ -58,8 +58,14 @@ const std::string &commandLine()
 
 void appendRunSession(const std::string &runDir, const RunSession &s)
 {
-    const nlohmann::json j = {
-        {"build", s.build}, {"command", s.command}, {"ranks", s.ranks}, {"from_step", s.fromStep}};
+    const nlohmann::json j = {{"build", s.build},
+                              {"command", s.command},
+                              {"ranks", s.ranks},
+                              {"from_step", s.fromStep},
+                              {"device", s.device},
+                              {"batch_threads", s.batchThreads},
+                              {"generator_sha256", s.generatorSha256},
+                              {"recipe_sha256", s.recipeSha256}};
     const std::string path = sessionsFile(runDir);
     std::string text;
     if (std::filesystem::exists(path)) text = readFileCapped(path, "provenance " + path, 1 << 24);
@@ -91,6 +97,11 @@ std::vector<RunSession> readRunSessions(const std::string &runDir)
         s.ranks = o.has("ranks") ? static_cast<int>(o.integer("ranks", 1, 1 << 20)) : 1;
         s.fromStep =
             o.has("from_step") ? static_cast<int>(o.integer("from_step", 0, 1LL << 31)) : 0;
+        s.device = o.has("device") ? o.string("device") : "";
+        s.batchThreads =
+            o.has("batch_threads") ? static_cast<int>(o.integer("batch_threads", 0, 1 << 20)) : 0;
+        s.generatorSha256 = o.has("generator_sha256") ? o.string("generator_sha256") : "";
+        s.recipeSha256 = o.has("recipe_sha256") ? o.string("recipe_sha256") : "";
         sessions.push_back(s);
     }
     return sessions;

@@ -26,6 +26,12 @@ struct RunSession
     std::string command; // its command line ("" when not known)
     int ranks = 1;
     int fromStep = 0;
+    // What a step's batch depends on besides the run's config and seed, so
+    // that a replay can say which input differs ("" / 0 when not recorded).
+    std::string device;          // the run's device, e.g. "cpu"
+    int batchThreads = 0;        // intra-op threads that made the batches
+    std::string generatorSha256; // of the generator file (generator runs)
+    std::string recipeSha256;    // of the recipe's canonical JSON (viewrecipe.h toJson)
 };
 void appendRunSession(const std::string &runDir, const RunSession &session);
 // The sessions of a run; none for runs made before provenance was kept.

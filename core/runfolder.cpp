@@ -32,7 +32,7 @@ Json jsonNumber(double v)
 }
 
 const char *kCsvHeader = "kind,step,loss,lr,images_per_s,probe,knn,wall_s,probe_global,val_probe,"
-                         "val_knn,val_probe_global\n";
+                         "val_knn,val_probe_global,batch_sha256\n";
 
 std::string csvRow(const MetricRow &r)
 {
@@ -40,12 +40,12 @@ std::string csvRow(const MetricRow &r)
            "," + csvNumber(r.imagesPerSecond) + "," + csvNumber(r.probe) + "," + csvNumber(r.knn) +
            "," + csvNumber(r.wallSeconds) + "," + csvNumber(r.probeGlobal) + "," +
            csvNumber(r.valProbe) + "," + csvNumber(r.valKnn) + "," + csvNumber(r.valProbeGlobal) +
-           "\n";
+           "," + r.batchSha256 + "\n";
 }
 
 std::string jsonRow(const MetricRow &r)
 {
-    const Json j = {{"kind", r.kind},
+    Json j = {{"kind", r.kind},
                     {"step", r.step},
                     {"loss", jsonNumber(r.loss)},
                     {"lr", jsonNumber(r.lr)},
@@ -57,6 +57,7 @@ std::string jsonRow(const MetricRow &r)
                     {"val_knn", jsonNumber(r.valKnn)},
                     {"val_probe_global", jsonNumber(r.valProbeGlobal)},
                     {"wall_s", r.wallSeconds}};
+    if (!r.batchSha256.empty()) j["batch_sha256"] = r.batchSha256;
     return j.dump() + "\n";
 }
 
@@ -86,6 +87,13 @@ MetricRow metricRow(const Json &j, const std::string &what)
     r.valKnn = number(o, "val_knn");
     r.valProbeGlobal = number(o, "val_probe_global");
     r.wallSeconds = number(o, "wall_s");
+    if (o.has("batch_sha256")) {
+        r.batchSha256 = o.string("batch_sha256");
+        if (r.batchSha256.size() != 64 ||
+            r.batchSha256.find_first_not_of("0123456789abcdef") != std::string::npos)
+            o.fail("batch_sha256", "is \"" + r.batchSha256.substr(0, 80) +
+                                       "\", expected 64 lower-case hex digits");
+    }
     return r;
 }
 

@@ -29,6 +29,9 @@ struct MetricRow
     double probeGlobal = kNone;     // test: linear probe on globally pooled features
     double valProbe = kNone, valKnn = kNone, valProbeGlobal = kNone; // validation
     double wallSeconds = 0; // training time so far (pauses excluded)
+    // Train rows: the fingerprint of the batch the step trained on
+    // (batchsource.h batchFingerprint); empty in runs made before it was kept.
+    std::string batchSha256;
 
     // What an online curve plots: validation, or test for older runs.
     double onlineProbe() const { return valProbe == valProbe ? valProbe : probe; }

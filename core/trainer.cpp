@@ -87,10 +87,8 @@ struct Trainer::Impl
     torch::Device device{torch::kCPU};
     Precision precision = Precision::Fp32;
     GradScaler scaler{false}; // fp16 only
-    bool supCon = false;
+    BatchShape shape;
     int threads = 1; // intra-op threads of the run, split between prefetch and training
-    int viewsPerAnchor = 2;
-    int channels = 1, resolution = 32;
     Encoder encoder{nullptr};
     std::unique_ptr<torch::optim::Optimizer> optimizer;
     std::string fingerprints; // LATENT_BATCH_FINGERPRINTS: per-step batch sums, for tests
@@ -148,9 +146,12 @@ struct Trainer::Impl
     std::optional<Ending> pauseOrStop(Loop &loop);
     bool agreeToEnd(Loop &loop, bool stop);
     std::optional<Ending> trainStep(const Batch &batch, Loop &loop);
-    void afterStep(const Batch &batch, Loop &loop, double loss, double lr, double seconds);
+    void afterStep(const Batch &batch, Loop &loop, double loss, double lr, double seconds,
+                   const std::string &fingerprint);
     void finish(const Ending &ending, const Loop &loop);
     void writeFingerprint(const Batch &batch);
+    std::string fingerprintOf(const Batch &batch);
+    RunSession session(int fromStep) const;
     void evaluateAndRecord(const std::string &kind, int atStep, double wall);
 };
 
@@ -180,33 +181,20 @@ void Trainer::Impl::chooseRuntime()
 // The generator, the datasets and the image shape the encoder takes.
 void Trainer::Impl::prepareData()
 {
-    if (!config.generator.empty()) generator = Generator::load(config.generator, runDevice.name());
-    if (generator) {
-        const GeneratorInfo &info = generator->info();
-        recipe.checkAgainst(info.latentSize, info.numClasses, "recipe " + files.recipe());
-        channels = info.channels;
-        resolution = info.resolution;
+    const std::string recipeWhat = "recipe " + files.recipe();
+    if (!config.generator.empty()) {
+        generator = Generator::load(config.generator, runDevice.name());
+        shape = batchShape(config, recipe, generator.get(), nullptr, recipeWhat); // before the data
     }
     // Only rank 0 evaluates; the other ranks read training images only.
     std::shared_ptr<const Dataset> evalSet;
     if (leader()) evalSet = loadData(config.evalData);
     if (config.data == "real")
         real = evalSet && config.realData == config.evalData ? evalSet : loadData(config.realData);
-    if (!generator) { // a real-data run (validate() refuses a generator run without one)
-        channels = real->channels();
-        resolution = naturalResolution(*real);
-    }
-    viewsPerAnchor = recipe.views.perAnchor;
-    supCon = config.data == "generator" && recipe.views.classPositives &&
-             generator->info().isConditional();
-    if (viewsPerAnchor < 2 && !supCon)
-        throw Error("recipe " + files.recipe() + ": views.per_anchor is " +
-                    std::to_string(viewsPerAnchor) +
-                    "; contrastive training needs at least 2 views per anchor");
-    if (config.resolution > 0) resolution = config.resolution;
+    if (!generator) shape = batchShape(config, recipe, nullptr, real.get(), recipeWhat);
     if (evalSet)
         evaluator = std::make_unique<RunEvaluator>(
-            std::make_shared<EvalData>(evalSet, channels, resolution,
+            std::make_shared<EvalData>(evalSet, shape.channels, shape.resolution,
                                        ValidationSplit{config.validation, config.validationSeed}),
             config);
     if (real && real->train.empty())
@@ -218,7 +206,7 @@ void Trainer::Impl::prepare()
     chooseRuntime();
     prepareData();
     torch::manual_seed(config.seed);
-    encoder = Encoder(encoderPreset(config.encoder, channels, config.width));
+    encoder = Encoder(encoderPreset(config.encoder, shape.channels, config.width));
     encoder->to(device);
     if (device.is_cpu()) encoder->useChannelsLast();
     if (config.optimizer == "adam")
@@ -460,6 +448,7 @@ std::optional<Ending> Trainer::Impl::trainStep(const Batch &batch, Loop &loop)
     for (auto &group : optimizer->param_groups())
         group.options().set_lr(lr);
     if (!fingerprints.empty()) writeFingerprint(batch);
+    const std::string fingerprint = fingerprintOf(batch);
 
     const auto &views = batch.views; // [b, V, C, R, R]
     const int64_t b = views.size(0), v = views.size(1);
@@ -504,12 +493,12 @@ std::optional<Ending> Trainer::Impl::trainStep(const Batch &batch, Loop &loop)
         std::ofstream(commLog, std::ios::app)
             << next << ' ' << comm->collectiveSeconds() - commBefore << ' ' << secondsSince(t0)
             << '\n';
-    afterStep(batch, loop, lossValue, lr, secondsSince(t0));
+    afterStep(batch, loop, lossValue, lr, secondsSince(t0), fingerprint);
     return std::nullopt;
 }
 
 void Trainer::Impl::afterStep(const Batch &batch, Loop &loop, double loss, double lr,
-                              double seconds)
+                              double seconds, const std::string &fingerprint)
 {
     const int s = loop.step;
     const auto &views = batch.views;
@@ -523,6 +512,7 @@ void Trainer::Impl::afterStep(const Batch &batch, Loop &loop, double loss, doubl
     row.lr = lr;
     row.imagesPerSecond = imagesPerSecond;
     row.wallSeconds = loop.wall;
+    row.batchSha256 = fingerprint;
     record(row);
 
     if (secondsSince(loop.lastPreview) > 2.0) {
@@ -575,6 +565,36 @@ void Trainer::Impl::writeFingerprint(const Batch &batch)
     out << '\n';
 }
 
+// The step's batch fingerprint over every rank's share (batchFingerprint).
+std::string Trainer::Impl::fingerprintOf(const Batch &batch)
+{
+    if (!comm) return batchFingerprint({batch.sha256});
+    const auto local = torch::from_blob(const_cast<char *>(batch.sha256.data()),
+                                        {int64_t(batch.sha256.size())}, torch::kUInt8)
+                           .to(device, /*non_blocking=*/false, /*copy=*/true); // [64]
+    const auto all = comm->allGather(local).to(torch::kCPU).contiguous();   // [ranks * 64]
+    const char *text = static_cast<const char *>(all.data_ptr());
+    std::vector<std::string> digests;
+    for (int r = 0; r < ranks(); ++r)
+        digests.emplace_back(text + r * batch.sha256.size(), batch.sha256.size());
+    return batchFingerprint(digests);
+}
+
+// This process's session of the run, as provenance.jsonl records it.
+RunSession Trainer::Impl::session(int fromStep) const
+{
+    RunSession s;
+    s.build = buildDescription();
+    s.command = commandLine();
+    s.ranks = ranks();
+    s.fromStep = fromStep;
+    s.device = runDevice.name();
+    s.batchThreads = producerThreads(threads);
+    if (!config.generator.empty()) s.generatorSha256 = sha256OfFile(config.generator);
+    s.recipeSha256 = sha256OfBytes(toJson(recipe));
+    return s;
+}
+
 // After the loop: the checkpoint, the exported encoder and the final
 // evaluation (rank 0), and the run's end state.
 void Trainer::Impl::finish(const Ending &ending, const Loop &loop)
@@ -609,10 +629,10 @@ void Trainer::Impl::run()
         setup.recipe = &recipe;
         setup.generator = generator.get();
         setup.real = real;
-        setup.channels = channels;
-        setup.resolution = resolution;
-        setup.viewsPerAnchor = viewsPerAnchor;
-        setup.labels = supCon;
+        setup.channels = shape.channels;
+        setup.resolution = shape.resolution;
+        setup.viewsPerAnchor = shape.viewsPerAnchor;
+        setup.labels = shape.labels;
         setup.rank = parallel.env.rank;
         setup.ranks = ranks();
         setup.device = device;
@@ -698,7 +718,7 @@ std::unique_ptr<Trainer> Trainer::create(const std::string &runDir, const TrainC
     impl->lock = RunLock::acquire(runDir);
     writeTrainConfig(config, impl->files.config());
     writeRecipe(recipe, impl->files.recipe());
-    appendRunSession(runDir, {buildDescription(), commandLine(), impl->ranks(), 0});
+    appendRunSession(runDir, impl->session(0));
     rewriteMetrics(impl->files, {});
     impl->writeStatus(RunState::Created, 0, "");
     try {
@@ -726,8 +746,7 @@ std::unique_ptr<Trainer> Trainer::open(const std::string &runDir, const DataLoad
                     "; there is nothing to resume");
     if (std::filesystem::exists(impl->files.checkpoint())) impl->loadCheckpoint();
     if (impl->leader()) {
-        appendRunSession(runDir,
-                         {buildDescription(), commandLine(), impl->ranks(), impl->startStep});
+        appendRunSession(runDir, impl->session(impl->startStep));
         // Drop what was logged after the checkpoint: the resumed run logs it again.
         for (const MetricRow &r : readMetrics(runDir))
             if (r.step <= impl->startStep && r.kind != "final") impl->metrics.push_back(r);
@@ -833,7 +852,7 @@ std::vector<std::string> Trainer::classNames() const
 
 int Trainer::latestViewColumns() const
 {
-    return d->viewsPerAnchor;
+    return d->shape.viewsPerAnchor;
 }
 
 Floors computeFloors(const std::string &runDir)

@@ -336,8 +336,13 @@ std::string sha256OfFile(const std::string &path)
 
 std::string sha256OfBytes(const std::string &bytes)
 {
+    return sha256OfData(bytes.data(), bytes.size());
+}
+
+std::string sha256OfData(const void *data, std::size_t size)
+{
     Sha256 hash;
-    hash.add(bytes.data(), bytes.size());
+    hash.add(static_cast<const char *>(data), size);
     return hash.hex();
 }
 

@@ -80,6 +80,7 @@ DirectionSet directionSetFromJson(const std::string &text, const std::string &pa
 // Lower-case hex SHA-256 of a file; throws Error when it cannot be read.
 std::string sha256OfFile(const std::string &path);
 std::string sha256OfBytes(const std::string &bytes); // lower-case hex
+std::string sha256OfData(const void *data, std::size_t size);
 
 constexpr std::size_t kMaxRecipeBytes = 16u << 20;
 

@@ -4,6 +4,7 @@
 #include "experimentcommand.h"
 #include "exportcommand.h"
 #include "launchcommand.h"
+#include "replaycommand.h"
 #include "reportcardcommand.h"
 #include "traincommands.h"
 
@@ -315,6 +316,8 @@ int main(int argc, char **argv)
     reportCard.add(app);
     ExportCommands exports;
     exports.add(app);
+    ReplayCommand replay;
+    replay.add(app);
 
     CLI11_PARSE(app, argc, argv);
     try {
@@ -327,6 +330,7 @@ int main(int argc, char **argv)
         if (const int code = data.run(); code >= 0) return code;
         if (const int code = reportCard.run(exe); code >= 0) return code;
         if (const int code = exports.run(exe); code >= 0) return code;
+        if (const int code = replay.runCommand(exe); code >= 0) return code;
         const std::string path = latent::resolveGeneratorArgument(generator, exe);
         if (*directions) return runDirections(path, dir);
         if (*newRecipe) return runNewRecipe(path, recipeOut);
