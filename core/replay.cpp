@@ -117,8 +117,8 @@ BatchReplay replayBatch(const std::string &runDir, int step, const ReplayOptions
     const MetricRow row = trainRow(runDir, step);
     const RunSession session = sessionOf(runDir, step);
 
-    const std::string generatorPath = options.generator.empty() ? config.generator
-                                                                : options.generator;
+    const std::string generatorPath =
+        options.generator.empty() ? config.generator : options.generator;
     std::unique_ptr<Generator> generator;
     if (!generatorPath.empty()) generator = Generator::load(generatorPath, "cpu");
     std::shared_ptr<const Dataset> real;

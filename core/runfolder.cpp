@@ -46,17 +46,17 @@ std::string csvRow(const MetricRow &r)
 std::string jsonRow(const MetricRow &r)
 {
     Json j = {{"kind", r.kind},
-                    {"step", r.step},
-                    {"loss", jsonNumber(r.loss)},
-                    {"lr", jsonNumber(r.lr)},
-                    {"images_per_s", jsonNumber(r.imagesPerSecond)},
-                    {"probe", jsonNumber(r.probe)},
-                    {"knn", jsonNumber(r.knn)},
-                    {"probe_global", jsonNumber(r.probeGlobal)},
-                    {"val_probe", jsonNumber(r.valProbe)},
-                    {"val_knn", jsonNumber(r.valKnn)},
-                    {"val_probe_global", jsonNumber(r.valProbeGlobal)},
-                    {"wall_s", r.wallSeconds}};
+              {"step", r.step},
+              {"loss", jsonNumber(r.loss)},
+              {"lr", jsonNumber(r.lr)},
+              {"images_per_s", jsonNumber(r.imagesPerSecond)},
+              {"probe", jsonNumber(r.probe)},
+              {"knn", jsonNumber(r.knn)},
+              {"probe_global", jsonNumber(r.probeGlobal)},
+              {"val_probe", jsonNumber(r.valProbe)},
+              {"val_knn", jsonNumber(r.valKnn)},
+              {"val_probe_global", jsonNumber(r.valProbeGlobal)},
+              {"wall_s", r.wallSeconds}};
     if (!r.batchSha256.empty()) j["batch_sha256"] = r.batchSha256;
     return j.dump() + "\n";
 }
@@ -91,8 +91,8 @@ MetricRow metricRow(const Json &j, const std::string &what)
         r.batchSha256 = o.string("batch_sha256");
         if (r.batchSha256.size() != 64 ||
             r.batchSha256.find_first_not_of("0123456789abcdef") != std::string::npos)
-            o.fail("batch_sha256", "is \"" + r.batchSha256.substr(0, 80) +
-                                       "\", expected 64 lower-case hex digits");
+            o.fail("batch_sha256",
+                   "is \"" + r.batchSha256.substr(0, 80) + "\", expected 64 lower-case hex digits");
     }
     return r;
 }

@@ -572,7 +572,7 @@ std::string Trainer::Impl::fingerprintOf(const Batch &batch)
     const auto local = torch::from_blob(const_cast<char *>(batch.sha256.data()),
                                         {int64_t(batch.sha256.size())}, torch::kUInt8)
                            .to(device, /*non_blocking=*/false, /*copy=*/true); // [64]
-    const auto all = comm->allGather(local).to(torch::kCPU).contiguous();   // [ranks * 64]
+    const auto all = comm->allGather(local).to(torch::kCPU).contiguous();      // [ranks * 64]
     const char *text = static_cast<const char *>(all.data_ptr());
     std::vector<std::string> digests;
     for (int r = 0; r < ranks(); ++r)

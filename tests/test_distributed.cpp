@@ -9,6 +9,7 @@
 #include "encoder.h"
 #include "error.h"
 #include "generator.h"
+#include "replay.h"
 #include "runtime.h"
 #include "sampling.h"
 #include "syncbatchnorm.h"
@@ -556,6 +557,10 @@ private Q_SLOTS:
         for (const auto &row : readMetrics(two.toStdString()))
             trainRows += row.kind == "train";
         QCOMPARE(trainRows, 20);
+        // The replay makes each rank's share again and checks the fingerprint
+        // the ranks recorded together.
+        const BatchReplay replayed = replayBatch(two.toStdString(), 7);
+        QVERIFY2(replayed.matches(), replayed.verdict().c_str());
     }
 
     // A one-rank run stopped at step 10 resumes as two ranks and ends where
@@ -587,6 +592,11 @@ private Q_SLOTS:
         QVERIFY2(r.code == 0, qPrintable(r.out));
         QVERIFY2(r.out.contains("[rank 0] resuming " + parts + " at step 10"), qPrintable(r.out));
         compareRuns(whole, parts, fw, fp, 11);
+        // Steps of both sessions replay: one rank before the resume, two after.
+        for (int step : {4, 15}) {
+            const BatchReplay replayed = replayBatch(parts.toStdString(), step);
+            QVERIFY2(replayed.matches(), replayed.verdict().c_str());
+        }
     }
 
     // A rank killed mid-run: its peer stops with a message within the

@@ -19,8 +19,9 @@ void ReplayCommand::add(CLI::App &app)
     command->add_option("--step", step, "training step, from 1")
         ->check(CLI::PositiveNumber)
         ->required();
-    command->add_option("--out", out, "write the batch as a PNG grid, each anchor's views side "
-                                      "by side");
+    command->add_option("--out", out,
+                        "write the batch as a PNG grid, each anchor's views side "
+                        "by side");
     command->add_option("--anchors", anchors, "anchors in the grid (default: the whole batch)")
         ->check(CLI::NonNegativeNumber);
     command->add_option("--scale", scale, "pixels per image pixel in the grid")
@@ -34,14 +35,13 @@ int ReplayCommand::runCommand(const std::string &exeDir) const
     if (!command || !*command) return -1;
     latent::ReplayOptions options;
     options.maxAnchors = anchors;
-    if (!generator.empty())
-        options.generator = latent::resolveGeneratorArgument(generator, exeDir);
+    if (!generator.empty()) options.generator = latent::resolveGeneratorArgument(generator, exeDir);
     const latent::BatchReplay r = latent::replayBatch(run, step, options);
     if (!out.empty()) {
         // Whole anchor groups per grid row, the grid about square.
         const int shown = r.views.count / r.viewsPerAnchor;
-        const int perRow = std::max(
-            1, int(std::lround(std::sqrt(double(r.views.count)) / r.viewsPerAnchor)));
+        const int perRow =
+            std::max(1, int(std::lround(std::sqrt(double(r.views.count)) / r.viewsPerAnchor)));
         cv::Mat grid = latent::makeGrid(r.views, std::min(perRow, shown) * r.viewsPerAnchor);
         if (scale > 1) cv::resize(grid, grid, {}, scale, scale, cv::INTER_NEAREST);
         latent::savePng(grid, out);
