@@ -4,6 +4,7 @@
 // runs on disk load and overlay; broken run folders are reported by name
 // while the others load; exports.
 #include "badinputs.h"
+#include "batchreplaydialog.h"
 #include "curveplot.h"
 #include "datasetpicker.h"
 #include "experimentbox.h"
@@ -401,8 +402,22 @@ private Q_SLOTS:
         // The window trains below the UI thread's priority.
         const int background =
             std::min(19, test::mainThreadNice() + kInteractiveBackgroundNiceness);
-        QCOMPARE(test::threadNiceValues("latent-train"), std::vector<int>{background});
-        QCOMPARE(test::threadNiceValues("latent-batches"), std::vector<int>{background});
+        QCOMPARE(test::threadNiceValues("latent-train"), std::set<int>{background});
+        QCOMPARE(test::threadNiceValues("latent-batches"), std::set<int>{background});
+
+        // A click on the loss curve's point of step 2 shows that batch, made again and checked.
+        const auto point = loss->plot()->graph(0)->data()->at(1); // step 2
+        QCOMPARE(point->key, 2.0);
+        loss->plot()->replot();
+        const QPoint at(int(std::lround(loss->plot()->xAxis->coordToPixel(point->key))),
+                        int(std::lround(loss->plot()->yAxis->coordToPixel(point->value))));
+        QTest::mouseClick(loss->plot(), Qt::LeftButton, {}, at);
+        latent::studio::BatchReplayDialog *batch = panel->batchDialog();
+        QVERIFY(batch && batch->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(!batch->busy(), 60000);
+        QVERIFY2(batch->verdict().startsWith("matches the batch trained at step 2 "),
+                 qPrintable(batch->verdict()));
+        QCOMPARE(batch->imageCount(), 16 * 2);
 
         QTest::mouseClick(pause, Qt::LeftButton); // now "Resume"
         QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(0) > held, 30000);

@@ -5,16 +5,18 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
-#include <vector>
 
 namespace latent::test {
 
-// The nice value of every live thread named `name` (its comm), in no order.
-inline std::vector<int> threadNiceValues(const std::string &name)
+// The distinct nice values of the live threads named `name` (their comm).
+// OpenMP's workers take the name of the thread that started them, so a
+// training thread with several intra-op threads shows as several.
+inline std::set<int> threadNiceValues(const std::string &name)
 {
-    std::vector<int> values;
+    std::set<int> values;
     for (const auto &task : std::filesystem::directory_iterator("/proc/self/task")) {
         std::ifstream commFile(task.path() / "comm"), statFile(task.path() / "stat");
         std::string comm, stat;
@@ -26,7 +28,7 @@ inline std::vector<int> threadNiceValues(const std::string &name)
         std::istringstream fields(stat.substr(close + 2));
         std::string field;
         for (int i = 3; i <= 19 && fields >> field; ++i)
-            if (i == 19) values.push_back(std::stoi(field));
+            if (i == 19) values.insert(std::stoi(field));
     }
     return values;
 }

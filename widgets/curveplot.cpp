@@ -302,15 +302,26 @@ bool CurvePlot::eventFilter(QObject *watched, QEvent *event)
             m_userView = true;
         if (event->type() == QEvent::MouseMove)
             showNearest(static_cast<QMouseEvent *>(event)->position());
+        if (event->type() == QEvent::MouseButtonPress ||
+            event->type() == QEvent::MouseButtonRelease) {
+            const auto *mouse = static_cast<QMouseEvent *>(event);
+            if (mouse->button() != Qt::LeftButton) return QWidget::eventFilter(watched, event);
+            if (event->type() == QEvent::MouseButtonPress) {
+                m_pressedAt = mouse->position();
+            } else if ((mouse->position() - m_pressedAt).manhattanLength() < 4) {
+                const Nearest n = nearest(mouse->position()); // a click, not a drag
+                if (n.found) Q_EMIT pointClicked(n.x, n.y);
+            }
+        }
     }
     return QWidget::eventFilter(watched, event);
 }
 
 // The data point nearest to the mouse over all series, in screen distance.
-void CurvePlot::showNearest(const QPointF &pos)
+CurvePlot::Nearest CurvePlot::nearest(const QPointF &pos) const
 {
     double best = 20 * 20; // pixels squared: farther points are not "under" the mouse
-    QString text;
+    Nearest out;
     for (int i = 0; i < m_plot->graphCount(); ++i) {
         QCPGraph *g = m_plot->graph(i);
         if (!g->visible() || g->dataCount() == 0) continue;
@@ -322,13 +333,20 @@ void CurvePlot::showNearest(const QPointF &pos)
             const double d = (px - pos.x()) * (px - pos.x()) + (py - pos.y()) * (py - pos.y());
             if (d < best) {
                 best = d;
-                text = QStringLiteral("%1 — %2 %3: %4")
+                out = {true, it->key, it->value,
+                       QStringLiteral("%1 — %2 %3: %4")
                            .arg(g->name(), m_plot->xAxis->label())
                            .arg(it->key)
-                           .arg(it->value, 0, 'g', 5);
+                           .arg(it->value, 0, 'g', 5)};
             }
         }
     }
+    return out;
+}
+
+void CurvePlot::showNearest(const QPointF &pos)
+{
+    const QString text = nearest(pos).text;
     if (text == m_readout->text()) return;
     m_readout->setText(text);
     Q_EMIT hovered(text);

@@ -49,12 +49,21 @@ public:
 
 Q_SIGNALS:
     void hovered(const QString &text);
+    // A click (not a drag) near a data point: that point's x and y.
+    void pointClicked(double x, double y);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
     void showEvent(QShowEvent *event) override;
 
 private:
+    struct Nearest
+    {
+        bool found = false;
+        double x = 0, y = 0;
+        QString text;
+    };
+    Nearest nearest(const QPointF &pos) const;
     void showNearest(const QPointF &pos);
     void placeLegend();
     void refresh();
@@ -65,9 +74,10 @@ private:
     QCustomPlot *m_plot;
     QCheckBox *m_log;
     QLabel *m_readout;
-    bool m_userView = false;  // zoomed or panned: new data does not rescale
-    bool m_legendAuto = true; // the legend follows the emptiest corner
-    bool m_stale = false;     // data changed while hidden: redraw when shown
+    bool m_userView = false;         // zoomed or panned: new data does not rescale
+    bool m_legendAuto = true;        // the legend follows the emptiest corner
+    bool m_stale = false;            // data changed while hidden: redraw when shown
+    QPointF m_pressedAt{-1e9, -1e9}; // where the left button went down: a click or a drag
 };
 
 // A palette of distinct colours for overlaid series (index modulo its size).

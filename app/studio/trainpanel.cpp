@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "trainpanel.h"
 
+#include "batchreplaydialog.h"
 #include "clusterjobdialog.h"
 #include "curveplot.h"
 #include "datasetpicker.h"
@@ -216,8 +217,20 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
     };
     connect(m_embedding, &widgets::EmbeddingPlot::pointHovered, this, showPoint);
     connect(m_embedding, &widgets::EmbeddingPlot::pointClicked, this, showPoint);
+    m_loss->setToolTip(tr("Click a point to see the batch the encoder trained on at that step."));
+    connect(m_loss, &widgets::CurvePlot::pointClicked, this,
+            [this](double step, double) { showBatchOfStep(int(std::lround(step))); });
     resetPlots();
     updateButtons();
+}
+
+void TrainPanel::showBatchOfStep(int step)
+{
+    if (m_runDir.isEmpty() || step < 1) return;
+    if (!m_batchDialog) m_batchDialog = new BatchReplayDialog(this);
+    m_batchDialog->show();
+    m_batchDialog->raise();
+    m_batchDialog->replay(m_runDir, step);
 }
 
 TrainPanel::~TrainPanel()

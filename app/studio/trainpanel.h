@@ -38,6 +38,7 @@ class ImageGridWidget;
 
 namespace latent::studio {
 
+class BatchReplayDialog;
 class DatasetPicker;
 class LocalRanks;
 
@@ -72,6 +73,9 @@ public:
     // Plot access for tests and reports.
     widgets::CurvePlot *lossPlot() const { return m_loss; }
     widgets::CurvePlot *accuracyPlot() const { return m_accuracy; }
+    // The batch of a step of the current run, made again (a click on the loss curve).
+    void showBatchOfStep(int step);
+    BatchReplayDialog *batchDialog() const { return m_batchDialog; }
 
 public Q_SLOTS:
     void startTraining();
@@ -134,6 +138,7 @@ private:
     widgets::EmbeddingPlot *m_embedding;
     QLabel *m_pointImage;
     QTimer *m_viewTimer;
+    BatchReplayDialog *m_batchDialog = nullptr; // made at the first click
 
     int m_lossRaw = -1, m_lossSmooth = -1, m_probeOnline = -1, m_knnOnline = -1, m_probeFinal = -1,
         m_knnFinal = -1, m_lrSeries = -1, m_speedSeries = -1;
