@@ -21,6 +21,33 @@
     </message>
 </context>
 <context>
+    <name>latent::studio::BatchReplayDialog</name>
+    <message>
+        <source>Batch of a training step</source>
+        <translation>Batch eines Trainingsschritts</translation>
+    </message>
+    <message>
+        <source>Click a point of the loss curve.</source>
+        <translation>Klicken Sie auf einen Punkt der Verlustkurve.</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2</source>
+        <translation>Schritt %1 von %2</translation>
+    </message>
+    <message>
+        <source>Making the batch of step %1 again…</source>
+        <translation>Batch von Schritt %1 wird neu erzeugt…</translation>
+    </message>
+    <message>
+        <source>anchor %1</source>
+        <translation>Anker %1</translation>
+    </message>
+    <message>
+        <source>Step %1: %2 of %3 anchors, %4 views each</source>
+        <translation>Schritt %1: %2 von %3 Ankern, je %4 Ansichten</translation>
+    </message>
+</context>
+<context>
     <name>latent::studio::ClusterJobDialog</name>
     <message>
         <source>Export Cluster Job</source>
@@ -1485,6 +1512,10 @@ um sein Bild zu sehen</translation>
     <message>
         <source>Real validation images, PCA of encoder features (%1, step %2)</source>
         <translation>Echte Validierungsbilder, PCA der Encoder-Merkmale (%1, Schritt %2)</translation>
+    </message>
+    <message>
+        <source>Click a point to see the batch the encoder trained on at that step.</source>
+        <translation>Klicken Sie auf einen Punkt, um den Batch zu sehen, mit dem der Encoder in diesem Schritt trainiert wurde.</translation>
     </message>
 </context>
 <context>

@@ -21,6 +21,33 @@
     </message>
 </context>
 <context>
+    <name>latent::studio::BatchReplayDialog</name>
+    <message>
+        <source>Batch of a training step</source>
+        <translation>Lot d’une étape d’entraînement</translation>
+    </message>
+    <message>
+        <source>Click a point of the loss curve.</source>
+        <translation>Cliquez sur un point de la courbe de perte.</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2</source>
+        <translation>Étape %1 de %2</translation>
+    </message>
+    <message>
+        <source>Making the batch of step %1 again…</source>
+        <translation>Reconstitution du lot de l’étape %1…</translation>
+    </message>
+    <message>
+        <source>anchor %1</source>
+        <translation>ancre %1</translation>
+    </message>
+    <message>
+        <source>Step %1: %2 of %3 anchors, %4 views each</source>
+        <translation>Étape %1 : %2 ancres sur %3, %4 vues chacune</translation>
+    </message>
+</context>
+<context>
     <name>latent::studio::ClusterJobDialog</name>
     <message>
         <source>Export Cluster Job</source>
@@ -1485,6 +1512,10 @@ pour voir son image</translation>
     <message>
         <source>Real validation images, PCA of encoder features (%1, step %2)</source>
         <translation>Images de validation réelles, ACP des caractéristiques de l&apos;encodeur (%1, pas %2)</translation>
+    </message>
+    <message>
+        <source>Click a point to see the batch the encoder trained on at that step.</source>
+        <translation>Cliquez sur un point pour voir le lot sur lequel l’encodeur s’est entraîné à cette étape.</translation>
     </message>
 </context>
 <context>

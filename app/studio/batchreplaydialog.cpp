@@ -26,7 +26,7 @@ BatchReplayDialog::BatchReplayDialog(QWidget *parent)
     layout->addWidget(m_title);
     layout->addWidget(m_grid, 1);
     layout->addWidget(m_verdict);
-    resize(520, 640);
+    resize(560, 470);
 }
 
 BatchReplayDialog::~BatchReplayDialog() = default;
