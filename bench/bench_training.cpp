@@ -148,7 +148,7 @@ int main(int argc, char **argv)
                           [raw, steps](const TrainProgress &p) {
                               if (p.step == steps + 2) raw->stop();
                           },
-                          nullptr, nullptr, nullptr});
+                          nullptr, nullptr, nullptr, nullptr});
     trainer->start();
     trainer->wait();
     std::vector<double> rates;

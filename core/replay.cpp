@@ -5,6 +5,7 @@
 #include "data/dataset.h"
 #include "error.h"
 #include "provenance.h"
+#include "recipeversions.h"
 #include "runfolder.h"
 #include "runtime.h"
 #include "trainconfig.h"
@@ -47,7 +48,7 @@ RunSession sessionOf(const std::string &runDir, int step)
 }
 
 std::vector<std::string> inputDifferences(const RunSession &session, const std::string &generator,
-                                          const ViewRecipe &recipe, const std::string &recipePath)
+                                          const RecipeVersion &version, const std::string &runDir)
 {
     std::vector<std::string> out;
     if (!generator.empty() && !session.generatorSha256.empty()) {
@@ -57,12 +58,14 @@ std::vector<std::string> inputDifferences(const RunSession &session, const std::
                           "..., the run trained with " + shortHash(session.generatorSha256) +
                           "...");
     }
-    if (!session.recipeSha256.empty()) {
-        const std::string now = sha256OfBytes(toJson(recipe));
-        if (now != session.recipeSha256)
-            out.push_back("recipe: " + recipePath + " has SHA-256 " + shortHash(now) +
-                          "..., the run trained with " + shortHash(session.recipeSha256) + "...");
-    }
+    const std::string now = sha256OfBytes(toJson(version.recipe));
+    if (now != version.sha256)
+        out.push_back("recipe: " +
+                      (version.version == 1 ? runDir + "/recipe.json"
+                                            : recipeVersionsFile(runDir) + " version " +
+                                                  std::to_string(version.version)) +
+                      " has SHA-256 " + shortHash(now) + "..., the run trained with " +
+                      shortHash(version.sha256) + "...");
     if (session.build != "unknown" && !session.build.empty() && session.build != buildDescription())
         out.push_back("build: the run was trained by " + session.build + ", this is " +
                       buildDescription());
@@ -113,7 +116,9 @@ BatchReplay replayBatch(const std::string &runDir, int step, const ReplayOptions
     if (!std::filesystem::exists(files.config()))
         throw Error("run folder " + runDir + " has no config.json; it is not a training run");
     const TrainConfig config = readTrainConfig(files.config());
-    const ViewRecipe recipe = readRecipe(files.recipe());
+    const std::vector<RecipeVersion> versions = readRecipeVersions(runDir);
+    const RecipeVersion &version = recipeAt(versions, step);
+    const ViewRecipe &recipe = version.recipe;
     const MetricRow row = trainRow(runDir, step);
     const RunSession session = sessionOf(runDir, step);
 
@@ -162,7 +167,7 @@ BatchReplay replayBatch(const std::string &runDir, int step, const ReplayOptions
     out.views = toImageBatch(views.slice(0, 0, kept).flatten(0, 1));
     out.recorded = row.batchSha256;
     out.replayed = batchFingerprint(digests);
-    out.differences = inputDifferences(session, generatorPath, recipe, files.recipe());
+    out.differences = inputDifferences(session, generatorPath, version, runDir);
     return out;
 }
 

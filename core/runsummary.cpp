@@ -71,6 +71,16 @@ std::string trainedBy(const std::vector<RunSession> &sessions)
     return text.empty() ? text : text + ".";
 }
 
+// " Recipe changes: v2 from step 301 (studio): tight; ..." or nothing.
+std::string recipeChanges(const std::vector<RecipeVersion> &recipes)
+{
+    if (recipes.size() < 2) return "";
+    std::string out = " Recipe changes: ";
+    for (std::size_t i = 1; i < recipes.size(); ++i)
+        out += (i > 1 ? "; " : "") + describeRecipeVersion(recipes[i]);
+    return out + ".";
+}
+
 } // namespace
 
 std::string describeEvaluation(const MetricRow &r)
@@ -100,7 +110,8 @@ RunSummary readRunSummary(const std::string &runDir)
                         " is incomplete: " + std::filesystem::path(f).filename().string() +
                         " is missing (a run interrupted while it was created?)");
     s.config = readTrainConfig(files.config());
-    s.recipeName = readRecipe(files.recipe()).name;
+    s.recipes = readRecipeVersions(runDir);
+    s.recipeName = s.recipes.front().recipe.name;
     s.status = readRunStatus(runDir);
     s.metrics = readMetrics(runDir);
     s.sessions = readRunSessions(runDir);
@@ -154,7 +165,12 @@ std::string runReport(const RunSummary &run,
                          run.config.knnK) +
         " Final evaluation: " +
         (finalRow ? describeEvaluation(*finalRow) : std::string("not measured")) + "." +
-        trainedBy(run.sessions);
+        recipeChanges(run.recipes) + trainedBy(run.sessions);
+    // Each later version's recipe after recipe.json's.
+    for (std::size_t i = 1; i < run.recipes.size(); ++i)
+        recipe += "\n" + std::string(html ? "" : "```\n\n### ") + "Recipe " +
+                  describeRecipeVersion(run.recipes[i]) + (html ? "\n" : "\n\n```json\n") +
+                  toJson(run.recipes[i].recipe);
     std::ostringstream out;
     if (html) {
         out << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" << escapeHtml(title)

@@ -3,6 +3,7 @@
 // What a run folder holds, read back for lists, overlays and reports.
 
 #include "provenance.h"
+#include "recipeversions.h"
 #include "trainconfig.h"
 #include "trainer.h"
 
@@ -15,8 +16,9 @@ namespace latent {
 struct RunSummary
 {
     std::string dir;
-    std::string name; // the folder's name
-    std::string recipeName;
+    std::string name;                   // the folder's name
+    std::string recipeName;             // of version 1 (recipe.json)
+    std::vector<RecipeVersion> recipes; // version 1, then each change (recipeversions.h)
     RunStatus status;
     TrainConfig config;
     std::vector<MetricRow> metrics;

@@ -75,7 +75,9 @@ struct Trainer::Impl
 {
     RunFiles files;
     TrainConfig config;
-    ViewRecipe recipe;
+    ViewRecipe recipe;                  // in force (written under `mutex` by the training thread)
+    std::vector<RecipeVersion> recipes; // the run's versions, in order (recipeversions.h)
+    std::string generatorSha256;        // of the generator file (generator runs)
     ParallelOptions parallel;
     std::shared_ptr<Communicator> comm; // data-parallel runs only
     std::unique_ptr<Generator> generator;
@@ -107,10 +109,14 @@ struct Trainer::Impl
     bool pauseRequested = false;
     std::vector<MetricRow> metrics;
     ImageBatch latestViews;
+    int latestColumns = 2;                     // views per anchor in latestViews
+    std::optional<ViewRecipe> requestedRecipe; // changeRecipe(): applied before the next step
     int step = 0;
 
     std::atomic<bool> cancel{false};
     std::thread thread;
+    std::unique_ptr<BatchSource> source; // the training thread's
+    int sourceLast = 0;                  // the last step it makes
 
     // The loop's clock and bookkeeping.
     struct Loop
@@ -142,7 +148,11 @@ struct Trainer::Impl
     double learningRate(int s, double elapsed) const;
 
     void run();
-    Ending trainSteps(BatchSource &source, Loop &loop);
+    void checkRecipeChange(const ViewRecipe &r, const std::string &what) const;
+    void useRecipeVersion(const RecipeVersion &v);
+    void applyRequestedRecipe(const Loop &loop);
+    void startSource(int first);
+    Ending trainSteps(Loop &loop);
     std::optional<Ending> pauseOrStop(Loop &loop);
     bool agreeToEnd(Loop &loop, bool stop);
     std::optional<Ending> trainStep(const Batch &batch, Loop &loop);
@@ -184,6 +194,7 @@ void Trainer::Impl::prepareData()
     const std::string recipeWhat = "recipe " + files.recipe();
     if (!config.generator.empty()) {
         generator = Generator::load(config.generator, runDevice.name());
+        generatorSha256 = sha256OfFile(config.generator);
         shape = batchShape(config, recipe, generator.get(), nullptr, recipeWhat); // before the data
     }
     // Only rank 0 evaluates; the other ranks read training images only.
@@ -419,7 +430,7 @@ bool Trainer::Impl::agreeToEnd(Loop &loop, bool stop)
     return votes[0].item<double>() > 0;
 }
 
-Ending Trainer::Impl::trainSteps(BatchSource &source, Loop &loop)
+Ending Trainer::Impl::trainSteps(Loop &loop)
 {
     while (true) {
         const std::optional<Ending> stopped = pauseOrStop(loop);
@@ -430,7 +441,9 @@ Ending Trainer::Impl::trainSteps(BatchSource &source, Loop &loop)
                                     "stopped on another rank at step " + std::to_string(loop.step)};
         if (loop.step >= totalSteps() || (config.minutes > 0 && loop.wall >= config.minutes * 60))
             return {};
-        std::optional<Batch> batch = source.next();
+        applyRequestedRecipe(loop);
+        if (loop.step + 1 > sourceLast) startSource(loop.step + 1);
+        std::optional<Batch> batch = source->next();
         if (!batch) return {};
         if (auto failed = trainStep(*batch, loop)) return *failed;
     }
@@ -521,6 +534,7 @@ void Trainer::Impl::afterStep(const Batch &batch, Loop &loop, double loss, doubl
         ImageBatch preview = toImageBatch(few.flatten(0, 1));
         std::lock_guard lock(mutex);
         latestViews = std::move(preview);
+        latestColumns = int(views.size(1));
     }
     if (config.probeEvery > 0 && s % config.probeEvery == 0 && s < totalSteps()) {
         if (leader()) evaluateAndRecord("online", s, loop.wall);
@@ -590,7 +604,7 @@ RunSession Trainer::Impl::session(int fromStep) const
     s.fromStep = fromStep;
     s.device = runDevice.name();
     s.batchThreads = producerThreads(threads);
-    if (!config.generator.empty()) s.generatorSha256 = sha256OfFile(config.generator);
+    s.generatorSha256 = generatorSha256;
     s.recipeSha256 = sha256OfBytes(toJson(recipe));
     return s;
 }
@@ -619,32 +633,90 @@ void Trainer::Impl::finish(const Ending &ending, const Loop &loop)
     setState(RunState::Finished, "");
 }
 
+// A recipe for this run: the run's generator (a recipe names its generator
+// by SHA-256), so the run's image shape, and positive pairs.
+void Trainer::Impl::checkRecipeChange(const ViewRecipe &r, const std::string &what) const
+{
+    if (generator && !r.generator.sha256.empty() && r.generator.sha256 != generatorSha256)
+        throw Error(what + " was made for the generator " + r.generator.file + " (SHA-256 " +
+                    r.generator.sha256.substr(0, 12) + "...), but the run trains on " +
+                    config.generator + " (" + generatorSha256.substr(0, 12) +
+                    "...); a recipe change keeps the run's generator and image shape, so start "
+                    "a new run for another generator");
+    batchShape(config, r, generator.get(), real.get(), what);
+}
+
+void Trainer::Impl::useRecipeVersion(const RecipeVersion &v)
+{
+    const BatchShape s = batchShape(config, v.recipe, generator.get(), real.get(),
+                                    "recipe version " + std::to_string(v.version));
+    std::lock_guard lock(mutex);
+    recipe = v.recipe;
+    shape.viewsPerAnchor = s.viewsPerAnchor;
+    shape.labels = s.labels;
+}
+
+// A recipe applied by changeRecipe() holds from the next step: recorded as
+// a version, and the batches already made with the old one are dropped.
+void Trainer::Impl::applyRequestedRecipe(const Loop &loop)
+{
+    std::optional<ViewRecipe> r;
+    {
+        std::lock_guard lock(mutex);
+        r.swap(requestedRecipe);
+    }
+    if (!r) return;
+    const int from = loop.step + 1;
+    const RecipeVersion v = recordRecipeVersion(files.dir, *r, from, "studio"); // one rank only
+    while (recipes.size() > 1 && recipes.back().fromStep >= from)
+        recipes.pop_back();
+    recipes.push_back(v);
+    sourceLast = 0; // startSource() follows
+}
+
+// Makes steps first.. until the next recipe version (or the budget) with the
+// version in force at `first`, on the batch thread.
+void Trainer::Impl::startSource(int first)
+{
+    if (source) source->close();
+    const RecipeVersion &v = recipeAt(recipes, first);
+    useRecipeVersion(v);
+    if (v.fromStep == first && first > 1 && observer.recipeChanged) observer.recipeChanged(v);
+    sourceLast = totalSteps();
+    for (const RecipeVersion &later : recipes)
+        if (later.fromStep > first) sourceLast = std::min(sourceLast, later.fromStep - 1);
+    BatchSource::Setup setup;
+    setup.config = &config;
+    setup.recipe = &recipe;
+    setup.generator = generator.get();
+    setup.real = real;
+    setup.channels = shape.channels;
+    setup.resolution = shape.resolution;
+    setup.viewsPerAnchor = shape.viewsPerAnchor;
+    setup.labels = shape.labels;
+    setup.rank = parallel.env.rank;
+    setup.ranks = ranks();
+    setup.device = device;
+    source = std::make_unique<BatchSource>(setup);
+    source->start(first, sourceLast, producerThreads(threads));
+}
+
 void Trainer::Impl::run()
 {
-    std::unique_ptr<BatchSource> source;
     try {
         setState(RunState::Running, "");
-        BatchSource::Setup setup;
-        setup.config = &config;
-        setup.recipe = &recipe;
-        setup.generator = generator.get();
-        setup.real = real;
-        setup.channels = shape.channels;
-        setup.resolution = shape.resolution;
-        setup.viewsPerAnchor = shape.viewsPerAnchor;
-        setup.labels = shape.labels;
-        setup.rank = parallel.env.rank;
-        setup.ranks = ranks();
-        setup.device = device;
-        source = std::make_unique<BatchSource>(setup);
-        source->start(startStep + 1, totalSteps(), producerThreads(threads));
+        // The markers of versions that began in earlier sessions.
+        for (const RecipeVersion &v : recipes)
+            if (v.fromStep > 1 && v.fromStep <= startStep && observer.recipeChanged)
+                observer.recipeChanged(v);
+        startSource(startStep + 1);
         setThreadTorchThreads(threads);
         encoder->train();
         Loop loop;
         loop.step = startStep;
         loop.wall = wallBefore;
         loop.lastCheckpoint = std::filesystem::exists(files.checkpoint()) ? startStep : -1;
-        const Ending ending = trainSteps(*source, loop);
+        const Ending ending = trainSteps(loop);
         source->close();
         setThreadTorchThreads(threads); // evaluation has the cores to itself
         finish(ending, loop);
@@ -708,6 +780,7 @@ std::unique_ptr<Trainer> Trainer::create(const std::string &runDir, const TrainC
         throw Error("run folder " + runDir +
                     " already holds a run (config.json); resume it or choose another folder");
     impl->prepare();
+    impl->recipes = {RecipeVersion{1, 1, sha256OfBytes(toJson(recipe)), "created", recipe}};
     if (!impl->leader()) {
         impl->connect();
         return std::unique_ptr<Trainer>(new Trainer(std::move(impl)));
@@ -718,6 +791,7 @@ std::unique_ptr<Trainer> Trainer::create(const std::string &runDir, const TrainC
     impl->lock = RunLock::acquire(runDir);
     writeTrainConfig(config, impl->files.config());
     writeRecipe(recipe, impl->files.recipe());
+    std::filesystem::remove(recipeVersionsFile(runDir), ec); // versions belong to one run
     appendRunSession(runDir, impl->session(0));
     rewriteMetrics(impl->files, {});
     impl->writeStatus(RunState::Created, 0, "");
@@ -731,7 +805,7 @@ std::unique_ptr<Trainer> Trainer::create(const std::string &runDir, const TrainC
 }
 
 std::unique_ptr<Trainer> Trainer::open(const std::string &runDir, const DataLoadProgress &loading,
-                                       const ParallelOptions &parallel)
+                                       const ParallelOptions &parallel, const ViewRecipe *newRecipe)
 {
     if (std::filesystem::exists(RunFiles{runDir}.config()))
         readRunSummary(runDir); // every file the Runs tab reads, with the same messages
@@ -745,6 +819,18 @@ std::unique_ptr<Trainer> Trainer::open(const std::string &runDir, const DataLoad
         throw Error("run " + runDir + " already finished at step " + std::to_string(status.step) +
                     "; there is nothing to resume");
     if (std::filesystem::exists(impl->files.checkpoint())) impl->loadCheckpoint();
+    impl->recipes = readRecipeVersions(runDir);
+    if (newRecipe) {
+        impl->checkRecipeChange(*newRecipe, "recipe \"" + newRecipe->name + "\"");
+        const int from = impl->startStep + 1;
+        // Every rank makes the same version; rank 0 alone writes it.
+        RecipeVersion v = impl->leader() ? recordRecipeVersion(runDir, *newRecipe, from, "resume")
+                                         : RecipeVersion{0, from, "", "resume", *newRecipe};
+        while (impl->recipes.size() > 1 && impl->recipes.back().fromStep >= from)
+            impl->recipes.pop_back();
+        impl->recipes.push_back(std::move(v));
+    }
+    impl->recipe = recipeAt(impl->recipes, impl->startStep + 1).recipe; // for the session record
     if (impl->leader()) {
         appendRunSession(runDir, impl->session(impl->startStep));
         // Drop what was logged after the checkpoint: the resumed run logs it again.
@@ -824,9 +910,25 @@ const TrainConfig &Trainer::config() const
 {
     return d->config;
 }
-const ViewRecipe &Trainer::recipe() const
+ViewRecipe Trainer::recipe() const
 {
+    std::lock_guard lock(d->mutex);
     return d->recipe;
+}
+
+void Trainer::changeRecipe(const ViewRecipe &recipe)
+{
+    if (d->comm)
+        throw Error("a run of several processes changes its recipe when it resumes: stop it, "
+                    "then resume it with the new recipe (latent-cli train --resume " +
+                    d->files.dir + " --recipe NEW.json)");
+    const RunState now = state();
+    if (now == RunState::Finished || now == RunState::Failed || now == RunState::Stopped)
+        throw Error("the run " + d->files.dir + " has ended (" + toString(now) +
+                    "); a recipe can be applied to a running or paused run");
+    d->checkRecipeChange(recipe, "recipe \"" + recipe.name + "\"");
+    std::lock_guard lock(d->mutex);
+    d->requestedRecipe = recipe;
 }
 const RunFiles &Trainer::files() const
 {
@@ -852,7 +954,8 @@ std::vector<std::string> Trainer::classNames() const
 
 int Trainer::latestViewColumns() const
 {
-    return d->shape.viewsPerAnchor;
+    std::lock_guard lock(d->mutex);
+    return d->latestColumns;
 }
 
 Floors computeFloors(const std::string &runDir)

@@ -6,6 +6,7 @@
 
 #include "distributed.h"
 #include "generator.h"
+#include "recipeversions.h"
 #include "runfolder.h"
 #include "trainconfig.h"
 #include "viewrecipe.h"
@@ -50,6 +51,10 @@ struct TrainObserver
     std::function<void(const EmbeddingSnapshot &)> embedding; // optional
     // Images encoded so far by an evaluation (kind online or final); optional.
     std::function<void(const std::string &kind, std::int64_t done, std::int64_t total)> evaluation;
+    // A recipe version in force from a step after the first: those of
+    // earlier sessions when the run starts, then each change as it takes
+    // effect; optional.
+    std::function<void(const RecipeVersion &)> recipeChanged;
 };
 
 // Images of `source` decoded so far while a run opens its datasets;
@@ -86,9 +91,13 @@ public:
     // Continues the run in `runDir` from its last checkpoint (or from the
     // start when it has none yet). Metrics after the checkpoint are dropped.
     // Any number of ranks can resume a checkpoint written by any other.
+    // `newRecipe`, when given, is the run's recipe from the resumed step on
+    // (a new recipe version; refused when it needs another generator or
+    // image shape). Every rank of a job passes the same one.
     static std::unique_ptr<Trainer> open(const std::string &runDir,
                                          const DataLoadProgress &loading = {},
-                                         const ParallelOptions &parallel = {});
+                                         const ParallelOptions &parallel = {},
+                                         const ViewRecipe *newRecipe = nullptr);
     ~Trainer(); // stops and joins
 
     void setObserver(TrainObserver observer); // before start()
@@ -102,12 +111,18 @@ public:
     void resume();
     void stop();
     void wait(); // until the thread ends
+    // The recipe of the run from the next step on (paused or running); the
+    // change is recorded in the run folder as a new recipe version when it
+    // takes effect. Throws Error, changing nothing, when the recipe needs
+    // another generator or image shape, cannot make positive pairs, or the
+    // run is a job of several processes (those change recipes on resume).
+    void changeRecipe(const ViewRecipe &recipe);
 
     RunState state() const;
     std::string message() const; // the stop or failure reason
     int step() const;
     const TrainConfig &config() const;
-    const ViewRecipe &recipe() const;
+    ViewRecipe recipe() const; // the recipe in force
     const RunFiles &files() const;
     std::vector<MetricRow> metrics() const; // snapshot, thread-safe
     // Class names of the evaluation data, for legends (numbers when unknown).

@@ -583,7 +583,7 @@ private Q_SLOTS:
                             [raw](const TrainProgress &p) {
                                 if (p.step == 10) raw->stop();
                             },
-                            nullptr, nullptr, nullptr});
+                            nullptr, nullptr, nullptr, nullptr});
             t->start();
             t->wait();
             QCOMPARE(t->step(), 10);

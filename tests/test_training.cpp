@@ -369,8 +369,9 @@ private Q_SLOTS:
         c.checkpointEvery = 60;
         auto t = Trainer::create(runDir("short"), c, defaultRecipe());
         std::atomic<int> progressCalls{0};
-        t->setObserver(
-            {nullptr, [&](const TrainProgress &) { ++progressCalls; }, nullptr, nullptr, nullptr});
+        TrainObserver counting;
+        counting.progress = [&](const TrainProgress &) { ++progressCalls; };
+        t->setObserver(counting);
         runToEnd(*t);
         QVERIFY2(t->state() == RunState::Finished, t->message().c_str());
         QCOMPARE(progressCalls.load(), 120);
@@ -412,7 +413,7 @@ private Q_SLOTS:
                             [raw](const TrainProgress &p) {
                                 if (p.step == 10) raw->stop(); // acts before step 11
                             },
-                            nullptr, nullptr, nullptr});
+                            nullptr, nullptr, nullptr, nullptr});
         runToEnd(*first);
         QVERIFY(first->state() == RunState::Stopped);
         QCOMPARE(first->step(), 10);
@@ -458,7 +459,7 @@ private Q_SLOTS:
                             std::lock_guard lock(m);
                             states.push_back(s);
                         },
-                        nullptr, nullptr});
+                        nullptr, nullptr, nullptr});
         runToEnd(*t);
         QVERIFY(t->state() == RunState::Failed);
         QVERIFY2(QString::fromStdString(t->message())

@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <optional>
 
 namespace {
 
@@ -100,10 +101,14 @@ int train(latent::Trainer &trainer, bool leader)
 {
     ProgressPrinter printer;
     cli::CountProgress counter;
-    latent::TrainObserver observer{[&](const latent::MetricRow &r) { printer.metric(r); },
-                                   [&](const latent::TrainProgress &p) { printer(p); }, nullptr,
-                                   nullptr, nullptr};
-    if (!leader) observer = {};
+    latent::TrainObserver observer;
+    if (leader) {
+        observer.metric = [&](const latent::MetricRow &r) { printer.metric(r); };
+        observer.progress = [&](const latent::TrainProgress &p) { printer(p); };
+        observer.recipeChanged = [](const latent::RecipeVersion &v) {
+            std::cerr << "\nrecipe " << latent::describeRecipeVersion(v) << "\n";
+        };
+    }
     // The final evaluation encodes every real image: show it (online ones are subsets).
     observer.evaluation = [&](const std::string &kind, std::int64_t done, std::int64_t total) {
         if (kind == "final") counter("final evaluation", done, total);
@@ -164,7 +169,9 @@ void TrainCommands::add(CLI::App &app)
         "train",
         "train a contrastive encoder on a recipe's views (or real data) into a run folder");
     auto &c = config;
-    train->add_option("--recipe", recipe, "view recipe (.json); default: the default recipe");
+    train->add_option("--recipe", recipe,
+                      "view recipe (.json); default: the default recipe. With --resume: the "
+                      "run's recipe from the resumed step on (same generator and image shape)");
     train->add_option("--generator", generator,
                       "generator (.pt or 'default') instead of the recipe's");
     train->add_option("--real", real,
@@ -178,7 +185,6 @@ void TrainCommands::add(CLI::App &app)
     train->add_option("--out", out, "new run folder");
     train->add_option("--resume", resume, "continue the run in this folder from its checkpoint")
         ->excludes("--out")
-        ->excludes("--recipe")
         ->excludes("--real")
         ->excludes("--eval")
         ->excludes("--skip-unreadable")
@@ -304,8 +310,15 @@ int TrainCommands::run(const std::string &exeDir, int threads)
     }
     if (!resume.empty()) {
         cli::CountProgress counter;
-        auto trainer = latent::Trainer::open(resume, loadingPrinter(counter), parallel);
+        std::optional<latent::ViewRecipe> newRecipe;
+        if (!recipe.empty()) newRecipe = latent::readRecipe(recipe);
+        auto trainer = latent::Trainer::open(resume, loadingPrinter(counter), parallel,
+                                             newRecipe ? &*newRecipe : nullptr);
         if (leader) std::cerr << "resuming " << resume << " at step " << trainer->step() << "\n";
+        if (leader && newRecipe)
+            std::cerr << "recipe " << recipe << " holds from step " << trainer->step() + 1
+                      << " on (a new recipe version in " << latent::recipeVersionsFile(resume)
+                      << ")\n";
         return ::train(*trainer, leader);
     }
     if (out.empty())
