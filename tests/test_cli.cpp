@@ -3,6 +3,7 @@
 #include "badinputs.h"
 #include "runtime.h"
 #include "stoppedrun.h"
+#include "viewrecipe.h"
 
 #include <QCryptographicHash>
 #include <QImage>
@@ -334,6 +335,45 @@ private Q_SLOTS:
         QVERIFY2(r.out.contains("final:     validation: linear probe") &&
                      r.out.contains("| test: linear probe"),
                  qPrintable(r.out));
+    }
+
+    // train --resume RUN --recipe NEW.json: the new recipe from the resumed
+    // step on (one made for another generator is refused), and replay checks
+    // a step trained with it.
+    void resumeWithAnotherRecipeAndReplay()
+    {
+        QTemporaryDir tmp;
+        const QString run = tmp.filePath("run");
+        latent::configureRuntime();
+        latent::test::writeStoppedRun(run.toStdString(), tmp.filePath("data").toStdString());
+        latent::ViewRecipe tight = latent::readRecipe((run + "/recipe.json").toStdString());
+        tight.name = "tight";
+        tight.views.sigma = 0.2f;
+        latent::ViewRecipe other = tight;
+        other.generator.sha256 = std::string(64, '0');
+        const QString good = tmp.filePath("tight.json"), bad = tmp.filePath("other.json");
+        latent::writeRecipe(tight, good.toStdString());
+        latent::writeRecipe(other, bad.toStdString());
+
+        Result r = runCli({"train", "--resume", run, "--recipe", bad});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("latent-cli: error: recipe \"tight\" was made for the generator "
+                                "fashion-cgan.pt (SHA-256 000000000000...)"),
+                 qPrintable(r.err));
+        r = runCli({"train", "--resume", run, "--recipe", good});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("recipe " + good + " holds from step 3 on"), qPrintable(r.err));
+
+        const QString grid = tmp.filePath("step4.png");
+        r = runCli({"replay", run, "--step", "4", "--anchors", "4", "--out", grid});
+        QVERIFY2(r.code == 0 && r.out.contains("matches the batch trained at step 4 ") &&
+                     r.out.contains("4 of 16 anchors x 2 views"),
+                 qPrintable(r.out + r.err));
+        QVERIFY(!QImage(grid).isNull());
+        r = runCli({"replay", run, "--step", "9"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("has no training step 9: it trained steps 1 to 4"),
+                 qPrintable(r.err));
     }
 
     void version()

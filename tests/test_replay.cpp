@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 // Replaying a training step (core/replay.h): every step's batch is
 // fingerprinted in the metrics, made again bit for bit from the run folder,
-// and a changed input is named.
+// and a changed input is named. Changing the recipe of a run
+// (recipeversions.h): live, and on resume.
 #include "error.h"
+#include "recipeversions.h"
 #include "replay.h"
 #include "runfolder.h"
+#include "runsummary.h"
 #include "runtime.h"
 #include "smalldataset.h"
+#include "stoppedrun.h"
 #include "trainconfig.h"
 #include "trainer.h"
 #include "viewrecipe.h"
@@ -16,12 +20,29 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 using namespace latent;
 namespace fs = std::filesystem;
 
 namespace {
+
+std::map<int, std::string> fingerprints(const std::string &run)
+{
+    std::map<int, std::string> out;
+    for (const MetricRow &r : readMetrics(run))
+        if (r.kind == "train") out[r.step] = r.batchSha256;
+    return out;
+}
+
+ViewRecipe tightRecipe(const ViewRecipe &base)
+{
+    ViewRecipe r = base;
+    r.name = "tight";
+    r.views.sigma = 0.2f;
+    return r;
+}
 
 template <typename F> QString errorOf(F f)
 {
@@ -205,6 +226,124 @@ private Q_SLOTS:
         QVERIFY2(e.contains("metrics.jsonl line 6") && e.contains("batch_sha256") &&
                      e.contains("expected 64 lower-case hex digits"),
                  qPrintable(e));
+    }
+
+    // A recipe applied while the run trains holds from the next step: the
+    // batches before it are an unchanged run's, the ones after differ, every
+    // step replays, the version is recorded and the report names it.
+    void recipeAppliedMidRunHoldsFromTheNextStep()
+    {
+        const std::string dir = path("changed");
+        auto t = Trainer::create(dir, config(), recipe());
+        Trainer *raw = t.get();
+        const ViewRecipe tight = tightRecipe(recipe());
+        std::vector<RecipeVersion> announced; // from the training thread, read after wait()
+        TrainObserver observer;
+        observer.progress = [&](const TrainProgress &p) {
+            if (p.step == 2) raw->changeRecipe(tight); // batch 3 is already made by then
+        };
+        observer.recipeChanged = [&](const RecipeVersion &v) { announced.push_back(v); };
+        t->setObserver(observer);
+        t->start();
+        t->wait();
+        QVERIFY2(t->state() == RunState::Finished, t->message().c_str());
+        QCOMPARE(int(announced.size()), 1);
+        QCOMPARE(announced[0].fromStep, 3);
+        QCOMPARE(t->recipe().name, std::string("tight"));
+
+        const std::vector<RecipeVersion> versions = readRecipeVersions(dir);
+        QCOMPARE(int(versions.size()), 2);
+        QCOMPARE(versions[1].version, 2);
+        QCOMPARE(versions[1].fromStep, 3);
+        QCOMPARE(versions[1].source, std::string("studio"));
+        QCOMPARE(versions[1].sha256, sha256OfBytes(toJson(tight)));
+
+        const auto changed = fingerprints(dir), unchanged = fingerprints(m_generatorRun);
+        QCOMPARE(changed.at(1), unchanged.at(1));
+        QCOMPARE(changed.at(2), unchanged.at(2));
+        QVERIFY(changed.at(3) != unchanged.at(3));
+        QVERIFY(changed.at(4) != unchanged.at(4));
+        for (int step : {2, 3, 4}) {
+            const BatchReplay r = replayBatch(dir, step);
+            QVERIFY2(r.matches(), r.verdict().c_str());
+        }
+        const std::string report = runReport(readRunSummary(dir), {}, ReportFormat::Markdown);
+        QVERIFY(report.find("Recipe changes: v2 from step 3 (studio): tight.") !=
+                std::string::npos);
+        QVERIFY(report.find("### Recipe v2 from step 3 (studio): tight") != std::string::npos);
+    }
+
+    // A resume with a new recipe makes it the version from the resumed step;
+    // a later resume without one keeps it.
+    void resumeWithANewRecipe()
+    {
+        const std::string dir = path("resumed");
+        test::trainAndStop(dir, config(), 2);
+        const ViewRecipe tight = tightRecipe(recipe());
+        {
+            auto t = Trainer::open(dir, {}, {}, &tight);
+            Trainer *raw = t.get();
+            TrainObserver observer;
+            observer.progress = [raw](const TrainProgress &p) {
+                if (p.step == 3) raw->stop();
+            };
+            t->setObserver(observer);
+            t->start();
+            t->wait();
+            QCOMPARE(t->step(), 3);
+        }
+        auto t = Trainer::open(dir);
+        std::vector<RecipeVersion> announced;
+        TrainObserver observer;
+        observer.recipeChanged = [&](const RecipeVersion &v) { announced.push_back(v); };
+        t->setObserver(observer);
+        t->start();
+        t->wait();
+        QVERIFY2(t->state() == RunState::Finished, t->message().c_str());
+        QCOMPARE(int(announced.size()), 1); // the earlier session's change, for the curves
+        QCOMPARE(announced[0].fromStep, 3);
+        const std::vector<RecipeVersion> versions = readRecipeVersions(dir);
+        QCOMPARE(int(versions.size()), 2);
+        QCOMPARE(versions[1].fromStep, 3);
+        QCOMPARE(versions[1].source, std::string("resume"));
+        const auto resumed = fingerprints(dir), unchanged = fingerprints(m_generatorRun);
+        QCOMPARE(resumed.at(2), unchanged.at(2));
+        QVERIFY(resumed.at(3) != unchanged.at(3));
+        QVERIFY(resumed.at(4) != unchanged.at(4)); // the third session kept version 2
+        for (int step : {2, 3, 4}) {
+            const BatchReplay r = replayBatch(dir, step);
+            QVERIFY2(r.matches(), r.verdict().c_str());
+        }
+    }
+
+    // Another generator, no positive pairs, an ended run: refused by name,
+    // nothing recorded.
+    void recipeChangesRefused()
+    {
+        const std::string dir = path("refusals");
+        auto t = Trainer::create(dir, config(), recipe());
+        ViewRecipe other = recipe();
+        other.generator.sha256 = std::string(64, '0');
+        QString e = errorOf([&] { t->changeRecipe(other); });
+        QVERIFY2(e.contains("recipe \"replay\" was made for the generator fashion-cgan.pt "
+                            "(SHA-256 000000000000...), but the run trains on ") &&
+                     e.contains("start a new run for another generator"),
+                 qPrintable(e));
+        ViewRecipe single = recipe();
+        single.views.perAnchor = 1;
+        e = errorOf([&] { t->changeRecipe(single); });
+        QVERIFY2(e.contains("views.per_anchor is 1"), qPrintable(e));
+        t->start();
+        t->wait();
+        e = errorOf([&] { t->changeRecipe(tightRecipe(recipe())); });
+        QVERIFY2(e.contains("has ended (finished)"), qPrintable(e));
+        QVERIFY(!fs::exists(recipeVersionsFile(dir)));
+
+        const std::string stopped = path("refused-resume");
+        test::trainAndStop(stopped, config(), 2);
+        e = errorOf([&] { Trainer::open(stopped, {}, {}, &other); });
+        QVERIFY2(e.contains("was made for the generator"), qPrintable(e));
+        QVERIFY(!fs::exists(recipeVersionsFile(stopped)));
     }
 };
 
