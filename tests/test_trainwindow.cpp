@@ -5,6 +5,7 @@
 // while the others load; exports.
 #include "badinputs.h"
 #include "batchreplaydialog.h"
+#include "composerpanel.h"
 #include "curveplot.h"
 #include "datasetpicker.h"
 #include "experimentbox.h"
@@ -419,8 +420,27 @@ private Q_SLOTS:
                  qPrintable(batch->verdict()));
         QCOMPARE(batch->imageCount(), 16 * 2);
 
+        // The Views tab's recipe applied to the paused run holds from its next
+        // step: recorded as version 2 and marked on every curve.
+        auto *apply = window.composerPanel()->findChild<QPushButton *>("applyToTraining");
+        QVERIFY(apply->isEnabled());
+        window.composerPanel()->findChild<QLineEdit *>("recipeName")->setText("applied");
+        QTest::mouseClick(apply, Qt::LeftButton);
+        QVERIFY2(window.composerPanel()
+                     ->findChild<QLabel *>("applyResult")
+                     ->text()
+                     .startsWith("Applied"),
+                 qPrintable(window.composerPanel()->findChild<QLabel *>("applyResult")->text()));
+
         QTest::mouseClick(pause, Qt::LeftButton); // now "Resume"
         QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(0) > held, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(loss->markerCount(), 1, 30000);
+        QCOMPARE(panel->accuracyPlot()->markerCount(), 1);
+        const auto versions = readRecipeVersions(panel->currentRunDir().toStdString());
+        QCOMPARE(int(versions.size()), 2);
+        QCOMPARE(versions[1].fromStep, held + 1);
+        QCOMPARE(versions[1].recipe.name, std::string("applied"));
+        QCOMPARE(versions[1].source, std::string("studio"));
 
         QTest::mouseClick(panel->findChild<QPushButton *>("stopButton"), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(states.last().at(0).toString() == "stopped", 30000);
@@ -438,6 +458,7 @@ private Q_SLOTS:
         QVERIFY(!std::isnan(list->selected()->onlineProbe));
         list->setOverlaid({"from-ui"});
         QVERIFY(list->lossPlot()->pointCount(0) >= held);
+        QCOMPARE(list->lossPlot()->markerCount(), 1); // the recipe change
         qunsetenv("LATENT_STUDIO_RUNS");
     }
 

@@ -19,6 +19,10 @@
         <source> kNN</source>
         <translation> kNN</translation>
     </message>
+    <message>
+        <source>%1: recipe v%2: %3</source>
+        <translation>%1: Rezept v%2: %3</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::BatchReplayDialog</name>
@@ -263,6 +267,14 @@
     <message>
         <source>Positives: pixel RMS %1, cosine %2 · Negatives: pixel RMS %3, cosine %4 (first column: anchors; cosine under a fixed random encoder). %5</source>
         <translation>Positive: Pixel-RMS %1, Kosinus %2 · Negative: Pixel-RMS %3, Kosinus %4 (erste Spalte: Anker; Kosinus unter einem festen zufälligen Encoder). %5</translation>
+    </message>
+    <message>
+        <source>Apply to the Running Training</source>
+        <translation>Auf das laufende Training anwenden</translation>
+    </message>
+    <message>
+        <source>The run in the Train tab trains on this recipe from its next step; the change is recorded in its run folder and marked on its curves.</source>
+        <translation>Der Lauf im Tab Trainieren trainiert ab seinem nächsten Schritt mit diesem Rezept; die Änderung wird in seinem Laufordner festgehalten und in seinen Kurven markiert.</translation>
     </message>
 </context>
 <context>
@@ -977,6 +989,10 @@
         <source>Open a generator first.</source>
         <translation>Öffnen Sie zuerst einen Generator.</translation>
     </message>
+    <message>
+        <source>Applied: the run in the Train tab trains on &quot;%1&quot; from its next step.</source>
+        <translation>Angewendet: Der Lauf im Tab Trainieren trainiert ab seinem nächsten Schritt mit „%1“.</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::PreferencesDialog</name>
@@ -1516,6 +1532,18 @@ um sein Bild zu sehen</translation>
     <message>
         <source>Click a point to see the batch the encoder trained on at that step.</source>
         <translation>Klicken Sie auf einen Punkt, um den Batch zu sehen, mit dem der Encoder in diesem Schritt trainiert wurde.</translation>
+    </message>
+    <message>
+        <source>No run is training: start one in the Train tab first.</source>
+        <translation>Kein Lauf trainiert: Starten Sie zuerst einen im Tab Trainieren.</translation>
+    </message>
+    <message>
+        <source>Recipe &quot;%1&quot; holds from the next step on.</source>
+        <translation>Rezept „%1“ gilt ab dem nächsten Schritt.</translation>
+    </message>
+    <message>
+        <source>recipe %1</source>
+        <translation>Rezept %1</translation>
     </message>
 </context>
 <context>

@@ -19,6 +19,10 @@
         <source> kNN</source>
         <translation> kNN</translation>
     </message>
+    <message>
+        <source>%1: recipe v%2: %3</source>
+        <translation>%1 : recette v%2 : %3</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::BatchReplayDialog</name>
@@ -263,6 +267,14 @@
     <message>
         <source>Positives: pixel RMS %1, cosine %2 · Negatives: pixel RMS %3, cosine %4 (first column: anchors; cosine under a fixed random encoder). %5</source>
         <translation>Positifs : RMS pixels %1, cosinus %2 · Négatifs : RMS pixels %3, cosinus %4 (première colonne : ancres ; cosinus avec un encodeur aléatoire fixe). %5</translation>
+    </message>
+    <message>
+        <source>Apply to the Running Training</source>
+        <translation>Appliquer à l’entraînement en cours</translation>
+    </message>
+    <message>
+        <source>The run in the Train tab trains on this recipe from its next step; the change is recorded in its run folder and marked on its curves.</source>
+        <translation>L’exécution de l’onglet Entraîner utilise cette recette dès son étape suivante ; le changement est consigné dans son dossier et marqué sur ses courbes.</translation>
     </message>
 </context>
 <context>
@@ -977,6 +989,10 @@
         <source>Open a generator first.</source>
         <translation>Ouvrez d’abord un générateur.</translation>
     </message>
+    <message>
+        <source>Applied: the run in the Train tab trains on &quot;%1&quot; from its next step.</source>
+        <translation>Appliqué : l’exécution de l’onglet Entraîner utilise « %1 » dès son étape suivante.</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::PreferencesDialog</name>
@@ -1516,6 +1532,18 @@ pour voir son image</translation>
     <message>
         <source>Click a point to see the batch the encoder trained on at that step.</source>
         <translation>Cliquez sur un point pour voir le lot sur lequel l’encodeur s’est entraîné à cette étape.</translation>
+    </message>
+    <message>
+        <source>No run is training: start one in the Train tab first.</source>
+        <translation>Aucun entraînement en cours : lancez-en un dans l’onglet Entraîner.</translation>
+    </message>
+    <message>
+        <source>Recipe &quot;%1&quot; holds from the next step on.</source>
+        <translation>La recette « %1 » s’applique dès l’étape suivante.</translation>
+    </message>
+    <message>
+        <source>recipe %1</source>
+        <translation>recette %1</translation>
     </message>
 </context>
 <context>

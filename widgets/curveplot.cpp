@@ -121,9 +121,41 @@ void CurvePlot::addPoint(int id, double x, double y)
 void CurvePlot::clear()
 {
     m_plot->clearGraphs();
+    m_plot->clearItems();
     m_userView = false;
     m_readout->clear();
     refresh();
+}
+
+void CurvePlot::addMarker(double x, const QString &label)
+{
+    const QPen pen(QColor(120, 120, 120), 1, Qt::DashLine);
+    auto *line = new QCPItemStraightLine(m_plot);
+    line->setPen(pen);
+    line->point1->setTypeX(QCPItemPosition::ptPlotCoords);
+    line->point1->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    line->point1->setCoords(x, 0);
+    line->point2->setTypeX(QCPItemPosition::ptPlotCoords);
+    line->point2->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    line->point2->setCoords(x, 1);
+    auto *text = new QCPItemText(m_plot);
+    text->position->setTypeX(QCPItemPosition::ptPlotCoords);
+    text->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    text->position->setCoords(x, 0.02); // just below the top of the plot
+    text->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+    text->setPadding(QMargins(3, 0, 3, 0));
+    text->setText(label);
+    text->setColor(QColor(80, 80, 80));
+    text->setClipToAxisRect(true);
+    refresh();
+}
+
+int CurvePlot::markerCount() const
+{
+    int n = 0;
+    for (int i = 0; i < m_plot->itemCount(); ++i)
+        n += qobject_cast<QCPItemStraightLine *>(m_plot->item(i)) != nullptr;
+    return n;
 }
 
 int CurvePlot::seriesCount() const

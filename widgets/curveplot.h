@@ -28,7 +28,11 @@ public:
                   bool line = true, bool dashed = false);
     void setData(int id, const QVector<double> &x, const QVector<double> &y);
     void addPoint(int id, double x, double y); // redraws at most once per event loop pass
-    void clear();                              // removes every series
+    void clear();                              // removes every series and marker
+    // A vertical line at `x` with `label` at its top (an event such as a
+    // change of recipe); kept until clear().
+    void addMarker(double x, const QString &label);
+    int markerCount() const;
     int seriesCount() const;
     int pointCount(int id) const;
     QString seriesName(int id) const;

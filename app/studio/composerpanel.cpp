@@ -154,10 +154,20 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     m_mode->addItem(tr("Pixel only"), int(ViewMode::PixelOnly));
     auto *resample = new QPushButton(tr("Resample"));
     resample->setObjectName("resampleViews");
+    m_applyToTraining = new QPushButton(tr("Apply to the Running Training"));
+    m_applyToTraining->setObjectName("applyToTraining");
+    m_applyToTraining->setToolTip(tr("The run in the Train tab trains on this recipe from its "
+                                     "next step; the change is recorded in its run folder and "
+                                     "marked on its curves."));
+    m_applyToTraining->setEnabled(false);
+    m_applyResult = new QLabel;
+    m_applyResult->setObjectName("applyResult");
+    m_applyResult->setWordWrap(true);
     auto *controls = new QHBoxLayout;
     for (QWidget *w : std::initializer_list<QWidget *>{m_anchors, m_views, m_mode, resample})
         controls->addWidget(w);
     controls->addStretch();
+    controls->addWidget(m_applyToTraining);
     m_preview = new widgets::ImageGridWidget;
     m_preview->setObjectName("viewPreview");
     m_diagnosticsLabel = new QLabel;
@@ -172,6 +182,7 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     rightLayout->addWidget(m_preview, 1);
     rightLayout->addWidget(m_diagnosticsLabel);
     rightLayout->addWidget(m_error);
+    rightLayout->addWidget(m_applyResult);
 
     auto *splitter = new QSplitter;
     splitter->addWidget(scroll);
@@ -189,6 +200,8 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     connect(m_classes, &QLineEdit::editingFinished, this, &ComposerPanel::requestPreview);
     connect(m_name, &QLineEdit::editingFinished, this, &ComposerPanel::requestPreview);
     connect(resample, &QPushButton::clicked, this, [this] { m_seed->stepUp(); });
+    connect(m_applyToTraining, &QPushButton::clicked, this,
+            &ComposerPanel::applyToTrainingRequested);
     connect(m_walks, &QTableWidget::itemChanged, this, &ComposerPanel::requestPreview);
 
     showRecipe(ViewRecipe{});
@@ -196,6 +209,18 @@ ComposerPanel::ComposerPanel(QWidget *parent)
 }
 
 ComposerPanel::~ComposerPanel() = default;
+
+void ComposerPanel::setTrainingActive(bool active)
+{
+    m_applyToTraining->setEnabled(active);
+    if (!active) m_applyResult->clear();
+}
+
+void ComposerPanel::showApplyResult(const QString &message, bool ok)
+{
+    m_applyResult->setStyleSheet(ok ? QString() : QStringLiteral("color: #b00020"));
+    m_applyResult->setText(message);
+}
 
 void ComposerPanel::setGenerator(std::shared_ptr<const Generator> generator,
                                  const std::string &sha256)

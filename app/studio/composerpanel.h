@@ -16,6 +16,7 @@ class QDoubleSpinBox;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QSpinBox;
 class QTableWidget;
 
@@ -48,12 +49,18 @@ public:
     OpenResult openRecipe(const QString &path, bool acceptMismatch, QString *error);
     bool saveRecipe(const QString &path, QString *error);
 
+    // "Apply to the Running Training": shown enabled while a run trains.
+    void setTrainingActive(bool active);
+    // What became of the last apply: applied (`ok`) or why it was refused.
+    void showApplyResult(const QString &message, bool ok);
+
     widgets::ImageGridWidget *preview() const { return m_preview; }
     ViewDiagnostics diagnostics() const { return m_diagnostics; }
 
 Q_SIGNALS:
     void previewShown();
     void directionSetsLoaded(const std::vector<DirectionSet> &sets);
+    void applyToTrainingRequested(); // the recipe of the controls, for the run in progress
 
 private:
     void requestPreview();
@@ -78,6 +85,8 @@ private:
     QDoubleSpinBox *m_cropP, *m_scaleLo, *m_scaleHi, *m_ratioLo, *m_ratioHi, *m_flipP;
     QDoubleSpinBox *m_jitterP, *m_brightness, *m_contrast, *m_saturation, *m_hue, *m_grayP;
     QDoubleSpinBox *m_blurP, *m_blurLo, *m_blurHi;
+    QPushButton *m_applyToTraining;
+    QLabel *m_applyResult;
     QSpinBox *m_anchors;
     QSpinBox *m_views;
     QComboBox *m_mode;

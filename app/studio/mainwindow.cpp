@@ -73,6 +73,19 @@ MainWindow::MainWindow(QWidget *parent)
         m_tabs->setCurrentWidget(m_train);
         m_train->resumeRun(dir);
     });
+    connect(m_train, &TrainPanel::stateChanged, this, [this](const QString &state) {
+        m_composer->setTrainingActive(state == "running" || state == "paused");
+    });
+    connect(m_composer, &ComposerPanel::applyToTrainingRequested, this, [this] {
+        const ViewRecipe recipe = m_composer->recipe();
+        const QString error = m_train->applyRecipe(recipe);
+        m_composer->showApplyResult(
+            error.isEmpty() ? tr("Applied: the run in the Train tab trains on \"%1\" from its "
+                                 "next step.")
+                                  .arg(QString::fromStdString(recipe.name))
+                            : error,
+            error.isEmpty());
+    });
     connect(m_explorer, &ExplorerPanel::directionSetsChanged, this,
             [this] { m_composer->setDirectionSets(m_explorer->directionSets()); });
     connect(m_composer, &ComposerPanel::directionSetsLoaded, this,

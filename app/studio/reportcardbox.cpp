@@ -156,9 +156,8 @@ void ReportCardBox::compute()
                 read.progress = [&flag](std::int64_t, std::int64_t) { return !*flag; };
                 const Dataset data = openDataset(source, read);
                 ReportCard card = computeReportCard(*gen, data, options, flag.get(), progress);
-                card.generator = QFileInfo(QString::fromStdString(gen->path()))
-                                     .fileName()
-                                     .toStdString();
+                card.generator =
+                    QFileInfo(QString::fromStdString(gen->path())).fileName().toStdString();
                 card.data = source;
                 return card;
             } catch (const Cancelled &) {

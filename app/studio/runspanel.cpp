@@ -54,7 +54,8 @@ QString percent(double v)
 
 enum Column { Name, State, Step, Data, Recipe, Encoder, Probe, Knn, Columns };
 
-// Fills one plot per kind for a run: smoothed loss, online and final accuracy.
+// Fills one plot per kind for a run: smoothed loss, online and final
+// accuracy, and a marker where its recipe changed.
 void plotRun(const RunSummary &run, int index, widgets::CurvePlot *loss,
              widgets::CurvePlot *accuracy)
 {
@@ -76,6 +77,16 @@ void plotRun(const RunSummary &run, int index, widgets::CurvePlot *loss,
         }
     }
     if (loss) loss->setData(loss->addSeries(name, color), step, value);
+    // Where the run's recipe changed, on both plots.
+    for (std::size_t i = 1; i < run.recipes.size(); ++i) {
+        const RecipeVersion &v = run.recipes[i];
+        const QString label = QObject::tr("%1: recipe v%2: %3")
+                                  .arg(name)
+                                  .arg(v.version)
+                                  .arg(QString::fromStdString(v.recipe.name));
+        for (widgets::CurvePlot *plot : {loss, accuracy})
+            if (plot) plot->addMarker(v.fromStep, label);
+    }
     if (!accuracy) return;
     using M = widgets::CurvePlot::Marker;
     accuracy->setData(accuracy->addSeries(name + QObject::tr(" probe"), color, M::Dot), probeX,

@@ -488,6 +488,11 @@ void TrainPanel::attach(std::shared_ptr<Trainer> trainer)
     observer.embedding = [post](const EmbeddingSnapshot &e) {
         post([e](TrainPanel *p) { p->onEmbedding(e); });
     };
+    observer.recipeChanged = [post](const RecipeVersion &v) {
+        post([from = v.fromStep, label = QString::fromStdString("v" + std::to_string(v.version) +
+                                                                ": " + v.recipe.name)](
+                 TrainPanel *p) { p->onRecipeChanged(from, label); });
+    };
     observer.evaluation = [post](const std::string &kind, std::int64_t done, std::int64_t total) {
         if (kind != "final") return; // online ones are quick subsets
         post([done, total](TrainPanel *p) { p->onFinalEvaluation(done, total); });
@@ -499,6 +504,25 @@ void TrainPanel::attach(std::shared_ptr<Trainer> trainer)
     m_viewTimer->start(2000);
     updateButtons();
     Q_EMIT runStarted(m_runDir);
+}
+
+QString TrainPanel::applyRecipe(const ViewRecipe &recipe)
+{
+    if (!isTraining()) return tr("No run is training: start one in the Train tab first.");
+    try {
+        m_trainer->changeRecipe(recipe);
+    } catch (const Error &e) {
+        return QString::fromStdString(e.what());
+    }
+    m_status->setText(
+        tr("Recipe \"%1\" holds from the next step on.").arg(QString::fromStdString(recipe.name)));
+    return {};
+}
+
+void TrainPanel::onRecipeChanged(int fromStep, const QString &label)
+{
+    for (auto *p : {m_loss, m_accuracy, m_lrPlot, m_speed})
+        p->addMarker(fromStep, tr("recipe %1").arg(label));
 }
 
 void TrainPanel::onMetric(const MetricRow &row)

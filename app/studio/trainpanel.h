@@ -73,6 +73,10 @@ public:
     // Plot access for tests and reports.
     widgets::CurvePlot *lossPlot() const { return m_loss; }
     widgets::CurvePlot *accuracyPlot() const { return m_accuracy; }
+    // The recipe of the run in progress from its next step on (the Views
+    // tab's "Apply to the Running Training"). Returns why it was refused,
+    // empty when applied.
+    QString applyRecipe(const ViewRecipe &recipe);
     // The batch of a step of the current run, made again (a click on the loss curve).
     void showBatchOfStep(int step);
     BatchReplayDialog *batchDialog() const { return m_batchDialog; }
@@ -105,6 +109,7 @@ private:
     void onState(RunState state, const QString &message);
     void onEmbedding(const EmbeddingSnapshot &snapshot);
     void onFinalEvaluation(std::int64_t done, std::int64_t total);
+    void onRecipeChanged(int fromStep, const QString &label); // a marker on every curve
     DataLoadProgress loadingReporter(); // posts dataset reading to the status line
     void refreshViews();
     void updateButtons();
