@@ -179,10 +179,10 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     auto *right = new QWidget;
     auto *rightLayout = new QVBoxLayout(right);
     rightLayout->addLayout(controls);
+    rightLayout->addWidget(m_applyResult);
     rightLayout->addWidget(m_preview, 1);
     rightLayout->addWidget(m_diagnosticsLabel);
     rightLayout->addWidget(m_error);
-    rightLayout->addWidget(m_applyResult);
 
     auto *splitter = new QSplitter;
     splitter->addWidget(scroll);
