@@ -57,10 +57,11 @@ std::vector<RecipeVersion> laterVersions(const std::string &runDir)
         const Json j = Json::parse(line, nullptr, false);
         if (j.is_discarded()) throw Error(what + " is not a JSON recipe version");
         RecipeVersion v = versionFrom(j, what);
-        const int previous = out.empty() ? 1 : out.back().fromStep;
-        if (v.fromStep <= previous)
+        // (The first may start at step 1: applied before the run's first step.)
+        if (!out.empty() && v.fromStep <= out.back().fromStep)
             throw Error(what + ": from_step " + std::to_string(v.fromStep) +
-                        " does not come after the previous version's " + std::to_string(previous));
+                        " does not come after the previous version's " +
+                        std::to_string(out.back().fromStep));
         out.push_back(std::move(v));
     }
     return out;

@@ -11,7 +11,7 @@
 #include "trainconfig.h"
 #include "viewrecipe.h"
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include <cmath>
 #include <filesystem>

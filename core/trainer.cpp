@@ -150,6 +150,7 @@ struct Trainer::Impl
     void run();
     void checkRecipeChange(const ViewRecipe &r, const std::string &what) const;
     void useRecipeVersion(const RecipeVersion &v);
+    void addRecipeVersion(const ViewRecipe &r, int from, const std::string &how);
     void applyRequestedRecipe(const Loop &loop);
     void startSource(int first);
     Ending trainSteps(Loop &loop);
@@ -656,6 +657,17 @@ void Trainer::Impl::useRecipeVersion(const RecipeVersion &v)
     shape.labels = s.labels;
 }
 
+// `r` from step `from` on, replacing the versions that started there or
+// later; every rank makes the same version, rank 0 alone writes it.
+void Trainer::Impl::addRecipeVersion(const ViewRecipe &r, int from, const std::string &how)
+{
+    RecipeVersion v = leader() ? recordRecipeVersion(files.dir, r, from, how) : RecipeVersion{};
+    while (recipes.size() > 1 && recipes.back().fromStep >= from)
+        recipes.pop_back();
+    if (!leader()) v = {recipes.back().version + 1, from, sha256OfBytes(toJson(r)), how, r};
+    recipes.push_back(std::move(v));
+}
+
 // A recipe applied by changeRecipe() holds from the next step: recorded as
 // a version, and the batches already made with the old one are dropped.
 void Trainer::Impl::applyRequestedRecipe(const Loop &loop)
@@ -666,11 +678,7 @@ void Trainer::Impl::applyRequestedRecipe(const Loop &loop)
         r.swap(requestedRecipe);
     }
     if (!r) return;
-    const int from = loop.step + 1;
-    const RecipeVersion v = recordRecipeVersion(files.dir, *r, from, "studio"); // one rank only
-    while (recipes.size() > 1 && recipes.back().fromStep >= from)
-        recipes.pop_back();
-    recipes.push_back(v);
+    addRecipeVersion(*r, loop.step + 1, "studio");
     sourceLast = 0; // startSource() follows
 }
 
@@ -681,7 +689,7 @@ void Trainer::Impl::startSource(int first)
     if (source) source->close();
     const RecipeVersion &v = recipeAt(recipes, first);
     useRecipeVersion(v);
-    if (v.fromStep == first && first > 1 && observer.recipeChanged) observer.recipeChanged(v);
+    if (v.fromStep == first && v.version > 1 && observer.recipeChanged) observer.recipeChanged(v);
     sourceLast = totalSteps();
     for (const RecipeVersion &later : recipes)
         if (later.fromStep > first) sourceLast = std::min(sourceLast, later.fromStep - 1);
@@ -707,7 +715,7 @@ void Trainer::Impl::run()
         setState(RunState::Running, "");
         // The markers of versions that began in earlier sessions.
         for (const RecipeVersion &v : recipes)
-            if (v.fromStep > 1 && v.fromStep <= startStep && observer.recipeChanged)
+            if (v.version > 1 && v.fromStep <= startStep && observer.recipeChanged)
                 observer.recipeChanged(v);
         startSource(startStep + 1);
         setThreadTorchThreads(threads);
@@ -823,12 +831,7 @@ std::unique_ptr<Trainer> Trainer::open(const std::string &runDir, const DataLoad
     if (newRecipe) {
         impl->checkRecipeChange(*newRecipe, "recipe \"" + newRecipe->name + "\"");
         const int from = impl->startStep + 1;
-        // Every rank makes the same version; rank 0 alone writes it.
-        RecipeVersion v = impl->leader() ? recordRecipeVersion(runDir, *newRecipe, from, "resume")
-                                         : RecipeVersion{0, from, "", "resume", *newRecipe};
-        while (impl->recipes.size() > 1 && impl->recipes.back().fromStep >= from)
-            impl->recipes.pop_back();
-        impl->recipes.push_back(std::move(v));
+        impl->addRecipeVersion(*newRecipe, from, "resume");
     }
     impl->recipe = recipeAt(impl->recipes, impl->startStep + 1).recipe; // for the session record
     if (impl->leader()) {

@@ -273,6 +273,23 @@ private Q_SLOTS:
         QVERIFY(report.find("### Recipe v2 from step 3 (studio): tight") != std::string::npos);
     }
 
+    // Applied before the first step: version 2 holds from step 1.
+    void recipeAppliedBeforeTheFirstStep()
+    {
+        const std::string dir = path("before-first");
+        auto t = Trainer::create(dir, config(), recipe());
+        t->changeRecipe(tightRecipe(recipe()));
+        t->start();
+        t->wait();
+        QVERIFY2(t->state() == RunState::Finished, t->message().c_str());
+        const std::vector<RecipeVersion> versions = readRecipeVersions(dir);
+        QCOMPARE(int(versions.size()), 2);
+        QCOMPARE(versions[1].fromStep, 1);
+        QVERIFY(fingerprints(dir).at(1) != fingerprints(m_generatorRun).at(1));
+        const BatchReplay r = replayBatch(dir, 1);
+        QVERIFY2(r.matches(), r.verdict().c_str());
+    }
+
     // A resume with a new recipe makes it the version from the resumed step;
     // a later resume without one keeps it.
     void resumeWithANewRecipe()
