@@ -34,7 +34,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+# Clang (installed for the sanitizer build anyway): a clean build takes 5.5
+# minutes on 2 cores here against 9 with GCC, with the same test results;
+# the speed of training is LibTorch's either way.
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
 cmake --build build -j "$jobs"
 
 export OPENBLAS_NUM_THREADS=1
