@@ -54,6 +54,11 @@ int DirectionSet::indexOf(const std::string &label) const
 
 DirectionSet sefaDirections(const Generator &generator, int k, const std::string &parameter)
 {
+    if (generator.info().isDiffusion())
+        throw Error("SeFa: " + generator.path() +
+                    " is a diffusion model: SeFa factorises the first linear layer that takes a "
+                    "GAN's latent, and a diffusion model's latent (its starting noise x_T) goes "
+                    "through no such layer; use PCA, random or learned directions");
     const int latent = generator.info().latentSize;
     checkK(k, latent);
     std::string chosen;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "generator.h"
 
+#include "diffusion.h"
 #include "error.h"
 #include "runtime.h"
 #include "sampling.h"
@@ -81,7 +82,27 @@ struct Generator::Impl
     std::vector<ReportLine> report;
     mutable torch::jit::Module module;
     torch::Device device{torch::kCPU};
-    mutable std::mutex forwardMutex;
+    mutable std::mutex forwardMutex; // guards module calls and `sampler`
+    SamplerSettings sampler;         // diffusion generators
+
+    // The denoiser's prediction for x_t, t[, y] (diffusion generators).
+    at::Tensor denoise(const at::Tensor &x, const at::Tensor &t, const at::Tensor &y) const
+    {
+        std::vector<c10::IValue> inputs{x.to(device), t.to(device)};
+        if (info.call == CallSignature::ZY) inputs.emplace_back(y.to(device));
+        return module.forward(inputs).toTensor();
+    }
+    // x_0 [N, C, R, R] from latents [N, C * R * R] on the module's device.
+    at::Tensor sampleDiffusion(const at::Tensor &z, const at::Tensor &y,
+                               const SamplerSettings &s) const
+    {
+        const int64_t side = info.resolution;
+        const auto xT = z.reshape({-1, info.channels, side, side}).to(device, torch::kFloat32);
+        return ddimSample([this](const at::Tensor &x, const at::Tensor &t,
+                                 const at::Tensor &c) { return denoise(x, t, c); },
+                          info.diffusion, xT, info.call == CallSignature::ZY ? y : at::Tensor(), s,
+                          info.outputMin, info.outputMax);
+    }
 
     // forward() on the CPU module, for probing; rethrows torch errors.
     c10::IValue call(const at::Tensor &z, const at::Tensor &y, CallSignature sig) const
@@ -109,16 +130,23 @@ struct Generator::Impl
         throw Error("generator " + path + ": " + what);
     }
 
+    int forwardArguments();
     CallSignature signatureFromSchema();
     void inferWithoutSidecar(CallSignature sig);
     void validateOutput();
+    void validateDenoiser();
 };
 
-CallSignature Generator::Impl::signatureFromSchema()
+int Generator::Impl::forwardArguments()
 {
     auto method = module.find_method("forward");
     if (!method) fail("the module has no forward() method");
-    const auto args = method->function().getSchema().arguments().size() - 1; // minus self
+    return int(method->function().getSchema().arguments().size()) - 1; // minus self
+}
+
+CallSignature Generator::Impl::signatureFromSchema()
+{
+    const int args = forwardArguments();
     if (args == 1) return CallSignature::Z;
     if (args == 2) return CallSignature::ZY;
     fail("forward() takes " + std::to_string(args) +
@@ -252,6 +280,48 @@ void Generator::Impl::validateOutput()
     check("values in [" + number(lo) + ", " + number(hi) + "] lie within output_range " + range);
 }
 
+// A denoiser: one call keeps the shape of x_t, and a two-step sample is finite.
+void Generator::Impl::validateDenoiser()
+{
+    const int64_t side = info.resolution;
+    auto gen = at::detail::createCPUGenerator(0);
+    const auto x = torch::randn({kProbeBatch, info.channels, side, side}, gen, torch::kFloat32);
+    const auto t = torch::full({kProbeBatch}, info.diffusion.timesteps - 1, torch::kInt64);
+    const auto y = torch::arange(kProbeBatch, torch::kInt64) % std::max(1, info.numClasses);
+    const std::string text = callText(info) + " with x_t " + shapeString(x) + ", t [4]" +
+                             (info.call == CallSignature::ZY ? " and y [4]" : "");
+    at::Tensor out;
+    try {
+        torch::NoGradGuard noGrad;
+        out = denoise(x, t, y);
+    } catch (const std::exception &e) {
+        fail(text + " failed (sidecar channels " + std::to_string(info.channels) + ", resolution " +
+             std::to_string(info.resolution) + ", num_classes " + std::to_string(info.numClasses) +
+             "): " + torchReason(e));
+    }
+    check(text + " runs");
+    if (!out.is_floating_point() || !out.sizes().equals(x.sizes()))
+        fail("the denoiser returned " + shapeString(out) + " " + c10::toString(out.scalar_type()) +
+             " for x_t " + shapeString(x) +
+             ", expected a floating-point prediction of the same shape");
+    SamplerSettings two = sampler;
+    two.steps = std::min(2, info.diffusion.timesteps);
+    at::Tensor images;
+    try {
+        torch::NoGradGuard noGrad;
+        images = sampleDiffusion(x.flatten(1), y, two);
+    } catch (const std::exception &e) {
+        fail("a 2-step DDIM sample failed: " + torchReason(e));
+    }
+    const auto nonFinite = (~torch::isfinite(images)).sum().item<int64_t>();
+    if (nonFinite > 0)
+        fail("a 2-step DDIM sample has " + std::to_string(nonFinite) + " NaN or Inf values");
+    check(std::string("DDIM sampling (") + toString(info.diffusion.prediction) + " prediction, " +
+          std::to_string(info.diffusion.timesteps) + " timesteps, " + info.diffusion.schedule +
+          "; default " + std::to_string(sampler.steps) + " steps, guidance " +
+          number(sampler.guidance) + ", eta " + number(sampler.eta) + ") gives finite images");
+}
+
 Generator::Generator(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
 Generator::~Generator() = default;
 
@@ -278,21 +348,32 @@ std::unique_ptr<Generator> Generator::load(const std::string &ptPath,
     for (auto p : impl->module.parameters())
         p.requires_grad_(false);
 
-    const CallSignature schemaCall = impl->signatureFromSchema();
     const std::string sidecar = sidecarPathFor(ptPath);
     impl->hasSidecar = fs::exists(sidecar, ec);
     if (impl->hasSidecar) {
         impl->info = readSidecar(sidecar);
-        if (impl->info.call != schemaCall)
-            impl->fail("sidecar says the module is called as " + toString(impl->info.call) +
-                       " but its forward() takes " +
-                       (schemaCall == CallSignature::Z ? "1 argument (z)" : "2 arguments (z, y)"));
-        impl->check("sidecar " + sidecar + " read (schema version " +
-                    std::to_string(GeneratorInfo::kSchemaVersion) + ")");
+        const GeneratorInfo &info = impl->info;
+        const int args = impl->forwardArguments();
+        const int expected = (info.isDiffusion() ? 2 : 1) + (info.call == CallSignature::ZY);
+        if (args != expected) {
+            const char *names[] = {"", " (z)", " (z, y)"},
+                       *denoiser[] = {"", "", " (x_t, t)", " (x_t, t, y)"};
+            const char *named = info.isDiffusion() ? (args < 4 ? denoiser[args] : "")
+                                                   : (args < 3 ? names[args] : "");
+            impl->fail("sidecar says the module is called as " + callText(info) +
+                       " but its forward() takes " + std::to_string(args) + " argument" +
+                       (args == 1 ? "" : "s") + named);
+        }
+        impl->check("sidecar " + sidecar + " read (" + (info.isDiffusion() ? "diffusion" : "GAN") +
+                    ")");
     } else {
-        impl->inferWithoutSidecar(schemaCall);
+        impl->inferWithoutSidecar(impl->signatureFromSchema());
     }
-    impl->validateOutput();
+    impl->sampler = impl->info.diffusion.sampler;
+    if (impl->info.isDiffusion())
+        impl->validateDenoiser();
+    else
+        impl->validateOutput();
 
     const RunDevice device = chooseDevice(deviceSetting, 0, "generator " + ptPath);
     if (device.cuda) {
@@ -362,6 +443,12 @@ at::Tensor Generator::generateOnDevice(const at::Tensor &z, const at::Tensor &y)
     const int64_t chunk = d->device.is_cpu() ? kGenerateChunk : z.size(0);
     std::vector<at::Tensor> parts;
     std::lock_guard<std::mutex> lock(d->forwardMutex);
+    if (d->info.isDiffusion()) {
+        for (int64_t i = 0; i < z.size(0) || i == 0; i += chunk)
+            parts.push_back(d->sampleDiffusion(
+                z.slice(0, i, i + chunk), y.defined() ? y.slice(0, i, i + chunk) : y, d->sampler));
+        return parts.size() == 1 ? parts.front() : torch::cat(parts);
+    }
     for (int64_t i = 0; i < z.size(0) || i == 0; i += chunk) {
         std::vector<c10::IValue> inputs{z.slice(0, i, i + chunk).to(d->device)};
         if (d->info.call == CallSignature::ZY)
@@ -382,6 +469,25 @@ ImageBatch ImageBatch::slice(int first, int n) const
     out.pixels.assign(pixels.begin() + first * bytes, pixels.begin() + (first + n) * bytes);
     out.classes.assign(classes.begin() + first, classes.begin() + first + n);
     return out;
+}
+
+SamplerSettings Generator::samplerSettings() const
+{
+    std::lock_guard<std::mutex> lock(d->forwardMutex);
+    return d->sampler;
+}
+
+void Generator::setSamplerSettings(const SamplerSettings &s) const
+{
+    const DiffusionInfo &info = d->info.diffusion;
+    ddimTimesteps(info.timesteps, s.steps); // throws on a bad step count
+    if (!(s.eta >= 0 && s.eta <= 1))
+        throw Error("diffusion sampler: eta " + std::to_string(s.eta) + ", expected 0 to 1");
+    if (s.guidance != 1.0f && info.nullClass < 0)
+        throw Error("diffusion sampler: guidance needs the model's null_class, which " +
+                    d->info.name + " does not have");
+    std::lock_guard<std::mutex> lock(d->forwardMutex);
+    d->sampler = s;
 }
 
 std::vector<std::pair<std::string, at::Tensor>> Generator::namedParameters() const

@@ -93,6 +93,14 @@ public:
     // views made and augmented on it).
     at::Tensor generateOnDevice(const at::Tensor &z, const at::Tensor &y) const;
 
+    // Diffusion generators: how generate() samples (the sidecar's defaults
+    // at load). Setting them is thread-safe; throws Error on steps outside
+    // 1..T, eta outside [0, 1], or guidance without the model's null class.
+    // Latents then give other images: a run or an export keeps the settings
+    // it started with only if nobody changes them.
+    SamplerSettings samplerSettings() const;
+    void setSamplerSettings(const SamplerSettings &settings) const;
+
     // The module's parameters by dotted name (CPU tensors, no gradient), for
     // closed-form direction finding such as SeFa.
     std::vector<std::pair<std::string, at::Tensor>> namedParameters() const;

@@ -6,17 +6,42 @@
 
 namespace latent {
 
-// How the TorchScript module's forward() is called.
+// How the TorchScript module's forward() is called: without or with class
+// indices y [N] int64. A GAN takes z [N, latent] float32; a diffusion
+// denoiser takes x_t [N, C, H, W] float32 and t [N] int64.
 enum class CallSignature {
-    Z,  // forward(z [N, latent] float32)
-    ZY, // forward(z [N, latent] float32, y [N] int64 class indices)
+    Z,  // forward(z) or forward(x_t, t)
+    ZY, // forward(z, y) or forward(x_t, t, y)
+};
+
+enum class GeneratorKind { Gan, Diffusion };
+
+// How a diffusion generator samples (core/diffusion.h).
+struct SamplerSettings
+{
+    int steps = 25;        // denoising steps, 1..T
+    float guidance = 1.0f; // classifier-free guidance scale; 1: none
+    float eta = 0.0f;      // 0: deterministic DDIM; > 0: stochastic, seeded by each x_T
+};
+
+// A diffusion generator's denoiser and sampler (sidecar schema 2, "kind":
+// "diffusion"). Its latent is the starting noise x_T, flattened: latent size
+// = channels * resolution * resolution.
+struct DiffusionInfo
+{
+    enum class Prediction { Eps, V, X0 } prediction = Prediction::Eps;
+    int timesteps = 1000;              // training timesteps T; t in [0, T)
+    std::vector<double> alphasCumprod; // [T], from the schedule, decreasing in (0, 1)
+    std::string schedule;              // in words, e.g. "linear beta 0.0001 to 0.02"
+    int nullClass = -1;                // the class index meaning "no class" (guidance); -1: none
+    SamplerSettings sampler;           // the defaults
 };
 
 // The JSON sidecar beside a generator (same base name, .json). Format and
 // schema versions: docs/generator-format.md.
 struct GeneratorInfo
 {
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2; // 1: GANs only (still read)
 
     std::string name;
     int latentSize = 0;
@@ -31,12 +56,18 @@ struct GeneratorInfo
     // data/dataset.h; a relative folder is resolved against the sidecar's
     // folder), the default for the probe when this generator trains.
     std::string realData;
+    GeneratorKind kind = GeneratorKind::Gan;
+    DiffusionInfo diffusion; // kind Diffusion only
 
     bool isConditional() const { return numClasses > 0; }
+    bool isDiffusion() const { return kind == GeneratorKind::Diffusion; }
     std::string className(int index) const;
 };
 
 std::string toString(CallSignature call);
+// "forward(z, y)", "forward(x_t, t)", ... for this generator's kind.
+std::string callText(const GeneratorInfo &info);
+const char *toString(DiffusionInfo::Prediction prediction); // eps, v, x0
 
 // Parses and range-checks a sidecar. Throws latent::Error naming the file and
 // the field, the value found and what was expected.

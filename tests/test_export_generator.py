@@ -15,7 +15,7 @@ import torch.nn as nn
 
 CLI, TOOLS = sys.argv[1], sys.argv[2]
 sys.path.insert(0, TOOLS)
-from export_generator import export_generator  # noqa: E402
+from export_generator import export_denoiser, export_generator  # noqa: E402
 
 FACTORY = '''
 import torch, torch.nn as nn
@@ -45,6 +45,23 @@ class ConditionalMLP(nn.Module):
 class ReturnsNaN(nn.Module):
     def forward(self, z):
         return torch.full((z.shape[0], 1, 8, 8), float("nan"))
+
+
+class TinyDenoiser(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.time = nn.Embedding(100, 8)
+        self.label = nn.Embedding(5, 8)  # index 4: no class
+        self.conv = nn.Conv2d(1, 8, 3, padding=1)
+        self.out = nn.Conv2d(8, 1, 3, padding=1)
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return self.out(torch.tanh(self.conv(x) + (self.time(t) + self.label(y))[:, :, None, None]))
+
+
+class WrongShapeDenoiser(nn.Module):
+    def forward(self, x, t):
+        return x[:, :, :4, :4]
 
 
 def cli(*args):
@@ -88,6 +105,29 @@ class ExportTest(unittest.TestCase):
         out = os.path.join(self.dir.name, "grid.png")
         self.assertEqual(cli("sample", self.base + ".pt", "--n", "4", "--out", out).returncode, 0)
         self.assertTrue(os.path.getsize(out) > 0)
+
+    def test_diffusion_denoiser(self):
+        torch.manual_seed(0)
+        sidecar = export_denoiser(TinyDenoiser(), self.base, channels=1, resolution=12,
+                                  num_classes=4, timesteps=100, null_class=4,
+                                  schedule={"type": "cosine"},
+                                  sampler={"steps": 6, "guidance": 1.5})
+        self.assertEqual(sidecar["schema_version"], 2)
+        self.assertEqual(sidecar["call"], "x,t,y")
+        r = cli("info", self.base + ".pt")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("kind:         diffusion", r.stdout)
+        self.assertIn("call:         forward(x_t, t, y)", r.stdout)
+        self.assertIn("latent size:  144", r.stdout)
+        self.assertIn("sampler:      DDIM, 6 steps, guidance 1.5, eta 0", r.stdout)
+        out = os.path.join(self.dir.name, "grid.png")
+        r = cli("sample", self.base + ".pt", "--n", "8", "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(os.path.getsize(out) > 0)
+        with self.assertRaisesRegex(ValueError, r"returned shape \[4, 1, 4, 4\] for x_t \[4, 1, 12, 12\]"):
+            export_denoiser(WrongShapeDenoiser(), self.dir.name + "/bad", channels=1,
+                            resolution=12, timesteps=100)
+        self.assertFalse(os.path.exists(self.dir.name + "/bad.pt"))
 
     def test_bad_module_is_refused_and_writes_nothing(self):
         with self.assertRaisesRegex(ValueError, "NaN or Inf"):

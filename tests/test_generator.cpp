@@ -99,7 +99,7 @@ private Q_SLOTS:
                                     << "field 'latent_size' is string \"64\", expected an integer";
         QTest::newRow("newer schema")
             << with("\"schema_version\": 1", "\"schema_version\": 7")
-            << "schema_version 7 is newer than this build understands (1)";
+            << "schema_version 7 is newer than this build understands (2)";
         QTest::newRow("malformed json") << good.left(40) << "not valid JSON";
     }
 

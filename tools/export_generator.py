@@ -15,6 +15,23 @@ The module must be callable as G(z) or G(z, y) with z [N, latent] float32 and
 y [N] int64 class indices, and return images [N, C, H, W]. Wrap a model with
 another interface (one-hot labels, a truncation argument, a dict output) in a
 small nn.Module first; see docs/generator-format.md.
+
+A diffusion denoiser (sidecar schema 2) is exported with export_denoiser(), or
+from the shell with --kind diffusion --channels C --resolution R and its
+schedule:
+    /usr/bin/python3 tools/export_generator.py --kind diffusion --factory unet.py:build \
+        --channels 1 --resolution 32 --num-classes 10 --null-class 10 --prediction eps \
+        --timesteps 1000 --schedule '{"type": "linear", "beta_start": 1e-4, "beta_end": 0.02}' \
+        --out my-ddpm
+It must be callable as D(x_t, t) or D(x_t, t, y) (x_t [N, C, R, R] float32, t
+[N] int64) and return its prediction with the shape of x_t. A diffusers UNet
+takes another interface; wrap it:
+    class Wrapped(torch.nn.Module):
+        def __init__(self, unet):
+            super().__init__()
+            self.unet = unet
+        def forward(self, x, t, y):
+            return self.unet(x, t, class_labels=y, return_dict=False)[0]
 """
 import argparse
 import importlib
@@ -95,6 +112,75 @@ def export_generator(module, out_base, *, latent_size, num_classes=0, name=None,
     return sidecar
 
 
+def export_denoiser(module, out_base, *, channels, resolution, num_classes=0, prediction="eps",
+                    timesteps=1000, schedule=None, null_class=None, sampler=None,
+                    output_range=(-1.0, 1.0), name=None, method="script", class_names=None):
+    """Validates a diffusion denoiser D(x_t, t[, y]), writes out_base.pt and out_base.json
+    (sidecar schema 2, "kind": "diffusion"), returns the sidecar dict."""
+    if method not in ("script", "trace"):
+        raise ValueError(f"method is {method!r}, expected 'script' or 'trace'")
+    if prediction not in ("eps", "v", "x0"):
+        raise ValueError(f"prediction is {prediction!r}, expected 'eps', 'v' or 'x0'")
+    if channels not in (1, 3):
+        raise ValueError(f"channels is {channels}, expected 1 or 3")
+    schedule = schedule or {"type": "linear", "beta_start": 1e-4, "beta_end": 0.02}
+    module = module.eval()
+    for p in module.parameters():
+        p.requires_grad_(False)
+
+    def probe(batch, seed):
+        gen = torch.Generator().manual_seed(seed)
+        x = torch.randn(batch, channels, resolution, resolution, generator=gen)
+        t = torch.randint(0, timesteps, (batch,), generator=gen)
+        if num_classes:
+            return (x, t, torch.arange(batch, dtype=torch.int64) % num_classes)
+        return (x, t)
+
+    inputs = probe(4, 0)
+    with torch.no_grad():
+        out = module(*inputs)
+    if not isinstance(out, torch.Tensor):
+        raise ValueError(f"the denoiser returned {type(out).__name__}, expected a tensor")
+    if tuple(out.shape) != tuple(inputs[0].shape):
+        raise ValueError(f"the denoiser returned shape {list(out.shape)} for x_t "
+                         f"{list(inputs[0].shape)}, expected the same shape")
+    if not torch.isfinite(out).all():
+        raise ValueError("the denoiser returned NaN or Inf values")
+    with torch.no_grad():
+        compiled = torch.jit.trace(module, inputs) if method == "trace" else torch.jit.script(module)
+        again, expected = compiled(*probe(3, 1)), module(*probe(3, 1))
+    if not torch.allclose(again, expected, atol=1e-5):
+        raise ValueError(f"the {method}d denoiser disagrees with the original on a new batch; "
+                         "try the other method")
+    diffusion = {"prediction": prediction, "timesteps": int(timesteps), "schedule": schedule}
+    if null_class is not None:
+        diffusion["null_class"] = int(null_class)
+    if sampler:
+        diffusion["sampler"] = dict(sampler)
+    sidecar = {
+        "schema_version": 2,
+        "kind": "diffusion",
+        "name": name or os.path.basename(out_base),
+        "num_classes": int(num_classes),
+        "channels": int(channels),
+        "resolution": int(resolution),
+        "output_range": [float(v) for v in output_range],
+        "call": "x,t,y" if num_classes else "x,t",
+        "diffusion": diffusion,
+    }
+    if class_names:
+        if len(class_names) != num_classes:
+            raise ValueError(f"{len(class_names)} class names for {num_classes} classes")
+        sidecar["class_names"] = list(class_names)
+    compiled.save(out_base + ".pt.tmp")
+    os.replace(out_base + ".pt.tmp", out_base + ".pt")
+    with open(out_base + ".json.tmp", "w") as f:
+        json.dump(sidecar, f, indent=2)
+        f.write("\n")
+    os.replace(out_base + ".json.tmp", out_base + ".json")
+    return sidecar
+
+
 def _load_factory(spec):
     target, _, func = spec.rpartition(":")
     if not target or not func:
@@ -113,7 +199,15 @@ def main(argv=None):
     ap.add_argument("--factory", required=True, help="FILE.py:FUNCTION returning the nn.Module")
     ap.add_argument("--factory-args", default="{}", help="JSON object of keyword arguments")
     ap.add_argument("--state-dict", help="weights to load into the module (torch.save of a state_dict)")
-    ap.add_argument("--latent-size", type=int, required=True)
+    ap.add_argument("--kind", choices=("gan", "diffusion"), default="gan")
+    ap.add_argument("--latent-size", type=int, help="GANs: the size of z")
+    ap.add_argument("--channels", type=int, help="diffusion: image channels (1 or 3)")
+    ap.add_argument("--resolution", type=int, help="diffusion: pixels per side")
+    ap.add_argument("--prediction", choices=("eps", "v", "x0"), default="eps")
+    ap.add_argument("--timesteps", type=int, default=1000)
+    ap.add_argument("--schedule", help="diffusion: the schedule as JSON (docs/generator-format.md)")
+    ap.add_argument("--null-class", type=int, help="diffusion: the class index for no class")
+    ap.add_argument("--sampler", help='diffusion: sampler defaults as JSON, e.g. {"steps": 25}')
     ap.add_argument("--num-classes", type=int, default=0)
     ap.add_argument("--class-names", help="comma-separated class names")
     ap.add_argument("--name")
@@ -124,11 +218,27 @@ def main(argv=None):
     module = _load_factory(args.factory)(**json.loads(args.factory_args))
     if args.state_dict:
         module.load_state_dict(torch.load(args.state_dict, map_location="cpu"))
+    class_names = args.class_names.split(",") if args.class_names else None
     try:
+        if args.kind == "diffusion":
+            if not args.channels or not args.resolution:
+                raise ValueError("--kind diffusion needs --channels and --resolution")
+            sidecar = export_denoiser(
+                module, args.out, channels=args.channels, resolution=args.resolution,
+                num_classes=args.num_classes, prediction=args.prediction,
+                timesteps=args.timesteps,
+                schedule=json.loads(args.schedule) if args.schedule else None,
+                null_class=args.null_class,
+                sampler=json.loads(args.sampler) if args.sampler else None,
+                output_range=args.output_range or (-1.0, 1.0), name=args.name,
+                method=args.method, class_names=class_names)
+            print(f"wrote {args.out}.pt and {args.out}.json: {json.dumps(sidecar)}")
+            return 0
+        if not args.latent_size:
+            raise ValueError("--latent-size is required for a GAN")
         sidecar = export_generator(module, args.out, latent_size=args.latent_size,
                                    num_classes=args.num_classes, name=args.name, method=args.method,
-                                   output_range=args.output_range,
-                                   class_names=args.class_names.split(",") if args.class_names else None)
+                                   output_range=args.output_range, class_names=class_names)
     except ValueError as e:
         print(f"export_generator: error: {e}", file=sys.stderr)
         return 1

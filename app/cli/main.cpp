@@ -56,7 +56,17 @@ int runInfo(const std::string &path)
     std::cout << "generator:    " << gen->path() << "\n"
               << "sidecar:      " << (gen->hasSidecar() ? gen->sidecarPath() : "(none)") << "\n"
               << "name:         " << info.name << "\n"
-              << "latent size:  " << info.latentSize << "\n"
+              << "kind:         " << (info.isDiffusion() ? "diffusion" : "GAN") << "\n";
+    if (info.isDiffusion()) {
+        const latent::DiffusionInfo &d = info.diffusion;
+        const latent::SamplerSettings s = gen->samplerSettings();
+        std::cout << "diffusion:    " << latent::toString(d.prediction) << " prediction, "
+                  << d.timesteps << " timesteps, " << d.schedule << ", null class "
+                  << (d.nullClass >= 0 ? std::to_string(d.nullClass) : "none") << "\n"
+                  << "sampler:      DDIM, " << s.steps << " steps, guidance " << s.guidance
+                  << ", eta " << s.eta << " (latent: the starting noise x_T)\n";
+    }
+    std::cout << "latent size:  " << info.latentSize << "\n"
               << "classes:      " << info.numClasses << (info.numClasses ? "" : " (unconditional)")
               << "\n";
     if (!info.classNames.empty()) {
@@ -69,7 +79,7 @@ int runInfo(const std::string &path)
     std::cout << "images:       " << info.channels << " x " << info.resolution << " x "
               << info.resolution << "\n"
               << "output range: [" << info.outputMin << ", " << info.outputMax << "]\n"
-              << "call:         " << latent::toString(info.call) << "\n"
+              << "call:         " << latent::callText(info) << "\n"
               << (info.realData.empty() ? "" : "real data:    " + info.realData + "\n")
               << "device:       " << gen->deviceName() << ", " << latent::torchThreads()
               << " threads\n"

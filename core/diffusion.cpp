@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+#include "diffusion.h"
+
+#include "error.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <cmath>
+#include <cstring>
+
+namespace latent {
+namespace {
+
+// FNV-1a of one starting noise's bytes: the seed of its own noise stream
+// (eta > 0), so that a sample never depends on the rest of its batch.
+std::uint64_t noiseSeed(const torch::Tensor &x)
+{
+    const auto bytes = x.to(torch::kCPU).contiguous();
+    const auto *p = static_cast<const unsigned char *>(bytes.data_ptr());
+    std::uint64_t h = 1469598103934665603ull;
+    for (std::size_t i = 0; i < bytes.nbytes(); ++i)
+        h = (h ^ p[i]) * 1099511628211ull;
+    return h;
+}
+
+} // namespace
+
+std::vector<int> ddimTimesteps(int timesteps, int steps)
+{
+    if (steps < 1 || steps > timesteps)
+        throw Error("diffusion sampler: " + std::to_string(steps) +
+                    " steps, expected 1 to the model's " + std::to_string(timesteps) +
+                    " timesteps");
+    std::vector<int> out;
+    for (int i = 0; i < steps; ++i)
+        out.push_back(int(std::floor(timesteps - double(i) * timesteps / steps + 0.5)) - 1);
+    return out;
+}
+
+torch::Tensor ddimSample(const Denoiser &denoise, const DiffusionInfo &info,
+                         const torch::Tensor &xT, const torch::Tensor &y,
+                         const SamplerSettings &settings, float lo, float hi)
+{
+    const bool guided = settings.guidance != 1.0f && y.defined() && info.nullClass >= 0;
+    const std::vector<int> ts = ddimTimesteps(info.timesteps, settings.steps);
+    const int64_t n = xT.size(0);
+    std::vector<at::Generator> streams;
+    if (settings.eta > 0)
+        for (int64_t i = 0; i < n; ++i)
+            streams.push_back(at::detail::createCPUGenerator(noiseSeed(xT[i])));
+    const auto yBoth = guided ? torch::cat({y, torch::full_like(y, info.nullClass)}) : y;
+    torch::Tensor x = xT.to(torch::kFloat32);
+    for (std::size_t i = 0; i < ts.size(); ++i) {
+        const double a = info.alphasCumprod[ts[i]];
+        const double aPrev = i + 1 < ts.size() ? info.alphasCumprod[ts[i + 1]] : 1.0;
+        torch::Tensor out; // the model's prediction [N, C, H, W]
+        if (guided) {
+            const auto both =
+                denoise(torch::cat({x, x}), torch::full({2 * n}, ts[i], torch::kInt64), yBoth)
+                    .to(torch::kFloat32);
+            const auto cond = both.slice(0, 0, n), uncond = both.slice(0, n);
+            out = uncond + settings.guidance * (cond - uncond);
+        } else {
+            out = denoise(x, torch::full({n}, ts[i], torch::kInt64), y).to(torch::kFloat32);
+        }
+        const double sa = std::sqrt(a), sb = std::sqrt(1 - a);
+        torch::Tensor x0, eps;
+        switch (info.prediction) {
+        case DiffusionInfo::Prediction::Eps:
+            eps = out;
+            x0 = (x - sb * eps) / sa;
+            break;
+        case DiffusionInfo::Prediction::V:
+            x0 = sa * x - sb * out;
+            eps = sb * x + sa * out;
+            break;
+        case DiffusionInfo::Prediction::X0:
+            x0 = out;
+            eps = (x - sa * x0) / sb;
+            break;
+        }
+        x0 = x0.clamp(lo, hi);
+        const double sigma =
+            settings.eta * std::sqrt((1 - aPrev) / (1 - a) * std::max(0.0, 1 - a / aPrev));
+        x = std::sqrt(aPrev) * x0 + std::sqrt(std::max(0.0, 1 - aPrev - sigma * sigma)) * eps;
+        if (sigma > 0) {
+            std::vector<torch::Tensor> noise;
+            for (auto &g : streams)
+                noise.push_back(torch::randn(x.sizes().slice(1), g, torch::kFloat32));
+            x = x + sigma * torch::stack(noise).to(x.device());
+        }
+    }
+    return x;
+}
+
+} // namespace latent

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+// Diffusion generators (sidecar schema 2, core/diffusion.h): the DDIM sampler
+// against a Python reference of the same sampler on a tiny denoiser that
+// tests/diffusion_fixture.py builds, determinism, views and training on it,
+// and refusals.
+#include "diffusion.h"
+#include "directions.h"
+#include "error.h"
+#include "generator.h"
+#include "generatorinfo.h"
+#include "runtime.h"
+#include "views.h"
+
+#include <torch/types.h>
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+
+using namespace latent;
+
+namespace {
+
+std::vector<float> readFloats(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
+    std::vector<float> out(bytes.size() / sizeof(float));
+    std::memcpy(out.data(), bytes.data(), out.size() * sizeof(float));
+    return out;
+}
+
+template <typename F> QString errorOf(F f)
+{
+    try {
+        f();
+    } catch (const Error &e) {
+        return QString::fromUtf8(e.what());
+    }
+    return {};
+}
+
+} // namespace
+
+class TestDiffusion : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::string path(const std::string &name) const
+    {
+        return m_dir.filePath(QString::fromStdString(name)).toStdString();
+    }
+    torch::Tensor referenceNoise() const // x_T [4, 64]
+    {
+        const auto x = readFloats(path("xT.bin"));
+        return torch::tensor(x).view({4, 64});
+    }
+    static torch::Tensor classes() { return torch::tensor({0, 1, 2, 0}, torch::kInt64); }
+
+    // A sidecar for tiny-eps.pt with `edit` applied to its JSON text.
+    std::string sidecarWith(const std::string &name, const std::string &from,
+                            const std::string &to) const
+    {
+        std::ifstream in(path("tiny-eps.json"));
+        std::string text((std::istreambuf_iterator<char>(in)), {});
+        const auto at = text.find(from);
+        if (at == std::string::npos) throw std::runtime_error("fixture lacks " + from);
+        text.replace(at, from.size(), to);
+        QFile::copy(QString::fromStdString(path("tiny-eps.pt")),
+                    QString::fromStdString(path(name + ".pt")));
+        std::ofstream(path(name + ".json")) << text;
+        return path(name + ".pt");
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        configureRuntime();
+        QVERIFY(m_dir.isValid());
+        QProcess python;
+        python.start(LATENT_PYTHON3,
+                     {LATENT_TEST_SOURCE_DIR "/diffusion_fixture.py", m_dir.path()});
+        QVERIFY(python.waitForFinished(120000));
+        QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+    }
+
+    // The sidecar's prediction, steps and guidance; x_0 within 1e-4 of the
+    // Python sampler for eps (with guidance), v and x0 predictions.
+    void ddimMatchesThePythonReference_data()
+    {
+        QTest::addColumn<QString>("variant");
+        for (const char *v : {"eps", "v", "x0"})
+            QTest::newRow(v) << v;
+    }
+    void ddimMatchesThePythonReference()
+    {
+        QFETCH(QString, variant);
+        const auto g = Generator::load(path("tiny-" + variant.toStdString() + ".pt"));
+        QVERIFY(g->info().isDiffusion());
+        QCOMPARE(g->info().latentSize, 64);
+        const auto out = g->generate(referenceNoise(), classes()); // [4, 1, 8, 8]
+        const auto ref = torch::tensor(readFloats(path("ref-" + variant.toStdString() + ".bin")))
+                             .view({4, 1, 8, 8});
+        const double diff = (out - ref).abs().max().item<double>();
+        QVERIFY2(diff < 1e-4, qPrintable(QString("max difference %1").arg(diff)));
+        QVERIFY(ref.abs().max().item<double>() > 0.05); // not trivially zero
+    }
+
+    // Same latent, class and settings: the same image bit for bit, alone or
+    // in a batch; eta > 0 is seeded by each latent; other settings differ.
+    void samplingIsDeterministic()
+    {
+        const auto g = Generator::load(path("tiny-eps.pt"));
+        const auto z = referenceNoise(), y = classes();
+        const auto a = g->generate(z, y), b = g->generate(z, y);
+        QVERIFY(torch::equal(a, b));
+        QVERIFY(torch::equal(g->generate(z.slice(0, 1, 2), y.slice(0, 1, 2)), a.slice(0, 1, 2)));
+        SamplerSettings s = g->samplerSettings();
+        QCOMPARE(s.steps, 5);
+        s.eta = 0.5f;
+        g->setSamplerSettings(s);
+        const auto c = g->generate(z, y);
+        QVERIFY(!torch::equal(c, a));
+        QVERIFY(torch::equal(g->generate(z, y), c));
+        QVERIFY(torch::equal(g->generate(z.slice(0, 2, 3), y.slice(0, 2, 3)), c.slice(0, 2, 3)));
+        s.eta = 0;
+        s.steps = 10;
+        g->setSamplerSettings(s);
+        QVERIFY(!torch::equal(g->generate(z, y), a));
+        SampleRequest r;
+        r.count = 6;
+        r.seed = 3;
+        const ImageBatch first = g->sample(r), second = g->sample(r);
+        QVERIFY(first.pixels == second.pixels);
+        QCOMPARE(first.height, 8);
+    }
+
+    void samplerSettingsRefused()
+    {
+        const auto g = Generator::load(path("tiny-eps.pt"));
+        SamplerSettings s = g->samplerSettings();
+        s.steps = 51;
+        QVERIFY(errorOf([&] {
+                    g->setSamplerSettings(s);
+                }).contains("51 steps, expected 1 to the model's 50 timesteps"));
+        s.steps = 5;
+        s.eta = 2;
+        QVERIFY(errorOf([&] { g->setSamplerSettings(s); }).contains("eta 2"));
+    }
+
+    // Latent-based views work on x_T; SeFa is refused with its reason.
+    void viewsOnTheStartingNoise()
+    {
+        const auto g = Generator::load(path("tiny-eps.pt"));
+        ViewRecipe r;
+        r.views.perAnchor = 3;
+        r.views.sigma = 0.5f;
+        torch::Tensor cls;
+        const auto views = generateViews(*g, r, 5, 3, 7, ViewMode::Both, &cls);
+        QCOMPARE(views.sizes().vec(), (std::vector<int64_t>{5, 3, 1, 8, 8}));
+        QVERIFY(torch::isfinite(views).all().item<bool>());
+        QVERIFY(errorOf([&] { sefaDirections(*g, 4); }).contains("is a diffusion model"));
+    }
+
+    void sidecarErrorsNameTheField_data()
+    {
+        QTest::addColumn<QString>("from");
+        QTest::addColumn<QString>("to");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("prediction") << R"("prediction": "eps")"
+                                    << R"("prediction": "score")"
+                                    << "field 'diffusion.prediction' is \"score\"";
+        QTest::newRow("schedule") << R"("type": "linear")"
+                                  << R"("type": "sigmoid")"
+                                  << "field 'diffusion.schedule.type' is \"sigmoid\"";
+        QTest::newRow("betas") << R"("beta_end": 0.2)"
+                               << R"("beta_end": 0.0001)"
+                               << "field 'diffusion.schedule.beta_end' is not above beta_start";
+        QTest::newRow("null class") << R"("null_class": 3)"
+                                    << R"("null_class": 9)"
+                                    << "field 'diffusion.null_class'";
+        QTest::newRow("steps") << R"("steps": 5)"
+                               << R"("steps": 500)"
+                               << "field 'diffusion.sampler.steps'";
+        QTest::newRow("call") << R"("call": "x,t,y")"
+                              << R"("call": "z,y")"
+                              << "field 'call' is \"z,y\"";
+        QTest::newRow("gan kind") << R"("kind": "diffusion")"
+                                  << R"("kind": "gan")"
+                                  << "field 'diffusion' is set but kind is \"gan\"";
+        QTest::newRow("guidance without null class")
+            << R"("null_class": 3,)"
+            << ""
+            << "field 'diffusion.sampler.guidance' is 2.0 but the model has no null_class";
+    }
+    void sidecarErrorsNameTheField()
+    {
+        QFETCH(QString, from);
+        QFETCH(QString, to);
+        QFETCH(QString, expected);
+        const std::string pt =
+            sidecarWith(QTest::currentDataTag(), from.toStdString(), to.toStdString());
+        const QString e = errorOf([&] { Generator::load(pt); });
+        QVERIFY2(e.contains(expected), qPrintable(e));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDiffusion)
+#include "test_diffusion.moc"
