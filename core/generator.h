@@ -88,10 +88,14 @@ public:
 
     // G(z[, y]) -> [N, C, H, W] float32 on the CPU, in the sidecar's output
     // range. Runs without autograd unless the caller enables it.
-    at::Tensor generate(const at::Tensor &z, const at::Tensor &y) const;
+    // A diffusion generator samples with `sampler` when given (a recipe's
+    // settings), else with samplerSettings(); a GAN ignores it.
+    at::Tensor generate(const at::Tensor &z, const at::Tensor &y,
+                        const SamplerSettings *sampler = nullptr) const;
     // The same on the generator's device (a GPU's images stay there, for
     // views made and augmented on it).
-    at::Tensor generateOnDevice(const at::Tensor &z, const at::Tensor &y) const;
+    at::Tensor generateOnDevice(const at::Tensor &z, const at::Tensor &y,
+                                const SamplerSettings *sampler = nullptr) const;
 
     // Diffusion generators: how generate() samples (the sidecar's defaults
     // at load). Setting them is thread-safe; throws Error on steps outside
@@ -100,6 +104,7 @@ public:
     // it started with only if nobody changes them.
     SamplerSettings samplerSettings() const;
     void setSamplerSettings(const SamplerSettings &settings) const;
+    void checkSamplerSettings(const SamplerSettings &settings) const; // throws Error
 
     // The module's parameters by dotted name (CPU tensors, no gradient), for
     // closed-form direction finding such as SeFa.

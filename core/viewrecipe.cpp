@@ -88,6 +88,15 @@ std::pair<float, float> floatRange(const Object &o, const char *key, double min,
     return {static_cast<float>(r.first), static_cast<float>(r.second)};
 }
 
+Json generatorJson(const ViewRecipe &r)
+{
+    Json j = {{"file", r.generator.file}, {"sha256", r.generator.sha256}};
+    if (r.hasSampler)
+        j["sampler"] = {
+            {"steps", r.sampler.steps}, {"guidance", r.sampler.guidance}, {"eta", r.sampler.eta}};
+    return j;
+}
+
 } // namespace
 
 const DirectionSet *ViewRecipe::findSet(const std::string &setName) const
@@ -138,7 +147,7 @@ std::string toJson(const ViewRecipe &r)
     Json doc = {
         {"schema_version", ViewRecipe::kSchemaVersion},
         {"name", r.name},
-        {"generator", {{"file", r.generator.file}, {"sha256", r.generator.sha256}}},
+        {"generator", generatorJson(r)},
         {"seed", r.seed},
         {"anchors",
          {{"truncation", r.anchors.truncation},
@@ -182,9 +191,17 @@ ViewRecipe recipeFromJson(const std::string &text, const std::string &path)
     ViewRecipe r;
     r.name = root.string("name");
     const Object gen = root.object("generator");
-    gen.allowOnly({"file", "sha256"});
+    gen.allowOnly({"file", "sha256", "sampler"});
     r.generator.file = gen.string("file");
     r.generator.sha256 = gen.string("sha256");
+    if (gen.has("sampler")) {
+        const Object s = gen.object("sampler");
+        s.allowOnly({"steps", "guidance", "eta"});
+        r.hasSampler = true;
+        r.sampler.steps = static_cast<int>(s.integer("steps", 1, 100000, "DDIM steps"));
+        r.sampler.guidance = static_cast<float>(s.number("guidance", 0, 100));
+        r.sampler.eta = static_cast<float>(s.number("eta", 0, 1));
+    }
     r.seed = static_cast<std::uint64_t>(root.integer("seed", 0, (1ll << 53)));
 
     const Object anchors = root.object("anchors");

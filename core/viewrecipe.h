@@ -2,6 +2,7 @@
 #pragma once
 
 #include "directions.h"
+#include "generatorinfo.h"
 
 #include <string>
 #include <utility>
@@ -57,6 +58,11 @@ struct ViewRecipe
 
     std::string name = "untitled";
     GeneratorRef generator;
+    // Diffusion generators: how x_T becomes an image (DDIM steps, guidance,
+    // eta), so that a recipe's views are the same wherever it is used
+    // (JSON: generator.sampler); absent: the generator's own settings.
+    bool hasSampler = false;
+    SamplerSettings sampler;
     std::uint64_t seed = 0;
     Anchors anchors;
     LatentViews views;

@@ -50,6 +50,18 @@ Anchors sampleAnchors(const Generator &g, const ViewRecipe &r, int64_t first, in
     return a;
 }
 
+// The recipe's diffusion sampler settings (checked), or null for the generator's own.
+const SamplerSettings *recipeSampler(const Generator &generator, const ViewRecipe &recipe)
+{
+    if (!recipe.hasSampler) return nullptr;
+    try {
+        generator.checkSamplerSettings(recipe.sampler);
+    } catch (const Error &e) {
+        throw Error("recipe " + recipe.name + ": generator.sampler: " + e.what());
+    }
+    return &recipe.sampler;
+}
+
 } // namespace
 
 at::Tensor anchorImages(const Generator &generator, const ViewRecipe &recipe, int anchors,
@@ -57,7 +69,7 @@ at::Tensor anchorImages(const Generator &generator, const ViewRecipe &recipe, in
 {
     c10::InferenceMode guard;
     const Anchors a = sampleAnchors(generator, recipe, 0, anchors, anchors, seed);
-    return toUnit(generator, generator.generate(a.z, a.y));
+    return toUnit(generator, generator.generate(a.z, a.y, recipeSampler(generator, recipe)));
 }
 
 at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, int anchors,
@@ -110,10 +122,11 @@ at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, i
     }
     if (viewLatents) *viewLatents = z.view({anchors, views, -1});
     // The anchors, when asked for, ride in the same forward pass: [K + K*V, ...].
+    const SamplerSettings *sampler = recipeSampler(generator, recipe);
     auto images = anchorImagesOut
                       ? toUnit(generator, generator.generateOnDevice(torch::cat({a.z, z}),
-                                                                     torch::cat({a.y, y})))
-                      : toUnit(generator, generator.generateOnDevice(z, y));
+                                                                     torch::cat({a.y, y}), sampler))
+                      : toUnit(generator, generator.generateOnDevice(z, y, sampler));
     if (anchorImagesOut) {
         *anchorImagesOut = images.slice(0, 0, anchors);
         images = images.slice(0, anchors);

@@ -82,8 +82,7 @@ VARIANTS = {  # name: prediction, steps, guidance
 }
 
 
-def main():
-    out = sys.argv[1]
+def write(out):
     os.makedirs(out, exist_ok=True)
     torch.manual_seed(0)
     model = torch.jit.script(TinyDenoiser().eval())
@@ -111,4 +110,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    write(sys.argv[1])

@@ -8,11 +8,16 @@
 #include "error.h"
 #include "generator.h"
 #include "generatorinfo.h"
+#include "replay.h"
 #include "runtime.h"
+#include "smalldataset.h"
+#include "trainer.h"
+#include "viewrecipe.h"
 #include "views.h"
 
 #include <torch/types.h>
 
+#include <QDir>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -163,6 +168,73 @@ private Q_SLOTS:
         QCOMPARE(views.sizes().vec(), (std::vector<int64_t>{5, 3, 1, 8, 8}));
         QVERIFY(torch::isfinite(views).all().item<bool>());
         QVERIFY(errorOf([&] { sefaDirections(*g, 4); }).contains("is a diffusion model"));
+    }
+
+    // A recipe's sampler settings make its views (training, export and replay
+    // go through the same call), round-trip through JSON, and are refused
+    // when the model cannot take them or the generator is a GAN.
+    void recipeSamplerMakesTheViews()
+    {
+        const auto g = Generator::load(path("tiny-eps.pt"));
+        ViewRecipe r;
+        r.views.sigma = 0.3f;
+        const auto byDefault = generateViews(*g, r, 3, 2, 5, ViewMode::LatentOnly);
+        r.hasSampler = true;
+        r.sampler = {10, 1.0f, 0.0f};
+        const auto tenSteps = generateViews(*g, r, 3, 2, 5, ViewMode::LatentOnly);
+        QVERIFY(!torch::equal(byDefault, tenSteps));
+        g->setSamplerSettings({10, 1.0f, 0.0f});
+        r.hasSampler = false;
+        QVERIFY(torch::equal(generateViews(*g, r, 3, 2, 5, ViewMode::LatentOnly), tenSteps));
+
+        r.hasSampler = true;
+        r.sampler = {7, 1.5f, 0.25f};
+        const ViewRecipe back = recipeFromJson(toJson(r), "round trip");
+        QVERIFY(back.hasSampler);
+        QCOMPARE(back.sampler.steps, 7);
+        QCOMPARE(back.sampler.guidance, 1.5f);
+        QCOMPARE(back.sampler.eta, 0.25f);
+
+        r.name = "too many";
+        r.sampler.steps = 60;
+        QCOMPARE(errorOf([&] { generateViews(*g, r, 1, 2, 5); }),
+                 QString("recipe too many: generator.sampler: diffusion sampler: 60 steps, "
+                         "expected 1 to the model's 50 timesteps"));
+        const auto gan = Generator::load(LATENT_DEFAULT_GENERATOR);
+        r.sampler.steps = 5;
+        QVERIFY(errorOf([&] { generateViews(*gan, r, 1, 2, 5); }).contains("which is a GAN"));
+    }
+
+    // A few training steps on views of the diffusion generator (resized to
+    // the encoder's 32 px), and a step's batch made again bit for bit.
+    void trainsAndReplays()
+    {
+        const std::string data = path("data");
+        QVERIFY(QDir().mkpath(QString::fromStdString(data)));
+        test::writeSmallDataset(data, 300, 100);
+        TrainConfig c;
+        c.generator = path("tiny-eps.pt");
+        c.evalData = data;
+        c.batch = 8;
+        c.steps = 3;
+        c.warmupSteps = 1;
+        c.probeEvery = 0;
+        c.probeTrain = 200;
+        c.probeValidation = 50;
+        c.resolution = 32;
+        c.precision = "fp32";
+        ViewRecipe r;
+        r.name = "diffusion";
+        r.generator = {"tiny-eps.pt", sha256OfFile(c.generator)};
+        r.views.sigma = 0.3f;
+        const std::string run = path("run");
+        auto t = Trainer::create(run, c, r);
+        t->start();
+        t->wait();
+        QVERIFY2(t->state() == RunState::Finished, t->message().c_str());
+        const BatchReplay replayed = replayBatch(run, 2);
+        QVERIFY2(replayed.matches(), replayed.verdict().c_str());
+        QCOMPARE(replayed.views.height, 32);
     }
 
     void sidecarErrorsNameTheField_data()

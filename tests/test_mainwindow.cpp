@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The real studio window: loads the default generator and shows samples.
 #include "badinputs.h"
+#include "composerpanel.h"
 #include "datasetpicker.h"
+#include "explorerpanel.h"
 #include "generatorpanel.h"
 #include "imagegridwidget.h"
 #include "language.h"
@@ -81,6 +83,29 @@ private Q_SLOTS:
         QTest::mouseClick(window.findChild<QPushButton *>("resample"), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(grid->cell(0).image != before, 30000);
         QCOMPARE(window.findChild<QSpinBox *>("seed")->value(), 2);
+    }
+
+    // A diffusion generator (tests/data/diffusion.pt, made by
+    // tools/make_test_fixtures.py) loads like a GAN: samples, the explorer's
+    // image of its starting noise, and the Views tab's preview.
+    void diffusionGeneratorInEveryTab()
+    {
+        MainWindow window;
+        window.resize(1100, 760);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy loaded(&window, &MainWindow::generatorLoaded);
+        window.openGenerator(LATENT_TEST_DATA_DIR "/diffusion.pt");
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        auto *grid = window.findChild<ImageGridWidget *>("sampleGrid");
+        QTRY_COMPARE_WITH_TIMEOUT(grid->cellCount(), 64, 30000);
+        QCOMPARE(grid->cell(0).image.size(), QSize(8, 8));
+        const QString info = window.findChild<QTextBrowser *>("generatorInfo")->toPlainText();
+        QVERIFY2(info.contains("forward(x_t, t, y)") && info.contains("DDIM"), qPrintable(info));
+        window.showTab("explore");
+        QTRY_VERIFY_WITH_TIMEOUT(window.explorerPanel()->imageView()->cellCount() > 0, 30000);
+        window.showTab("views");
+        QTRY_VERIFY_WITH_TIMEOUT(window.composerPanel()->preview()->cellCount() > 0, 30000);
     }
 
     // The Samples tab's report card on a small copy of Fashion-MNIST: it

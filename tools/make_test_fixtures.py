@@ -7,7 +7,9 @@
 Each is a few KB; they are committed so that the C++ tests need no Python.
 """
 import os
+import shutil
 import sys
+import tempfile
 from typing import Tuple
 
 import torch
@@ -95,6 +97,15 @@ def main():
     for name, res in [("returns_nan", 8), ("returns_inf", 8), ("wrong_shape", 32)]:
         with open(os.path.join(out, name + ".json"), "w") as f:
             f.write(sidecar % (name, res))
+    # diffusion.pt + .json: tests/diffusion_fixture.py's tiny class-conditional
+    # denoiser (1x8x8, eps prediction, 50 timesteps, guidance 2), for the
+    # studio's tests.
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+    import diffusion_fixture
+    with tempfile.TemporaryDirectory() as tmp:
+        diffusion_fixture.write(tmp)
+        for ext in (".pt", ".json"):
+            shutil.copy(os.path.join(tmp, "tiny-eps" + ext), os.path.join(out, "diffusion" + ext))
 
 
 if __name__ == "__main__":

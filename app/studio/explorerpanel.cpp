@@ -318,7 +318,12 @@ void ExplorerPanel::setGenerator(std::shared_ptr<const Generator> generator)
     m_undo->clear();
     setEnabled(true);
     // SeFa is closed form (milliseconds): always redone for the new weights.
-    addDirectionSet(sefaDirections(*m_generator, std::min(8, info.latentSize)));
+    // A diffusion model's latent (x_T) goes through no linear layer for SeFa
+    // to factorise: it starts with random directions instead.
+    if (info.isDiffusion())
+        addDirectionSet(randomDirections(info.latentSize, std::min(8, info.latentSize), 1));
+    else
+        addDirectionSet(sefaDirections(*m_generator, std::min(8, info.latentSize)));
 }
 
 void ExplorerPanel::addDirectionSet(const DirectionSet &set)

@@ -170,7 +170,14 @@ void GeneratorPanel::showGenerator(const std::string &path, const GeneratorInfo 
         info.isConditional() ? QString::number(info.numClasses) : tr("unconditional"));
     row(tr("Images"), QString("%1 × %2 × %2").arg(info.channels).arg(info.resolution));
     row(tr("Output range"), QString("[%1, %2]").arg(info.outputMin).arg(info.outputMax));
-    row(tr("Call"), QString::fromStdString(toString(info.call)));
+    row(tr("Kind"), info.isDiffusion()
+                        ? tr("diffusion: %1 prediction, %2 timesteps, %3; its latent is the "
+                             "starting noise x_T, sampled by DDIM")
+                              .arg(QString::fromLatin1(toString(info.diffusion.prediction)))
+                              .arg(info.diffusion.timesteps)
+                              .arg(QString::fromStdString(info.diffusion.schedule))
+                        : tr("GAN"));
+    row(tr("Call"), QString::fromStdString(callText(info)));
     row(tr("Sidecar"), hasSidecar ? tr("yes") : tr("no (inferred)"));
     html += "</table><p><b>" + tr("Validation") + "</b></p><ul>";
     for (const ReportLine &line : report) {
