@@ -102,10 +102,25 @@ private Q_SLOTS:
         QCOMPARE(grid->cell(0).image.size(), QSize(8, 8));
         const QString info = window.findChild<QTextBrowser *>("generatorInfo")->toPlainText();
         QVERIFY2(info.contains("forward(x_t, t, y)") && info.contains("DDIM"), qPrintable(info));
+        // The sampler's steps change the images; the rate is shown.
+        auto *steps = window.findChild<QSpinBox *>("samplerSteps");
+        QVERIFY(steps->isVisible());
+        QCOMPARE(steps->value(), 5); // the sidecar's default
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.findChild<QLabel *>("samplingRate")->text().contains("images/s"), 30000);
+        const QImage fiveSteps = grid->cell(0).image;
+        steps->setValue(12);
+        QTRY_VERIFY_WITH_TIMEOUT(grid->cell(0).image != fiveSteps, 30000);
+        QCOMPARE(window.generatorPanel()->samplerSettings().steps, 12);
         window.showTab("explore");
         QTRY_VERIFY_WITH_TIMEOUT(window.explorerPanel()->imageView()->cellCount() > 0, 30000);
         window.showTab("views");
         QTRY_VERIFY_WITH_TIMEOUT(window.composerPanel()->preview()->cellCount() > 0, 30000);
+        // The recipe carries its own sampler settings (the generator's at load).
+        const latent::ViewRecipe recipe = window.composerPanel()->recipe();
+        QVERIFY(recipe.hasSampler);
+        QCOMPARE(recipe.sampler.steps, 5);
+        QCOMPARE(recipe.sampler.guidance, 2.0f);
     }
 
     // The Samples tab's report card on a small copy of Fashion-MNIST: it

@@ -276,6 +276,26 @@
         <source>The run in the Train tab trains on this recipe from its next step; the change is recorded in its run folder and marked on its curves.</source>
         <translation>Der Lauf im Tab Trainieren trainiert ab seinem nächsten Schritt mit diesem Rezept; die Änderung wird in seinem Laufordner festgehalten und in seinen Kurven markiert.</translation>
     </message>
+    <message>
+        <source>Diffusion sampler</source>
+        <translation>Diffusions-Sampler</translation>
+    </message>
+    <message>
+        <source>How the diffusion generator turns each latent (its starting noise) into an image; saved in the recipe, so training and exports sample the same way</source>
+        <translation>Wie der Diffusionsgenerator jeden latenten Vektor (sein Startrauschen) in ein Bild verwandelt; im Rezept gespeichert, damit Training und Exporte gleich sampeln</translation>
+    </message>
+    <message>
+        <source>DDIM steps</source>
+        <translation>DDIM-Schritte</translation>
+    </message>
+    <message>
+        <source>Guidance</source>
+        <translation>Guidance</translation>
+    </message>
+    <message>
+        <source>Eta</source>
+        <translation>Eta</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::DatasetPicker</name>
@@ -790,6 +810,50 @@
     <message>
         <source>Report card</source>
         <translation>Steckbrief</translation>
+    </message>
+    <message>
+        <source>DDIM denoising steps: more are slower and usually sharper</source>
+        <translation>DDIM-Entrauschungsschritte: mehr sind langsamer und meist schärfer</translation>
+    </message>
+    <message>
+        <source>Classifier-free guidance scale (1: none); needs a model trained with a null class</source>
+        <translation>Stärke der Classifier-free Guidance (1: keine); braucht ein Modell, das mit einer Null-Klasse trainiert wurde</translation>
+    </message>
+    <message>
+        <source>0: deterministic DDIM; above 0 each image adds noise drawn from its own starting noise</source>
+        <translation>0: deterministisches DDIM; über 0 fügt jedes Bild Rauschen hinzu, das aus seinem eigenen Startrauschen gezogen wird</translation>
+    </message>
+    <message>
+        <source>Diffusion sampler</source>
+        <translation>Diffusions-Sampler</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Schritte</translation>
+    </message>
+    <message>
+        <source>Guidance</source>
+        <translation>Guidance</translation>
+    </message>
+    <message>
+        <source>Eta</source>
+        <translation>Eta</translation>
+    </message>
+    <message>
+        <source>%1 images in %2 s: %3 images/s</source>
+        <translation>%1 Bilder in %2 s: %3 Bilder/s</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>diffusion: %1 prediction, %2 timesteps, %3; its latent is the starting noise x_T, sampled by DDIM</source>
+        <translation>Diffusion: Vorhersage %1, %2 Zeitschritte, %3; der latente Vektor ist das Startrauschen x_T, gesampelt mit DDIM</translation>
+    </message>
+    <message>
+        <source>GAN</source>
+        <translation>GAN</translation>
     </message>
 </context>
 <context>

@@ -276,6 +276,26 @@
         <source>The run in the Train tab trains on this recipe from its next step; the change is recorded in its run folder and marked on its curves.</source>
         <translation>L’exécution de l’onglet Entraîner utilise cette recette dès son étape suivante ; le changement est consigné dans son dossier et marqué sur ses courbes.</translation>
     </message>
+    <message>
+        <source>Diffusion sampler</source>
+        <translation>Échantillonneur de diffusion</translation>
+    </message>
+    <message>
+        <source>How the diffusion generator turns each latent (its starting noise) into an image; saved in the recipe, so training and exports sample the same way</source>
+        <translation>Comment le générateur de diffusion transforme chaque latent (son bruit de départ) en image ; enregistré dans la recette, pour que l’entraînement et les exports échantillonnent de la même façon</translation>
+    </message>
+    <message>
+        <source>DDIM steps</source>
+        <translation>Étapes DDIM</translation>
+    </message>
+    <message>
+        <source>Guidance</source>
+        <translation>Guidage</translation>
+    </message>
+    <message>
+        <source>Eta</source>
+        <translation>Eta</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::DatasetPicker</name>
@@ -790,6 +810,50 @@
     <message>
         <source>Report card</source>
         <translation>Bulletin</translation>
+    </message>
+    <message>
+        <source>DDIM denoising steps: more are slower and usually sharper</source>
+        <translation>Étapes de débruitage DDIM : davantage est plus lent et en général plus net</translation>
+    </message>
+    <message>
+        <source>Classifier-free guidance scale (1: none); needs a model trained with a null class</source>
+        <translation>Échelle du guidage sans classifieur (1 : aucun) ; demande un modèle entraîné avec une classe nulle</translation>
+    </message>
+    <message>
+        <source>0: deterministic DDIM; above 0 each image adds noise drawn from its own starting noise</source>
+        <translation>0 : DDIM déterministe ; au-delà, chaque image ajoute un bruit tiré de son propre bruit de départ</translation>
+    </message>
+    <message>
+        <source>Diffusion sampler</source>
+        <translation>Échantillonneur de diffusion</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Étapes</translation>
+    </message>
+    <message>
+        <source>Guidance</source>
+        <translation>Guidage</translation>
+    </message>
+    <message>
+        <source>Eta</source>
+        <translation>Eta</translation>
+    </message>
+    <message>
+        <source>%1 images in %2 s: %3 images/s</source>
+        <translation>%1 images en %2 s : %3 images/s</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>diffusion: %1 prediction, %2 timesteps, %3; its latent is the starting noise x_T, sampled by DDIM</source>
+        <translation>diffusion : prédiction %1, %2 pas de temps, %3 ; son latent est le bruit de départ x_T, échantillonné par DDIM</translation>
+    </message>
+    <message>
+        <source>GAN</source>
+        <translation>GAN</translation>
     </message>
 </context>
 <context>

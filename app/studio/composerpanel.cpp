@@ -100,6 +100,24 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     m_blurLo = number(0.01, 10, 0.1);
     m_blurHi = number(0.01, 10, 0.1);
 
+    m_samplerSteps = new QSpinBox;
+    m_samplerSteps->setObjectName("recipeSamplerSteps");
+    m_samplerSteps->setRange(1, 100000);
+    m_samplerSteps->setKeyboardTracking(false);
+    m_samplerGuidance = number(0, 20, 0.5);
+    m_samplerGuidance->setObjectName("recipeSamplerGuidance");
+    m_samplerEta = number(0, 1, 0.1);
+    m_samplerEta->setObjectName("recipeSamplerEta");
+    m_samplerBox = new QGroupBox(tr("Diffusion sampler"));
+    m_samplerBox->setToolTip(tr("How the diffusion generator turns each latent (its starting "
+                                "noise) into an image; saved in the recipe, so training and "
+                                "exports sample the same way"));
+    auto *samplerForm = new QFormLayout(m_samplerBox);
+    samplerForm->addRow(tr("DDIM steps"), m_samplerSteps);
+    samplerForm->addRow(tr("Guidance"), m_samplerGuidance);
+    samplerForm->addRow(tr("Eta"), m_samplerEta);
+    m_samplerBox->setVisible(false);
+
     auto *anchorsBox = new QGroupBox(tr("Anchors"));
     auto *anchorsForm = new QFormLayout(anchorsBox);
     anchorsForm->addRow(tr("Name"), m_name);
@@ -131,6 +149,7 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     auto *form = new QWidget;
     auto *formLayout = new QVBoxLayout(form);
     formLayout->addWidget(anchorsBox);
+    formLayout->addWidget(m_samplerBox);
     formLayout->addWidget(latentBox);
     formLayout->addWidget(pixelBox);
     formLayout->addStretch();
@@ -192,7 +211,7 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(splitter);
 
-    for (QSpinBox *box : {m_seed, m_perAnchor, m_anchors, m_views})
+    for (QSpinBox *box : {m_seed, m_perAnchor, m_anchors, m_views, m_samplerSteps})
         connect(box, &QSpinBox::valueChanged, this, &ComposerPanel::requestPreview);
     for (QCheckBox *box : {m_classPositives, m_gaussian})
         connect(box, &QCheckBox::toggled, this, &ComposerPanel::requestPreview);
@@ -227,6 +246,17 @@ void ComposerPanel::setGenerator(std::shared_ptr<const Generator> generator,
 {
     m_generator = std::move(generator);
     m_sha256 = sha256;
+    {
+        const GeneratorInfo &info = m_generator->info();
+        const SamplerSettings s = m_generator->samplerSettings();
+        const QSignalBlocker a(m_samplerSteps), b(m_samplerGuidance), c(m_samplerEta);
+        m_samplerSteps->setRange(1, std::max(1, info.diffusion.timesteps));
+        m_samplerSteps->setValue(s.steps);
+        m_samplerGuidance->setValue(s.guidance);
+        m_samplerGuidance->setEnabled(info.diffusion.nullClass >= 0);
+        m_samplerEta->setValue(s.eta);
+        m_samplerBox->setVisible(info.isDiffusion());
+    }
     setEnabled(true);
     requestPreview();
 }
@@ -286,6 +316,11 @@ ViewRecipe ComposerPanel::recipe() const
     if (m_generator)
         r.generator = {std::filesystem::path(m_generator->path()).filename().string(), m_sha256};
     r.seed = static_cast<std::uint64_t>(m_seed->value());
+    if (m_generator && m_generator->info().isDiffusion()) {
+        r.hasSampler = true;
+        r.sampler = {m_samplerSteps->value(), static_cast<float>(m_samplerGuidance->value()),
+                     static_cast<float>(m_samplerEta->value())};
+    }
     r.anchors.truncation = static_cast<float>(m_truncation->value());
     const QString classes = m_classes->text().trimmed();
     if (!classes.isEmpty() && classes != "uniform")
@@ -335,6 +370,11 @@ void ComposerPanel::showRecipe(const ViewRecipe &r)
     m_seed->setValue(
         static_cast<int>(std::min<std::uint64_t>(r.seed, std::numeric_limits<int>::max())));
     m_truncation->setValue(r.anchors.truncation);
+    if (r.hasSampler) {
+        m_samplerSteps->setValue(r.sampler.steps);
+        m_samplerGuidance->setValue(r.sampler.guidance);
+        m_samplerEta->setValue(r.sampler.eta);
+    }
     QStringList classes;
     for (int c : r.anchors.classes)
         classes << QString::number(c);

@@ -14,6 +14,7 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QFormLayout;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -85,6 +86,9 @@ private:
     QDoubleSpinBox *m_cropP, *m_scaleLo, *m_scaleHi, *m_ratioLo, *m_ratioHi, *m_flipP;
     QDoubleSpinBox *m_jitterP, *m_brightness, *m_contrast, *m_saturation, *m_hue, *m_grayP;
     QDoubleSpinBox *m_blurP, *m_blurLo, *m_blurHi;
+    QGroupBox *m_samplerBox; // diffusion generators: the recipe's DDIM settings
+    QSpinBox *m_samplerSteps;
+    QDoubleSpinBox *m_samplerGuidance, *m_samplerEta;
     QPushButton *m_applyToTraining;
     QLabel *m_applyResult;
     QSpinBox *m_anchors;

@@ -6,7 +6,9 @@
 #include "reportcardbox.h"
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -46,6 +48,30 @@ GeneratorPanel::GeneratorPanel(QWidget *parent) : QWidget(parent)
     m_gridSide->setRange(4, 16);
     m_gridSide->setValue(8);
     m_gridSide->setSuffix(tr(" per side"));
+    m_steps = new QSpinBox;
+    m_steps->setObjectName("samplerSteps");
+    m_steps->setToolTip(tr("DDIM denoising steps: more are slower and usually sharper"));
+    m_guidance = new QDoubleSpinBox;
+    m_guidance->setObjectName("samplerGuidance");
+    m_guidance->setRange(0, 20);
+    m_guidance->setSingleStep(0.5);
+    m_guidance->setToolTip(tr("Classifier-free guidance scale (1: none); needs a model trained "
+                              "with a null class"));
+    m_eta = new QDoubleSpinBox;
+    m_eta->setObjectName("samplerEta");
+    m_eta->setRange(0, 1);
+    m_eta->setSingleStep(0.1);
+    m_eta->setToolTip(tr("0: deterministic DDIM; above 0 each image adds noise drawn from its "
+                         "own starting noise"));
+    m_rate = new QLabel;
+    m_rate->setObjectName("samplingRate");
+    m_sampler = new QGroupBox(tr("Diffusion sampler"));
+    auto *samplerForm = new QFormLayout(m_sampler);
+    samplerForm->addRow(tr("Steps"), m_steps);
+    samplerForm->addRow(tr("Guidance"), m_guidance);
+    samplerForm->addRow(tr("Eta"), m_eta);
+    samplerForm->addRow(m_rate);
+    m_sampler->setVisible(false);
     m_resample = new QPushButton(tr("&Resample"));
     m_resample->setObjectName("resample");
     m_resample->setToolTip(tr("Draw new samples (next seed)"));
@@ -73,6 +99,7 @@ GeneratorPanel::GeneratorPanel(QWidget *parent) : QWidget(parent)
     auto *side = new QWidget;
     auto *sideLayout = new QVBoxLayout(side);
     sideLayout->addLayout(form);
+    sideLayout->addWidget(m_sampler);
     sideLayout->addLayout(buttons);
     // The generator's description, and its report card against real data.
     m_about = new QTabWidget;
@@ -101,6 +128,10 @@ GeneratorPanel::GeneratorPanel(QWidget *parent) : QWidget(parent)
     });
     connect(m_classFilter, &QComboBox::currentIndexChanged, this, changed);
     connect(m_gridSide, &QSpinBox::valueChanged, this, changed);
+    const auto samplerChanged = [this] { Q_EMIT samplerSettingsChanged(); };
+    connect(m_steps, &QSpinBox::valueChanged, this, samplerChanged);
+    connect(m_guidance, &QDoubleSpinBox::valueChanged, this, samplerChanged);
+    connect(m_eta, &QDoubleSpinBox::valueChanged, this, samplerChanged);
     connect(m_resample, &QPushButton::clicked, this, [this] { m_seed->stepUp(); });
     connect(m_saveGrid, &QPushButton::clicked, this, &GeneratorPanel::saveGridRequested);
 }
@@ -125,6 +156,19 @@ SampleRequest GeneratorPanel::sampleRequest() const
     r.truncation = float(m_truncation->value()) / kTruncationScale;
     r.classIndex = m_classFilter->currentData().toInt();
     return r;
+}
+
+SamplerSettings GeneratorPanel::samplerSettings() const
+{
+    return {m_steps->value(), float(m_guidance->value()), float(m_eta->value())};
+}
+
+void GeneratorPanel::showSamplingRate(int images, double seconds)
+{
+    m_rate->setText(tr("%1 images in %2 s: %3 images/s")
+                        .arg(images)
+                        .arg(seconds, 0, 'f', 2)
+                        .arg(images / std::max(seconds, 1e-6), 0, 'f', 1));
 }
 
 int GeneratorPanel::gridSide() const
@@ -157,6 +201,17 @@ void GeneratorPanel::showGenerator(const std::string &path, const GeneratorInfo 
             m_classFilter->addItem(
                 QString("%1  %2").arg(i).arg(QString::fromStdString(info.className(i))), i);
         m_classFilter->setEnabled(info.isConditional());
+    }
+    {
+        const QSignalBlocker blockSteps(m_steps), blockGuidance(m_guidance), blockEta(m_eta);
+        const SamplerSettings &s = info.diffusion.sampler;
+        m_steps->setRange(1, std::max(1, info.diffusion.timesteps));
+        m_steps->setValue(s.steps);
+        m_guidance->setValue(s.guidance);
+        m_guidance->setEnabled(info.diffusion.nullClass >= 0);
+        m_eta->setValue(s.eta);
+        m_rate->clear();
+        m_sampler->setVisible(info.isDiffusion());
     }
 
     QString html = QString("<b>%1</b><br><small>%2</small><table>")

@@ -6,6 +6,8 @@
 #include <QWidget>
 
 class QComboBox;
+class QDoubleSpinBox;
+class QGroupBox;
 class QLabel;
 class QPushButton;
 class QSlider;
@@ -39,6 +41,10 @@ public:
     void showLoadError(const QString &message);
     void showSamples(const ImageBatch &batch, const GeneratorInfo &info,
                      const SampleRequest &request);
+    // How fast the last grid was made (shown under the sampler controls).
+    void showSamplingRate(int images, double seconds);
+    // Diffusion generators: the DDIM settings of the controls.
+    SamplerSettings samplerSettings() const;
 
     widgets::ImageGridWidget *grid() const { return m_grid; }
     ReportCardBox *reportCardBox() const { return m_card; }
@@ -46,6 +52,7 @@ public:
 
 Q_SIGNALS:
     void sampleRequestChanged();
+    void samplerSettingsChanged(); // diffusion generators: steps, guidance or eta
     void saveGridRequested();
 
 private:
@@ -56,6 +63,10 @@ private:
     QLabel *m_truncationValue;
     QComboBox *m_classFilter;
     QSpinBox *m_gridSide;
+    QGroupBox *m_sampler; // shown for diffusion generators
+    QSpinBox *m_steps;
+    QDoubleSpinBox *m_guidance, *m_eta;
+    QLabel *m_rate;
     QPushButton *m_resample;
     QPushButton *m_saveGrid;
     QTextBrowser *m_info;

@@ -31,6 +31,8 @@
 
 #include <opencv2/core.hpp>
 
+#include <chrono>
+
 namespace latent::studio {
 namespace {
 constexpr int kMaxRecentFiles = 8;
@@ -105,6 +107,17 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(m_deviceLabel);
 
     connect(m_panel, &GeneratorPanel::sampleRequestChanged, this, &MainWindow::requestSamples);
+    connect(m_panel, &GeneratorPanel::samplerSettingsChanged, this, [this] {
+        if (!m_generator) return;
+        try {
+            // Samples, the explorer and previews of recipes without their own settings.
+            m_generator->setSamplerSettings(m_panel->samplerSettings());
+        } catch (const Error &e) {
+            statusBar()->showMessage(QString::fromStdString(e.what()));
+            return;
+        }
+        requestSamples();
+    });
     connect(m_panel, &GeneratorPanel::saveGridRequested, this, &MainWindow::saveGrid);
 
     QSettings settings;
@@ -224,17 +237,30 @@ void MainWindow::requestSamples()
     if (!m_generator) return;
     const SampleRequest request = m_panel->sampleRequest();
     std::shared_ptr<const Generator> gen = m_generator;
+    struct Timed
+    {
+        ImageBatch batch;
+        double seconds = 0;
+    };
     runJob(
-        *m_worker, "sample", this, [gen, request] { return gen->sample(request); },
-        [this, gen, request](const ImageBatch &batch, const QString &error) {
+        *m_worker, "sample", this,
+        [gen, request] {
+            const auto t0 = std::chrono::steady_clock::now();
+            Timed out{gen->sample(request)};
+            out.seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            return out;
+        },
+        [this, gen, request](const Timed &timed, const QString &error) {
             // A result for a generator that has since been replaced is stale.
             if (m_generator != gen) return;
             if (!error.isEmpty()) {
                 statusBar()->showMessage(tr("Sampling failed: %1").arg(error));
                 return;
             }
-            m_lastBatch = batch;
-            m_panel->showSamples(batch, gen->info(), request);
+            m_lastBatch = timed.batch;
+            m_panel->showSamples(timed.batch, gen->info(), request);
+            m_panel->showSamplingRate(timed.batch.count, timed.seconds);
             Q_EMIT samplesShown();
         });
 }
