@@ -37,19 +37,22 @@ std::vector<int> ddimTimesteps(int timesteps, int steps)
     return out;
 }
 
-torch::Tensor ddimSample(const Denoiser &denoise, const DiffusionInfo &info,
-                         const torch::Tensor &xT, const torch::Tensor &y,
-                         const SamplerSettings &settings, float lo, float hi)
+namespace {
+
+// DDIM from x at timestep ts[0] through ts (descending) to x_0.
+torch::Tensor ddimFrom(const Denoiser &denoise, const DiffusionInfo &info,
+                       const torch::Tensor &start, const torch::Tensor &y,
+                       const std::vector<int> &ts, const SamplerSettings &settings, float lo,
+                       float hi)
 {
     const bool guided = settings.guidance != 1.0f && y.defined() && info.nullClass >= 0;
-    const std::vector<int> ts = ddimTimesteps(info.timesteps, settings.steps);
-    const int64_t n = xT.size(0);
+    const int64_t n = start.size(0);
     std::vector<at::Generator> streams;
     if (settings.eta > 0)
         for (int64_t i = 0; i < n; ++i)
-            streams.push_back(at::detail::createCPUGenerator(noiseSeed(xT[i])));
+            streams.push_back(at::detail::createCPUGenerator(noiseSeed(start[i])));
     const auto yBoth = guided ? torch::cat({y, torch::full_like(y, info.nullClass)}) : y;
-    torch::Tensor x = xT.to(torch::kFloat32);
+    torch::Tensor x = start.to(torch::kFloat32);
     for (std::size_t i = 0; i < ts.size(); ++i) {
         const double a = info.alphasCumprod[ts[i]];
         const double aPrev = i + 1 < ts.size() ? info.alphasCumprod[ts[i + 1]] : 1.0;
@@ -91,6 +94,31 @@ torch::Tensor ddimSample(const Denoiser &denoise, const DiffusionInfo &info,
         }
     }
     return x;
+}
+
+} // namespace
+
+torch::Tensor ddimSample(const Denoiser &denoise, const DiffusionInfo &info,
+                         const torch::Tensor &xT, const torch::Tensor &y,
+                         const SamplerSettings &settings, float lo, float hi)
+{
+    return ddimFrom(denoise, info, xT, y, ddimTimesteps(info.timesteps, settings.steps), settings,
+                    lo, hi);
+}
+
+torch::Tensor renoiseAndDenoise(const Denoiser &denoise, const DiffusionInfo &info,
+                                const torch::Tensor &x0, const torch::Tensor &y,
+                                const torch::Tensor &noise, float strength,
+                                const SamplerSettings &settings, float lo, float hi)
+{
+    const int t0 = int(std::lround(double(strength) * (info.timesteps - 1)));
+    if (strength <= 0) return x0;
+    std::vector<int> ts{t0};
+    for (int t : ddimTimesteps(info.timesteps, settings.steps))
+        if (t < t0) ts.push_back(t);
+    const double a = info.alphasCumprod[t0];
+    const auto xt = std::sqrt(a) * x0.to(torch::kFloat32) + std::sqrt(1 - a) * noise;
+    return ddimFrom(denoise, info, xt, y, ts, settings, lo, hi);
 }
 
 } // namespace latent

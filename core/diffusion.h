@@ -29,4 +29,13 @@ torch::Tensor ddimSample(const Denoiser &denoise, const DiffusionInfo &info,
                          const torch::Tensor &xT, const torch::Tensor &y,
                          const SamplerSettings &settings, float lo, float hi);
 
+// Re-noise and denoise (SDEdit, Meng et al. 2022): images x0 [N, C, H, W]
+// in [lo, hi] noised to timestep t0 = round(strength (T - 1)) with `noise`
+// (same shape), x_t0 = sqrt(a) x0 + sqrt(1 - a) noise, then denoised by DDIM
+// over t0 and the sampler's timesteps below it. strength 0 returns x0.
+torch::Tensor renoiseAndDenoise(const Denoiser &denoise, const DiffusionInfo &info,
+                                const torch::Tensor &x0, const torch::Tensor &y,
+                                const torch::Tensor &noise, float strength,
+                                const SamplerSettings &settings, float lo, float hi);
+
 } // namespace latent

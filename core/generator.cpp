@@ -475,6 +475,29 @@ ImageBatch ImageBatch::slice(int first, int n) const
     return out;
 }
 
+at::Tensor Generator::renoiseOnDevice(const at::Tensor &x0, const at::Tensor &y,
+                                      const at::Tensor &noise, float strength,
+                                      const SamplerSettings *sampler) const
+{
+    if (!d->info.isDiffusion())
+        throw Error("re-noised views need a diffusion generator; " + d->info.name + " is a GAN");
+    if (sampler) checkSamplerSettings(*sampler);
+    const int64_t chunk = d->device.is_cpu() ? kGenerateChunk : x0.size(0);
+    const bool withClass = d->info.call == CallSignature::ZY;
+    std::vector<at::Tensor> parts;
+    std::lock_guard<std::mutex> lock(d->forwardMutex);
+    const SamplerSettings settings = sampler ? *sampler : d->sampler;
+    for (int64_t i = 0; i < x0.size(0) || i == 0; i += chunk)
+        parts.push_back(
+            renoiseAndDenoise([this](const at::Tensor &x, const at::Tensor &t,
+                                     const at::Tensor &c) { return d->denoise(x, t, c); },
+                              d->info.diffusion, x0.slice(0, i, i + chunk).to(d->device),
+                              withClass ? y.slice(0, i, i + chunk) : at::Tensor(),
+                              noise.slice(0, i, i + chunk).to(d->device), strength, settings,
+                              d->info.outputMin, d->info.outputMax));
+    return parts.size() == 1 ? parts.front() : torch::cat(parts);
+}
+
 SamplerSettings Generator::samplerSettings() const
 {
     std::lock_guard<std::mutex> lock(d->forwardMutex);

@@ -102,6 +102,11 @@ public:
     // 1..T, eta outside [0, 1], or guidance without the model's null class.
     // Latents then give other images: a run or an export keeps the settings
     // it started with only if nobody changes them.
+    // Diffusion generators: images x0 [N, C, H, W] (output range, on the
+    // generator's device) re-noised to `strength` with noise [N, C, H, W]
+    // and denoised again (core/diffusion.h renoiseAndDenoise).
+    at::Tensor renoiseOnDevice(const at::Tensor &x0, const at::Tensor &y, const at::Tensor &noise,
+                               float strength, const SamplerSettings *sampler = nullptr) const;
     SamplerSettings samplerSettings() const;
     void setSamplerSettings(const SamplerSettings &settings) const;
     void checkSamplerSettings(const SamplerSettings &settings) const; // throws Error

@@ -97,6 +97,16 @@ Json generatorJson(const ViewRecipe &r)
     return j;
 }
 
+Json viewsJson(const ViewRecipe::LatentViews &v, const Json &steered)
+{
+    Json j = {{"per_anchor", v.perAnchor},
+              {"class_positives", v.classPositives},
+              {"gaussian", {{"enabled", v.gaussian}, {"sigma", v.sigma}}},
+              {"steered", steered}};
+    if (v.renoise > 0) j["renoise"] = {{"strength", v.renoise}};
+    return j;
+}
+
 } // namespace
 
 const DirectionSet *ViewRecipe::findSet(const std::string &setName) const
@@ -152,11 +162,7 @@ std::string toJson(const ViewRecipe &r)
         {"anchors",
          {{"truncation", r.anchors.truncation},
           {"classes", r.anchors.classes.empty() ? Json("uniform") : Json(r.anchors.classes)}}},
-        {"views",
-         {{"per_anchor", r.views.perAnchor},
-          {"class_positives", r.views.classPositives},
-          {"gaussian", {{"enabled", r.views.gaussian}, {"sigma", r.views.sigma}}},
-          {"steered", steered}}},
+        {"views", viewsJson(r.views, steered)},
         {"pixel",
          {{"random_resized_crop",
            {{"p", p.cropP}, {"scale", pairJson(p.cropScale)}, {"ratio", pairJson(p.cropRatio)}}},
@@ -222,7 +228,13 @@ ViewRecipe recipeFromJson(const std::string &text, const std::string &path)
     }
 
     const Object views = root.object("views");
-    views.allowOnly({"per_anchor", "class_positives", "gaussian", "steered"});
+    views.allowOnly({"per_anchor", "class_positives", "gaussian", "steered", "renoise"});
+    if (views.has("renoise")) {
+        const Object renoise = views.object("renoise");
+        renoise.allowOnly({"strength"});
+        r.views.renoise = static_cast<float>(
+            renoise.number("strength", 0, 1, "the noise level of re-noised views, 0 to 1"));
+    }
     r.views.perAnchor = static_cast<int>(views.integer("per_anchor", 1, 64));
     r.views.classPositives = views.boolean("class_positives");
     const Object gaussian = views.object("gaussian");

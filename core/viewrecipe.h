@@ -42,6 +42,10 @@ struct ViewRecipe
         bool gaussian = true;
         float sigma = 0.8f; // z' = z + sigma * truncated normal (0.8 won docs/results.md)
         std::vector<SteeredWalk> steered;
+        // Diffusion generators: each view's image is noised to level
+        // renoise x T and denoised again with a noise of its own (SDEdit);
+        // 0: off. JSON views.renoise {"strength"}, absent when 0.
+        float renoise = 0.0f;
     };
     struct Pixel
     {

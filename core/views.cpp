@@ -123,14 +123,22 @@ at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, i
     if (viewLatents) *viewLatents = z.view({anchors, views, -1});
     // The anchors, when asked for, ride in the same forward pass: [K + K*V, ...].
     const SamplerSettings *sampler = recipeSampler(generator, recipe);
-    auto images = anchorImagesOut
-                      ? toUnit(generator, generator.generateOnDevice(torch::cat({a.z, z}),
-                                                                     torch::cat({a.y, y}), sampler))
-                      : toUnit(generator, generator.generateOnDevice(z, y, sampler));
+    auto images = anchorImagesOut ? generator.generateOnDevice(torch::cat({a.z, z}),
+                                                               torch::cat({a.y, y}), sampler)
+                                  : generator.generateOnDevice(z, y, sampler);
     if (anchorImagesOut) {
-        *anchorImagesOut = images.slice(0, 0, anchors);
+        *anchorImagesOut = toUnit(generator, images.slice(0, 0, anchors));
         images = images.slice(0, anchors);
     }
+    if (mode != ViewMode::PixelOnly && recipe.views.renoise > 0) {
+        // Each view's own noise, drawn for the whole batch's T*V rows and sliced.
+        auto gen = at::detail::createCPUGenerator(streamSeed(seed, "view.renoise"));
+        const auto noise = torch::randn({all, info.channels, info.resolution, info.resolution}, gen,
+                                        torch::kFloat32)
+                               .slice(0, first, first + n);
+        images = generator.renoiseOnDevice(images, y, noise, recipe.views.renoise, sampler);
+    }
+    images = toUnit(generator, images);
     if (mode != ViewMode::LatentOnly)
         images = augmentPixels(images, recipe.pixel, streamSeed(seed, "view.pixel"),
                                SampleSlice{first, all});

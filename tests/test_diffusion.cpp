@@ -205,6 +205,41 @@ private Q_SLOTS:
         QVERIFY(errorOf([&] { generateViews(*gan, r, 1, 2, 5); }).contains("which is a GAN"));
     }
 
+    // Re-noised views (SDEdit): each view of an anchor noised to the
+    // strength and denoised with its own noise; deterministic, the same rows
+    // whatever slice of the batch is made, and refused for a GAN.
+    void renoisedViews()
+    {
+        const auto g = Generator::load(path("tiny-eps.pt"));
+        ViewRecipe r;
+        r.views.gaussian = false; // every view's latent is its anchor's
+        const auto same = generateViews(*g, r, 3, 2, 9, ViewMode::LatentOnly);
+        QVERIFY(torch::equal(same.select(1, 0), same.select(1, 1)));
+        r.views.renoise = 0.5f;
+        const auto views = generateViews(*g, r, 3, 2, 9, ViewMode::LatentOnly);
+        QVERIFY(!torch::equal(views.select(1, 0), views.select(1, 1)));
+        QVERIFY(!torch::equal(views.select(1, 0), same.select(1, 0)));
+        QVERIFY(torch::equal(generateViews(*g, r, 3, 2, 9, ViewMode::LatentOnly), views));
+        const auto rows = generateViews(*g, r, 2, 2, 9, ViewMode::LatentOnly, nullptr, nullptr,
+                                        SampleSlice{1, 3});
+        QVERIFY(torch::allclose(rows, views.slice(0, 1, 3), 1e-5, 1e-6));
+        // A little noise stays closer to the anchor than a lot.
+        r.views.renoise = 0.1f;
+        const auto near = generateViews(*g, r, 3, 2, 9, ViewMode::LatentOnly);
+        r.views.renoise = 1.0f;
+        const auto far = generateViews(*g, r, 3, 2, 9, ViewMode::LatentOnly);
+        const auto distance = [&](const torch::Tensor &v) {
+            return (v - same).abs().mean().item<double>();
+        };
+        QVERIFY2(distance(near) < distance(far),
+                 qPrintable(QString("%1 vs %2").arg(distance(near)).arg(distance(far))));
+        QCOMPARE(recipeFromJson(toJson(r), "round trip").views.renoise, 1.0f);
+        const auto gan = Generator::load(LATENT_DEFAULT_GENERATOR);
+        QVERIFY(errorOf([&] {
+                    generateViews(*gan, r, 1, 2, 5);
+                }).contains("re-noised views need a diffusion generator"));
+    }
+
     // A few training steps on views of the diffusion generator (resized to
     // the encoder's 32 px), and a step's batch made again bit for bit.
     void trainsAndReplays()

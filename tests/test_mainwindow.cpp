@@ -15,6 +15,7 @@
 #include "windowtest.h"
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -121,6 +122,12 @@ private Q_SLOTS:
         QVERIFY(recipe.hasSampler);
         QCOMPARE(recipe.sampler.steps, 5);
         QCOMPARE(recipe.sampler.guidance, 2.0f);
+        // Re-noised views from the Views tab.
+        auto *preview = window.composerPanel()->preview();
+        const QImage before = preview->cell(1).image;
+        window.composerPanel()->findChild<QDoubleSpinBox *>("renoiseStrength")->setValue(0.5);
+        QTRY_VERIFY_WITH_TIMEOUT(preview->cell(1).image != before, 30000);
+        QCOMPARE(window.composerPanel()->recipe().views.renoise, 0.5f);
     }
 
     // The Samples tab's report card on a small copy of Fashion-MNIST: it

@@ -296,6 +296,14 @@
         <source>Eta</source>
         <translation>Eta</translation>
     </message>
+    <message>
+        <source>Re-noise and denoise each view (SDEdit): its image is noised to this level and denoised again with a noise of its own; 0: off</source>
+        <translation>Jede Ansicht neu verrauschen und entrauschen (SDEdit): ihr Bild wird bis zu dieser Stufe verrauscht und mit eigenem Rauschen wieder entrauscht; 0: aus</translation>
+    </message>
+    <message>
+        <source>Re-noise views</source>
+        <translation>Ansichten neu verrauschen</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::DatasetPicker</name>

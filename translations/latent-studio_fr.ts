@@ -296,6 +296,14 @@
         <source>Eta</source>
         <translation>Eta</translation>
     </message>
+    <message>
+        <source>Re-noise and denoise each view (SDEdit): its image is noised to this level and denoised again with a noise of its own; 0: off</source>
+        <translation>Rebruiter puis débruiter chaque vue (SDEdit) : son image est bruitée jusqu’à ce niveau puis débruitée avec un bruit propre ; 0 : désactivé</translation>
+    </message>
+    <message>
+        <source>Re-noise views</source>
+        <translation>Rebruiter les vues</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::DatasetPicker</name>

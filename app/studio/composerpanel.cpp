@@ -108,6 +108,10 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     m_samplerGuidance->setObjectName("recipeSamplerGuidance");
     m_samplerEta = number(0, 1, 0.1);
     m_samplerEta->setObjectName("recipeSamplerEta");
+    m_renoise = number(0, 1, 0.05);
+    m_renoise->setObjectName("renoiseStrength");
+    m_renoise->setToolTip(tr("Re-noise and denoise each view (SDEdit): its image is noised to "
+                             "this level and denoised again with a noise of its own; 0: off"));
     m_samplerBox = new QGroupBox(tr("Diffusion sampler"));
     m_samplerBox->setToolTip(tr("How the diffusion generator turns each latent (its starting "
                                 "noise) into an image; saved in the recipe, so training and "
@@ -116,6 +120,7 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     samplerForm->addRow(tr("DDIM steps"), m_samplerSteps);
     samplerForm->addRow(tr("Guidance"), m_samplerGuidance);
     samplerForm->addRow(tr("Eta"), m_samplerEta);
+    samplerForm->addRow(tr("Re-noise views"), m_renoise);
     m_samplerBox->setVisible(false);
 
     auto *anchorsBox = new QGroupBox(tr("Anchors"));
@@ -320,6 +325,7 @@ ViewRecipe ComposerPanel::recipe() const
         r.hasSampler = true;
         r.sampler = {m_samplerSteps->value(), static_cast<float>(m_samplerGuidance->value()),
                      static_cast<float>(m_samplerEta->value())};
+        r.views.renoise = static_cast<float>(m_renoise->value());
     }
     r.anchors.truncation = static_cast<float>(m_truncation->value());
     const QString classes = m_classes->text().trimmed();
@@ -370,6 +376,7 @@ void ComposerPanel::showRecipe(const ViewRecipe &r)
     m_seed->setValue(
         static_cast<int>(std::min<std::uint64_t>(r.seed, std::numeric_limits<int>::max())));
     m_truncation->setValue(r.anchors.truncation);
+    m_renoise->setValue(r.views.renoise);
     if (r.hasSampler) {
         m_samplerSteps->setValue(r.sampler.steps);
         m_samplerGuidance->setValue(r.sampler.guidance);

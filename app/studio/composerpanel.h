@@ -88,7 +88,7 @@ private:
     QDoubleSpinBox *m_blurP, *m_blurLo, *m_blurHi;
     QGroupBox *m_samplerBox; // diffusion generators: the recipe's DDIM settings
     QSpinBox *m_samplerSteps;
-    QDoubleSpinBox *m_samplerGuidance, *m_samplerEta;
+    QDoubleSpinBox *m_samplerGuidance, *m_samplerEta, *m_renoise;
     QPushButton *m_applyToTraining;
     QLabel *m_applyResult;
     QSpinBox *m_anchors;
