@@ -104,6 +104,26 @@ BatchShape batchShape(const TrainConfig &config, const ViewRecipe &recipe,
     return shape;
 }
 
+BatchSource::Setup BatchSource::forRun(const TrainConfig &config, const ViewRecipe &recipe,
+                                       const Generator *generator,
+                                       std::shared_ptr<const Dataset> real, const BatchShape &shape,
+                                       int rank, int ranks, torch::Device device)
+{
+    Setup s;
+    s.config = &config;
+    s.recipe = &recipe;
+    s.generator = generator;
+    s.real = std::move(real);
+    s.channels = shape.channels;
+    s.resolution = shape.resolution;
+    s.viewsPerAnchor = shape.viewsPerAnchor;
+    s.labels = shape.labels;
+    s.rank = rank;
+    s.ranks = ranks;
+    s.device = device;
+    return s;
+}
+
 BatchSource::BatchSource(Setup setup) : m_setup(std::move(setup))
 {
     const int total = m_setup.config->batch;

@@ -93,6 +93,10 @@ public:
         // generator's device, which is the run's).
         torch::Device device{torch::kCPU};
     };
+    // The setup of rank `rank` of `ranks` for a run's config and inputs.
+    static Setup forRun(const TrainConfig &config, const ViewRecipe &recipe,
+                        const Generator *generator, std::shared_ptr<const Dataset> real,
+                        const BatchShape &shape, int rank, int ranks, torch::Device device);
     explicit BatchSource(Setup setup);
     ~BatchSource(); // closes and joins
 

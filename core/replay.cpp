@@ -140,18 +140,9 @@ BatchReplay replayBatch(const std::string &runDir, int step, const ReplayOptions
     std::vector<std::string> digests;
     std::vector<torch::Tensor> shares; // [b, V, C, R, R] each
     for (int rank = 0; rank < session.ranks; ++rank) {
-        BatchSource::Setup setup;
-        setup.config = &config;
-        setup.recipe = &recipe;
-        setup.generator = generator.get();
-        setup.real = real;
-        setup.channels = shape.channels;
-        setup.resolution = shape.resolution;
-        setup.viewsPerAnchor = shape.viewsPerAnchor;
-        setup.labels = shape.labels;
-        setup.rank = rank;
-        setup.ranks = session.ranks;
-        const Batch b = BatchSource(setup).make(step);
+        const Batch b = BatchSource(BatchSource::forRun(config, recipe, generator.get(), real,
+                                                        shape, rank, session.ranks, torch::kCPU))
+                            .make(step);
         digests.push_back(b.sha256);
         shares.push_back(b.views);
     }

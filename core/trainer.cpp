@@ -693,19 +693,8 @@ void Trainer::Impl::startSource(int first)
     sourceLast = totalSteps();
     for (const RecipeVersion &later : recipes)
         if (later.fromStep > first) sourceLast = std::min(sourceLast, later.fromStep - 1);
-    BatchSource::Setup setup;
-    setup.config = &config;
-    setup.recipe = &recipe;
-    setup.generator = generator.get();
-    setup.real = real;
-    setup.channels = shape.channels;
-    setup.resolution = shape.resolution;
-    setup.viewsPerAnchor = shape.viewsPerAnchor;
-    setup.labels = shape.labels;
-    setup.rank = parallel.env.rank;
-    setup.ranks = ranks();
-    setup.device = device;
-    source = std::make_unique<BatchSource>(setup);
+    source = std::make_unique<BatchSource>(BatchSource::forRun(
+        config, recipe, generator.get(), real, shape, parallel.env.rank, ranks(), device));
     source->start(first, sourceLast, producerThreads(threads));
 }
 

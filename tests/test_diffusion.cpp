@@ -6,6 +6,7 @@
 #include "diffusion.h"
 #include "directions.h"
 #include "error.h"
+#include "errorof.h"
 #include "generator.h"
 #include "generatorinfo.h"
 #include "replay.h"
@@ -25,6 +26,7 @@
 #include <fstream>
 
 using namespace latent;
+using latent::test::errorOf;
 
 namespace {
 
@@ -35,16 +37,6 @@ std::vector<float> readFloats(const std::string &path)
     std::vector<float> out(bytes.size() / sizeof(float));
     std::memcpy(out.data(), bytes.data(), out.size() * sizeof(float));
     return out;
-}
-
-template <typename F> QString errorOf(F f)
-{
-    try {
-        f();
-    } catch (const Error &e) {
-        return QString::fromUtf8(e.what());
-    }
-    return {};
 }
 
 } // namespace

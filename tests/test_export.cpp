@@ -4,6 +4,7 @@
 #include "atomicfile.h"
 #include "datasetexport.h"
 #include "error.h"
+#include "errorof.h"
 #include "generator.h"
 #include "runtime.h"
 #include "sampling.h"
@@ -21,6 +22,7 @@
 #include <sstream>
 
 using namespace latent;
+using latent::test::errorOf;
 namespace fs = std::filesystem;
 
 namespace {
@@ -50,16 +52,6 @@ std::map<std::string, std::string> tree(const std::string &dir)
         if (e.is_regular_file() && e.path().filename() != "progress.json")
             files[fs::relative(e.path(), dir).string()] = readAll(e.path().string());
     return files;
-}
-
-template <typename F> QString errorOf(F f)
-{
-    try {
-        f();
-    } catch (const Error &e) {
-        return QString::fromUtf8(e.what());
-    }
-    return {};
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 // and a changed input is named. Changing the recipe of a run
 // (recipeversions.h): live, and on resume.
 #include "error.h"
+#include "errorof.h"
 #include "recipeversions.h"
 #include "replay.h"
 #include "runfolder.h"
@@ -24,6 +25,7 @@
 #include <set>
 
 using namespace latent;
+using latent::test::errorOf;
 namespace fs = std::filesystem;
 
 namespace {
@@ -42,16 +44,6 @@ ViewRecipe tightRecipe(const ViewRecipe &base)
     r.name = "tight";
     r.views.sigma = 0.2f;
     return r;
-}
-
-template <typename F> QString errorOf(F f)
-{
-    try {
-        f();
-    } catch (const Error &e) {
-        return QString::fromUtf8(e.what());
-    }
-    return {};
 }
 
 } // namespace

@@ -60,6 +60,16 @@ def _infer_range(out):
     raise ValueError(f"output values lie in [{lo:.4g}, {hi:.4g}]; pass output_range explicitly")
 
 
+def _save(compiled, sidecar, out_base):
+    """Writes out_base.pt and out_base.json, each to a temporary file renamed into place."""
+    compiled.save(out_base + ".pt.tmp")
+    os.replace(out_base + ".pt.tmp", out_base + ".pt")
+    with open(out_base + ".json.tmp", "w") as f:
+        json.dump(sidecar, f, indent=2)
+        f.write("\n")
+    os.replace(out_base + ".json.tmp", out_base + ".json")
+
+
 def export_generator(module, out_base, *, latent_size, num_classes=0, name=None, method="script",
                      output_range=None, class_names=None):
     """Validates `module`, writes out_base.pt and out_base.json, returns the sidecar dict."""
@@ -103,12 +113,7 @@ def export_generator(module, out_base, *, latent_size, num_classes=0, name=None,
         if len(class_names) != num_classes:
             raise ValueError(f"{len(class_names)} class names for {num_classes} classes")
         sidecar["class_names"] = list(class_names)
-    compiled.save(out_base + ".pt.tmp")
-    os.replace(out_base + ".pt.tmp", out_base + ".pt")
-    with open(out_base + ".json.tmp", "w") as f:
-        json.dump(sidecar, f, indent=2)
-        f.write("\n")
-    os.replace(out_base + ".json.tmp", out_base + ".json")
+    _save(compiled, sidecar, out_base)
     return sidecar
 
 
@@ -172,12 +177,7 @@ def export_denoiser(module, out_base, *, channels, resolution, num_classes=0, pr
         if len(class_names) != num_classes:
             raise ValueError(f"{len(class_names)} class names for {num_classes} classes")
         sidecar["class_names"] = list(class_names)
-    compiled.save(out_base + ".pt.tmp")
-    os.replace(out_base + ".pt.tmp", out_base + ".pt")
-    with open(out_base + ".json.tmp", "w") as f:
-        json.dump(sidecar, f, indent=2)
-        f.write("\n")
-    os.replace(out_base + ".json.tmp", out_base + ".json")
+    _save(compiled, sidecar, out_base)
     return sidecar
 
 
