@@ -88,6 +88,18 @@ BatchShape batchShape(const TrainConfig &config, const ViewRecipe &recipe,
     if (generator) {
         const GeneratorInfo &info = generator->info();
         recipe.checkAgainst(info.latentSize, info.numClasses, recipeWhat);
+        if (!info.isDiffusion() && (recipe.hasSampler || recipe.views.renoise > 0))
+            throw Error(recipeWhat +
+                        ": generator.sampler and views.renoise apply to diffusion "
+                        "generators, and " +
+                        info.name + " is a GAN; remove them");
+        if (recipe.hasSampler) {
+            try {
+                generator->checkSamplerSettings(recipe.sampler);
+            } catch (const Error &e) {
+                throw Error(recipeWhat + ": generator.sampler: " + e.what());
+            }
+        }
         shape.channels = info.channels;
         shape.resolution = info.resolution;
     } else { // a real-data run (validate() refuses a generator run without a generator)

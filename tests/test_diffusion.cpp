@@ -3,6 +3,7 @@
 // against a Python reference of the same sampler on a tiny denoiser that
 // tests/diffusion_fixture.py builds, determinism, views and training on it,
 // and refusals.
+#include "batchsource.h"
 #include "diffusion.h"
 #include "directions.h"
 #include "error.h"
@@ -230,6 +231,13 @@ private Q_SLOTS:
         QVERIFY(errorOf([&] {
                     generateViews(*gan, r, 1, 2, 5);
                 }).contains("re-noised views need a diffusion generator"));
+        // A run is refused at creation, not at its first batch.
+        TrainConfig c;
+        c.generator = LATENT_DEFAULT_GENERATOR;
+        const QString e = errorOf([&] { batchShape(c, r, gan.get(), nullptr, "recipe r.json"); });
+        QVERIFY2(e.contains("recipe r.json: generator.sampler and views.renoise apply to "
+                            "diffusion generators"),
+                 qPrintable(e));
     }
 
     // A few training steps on views of the diffusion generator (resized to
