@@ -53,18 +53,21 @@ torch::Tensor ddimFrom(const Denoiser &denoise, const DiffusionInfo &info,
             streams.push_back(at::detail::createCPUGenerator(noiseSeed(start[i])));
     const auto yBoth = guided ? torch::cat({y, torch::full_like(y, info.nullClass)}) : y;
     torch::Tensor x = start.to(torch::kFloat32);
+    // Timesteps on the images' device (no copy per step on a GPU); each
+    // sample's eta noise comes from its CPU stream, then moves there.
+    const auto timestep = x.options().dtype(torch::kInt64);
     for (std::size_t i = 0; i < ts.size(); ++i) {
         const double a = info.alphasCumprod[ts[i]];
         const double aPrev = i + 1 < ts.size() ? info.alphasCumprod[ts[i + 1]] : 1.0;
         torch::Tensor out; // the model's prediction [N, C, H, W]
         if (guided) {
             const auto both =
-                denoise(torch::cat({x, x}), torch::full({2 * n}, ts[i], torch::kInt64), yBoth)
+                denoise(torch::cat({x, x}), torch::full({2 * n}, ts[i], timestep), yBoth)
                     .to(torch::kFloat32);
             const auto cond = both.slice(0, 0, n), uncond = both.slice(0, n);
             out = uncond + settings.guidance * (cond - uncond);
         } else {
-            out = denoise(x, torch::full({n}, ts[i], torch::kInt64), y).to(torch::kFloat32);
+            out = denoise(x, torch::full({n}, ts[i], timestep), y).to(torch::kFloat32);
         }
         const double sa = std::sqrt(a), sb = std::sqrt(1 - a);
         torch::Tensor x0, eps;

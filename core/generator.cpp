@@ -281,6 +281,7 @@ void Generator::Impl::validateOutput()
 }
 
 // A denoiser: one call keeps the shape of x_t, and a two-step sample is finite.
+// Runs at load, on the CPU, before the module moves to its device.
 void Generator::Impl::validateDenoiser()
 {
     const int64_t side = info.resolution;
