@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "batchsource.h"
 
+#include "anchorpool.h"
 #include "augment.h"
 #include "data/dataset.h"
 #include "error.h"
@@ -100,6 +101,15 @@ BatchShape batchShape(const TrainConfig &config, const ViewRecipe &recipe,
                 throw Error(recipeWhat + ": generator.sampler: " + e.what());
             }
         }
+        constexpr double kMaxPoolBytes = 4.0 * (1 << 30);
+        const double poolBytes = AnchorPool::bytesFor(info, recipe.anchors.poolSize);
+        if (poolBytes > kMaxPoolBytes)
+            throw Error(recipeWhat + ": anchors.pool.size " +
+                        std::to_string(recipe.anchors.poolSize) + " keeps up to " +
+                        std::to_string(int(poolBytes / (1 << 20))) + " MiB of " +
+                        std::to_string(info.channels) + "x" + std::to_string(info.resolution) +
+                        "x" + std::to_string(info.resolution) +
+                        " images; at most 4096 MiB, choose a smaller pool");
         shape.channels = info.channels;
         shape.resolution = info.resolution;
     } else { // a real-data run (validate() refuses a generator run without a generator)
@@ -145,6 +155,9 @@ BatchSource::BatchSource(Setup setup) : m_setup(std::move(setup))
                     " ranks; choose a batch that is a multiple of the number of ranks");
     m_rows = total / m_setup.ranks;
     m_share = SampleSlice{int64_t(m_rows) * m_setup.rank, total};
+    if (m_setup.generator && m_setup.recipe->anchors.poolSize > 0)
+        m_pool =
+            std::make_unique<AnchorPool>(*m_setup.generator, *m_setup.recipe, m_setup.config->seed);
 }
 
 BatchSource::~BatchSource()
@@ -160,13 +173,19 @@ Batch BatchSource::make(int s) const
     Batch b;
     b.step = s;
     if (m_setup.generator) {
-        torch::Tensor classes;
+        torch::Tensor classes, views;
+        if (m_pool) {
+            const Anchors a = m_pool->draw(s, seed, m_share, m_rows);
+            classes = a.y;
+            views = viewsOfAnchors(*m_setup.generator, *m_setup.recipe, a, int(v), seed,
+                                   ViewMode::Both, m_share);
+        } else {
+            views = generateViews(*m_setup.generator, *m_setup.recipe, m_rows, int(v), seed,
+                                  ViewMode::Both, &classes, nullptr, m_share);
+        }
         // Views are made under inference mode; the clone is an ordinary tensor
         // that autograd may save.
-        b.views = resizeViews(generateViews(*m_setup.generator, *m_setup.recipe, m_rows, int(v),
-                                            seed, ViewMode::Both, &classes, nullptr, m_share),
-                              m_setup.resolution)
-                      .clone();
+        b.views = resizeViews(views, m_setup.resolution).clone();
         if (m_setup.labels) b.labels = classes.clone();
         b.sha256 = viewsSha256(b.views);
         return b;

@@ -23,6 +23,7 @@
 namespace latent {
 
 struct Dataset;
+class AnchorPool;
 
 struct Batch
 {
@@ -112,7 +113,8 @@ public:
 private:
     Setup m_setup;
     SampleSlice m_share;
-    int m_rows = 0; // anchors on this rank
+    int m_rows = 0;                     // anchors on this rank
+    std::unique_ptr<AnchorPool> m_pool; // the recipe's anchor pool, if any
     BatchQueue m_queue{2};
     std::thread m_thread;
 };

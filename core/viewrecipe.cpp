@@ -97,6 +97,14 @@ Json generatorJson(const ViewRecipe &r)
     return j;
 }
 
+Json anchorsJson(const ViewRecipe::Anchors &a)
+{
+    Json j = {{"truncation", a.truncation},
+              {"classes", a.classes.empty() ? Json("uniform") : Json(a.classes)}};
+    if (a.poolSize > 0) j["pool"] = {{"size", a.poolSize}, {"refresh_per_step", a.poolRefresh}};
+    return j;
+}
+
 Json viewsJson(const ViewRecipe::LatentViews &v, const Json &steered)
 {
     Json j = {{"per_anchor", v.perAnchor},
@@ -159,9 +167,7 @@ std::string toJson(const ViewRecipe &r)
         {"name", r.name},
         {"generator", generatorJson(r)},
         {"seed", r.seed},
-        {"anchors",
-         {{"truncation", r.anchors.truncation},
-          {"classes", r.anchors.classes.empty() ? Json("uniform") : Json(r.anchors.classes)}}},
+        {"anchors", anchorsJson(r.anchors)},
         {"views", viewsJson(r.views, steered)},
         {"pixel",
          {{"random_resized_crop",
@@ -211,7 +217,16 @@ ViewRecipe recipeFromJson(const std::string &text, const std::string &path)
     r.seed = static_cast<std::uint64_t>(root.integer("seed", 0, (1ll << 53)));
 
     const Object anchors = root.object("anchors");
-    anchors.allowOnly({"truncation", "classes"});
+    anchors.allowOnly({"truncation", "classes", "pool"});
+    if (anchors.has("pool")) {
+        const Object pool = anchors.object("pool");
+        pool.allowOnly({"size", "refresh_per_step"});
+        r.anchors.poolSize =
+            static_cast<int>(pool.integer("size", 1, 1 << 24, "anchors in the pool"));
+        r.anchors.poolRefresh =
+            static_cast<int>(pool.integer("refresh_per_step", 0, r.anchors.poolSize,
+                                          "new anchors per step, at most the pool's size"));
+    }
     r.anchors.truncation = static_cast<float>(anchors.number("truncation", 0, 100));
     const Json &classes = anchors.raw("classes");
     if (classes.is_string() && classes == "uniform") {

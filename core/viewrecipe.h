@@ -27,6 +27,14 @@ struct ViewRecipe
     {
         float truncation = 2.0f;  // |z_i| <= truncation; 0 disables
         std::vector<int> classes; // empty: uniform over all classes
+        // A pool of anchors reused across steps, for slow samplers (diffusion):
+        // anchor j of a run is a pure function of (run seed, j); step s draws
+        // its anchors from [s * poolRefresh, s * poolRefresh + poolSize), and
+        // an anchor's image is made once while it is in that window
+        // (core/anchorpool.h). poolSize 0: every step has fresh anchors.
+        // JSON anchors.pool {"size", "refresh_per_step"}, absent when off.
+        int poolSize = 0;
+        int poolRefresh = 0;
     };
     struct SteeredWalk
     {

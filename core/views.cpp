@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "views.h"
 
+#include "anchorpool.h"
 #include "augment.h"
 #include "error.h"
 #include "sampling.h"
@@ -19,36 +20,7 @@ at::Tensor toUnit(const Generator &g, const at::Tensor &x) // output range -> [0
     return ((x - lo) / (hi - lo)).clamp(0, 1);
 }
 
-struct Anchors
-{
-    at::Tensor z; // [K, latent]
-    at::Tensor y; // [K]
-};
-
-// The anchors of rows [first, first + k) of a batch of `total`, each random
-// quantity from its own stream (sampling.h).
-Anchors sampleAnchors(const Generator &g, const ViewRecipe &r, int64_t first, int64_t k,
-                      int64_t total, std::uint64_t seed)
-{
-    const int n = static_cast<int>(total);
-    const SampleRequest latents{n, streamSeed(seed, "anchor.latent"), r.anchors.truncation,
-                                SampleRequest::kUniformClasses};
-    SampleRequest classes = latents;
-    classes.seed = streamSeed(seed, "anchor.class");
-    Anchors a{g.sampleLatents(latents), g.sampleClasses(classes)};
-    if (!r.anchors.classes.empty() && g.info().isConditional()) {
-        // Uniform over the recipe's class list.
-        auto gen = at::detail::createCPUGenerator(classes.seed);
-        const auto pick = torch::randint(static_cast<int64_t>(r.anchors.classes.size()), {total},
-                                         gen, torch::kInt64);
-        const auto list =
-            torch::tensor(std::vector<int64_t>(r.anchors.classes.begin(), r.anchors.classes.end()));
-        a.y = list.index_select(0, pick);
-    }
-    a.z = a.z.slice(0, first, first + k);
-    a.y = a.y.slice(0, first, first + k);
-    return a;
-}
+} // namespace
 
 // The recipe's diffusion sampler settings (checked), or null for the generator's own.
 const SamplerSettings *recipeSampler(const Generator &generator, const ViewRecipe &recipe)
@@ -62,7 +34,28 @@ const SamplerSettings *recipeSampler(const Generator &generator, const ViewRecip
     return &recipe.sampler;
 }
 
-} // namespace
+Anchors sampleAnchors(const Generator &g, const ViewRecipe &r, int64_t first, int64_t k,
+                      int64_t total, std::uint64_t seed)
+{
+    const int n = static_cast<int>(total);
+    const SampleRequest latents{n, streamSeed(seed, "anchor.latent"), r.anchors.truncation,
+                                SampleRequest::kUniformClasses};
+    SampleRequest classes = latents;
+    classes.seed = streamSeed(seed, "anchor.class");
+    Anchors a{g.sampleLatents(latents), g.sampleClasses(classes), at::Tensor()};
+    if (!r.anchors.classes.empty() && g.info().isConditional()) {
+        // Uniform over the recipe's class list.
+        auto gen = at::detail::createCPUGenerator(classes.seed);
+        const auto pick = torch::randint(static_cast<int64_t>(r.anchors.classes.size()), {total},
+                                         gen, torch::kInt64);
+        const auto list =
+            torch::tensor(std::vector<int64_t>(r.anchors.classes.begin(), r.anchors.classes.end()));
+        a.y = list.index_select(0, pick);
+    }
+    a.z = a.z.slice(0, first, first + k);
+    a.y = a.y.slice(0, first, first + k);
+    return a;
+}
 
 at::Tensor anchorImages(const Generator &generator, const ViewRecipe &recipe, int anchors,
                         std::uint64_t seed)
@@ -89,12 +82,28 @@ at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, i
                     std::to_string(total));
     c10::InferenceMode guard;
     const Anchors a = sampleAnchors(generator, recipe, slice.first, anchors, total, seed);
+    if (classes) *classes = a.y;
+    return viewsOfAnchors(generator, recipe, a, views, seed, mode, slice, anchorImagesOut,
+                          viewLatents);
+}
+
+at::Tensor viewsOfAnchors(const Generator &generator, const ViewRecipe &recipe, const Anchors &a,
+                          int views, std::uint64_t seed, ViewMode mode, const SampleSlice &slice,
+                          at::Tensor *anchorImagesOut, at::Tensor *viewLatents)
+{
+    c10::InferenceMode guard;
+    const GeneratorInfo &info = generator.info();
+    const int64_t anchors = a.z.size(0);
+    const int64_t total = slice.whole() ? anchors : slice.total;
     // Every view starts from its anchor: [K*V, latent], row k*V + v; the
     // random draws are made for the whole batch's T*V rows and sliced.
-    const int64_t first = slice.first * views, n = int64_t(anchors) * views, all = total * views;
+    const int64_t first = slice.first * views, n = anchors * views, all = total * views;
     auto z = a.z.repeat_interleave(views, 0);
     const auto y = a.y.repeat_interleave(views, 0);
-    if (mode != ViewMode::PixelOnly) {
+    const bool latentViews =
+        mode != ViewMode::PixelOnly &&
+        ((recipe.views.gaussian && recipe.views.sigma > 0) || !recipe.views.steered.empty());
+    if (latentViews) {
         if (recipe.views.gaussian && recipe.views.sigma > 0) {
             const float t = recipe.anchors.truncation > 0 ? recipe.anchors.truncation : 2.0f;
             const auto noise =
@@ -121,14 +130,23 @@ at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, i
         }
     }
     if (viewLatents) *viewLatents = z.view({anchors, views, -1});
-    // The anchors, when asked for, ride in the same forward pass: [K + K*V, ...].
     const SamplerSettings *sampler = recipeSampler(generator, recipe);
-    auto images = anchorImagesOut ? generator.generateOnDevice(torch::cat({a.z, z}),
-                                                               torch::cat({a.y, y}), sampler)
-                                  : generator.generateOnDevice(z, y, sampler);
-    if (anchorImagesOut) {
+    at::Tensor images; // [K*V, C, R, R] in the generator's output range
+    if (!latentViews) {
+        // Every view of an anchor is its anchor's image: made once (or taken
+        // from the pool), not V times, which matters for a slow sampler.
+        const auto base =
+            a.images.defined() ? a.images : generator.generateOnDevice(a.z, a.y, sampler);
+        if (anchorImagesOut) *anchorImagesOut = toUnit(generator, base);
+        images = base.repeat_interleave(views, 0);
+    } else if (anchorImagesOut && !a.images.defined()) {
+        // The anchors ride in the same forward pass: [K + K*V, ...].
+        images = generator.generateOnDevice(torch::cat({a.z, z}), torch::cat({a.y, y}), sampler);
         *anchorImagesOut = toUnit(generator, images.slice(0, 0, anchors));
         images = images.slice(0, anchors);
+    } else {
+        if (anchorImagesOut) *anchorImagesOut = toUnit(generator, a.images);
+        images = generator.generateOnDevice(z, y, sampler);
     }
     if (mode != ViewMode::PixelOnly && recipe.views.renoise > 0) {
         // Each view's own noise, drawn for the whole batch's T*V rows and sliced.
@@ -142,7 +160,6 @@ at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, i
     if (mode != ViewMode::LatentOnly)
         images = augmentPixels(images, recipe.pixel, streamSeed(seed, "view.pixel"),
                                SampleSlice{first, all});
-    if (classes) *classes = a.y;
     return images.view({anchors, views, images.size(1), images.size(2), images.size(3)});
 }
 

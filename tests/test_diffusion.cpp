@@ -3,6 +3,7 @@
 // against a Python reference of the same sampler on a tiny denoiser that
 // tests/diffusion_fixture.py builds, determinism, views and training on it,
 // and refusals.
+#include "anchorpool.h"
 #include "batchsource.h"
 #include "diffusion.h"
 #include "directions.h"
@@ -240,6 +241,55 @@ private Q_SLOTS:
                  qPrintable(e));
     }
 
+    // The anchor pool: a step's anchors come from its window of the run's
+    // anchor sequence, each rendered once while in the window; the draws are
+    // the same whatever the pool rendered before (a replay's fresh pool) and
+    // whatever slice of the batch a rank makes.
+    void anchorPool()
+    {
+        const auto g = Generator::load(path("tiny-eps.pt"));
+        ViewRecipe r;
+        r.views.gaussian = false;
+        r.anchors.poolSize = 4;
+        r.anchors.poolRefresh = 0;
+        AnchorPool pool(*g, r, 7);
+        const Anchors a = pool.draw(1, stepSeed(7, 1), {}, 16);
+        QCOMPARE(a.images.size(0), 16);
+        QVERIFY(pool.imagesRendered() <= 4);
+        QVERIFY(torch::allclose(a.images, g->generate(a.z, a.y), 1e-5, 1e-6));
+        pool.draw(2, stepSeed(7, 2), {}, 16);
+        QVERIFY2(pool.imagesRendered() <= 4, "a fixed pool renders each anchor once");
+        QCOMPARE(std::get<0>(torch::_unique(a.z.select(1, 0))).size(0) <= 4, true);
+
+        // Refreshed: disjoint windows share no anchor; a fresh pool draws the
+        // same anchors and images for step 3 as one that made steps 1 and 2.
+        r.anchors.poolRefresh = 4;
+        AnchorPool moving(*g, r, 7);
+        const Anchors s1 = moving.draw(1, stepSeed(7, 1), {}, 6);
+        moving.draw(2, stepSeed(7, 2), {}, 6);
+        const Anchors s3 = moving.draw(3, stepSeed(7, 3), {}, 6);
+        for (int i = 0; i < 6; ++i)
+            for (int j = 0; j < 6; ++j)
+                QVERIFY(!torch::equal(s1.z[i], s3.z[j]));
+        AnchorPool fresh(*g, r, 7);
+        const Anchors again = fresh.draw(3, stepSeed(7, 3), {}, 6);
+        QVERIFY(torch::equal(again.z, s3.z));
+        QVERIFY(torch::equal(again.images, s3.images));
+        const Anchors rows = AnchorPool(*g, r, 7).draw(3, stepSeed(7, 3), SampleSlice{2, 6}, 4);
+        QVERIFY(torch::equal(rows.z, s3.z.slice(0, 2, 6)));
+        QVERIFY(torch::allclose(rows.images, s3.images.slice(0, 2, 6), 1e-5, 1e-6));
+
+        // The recipe field: written, read back, and checked.
+        QCOMPARE(recipeFromJson(toJson(r), "round trip").anchors.poolRefresh, 4);
+        std::string text = toJson(r);
+        const std::string refresh = "\"refresh_per_step\": 4";
+        text.replace(text.find(refresh), refresh.size(), "\"refresh_per_step\": 5");
+        const QString e = errorOf([&] { recipeFromJson(text, "p.json"); });
+        QVERIFY2(e.contains("recipe p.json: field 'anchors.pool.refresh_per_step'") &&
+                     e.contains("new anchors per step, at most the pool's size"),
+                 qPrintable(e));
+    }
+
     // A few training steps on views of the diffusion generator (resized to
     // the encoder's 32 px), and a step's batch made again bit for bit.
     void trainsAndReplays()
@@ -270,6 +320,19 @@ private Q_SLOTS:
         const BatchReplay replayed = replayBatch(run, 2);
         QVERIFY2(replayed.matches(), replayed.verdict().c_str());
         QCOMPARE(replayed.views.height, 32);
+
+        // From an anchor pool, with re-noised views: the replay's fresh pool
+        // renders the step's anchors as the run's pool did.
+        r.views.gaussian = false;
+        r.views.renoise = 0.5f;
+        r.anchors.poolSize = 12;
+        r.anchors.poolRefresh = 4;
+        auto pooled = Trainer::create(path("pooled"), c, r);
+        pooled->start();
+        pooled->wait();
+        QVERIFY2(pooled->state() == RunState::Finished, pooled->message().c_str());
+        const BatchReplay step3 = replayBatch(path("pooled"), 3);
+        QVERIFY2(step3.matches(), step3.verdict().c_str());
     }
 
     void sidecarErrorsNameTheField_data()

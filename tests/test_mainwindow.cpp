@@ -128,6 +128,17 @@ private Q_SLOTS:
         window.composerPanel()->findChild<QDoubleSpinBox *>("renoiseStrength")->setValue(0.5);
         QTRY_VERIFY_WITH_TIMEOUT(preview->cell(1).image != before, 30000);
         QCOMPARE(window.composerPanel()->recipe().views.renoise, 0.5f);
+        // The anchor pool: set in the Anchors group, saved in the recipe and
+        // shown again from one.
+        window.composerPanel()->findChild<QSpinBox *>("anchorPoolSize")->setValue(2048);
+        window.composerPanel()->findChild<QSpinBox *>("anchorPoolRefresh")->setValue(32);
+        latent::ViewRecipe pooled = window.composerPanel()->recipe();
+        QCOMPARE(pooled.anchors.poolSize, 2048);
+        QCOMPARE(pooled.anchors.poolRefresh, 32);
+        pooled.anchors.poolSize = 0;
+        window.composerPanel()->showRecipe(pooled);
+        QCOMPARE(window.composerPanel()->recipe().anchors.poolSize, 0);
+        QCOMPARE(window.composerPanel()->recipe().anchors.poolRefresh, 0);
     }
 
     // The Samples tab's report card on a small copy of Fashion-MNIST: it

@@ -112,6 +112,20 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     m_renoise->setObjectName("renoiseStrength");
     m_renoise->setToolTip(tr("Re-noise and denoise each view (SDEdit): its image is noised to "
                              "this level and denoised again with a noise of its own; 0: off"));
+    m_poolSize = new QSpinBox;
+    m_poolSize->setObjectName("anchorPoolSize");
+    m_poolSize->setRange(0, 1 << 24);
+    m_poolSize->setSingleStep(1024);
+    m_poolSize->setSpecialValueText(tr("off"));
+    m_poolSize->setToolTip(tr("Training draws its anchors from a pool of this many, each "
+                              "rendered once while it stays in the pool, instead of fresh "
+                              "anchors every step: for slow samplers (diffusion); off: fresh "
+                              "anchors"));
+    m_poolRefresh = new QSpinBox;
+    m_poolRefresh->setObjectName("anchorPoolRefresh");
+    m_poolRefresh->setRange(0, 1 << 24);
+    m_poolRefresh->setToolTip(tr("New anchors that replace the oldest of the pool at every "
+                                 "training step; 0: a fixed pool"));
     m_samplerBox = new QGroupBox(tr("Diffusion sampler"));
     m_samplerBox->setToolTip(tr("How the diffusion generator turns each latent (its starting "
                                 "noise) into an image; saved in the recipe, so training and "
@@ -129,6 +143,8 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     anchorsForm->addRow(tr("Seed"), m_seed);
     anchorsForm->addRow(tr("Truncation"), m_truncation);
     anchorsForm->addRow(tr("Classes"), m_classes);
+    anchorsForm->addRow(tr("Training pool"), m_poolSize);
+    anchorsForm->addRow(tr("  new per step"), m_poolRefresh);
     auto *latentBox = new QGroupBox(tr("Latent views"));
     auto *latentForm = new QFormLayout(latentBox);
     latentForm->addRow(tr("Views per anchor"), m_perAnchor);
@@ -328,6 +344,9 @@ ViewRecipe ComposerPanel::recipe() const
         r.views.renoise = static_cast<float>(m_renoise->value());
     }
     r.anchors.truncation = static_cast<float>(m_truncation->value());
+    r.anchors.poolSize = m_poolSize->value();
+    r.anchors.poolRefresh =
+        r.anchors.poolSize > 0 ? std::min(m_poolRefresh->value(), r.anchors.poolSize) : 0;
     const QString classes = m_classes->text().trimmed();
     if (!classes.isEmpty() && classes != "uniform")
         for (const QString &c : classes.split(',', Qt::SkipEmptyParts))
@@ -377,6 +396,8 @@ void ComposerPanel::showRecipe(const ViewRecipe &r)
         static_cast<int>(std::min<std::uint64_t>(r.seed, std::numeric_limits<int>::max())));
     m_truncation->setValue(r.anchors.truncation);
     m_renoise->setValue(r.views.renoise);
+    m_poolSize->setValue(r.anchors.poolSize);
+    m_poolRefresh->setValue(r.anchors.poolRefresh);
     if (r.hasSampler) {
         m_samplerSteps->setValue(r.sampler.steps);
         m_samplerGuidance->setValue(r.sampler.guidance);

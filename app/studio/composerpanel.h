@@ -78,6 +78,7 @@ private:
     QSpinBox *m_seed;
     QDoubleSpinBox *m_truncation;
     QLineEdit *m_classes;
+    QSpinBox *m_poolSize, *m_poolRefresh; // the anchor pool (slow samplers); size 0: off
     QSpinBox *m_perAnchor;
     QCheckBox *m_classPositives;
     QCheckBox *m_gaussian;
