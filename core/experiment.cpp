@@ -98,13 +98,14 @@ std::string buildsOf(const std::vector<RunSummary> &runs)
 
 namespace {
 
-const std::vector<std::string> kRows{"a", "b", "c", "d", "e", "f", "g"};
+const std::vector<std::string> kRows{"a", "b", "c", "d", "e", "f", "g", "r"};
 
 } // namespace
 
 bool planHasRow(const ExperimentOptions &o, const std::string &row)
 {
-    return o.rows.empty() || std::find(o.rows.begin(), o.rows.end(), row) != o.rows.end();
+    if (o.rows.empty()) return row != "r"; // re-noised views need a diffusion generator
+    return std::find(o.rows.begin(), o.rows.end(), row) != o.rows.end();
 }
 
 bool planNeedsWalks(const ExperimentOptions &o)
@@ -123,7 +124,11 @@ std::vector<ExperimentRun> paperTablePlan(const ExperimentOptions &o, const View
     for (const std::string &row : o.rows)
         if (std::find(kRows.begin(), kRows.end(), row) == kRows.end())
             throw Error("experiment row \"" + row +
-                        "\": no such row; expected a, b, c, d, e, f or g");
+                        "\": no such row; expected a, b, c, d, e, f, g or r");
+    if (o.anchorPool > 0 && o.anchorPoolRefresh > o.anchorPool)
+        throw Error("experiment: --anchor-pool-refresh " + std::to_string(o.anchorPoolRefresh) +
+                    " is above the pool's size " + std::to_string(o.anchorPool) +
+                    "; expected at most as many new anchors per step as the pool holds");
     std::vector<ExperimentRun> plan;
     ViewRecipe pixelOnly = base;
     pixelOnly.views.gaussian = false;
@@ -170,6 +175,10 @@ std::vector<ExperimentRun> paperTablePlan(const ExperimentOptions &o, const View
             else
                 setBudget(run.config, 0, o.budgetMinutes);
             run.config.data = real ? "real" : "generator";
+            if (!real) {
+                run.recipe.anchors.poolSize = o.anchorPool;
+                run.recipe.anchors.poolRefresh = o.anchorPool > 0 ? o.anchorPoolRefresh : 0;
+            }
             plan.push_back(run);
         }
     };
@@ -180,6 +189,10 @@ std::vector<ExperimentRun> paperTablePlan(const ExperimentOptions &o, const View
         add("c", "Gaussian views sigma " + sigmaText(s) + " + pixel", gaussian(pixelOnly, s), s,
             false, "-sigma" + sigmaText(s));
     add("d", "steered walks (" + std::to_string(walks.size()) + ") + pixel", steered, -1, false);
+    ViewRecipe renoised = pixelOnly;
+    renoised.views.renoise = o.renoise;
+    add("r", "re-noised views (strength " + sigmaText(o.renoise) + ") + pixel", renoised, -1,
+        false);
     const float sigma = o.sigma > 0 ? o.sigma : chosenSigma;
     if (sigma <= 0) return plan; // rows e, f, g wait for row c's choice
     add("e", "Gaussian sigma " + sigmaText(sigma) + " + steered + pixel", gaussian(steered, sigma),
@@ -320,7 +333,7 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
                                plan.front().config.evalData,
                                {plan.front().config.validation, plan.front().config.validationSeed},
                                plan.front().config.knnK))
-        << "\n\n"
+        << (c.generation.empty() ? "" : " " + c.generation) << "\n\n"
         << "Machine: " << c.machine << ". " << buildsOf(runs) << "Report written by build "
         << c.commit << ".\n\n";
     for (const std::string &f : figureFiles)

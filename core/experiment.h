@@ -32,7 +32,13 @@ struct ExperimentOptions
     // finished at every seed (chooseSigma).
     float sigma = 0;
     int poolSize = 4; // views per anchor in the neighbour-pool row
-    // The rows to run ("a" to "g"); empty: all of them.
+    // Row r (diffusion generators): re-noised views of this strength.
+    float renoise = 0.3f;
+    // Every generated row draws its anchors from an anchor pool of this size
+    // and refresh per step (ViewRecipe::Anchors); 0: fresh anchors.
+    int anchorPool = 0, anchorPoolRefresh = 0;
+    // The rows to run ("a" to "g", and "r" for a diffusion generator); empty:
+    // a to g.
     std::vector<std::string> rows;
     TrainConfig base; // everything else (encoder, batch, optimiser...)
     // The generator's report card against the evaluation data, in the
@@ -44,7 +50,7 @@ struct ExperimentOptions
 struct ExperimentRun
 {
     std::string id;    // folder name: row id, then "-s" and the seed
-    std::string row;   // a, b, c, d, e, f, g
+    std::string row;   // a, b, c, d, e, f, g, r
     std::string label; // what the row is
     double sigma = -1; // the Gaussian sigma of the row, -1 when none
     int seed = 1;
@@ -87,6 +93,7 @@ struct ExperimentContext
     int seeds = 1;
     bool sigmaChosen = false; // rows e, f, g took row c's best sigma on validation
     std::string reportCard;   // Markdown of the generator's report card, or why there is none
+    std::string generation;   // how the generated rows sampled (generator, sampler, anchor pool)
 };
 
 // The floors of one seed (computeFloors on that seed's first run).

@@ -247,6 +247,31 @@ void ExperimentRunner::stop()
 // The generator's card against the evaluation data, made once per folder
 // (report-card/); a generator that cannot be compared with the data gets the
 // reason instead.
+namespace {
+
+// How the generated rows sampled, for the report: the generator, a diffusion
+// generator's sampler, the anchor pool.
+std::string generationText(const Generator &generator, const ExperimentOptions &options)
+{
+    const GeneratorInfo &info = generator.info();
+    std::ostringstream out;
+    out << "Generated rows sample " << info.name;
+    if (info.isDiffusion()) {
+        const SamplerSettings s = generator.samplerSettings();
+        out << " (diffusion: DDIM " << s.steps << " steps, guidance " << s.guidance << ", eta "
+            << s.eta << ")";
+    }
+    if (options.anchorPool > 0)
+        out << "; their anchors come from an anchor pool of " << options.anchorPool << " with "
+            << options.anchorPoolRefresh << " new per step";
+    if (planHasRow(options, "r"))
+        out << "; row r re-noises each view to strength " << options.renoise;
+    out << ".";
+    return out.str();
+}
+
+} // namespace
+
 std::string ExperimentRunner::Impl::reportCard(const Generator &generator) const
 {
     const std::string dir = out + "/report-card", md = dir + "/report-card.md";
@@ -418,6 +443,7 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
             return {};
         }
     }
+    context.generation = generationText(*generator, options);
     context.command = command;
     context.machine = machineDescription();
     context.commit = buildDescription(); // this binary's, recorded when it was built

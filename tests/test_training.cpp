@@ -4,6 +4,7 @@
 #include "atomicfile.h"
 #include "encoder.h"
 #include "error.h"
+#include "errorof.h"
 #include "evaluation.h"
 #include "experiment.h"
 #include "experimentrunner.h"
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 using namespace latent;
+using latent::test::errorOf;
 using latent::test::writeSmallDataset;
 
 namespace {
@@ -228,6 +230,26 @@ private Q_SLOTS:
                                          "c-sigma0.4-s1", "c-sigma0.4-s2", "f-s1", "f-s2"}));
         subset.rows = {"a", "h"};
         QVERIFY_THROWS_EXCEPTION(Error, paperTablePlan(subset, defaultRecipe(), {}));
+        // Row r (re-noised views, only when listed) and an anchor pool for
+        // every generated row, never for real data.
+        subset.rows = {"a", "b", "r"};
+        subset.seeds = 1;
+        subset.anchorPool = 64;
+        subset.anchorPoolRefresh = 8;
+        const auto diffusionPlan = paperTablePlan(subset, defaultRecipe(), {});
+        QCOMPARE(int(diffusionPlan.size()), 3);
+        QCOMPARE(diffusionPlan[2].id, std::string("r-s1"));
+        QCOMPARE(diffusionPlan[2].recipe.views.renoise, 0.3f);
+        QVERIFY(!diffusionPlan[2].recipe.views.gaussian);
+        QCOMPARE(diffusionPlan[0].recipe.anchors.poolSize, 0);
+        for (int i : {1, 2}) {
+            QCOMPARE(diffusionPlan[i].recipe.anchors.poolSize, 64);
+            QCOMPARE(diffusionPlan[i].recipe.anchors.poolRefresh, 8);
+        }
+        subset.anchorPoolRefresh = 65;
+        QVERIFY(errorOf([&] {
+                    paperTablePlan(subset, defaultRecipe(), {});
+                }).contains("--anchor-pool-refresh 65 is above the pool's size 64"));
 
         // Sigma is chosen on the mean validation probe of row c, not on test.
         const auto summary = [](const std::string &name, double val, double test) {

@@ -51,10 +51,37 @@ void ExperimentCommand::add(CLI::App &app)
         ->check(CLI::Range(1e-3, 10.0));
     command
         ->add_option("--rows", options.rows,
-                     "rows to run, e.g. a,b,c,f,g (default: a to g); the sigma of e, f and g is "
-                     "chosen on row c unless --sigma is given")
+                     "rows to run, e.g. a,b,c,f,g (default: a to g; r only when listed); the sigma "
+                     "of e, f and g is chosen on row c unless --sigma is given")
         ->delimiter(',')
-        ->check(CLI::IsMember({"a", "b", "c", "d", "e", "f", "g"}));
+        ->check(CLI::IsMember({"a", "b", "c", "d", "e", "f", "g", "r"}));
+    command
+        ->add_option("--renoise", options.renoise,
+                     "row r (diffusion generators, only when listed): re-noised views of this "
+                     "strength")
+        ->check(CLI::Range(0.01, 1.0))
+        ->capture_default_str();
+    command
+        ->add_option("--anchor-pool", options.anchorPool,
+                     "generated rows draw their anchors from a pool of this many (for slow "
+                     "samplers; docs/view-recipe.md); 0: fresh anchors every step")
+        ->check(CLI::Range(0, 1 << 24))
+        ->capture_default_str();
+    command
+        ->add_option("--anchor-pool-refresh", options.anchorPoolRefresh,
+                     "new anchors in the pool per step")
+        ->check(CLI::Range(0, 1 << 24))
+        ->capture_default_str();
+    command
+        ->add_option("--card-samples", options.card.samples,
+                     "report card: generated images for fidelity and the Frechet distance")
+        ->check(CLI::Range(2, 1000000))
+        ->capture_default_str();
+    command
+        ->add_option("--card-cas-images", options.card.casImages,
+                     "report card: generated images the CAS classifier trains on (default: as "
+                     "many as the real train split)")
+        ->check(CLI::Range(1, 10000000));
     command->add_option("--generator", generator, "generator (.pt or 'default')")
         ->capture_default_str();
     command->add_option("--batch", options.base.batch, "anchors per step")
