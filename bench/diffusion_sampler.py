@@ -13,6 +13,13 @@ The denoiser is a small UNet-like net (1x32x32, 10 classes, 1,000 timesteps,
 about 0.15 M weights, random weights: speed only), exported with
 tools/export_generator.py. The CLI's time is its run for N images minus its
 run for one image (process start, loading, the load-time check).
+
+Both sides run with the same glibc allocator settings: the engine sets the
+mmap and trim thresholds to 1 GiB at start (core/runtime.cpp), so the script
+re-executes itself with the same thresholds (GLIBC_TUNABLES) before timing.
+Under glibc's defaults every denoiser call maps, faults in and unmaps its
+activations, which made the Python side about 3x slower with the same model.
+Pass --default-malloc to time the Python side with glibc's defaults.
 """
 
 import argparse
@@ -33,6 +40,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 from export_generator import export_denoiser  # noqa: E402
 
 T, CLASSES = 1000, 10
+TUNABLES = "glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=1073741824"
 
 
 class SmallUNet(nn.Module):
@@ -73,7 +81,12 @@ def main():
     parser.add_argument("--images", type=int, default=256)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--default-malloc", action="store_true",
+                        help="time the Python side with glibc's default allocator thresholds")
     args = parser.parse_args()
+    if not args.default_malloc and os.environ.get("GLIBC_TUNABLES") != TUNABLES:
+        os.execve(sys.executable, [sys.executable] + sys.argv,
+                  dict(os.environ, GLIBC_TUNABLES=TUNABLES))
     torch.set_num_threads(args.threads)
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
     betas = [1e-4 + (t / (T - 1)) * (0.02 - 1e-4) for t in range(T)]
@@ -89,7 +102,8 @@ def main():
         model = torch.jit.load(base + ".pt")
         weights = sum(p.numel() for p in model.parameters())
         print(f"denoiser: {weights} weights, 1x32x32, {args.images} images, "
-              f"{args.threads} threads, chunks of 64, {args.rounds} rounds")
+              f"{args.threads} threads, chunks of 64, {args.rounds} rounds, Python allocator: "
+              f"{'glibc defaults' if args.default_malloc else 'as the engine (1 GiB thresholds)'}")
         print(f"{'steps':>5} {'C++ images/s':>13} {'Python images/s':>16} {'ratio':>6} {'(min-max)':>12}")
         for steps in (10, 25, 50):
             with open(base + ".json") as f:

@@ -93,8 +93,11 @@ class ResBlock(nn.Module):
 class UNet(nn.Module):
     """forward(x_t [N, 1, 32, 32], t [N] int64, y [N] int64 in 0..10) -> eps [N, 1, 32, 32]."""
 
+    embed: torch.jit.Final[int]
+
     def __init__(self, widths=(16, 32, 64)):
         super().__init__()
+        self.embed = EMBED
         c1, c2, c3 = widths
         self.time_mlp = nn.Sequential(nn.Linear(EMBED, EMBED), nn.SiLU(), nn.Linear(EMBED, EMBED))
         self.class_embed = nn.Embedding(CLASSES + 1, EMBED)
@@ -114,7 +117,7 @@ class UNet(nn.Module):
         nn.init.zeros_(self.out.bias)
 
     def forward(self, x: torch.Tensor, t: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        emb = self.time_mlp(timestep_embedding(t, EMBED)) + self.class_embed(y)  # [N, 128]
+        emb = self.time_mlp(timestep_embedding(t, self.embed)) + self.class_embed(y)  # [N, 128]
         h0 = self.inp(x)
         h1 = self.down1(h0, emb)                      # [N, c1, 32, 32]
         h2 = self.down2(self.pool1(h1), emb)          # [N, c2, 16, 16]
