@@ -304,6 +304,26 @@
         <source>Re-noise views</source>
         <translation>Ansichten neu verrauschen</translation>
     </message>
+    <message>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <source>Training draws its anchors from a pool of this many, each rendered once while it stays in the pool, instead of fresh anchors every step: for slow samplers (diffusion); off: fresh anchors</source>
+        <translation>Das Training zieht seine Anker aus einem Vorrat dieser Größe, jeder wird einmal erzeugt, solange er im Vorrat bleibt, statt in jedem Schritt neue Anker zu erzeugen: für langsame Sampler (Diffusion); aus: neue Anker</translation>
+    </message>
+    <message>
+        <source>New anchors that replace the oldest of the pool at every training step; 0: a fixed pool</source>
+        <translation>Neue Anker, die in jedem Trainingsschritt die ältesten des Vorrats ersetzen; 0: ein fester Vorrat</translation>
+    </message>
+    <message>
+        <source>Training pool</source>
+        <translation>Trainingsvorrat</translation>
+    </message>
+    <message>
+        <source>  new per step</source>
+        <translation>  neu pro Schritt</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::DatasetPicker</name>

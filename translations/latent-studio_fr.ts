@@ -304,6 +304,26 @@
         <source>Re-noise views</source>
         <translation>Rebruiter les vues</translation>
     </message>
+    <message>
+        <source>off</source>
+        <translation>désactivé</translation>
+    </message>
+    <message>
+        <source>Training draws its anchors from a pool of this many, each rendered once while it stays in the pool, instead of fresh anchors every step: for slow samplers (diffusion); off: fresh anchors</source>
+        <translation>L&apos;entraînement tire ses ancres d&apos;une réserve de cette taille, chacune générée une seule fois tant qu&apos;elle reste dans la réserve, au lieu de nouvelles ancres à chaque pas : pour les échantillonneurs lents (diffusion) ; désactivé : nouvelles ancres</translation>
+    </message>
+    <message>
+        <source>New anchors that replace the oldest of the pool at every training step; 0: a fixed pool</source>
+        <translation>Nouvelles ancres qui remplacent les plus anciennes de la réserve à chaque pas d&apos;entraînement ; 0 : une réserve fixe</translation>
+    </message>
+    <message>
+        <source>Training pool</source>
+        <translation>Réserve d&apos;entraînement</translation>
+    </message>
+    <message>
+        <source>  new per step</source>
+        <translation>  nouvelles par pas</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::DatasetPicker</name>
