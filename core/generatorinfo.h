@@ -62,6 +62,11 @@ struct GeneratorInfo
     bool isConditional() const { return numClasses > 0; }
     bool isDiffusion() const { return kind == GeneratorKind::Diffusion; }
     std::string className(int index) const;
+    // The latent truncation a user starts from: 2 for a GAN (the usual
+    // fidelity/diversity trade-off), none for a diffusion model, whose
+    // latent x_T must have unit variance (a normal truncated to [-2, 2] has
+    // sd 0.88: greyer, smoother, less varied images).
+    float defaultTruncation() const { return isDiffusion() ? 0.0f : 2.0f; }
 };
 
 std::string toString(CallSignature call);

@@ -100,6 +100,14 @@ private Q_SLOTS:
                      .code,
                  0);
         QCOMPARE(QImage(again), grid);
+        // The default truncation follows the generator's kind: 2 for a GAN,
+        // none for a diffusion model (its x_T must have unit variance).
+        const Result gan = runCli({"sample", LATENT_DEFAULT_GENERATOR, "--n", "4", "--out", out});
+        QVERIFY2(gan.out.contains("truncation 2)"), qPrintable(gan.out));
+        const Result diffusion =
+            runCli({"sample", LATENT_TEST_DATA_DIR "/diffusion.pt", "--n", "4", "--out", out});
+        QVERIFY2(diffusion.out.contains("truncation 0)"),
+                 qPrintable(diffusion.out + diffusion.err));
     }
 
     void badInputsExitNonZero_data()

@@ -122,6 +122,9 @@ private Q_SLOTS:
         QVERIFY(recipe.hasSampler);
         QCOMPARE(recipe.sampler.steps, 5);
         QCOMPARE(recipe.sampler.guidance, 2.0f);
+        // x_T is sampled untruncated: unit variance is what the denoiser expects.
+        QCOMPARE(recipe.anchors.truncation, 0.0f);
+        QCOMPARE(window.generatorPanel()->sampleRequest().truncation, 0.0f);
         // Re-noised views from the Views tab.
         auto *preview = window.composerPanel()->preview();
         const QImage before = preview->cell(1).image;

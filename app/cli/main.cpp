@@ -93,7 +93,9 @@ int runSample(const std::string &path, const latent::SampleRequest &request, int
               const std::string &out)
 {
     const auto gen = latent::Generator::load(path);
-    const auto batch = gen->sample(request);
+    latent::SampleRequest r = request;
+    if (r.truncation < 0) r.truncation = gen->info().defaultTruncation();
+    const auto batch = gen->sample(r);
     if (columns <= 0)
         columns = request.classIndex == latent::SampleRequest::kCycleClasses
                       ? std::max(1, gen->info().numClasses)
@@ -102,7 +104,7 @@ int runSample(const std::string &path, const latent::SampleRequest &request, int
     if (scale > 1) cv::resize(grid, grid, {}, scale, scale, cv::INTER_NEAREST);
     latent::savePng(grid, out);
     std::cout << "wrote " << out << ": " << batch.count << " samples of " << gen->info().name
-              << " (seed " << request.seed << ", truncation " << request.truncation << ")\n";
+              << " (seed " << r.seed << ", truncation " << r.truncation << ")\n";
     return 0;
 }
 
@@ -210,6 +212,7 @@ int runNewRecipe(const std::string &path, const std::string &out)
 {
     const auto gen = latent::Generator::load(path);
     latent::ViewRecipe recipe;
+    recipe.anchors.truncation = gen->info().defaultTruncation();
     recipe.name = std::filesystem::path(out).stem().string();
     recipe.generator = {std::filesystem::path(path).filename().string(),
                         latent::sha256OfFile(path)};
@@ -240,6 +243,7 @@ int main(int argc, char **argv)
 
     latent::SampleRequest request;
     request.count = 64;
+    request.truncation = -1; // the generator's default
     int columns = 0;
     std::string out;
     auto *sample = app.add_subcommand("sample", "sample a grid of images to a PNG file");
@@ -255,7 +259,8 @@ int main(int argc, char **argv)
         ->excludes("--class");
     sample
         ->add_option("--truncation", request.truncation,
-                     "truncate each latent coordinate to [-T, T]; 0 disables")
+                     "truncate each latent coordinate to [-T, T]; 0 disables (default: 2 for a "
+                     "GAN, none for a diffusion model)")
         ->check(CLI::Range(0.0f, 100.0f));
     sample->add_option("--columns", columns, "grid columns (default: square)")
         ->check(CLI::Range(1, 4096));

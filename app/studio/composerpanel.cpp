@@ -277,6 +277,8 @@ void ComposerPanel::setGenerator(std::shared_ptr<const Generator> generator,
         m_samplerGuidance->setEnabled(info.diffusion.nullClass >= 0);
         m_samplerEta->setValue(s.eta);
         m_samplerBox->setVisible(info.isDiffusion());
+        const QSignalBlocker d(m_truncation);
+        m_truncation->setValue(info.defaultTruncation());
     }
     setEnabled(true);
     requestPreview();

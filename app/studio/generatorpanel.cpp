@@ -212,6 +212,9 @@ void GeneratorPanel::showGenerator(const std::string &path, const GeneratorInfo 
         m_eta->setValue(s.eta);
         m_rate->clear();
         m_sampler->setVisible(info.isDiffusion());
+        const QSignalBlocker blockTruncation(m_truncation);
+        m_truncation->setValue(int(info.defaultTruncation() * kTruncationScale));
+        updateTruncationLabel();
     }
 
     QString html = QString("<b>%1</b><br><small>%2</small><table>")
