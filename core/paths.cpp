@@ -4,6 +4,7 @@
 #include "error.h"
 #include "viewrecipe.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <vector>
@@ -11,23 +12,48 @@
 namespace latent {
 namespace fs = std::filesystem;
 
-std::string defaultGeneratorPath(const std::string &exeDir)
+namespace {
+
+// The shipped file `file` in the first folder that holds it, or its
+// installed path when none does.
+fs::path shippedFile(const std::string &file, const std::string &exeDir)
 {
-    const std::string file = LATENT_DEFAULT_GENERATOR_NAME ".pt";
     std::vector<fs::path> dirs;
     if (const char *env = std::getenv("LATENT_STUDIO_GENERATORS")) dirs.emplace_back(env);
     dirs.push_back(fs::path(exeDir) / ".." / LATENT_INSTALL_GENERATORS_DIR);
     dirs.emplace_back(LATENT_SOURCE_GENERATORS_DIR);
     std::error_code ec;
     for (const auto &dir : dirs)
-        if (fs::is_regular_file(dir / file, ec))
-            return fs::weakly_canonical(dir / file, ec).string();
-    return (dirs[dirs.size() - 2] / file).lexically_normal().string();
+        if (fs::is_regular_file(dir / file, ec)) return fs::weakly_canonical(dir / file, ec);
+    return (dirs[dirs.size() - 2] / file).lexically_normal();
+}
+
+} // namespace
+
+std::string defaultGeneratorPath(const std::string &exeDir)
+{
+    return shippedFile(LATENT_DEFAULT_GENERATOR_NAME ".pt", exeDir).string();
+}
+
+std::vector<std::string> shippedGeneratorPaths(const std::string &exeDir)
+{
+    std::vector<std::string> out;
+    std::error_code ec;
+    const fs::path dir = fs::path(defaultGeneratorPath(exeDir)).parent_path();
+    for (const auto &entry : fs::directory_iterator(dir, ec))
+        if (entry.path().extension() == ".pt" && entry.is_regular_file(ec))
+            out.push_back(entry.path().string());
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 std::string resolveGeneratorArgument(const std::string &arg, const std::string &exeDir)
 {
-    return arg == "default" ? defaultGeneratorPath(exeDir) : arg;
+    if (arg == "default") return defaultGeneratorPath(exeDir);
+    std::error_code ec;
+    if (arg.find('/') != std::string::npos || fs::exists(arg, ec)) return arg;
+    const fs::path shipped = shippedFile(arg + ".pt", exeDir);
+    return fs::is_regular_file(shipped, ec) ? shipped.string() : arg;
 }
 
 std::string recipeGeneratorPath(const ViewRecipe &recipe, const std::string &recipePath,

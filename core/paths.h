@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace latent {
 
@@ -11,7 +12,13 @@ namespace latent {
 // Returns the first existing file, or the installed path when none exists.
 std::string defaultGeneratorPath(const std::string &exeDir);
 
-// Resolves "default" to defaultGeneratorPath(exeDir); other values unchanged.
+// The generators that ship with the studio (the default GAN and the diffusion
+// model), as paths of their .pt files in the first of the folders above
+// that holds the default; sorted by name.
+std::vector<std::string> shippedGeneratorPaths(const std::string &exeDir);
+
+// Resolves "default" to defaultGeneratorPath(exeDir) and the name of a
+// shipped generator ("fashion-ddpm") to its file; other values unchanged.
 std::string resolveGeneratorArgument(const std::string &arg, const std::string &exeDir);
 
 struct ViewRecipe;

@@ -50,8 +50,14 @@ private Q_SLOTS:
         QVERIFY(r.out.contains("classes:      10"));
         QVERIFY(r.out.contains("call:         forward(z, y)"));
         QVERIFY(r.out.contains("ok       all values finite"));
-        // 'default' names the shipped generator.
+        // 'default' names the shipped generator, and so does its file's base name;
+        // an unknown name is read as a file and refused.
         QCOMPARE(runCli({"info", "default"}).code, 0);
+        const Result named = runCli({"info", "fashion-cgan"});
+        QVERIFY2(named.code == 0 && named.out.contains("latent size:  64"), qPrintable(named.err));
+        const Result unknown = runCli({"info", "no-such-generator"});
+        QVERIFY(unknown.code != 0);
+        QVERIFY2(unknown.err.contains("no-such-generator"), qPrintable(unknown.err));
     }
 
     // Torch threads: OMP_NUM_THREADS when it is a positive integer (how the

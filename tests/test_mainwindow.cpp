@@ -17,6 +17,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
@@ -47,7 +48,12 @@ private Q_SLOTS:
         window.resize(1100, 760);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.openGenerator(LATENT_DEFAULT_GENERATOR);
+        // File > Open Shipped Generator lists the shipped generators by name.
+        QAction *gan = nullptr;
+        for (QAction *a : window.findChild<QMenu *>("shippedGeneratorsMenu")->actions())
+            if (a->text() == "Fashion-MNIST conditional GAN (fashion-cgan)") gan = a;
+        QVERIFY(gan);
+        gan->trigger();
         auto *grid = window.findChild<ImageGridWidget *>("sampleGrid");
         QVERIFY(grid);
         QTRY_COMPARE_WITH_TIMEOUT(grid->cellCount(), 64, 30000);

@@ -6,8 +6,10 @@
 #include "experimentbox.h"
 #include "explorerpanel.h"
 #include "exportdatasetdialog.h"
+#include "generatorinfo.h"
 #include "generatorpanel.h"
 #include "imagegrid.h"
+#include "paths.h"
 #include "preferencesdialog.h"
 #include "reportcardbox.h"
 #include "runspanel.h"
@@ -32,6 +34,7 @@
 #include <opencv2/core.hpp>
 
 #include <chrono>
+#include <filesystem>
 
 namespace latent::studio {
 namespace {
@@ -134,6 +137,20 @@ void MainWindow::createMenus()
     open->setShortcut(QKeySequence::Open);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     rebuildRecentMenu();
+    QMenu *shipped = file->addMenu(tr("Open S&hipped Generator"));
+    shipped->setObjectName("shippedGeneratorsMenu");
+    for (const std::string &pt :
+         shippedGeneratorPaths(QApplication::applicationDirPath().toStdString())) {
+        const QString path = QString::fromStdString(pt);
+        QString name = QFileInfo(path).completeBaseName();
+        try { // the sidecar's name, when it reads
+            const auto sidecar = std::filesystem::path(pt).replace_extension(".json").string();
+            name = QString::fromStdString(readSidecar(sidecar).name) + " (" + name + ")";
+        } catch (const Error &) {
+        }
+        shipped->addAction(name, this, [this, path] { openGenerator(path); })->setToolTip(path);
+    }
+    shipped->setEnabled(!shipped->isEmpty());
     QAction *save = file->addAction(tr("&Save Grid as PNG…"), this, &MainWindow::saveGrid);
     save->setShortcut(QKeySequence::Save);
     file->addSeparator();
