@@ -1085,6 +1085,10 @@
         <source>Applied: the run in the Train tab trains on &quot;%1&quot; from its next step.</source>
         <translation>Angewendet: Der Lauf im Tab Trainieren trainiert ab seinem nächsten Schritt mit „%1“.</translation>
     </message>
+    <message>
+        <source>Open S&amp;hipped Generator</source>
+        <translation>Mitgelieferten &amp;Generator öffnen</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::PreferencesDialog</name>

@@ -1085,6 +1085,10 @@
         <source>Applied: the run in the Train tab trains on &quot;%1&quot; from its next step.</source>
         <translation>Appliqué : l’exécution de l’onglet Entraîner utilise « %1 » dès son étape suivante.</translation>
     </message>
+    <message>
+        <source>Open S&amp;hipped Generator</source>
+        <translation>Ouvrir un générateur &amp;fourni</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::PreferencesDialog</name>
