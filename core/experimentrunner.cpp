@@ -394,8 +394,7 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
     fs::create_directories(m->out + "/runs", ec);
     if (ec) throw Error("experiment folder " + m->out + ": cannot create it: " + ec.message());
     const auto generator = Generator::load(options.base.generator);
-    ViewRecipe base;
-    base.anchors.truncation = generator->info().defaultTruncation();
+    ViewRecipe base = defaultRecipeFor(generator->info());
     base.generator = {fs::path(options.base.generator).filename().string(),
                       sha256OfFile(options.base.generator)};
     const DirectionSet walks = planNeedsWalks(options) ? m->walks(*generator) : DirectionSet{};

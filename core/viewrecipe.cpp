@@ -112,10 +112,22 @@ Json viewsJson(const ViewRecipe::LatentViews &v, const Json &steered)
               {"gaussian", {{"enabled", v.gaussian}, {"sigma", v.sigma}}},
               {"steered", steered}};
     if (v.renoise > 0) j["renoise"] = {{"strength", v.renoise}};
+    if (v.preserveVariance) j["gaussian"]["preserve_variance"] = true;
     return j;
 }
 
 } // namespace
+
+ViewRecipe defaultRecipeFor(const GeneratorInfo &info)
+{
+    ViewRecipe r;
+    r.anchors.truncation = info.defaultTruncation();
+    if (info.isDiffusion()) {
+        r.views.preserveVariance = true;
+        r.views.sigma = 0.4f;
+    }
+    return r;
+}
 
 const DirectionSet *ViewRecipe::findSet(const std::string &setName) const
 {
@@ -145,6 +157,9 @@ void ViewRecipe::checkAgainst(int latentSize, int numClasses, const std::string 
         if (c < 0 || c >= numClasses)
             throw Error(what + ": field 'anchors.classes' holds " + std::to_string(c) +
                         ", expected class indices in [0, " + std::to_string(numClasses) + ")");
+    if (views.preserveVariance && views.sigma > 1)
+        throw Error(what + ": field 'views.gaussian.sigma' is " + std::to_string(views.sigma) +
+                    ", expected at most 1 with preserve_variance");
     if (views.classPositives && numClasses == 0)
         throw Error(what +
                     ": field 'views.class_positives' is true but the generator is unconditional");
@@ -253,9 +268,14 @@ ViewRecipe recipeFromJson(const std::string &text, const std::string &path)
     r.views.perAnchor = static_cast<int>(views.integer("per_anchor", 1, 64));
     r.views.classPositives = views.boolean("class_positives");
     const Object gaussian = views.object("gaussian");
-    gaussian.allowOnly({"enabled", "sigma"});
+    gaussian.allowOnly({"enabled", "sigma", "preserve_variance"});
     r.views.gaussian = gaussian.boolean("enabled");
-    r.views.sigma = static_cast<float>(gaussian.number("sigma", 0, 10));
+    r.views.preserveVariance =
+        gaussian.has("preserve_variance") && gaussian.boolean("preserve_variance");
+    r.views.sigma = static_cast<float>(
+        r.views.preserveVariance
+            ? gaussian.number("sigma", 0, 1, "with preserve_variance, the noise's share")
+            : gaussian.number("sigma", 0, 10));
     const Json &steered = views.raw("steered");
     if (!steered.is_array())
         views.fail("steered", "is " + json::describe(steered) + ", expected an array");

@@ -49,6 +49,12 @@ struct ViewRecipe
         bool classPositives = false; // same-class images are positives (SupCon)
         bool gaussian = true;
         float sigma = 0.8f; // z' = z + sigma * truncated normal (0.8 won docs/results.md)
+        // z' = sqrt(1 - sigma^2) z + sigma n instead (sigma <= 1, n with the
+        // anchors' truncation): the view's latent keeps the anchors'
+        // variance, which a diffusion model's x_T must (adding noise to x_T
+        // makes a noisier start and a noisier image). JSON
+        // views.gaussian.preserve_variance, absent when false.
+        bool preserveVariance = false;
         std::vector<SteeredWalk> steered;
         // Diffusion generators: each view's image is noised to level
         // renoise x T and denoised again with a noise of its own (SDEdit);
@@ -88,6 +94,11 @@ struct ViewRecipe
 };
 
 std::string toJson(const ViewRecipe &recipe);
+
+// The recipe a generator starts from: the defaults above, for a diffusion
+// model with untruncated anchors (GeneratorInfo::defaultTruncation) and
+// variance-preserving Gaussian views at sigma 0.4.
+ViewRecipe defaultRecipeFor(const GeneratorInfo &info);
 ViewRecipe recipeFromJson(const std::string &text, const std::string &pathForMessages);
 ViewRecipe readRecipe(const std::string &path);                      // throws Error naming the file
 void writeRecipe(const ViewRecipe &recipe, const std::string &path); // atomic

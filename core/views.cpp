@@ -11,6 +11,8 @@
 #include <torch/types.h>
 #include <torch/utils.h>
 
+#include <cmath>
+
 namespace latent {
 namespace {
 
@@ -105,10 +107,18 @@ at::Tensor viewsOfAnchors(const Generator &generator, const ViewRecipe &recipe, 
         ((recipe.views.gaussian && recipe.views.sigma > 0) || !recipe.views.steered.empty());
     if (latentViews) {
         if (recipe.views.gaussian && recipe.views.sigma > 0) {
-            const float t = recipe.anchors.truncation > 0 ? recipe.anchors.truncation : 2.0f;
-            const auto noise =
-                truncatedNormal(all, info.latentSize, t, streamSeed(seed, "view.gaussian"));
-            z = z + recipe.views.sigma * noise.slice(0, first, first + n);
+            const float sigma = recipe.views.sigma;
+            if (recipe.views.preserveVariance) {
+                // The noise has the anchors' distribution, so the mix keeps it.
+                const auto noise = truncatedNormal(all, info.latentSize, recipe.anchors.truncation,
+                                                   streamSeed(seed, "view.gaussian"));
+                z = std::sqrt(1 - sigma * sigma) * z + sigma * noise.slice(0, first, first + n);
+            } else {
+                const float t = recipe.anchors.truncation > 0 ? recipe.anchors.truncation : 2.0f;
+                const auto noise =
+                    truncatedNormal(all, info.latentSize, t, streamSeed(seed, "view.gaussian"));
+                z = z + sigma * noise.slice(0, first, first + n);
+            }
         }
         for (std::size_t i = 0; i < recipe.views.steered.size(); ++i) {
             const auto &walk = recipe.views.steered[i];

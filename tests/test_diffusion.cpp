@@ -164,6 +164,38 @@ private Q_SLOTS:
         QVERIFY(errorOf([&] { sefaDirections(*g, 4); }).contains("is a diffusion model"));
     }
 
+    // Variance-preserving Gaussian views keep x_T at unit variance, where
+    // adding the noise inflates it; the generator's default recipe uses them.
+    void varianceKeepingNeighbours()
+    {
+        const auto g = Generator::load(path("tiny-eps.pt"));
+        ViewRecipe r = defaultRecipeFor(g->info());
+        QVERIFY(r.views.preserveVariance);
+        QCOMPARE(r.anchors.truncation, 0.0f);
+        QVERIFY(!defaultRecipeFor(Generator::load(LATENT_DEFAULT_GENERATOR)->info())
+                     .views.preserveVariance);
+        r.views.sigma = 0.8f;
+        torch::Tensor kept, added;
+        generateViews(*g, r, 256, 2, 3, ViewMode::LatentOnly, nullptr, nullptr, {}, &kept);
+        r.views.preserveVariance = false;
+        generateViews(*g, r, 256, 2, 3, ViewMode::LatentOnly, nullptr, nullptr, {}, &added);
+        const double sdKept = kept.std().item<double>(), sdAdded = added.std().item<double>();
+        QVERIFY2(std::abs(sdKept - 1) < 0.02 && sdAdded > 1.15,
+                 qPrintable(QString("%1 %2").arg(sdKept).arg(sdAdded)));
+        // Written only when on; sigma above 1 is refused with it.
+        r.views.preserveVariance = true;
+        std::string text = toJson(r);
+        QVERIFY(recipeFromJson(text, "v.json").views.preserveVariance);
+        text.replace(text.find("\"sigma\": 0.8"), 12, "\"sigma\": 1.5");
+        const QString e = errorOf([&] { recipeFromJson(text, "v.json"); });
+        QVERIFY2(e.contains("field 'views.gaussian.sigma' is 1.5, expected a number in [0, 1]"),
+                 qPrintable(e));
+        r.views.sigma = 1.5f;
+        QVERIFY(errorOf([&] {
+                    generateViews(*g, r, 2, 2, 3);
+                }).contains("expected at most 1 with preserve_variance"));
+    }
+
     // A recipe's sampler settings make its views (training, export and replay
     // go through the same call), round-trip through JSON, and are refused
     // when the model cannot take them or the generator is a GAN.

@@ -130,6 +130,8 @@ private Q_SLOTS:
         QCOMPARE(recipe.sampler.guidance, 2.0f);
         // x_T is sampled untruncated: unit variance is what the denoiser expects.
         QCOMPARE(recipe.anchors.truncation, 0.0f);
+        QVERIFY(recipe.views.preserveVariance);
+        QCOMPARE(recipe.views.sigma, 0.4f);
         QCOMPARE(window.generatorPanel()->sampleRequest().truncation, 0.0f);
         // Re-noised views from the Views tab.
         auto *preview = window.composerPanel()->preview();

@@ -324,6 +324,14 @@
         <source>  new per step</source>
         <translation>  neu pro Schritt</translation>
     </message>
+    <message>
+        <source>Keep the latent&apos;s variance</source>
+        <translation>Varianz des Latents erhalten</translation>
+    </message>
+    <message>
+        <source>z&apos; = sqrt(1 - sigma²) z + sigma n instead of z + sigma n (sigma at most 1): the view&apos;s latent keeps the anchors&apos; distribution, as a diffusion model&apos;s starting noise must</source>
+        <translation>z&apos; = sqrt(1 - sigma²) z + sigma n statt z + sigma n (sigma höchstens 1): das Latent der Ansicht behält die Verteilung der Anker, wie es das Startrauschen eines Diffusionsmodells muss</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::DatasetPicker</name>

@@ -324,6 +324,14 @@
         <source>  new per step</source>
         <translation>  nouvelles par pas</translation>
     </message>
+    <message>
+        <source>Keep the latent&apos;s variance</source>
+        <translation>Conserver la variance du latent</translation>
+    </message>
+    <message>
+        <source>z&apos; = sqrt(1 - sigma²) z + sigma n instead of z + sigma n (sigma at most 1): the view&apos;s latent keeps the anchors&apos; distribution, as a diffusion model&apos;s starting noise must</source>
+        <translation>z&apos; = sqrt(1 - sigma²) z + sigma n au lieu de z + sigma n (sigma au plus 1) : le latent de la vue garde la distribution des ancres, comme le doit le bruit de départ d&apos;un modèle de diffusion</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::DatasetPicker</name>

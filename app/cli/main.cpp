@@ -211,8 +211,7 @@ int runViews(const std::string &recipePath, const ViewOptions &o, const std::str
 int runNewRecipe(const std::string &path, const std::string &out)
 {
     const auto gen = latent::Generator::load(path);
-    latent::ViewRecipe recipe;
-    recipe.anchors.truncation = gen->info().defaultTruncation();
+    latent::ViewRecipe recipe = latent::defaultRecipeFor(gen->info());
     recipe.name = std::filesystem::path(out).stem().string();
     recipe.generator = {std::filesystem::path(path).filename().string(),
                         latent::sha256OfFile(path)};

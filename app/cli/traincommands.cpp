@@ -354,11 +354,9 @@ int TrainCommands::run(const std::string &exeDir, int threads)
     } else {
         config.generator = latent::resolveGeneratorArgument(
             generator.empty() ? std::string("default") : generator, exeDir);
+        r = latent::defaultRecipeFor(latent::readSidecar(
+            std::filesystem::path(config.generator).replace_extension(".json").string()));
         r.name = "default";
-        r.anchors.truncation =
-            latent::readSidecar(
-                std::filesystem::path(config.generator).replace_extension(".json").string())
-                .defaultTruncation();
         r.generator = {std::filesystem::path(config.generator).filename().string(),
                        latent::sha256OfFile(config.generator)};
     }

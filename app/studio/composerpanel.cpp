@@ -75,6 +75,12 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     m_gaussian->setObjectName("gaussianViews");
     m_sigma = number(0, 10, 0.05);
     m_sigma->setObjectName("sigma");
+    m_preserveVariance = new QCheckBox(tr("Keep the latent's variance"));
+    m_preserveVariance->setObjectName("preserveVariance");
+    m_preserveVariance->setToolTip(
+        tr("z' = sqrt(1 - sigma²) z + sigma n instead of z + sigma n (sigma at most 1): the "
+           "view's latent keeps the anchors' distribution, as a diffusion model's starting "
+           "noise must"));
     m_walks = new QTableWidget(0, kColumns);
     m_walks->setObjectName("steeredWalks");
     m_walks->setHorizontalHeaderLabels(
@@ -150,6 +156,7 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     latentForm->addRow(tr("Views per anchor"), m_perAnchor);
     latentForm->addRow(m_classPositives);
     latentForm->addRow(m_gaussian, m_sigma);
+    latentForm->addRow(m_preserveVariance);
     latentForm->addRow(new QLabel(tr("Steered walks")));
     latentForm->addRow(m_walks);
     auto *pixelBox = new QGroupBox(tr("Pixel augmentations"));
@@ -234,7 +241,9 @@ ComposerPanel::ComposerPanel(QWidget *parent)
 
     for (QSpinBox *box : {m_seed, m_perAnchor, m_anchors, m_views, m_samplerSteps})
         connect(box, &QSpinBox::valueChanged, this, &ComposerPanel::requestPreview);
-    for (QCheckBox *box : {m_classPositives, m_gaussian})
+    connect(m_preserveVariance, &QCheckBox::toggled, this,
+            [this](bool on) { m_sigma->setMaximum(on ? 1 : 10); });
+    for (QCheckBox *box : {m_classPositives, m_gaussian, m_preserveVariance})
         connect(box, &QCheckBox::toggled, this, &ComposerPanel::requestPreview);
     connect(m_mode, &QComboBox::currentIndexChanged, this, &ComposerPanel::requestPreview);
     connect(m_classes, &QLineEdit::editingFinished, this, &ComposerPanel::requestPreview);
@@ -277,8 +286,14 @@ void ComposerPanel::setGenerator(std::shared_ptr<const Generator> generator,
         m_samplerGuidance->setEnabled(info.diffusion.nullClass >= 0);
         m_samplerEta->setValue(s.eta);
         m_samplerBox->setVisible(info.isDiffusion());
-        const QSignalBlocker d(m_truncation);
-        m_truncation->setValue(info.defaultTruncation());
+        // The latent settings that suit the generator's kind (x_T of a
+        // diffusion model: untruncated, variance-preserving neighbours).
+        const ViewRecipe defaults = defaultRecipeFor(info);
+        const QSignalBlocker d(m_truncation), e(m_sigma), f(m_preserveVariance);
+        m_truncation->setValue(defaults.anchors.truncation);
+        m_preserveVariance->setChecked(defaults.views.preserveVariance);
+        m_sigma->setMaximum(defaults.views.preserveVariance ? 1 : 10);
+        m_sigma->setValue(defaults.views.sigma);
     }
     setEnabled(true);
     requestPreview();
@@ -357,6 +372,7 @@ ViewRecipe ComposerPanel::recipe() const
     r.views.classPositives = m_classPositives->isChecked();
     r.views.gaussian = m_gaussian->isChecked();
     r.views.sigma = static_cast<float>(m_sigma->value());
+    r.views.preserveVariance = m_preserveVariance->isChecked();
     for (int row = 0; row < m_walks->rowCount(); ++row) {
         if (m_walks->item(row, kUse)->checkState() != Qt::Checked) continue;
         const auto *name = m_walks->item(row, kDirection);
@@ -412,6 +428,7 @@ void ComposerPanel::showRecipe(const ViewRecipe &r)
     m_perAnchor->setValue(r.views.perAnchor);
     m_classPositives->setChecked(r.views.classPositives);
     m_gaussian->setChecked(r.views.gaussian);
+    m_preserveVariance->setChecked(r.views.preserveVariance);
     m_sigma->setValue(r.views.sigma);
     const auto &p = r.pixel;
     m_cropP->setValue(p.cropP);

@@ -83,6 +83,7 @@ private:
     QCheckBox *m_classPositives;
     QCheckBox *m_gaussian;
     QDoubleSpinBox *m_sigma;
+    QCheckBox *m_preserveVariance; // Gaussian views keep the latent's variance
     QTableWidget *m_walks;
     QDoubleSpinBox *m_cropP, *m_scaleLo, *m_scaleHi, *m_ratioLo, *m_ratioHi, *m_flipP;
     QDoubleSpinBox *m_jitterP, *m_brightness, *m_contrast, *m_saturation, *m_hue, *m_grayP;
