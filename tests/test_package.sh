@@ -29,6 +29,8 @@ for f in \
   usr/bin/latent-studio usr/bin/latent-cli \
   usr/share/latent-studio/generators/fashion-cgan.pt \
   usr/share/latent-studio/generators/fashion-cgan.json \
+  usr/share/latent-studio/generators/fashion-ddpm.pt \
+  usr/share/latent-studio/generators/fashion-ddpm.json \
   usr/share/applications/latent-studio.desktop \
   usr/share/metainfo/org.latentstudio.LatentStudio.metainfo.xml \
   usr/share/mime/packages/latent-studio.xml \
@@ -62,4 +64,7 @@ env -u DISPLAY -u QT_QPA_PLATFORM "$root/usr/bin/latent-studio" --version | grep
 info=$("$root/usr/bin/latent-cli" info default) || fail "latent-cli info default"
 grep -q "$root/usr/share/latent-studio/generators/fashion-cgan.pt" <<<"$info" ||
   { echo "$info"; fail "the unpacked CLI did not use the packaged generator"; }
+# The shipped diffusion model by name, from the package too.
+info=$("$root/usr/bin/latent-cli" info fashion-ddpm) || fail "latent-cli info fashion-ddpm"
+grep -q "kind:.*diffusion" <<<"$info" || { echo "$info"; fail "fashion-ddpm is not the packaged diffusion model"; }
 echo "package ok"
