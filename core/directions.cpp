@@ -293,8 +293,11 @@ DirectionSet learnSteeringWalks(const Generator &generator, const SteerOptions &
         double tail = 0.0;
         int tailCount = 0;
         for (int step = 0; step < options.steps; ++step) {
-            const auto z =
-                truncatedNormal(options.batch, latent, 2.0f, options.seed * 1000003 + done);
+            // The latents the generator is sampled at (a diffusion model's
+            // x_T untruncated).
+            const auto z = truncatedNormal(options.batch, latent,
+                                           generator.info().defaultTruncation(),
+                                           options.seed * 1000003 + done);
             const auto y = classes > 0
                                ? torch::randint(classes, {options.batch}, gen, torch::kInt64)
                                : torch::full({options.batch}, -1, torch::kInt64);
