@@ -12,6 +12,9 @@ can open the model at any point of the run.
     /usr/bin/python3 tools/train_diffusion.py --steps 8000 \
         --work build/ddpm-train --out resources/generators/fashion-ddpm
 
+On a machine without the checkpoint, --init resources/generators/fashion-ddpm.pt
+continues from the shipped weights (and their step) with a fresh optimiser.
+
 The model (docs/default-generator.md, "The diffusion model"):
   a UNet on 1 x 32 x 32 images (Fashion-MNIST's 28 x 28 padded with background)
   with channels 16-32-64 at 32/16/8 pixels, one residual block per level on the
@@ -167,6 +170,8 @@ def main():
     ap.add_argument("--work", default="build/ddpm-train")
     ap.add_argument("--out", default="resources/generators/fashion-ddpm")
     ap.add_argument("--bf16", type=int, default=1, help="bf16 autocast + channels-last (1) or fp32 (0)")
+    ap.add_argument("--init", help="without a checkpoint in --work: start from an exported model "
+                    "(FILE.pt and its sidecar: the EMA weights and step; the optimiser starts anew)")
     ap.add_argument("--time-steps", type=int, default=0, help="only time this many steps and exit")
     args = ap.parse_args()
 
@@ -190,6 +195,15 @@ def main():
         step, seconds = ck["step"], ck["seconds"]
         torch.set_rng_state(ck["rng"])
         print(f"resumed from step {step}", flush=True)
+    elif args.init:
+        import json
+        weights = torch.jit.load(args.init).state_dict()
+        model.load_state_dict(weights)
+        ema.load_state_dict(weights)
+        with open(os.path.splitext(args.init)[0] + ".json") as f:
+            made = json.load(f)["training"]
+        step, seconds = made["steps"], made["seconds"]
+        print(f"started from {args.init} (step {step}, fresh optimiser)", flush=True)
     print(f"UNet {sum(p.numel() for p in model.parameters())} parameters", flush=True)
 
     def lr_at(s):  # linear warm-up over 500 steps, then cosine decay to 10%
