@@ -52,10 +52,10 @@ Anchors AnchorPool::draw(int step, std::uint64_t seed, const SampleSlice &share,
         const Anchors b = block(idx[i] / kBlock);
         z[i] = b.z[idx[i] % kBlock];
         y[i] = b.y[idx[i] % kBlock];
-        if (!m_images.count(idx[i]) &&
-            std::find(missing.begin(), missing.end(), idx[i]) == missing.end())
-            missing.push_back(idx[i]);
+        if (!m_images.count(idx[i])) missing.push_back(idx[i]);
     }
+    std::sort(missing.begin(), missing.end());
+    missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
     if (!missing.empty()) {
         std::vector<torch::Tensor> mz, my;
         for (std::int64_t j : missing) {
