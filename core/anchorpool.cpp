@@ -38,7 +38,8 @@ Anchors AnchorPool::draw(int step, std::uint64_t seed, const SampleSlice &share,
     auto gen = at::detail::createCPUGenerator(streamSeed(seed, "anchor.pool"));
     const auto index = (torch::randint(size, {total}, gen, torch::kInt64) + start)
                            .slice(0, share.first, share.first + k)
-                           .contiguous(); // [k] anchor indices
+                           .contiguous(); // [k] anchor indices, on the CPU on purpose:
+                                          // they key the host-side cache below
     const auto *idx = index.data_ptr<std::int64_t>();
 
     std::lock_guard lock(m_mutex);
