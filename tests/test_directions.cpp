@@ -3,6 +3,7 @@
 #include "directions.h"
 #include "error.h"
 #include "generator.h"
+#include "runtime.h"
 
 #include <QtTest>
 
@@ -40,7 +41,7 @@ class TestDirections : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        torch::set_num_threads(2);
+        configureRuntime(); // threads from OMP_NUM_THREADS; large blocks reused under ASan
         m_gen = Generator::load(LATENT_DEFAULT_GENERATOR);
     }
 

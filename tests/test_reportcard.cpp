@@ -12,6 +12,7 @@
 #include "error.h"
 #include "generator.h"
 #include "reportcard.h"
+#include "runtime.h"
 #include "smalldataset.h"
 
 #include <QTemporaryDir>
@@ -104,6 +105,7 @@ class TestReportCard : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
+        configureRuntime(); // threads from OMP_NUM_THREADS; large blocks reused under ASan
         QVERIFY(m_dir.isValid());
         const std::string dir = m_dir.path().toStdString();
         m_faithful = writeGenerator(dir, "faithful", 0, true);
