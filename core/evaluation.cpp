@@ -17,9 +17,18 @@
 namespace latent {
 namespace {
 
-// Stratified: `fraction` of each class, rounded, drawn with `seed`; a class
-// keeps at least one image for fitting. Returns {fit, validation}, sorted
-// CPU indices into the train store.
+// The first n of `indices` in an order fixed by their count alone, the same
+// in every run (all when n <= 0). CPU indices, like the image stores.
+torch::Tensor subsetOf(const torch::Tensor &indices, int n)
+{
+    const int64_t total = indices.size(0);
+    if (n <= 0 || n >= total) return indices;
+    auto gen = at::detail::createCPUGenerator(0x5EED0F5B5E7ull + total);
+    return indices.index_select(0, torch::randperm(total, gen).slice(0, 0, n));
+}
+
+} // namespace
+
 std::pair<torch::Tensor, torch::Tensor> carveValidation(const ImageStore &train, int numClasses,
                                                         const ValidationSplit &split)
 {
@@ -40,18 +49,6 @@ std::pair<torch::Tensor, torch::Tensor> carveValidation(const ImageStore &train,
     };
     return {joined(fit), joined(validation)};
 }
-
-// The first n of `indices` in an order fixed by their count alone, the same
-// in every run (all when n <= 0). CPU indices, like the image stores.
-torch::Tensor subsetOf(const torch::Tensor &indices, int n)
-{
-    const int64_t total = indices.size(0);
-    if (n <= 0 || n >= total) return indices;
-    auto gen = at::detail::createCPUGenerator(0x5EED0F5B5E7ull + total);
-    return indices.index_select(0, torch::randperm(total, gen).slice(0, 0, n));
-}
-
-} // namespace
 
 struct EvalData::Impl
 {

@@ -13,6 +13,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace at {
@@ -31,6 +32,13 @@ struct ValidationSplit
     double fraction = 0.1;
     std::uint64_t seed = 1;
 };
+
+// Stratified: `split.fraction` of each class's images in `train`, rounded,
+// drawn with `split.seed`; each class keeps at least one image out of it.
+// Returns {the rest, the validation part}: sorted CPU int64 indices into
+// `train`. The probes and the report card's validation mode use it.
+std::pair<at::Tensor, at::Tensor> carveValidation(const ImageStore &train, int numClasses,
+                                                  const ValidationSplit &split);
 
 // The real train and test splits of a dataset, shaped per batch for an
 // encoder that takes `channels` x `resolution` x `resolution` images

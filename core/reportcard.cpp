@@ -4,6 +4,7 @@
 #include "atomicfile.h"
 #include "directions.h"
 #include "error.h"
+#include "evaluation.h"
 #include "imagegrid.h"
 #include "jsonfields.h"
 #include "numbertext.h"
@@ -328,8 +329,6 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
     card.samples = options.samples;
     card.epochs = options.epochs;
     card.truncation = options.truncation;
-    card.realTrain = int(data.train.size());
-    card.realTest = int(data.test.size());
     for (int c = 0; c < classes; ++c) {
         ReportCardClass k;
         k.name = data.classNames[std::size_t(c)];
@@ -343,11 +342,29 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
     Stages stages(cancel, progress);
 
     stages.begin("reading the real training images", 0.08);
-    const auto trainX = realImages(data.train, info.channels, info.resolution, side, stages);
-    stages.begin("reading the real test images", 0.02);
-    const auto testX = realImages(data.test, info.channels, info.resolution, side, stages);
-    const auto trainY = labelsOf(data.train, torch::arange(data.train.size()));
-    const auto testY = labelsOf(data.test, torch::arange(data.test.size()));
+    auto trainX = realImages(data.train, info.channels, info.resolution, side, stages);
+    auto trainY = labelsOf(data.train, torch::arange(data.train.size()));
+    torch::Tensor testX, testY;
+    if (options.onValidation) {
+        // [n] indices: the probes' validation part stands in for test.
+        const auto [rest, validation] = carveValidation(data.train, classes, ValidationSplit{});
+        testX = trainX.index_select(0, validation);
+        testY = trainY.index_select(0, validation);
+        trainX = trainX.index_select(0, rest);
+        trainY = trainY.index_select(0, rest);
+    } else {
+        stages.begin("reading the real test images", 0.02);
+        testX = realImages(data.test, info.channels, info.resolution, side, stages);
+        testY = labelsOf(data.test, torch::arange(data.test.size()));
+    }
+    card.onValidation = options.onValidation;
+    card.realTrain = int(trainX.size(0));
+    card.realTest = int(testX.size(0));
+    if (info.isDiffusion()) {
+        const SamplerSettings s = generator.samplerSettings();
+        card.sampling = "DDIM, " + std::to_string(s.steps) + " steps, guidance " +
+                        fixedText(s.guidance, 2) + ", eta " + fixedText(s.eta, 2);
+    }
     // The Frechet reference compares real training images the classifier has
     // not seen (its own training images' features sit apart) with the test
     // split: about `m` of them are held out of its training, with the class
@@ -371,7 +388,7 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
     key << kVersion << '|' << data.format << '|' << fs::absolute(data.path).string() << '|'
         << data.train.size() << '|' << data.test.size() << '|' << data.train.byteCount() << '|'
         << classes << '|' << info.channels << '|' << info.resolution << '|' << side << '|'
-        << options.epochs << '|' << options.seed << '|' << m;
+        << options.epochs << '|' << options.seed << '|' << m << '|' << options.onValidation;
     const std::string cached =
         options.cacheDir.empty() ? "" : options.cacheDir + "/" + hashText(key.str()) + ".pt";
     Classifier real(info.channels, classes);
@@ -459,10 +476,20 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
 
 std::string reportCardMarkdown(const ReportCard &c, const std::string &nearestImage)
 {
+    // On validation, "test" is the train split's validation part throughout.
+    const std::string test = c.onValidation ? "validation" : "test";
     std::ostringstream o;
-    o << "Generator " << c.generator << " against " << c.data << " (train " << c.realTrain
-      << ", test " << c.realTest << " images, " << c.classes.size() << " classes).\n\n"
-      << "| figure | value | reference |\n|---|---|---|\n";
+    o << "Generator " << c.generator;
+    if (!c.sampling.empty()) o << " (" << c.sampling << ")";
+    o << " against " << c.data << " (train " << c.realTrain << ", " << test << " " << c.realTest
+      << " images, " << c.classes.size() << " classes).\n\n";
+    if (c.onValidation) {
+        const ValidationSplit split;
+        o << "Measured on validation: " << percentText(split.fraction) << "% of each class of "
+          << "the train split (seed " << split.seed << ", the probes' validation part) stand in "
+          << "for test, and the classifiers train on the rest; the test split is not read.\n\n";
+    }
+    o << "| figure | value | reference |\n|---|---|---|\n";
     const std::string truncation =
         c.truncation > 0 ? "truncation " + fixedText(c.truncation, 2) : "no truncation";
     if (c.conditional)
@@ -477,13 +504,16 @@ std::string reportCardMarkdown(const ReportCard &c, const std::string &nearestIm
     if (c.conditional)
         o << "Fidelity: the share of generated samples (" << truncation
           << ") that the real-trained classifier assigns to their conditioning class. CAS: the "
-             "accuracy on real test of the same classifier trained only on generated samples, "
+             "accuracy on real "
+          << test
+          << " of the same classifier trained only on generated samples, "
              "beside the one trained on real train. ";
-    o << "Fréchet distance: between generated samples and real test in the real-trained "
-         "classifier's features; the reference compares "
+    o << "Fréchet distance: between generated samples and real " << test
+      << " in the real-trained classifier's features; the reference compares "
       << c.frechetReferenceImages
       << " real training images held out of the classifier (with the samples' class mix) with "
-         "real test.\n\n";
+         "real "
+      << test << ".\n\n";
     o << "| class | fidelity % | CAS recall % | real-trained recall % |\n|---|---|---|---|\n";
     for (const ReportCardClass &k : c.classes)
         o << "| " << k.name << " | " << percentText(k.fidelity) << " | " << percentText(k.casRecall)
@@ -497,8 +527,8 @@ std::string reportCardMarkdown(const ReportCard &c, const std::string &nearestIm
     o << "Classifier: three 3x3 conv stages (32, 64, 128) and a 256-unit feature layer, input "
       << c.channels << "x" << c.classifierSide << "x" << c.classifierSide << ", Adam, " << c.epochs
       << " epoch(s) over its training images; the real-trained one "
-      << (c.classifierFromCache ? "read from the cache" : "trained for this card")
-      << ". Real test accuracy of the real-trained classifier: " << percentText(c.realAccuracy)
+      << (c.classifierFromCache ? "read from the cache" : "trained for this card") << ". Real "
+      << test << " accuracy of the real-trained classifier: " << percentText(c.realAccuracy)
       << "%.\n";
     return o.str();
 }
@@ -516,6 +546,8 @@ std::string reportCardJson(const ReportCard &c)
                           {"data", c.data},
                           {"conditional", c.conditional},
                           {"real_train", c.realTrain},
+                          {"evaluated_on", c.onValidation ? "validation" : "test"},
+                          {"sampling", c.sampling},
                           {"real_test", c.realTest},
                           {"samples", c.samples},
                           {"cas_images", c.casImages},

@@ -38,6 +38,13 @@ struct ReportCardOptions
     // settings; empty: not cached.
     std::string cacheDir;
     int nearestRows = 6, nearestNeighbours = 5;
+    // Where the real-trained classifier, CAS and the Frechet distance are
+    // measured: the test split, or the validation part of the train split
+    // (ValidationSplit's defaults, the probes' part; the classifier then
+    // trains on the rest). Choices about a generator (its sampler's steps
+    // and guidance, its truncation) are made on validation; test is for
+    // the figures reported.
+    bool onValidation = false;
 };
 
 struct ReportCardClass
@@ -58,6 +65,8 @@ struct ReportCard
     int channels = 0;
     int samples = 0, casImages = 0, realTrain = 0, realTest = 0, epochs = 0;
     float truncation = 0;
+    std::string sampling;        // diffusion: the sampler's settings in words; empty for a GAN
+    bool onValidation = false;   // "test" below then means the train split's validation part
     double realAccuracy = kNone; // the real-trained classifier on real test
     double fidelity = kNone, cas = kNone;
     double frechet = kNone;          // generated vs real test

@@ -23,16 +23,25 @@ inline void writeIdx(const std::string &path, const std::vector<std::int32_t> &d
     writeFileAtomically(path, out);
 }
 
-// The first n images of each split into `dir` (train-/t10k- files).
-inline void writeSmallDataset(const std::string &dir, int nTrain, int nTest)
+// The first n images of each split into `dir` (train-/t10k- files); with
+// `classes` > 0, the first n of the classes below it.
+inline void writeSmallDataset(const std::string &dir, int nTrain, int nTest, int classes = 0)
 {
     for (const bool train : {true, false}) {
         const LabelledImages d = readFashionMnist(train);
         const int n = train ? nTrain : nTest;
+        const std::size_t side = std::size_t(d.height) * std::size_t(d.width);
+        std::vector<std::uint8_t> pixels, labels;
+        for (std::size_t i = 0; i < d.labels.size() && int(labels.size()) < n; ++i) {
+            if (classes > 0 && d.labels[i] >= classes) continue;
+            labels.push_back(d.labels[i]);
+            pixels.insert(pixels.end(), d.pixels.begin() + std::ptrdiff_t(i * side),
+                          d.pixels.begin() + std::ptrdiff_t((i + 1) * side));
+        }
         const std::string prefix = dir + (train ? "/train" : "/t10k");
-        writeIdx(prefix + "-images-idx3-ubyte", {n, d.height, d.width}, d.pixels.data(),
-                 std::size_t(n) * d.height * d.width);
-        writeIdx(prefix + "-labels-idx1-ubyte", {n}, d.labels.data(), std::size_t(n));
+        writeIdx(prefix + "-images-idx3-ubyte", {n, d.height, d.width}, pixels.data(),
+                 pixels.size());
+        writeIdx(prefix + "-labels-idx1-ubyte", {n}, labels.data(), labels.size());
     }
 }
 

@@ -2,11 +2,14 @@
 // latent-cli end to end through a real process.
 #include "badinputs.h"
 #include "runtime.h"
+#include "smalldataset.h"
 #include "stoppedrun.h"
 #include "viewrecipe.h"
 
 #include <QCryptographicHash>
 #include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QThread>
@@ -138,6 +141,16 @@ private Q_SLOTS:
             << QStringList{"experiment", "paper-table",      "--budget-steps",
                            "10",         "--budget-minutes", "1"}
             << "--budget-minutes excludes --budget-steps";
+        QTest::newRow("sampler settings for a GAN")
+            << QStringList{"report-card", LATENT_DEFAULT_GENERATOR, "--guidance", "2"}
+            << "which is a GAN; they apply to diffusion generators only";
+        QTest::newRow("more sampler steps than timesteps")
+            << QStringList{"report-card", LATENT_TEST_DATA_DIR "/diffusion.pt", "--sampler-steps",
+                           "51"}
+            << "51 steps, expected 1 to the model's 50 timesteps";
+        QTest::newRow("report card on another split")
+            << QStringList{"report-card", LATENT_DEFAULT_GENERATOR, "--on", "train"}
+            << "--on: train not in {test,validation}";
         QTest::newRow("zero-step experiment")
             << QStringList{"experiment", "paper-table", "--budget-steps", "0"}
             << "--budget-steps: Value 0 not in range 1 to 100000000";
@@ -354,6 +367,32 @@ private Q_SLOTS:
     // train --resume RUN --recipe NEW.json: the new recipe from the resumed
     // step on (one made for another generator is refused), and replay checks
     // a step trained with it.
+    // A diffusion model's card measured on validation with other sampler
+    // settings: the card says both, and the test split is left alone.
+    void reportCardOnValidationWithSamplerSettings()
+    {
+        QTemporaryDir dir;
+        latent::test::writeSmallDataset(dir.path().toStdString(), 600, 100, 3);
+        const QString out = dir.filePath("card");
+        const Result r = runCli({"report-card", LATENT_TEST_DATA_DIR "/diffusion.pt", "--data",
+                                 "idx:" + dir.path(), "--samples", "60", "--cas-images", "60",
+                                 "--epochs", "1", "--on", "validation", "--sampler-steps", "3",
+                                 "--guidance", "1.5", "--no-cache", "--out", out});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("(DDIM, 3 steps, guidance 1.50, eta 0.00)") &&
+                     r.out.contains("Measured on validation: 10.0% of each class") &&
+                     r.out.contains("accuracy on real validation"),
+                 qPrintable(r.out));
+        QFile f(out + "/report-card.json");
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject card = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(card["evaluated_on"].toString(), QString("validation"));
+        // 10% of each class of the 600 training images; the 100 test images unused.
+        const int validation = card["real_test"].toInt();
+        QVERIFY2(validation >= 57 && validation <= 63, qPrintable(QString::number(validation)));
+        QCOMPARE(card["real_train"].toInt() + validation, 600);
+    }
+
     void resumeWithAnotherRecipeAndReplay()
     {
         QTemporaryDir tmp;

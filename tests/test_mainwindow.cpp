@@ -166,6 +166,7 @@ private Q_SLOTS:
         window.generatorPanel()->showReportCard();
         box->dataPicker()->setSource("idx:" + dir.path());
         box->findChild<QSpinBox *>("reportCardSamples")->setValue(200);
+        box->findChild<QSpinBox *>("reportCardCasImages")->setValue(500);
         box->findChild<QSpinBox *>("reportCardEpochs")->setValue(3);
 
         QSignalSpy finished(box, &latent::studio::ReportCardBox::finished);
@@ -179,7 +180,9 @@ private Q_SLOTS:
         const QString text = box->findChild<QTextBrowser *>("reportCardText")->toPlainText();
         QVERIFY2(text.contains("fidelity, 200 samples") && text.contains("Sneaker"),
                  qPrintable(text));
-        QVERIFY2(box->card().fidelity > 0.5 && box->card().realTrain == 2000, qPrintable(text));
+        QVERIFY2(box->card().fidelity > 0.5 && box->card().realTrain == 2000 &&
+                     box->card().casImages == 500 && !box->card().onValidation,
+                 qPrintable(text));
         QCOMPARE(box->findChild<ImageGridWidget *>("reportCardNearest")->cellCount(),
                  box->card().nearest.count);
         QVERIFY(box->findChild<QPushButton *>("saveReportCard")->isEnabled());

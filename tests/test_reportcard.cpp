@@ -205,6 +205,37 @@ private Q_SLOTS:
             QVERIFY2(QFileInfo(out.path() + f).size() > 0, f);
     }
 
+    // On validation, a tenth of each class of the train split stands in for
+    // test and the classifier trains on the rest; its cache entry is its own.
+    void validationStandsInForTest()
+    {
+        const auto g = Generator::load(m_faithful);
+        ReportCardOptions o = quick();
+        o.samples = 50;
+        o.casImages = 200;
+        o.onValidation = true;
+        o.cacheDir = m_dir.filePath("cache-validation").toStdString();
+        const ReportCard test = computeReportCard(*g, m_data, [&] {
+            ReportCardOptions t = o;
+            t.onValidation = false;
+            return t;
+        }());
+        const ReportCard c = computeReportCard(*g, m_data, o);
+        QVERIFY(!test.onValidation && c.onValidation && !c.classifierFromCache);
+        QCOMPARE(test.realTest, 400);
+        QCOMPARE(c.realTest, 100); // 10% of the 250 training images of each class
+        QCOMPARE(c.realTrain, 900);
+        QVERIFY(c.realAccuracy > 0.9 && c.fidelity > 0.9 && c.cas > 0.9);
+        QVERIFY(c.sampling.empty()); // a GAN
+        const QString md = QString::fromStdString(reportCardMarkdown(c));
+        QVERIFY2(md.contains("(train 900, validation 100 images") &&
+                     md.contains("Measured on validation: 10.0% of each class") &&
+                     md.contains("Real validation accuracy") && !md.contains("real test"),
+                 qPrintable(md));
+        QVERIFY(
+            QString::fromStdString(reportCardJson(c)).contains(R"("evaluated_on": "validation")"));
+    }
+
     void badInputsAreRefused()
     {
         const auto five =

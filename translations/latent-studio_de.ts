@@ -1191,6 +1191,34 @@
         <source>Saved report-card.md, report-card.json and nearest.png in %1</source>
         <translation>report-card.md, report-card.json und nearest.png in %1 gespeichert</translation>
     </message>
+    <message>
+        <source>as many as real train</source>
+        <translation>so viele wie echte Trainingsbilder</translation>
+    </message>
+    <message>
+        <source>Generated images the CAS classifier trains on</source>
+        <translation>Erzeugte Bilder, auf denen der CAS-Klassifikator trainiert</translation>
+    </message>
+    <message>
+        <source>test split</source>
+        <translation>Testaufteilung</translation>
+    </message>
+    <message>
+        <source>validation (10% of train)</source>
+        <translation>Validierung (10 % des Trainings)</translation>
+    </message>
+    <message>
+        <source>Choose a generator&apos;s settings (sampler steps, guidance, truncation) with the card measured on validation; report the test split&apos;s card</source>
+        <translation>Einstellungen eines Generators (Sampler-Schritte, Guidance, Trunkierung) mit der auf der Validierung gemessenen Karte wählen; die Karte der Testaufteilung berichten</translation>
+    </message>
+    <message>
+        <source>CAS images</source>
+        <translation>CAS-Bilder</translation>
+    </message>
+    <message>
+        <source>Measured on</source>
+        <translation>Gemessen auf</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::RunsPanel</name>

@@ -1191,6 +1191,34 @@
         <source>Saved report-card.md, report-card.json and nearest.png in %1</source>
         <translation>report-card.md, report-card.json et nearest.png enregistrés dans %1</translation>
     </message>
+    <message>
+        <source>as many as real train</source>
+        <translation>autant que d’images réelles d’entraînement</translation>
+    </message>
+    <message>
+        <source>Generated images the CAS classifier trains on</source>
+        <translation>Images générées sur lesquelles le classifieur CAS s’entraîne</translation>
+    </message>
+    <message>
+        <source>test split</source>
+        <translation>partition de test</translation>
+    </message>
+    <message>
+        <source>validation (10% of train)</source>
+        <translation>validation (10 % de l’entraînement)</translation>
+    </message>
+    <message>
+        <source>Choose a generator&apos;s settings (sampler steps, guidance, truncation) with the card measured on validation; report the test split&apos;s card</source>
+        <translation>Choisir les réglages d’un générateur (pas de l’échantillonneur, guidage, troncature) avec la fiche mesurée en validation ; publier la fiche de la partition de test</translation>
+    </message>
+    <message>
+        <source>CAS images</source>
+        <translation>Images CAS</translation>
+    </message>
+    <message>
+        <source>Measured on</source>
+        <translation>Mesuré sur</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::RunsPanel</name>

@@ -17,6 +17,10 @@ struct ReportCardCommand
     std::string data;
     std::string out;
     bool noCache = false;
+    std::string on = "test";
+    // Diffusion generators: the sampler's settings (absent: the sidecar's).
+    int samplerSteps = 0;
+    float guidance = 1, eta = 0;
     latent::ReportCardOptions options;
 
     void add(CLI::App &app);

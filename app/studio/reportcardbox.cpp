@@ -10,6 +10,7 @@
 #include "directions.h"
 #include "generator.h"
 
+#include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -29,7 +30,8 @@
 namespace latent::studio {
 
 ReportCardBox::ReportCardBox(QWidget *parent)
-    : QWidget(parent), m_data(new DatasetPicker), m_samples(new QSpinBox), m_epochs(new QSpinBox),
+    : QWidget(parent), m_data(new DatasetPicker), m_samples(new QSpinBox),
+      m_casImages(new QSpinBox), m_epochs(new QSpinBox), m_on(new QComboBox),
       m_compute(new QPushButton(tr("&Compute card"))), m_cancel(new QPushButton(tr("Cancel"))),
       m_save(new QPushButton(tr("Save card…"))), m_progress(new QProgressBar), m_status(new QLabel),
       m_text(new QTextBrowser), m_nearest(new widgets::ImageGridWidget),
@@ -42,6 +44,16 @@ ReportCardBox::ReportCardBox(QWidget *parent)
     m_samples->setSingleStep(1000);
     m_samples->setValue(ReportCardOptions().samples);
     m_samples->setToolTip(tr("Generated images for fidelity and the Fréchet distance"));
+    m_casImages->setObjectName("reportCardCasImages");
+    m_casImages->setRange(0, 1000000);
+    m_casImages->setSingleStep(1000);
+    m_casImages->setSpecialValueText(tr("as many as real train"));
+    m_casImages->setToolTip(tr("Generated images the CAS classifier trains on"));
+    m_on->setObjectName("reportCardOn");
+    m_on->addItem(tr("test split"));
+    m_on->addItem(tr("validation (10% of train)"));
+    m_on->setToolTip(tr("Choose a generator's settings (sampler steps, guidance, truncation) "
+                        "with the card measured on validation; report the test split's card"));
     m_epochs->setObjectName("reportCardEpochs");
     m_epochs->setRange(1, 20);
     m_epochs->setValue(ReportCardOptions().epochs);
@@ -63,7 +75,9 @@ ReportCardBox::ReportCardBox(QWidget *parent)
     auto *form = new QFormLayout;
     form->addRow(tr("Real data"), m_data);
     form->addRow(tr("Samples"), m_samples);
+    form->addRow(tr("CAS images"), m_casImages);
     form->addRow(tr("Epochs"), m_epochs);
+    form->addRow(tr("Measured on"), m_on);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_compute);
     buttons->addWidget(m_cancel);
@@ -113,7 +127,9 @@ void ReportCardBox::setRunning(bool running)
     m_compute->setEnabled(!running && m_generator);
     m_cancel->setEnabled(running);
     m_samples->setEnabled(!running);
+    m_casImages->setEnabled(!running);
     m_epochs->setEnabled(!running);
+    m_on->setEnabled(!running);
 }
 
 void ReportCardBox::compute()
@@ -124,7 +140,9 @@ void ReportCardBox::compute()
     m_cancelFlag = flag;
     ReportCardOptions options;
     options.samples = m_samples->value();
+    options.casImages = m_casImages->value();
     options.epochs = m_epochs->value();
+    options.onValidation = m_on->currentIndex() == 1;
     options.cacheDir = defaultClassifierCacheDir();
     const std::string source = m_data->source().toStdString();
     auto gen = m_generator;

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <memory>
 
+class QComboBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -59,7 +60,9 @@ private:
 
     DatasetPicker *m_data;
     QSpinBox *m_samples;
+    QSpinBox *m_casImages;
     QSpinBox *m_epochs;
+    QComboBox *m_on; // test or validation
     QPushButton *m_compute, *m_cancel, *m_save;
     QProgressBar *m_progress;
     QLabel *m_status;
