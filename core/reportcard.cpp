@@ -293,6 +293,169 @@ std::string normalisedName(const std::string &name)
     return out;
 }
 
+void checkCardInputs(const Generator &generator, const Dataset &data,
+                     const ReportCardOptions &options)
+{
+    requireProbeable(data);
+    const GeneratorInfo &info = generator.info();
+    const int classes = int(data.classNames.size());
+    if (info.resolution < 8)
+        throw Error("generator " + generator.path() + " makes " + std::to_string(info.resolution) +
+                    " px images; the report card's classifier needs at least 8 px");
+    if (info.isConditional() && info.numClasses != classes)
+        throw Error("generator " + generator.path() + " has " + std::to_string(info.numClasses) +
+                    " classes but dataset " + data.path + " has " + std::to_string(classes) +
+                    "; the report card compares them class by class, so the data must have the "
+                    "generator's classes");
+    if (options.samples < 2 || options.epochs < 1)
+        throw Error("report card: samples must be at least 2 and epochs at least 1");
+}
+
+// The card's settings and classes, before anything is measured.
+ReportCard newCard(const Generator &generator, const Dataset &data,
+                   const ReportCardOptions &options)
+{
+    const GeneratorInfo &info = generator.info();
+    ReportCard card;
+    card.conditional = info.isConditional();
+    card.channels = info.channels;
+    card.classifierSide = std::min(info.resolution, kMaxSide);
+    card.samples = options.samples;
+    card.epochs = options.epochs;
+    card.truncation = options.truncation;
+    card.onValidation = options.onValidation;
+    if (info.isDiffusion()) {
+        const SamplerSettings s = generator.samplerSettings();
+        card.sampling = "DDIM, " + std::to_string(s.steps) + " steps, guidance " +
+                        fixedText(s.guidance, 2) + ", eta " + fixedText(s.eta, 2);
+    }
+    for (std::size_t c = 0; c < data.classNames.size(); ++c) {
+        ReportCardClass k;
+        k.name = data.classNames[c];
+        const std::string own = info.className(int(c));
+        if (card.conditional && !info.classNames.empty() &&
+            normalisedName(own) != normalisedName(k.name))
+            card.warnings.push_back("class " + std::to_string(c) + " is \"" + own +
+                                    "\" in the generator but \"" + k.name + "\" in the data");
+        card.classes.push_back(k);
+    }
+    return card;
+}
+
+// The real images the classifiers train on and are measured on: bytes
+// [N, C, side, side] and labels [N].
+struct RealSplits
+{
+    torch::Tensor trainX, trainY, testX, testY;
+};
+
+RealSplits readRealSplits(const Dataset &data, const GeneratorInfo &info, int side,
+                          bool onValidation, Stages &stages)
+{
+    RealSplits r;
+    stages.begin("reading the real training images", 0.08);
+    r.trainX = realImages(data.train, info.channels, info.resolution, side, stages);
+    r.trainY = labelsOf(data.train, torch::arange(data.train.size()));
+    if (onValidation) {
+        // [n] indices: the probes' validation part stands in for test.
+        const auto [rest, validation] =
+            carveValidation(data.train, int(data.classNames.size()), ValidationSplit{});
+        r.testX = r.trainX.index_select(0, validation);
+        r.testY = r.trainY.index_select(0, validation);
+        r.trainX = r.trainX.index_select(0, rest);
+        r.trainY = r.trainY.index_select(0, rest);
+    } else {
+        stages.begin("reading the real test images", 0.02);
+        r.testX = realImages(data.test, info.channels, info.resolution, side, stages);
+        r.testY = labelsOf(data.test, torch::arange(data.test.size()));
+    }
+    return r;
+}
+
+// The real-trained classifier, trained on `fitted` rows of the train split or
+// read from the cache (one file per dataset and settings).
+Classifier realClassifier(const RealSplits &real, const torch::Tensor &fitted,
+                          const std::string &cacheKey, const Dataset &data,
+                          const ReportCardOptions &options, ReportCard &card, Stages &stages)
+{
+    const int classes = int(data.classNames.size());
+    const std::string cached =
+        options.cacheDir.empty() ? "" : options.cacheDir + "/" + hashText(cacheKey) + ".pt";
+    Classifier net(card.channels, classes);
+    stages.begin("training the classifier on real data", card.conditional ? 0.3 : 0.7);
+    if (!cached.empty() && fs::exists(cached)) {
+        try {
+            torch::load(net, cached);
+            net->eval();
+            card.classifierFromCache = true;
+            return net;
+        } catch (const std::exception &) {
+            // A damaged cache file is trained again and replaced.
+        }
+    }
+    net = trainClassifier(real.trainX.index_select(0, fitted), real.trainY.index_select(0, fitted),
+                          classes, options.epochs, options.seed, stages);
+    if (!cached.empty()) {
+        std::error_code ec;
+        fs::create_directories(options.cacheDir, ec);
+        std::ostringstream bytes;
+        torch::save(net, bytes);
+        if (!ec) writeFileAtomically(cached, bytes.str());
+    }
+    return net;
+}
+
+// Fidelity of `samples` under the real-trained classifier, and CAS: a
+// classifier trained on a fresh generated set, measured on real test.
+void measureClassFigures(const Generator &generator, Classifier &real, const Generated &samples,
+                         const RealSplits &splits, const ReportCardOptions &options,
+                         ReportCard &card, Stages &stages)
+{
+    const int classes = int(card.classes.size());
+    const auto predicted = apply(real, samples.images, false).argmax(1);
+    card.fidelity = predicted.eq(samples.classes).to(torch::kFloat64).mean().item<double>();
+    const auto fidelity = perClass(predicted, samples.classes, classes);
+
+    card.casImages = options.casImages > 0 ? options.casImages : card.realTrain;
+    stages.begin("generating the CAS training set", 0.1);
+    const Generated casSet =
+        generateImages(generator, card.casImages, options.truncation,
+                       streamSeed(options.seed, "card-cas"), card.classifierSide, stages);
+    stages.begin("training the classifier on generated samples", 0.3);
+    Classifier casNet = trainClassifier(casSet.images, casSet.classes, classes, options.epochs,
+                                        options.seed, stages);
+    const auto casLogits = apply(casNet, splits.testX, false);
+    card.cas = accuracy(casLogits, splits.testY);
+    const auto casRecall = perClass(casLogits.argmax(1), splits.testY, classes);
+    for (int c = 0; c < classes; ++c) {
+        card.classes[std::size_t(c)].fidelity = fidelity[std::size_t(c)];
+        card.classes[std::size_t(c)].casRecall = casRecall[std::size_t(c)];
+    }
+}
+
+// The first `rows` samples (classes in turn), each followed by its nearest
+// real training images by cosine similarity of the features; sets
+// card.nearest [rows * (k + 1) images] and card.nearestColumns.
+void nearestGrid(const torch::Tensor &samples, const torch::Tensor &samplesF,
+                 const torch::Tensor &trainX, const torch::Tensor &trainF,
+                 const ReportCardOptions &options, ReportCard &card)
+{
+    const int rows = std::min<int>(options.nearestRows, int(samplesF.size(0)));
+    const int k = std::min<int>(options.nearestNeighbours, int(trainX.size(0)));
+    namespace F = torch::nn::functional;
+    const auto norm = F::NormalizeFuncOptions().dim(1);
+    const auto nearest = F::normalize(samplesF.slice(0, 0, rows), norm)
+                             .mm(F::normalize(trainF, norm).t())
+                             .topk(k, 1);
+    std::vector<torch::Tensor> tiles;
+    for (int r = 0; r < rows; ++r) {
+        tiles.push_back(samples.slice(0, r, r + 1));
+        tiles.push_back(trainX.index_select(0, std::get<1>(nearest)[r]));
+    }
+    card.nearest = toImageBatch(torch::cat(tiles), 0, 255); // [N, C, S, S] uint8
+    card.nearestColumns = k + 1;
+}
+
 } // namespace
 
 std::string defaultClassifierCacheDir()
@@ -308,168 +471,62 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
                              const ReportCardOptions &options, const std::atomic<bool> *cancel,
                              const ReportCardProgress &progress)
 {
-    requireProbeable(data);
+    checkCardInputs(generator, data, options);
     const GeneratorInfo &info = generator.info();
     const int classes = int(data.classNames.size());
-    if (info.resolution < 8)
-        throw Error("generator " + generator.path() + " makes " + std::to_string(info.resolution) +
-                    " px images; the report card's classifier needs at least 8 px");
-    if (info.isConditional() && info.numClasses != classes)
-        throw Error("generator " + generator.path() + " has " + std::to_string(info.numClasses) +
-                    " classes but dataset " + data.path + " has " + std::to_string(classes) +
-                    "; the report card compares them class by class, so the data must have the "
-                    "generator's classes");
-    if (options.samples < 2 || options.epochs < 1)
-        throw Error("report card: samples must be at least 2 and epochs at least 1");
-
-    ReportCard card;
-    card.conditional = info.isConditional();
-    card.channels = info.channels;
-    card.classifierSide = std::min(info.resolution, kMaxSide);
-    card.samples = options.samples;
-    card.epochs = options.epochs;
-    card.truncation = options.truncation;
-    for (int c = 0; c < classes; ++c) {
-        ReportCardClass k;
-        k.name = data.classNames[std::size_t(c)];
-        if (card.conditional && !info.classNames.empty() &&
-            normalisedName(info.className(c)) != normalisedName(k.name))
-            card.warnings.push_back("class " + std::to_string(c) + " is \"" + info.className(c) +
-                                    "\" in the generator but \"" + k.name + "\" in the data");
-        card.classes.push_back(k);
-    }
+    ReportCard card = newCard(generator, data, options);
     const int side = card.classifierSide;
     Stages stages(cancel, progress);
+    const RealSplits real = readRealSplits(data, info, side, options.onValidation, stages);
+    card.realTrain = int(real.trainX.size(0));
+    card.realTest = int(real.testX.size(0));
 
-    stages.begin("reading the real training images", 0.08);
-    auto trainX = realImages(data.train, info.channels, info.resolution, side, stages);
-    auto trainY = labelsOf(data.train, torch::arange(data.train.size()));
-    torch::Tensor testX, testY;
-    if (options.onValidation) {
-        // [n] indices: the probes' validation part stands in for test.
-        const auto [rest, validation] = carveValidation(data.train, classes, ValidationSplit{});
-        testX = trainX.index_select(0, validation);
-        testY = trainY.index_select(0, validation);
-        trainX = trainX.index_select(0, rest);
-        trainY = trainY.index_select(0, rest);
-    } else {
-        stages.begin("reading the real test images", 0.02);
-        testX = realImages(data.test, info.channels, info.resolution, side, stages);
-        testY = labelsOf(data.test, torch::arange(data.test.size()));
-    }
-    card.onValidation = options.onValidation;
-    card.realTrain = int(trainX.size(0));
-    card.realTest = int(testX.size(0));
-    if (info.isDiffusion()) {
-        const SamplerSettings s = generator.samplerSettings();
-        card.sampling = "DDIM, " + std::to_string(s.steps) + " steps, guidance " +
-                        fixedText(s.guidance, 2) + ", eta " + fixedText(s.eta, 2);
-    }
     // The Frechet reference compares real training images the classifier has
     // not seen (its own training images' features sit apart) with the test
     // split: about `m` of them are held out of its training, with the class
     // mix of the `m` generated samples the distance is measured on (classes
     // in turn; unconditional: the train split's mix), since the distance in
     // class-separating features mostly measures the class mix.
-    const std::int64_t m = std::min<std::int64_t>(options.samples, trainX.size(0) / 5);
+    const std::int64_t m = std::min<std::int64_t>(options.samples, real.trainX.size(0) / 5);
     if (m < 2)
-        throw Error("dataset " + data.path + " has " + std::to_string(trainX.size(0)) +
+        throw Error("dataset " + data.path + " has " + std::to_string(real.trainX.size(0)) +
                     " training images; the report card needs at least 10");
     std::vector<std::int64_t> counts(static_cast<std::size_t>(classes));
     for (int c = 0; c < classes; ++c)
-        counts[std::size_t(c)] = card.conditional
-                                     ? m / classes + (c < m % classes ? 1 : 0)
-                                     : std::llround(double(m) * trainY.eq(c).sum().item<double>() /
-                                                    double(trainY.size(0)));
+        counts[std::size_t(c)] =
+            card.conditional ? m / classes + (c < m % classes ? 1 : 0)
+                             : std::llround(double(m) * real.trainY.eq(c).sum().item<double>() /
+                                            double(real.trainY.size(0)));
     auto gen = at::detail::createCPUGenerator(streamSeed(options.seed, "card-reference"));
-    const auto [heldOut, fitted] = holdOut(trainY, counts, gen);
-    // The real-trained classifier, cached per dataset and settings.
+    const auto [heldOut, fitted] = holdOut(real.trainY, counts, gen);
     std::ostringstream key;
     key << kVersion << '|' << data.format << '|' << fs::absolute(data.path).string() << '|'
         << data.train.size() << '|' << data.test.size() << '|' << data.train.byteCount() << '|'
         << classes << '|' << info.channels << '|' << info.resolution << '|' << side << '|'
         << options.epochs << '|' << options.seed << '|' << m << '|' << options.onValidation;
-    const std::string cached =
-        options.cacheDir.empty() ? "" : options.cacheDir + "/" + hashText(key.str()) + ".pt";
-    Classifier real(info.channels, classes);
-    stages.begin("training the classifier on real data", card.conditional ? 0.3 : 0.7);
-    if (!cached.empty() && fs::exists(cached)) {
-        try {
-            torch::load(real, cached);
-            real->eval();
-            card.classifierFromCache = true;
-        } catch (const std::exception &) {
-            // A damaged cache file is trained again and replaced.
-        }
-    }
-    if (!card.classifierFromCache) {
-        real = trainClassifier(trainX.index_select(0, fitted), trainY.index_select(0, fitted),
-                               classes, options.epochs, options.seed, stages);
-        if (!cached.empty()) {
-            std::error_code ec;
-            fs::create_directories(options.cacheDir, ec);
-            std::ostringstream bytes;
-            torch::save(real, bytes);
-            if (!ec) writeFileAtomically(cached, bytes.str());
-        }
-    }
-    const auto realLogits = apply(real, testX, false);
-    card.realAccuracy = accuracy(realLogits, testY);
-    const auto realRecall = perClass(realLogits.argmax(1), testY, classes);
+    Classifier net = realClassifier(real, fitted, key.str(), data, options, card, stages);
+    const auto realLogits = apply(net, real.testX, false);
+    card.realAccuracy = accuracy(realLogits, real.testY);
+    const auto realRecall = perClass(realLogits.argmax(1), real.testY, classes);
+    for (int c = 0; c < classes; ++c)
+        card.classes[std::size_t(c)].realRecall = realRecall[std::size_t(c)];
 
     stages.begin("generating samples", 0.1);
     const Generated samples =
         generateImages(generator, options.samples, options.truncation,
                        streamSeed(options.seed, "card-samples"), side, stages);
-    if (card.conditional) {
-        const auto predicted = apply(real, samples.images, false).argmax(1);
-        card.fidelity = predicted.eq(samples.classes).to(torch::kFloat64).mean().item<double>();
-        const auto fidelity = perClass(predicted, samples.classes, classes);
-        for (int c = 0; c < classes; ++c)
-            card.classes[std::size_t(c)].fidelity = fidelity[std::size_t(c)];
-
-        card.casImages = options.casImages > 0 ? options.casImages : card.realTrain;
-        stages.begin("generating the CAS training set", 0.1);
-        const Generated casSet = generateImages(generator, card.casImages, options.truncation,
-                                                streamSeed(options.seed, "card-cas"), side, stages);
-        stages.begin("training the classifier on generated samples", 0.3);
-        Classifier casNet = trainClassifier(casSet.images, casSet.classes, classes, options.epochs,
-                                            options.seed, stages);
-        const auto casLogits = apply(casNet, testX, false);
-        card.cas = accuracy(casLogits, testY);
-        const auto casRecall = perClass(casLogits.argmax(1), testY, classes);
-        for (int c = 0; c < classes; ++c)
-            card.classes[std::size_t(c)].casRecall = casRecall[std::size_t(c)];
-    }
-    for (int c = 0; c < classes; ++c)
-        card.classes[std::size_t(c)].realRecall = realRecall[std::size_t(c)];
+    if (card.conditional) measureClassFigures(generator, net, samples, real, options, card, stages);
 
     stages.begin("features", 0.1);
-    const auto testF = apply(real, testX, true);
-    const auto trainF = apply(real, trainX, true);
-    const auto samplesF = apply(real, samples.images.slice(0, 0, m), true);
+    const auto testF = apply(net, real.testX, true);
+    const auto trainF = apply(net, real.trainX, true);
+    const auto samplesF = apply(net, samples.images.slice(0, 0, m), true);
     card.frechet = frechetDistance(samplesF, testF);
     card.frechetImages = int(m);
     card.frechetReferenceImages = int(heldOut.size(0));
     card.frechetReference = frechetDistance(trainF.index_select(0, heldOut), testF);
     stages.tick(0.8);
-
-    // The first samples (classes in turn) and their nearest real training
-    // images by cosine similarity of the features.
-    const int rows = std::min<int>(options.nearestRows, int(m));
-    const int k = std::min<int>(options.nearestNeighbours, int(trainX.size(0)));
-    namespace F = torch::nn::functional;
-    const auto norm = F::NormalizeFuncOptions().dim(1);
-    const auto nearest = F::normalize(samplesF.slice(0, 0, rows), norm)
-                             .mm(F::normalize(trainF, norm).t())
-                             .topk(k, 1);
-    std::vector<torch::Tensor> tiles;
-    for (int r = 0; r < rows; ++r) {
-        tiles.push_back(samples.images.slice(0, r, r + 1));
-        tiles.push_back(trainX.index_select(0, std::get<1>(nearest)[r]));
-    }
-    card.nearest = toImageBatch(torch::cat(tiles), 0, 255); // [N, C, S, S] uint8
-    card.nearestColumns = k + 1;
+    nearestGrid(samples.images, samplesF, real.trainX, trainF, options, card);
     stages.tick(1);
     return card;
 }
