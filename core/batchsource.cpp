@@ -85,6 +85,7 @@ BatchShape batchShape(const TrainConfig &config, const ViewRecipe &recipe,
                       const Generator *generator, const Dataset *real,
                       const std::string &recipeWhat)
 {
+    if (config.data != "generator") generator = nullptr; // a real run's config may name one
     BatchShape shape;
     if (generator) {
         const GeneratorInfo &info = generator->info();
@@ -134,7 +135,8 @@ BatchSource::Setup BatchSource::forRun(const TrainConfig &config, const ViewReci
     Setup s;
     s.config = &config;
     s.recipe = &recipe;
-    s.generator = generator;
+    s.generator = config.data == "generator" ? generator : nullptr; // as batchShape
+    if (!s.generator && !real) throw Error("a real-data run needs its dataset loaded");
     s.real = std::move(real);
     s.channels = shape.channels;
     s.resolution = shape.resolution;

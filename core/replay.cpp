@@ -125,7 +125,7 @@ BatchReplay replayBatch(const std::string &runDir, int step, const ReplayOptions
     const std::string generatorPath =
         options.generator.empty() ? config.generator : options.generator;
     std::unique_ptr<Generator> generator;
-    if (!generatorPath.empty()) generator = Generator::load(generatorPath, "cpu");
+    if (config.data == "generator") generator = Generator::load(generatorPath, "cpu");
     std::shared_ptr<const Dataset> real;
     if (config.data == "real") {
         DatasetOptions data;
@@ -158,7 +158,8 @@ BatchReplay replayBatch(const std::string &runDir, int step, const ReplayOptions
     out.views = toImageBatch(views.slice(0, 0, kept).flatten(0, 1));
     out.recorded = row.batchSha256;
     out.replayed = batchFingerprint(digests);
-    out.differences = inputDifferences(session, generatorPath, version, runDir);
+    out.differences =
+        inputDifferences(session, generator ? generatorPath : std::string(), version, runDir);
     return out;
 }
 

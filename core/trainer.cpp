@@ -193,7 +193,9 @@ void Trainer::Impl::chooseRuntime()
 void Trainer::Impl::prepareData()
 {
     const std::string recipeWhat = "recipe " + files.recipe();
-    if (!config.generator.empty()) {
+    // A real-data run trains on its dataset even when its config names a
+    // generator (the studio's Train tab and the experiment runner always do).
+    if (config.data == "generator") {
         generator = Generator::load(config.generator, runDevice.name());
         generatorSha256 = sha256OfFile(config.generator);
         shape = batchShape(config, recipe, generator.get(), nullptr, recipeWhat); // before the data
