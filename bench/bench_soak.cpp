@@ -32,6 +32,7 @@
 #include <QTemporaryDir>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -65,6 +66,18 @@ Sample sampleProcess()
         }
     s.fds = static_cast<int>(QDir("/proc/self/fd").entryList(QDir::Files | QDir::System).size());
     return s;
+}
+
+// The last line of the run's metrics.jsonl under `runs` (the one run
+// folder there): which step and which kind of row the run was at.
+QString lastMetricsRow(const QString &runs)
+{
+    const QStringList dirs = QDir(runs).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    if (dirs.isEmpty()) return "no run folder";
+    QFile f(runs + "/" + dirs.first() + "/metrics.jsonl");
+    if (!f.open(QIODevice::ReadOnly)) return "no metrics";
+    const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+    return QString::fromUtf8(lines.last().left(160));
 }
 
 double growthPercent(double from, double to)
@@ -110,18 +123,30 @@ int main(int argc, char **argv)
     // Each stall is put down to the last action if it came within a second
     // of it, else to the training run alone.
     // RSS once a second, for each minute's floor and peak.
-    double rssLow = 1e12, rssHigh = 0;
+    // A change of more than 150 MiB within a second is printed with the
+    // last user action and the run's last metrics row, to tell which phase
+    // of training or of the studio made it.
+    double rssLow = 1e12, rssHigh = 0, rssBefore = 0;
+    QString lastAction;
+    QElapsedTimer sinceStart;
+    sinceStart.start();
     QTimer rssTimer;
     QObject::connect(&rssTimer, &QTimer::timeout, [&] {
         const double rss = sampleProcess().rssMiB;
         rssLow = std::min(rssLow, rss);
         rssHigh = std::max(rssHigh, rss);
+        if (rssBefore > 0 && std::abs(rss - rssBefore) > 150)
+            std::printf(
+                "  at %.0f s: RSS %.0f -> %.0f MiB; last action: %s; last metrics row: %s\n",
+                sinceStart.elapsed() / 1000.0, rssBefore, rss, qPrintable(lastAction),
+                qPrintable(lastMetricsRow(runs.path())));
+        rssBefore = rss;
     });
     rssTimer.start(1000);
 
     const QStringList tabs{"samples", "explore", "views", "train", "runs", "explore"};
     int action = 0;
-    QString lastAction, currentTab = "train";
+    QString currentTab = "train";
     QElapsedTimer sinceAction;
     std::map<QString, std::pair<double, int>> blame; // cause -> longest gap, gaps over 50 ms
     QTimer user;
