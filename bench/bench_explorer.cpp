@@ -4,6 +4,7 @@
 // the bare render call measured in the same process as the reference.
 // Run under a display: xvfb-run -a build/bench/bench_explorer
 #include "coalescingworker.h"
+#include "eventwait.h"
 #include "explorerpanel.h"
 #include "generator.h"
 #include "imagegridwidget.h"
@@ -41,8 +42,7 @@ int main(int argc, char **argv)
     window.showTab("explore");
     QSignalSpy loaded(&window, &latent::studio::MainWindow::generatorLoaded);
     window.openGenerator(LATENT_DEFAULT_GENERATOR);
-    while (loaded.isEmpty())
-        QApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    latent::bench::runEventsUntil([&] { return !loaded.isEmpty(); }, 120000);
     auto *explorer = window.explorerPanel();
     auto *slider = window.findChild<QSlider *>("direction0");
 
@@ -58,8 +58,7 @@ int main(int argc, char **argv)
         t.start();
         slider->setValue((i % 2 ? 1 : -1) * (10 + i % 80));
         const double set = t.nsecsElapsed() / 1e6;
-        while (shown.isEmpty())
-            QApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
+        if (shown.isEmpty()) shown.wait(10000); // blocks in an event loop until the image
         const double wait = t.nsecsElapsed() / 1e6;
         explorer->imageView()->repaint(); // include the paint in the measurement
         if (i >= 240)
@@ -97,18 +96,16 @@ int main(int argc, char **argv)
     for (int i = 0; i < 220; ++i) {
         QElapsedTimer t;
         t.start();
-        bool done = false;
+        QEventLoop back;
         double jobMs = 0;
         worker.submit("r", [&] {
             QElapsedTimer j;
             j.start();
             gen->render(z10, std::vector<int>(10, 0));
             jobMs = j.nsecsElapsed() / 1e6;
-            QMetaObject::invokeMethod(
-                qApp, [&] { done = true; }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(&back, &QEventLoop::quit, Qt::QueuedConnection);
         });
-        while (!done)
-            QApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
+        back.exec(); // the queued quit ends it, however soon the job returns
         if (i >= 20) trip.push_back(t.nsecsElapsed() / 1e6), inJob.push_back(jobMs);
     }
     std::printf("worker round trip of that batch: median %.2f ms (%.2f ms inside the job)\n",

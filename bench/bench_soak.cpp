@@ -13,6 +13,7 @@
 // evaluation) no sample exceeds the 5-minute one by more than 5% (for RSS:
 // the minute's floor, what a leak raises; the peak is printed too), and the
 // longest stall stays under 50 ms. Exit status 1 when a target is missed.
+#include "eventwait.h"
 #include "mainwindow.h"
 #include "runtime.h"
 #include "stallrecorder.h"
@@ -192,11 +193,9 @@ int main(int argc, char **argv)
     clock.start();
     bool ended = false;
     for (int minute = 1; minute <= minutes && !ended; ++minute) {
-        while (clock.elapsed() < minute * 60000LL) {
-            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
-            ended = states.contains("finished") || states.contains("failed");
-            if (ended) break;
-        }
+        ended = latent::bench::runEventsUntil(
+            [&] { return states.contains("finished") || states.contains("failed"); },
+            minute * 60000LL - clock.elapsed());
         Sample s = sampleProcess();
         s.minute = minute;
         s.maxStallMs = stalls.take().maxMs;
@@ -213,11 +212,12 @@ int main(int argc, char **argv)
     rssTimer.stop();
     stalls.stop();
     panel->stopTraining();
-    QElapsedTimer stopping;
-    stopping.start();
-    while (!states.contains("stopped") && !states.contains("finished") &&
-           !states.contains("failed") && stopping.elapsed() < 600000)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    latent::bench::runEventsUntil(
+        [&] {
+            return states.contains("stopped") || states.contains("finished") ||
+                   states.contains("failed");
+        },
+        600000);
 
     if (int(samples.size()) <= kWarmupMinutes) {
         std::printf("the run ended after %d minutes (%s): too short to judge growth\n",

@@ -9,6 +9,7 @@
 //
 // A 2 ms timer records the gaps between its ticks; a stall is a gap beyond
 // the interval. Target: longest stall under 50 ms.
+#include "eventwait.h"
 #include "mainwindow.h"
 #include "runtime.h"
 #include "stallrecorder.h"
@@ -36,8 +37,7 @@ template <typename Done> Stalls measure(Done done, int timeoutMs)
     QElapsedTimer clock;
     clock.start();
     recorder.start();
-    while (!done() && clock.elapsed() < timeoutMs)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    latent::bench::runEventsUntil(done, timeoutMs - clock.elapsed());
     recorder.stop();
     return recorder.take();
 }
