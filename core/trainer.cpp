@@ -395,9 +395,6 @@ void Trainer::Impl::evaluateAndRecord(const std::string &kind, int atStep, doubl
         };
     record(evaluator->measure(*encoder, kind, atStep, wall, &cancel, progress));
     if (observer.embedding) observer.embedding(evaluator->embedding(*encoder, kind, atStep));
-    // An evaluation's batches differ in shape from a training step's: what
-    // it freed would otherwise stay mapped (soak run 5, docs/soak.md).
-    releaseFreeMemory();
 }
 
 // Waits out a pause (one-process runs: the ranks of a job cannot wait for
@@ -409,6 +406,7 @@ std::optional<Ending> Trainer::Impl::pauseOrStop(Loop &loop)
         const auto t0 = Clock::now();
         lock.unlock();
         setState(RunState::Paused, "");
+        releaseFreeMemory(); // see run()
         lock.lock();
         cv.wait(lock, [&] { return !pauseRequested || stopRequested; });
         loop.paused += secondsSince(t0);
@@ -733,6 +731,13 @@ void Trainer::Impl::run()
         else
             setState(RunState::Failed, e.what());
     }
+    // Training keeps the blocks it frees (configureRuntime), so the next
+    // step and the next online evaluation reuse them; they go back to the
+    // system when the run pauses or ends. Returned after every evaluation,
+    // the next steps faulted them in again, and those faults hold the
+    // memory-map lock that the UI thread's own faults wait on: the soak's
+    // 50-90 ms stalls came at the evaluations (run eight, docs/soak.md).
+    releaseFreeMemory();
 }
 
 namespace {
