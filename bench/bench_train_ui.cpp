@@ -34,10 +34,8 @@ using latent::bench::Stalls;
 template <typename Done> Stalls measure(Done done, int timeoutMs)
 {
     latent::bench::StallRecorder recorder;
-    QElapsedTimer clock;
-    clock.start();
     recorder.start();
-    latent::bench::runEventsUntil(done, timeoutMs - clock.elapsed());
+    latent::bench::runEventsUntil(done, timeoutMs);
     recorder.stop();
     return recorder.take();
 }
