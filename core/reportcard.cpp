@@ -355,6 +355,7 @@ RealSplits readRealSplits(const Dataset &data, const GeneratorInfo &info, int si
     RealSplits r;
     stages.begin("reading the real training images", 0.08);
     r.trainX = realImages(data.train, info.channels, info.resolution, side, stages);
+    // Labels [N] int64 on the CPU, like the byte stores they index; the card runs on the CPU.
     r.trainY = labelsOf(data.train, torch::arange(data.train.size()));
     if (onValidation) {
         // [n] indices: the probes' validation part stands in for test.
