@@ -179,14 +179,21 @@ int main(int argc, char **argv)
     std::fflush(stdout);
     std::vector<Sample> samples;
     latent::bench::StallRecorder stalls;
-    stalls.onGap = [&](double ms) {
-        if (ms < 10) return;
-        const QString cause = sinceAction.isValid() && sinceAction.elapsed() < 1000 + ms
+    stalls.onGap = [&](const latent::bench::Gap &gap) {
+        if (gap.ms < 10) return;
+        const QString cause = sinceAction.isValid() && sinceAction.elapsed() < 1000 + gap.ms
                                   ? lastAction
                                   : QString("training alone (no action within 1 s)");
         auto &[longest, over] = blame[cause];
-        longest = std::max(longest, ms);
-        over += ms >= 50;
+        longest = std::max(longest, gap.ms);
+        over += gap.ms >= 50;
+        // Where the UI thread was: its own work, queued behind other
+        // threads, or asleep on something (see stallrecorder.h).
+        if (gap.ms >= 50)
+            std::printf("  at %.0f s: stall %.1f ms (UI thread on a CPU %.1f, waiting for a CPU "
+                        "%.1f, blocked or asleep %.1f); %s\n",
+                        sinceStart.elapsed() / 1000.0, gap.ms, gap.onCpuMs, gap.waitingMs,
+                        gap.blockedMs(), qPrintable(cause));
     };
     stalls.start();
     QElapsedTimer clock;

@@ -1,16 +1,44 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // Event-loop stalls as the user feels them: a 2 ms precise timer records
-// the gaps between its ticks; a stall is a gap beyond the interval.
+// the gaps between its ticks; a stall is a gap beyond the interval. Each gap
+// is split by the kernel's accounting of the UI thread
+// (/proc/thread-self/schedstat): time on a CPU (the studio's own work),
+// time runnable but waiting for a CPU (other threads had the cores), and
+// the rest asleep or blocked (page faults, locks, the X server).
 
 #include <QElapsedTimer>
 #include <QTimer>
 
 #include <algorithm>
+#include <cstdio>
 #include <functional>
 #include <vector>
 
 namespace latent::bench {
+
+// Nanoseconds the calling thread has run and waited to run; zeros where
+// the kernel does not keep them.
+struct SchedTimes
+{
+    double runNs = 0, waitNs = 0;
+    static SchedTimes ofThisThread()
+    {
+        SchedTimes t;
+        if (FILE *f = std::fopen("/proc/thread-self/schedstat", "r")) {
+            if (std::fscanf(f, "%lf %lf", &t.runNs, &t.waitNs) != 2) t = {};
+            std::fclose(f);
+        }
+        return t;
+    }
+};
+
+// One gap between ticks, in milliseconds, and how the UI thread spent it.
+struct Gap
+{
+    double ms = 0, onCpuMs = 0, waitingMs = 0;
+    double blockedMs() const { return std::max(0.0, ms - onCpuMs - waitingMs); }
+};
 
 struct Stalls
 {
@@ -26,9 +54,13 @@ public:
         m_tick.setTimerType(Qt::PreciseTimer);
         QObject::connect(&m_tick, &QTimer::timeout, [this] {
             const qint64 now = m_clock.nsecsElapsed();
-            m_gaps.push_back((now - m_last) / 1e6);
+            const SchedTimes sched = SchedTimes::ofThisThread();
+            const Gap gap{(now - m_last) / 1e6, (sched.runNs - m_sched.runNs) / 1e6,
+                          (sched.waitNs - m_sched.waitNs) / 1e6};
+            m_gaps.push_back(gap.ms);
             m_last = now;
-            if (onGap) onGap(m_gaps.back());
+            m_sched = sched;
+            if (onGap) onGap(gap);
         });
     }
     void start()
@@ -36,11 +68,12 @@ public:
         m_gaps.clear();
         m_clock.start();
         m_last = m_clock.nsecsElapsed();
+        m_sched = SchedTimes::ofThisThread();
         m_tick.start(2);
     }
     void stop() { m_tick.stop(); }
     // Called with every gap as it is measured (for attributing stalls).
-    std::function<void(double ms)> onGap;
+    std::function<void(const Gap &)> onGap;
     // The gaps since start() or the last take(), summarised; starts a new period.
     Stalls take()
     {
@@ -60,6 +93,7 @@ private:
     QTimer m_tick;
     QElapsedTimer m_clock;
     qint64 m_last = 0;
+    SchedTimes m_sched;
     std::vector<double> m_gaps;
 };
 
