@@ -96,6 +96,8 @@ int main(int argc, char **argv)
     QStandardPaths::setTestModeEnabled(true);
     latent::configureRuntime();
     latent::setBackgroundNiceness(latent::kInteractiveBackgroundNiceness); // as the studio does
+    std::printf("short time slices for the UI thread: %s\n",
+                latent::requestShortTimeSlices() ? "granted" : "not available");
     QTemporaryDir runs;
     qputenv("LATENT_STUDIO_RUNS", runs.path().toUtf8());
 

@@ -48,6 +48,7 @@ int main(int argc, char **argv)
     QStandardPaths::setTestModeEnabled(true);
     latent::configureRuntime();
     latent::setBackgroundNiceness(latent::kInteractiveBackgroundNiceness); // as the studio does
+    latent::requestShortTimeSlices();
     QTemporaryDir runs;
     qputenv("LATENT_STUDIO_RUNS", runs.path().toUtf8());
 

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <dlfcn.h>
 #include <fstream>
@@ -18,6 +19,7 @@
 
 #include <malloc.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -88,6 +90,37 @@ void enterBackgroundThread(const char *name)
     const int target = std::min(19, ::getpriority(PRIO_PROCESS, static_cast<id_t>(::getpid())) +
                                         g_backgroundNiceness);
     if (::getpriority(PRIO_PROCESS, tid) < target) ::setpriority(PRIO_PROCESS, tid, target);
+}
+
+namespace {
+
+// The kernel's struct sched_attr (sched_setattr(2)); glibc 2.36 has no
+// wrapper. For the normal policy, `runtime` is the requested slice.
+struct SchedAttr
+{
+    std::uint32_t size = sizeof(SchedAttr);
+    std::uint32_t policy = 0;
+    std::uint64_t flags = 0;
+    std::int32_t nice = 0;
+    std::uint32_t priority = 0;
+    std::uint64_t runtime = 0, deadline = 0, period = 0;
+};
+
+} // namespace
+
+bool requestShortTimeSlices()
+{
+    // 0.1 ms, the shortest the kernel accepts; the UI thread's bursts are
+    // short, so it loses little to the extra switches.
+    constexpr std::uint64_t kSliceNs = 100'000;
+    SchedAttr attr;
+    if (::syscall(SYS_sched_getattr, 0, &attr, sizeof attr, 0) != 0 || attr.policy != SCHED_OTHER)
+        return false;
+    attr.size = sizeof attr;
+    attr.runtime = kSliceNs;
+    if (::syscall(SYS_sched_setattr, 0, &attr, 0) != 0) return false;
+    SchedAttr now;
+    return ::syscall(SYS_sched_getattr, 0, &now, sizeof now, 0) == 0 && now.runtime == kSliceNs;
 }
 
 int torchThreads()

@@ -34,6 +34,15 @@ constexpr int kInteractiveBackgroundNiceness = 10;
 // lowers it to the background niceness. Threads and the OpenMP pool it
 // starts afterwards inherit the priority.
 void enterBackgroundThread(const char *name);
+// Asks the scheduler to run the calling thread (the UI thread) in short
+// slices. Nice alone does not keep a redraw from waiting: a waking UI
+// thread waited out the running training thread's slice, up to a 10 ms
+// tick, often twice in a row (docs/soak.md, run twelve). On Linux 6.12 and
+// later (EEVDF's per-thread slices) a thread with a shorter slice than the
+// running one preempts it when it wakes. Keeps the thread's policy and
+// nice. Returns whether the kernel reports the slice (older kernels accept
+// the call and ignore it).
+bool requestShortTimeSlices();
 
 int torchThreads();
 bool cudaAvailable();

@@ -24,9 +24,15 @@
 #include <QtTest>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <thread>
 
+#include <sched.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 using namespace latent;
@@ -544,6 +550,31 @@ private Q_SLOTS:
         const int expected = std::min(19, test::mainThreadNice() + 5);
         QCOMPARE(train, std::set<int>{expected});
         QCOMPARE(batches, std::set<int>{expected});
+    }
+
+    // The UI thread's short slices keep its nice and its policy:
+    // sched_setattr sets both from its argument, so a zeroed one would undo
+    // a lowered nice. Where the kernel has per-thread slices (Linux 6.12 and
+    // later) it reports the slice back.
+    void shortTimeSlicesKeepNiceAndPolicy()
+    {
+        const int expected = std::min(19, test::mainThreadNice() + 3);
+        int nice = -100, policy = -1;
+        bool granted = false;
+        std::thread([&] {
+            const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+            ::setpriority(PRIO_PROCESS, tid, expected);
+            granted = requestShortTimeSlices();
+            nice = ::getpriority(PRIO_PROCESS, tid);
+            policy = ::sched_getscheduler(0);
+        }).join();
+        QCOMPARE(nice, expected);
+        QCOMPARE(policy, SCHED_OTHER);
+        utsname system{};
+        QVERIFY(::uname(&system) == 0);
+        int major = 0, minor = 0;
+        std::sscanf(system.release, "%d.%d", &major, &minor);
+        if (major > 6 || (major == 6 && minor >= 12)) QVERIFY(granted);
     }
 
     // The heap keeps freed blocks (configureRuntime); releaseFreeMemory()

@@ -99,6 +99,7 @@ int main(int argc, char **argv)
 
     latent::configureRuntime();
     latent::setBackgroundNiceness(latent::kInteractiveBackgroundNiceness); // docs/soak.md
+    latent::requestShortTimeSlices();                                      // docs/soak.md
 
     const std::string exeDir = QApplication::applicationDirPath().toStdString();
     // A .json argument is a view recipe: it opens on the last (or default)
