@@ -29,6 +29,8 @@
 #include <QTranslator>
 #include <QtTest>
 
+#include <memory>
+
 using latent::studio::MainWindow;
 using latent::widgets::ImageGridWidget;
 
@@ -231,9 +233,14 @@ private Q_SLOTS:
         QString named;
         const QString path = latent::test::prepareBadInput(c, dir, false, &named);
         const QString expected = latent::test::expectedMessage(c, named);
-        MainWindow window;
-        window.show();
-        QVERIFY(latent::test::loadDefaultGenerator(window));
+        // One window for every row, as a user opens one bad file after
+        // another: each must leave the default generator loaded for the next.
+        if (!m_corpusWindow) {
+            m_corpusWindow = std::make_unique<MainWindow>();
+            m_corpusWindow->show();
+            QVERIFY(latent::test::loadDefaultGenerator(*m_corpusWindow));
+        }
+        MainWindow &window = *m_corpusWindow;
         if (c.kind == "recipe") {
             window.openRecipe(path);
         } else {
@@ -246,7 +253,10 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT((box = window.findChild<QMessageBox *>()) != nullptr, 30000);
         QVERIFY2(box->text().contains(expected), qPrintable(box->text()));
         QCOMPARE(window.generator()->info().latentSize, 64);
+        delete box; // the next row finds its own
     }
+
+    void cleanupTestCase() { m_corpusWindow.reset(); }
 
     // The language chosen in Preferences is stored, and the shipped
     // translations (embedded: no installed folder beside the test) replace
@@ -280,6 +290,9 @@ private Q_SLOTS:
         dialog.apply();
         QCOMPARE(chosenLocale(), QLocale::system());
     }
+
+private:
+    std::unique_ptr<MainWindow> m_corpusWindow;
 };
 
 QTEST_MAIN(TestMainWindow)

@@ -20,7 +20,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev zlib1g-dev libssl-dev libgloo-dev
   python3-torch python3-numpy python3-pil dataset-fashion-mnist xvfb xauth
   qt6-translations-l10n qt6-qpa-plugins desktop-file-utils appstream dpkg-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev lld
 )
 missing=()
 for p in "${packages[@]}"; do
