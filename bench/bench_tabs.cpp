@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+// What a switch to each tab of the real window costs the UI thread (show
+// events, layout, the synchronous repaint of the window and its flush), with
+// nothing training beside it, against a repaint of the same tab without a
+// switch, measured in the same process: the soak's remaining stalls are tab
+// switches, and this tells which tab and which part.
+// Run under a display: xvfb-run -a -s '-screen 0 1280x800x24' build/bench/bench_tabs [ROUNDS]
+#include "eventwait.h"
+#include "mainwindow.h"
+#include "runtime.h"
+
+#include <QApplication>
+#include <QSignalSpy>
+#include <QStringList>
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <map>
+#include <vector>
+
+namespace {
+double threadCpuMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+double quantile(std::vector<double> v, double q)
+{
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, static_cast<std::size_t>(q * v.size()))];
+}
+
+struct Samples {
+    std::vector<double> switchMs, switchCpuMs, repaintMs, repaintCpuMs;
+};
+
+// Runs `work`, then every event it posted, then a synchronous repaint of the
+// whole window (which flushes it to the screen); returns wall and thread CPU ms.
+template <typename Work> std::pair<double, double> timed(QWidget &window, Work work)
+{
+    const double cpu0 = threadCpuMs();
+    timespec w0{}, w1{};
+    clock_gettime(CLOCK_MONOTONIC, &w0);
+    work();
+    QCoreApplication::sendPostedEvents();
+    window.repaint();
+    QCoreApplication::processEvents();
+    clock_gettime(CLOCK_MONOTONIC, &w1);
+    return {(w1.tv_sec - w0.tv_sec) * 1e3 + (w1.tv_nsec - w0.tv_nsec) / 1e6, threadCpuMs() - cpu0};
+}
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName("LatentStudioBench");
+    const int rounds = argc > 1 ? std::max(3, std::atoi(argv[1])) : 30;
+    latent::configureRuntime();
+    latent::studio::MainWindow window;
+    window.resize(1300, 860);
+    window.show();
+    QSignalSpy loaded(&window, &latent::studio::MainWindow::generatorLoaded);
+    window.openGenerator(LATENT_DEFAULT_GENERATOR);
+    latent::bench::runEventsUntil([&] { return !loaded.isEmpty(); }, 120000);
+
+    const QStringList tabs{"samples", "explore", "views", "train", "runs"};
+    std::map<QString, std::pair<double, double>> first;
+    for (const QString &tab : tabs) { // each tab's very first show
+        first[tab] = timed(window, [&] { window.showTab(tab); });
+        latent::bench::runEventsUntil([] { return false; }, 300); // its renders land
+    }
+    std::map<QString, Samples> samples;
+    for (int r = 0; r < rounds; ++r)
+        for (const QString &tab : tabs) {
+            auto [ms, cpu] = timed(window, [&] { window.showTab(tab); });
+            samples[tab].switchMs.push_back(ms);
+            samples[tab].switchCpuMs.push_back(cpu);
+            auto [rms, rcpu] = timed(window, [] {});
+            samples[tab].repaintMs.push_back(rms);
+            samples[tab].repaintCpuMs.push_back(rcpu);
+        }
+
+    std::printf("tab switches of the real window, %d rounds, 1300x860, nothing training; the\n"
+                "reference is a repaint of the same tab without a switch (same process)\n\n",
+                rounds);
+    std::printf("%-8s %9s | %9s %9s %9s | %9s %9s | %7s\n", "tab", "first ms", "switch", "p95",
+                "UI CPU", "repaint", "UI CPU", "ratio");
+    for (const QString &tab : tabs) {
+        const Samples &s = samples[tab];
+        const double sw = quantile(s.switchMs, 0.5), rp = quantile(s.repaintMs, 0.5);
+        std::printf("%-8s %9.1f | %9.1f %9.1f %9.1f | %9.1f %9.1f | %6.2fx\n", qPrintable(tab),
+                    first[tab].first, sw, quantile(s.switchMs, 0.95), quantile(s.switchCpuMs, 0.5),
+                    rp, quantile(s.repaintCpuMs, 0.5), sw / std::max(rp, 1e-3));
+    }
+    std::printf("\n(switch and repaint: medians, ms of wall time; UI CPU: the UI thread's CPU ms;\n"
+                "ratio: a switch against a repaint of the same tab)\n");
+    return 0;
+}
