@@ -59,6 +59,14 @@ void configureRuntime(int threads)
     // releaseFreeMemory().
     mallopt(M_MMAP_THRESHOLD, 1 << 30);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    // Threads other than the main one (the trainer's, the batch thread)
+    // allocate from their own arenas, made of heaps of at most 64 MiB; glibc
+    // deletes such a heap as soon as it is free, whatever the trim
+    // threshold, unless more than the top pad would stay: each step then
+    // mapped and faulted in its activations afresh. A pad of one heap keeps
+    // them: the trainer's own step 109 -> 153 views/s (resnet18 preset,
+    // batch 64 x 2, 2 threads), now that of the same step on the main thread.
+    mallopt(M_TOP_PAD, 64 << 20);
 #endif
 }
 
