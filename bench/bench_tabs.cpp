@@ -12,6 +12,7 @@
 #include <QApplication>
 #include <QSignalSpy>
 #include <QStringList>
+#include <QTabWidget>
 
 #include <algorithm>
 #include <cstdio>
@@ -33,11 +34,13 @@ double quantile(std::vector<double> v, double q)
     return v[std::min(v.size() - 1, static_cast<std::size_t>(q * v.size()))];
 }
 
-struct Samples {
+struct Samples
+{
     std::vector<double> switchMs, switchCpuMs, showCpuMs, repaintMs, repaintCpuMs;
 };
 
-struct Timing {
+struct Timing
+{
     double ms = 0, cpuMs = 0, showCpuMs = 0; // showCpuMs: before the paint
 };
 
@@ -73,6 +76,17 @@ int main(int argc, char **argv)
     latent::bench::runEventsUntil([&] { return !loaded.isEmpty(); }, 120000);
 
     const QStringList tabs{"samples", "explore", "views", "train", "runs"};
+    // A page's minimum height drives the window's: a page whose minimum
+    // changes while it runs (a wrapped status line) resizes the whole window.
+    if (auto *pages = window.findChild<QTabWidget *>("tabs")) {
+        std::printf("window minimum %dx%d; pages:", window.minimumSizeHint().width(),
+                    window.minimumSizeHint().height());
+        for (int i = 0; i < pages->count(); ++i)
+            std::printf(" %s %dx%d", qPrintable(tabs.value(i)),
+                        pages->widget(i)->minimumSizeHint().width(),
+                        pages->widget(i)->minimumSizeHint().height());
+        std::printf("\n");
+    }
     std::map<QString, Timing> first;
     for (const QString &tab : tabs) { // each tab's very first show
         first[tab] = timed(window, [&] { window.showTab(tab); });

@@ -19,6 +19,7 @@
 #include "trainer.h"
 #include "trainpanel.h"
 #include "viewrecipe.h"
+#include "widgethelpers.h"
 #include "windowtest.h"
 
 #include <QComboBox>
@@ -45,6 +46,17 @@ using latent::studio::TrainPanel;
 using latent::widgets::CurvePlot;
 
 namespace {
+
+// Counts the paint events of the widgets it filters.
+struct PaintCounter : QObject
+{
+    int count = 0;
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        count += event->type() == QEvent::Paint;
+        return false;
+    }
+};
 
 // A short run made with the engine directly, with online evaluations every
 // 2 steps, stopped after `steps` steps.
@@ -247,6 +259,40 @@ private Q_SLOTS:
         QCOMPARE(first.count(), 1);
         QCOMPARE(second.count(), 1);
         QVERIFY(plots[1]->plot()->yAxis->range().contains(198)); // fitted to the new data
+    }
+
+    // A progress callback does not paint the window there and then: the bar's
+    // new value is painted with the rest of the window in the next update
+    // pass (QProgressBar::setValue alone repaints at once, and with it
+    // everything the window has pending, such as a whole page after a tab
+    // switch).
+    void progressValuePaintsWithTheWindow()
+    {
+        QWidget window;
+        auto *layout = new QVBoxLayout(&window);
+        auto *bar = new QProgressBar;
+        auto *neighbour = new QLabel("pending");
+        layout->addWidget(bar);
+        layout->addWidget(neighbour);
+        bar->setRange(0, 1000);
+        bar->setFormat("step %v / %m");
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTest::qWait(50);
+        PaintCounter painted;
+        neighbour->installEventFilter(&painted);
+        bar->installEventFilter(&painted);
+
+        neighbour->update(); // pending, as a newly shown page is
+        latent::studio::setProgressValue(bar, 10);
+        QCOMPARE(painted.count, 0);
+        QTRY_VERIFY(painted.count >= 2); // both, in the next update pass
+        QCOMPARE(bar->text(), QString("step 10 / 1000"));
+
+        painted.count = 0; // what the helper avoids: Qt's own setValue paints at once
+        neighbour->update();
+        bar->setValue(20);
+        QVERIFY(painted.count >= 2);
     }
 
     // The Experiment box proposes RUNS/paper-table, or the experiment itself

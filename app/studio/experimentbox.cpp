@@ -4,6 +4,7 @@
 #include "durationtext.h"
 #include "error.h"
 #include "experimentrunner.h"
+#include "widgethelpers.h"
 
 #include <QComboBox>
 #include <QDesktopServices>
@@ -168,7 +169,7 @@ void ExperimentBox::start()
             this,
             [this, p] {
                 m_progress->setRange(0, p.count);
-                m_progress->setValue(p.index);
+                setProgressValue(m_progress, p.index);
                 m_status->setText(tr("run %1 of %2 (%3) · step %4 · experiment ETA %5")
                                       .arg(p.index + 1)
                                       .arg(p.count)
@@ -222,7 +223,7 @@ void ExperimentBox::onFinished(bool completed, const QString &message, const QSt
     m_open->setEnabled(completed);
     if (completed) {
         m_report = reportPath;
-        m_progress->setValue(m_progress->maximum());
+        setProgressValue(m_progress, m_progress->maximum());
     }
     // Not completed without an error: the runner's last line says why.
     const QString shown = message.isEmpty() ? m_lastLog : message;

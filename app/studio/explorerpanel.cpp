@@ -5,6 +5,7 @@
 #include "imagegrid.h"
 #include "imagegridwidget.h"
 #include "latentpadwidget.h"
+#include "widgethelpers.h"
 #include "workerjob.h"
 
 #include <QApplication>
@@ -116,7 +117,7 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
     m_cancel->setEnabled(false);
     m_progress = new QProgressBar;
     m_progress->setRange(0, 1000);
-    m_progress->setValue(0);
+    setProgressValue(m_progress, 0);
     m_status = new QLabel;
     m_status->setWordWrap(true);
     auto *findBox = new QGroupBox(tr("Find directions"));
@@ -515,7 +516,7 @@ void ExplorerPanel::computeDirections(const QString &method)
     m_cancelFlag = cancel;
     m_compute->setEnabled(false);
     m_cancel->setEnabled(true);
-    m_progress->setValue(0);
+    setProgressValue(m_progress, 0);
     m_status->setText(tr("Working…"));
     SteerOptions steer;
     for (int i = 0; i < m_transforms->count(); ++i)
@@ -546,7 +547,7 @@ void ExplorerPanel::computeDirections(const QString &method)
                         qApp,
                         [self, fraction, status] {
                             if (!self) return;
-                            self->m_progress->setValue(static_cast<int>(fraction * 1000));
+                            setProgressValue(self->m_progress, static_cast<int>(fraction * 1000));
                             self->m_status->setText(QString::fromStdString(status));
                         },
                         Qt::QueuedConnection);
@@ -578,7 +579,7 @@ void ExplorerPanel::computeDirections(const QString &method)
                 Q_EMIT directionsFailed(error);
                 return;
             }
-            m_progress->setValue(1000);
+            setProgressValue(m_progress, 1000);
             m_status->setText(tr("Found %1 %2 directions")
                                   .arg(set->size())
                                   .arg(QString::fromStdString(set->method)));

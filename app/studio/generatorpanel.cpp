@@ -4,6 +4,7 @@
 #include "imageconvert.h"
 #include "imagegridwidget.h"
 #include "reportcardbox.h"
+#include "widgethelpers.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -109,7 +110,7 @@ GeneratorPanel::GeneratorPanel(QWidget *parent) : QWidget(parent)
     sideLayout->addWidget(m_about, 1);
 
     auto *splitter = new QSplitter;
-    splitter->addWidget(side);
+    splitter->addWidget(scrollingColumn(side));
     splitter->addWidget(m_grid);
     splitter->setStretchFactor(1, 1);
     splitter->setSizes({380, 720});

@@ -9,6 +9,7 @@
 #include "data/dataset.h"
 #include "directions.h"
 #include "generator.h"
+#include "widgethelpers.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -111,7 +112,7 @@ void ReportCardBox::setGenerator(std::shared_ptr<const Generator> generator,
     m_text->clear();
     m_nearest->setCells({}, 1);
     m_status->clear();
-    m_progress->setValue(0);
+    setProgressValue(m_progress, 0);
     m_save->setEnabled(false);
     if (!realData.isEmpty()) m_data->setSource(realData);
     setRunning(false);
@@ -147,7 +148,7 @@ void ReportCardBox::compute()
     const std::string source = m_data->source().toStdString();
     auto gen = m_generator;
     setRunning(true);
-    m_progress->setValue(0);
+    setProgressValue(m_progress, 0);
     m_status->setText(tr("Reading %1…").arg(m_data->source()));
     QPointer<ReportCardBox> self(this);
     // Cancelling is not an error: the job returns no card.
@@ -164,7 +165,7 @@ void ReportCardBox::compute()
                     qApp,
                     [self, stage, fraction] {
                         if (!self) return;
-                        self->m_progress->setValue(int(fraction * 1000));
+                        setProgressValue(self->m_progress, int(fraction * 1000));
                         self->m_status->setText(QString::fromStdString(stage) + "…");
                     },
                     Qt::QueuedConnection);
@@ -204,7 +205,7 @@ void ReportCardBox::cancel()
 
 void ReportCardBox::showCard()
 {
-    m_progress->setValue(1000);
+    setProgressValue(m_progress, 1000);
     m_status->setText(m_card.classifierFromCache
                           ? tr("Done (the real-data classifier came from the cache)")
                           : tr("Done"));

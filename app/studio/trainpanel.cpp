@@ -12,6 +12,7 @@
 #include "imagegridwidget.h"
 #include "localranks.h"
 #include "trainer.h"
+#include "widgethelpers.h"
 #include "workerjob.h"
 
 #include <QComboBox>
@@ -160,6 +161,9 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
     m_error->setStyleSheet("color: #b00020");
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->setWordWrap(true);
+    // Two lines held for the progress line (updated every step), so that its
+    // usual lengths do not relayout the column.
+    m_status->setMinimumHeight(2 * m_status->fontMetrics().lineSpacing());
     m_views->setPlaceholderText(tr("The views of the current batch appear here"));
     m_views->setToolTip(tr("A few anchors of the latest batch (rows) and their views, as the "
                            "encoder sees them; refreshed every few seconds"));
@@ -193,7 +197,7 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
     tabs->addTab(embeddingPage, tr("Embedding"));
 
     auto *splitter = new QSplitter;
-    splitter->addWidget(settings);
+    splitter->addWidget(scrollingColumn(settings));
     splitter->addWidget(tabs);
     splitter->setStretchFactor(1, 1);
     splitter->setSizes({330, 800});
@@ -396,7 +400,7 @@ DataLoadProgress TrainPanel::loadingReporter()
             [self, source = QString::fromStdString(source), done, total, seconds] {
                 if (!self) return;
                 self->m_progress->setRange(0, int(total));
-                self->m_progress->setValue(int(done));
+                setProgressValue(self->m_progress, int(done));
                 self->m_progress->setFormat(tr("%v / %m images"));
                 self->m_status->setText(DatasetPicker::progressText(source, done, total, seconds));
             },
@@ -499,7 +503,7 @@ void TrainPanel::attach(std::shared_ptr<Trainer> trainer)
     };
     m_trainer->setObserver(std::move(observer));
     m_progress->setRange(0, m_trainer->config().steps);
-    m_progress->setValue(m_trainer->step());
+    setProgressValue(m_progress, m_trainer->step());
     m_trainer->start();
     m_viewTimer->start(2000);
     updateButtons();
@@ -548,12 +552,12 @@ void TrainPanel::onProgress(const TrainProgress &p)
     const double minutes = m_trainer ? m_trainer->config().minutes : 0;
     if (minutes > 0) { // a time budget: the bar shows time
         m_progress->setRange(0, int(minutes * 60));
-        m_progress->setValue(int(std::min(p.elapsedSeconds, minutes * 60)));
+        setProgressValue(m_progress, int(std::min(p.elapsedSeconds, minutes * 60)));
         m_progress->setFormat(tr("step %1 · %2 of %3")
                                   .arg(p.step)
                                   .arg(duration(p.elapsedSeconds), duration(minutes * 60)));
     } else {
-        m_progress->setValue(p.step);
+        setProgressValue(m_progress, p.step);
         m_progress->setFormat(tr("step %1 / %2").arg(p.step).arg(p.totalSteps));
     }
     const QString ranks = m_ranks ? tr("%1 processes · ").arg(m_ranks->count() + 1) : QString();
@@ -566,7 +570,7 @@ void TrainPanel::onProgress(const TrainProgress &p)
 void TrainPanel::onFinalEvaluation(std::int64_t done, std::int64_t total)
 {
     m_progress->setRange(0, int(total));
-    m_progress->setValue(int(done));
+    setProgressValue(m_progress, int(done));
     m_progress->setFormat(tr("final evaluation %1 / %2 images").arg(done).arg(total));
     m_status->setText(tr("Final evaluation: encoding the real train and test images (Stop "
                          "cancels it; the checkpoint is kept)"));

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QFrame>
+#include <QProgressBar>
+#include <QScrollArea>
+
+namespace latent::studio {
+
+// A page's side column of settings, scrolling vertically instead of imposing
+// its height on the window: the tallest page's minimum height becomes the
+// window's (it was taller than a 1280x800 screen), and a column whose
+// minimum changes while the studio runs (a status line that wraps once more)
+// would resize, and repaint, the whole window.
+inline QScrollArea *scrollingColumn(QWidget *column)
+{
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(column);
+    scroll->setWidgetResizable(true); // the column fills the height when it can
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(column->minimumSizeHint().width());
+    return scroll;
+}
+
+// QProgressBar::setValue repaints at once whenever its text changes, and a
+// synchronous repaint of one widget flushes everything else the window has
+// pending (after a tab switch: the whole new page), inside whichever progress
+// callback came first. With updates off for the call, the bar is repainted
+// with the rest of the window in the next update pass.
+inline void setProgressValue(QProgressBar *bar, int value)
+{
+    bar->setUpdatesEnabled(false);
+    bar->setValue(value);
+    bar->setUpdatesEnabled(true); // schedules the update
+}
+
+} // namespace latent::studio
