@@ -233,32 +233,44 @@ private Q_SLOTS:
     // event-loop pass, so the UI thread serves input between them.
     void shownPlotsRedrawOneAtATime()
     {
-        QWidget tab;
-        auto *layout = new QVBoxLayout(&tab);
+        QWidget window; // exposed throughout; the page comes and goes, as a tab's
+        auto *page = new QWidget;
+        (new QVBoxLayout(&window))->addWidget(page);
+        auto *layout = new QVBoxLayout(page);
         CurvePlot *plots[] = {new CurvePlot("step", "loss"), new CurvePlot("step", "accuracy")};
         int ids[2];
         for (int p = 0; p < 2; ++p) {
             layout->addWidget(plots[p]);
             ids[p] = plots[p]->addSeries("s", Qt::blue);
         }
-        tab.resize(500, 600);
-        tab.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&tab));
+        window.resize(500, 600);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
         QTest::qWait(100); // the first layout's redraws
-        tab.hide();
+        page->hide();
+        QTest::qWait(50);
         for (int p = 0; p < 2; ++p)
             for (int i = 0; i < 100; ++i)
                 plots[p]->addPoint(ids[p], i, i * (p + 1));
         QSignalSpy first(plots[0]->plot(), &QCustomPlot::afterReplot),
             second(plots[1]->plot(), &QCustomPlot::afterReplot);
-        tab.show(); // both plots are stale
+        PaintCounter painted;
+        window.installEventFilter(&painted);
+        for (QWidget *w : window.findChildren<QWidget *>())
+            w->installEventFilter(&painted);
+        page->show(); // both plots are stale
         QCOMPARE(first.count() + second.count(), 0);
         QCoreApplication::sendPostedEvents(nullptr, QEvent::MetaCall);
         QCOMPARE(first.count() + second.count(), 1);
+        // Redrawn into its buffer and painted with the window's next update,
+        // not there and then (which would paint the whole shown page now).
+        QCOMPARE(painted.count, 0);
         QCoreApplication::sendPostedEvents(nullptr, QEvent::MetaCall);
         QCOMPARE(first.count(), 1);
         QCOMPARE(second.count(), 1);
+        QCOMPARE(painted.count, 0);
         QVERIFY(plots[1]->plot()->yAxis->range().contains(198)); // fitted to the new data
+        QTRY_VERIFY(painted.count > 0);
     }
 
     // A progress callback does not paint the window there and then: the bar's

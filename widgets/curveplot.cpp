@@ -316,7 +316,11 @@ void CurvePlot::redrawNextShown()
         if (!plot || !plot->m_stale || !plot->isVisible()) continue; // gone, fresh or hidden again
         plot->m_stale = false;
         plot->fitAxes();
-        plot->m_plot->replot();
+        // Into the plot's buffer now, onto the screen with the window's next
+        // update. QCustomPlot's default (phImmediateRefresh) repaints at
+        // once, and a synchronous repaint flushes everything the window has
+        // pending: after a tab switch, the whole new page, in this pass.
+        plot->m_plot->replot(QCustomPlot::rpQueuedRefresh);
         break;
     }
     // Posted during this pass, so handled in the next one (Qt does not
