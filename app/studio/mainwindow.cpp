@@ -23,10 +23,12 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -124,7 +126,14 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_panel, &GeneratorPanel::saveGridRequested, this, &MainWindow::saveGrid);
 
     QSettings settings;
-    if (!restoreGeometry(settings.value("window/geometry").toByteArray())) resize(1180, 780);
+    if (!restoreGeometry(settings.value("window/geometry").toByteArray())) {
+        // First start: large enough for the Train tab's settings and curves
+        // without scrolling, within the screen's free area.
+        QSize size(1400, 960);
+        if (const QScreen *screen = QGuiApplication::primaryScreen())
+            size = size.boundedTo(screen->availableGeometry().size() * 0.95);
+        resize(size);
+    }
     restoreState(settings.value("window/state").toByteArray());
 }
 

@@ -4,6 +4,7 @@
 #include <QFrame>
 #include <QProgressBar>
 #include <QScrollArea>
+#include <QScrollBar>
 
 namespace latent::studio {
 
@@ -19,7 +20,10 @@ inline QScrollArea *scrollingColumn(QWidget *column)
     scroll->setWidgetResizable(true); // the column fills the height when it can
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(column->minimumSizeHint().width());
+    // Wide enough for the column beside its scroll bar: it never scrolls
+    // sideways, so a narrower viewport would cut its right edge off.
+    scroll->setMinimumWidth(column->minimumSizeHint().width() +
+                            scroll->verticalScrollBar()->sizeHint().width());
     return scroll;
 }
 
