@@ -4,8 +4,8 @@
 // times every event delivered on the UI thread, at any nesting depth (a tab
 // switch's show, layout and paint events arrive inside the timer event that
 // switched), and keeps those of 5 ms or more (1 ms nested inside another)
-// for a few seconds, so that a
-// stall can list the events that ran inside it, with their receivers.
+// for a few seconds, so that a stall can list the events that ran inside
+// it, with their receivers and, for top-level ones, the UI thread's CPU time.
 
 #include <QApplication>
 #include <QMetaEnum>
@@ -38,32 +38,41 @@ class ProfilingApplication : public QApplication
 public:
     struct Delivery
     {
-        double endMs = 0, ms = 0, cpuMs = 0; // end on the monotonic clock; wall and UI CPU time
-        int depth = 0;                       // 0: delivered by the event loop itself
-        QString what;                        // "Class 'objectName' EventType"
+        double endMs = 0, ms = 0; // end on the monotonic clock; wall time
+        double cpuMs = -1;        // UI CPU time; measured for depth 0 only, else -1
+        int depth = 0;            // 0: delivered by the event loop itself
+        QString what;             // "Class 'objectName' EventType"
     };
 
     using QApplication::QApplication;
 
+    // Cheap for the events it does not keep (a tab switch delivers thousands):
+    // the monotonic clock is read in user space, the thread's CPU clock is a
+    // system call and is read around top-level deliveries only, and the
+    // description is formatted only for an event that is kept.
     bool notify(QObject *receiver, QEvent *event) override
     {
         if (QThread::currentThread() != thread()) return QApplication::notify(receiver, event);
         const int depth = m_depth++;
-        const double t0 = monotonicMs(), c0 = threadCpuMs();
-        // Described before delivery: a DeferredDelete destroys the receiver.
-        const char *type = QMetaEnum::fromType<QEvent::Type>().valueToKey(event->type());
-        QString what = QStringLiteral("%1 '%2' %3")
-                           .arg(receiver->metaObject()->className(), receiver->objectName(),
-                                type ? type : "?");
-        if (event->type() == QEvent::Paint) { // how much of the widget was painted
-            const QRect r = static_cast<QPaintEvent *>(event)->region().boundingRect();
-            what += QStringLiteral(" %1x%2").arg(r.width()).arg(r.height());
-        }
+        const double t0 = monotonicMs(), c0 = depth == 0 ? threadCpuMs() : 0;
+        // Taken before delivery: a DeferredDelete destroys the receiver.
+        const char *className = receiver->metaObject()->className();
+        const QString name = receiver->objectName();
+        const QEvent::Type type = event->type();
+        const QRect painted = type == QEvent::Paint
+                                  ? static_cast<QPaintEvent *>(event)->region().boundingRect()
+                                  : QRect();
         const bool handled = QApplication::notify(receiver, event);
         --m_depth;
         const double t1 = monotonicMs();
         if (t1 - t0 >= (depth == 0 ? 5 : 1)) {
-            m_recent.push_back({t1, t1 - t0, threadCpuMs() - c0, depth, what});
+            const char *typeName = QMetaEnum::fromType<QEvent::Type>().valueToKey(type);
+            QString what = QStringLiteral("%1 '%2' %3")
+                               .arg(QLatin1String(className), name, typeName ? typeName : "?");
+            if (type == QEvent::Paint) // how much of the widget was painted
+                what += QStringLiteral(" %1x%2").arg(painted.width()).arg(painted.height());
+            m_recent.push_back(
+                {t1, t1 - t0, depth == 0 ? threadCpuMs() - c0 : -1.0, depth, std::move(what)});
             while (!m_recent.empty() && m_recent.front().endMs < t1 - 5000)
                 m_recent.pop_front();
         }

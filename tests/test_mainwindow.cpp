@@ -10,8 +10,8 @@
 #include "mainwindow.h"
 #include "preferencesdialog.h"
 #include "reportcardbox.h"
-#include "runtime.h"
 #include "smalldataset.h"
+#include "uiruntime.h"
 #include "windowtest.h"
 
 #include <QComboBox>
@@ -26,6 +26,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTextBrowser>
+#include <QThreadPool>
 #include <QTranslator>
 #include <QtTest>
 
@@ -41,7 +42,16 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true); // keep the user's settings out of it
-        latent::configureRuntime();
+        latent::studio::configureStudioRuntime(); // as the studio's main() does
+    }
+
+    // Qt's raster engine hands its larger fills to the global thread pool
+    // and waits; the studio keeps that pool at one thread (uiruntime.h).
+    void studioCapsQtsRasterPool()
+    {
+        QCOMPARE(QThreadPool::globalInstance()->maxThreadCount(),
+                 latent::studio::kRasterPoolThreads);
+        QCOMPARE(latent::studio::kRasterPoolThreads, 1);
     }
 
     void showsSamplesOfDefaultGenerator()

@@ -5,8 +5,8 @@
 #include "paths.h"
 #include "provenance.h"
 #include "reportcardbox.h"
-#include "runtime.h"
 #include "trainpanel.h"
+#include "uiruntime.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -97,9 +97,7 @@ int main(int argc, char **argv)
     describeOptions(parser);
     parser.process(app);
 
-    latent::configureRuntime();
-    latent::setBackgroundNiceness(latent::kInteractiveBackgroundNiceness); // docs/soak.md
-    latent::requestShortTimeSlices();                                      // docs/soak.md
+    latent::studio::configureStudioRuntime();
 
     const std::string exeDir = QApplication::applicationDirPath().toStdString();
     // A .json argument is a view recipe: it opens on the last (or default)
