@@ -5,7 +5,8 @@
 // switch's show, layout and paint events arrive inside the timer event that
 // switched), and keeps those of 5 ms or more (1 ms nested inside another)
 // for a few seconds, so that a stall can list the events that ran inside
-// it, with their receivers and, for top-level ones, the UI thread's CPU time.
+// it, with their receivers and, for top-level and paint events, the UI
+// thread's CPU time.
 
 #include <QApplication>
 #include <QMetaEnum>
@@ -39,7 +40,7 @@ public:
     struct Delivery
     {
         double endMs = 0, ms = 0; // end on the monotonic clock; wall time
-        double cpuMs = -1;        // UI CPU time; measured for depth 0 only, else -1
+        double cpuMs = -1;        // UI CPU time; for top-level and paint events only, else -1
         int depth = 0;            // 0: delivered by the event loop itself
         QString what;             // "Class 'objectName' EventType"
     };
@@ -48,17 +49,18 @@ public:
 
     // Cheap for the events it does not keep (a tab switch delivers thousands):
     // the monotonic clock is read in user space, the thread's CPU clock is a
-    // system call and is read around top-level deliveries only, and the
-    // description is formatted only for an event that is kept.
+    // system call and is read around top-level deliveries and paint events
+    // only, and the description is formatted only for an event that is kept.
     bool notify(QObject *receiver, QEvent *event) override
     {
         if (QThread::currentThread() != thread()) return QApplication::notify(receiver, event);
         const int depth = m_depth++;
-        const double t0 = monotonicMs(), c0 = depth == 0 ? threadCpuMs() : 0;
+        const QEvent::Type type = event->type();
+        const bool timeCpu = depth == 0 || type == QEvent::Paint;
+        const double t0 = monotonicMs(), c0 = timeCpu ? threadCpuMs() : 0;
         // Taken before delivery: a DeferredDelete destroys the receiver.
         const char *className = receiver->metaObject()->className();
         const QString name = receiver->objectName();
-        const QEvent::Type type = event->type();
         const QRect painted = type == QEvent::Paint
                                   ? static_cast<QPaintEvent *>(event)->region().boundingRect()
                                   : QRect();
@@ -72,7 +74,7 @@ public:
             if (type == QEvent::Paint) // how much of the widget was painted
                 what += QStringLiteral(" %1x%2").arg(painted.width()).arg(painted.height());
             m_recent.push_back(
-                {t1, t1 - t0, depth == 0 ? threadCpuMs() - c0 : -1.0, depth, std::move(what)});
+                {t1, t1 - t0, timeCpu ? threadCpuMs() - c0 : -1.0, depth, std::move(what)});
             while (!m_recent.empty() && m_recent.front().endMs < t1 - 5000)
                 m_recent.pop_front();
         }
