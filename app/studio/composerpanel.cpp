@@ -4,6 +4,7 @@
 #include "error.h"
 #include "imageconvert.h"
 #include "imagegridwidget.h"
+#include "widgethelpers.h"
 #include "workerjob.h"
 
 #include <QApplication>
@@ -132,7 +133,7 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     m_poolRefresh->setRange(0, 1 << 24);
     m_poolRefresh->setToolTip(tr("New anchors that replace the oldest of the pool at every "
                                  "training step; 0: a fixed pool"));
-    m_samplerBox = new QGroupBox(tr("Diffusion sampler"));
+    m_samplerBox = sectionBox(tr("Diffusion sampler"));
     m_samplerBox->setToolTip(tr("How the diffusion generator turns each latent (its starting "
                                 "noise) into an image; saved in the recipe, so training and "
                                 "exports sample the same way"));
@@ -143,7 +144,7 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     samplerForm->addRow(tr("Re-noise views"), m_renoise);
     m_samplerBox->setVisible(false);
 
-    auto *anchorsBox = new QGroupBox(tr("Anchors"));
+    auto *anchorsBox = sectionBox(tr("Anchors"));
     auto *anchorsForm = new QFormLayout(anchorsBox);
     anchorsForm->addRow(tr("Name"), m_name);
     anchorsForm->addRow(tr("Seed"), m_seed);
@@ -151,7 +152,7 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     anchorsForm->addRow(tr("Classes"), m_classes);
     anchorsForm->addRow(tr("Training pool"), m_poolSize);
     anchorsForm->addRow(tr("  new per step"), m_poolRefresh);
-    auto *latentBox = new QGroupBox(tr("Latent views"));
+    auto *latentBox = sectionBox(tr("Latent views"));
     auto *latentForm = new QFormLayout(latentBox);
     latentForm->addRow(tr("Views per anchor"), m_perAnchor);
     latentForm->addRow(m_classPositives);
@@ -159,7 +160,7 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     latentForm->addRow(m_preserveVariance);
     latentForm->addRow(new QLabel(tr("Steered walks")));
     latentForm->addRow(m_walks);
-    auto *pixelBox = new QGroupBox(tr("Pixel augmentations"));
+    auto *pixelBox = sectionBox(tr("Pixel augmentations"));
     auto *pixelForm = new QFormLayout(pixelBox);
     pixelForm->addRow(tr("Resized crop p"), m_cropP);
     pixelForm->addRow(tr("  area scale"), pair(m_scaleLo, m_scaleHi));

@@ -42,6 +42,7 @@ ExperimentBox::ExperimentBox(QWidget *parent)
       m_open(new QPushButton(tr("Open results"))), m_progress(new QProgressBar),
       m_status(new QLabel)
 {
+    setFlat(true); // as sectionBox (widgethelpers.h)
     m_budget->setObjectName("experimentBudget");
     m_budgetUnit->setObjectName("experimentBudgetUnit");
     m_seeds->setObjectName("experimentSeeds");

@@ -120,7 +120,7 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
     setProgressValue(m_progress, 0);
     m_status = new QLabel;
     m_status->setWordWrap(true);
-    auto *findBox = new QGroupBox(tr("Find directions"));
+    auto *findBox = sectionBox(tr("Find directions"));
     auto *findForm = new QFormLayout(findBox);
     findForm->addRow(tr("Method"), m_method);
     findForm->addRow(tr("Set name"), m_setName);

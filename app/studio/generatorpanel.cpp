@@ -66,7 +66,7 @@ GeneratorPanel::GeneratorPanel(QWidget *parent) : QWidget(parent)
                          "own starting noise"));
     m_rate = new QLabel;
     m_rate->setObjectName("samplingRate");
-    m_sampler = new QGroupBox(tr("Diffusion sampler"));
+    m_sampler = sectionBox(tr("Diffusion sampler"));
     auto *samplerForm = new QFormLayout(m_sampler);
     samplerForm->addRow(tr("Steps"), m_steps);
     samplerForm->addRow(tr("Guidance"), m_guidance);
@@ -105,6 +105,7 @@ GeneratorPanel::GeneratorPanel(QWidget *parent) : QWidget(parent)
     // The generator's description, and its report card against real data.
     m_about = new QTabWidget;
     m_about->setObjectName("generatorTabs");
+    withoutPageFrame(m_about);
     m_about->addTab(m_info, tr("Generator"));
     m_about->addTab(m_card, tr("Report card"));
     sideLayout->addWidget(m_about, 1);

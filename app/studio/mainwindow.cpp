@@ -16,6 +16,7 @@
 #include "runtime.h"
 #include "trainpanel.h"
 #include "viewrecipe.h"
+#include "widgethelpers.h"
 #include "workerjob.h"
 
 #include <QApplication>
@@ -66,6 +67,7 @@ MainWindow::MainWindow(QWidget *parent)
 {
     setWindowTitle(tr("Latent Studio"));
     m_tabs->setObjectName("tabs");
+    withoutPageFrame(m_tabs);
     m_tabs->addTab(m_panel, tr("&Samples"));
     m_tabs->addTab(m_explorer, tr("&Explore"));
     m_tabs->addTab(m_composer, tr("&Views"));

@@ -168,7 +168,7 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
     m_views->setToolTip(tr("A few anchors of the latest batch (rows) and their views, as the "
                            "encoder sees them; refreshed every few seconds"));
 
-    auto *settings = new QGroupBox(tr("Training"));
+    auto *settings = sectionBox(tr("Training"));
     auto *left = new QVBoxLayout(settings);
     left->addLayout(form);
     left->addLayout(buttons);
@@ -193,6 +193,7 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
     m_pointImage->setText(tr("Hover a point\nto see its image"));
     embeddingLayout->addWidget(m_pointImage);
     auto *tabs = new QTabWidget;
+    withoutPageFrame(tabs);
     tabs->addTab(curves, tr("Curves"));
     tabs->addTab(embeddingPage, tr("Embedding"));
 
