@@ -89,9 +89,10 @@ int main(int argc, char **argv)
         std::printf("window minimum %dx%d; pages:", window.minimumSizeHint().width(),
                     window.minimumSizeHint().height());
         for (int i = 0; i < pages->count(); ++i)
-            std::printf(" %s %dx%d", qPrintable(tabs.value(i)),
+            std::printf(" %s %dx%d (%lld widgets)", qPrintable(tabs.value(i)),
                         pages->widget(i)->minimumSizeHint().width(),
-                        pages->widget(i)->minimumSizeHint().height());
+                        pages->widget(i)->minimumSizeHint().height(),
+                        static_cast<long long>(pages->widget(i)->findChildren<QWidget *>().size()));
         std::printf("\n");
     }
     std::map<QString, Timing> first;

@@ -16,6 +16,7 @@
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QGroupBox>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
@@ -24,6 +25,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTextBrowser>
 #include <QThreadPool>
@@ -52,6 +54,22 @@ private Q_SLOTS:
         QCOMPARE(QThreadPool::globalInstance()->maxThreadCount(),
                  latent::studio::kRasterPoolThreads);
         QCOMPARE(latent::studio::kRasterPoolThreads, 1);
+    }
+
+    // Every tab switch paints the new page: Fusion's framed group boxes and
+    // tab pages made that paint 1.2-3x slower (bench_tabs), so the studio's
+    // pages have none (widgethelpers.h: sectionBox, withoutPageFrame).
+    void pagesPaintNoFusionFrames()
+    {
+        MainWindow window;
+        const auto boxes = window.findChildren<QGroupBox *>();
+        const auto tabWidgets = window.findChildren<QTabWidget *>();
+        QVERIFY(boxes.size() >= 5);
+        QVERIFY(tabWidgets.size() >= 3);
+        for (const QGroupBox *box : boxes)
+            QVERIFY2(box->isFlat(), qPrintable("framed group box: " + box->title()));
+        for (const QTabWidget *tabs : tabWidgets)
+            QVERIFY2(tabs->documentMode(), qPrintable("framed tab pages: " + tabs->objectName()));
     }
 
     void showsSamplesOfDefaultGenerator()
