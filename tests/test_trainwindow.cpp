@@ -273,6 +273,44 @@ private Q_SLOTS:
         QTRY_VERIFY(painted.count > 0);
     }
 
+    // Plots updated together while visible (a metrics row updates four)
+    // redraw one per event-loop pass, each into its buffer, and reach the
+    // screen with the window's next update: with QCustomPlot's default each
+    // redraw repainted the window there and then (a 57 ms stall in the soak).
+    void visiblePlotsRedrawOneAtATimeWithoutPainting()
+    {
+        QWidget window;
+        auto *layout = new QVBoxLayout(&window);
+        CurvePlot *plots[] = {new CurvePlot("step", "loss"), new CurvePlot("step", "accuracy")};
+        int ids[2];
+        for (int p = 0; p < 2; ++p) {
+            layout->addWidget(plots[p]);
+            ids[p] = plots[p]->addSeries("s", Qt::blue);
+        }
+        window.resize(500, 600);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTest::qWait(100); // the first layout's redraws
+        QSignalSpy first(plots[0]->plot(), &QCustomPlot::afterReplot),
+            second(plots[1]->plot(), &QCustomPlot::afterReplot);
+        PaintCounter painted;
+        window.installEventFilter(&painted);
+        for (QWidget *w : window.findChildren<QWidget *>())
+            w->installEventFilter(&painted);
+        for (int p = 0; p < 2; ++p)
+            plots[p]->addPoint(ids[p], 1, 10 * (p + 1));
+        QCOMPARE(first.count() + second.count(), 0);
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::MetaCall);
+        QCOMPARE(first.count() + second.count(), 1);
+        QCOMPARE(painted.count, 0);
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::MetaCall);
+        QCOMPARE(first.count(), 1);
+        QCOMPARE(second.count(), 1);
+        QCOMPARE(painted.count, 0);
+        QVERIFY(plots[1]->plot()->yAxis->range().contains(20)); // fitted to the new point
+        QTRY_VERIFY(painted.count > 0);
+    }
+
     // A progress callback does not paint the window there and then: the bar's
     // new value is painted with the rest of the window in the next update
     // pass (QProgressBar::setValue alone repaints at once, and with it

@@ -23,8 +23,8 @@ namespace latent::widgets {
 namespace {
 constexpr int kLegendSamples = 2000; // points per curve the legend placement looks at
 
-// Stale plots shown at once (a tab switch shows four) waiting for their turn
-// to redraw.
+// Plots whose data changed, visible (a metrics row updates four at once) or
+// just shown (a tab switch shows four), waiting for their turn to redraw.
 QList<QPointer<CurvePlot>> &redrawQueue()
 {
     static QList<QPointer<CurvePlot>> queue;
@@ -56,6 +56,13 @@ CurvePlot::CurvePlot(const QString &xLabel, const QString &yLabel, QWidget *pare
     // drawn segment by segment cost 50-90 ms a redraw at 2,000-8,000 points,
     // the fast path 2-14 ms.
     m_plot->setPlottingHint(QCP::phFastPolylines, true);
+    // A redraw goes into the plot's buffer and reaches the screen with the
+    // window's next update. QCustomPlot's default (phImmediateRefresh)
+    // repaints at once, and a synchronous repaint flushes everything the
+    // window has pending: plots redrawn in one pass each painted the window
+    // (a 57 ms stall, docs/soak.md), and after a tab switch the first
+    // redraw painted the whole new page.
+    m_plot->setPlottingHint(QCP::phImmediateRefresh, false);
     m_plot->setMinimumHeight(140);
     m_plot->installEventFilter(this);
     m_plot->setMouseTracking(true);
@@ -272,10 +279,8 @@ void CurvePlot::refresh()
 {
     // A hidden plot (another tab) only remembers to redraw when shown: a
     // redraw costs the same seen or not.
-    m_stale = !isVisible();
-    if (m_stale) return;
-    fitAxes();
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    m_stale = true;
+    if (isVisible()) queueRedraw();
 }
 
 void CurvePlot::fitAxes()
@@ -297,7 +302,11 @@ void CurvePlot::fitAxes()
 void CurvePlot::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
-    if (!m_stale) return;
+    if (m_stale) queueRedraw();
+}
+
+void CurvePlot::queueRedraw()
+{
     // One redraw per event-loop pass: between two, input and timers are
     // served, so the UI thread is not held for all plots of a tab at once.
     // Until its turn a plot shows its last image.
@@ -305,10 +314,10 @@ void CurvePlot::showEvent(QShowEvent *event)
     if (queue.contains(this)) return;
     queue.append(this);
     if (queue.size() == 1)
-        QMetaObject::invokeMethod(qApp, &CurvePlot::redrawNextShown, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(qApp, &CurvePlot::redrawNext, Qt::QueuedConnection);
 }
 
-void CurvePlot::redrawNextShown()
+void CurvePlot::redrawNext()
 {
     auto &queue = redrawQueue();
     while (!queue.isEmpty()) {
@@ -316,17 +325,13 @@ void CurvePlot::redrawNextShown()
         if (!plot || !plot->m_stale || !plot->isVisible()) continue; // gone, fresh or hidden again
         plot->m_stale = false;
         plot->fitAxes();
-        // Into the plot's buffer now, onto the screen with the window's next
-        // update. QCustomPlot's default (phImmediateRefresh) repaints at
-        // once, and a synchronous repaint flushes everything the window has
-        // pending: after a tab switch, the whole new page, in this pass.
-        plot->m_plot->replot(QCustomPlot::rpQueuedRefresh);
+        plot->m_plot->replot(); // into its buffer; painted with the window's next update
         break;
     }
     // Posted during this pass, so handled in the next one (Qt does not
     // deliver events posted while it delivers posted events).
     if (!queue.isEmpty())
-        QMetaObject::invokeMethod(qApp, &CurvePlot::redrawNextShown, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(qApp, &CurvePlot::redrawNext, Qt::QueuedConnection);
 }
 
 bool CurvePlot::eventFilter(QObject *watched, QEvent *event)

@@ -71,8 +71,9 @@ private:
     void showNearest(const QPointF &pos);
     void placeLegend();
     void refresh();
-    static void redrawNextShown(); // the first shown stale plot in the queue
-    void fitAxes();                // to the data, unless the user zoomed or panned
+    void queueRedraw();
+    static void redrawNext(); // the first visible stale plot in the queue
+    void fitAxes();           // to the data, unless the user zoomed or panned
     void chooseExportFile();
 
     QCustomPlot *m_plot;
@@ -80,7 +81,7 @@ private:
     QLabel *m_readout;
     bool m_userView = false;         // zoomed or panned: new data does not rescale
     bool m_legendAuto = true;        // the legend follows the emptiest corner
-    bool m_stale = false;            // data changed while hidden: redraw when shown
+    bool m_stale = false;            // data changed since the last redraw
     QPointF m_pressedAt{-1e9, -1e9}; // where the left button went down: a click or a drag
 };
 

@@ -15,6 +15,7 @@ EmbeddingPlot::EmbeddingPlot(QWidget *parent) : QWidget(parent), m_plot(new QCus
     m_plot->xAxis->setLabel(tr("PC 1"));
     m_plot->yAxis->setLabel(tr("PC 2"));
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    m_plot->setPlottingHint(QCP::phImmediateRefresh, false); // as CurvePlot's
     m_plot->setMouseTracking(true);
     m_plot->installEventFilter(this);
     m_plot->plotLayout()->insertRow(0);
