@@ -15,7 +15,8 @@ void configureStudioRuntime();
 // and waits for them. The segments are a few microseconds of work each, so
 // a page's paint is mostly thread wake-ups; with one pool thread a fill
 // costs one wake-up instead of one per thread. The studio puts nothing else
-// on that pool. Measured by bench_tabs (docs/soak.md).
+// on that pool. bench_tabs: switches 10-17% cheaper while the pages had
+// Fusion's frames, 0-5% without them (docs/soak.md).
 constexpr int kRasterPoolThreads = 1;
 
 } // namespace latent::studio
