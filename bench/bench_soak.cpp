@@ -98,9 +98,8 @@ int main(int argc, char **argv)
     const int minutes = argc > 1 ? std::max(6, std::atoi(argv[1])) : 30;
     constexpr int kWarmupMinutes = 5;
     QStandardPaths::setTestModeEnabled(true);
-    latent::studio::configureStudioRuntime(); // as the studio does
     std::printf("short time slices for the UI thread: %s\n",
-                latent::requestShortTimeSlices() ? "granted" : "not available");
+                latent::studio::configureStudioRuntime() ? "granted" : "not available");
     QTemporaryDir runs;
     qputenv("LATENT_STUDIO_RUNS", runs.path().toUtf8());
 

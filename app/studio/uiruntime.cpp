@@ -7,12 +7,12 @@
 
 namespace latent::studio {
 
-void configureStudioRuntime()
+bool configureStudioRuntime()
 {
     configureRuntime();
     setBackgroundNiceness(kInteractiveBackgroundNiceness); // docs/soak.md
-    requestShortTimeSlices();                              // docs/soak.md
     QThreadPool::globalInstance()->setMaxThreadCount(kRasterPoolThreads);
+    return requestShortTimeSlices(); // docs/soak.md
 }
 
 } // namespace latent::studio

@@ -7,8 +7,9 @@ namespace latent::studio {
 // that the benchmarks measuring it (bench_soak, bench_tabs) run as it does:
 // torch's threads (configureRuntime), training below the UI thread's
 // priority, short time slices for the UI thread, and Qt's raster thread
-// pool capped (below). Call once, after the QApplication exists.
-void configureStudioRuntime();
+// pool capped (below). Call once, after the QApplication exists. Returns
+// whether the kernel granted the short time slices.
+bool configureStudioRuntime();
 
 // Qt 6.4's raster engine splits every fill of 96 or more spans (a panel, the
 // outline of a tall widget) into segments for QThreadPool::globalInstance()
