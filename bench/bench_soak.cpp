@@ -202,9 +202,9 @@ int main(int argc, char **argv)
         if (gap.ms < printMs) return;
         const double now = latent::bench::monotonicMs();
         std::printf("  at %.0f s (monotonic %.3f s): stall %.1f ms (UI thread on a CPU %.1f, "
-                    "waiting for a CPU %.1f, blocked or asleep %.1f); %s\n",
+                    "waiting for a CPU %.1f, blocked or asleep %.1f; %ld major page faults); %s\n",
                     sinceStart.elapsed() / 1000.0, now / 1000.0, gap.ms, gap.onCpuMs, gap.waitingMs,
-                    gap.blockedMs(), qPrintable(cause));
+                    gap.blockedMs(), gap.majorFaults, qPrintable(cause));
         // What the UI thread delivered inside it (events of 5 ms or more;
         // nested ones indented under the event that sent them).
         for (const auto &d : app.within(now - gap.ms, now)) {

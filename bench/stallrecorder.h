@@ -5,10 +5,15 @@
 // is split by the kernel's accounting of the UI thread
 // (/proc/thread-self/schedstat): time on a CPU (the studio's own work),
 // time runnable but waiting for a CPU (other threads had the cores), and
-// the rest asleep or blocked (page faults, locks, the X server).
+// the rest asleep or blocked (page faults, locks, the X server). Major page
+// faults are counted apart: a stall full of them is the UI thread reading
+// evicted code or data back from disk (on a VM, the host dropping the
+// guest's page cache before a snapshot does that to every process).
 
 #include <QElapsedTimer>
 #include <QTimer>
+
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -17,18 +22,21 @@
 
 namespace latent::bench {
 
-// Nanoseconds the calling thread has run and waited to run; zeros where
-// the kernel does not keep them.
+// Nanoseconds the calling thread has run and waited to run, and its major
+// page faults; zeros where the kernel does not keep them.
 struct SchedTimes
 {
     double runNs = 0, waitNs = 0;
+    long majorFaults = 0;
     static SchedTimes ofThisThread()
     {
         SchedTimes t;
         if (FILE *f = std::fopen("/proc/thread-self/schedstat", "r")) {
-            if (std::fscanf(f, "%lf %lf", &t.runNs, &t.waitNs) != 2) t = {};
+            if (std::fscanf(f, "%lf %lf", &t.runNs, &t.waitNs) != 2) t.runNs = t.waitNs = 0;
             std::fclose(f);
         }
+        rusage usage{};
+        if (::getrusage(RUSAGE_THREAD, &usage) == 0) t.majorFaults = usage.ru_majflt;
         return t;
     }
 };
@@ -37,6 +45,7 @@ struct SchedTimes
 struct Gap
 {
     double ms = 0, onCpuMs = 0, waitingMs = 0;
+    long majorFaults = 0;
     double blockedMs() const { return std::max(0.0, ms - onCpuMs - waitingMs); }
 };
 
@@ -56,7 +65,8 @@ public:
             const qint64 now = m_clock.nsecsElapsed();
             const SchedTimes sched = SchedTimes::ofThisThread();
             const Gap gap{(now - m_last) / 1e6, (sched.runNs - m_sched.runNs) / 1e6,
-                          (sched.waitNs - m_sched.waitNs) / 1e6};
+                          (sched.waitNs - m_sched.waitNs) / 1e6,
+                          sched.majorFaults - m_sched.majorFaults};
             m_gaps.push_back(gap.ms);
             m_last = now;
             m_sched = sched;
