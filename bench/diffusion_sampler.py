@@ -71,6 +71,7 @@ def python_ddim(model, x_t, y, steps, abar):
         a_prev = abar[ts[i + 1]] if i + 1 < len(ts) else 1.0
         eps = model(x, torch.full((x.shape[0],), t, dtype=torch.long), y)
         x0 = ((x - math.sqrt(1 - a) * eps) / math.sqrt(a)).clamp(-1, 1)
+        eps = (x - math.sqrt(a) * x0) / math.sqrt(1 - a)
         x = math.sqrt(a_prev) * x0 + math.sqrt(max(0.0, 1 - a_prev)) * eps
     return x
 

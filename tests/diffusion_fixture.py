@@ -62,15 +62,13 @@ def ddim(model, prediction, x_t, y, steps, guidance):
                 out = model(x, torch.full((n,), t, dtype=torch.long), y)
         sa, sb = math.sqrt(a), math.sqrt(1 - a)
         if prediction == "eps":
-            eps = out
-            x0 = (x - sb * eps) / sa
+            x0 = (x - sb * out) / sa
         elif prediction == "v":
             x0 = sa * x - sb * out
-            eps = sb * x + sa * out
         else:
             x0 = out
-            eps = (x - sa * x0) / sb
         x0 = x0.clamp(-1, 1)
+        eps = (x - sa * x0) / sb  # derived from the clamped x0, as core/diffusion.cpp does
         x = math.sqrt(a_prev) * x0 + math.sqrt(max(0.0, 1 - a_prev)) * eps
     return x
 
