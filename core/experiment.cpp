@@ -307,7 +307,13 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
         out << c.budgetSteps << " steps";
     else
         out << c.budgetMinutes << " minutes";
-    out << " of training per run; " << c.seeds
+    out << " of training per run";
+    if (!plan.empty()) {
+        const TrainConfig &t = plan.front().config;
+        out << ", the " << t.encoder << " encoder, batch " << t.batch << ", " << t.optimizer
+            << " lr " << t.lr << ", temperature " << t.temperature;
+    }
+    out << "; " << c.seeds
         << " seed(s) (mean ± standard deviation when more than one). Choices (the sigma "
            "sweep, the recipe to ship, the probe's pooling) are made on the validation "
            "columns; test is reported once. ";

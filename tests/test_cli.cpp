@@ -151,6 +151,9 @@ private Q_SLOTS:
         QTest::newRow("report card on another split")
             << QStringList{"report-card", LATENT_DEFAULT_GENERATOR, "--on", "train"}
             << "--on: train not in {test,validation}";
+        QTest::newRow("unknown experiment encoder")
+            << QStringList{"experiment", "paper-table", "--encoder", "vgg"}
+            << "--encoder: vgg not in {small,resnet18,resnet50}";
         QTest::newRow("zero-step experiment")
             << QStringList{"experiment", "paper-table", "--budget-steps", "0"}
             << "--budget-steps: Value 0 not in range 1 to 100000000";

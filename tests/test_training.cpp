@@ -187,6 +187,7 @@ private Q_SLOTS:
         o.seeds = 2;
         o.budgetMinutes = 3;
         o.sigmas = {0.1f, 0.4f};
+        o.base.encoder = "resnet18";
         DirectionSet walks;
         walks.name = "walks";
         walks.method = "steer";
@@ -198,6 +199,8 @@ private Q_SLOTS:
         QVERIFY(planNeedsChosenSigma(o) && planNeedsWalks(o));
         QCOMPARE(int(paperTablePlan(o, defaultRecipe(), walks).size()), 5 * 2);
         const auto plan = paperTablePlan(o, defaultRecipe(), walks, 0.4f);
+        for (const auto &r : plan)
+            QCOMPARE(r.config.encoder, std::string("resnet18"));
         // a, b, c x 2 sigmas, d, e, f, g; two seeds each.
         QCOMPARE(int(plan.size()), 8 * 2);
         QStringList ids;
@@ -333,7 +336,9 @@ private Q_SLOTS:
                  qPrintable(md));
         QVERIFY(md.contains("abc1234") && md.contains("![fig.png](fig.png)") &&
                 md.contains("latent-cli experiment paper-table"));
-        QVERIFY(md.contains("Budget: 3 minutes of training per run"));
+        QVERIFY2(md.contains("Budget: 3 minutes of training per run, the resnet18 encoder, batch "
+                             "256, sgd lr 0.06, temperature 0.1; 2 seed(s)"),
+                 qPrintable(md));
 
         // A step budget replaces the time budget in every run and the report.
         o.budgetSteps = 250;

@@ -352,6 +352,7 @@ private Q_SLOTS:
         base.probeTrain = 500;
         base.probeValidation = 200;
         base.precision = "fp32";
+        base.encoder = "resnet50"; // the box's Encoder choice (small) decides
         box->setBaseConfig(base);
         SteerOptions walks;
         walks.steps = 3;
@@ -384,8 +385,9 @@ private Q_SLOTS:
         QFile report(m_tmp.filePath("experiment/results.md"));
         QVERIFY(report.open(QIODevice::ReadOnly));
         const QString md = QString::fromUtf8(report.readAll());
-        QVERIFY2(md.contains("Budget: 4 steps of training per run") &&
-                     md.contains("latent-cli experiment paper-table --budget-steps 4 --seeds 1"),
+        QVERIFY2(md.contains("Budget: 4 steps of training per run, the small encoder") &&
+                     md.contains("latent-cli experiment paper-table --budget-steps 4 --seeds 1 "
+                                 "--encoder small"),
                  qPrintable(md));
         QTRY_COMPARE_WITH_TIMEOUT(window.runsPanel()->runCount(), 11, 30000);
         QVERIFY(window.runsPanel()->runNames().contains("c-sigma1.6-s1"));

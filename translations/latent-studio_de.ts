@@ -470,6 +470,10 @@
         <source>A time budget is what the paper compares; a step budget does not depend on the machine&apos;s speed or load.</source>
         <translation>Das Paper vergleicht bei gleichem Zeitbudget; ein Schrittbudget hängt nicht von Geschwindigkeit oder Auslastung der Maschine ab.</translation>
     </message>
+    <message>
+        <source>The encoder every run trains; the rows differ only in their data</source>
+        <translation>Der Encoder, den jeder Lauf trainiert; die Zeilen unterscheiden sich nur in ihren Daten</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ExplorerPanel</name>

@@ -470,6 +470,10 @@
         <source>A time budget is what the paper compares; a step budget does not depend on the machine&apos;s speed or load.</source>
         <translation>L&apos;article compare à budget de temps égal ; un budget en pas ne dépend ni de la vitesse ni de la charge de la machine.</translation>
     </message>
+    <message>
+        <source>The encoder every run trains; the rows differ only in their data</source>
+        <translation>L’encodeur que chaque entraînement utilise ; les lignes ne diffèrent que par leurs données</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ExplorerPanel</name>

@@ -88,6 +88,11 @@ void ExperimentCommand::add(CLI::App &app)
         ->check(CLI::Range(2, 65536))
         ->capture_default_str();
     command->add_option("--lr", options.base.lr, "peak learning rate")->capture_default_str();
+    command
+        ->add_option("--encoder", options.base.encoder,
+                     "encoder of every run: small, resnet18 or resnet50")
+        ->check(CLI::IsMember({"small", "resnet18", "resnet50"}))
+        ->capture_default_str();
     command->add_option("--probe-every", options.base.probeEvery, "online evaluation interval")
         ->capture_default_str();
     command->add_flag("!--no-report-card", options.reportCard,

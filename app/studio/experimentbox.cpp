@@ -37,15 +37,16 @@ constexpr int kDefaultBudgetSteps = 500;
 
 ExperimentBox::ExperimentBox(QWidget *parent)
     : QGroupBox(tr("Experiment: the paper's comparison"), parent), m_budget(new QDoubleSpinBox),
-      m_budgetUnit(new QComboBox), m_seeds(new QSpinBox), m_folder(new QLineEdit),
-      m_run(new QPushButton(tr("Run &experiment"))), m_stop(new QPushButton(tr("Stop"))),
-      m_open(new QPushButton(tr("Open results"))), m_progress(new QProgressBar),
-      m_status(new QLabel)
+      m_budgetUnit(new QComboBox), m_seeds(new QSpinBox), m_encoder(new QComboBox),
+      m_folder(new QLineEdit), m_run(new QPushButton(tr("Run &experiment"))),
+      m_stop(new QPushButton(tr("Stop"))), m_open(new QPushButton(tr("Open results"))),
+      m_progress(new QProgressBar), m_status(new QLabel)
 {
     setFlat(true); // as sectionBox (widgethelpers.h)
     m_budget->setObjectName("experimentBudget");
     m_budgetUnit->setObjectName("experimentBudgetUnit");
     m_seeds->setObjectName("experimentSeeds");
+    m_encoder->setObjectName("experimentEncoder");
     m_folder->setObjectName("experimentFolder");
     m_run->setObjectName("experimentRun");
     m_stop->setObjectName("experimentStop");
@@ -66,6 +67,8 @@ ExperimentBox::ExperimentBox(QWidget *parent)
     m_seeds->setRange(1, 20);
     m_seeds->setValue(1);
     m_seeds->setSuffix(tr(" seed(s)"));
+    m_encoder->addItems({"small", "resnet18", "resnet50"});
+    m_encoder->setToolTip(tr("The encoder every run trains; the rows differ only in their data"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     setToolTip(tr("The same encoder and budget on real Fashion-MNIST and on generated views "
@@ -79,7 +82,10 @@ ExperimentBox::ExperimentBox(QWidget *parent)
     budgetRow->addWidget(m_budget);
     budgetRow->addWidget(m_budgetUnit);
     grid->addLayout(budgetRow, 0, 1);
-    grid->addWidget(m_seeds, 0, 2);
+    auto *seedsRow = new QHBoxLayout;
+    seedsRow->addWidget(m_seeds);
+    seedsRow->addWidget(m_encoder);
+    grid->addLayout(seedsRow, 0, 2);
     grid->addWidget(new QLabel(tr("Folder")), 0, 3);
     grid->addWidget(m_folder, 0, 4);
     grid->addWidget(browse, 0, 5);
@@ -153,6 +159,7 @@ void ExperimentBox::start()
     else
         options.budgetMinutes = m_budget->value();
     options.seeds = m_seeds->value();
+    options.base.encoder = m_encoder->currentText().toStdString();
     options.card = m_card;
     m_runner = std::make_unique<ExperimentRunner>(folder().toStdString(), options, m_walks);
     ExperimentEvents events;
@@ -184,10 +191,12 @@ void ExperimentBox::start()
     const QString budget = options.budgetSteps > 0
                                ? QString("--budget-steps %1").arg(options.budgetSteps)
                                : QString("--budget-minutes %1").arg(options.budgetMinutes);
-    const QString command = QString("latent-cli experiment paper-table %1 --seeds %2 --out %3")
-                                .arg(budget)
-                                .arg(options.seeds)
-                                .arg(folder());
+    const QString command =
+        QString("latent-cli experiment paper-table %1 --seeds %2 --encoder %3 --out %4")
+            .arg(budget)
+            .arg(options.seeds)
+            .arg(m_encoder->currentText())
+            .arg(folder());
     m_run->setEnabled(false);
     m_stop->setEnabled(true);
     m_progress->setVisible(true);

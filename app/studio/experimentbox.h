@@ -62,6 +62,7 @@ private:
     QDoubleSpinBox *m_budget;
     QComboBox *m_budgetUnit; // minutes or steps per run
     QSpinBox *m_seeds;
+    QComboBox *m_encoder;
     QLineEdit *m_folder;
     QPushButton *m_run, *m_stop, *m_open;
     QProgressBar *m_progress;
