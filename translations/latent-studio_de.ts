@@ -474,6 +474,10 @@
         <source>The encoder every run trains; the rows differ only in their data</source>
         <translation>Der Encoder, den jeder Lauf trainiert; die Zeilen unterscheiden sich nur in ihren Daten</translation>
     </message>
+    <message>
+        <source>Encoder</source>
+        <translation>Encoder</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ExplorerPanel</name>

@@ -472,7 +472,11 @@
     </message>
     <message>
         <source>The encoder every run trains; the rows differ only in their data</source>
-        <translation>L’encodeur que chaque entraînement utilise ; les lignes ne diffèrent que par leurs données</translation>
+        <translation>L&apos;encodeur que chaque entraînement utilise ; les lignes ne diffèrent que par leurs données</translation>
+    </message>
+    <message>
+        <source>Encoder</source>
+        <translation>Encodeur</translation>
     </message>
 </context>
 <context>

@@ -84,6 +84,7 @@ ExperimentBox::ExperimentBox(QWidget *parent)
     grid->addLayout(budgetRow, 0, 1);
     auto *seedsRow = new QHBoxLayout;
     seedsRow->addWidget(m_seeds);
+    seedsRow->addWidget(new QLabel(tr("Encoder")));
     seedsRow->addWidget(m_encoder);
     grid->addLayout(seedsRow, 0, 2);
     grid->addWidget(new QLabel(tr("Folder")), 0, 3);
