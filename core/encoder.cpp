@@ -58,11 +58,6 @@ EncoderSpec encoderPreset(const std::string &name, int inChannels, int width)
     return s;
 }
 
-std::vector<std::string> encoderPresetNames()
-{
-    return {"small", "resnet18", "resnet50"};
-}
-
 EncoderImpl::EncoderImpl(const EncoderSpec &spec) : m_spec(spec)
 {
     const int expansion = spec.bottleneck ? 4 : 1;

@@ -32,7 +32,6 @@ struct EncoderSpec
 // "small" (the CPU default, width 16, one basic block per stage), "resnet18",
 // "resnet50"; `width` > 0 overrides the preset's. Throws Error on an unknown name.
 EncoderSpec encoderPreset(const std::string &name, int inChannels, int width = 0);
-std::vector<std::string> encoderPresetNames();
 
 class EncoderImpl : public torch::nn::Module
 {

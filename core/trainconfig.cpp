@@ -18,6 +18,11 @@ void setBudget(TrainConfig &config, int steps, double minutes)
     config.minutes = minutes > 0 ? minutes : 0;
 }
 
+std::vector<std::string> encoderPresetNames()
+{
+    return {"small", "resnet18", "resnet50"};
+}
+
 std::string toJson(const TrainConfig &c)
 {
     Json j = {

@@ -3,8 +3,13 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace latent {
+
+// The encoder presets (core/encoder.h builds them): "small", "resnet18",
+// "resnet50"; for the CLI's and the studio's choices.
+std::vector<std::string> encoderPresetNames();
 
 // Everything about a training run except the view recipe, saved as
 // config.json in the run folder (schema in docs/training.md). Every field

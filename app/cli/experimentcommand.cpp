@@ -91,7 +91,7 @@ void ExperimentCommand::add(CLI::App &app)
     command
         ->add_option("--encoder", options.base.encoder,
                      "encoder of every run: small, resnet18 or resnet50")
-        ->check(CLI::IsMember({"small", "resnet18", "resnet50"}))
+        ->check(CLI::IsMember(latent::encoderPresetNames()))
         ->capture_default_str();
     command->add_option("--probe-every", options.base.probeEvery, "online evaluation interval")
         ->capture_default_str();

@@ -202,7 +202,7 @@ void TrainCommands::add(CLI::App &app)
         ->check(CLI::Range(2, 65536))
         ->capture_default_str();
     train->add_option("--encoder", c.encoder, "small, resnet18 or resnet50")
-        ->check(CLI::IsMember({"small", "resnet18", "resnet50"}))
+        ->check(CLI::IsMember(latent::encoderPresetNames()))
         ->capture_default_str();
     train
         ->add_option("--resolution", c.resolution,

@@ -67,7 +67,7 @@ ExperimentBox::ExperimentBox(QWidget *parent)
     m_seeds->setRange(1, 20);
     m_seeds->setValue(1);
     m_seeds->setSuffix(tr(" seed(s)"));
-    m_encoder->addItems({"small", "resnet18", "resnet50"});
+    m_encoder->addItems(encoderPresetItems());
     m_encoder->setToolTip(tr("The encoder every run trains; the rows differ only in their data"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);

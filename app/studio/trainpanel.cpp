@@ -81,7 +81,7 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
       m_dataset(named(new DatasetPicker, "trainDataset")),
       m_budget(spin("trainBudget", 1, 100000000, 1000)),
       m_budgetUnit(combo("trainBudgetUnit", {tr("steps"), tr("minutes")})),
-      m_encoder(combo("trainEncoder", {"small", "resnet18", "resnet50"})),
+      m_encoder(combo("trainEncoder", encoderPresetItems())),
       m_resolution(spin("trainResolution", 0, 1024, 0)), m_batch(spin("trainBatch", 2, 65536, 256)),
       m_optimizer(combo("trainOptimizer", {"sgd", "adam"})),
       m_lr(named(new QDoubleSpinBox, "trainLr")),

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "trainconfig.h"
+
 #include <QFrame>
 #include <QGroupBox>
 #include <QProgressBar>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QStringList>
 #include <QTabWidget>
 
 namespace latent::studio {
@@ -45,6 +48,15 @@ inline void setProgressValue(QProgressBar *bar, int value)
 // paints a framed group box by scaling a 9-patch pixmap over the whole box,
 // and every tab switch paints the new page: the Train tab's settings column
 // alone took 2.4 ms of UI CPU per paint (docs/soak.md, bench_tabs).
+// The encoder presets as combo box items.
+inline QStringList encoderPresetItems()
+{
+    QStringList items;
+    for (const std::string &name : encoderPresetNames())
+        items << QString::fromStdString(name);
+    return items;
+}
+
 inline QGroupBox *sectionBox(const QString &title)
 {
     auto *box = new QGroupBox(title);
