@@ -35,7 +35,11 @@ RunLock RunLock::acquire(const std::string &runDir)
     const std::string path = runDir + "/.lock";
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) throw Error("cannot lock run folder " + runDir + ": " + std::strerror(errno));
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    // A few tries: isHeld()'s probe holds a shared lock for microseconds.
+    int locked = 0, tries = 0;
+    while ((locked = ::flock(fd, LOCK_EX | LOCK_NB)) != 0 && errno == EWOULDBLOCK && ++tries < 5)
+        ::usleep(10000);
+    if (locked != 0) {
         const int err = errno;
         char holder[32] = {};
         const ssize_t n = ::pread(fd, holder, sizeof holder - 1, 0);
@@ -57,6 +61,15 @@ RunLock RunLock::acquire(const std::string &runDir)
     RunLock lock;
     lock.m_fd = fd;
     return lock;
+}
+
+bool RunLock::isHeld(const std::string &runDir)
+{
+    const int fd = ::open((runDir + "/.lock").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false; // never trained, or trained before locks existed
+    const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    ::close(fd); // drops the probe's lock, if it got one
+    return held;
 }
 
 void RunLock::release()

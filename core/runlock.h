@@ -24,6 +24,9 @@ public:
     static RunLock acquire(const std::string &runDir);
     void release();
     bool held() const { return m_fd >= 0; }
+    // Whether a trainer holds DIR now (probed with a shared lock that is
+    // dropped at once; acquire() retries briefly so a probe never refuses it).
+    static bool isHeld(const std::string &runDir);
 
 private:
     int m_fd = -1;

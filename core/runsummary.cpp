@@ -4,6 +4,7 @@
 #include "atomicfile.h"
 #include "error.h"
 #include "evaluation.h"
+#include "runlock.h"
 #include "viewrecipe.h"
 
 #include <cmath>
@@ -113,6 +114,8 @@ RunSummary readRunSummary(const std::string &runDir)
     s.recipes = readRecipeVersions(runDir);
     s.recipeName = s.recipes.front().recipe.name;
     s.status = readRunStatus(runDir);
+    s.interrupted = (s.status.state == RunState::Running || s.status.state == RunState::Paused) &&
+                    !RunLock::isHeld(runDir);
     s.metrics = readMetrics(runDir);
     s.sessions = readRunSessions(runDir);
     for (const MetricRow &r : s.metrics) {

@@ -20,6 +20,9 @@ struct RunSummary
     std::string recipeName;             // of version 1 (recipe.json)
     std::vector<RecipeVersion> recipes; // version 1, then each change (recipeversions.h)
     RunStatus status;
+    // The status says running or paused but no trainer holds the folder: its
+    // process was killed (a run that ends writes its final state).
+    bool interrupted = false;
     TrainConfig config;
     std::vector<MetricRow> metrics;
     std::vector<RunSession> sessions; // who trained it (provenance.jsonl)

@@ -10,6 +10,8 @@
 #include "experimentrunner.h"
 #include "idx.h"
 #include "provenance.h"
+#include "runlock.h"
+#include "runsummary.h"
 #include "runtime.h"
 #include "smalldataset.h"
 #include "threadnice.h"
@@ -694,6 +696,23 @@ private Q_SLOTS:
         QVERIFY(first->state() == RunState::Stopped);
         auto second = Trainer::open(dir); // free again, though `first` still exists
         QCOMPARE(second->step(), first->step());
+        QVERIFY(RunLock::isHeld(dir) && !readRunSummary(dir).interrupted);
+        second.reset();
+        QVERIFY(!RunLock::isHeld(dir));
+
+        // A killed trainer leaves "running" in status.json and no lock: the
+        // listing says interrupted; the same status with a holder does not.
+        const std::string status = RunFiles{dir}.status();
+        QFile file(QString::fromStdString(status));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray stopped = file.readAll();
+        file.close();
+        QVERIFY(stopped.contains("\"stopped\""));
+        writeFileAtomically(
+            status, QByteArray(stopped).replace("\"stopped\"", "\"running\"").toStdString());
+        QVERIFY(readRunSummary(dir).interrupted);
+        RunLock holder = RunLock::acquire(dir);
+        QVERIFY(RunLock::isHeld(dir) && !readRunSummary(dir).interrupted);
     }
 
     void badInputs()

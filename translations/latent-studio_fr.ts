@@ -1400,6 +1400,10 @@
         <source>%1 (%2 min budget)</source>
         <translation>%1 (budget %2 min)</translation>
     </message>
+    <message>
+        <source>interrupted</source>
+        <translation>interrompu</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::TrainPanel</name>

@@ -257,7 +257,7 @@ void RunsPanel::show(const Listing &listing)
         const RunSummary &r = m_runs[i];
         auto *item = new QTreeWidgetItem(m_list);
         item->setText(Name, QString::fromStdString(r.name));
-        item->setText(State, stateText(r.status.state));
+        item->setText(State, r.interrupted ? tr("interrupted") : stateText(r.status.state));
         // A time budget ends the run, not its (huge) step budget.
         item->setText(Step,
                       r.config.minutes > 0
@@ -354,8 +354,7 @@ void RunsPanel::updateButtons()
 {
     const RunSummary *r = selected();
     m_resume->setEnabled(r && (r->status.state == RunState::Stopped ||
-                               r->status.state == RunState::Failed ||
-                               r->status.state == RunState::Running)); // a crashed run says running
+                               r->status.state == RunState::Failed || r->interrupted));
     for (QPushButton *b : {m_report, m_metrics, m_recipe})
         b->setEnabled(r != nullptr);
     m_encoder->setEnabled(r && QFile::exists(QString::fromStdString(RunFiles{r->dir}.encoder())));
