@@ -67,11 +67,13 @@ std::string firstDifference(const std::string &stored, const std::string &planne
     return name + ": " + text(a) + " there, " + text(b) + " now";
 }
 
-// Machine-dependent settings and the generator's path may change between
-// sessions without changing the run (the recipe holds the generator's hash).
+// Machine-dependent settings, how often a run checkpoints and the
+// generator's path may change between sessions without changing the run
+// (the recipe holds the generator's hash).
 std::string comparableConfig(TrainConfig c)
 {
     c.generator.clear();
+    c.checkpointMinutes = TrainConfig{}.checkpointMinutes;
     c.device = "auto";
     c.precision = "auto";
     c.threads = 0;

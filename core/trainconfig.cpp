@@ -54,7 +54,8 @@ std::string toJson(const TrainConfig &c)
           {"validation", c.validation},
           {"validation_seed", c.validationSeed},
           {"knn_k", c.knnK},
-          {"checkpoint_every", c.checkpointEvery}}}};
+          {"checkpoint_every", c.checkpointEvery},
+          {"checkpoint_minutes", c.checkpointMinutes}}}};
     return j.dump(2) + "\n";
 }
 
@@ -130,7 +131,7 @@ TrainConfig trainConfigFromJson(const std::string &text, const std::string &path
 
     const Object ev = root.object("evaluation");
     ev.allowOnly({"probe_every", "probe_train", "probe_validation", "probe_test", "validation",
-                  "validation_seed", "knn_k", "checkpoint_every"});
+                  "validation_seed", "knn_k", "checkpoint_every", "checkpoint_minutes"});
     c.probeEvery = static_cast<int>(ev.integer("probe_every", 0, 100000000, "0 for never"));
     c.probeTrain = static_cast<int>(ev.integer("probe_train", 10, 100000000));
     // Runs written before the validation split measured online on test
@@ -143,6 +144,8 @@ TrainConfig trainConfigFromJson(const std::string &text, const std::string &path
         c.validationSeed = static_cast<std::uint64_t>(ev.integer("validation_seed", 0, 1LL << 53));
     c.knnK = static_cast<int>(ev.integer("knn_k", 1, 1000));
     c.checkpointEvery = static_cast<int>(ev.integer("checkpoint_every", 1, 100000000));
+    if (ev.has("checkpoint_minutes")) // runs written before it keep the default
+        c.checkpointMinutes = ev.number("checkpoint_minutes", 0, 1e6, "0 for steps only");
     return c;
 }
 

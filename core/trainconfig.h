@@ -59,6 +59,10 @@ struct TrainConfig
     std::uint64_t validationSeed = 1; // which ones (the same in every run of a comparison)
     int knnK = 20;
     int checkpointEvery = 100; // steps; the last step is always saved
+    // Also after this many training minutes since the last checkpoint (0:
+    // steps only), so that a killed slow run (a resnet on CPU, a diffusion
+    // generator's views) loses minutes rather than checkpointEvery steps.
+    double checkpointMinutes = 10;
 
     // loss: SupCon with the generator's classes when the recipe asks for
     // class positives, else SimCLR.

@@ -126,6 +126,7 @@ struct Trainer::Impl
         double paused = 0;
         double rate = 0; // smoothed images per second
         int lastCheckpoint = -1;
+        double lastCheckpointWall = 0; // `wall` at the last checkpoint (or the start)
         Clock::time_point segment = Clock::now();
         Clock::time_point lastPreview = Clock::now() - std::chrono::hours(1);
     };
@@ -541,9 +542,12 @@ void Trainer::Impl::afterStep(const Batch &batch, Loop &loop, double loss, doubl
         if (leader()) evaluateAndRecord("online", s, loop.wall);
         if (comm) comm->barrier(); // the other ranks wait for rank 0's evaluation
     }
-    if (s % config.checkpointEvery == 0 && s < totalSteps()) {
+    const bool timeDue = config.checkpointMinutes > 0 &&
+                         loop.wall - loop.lastCheckpointWall >= config.checkpointMinutes * 60;
+    if ((s % config.checkpointEvery == 0 || timeDue) && s < totalSteps()) {
         if (leader()) saveCheckpoint(s, loop.wall);
         loop.lastCheckpoint = s;
+        loop.lastCheckpointWall = loop.wall;
     }
     if (observer.progress) {
         TrainProgress p;
@@ -712,6 +716,7 @@ void Trainer::Impl::run()
         Loop loop;
         loop.step = startStep;
         loop.wall = wallBefore;
+        loop.lastCheckpointWall = wallBefore;
         loop.lastCheckpoint = std::filesystem::exists(files.checkpoint()) ? startStep : -1;
         const Ending ending = trainSteps(loop);
         source->close();

@@ -97,6 +97,7 @@ class TestTraining : public QObject
         c.probeTrain = 1000;
         c.probeValidation = 500;
         c.checkpointEvery = 10;
+        c.checkpointMinutes = 0; // steps only: a slow sanitizer run checkpoints where tests expect
         c.precision = "fp32";
         return c;
     }
@@ -147,6 +148,16 @@ private Q_SLOTS:
         expectError("\"lr\": 0.06", "\"lr\": \"fast\"", "optimizer.lr");
         expectError("\"knn_k\": 20", "\"knn_k\": 20, \"extra\": 1", "extra");
         expectError("\"schema_version\": 1", "\"schema_version\": 9", "newer");
+        expectError("\"checkpoint_minutes\": 0.0", "\"checkpoint_minutes\": -1",
+                    "evaluation.checkpoint_minutes");
+
+        // A run written before checkpoint_minutes existed reads with the default.
+        std::string old = text;
+        const std::string field = ",\n    \"checkpoint_minutes\": 0.0";
+        QVERIFY2(old.find(field) != std::string::npos, text.c_str());
+        old.erase(old.find(field), field.size());
+        QCOMPARE(trainConfigFromJson(old, "c.json").checkpointMinutes,
+                 TrainConfig{}.checkpointMinutes);
     }
 
     void presetsBuildAndExportMatches()
@@ -509,6 +520,23 @@ private Q_SLOTS:
         auto again = Trainer::open(runDir("nan"));
         QCOMPARE(again->step(), 3);
         QCOMPARE(int(again->metrics().size()), 3);
+    }
+
+    void slowRunsCheckpointByTime()
+    {
+        // Every step is "a while" after the last checkpoint: with a step
+        // interval that never comes, the time rule alone saves step 4.
+        TrainConfig c = smallConfig();
+        c.checkpointEvery = 1000;
+        c.checkpointMinutes = 1e-9;
+        c.probeEvery = 0;
+        auto t = Trainer::create(runDir("bytime"), c, defaultRecipe());
+        t->injectNanAtStep(5);
+        runToEnd(*t);
+        QVERIFY(t->state() == RunState::Failed);
+        QVERIFY2(QString::fromStdString(t->message()).contains("last good checkpoint (step 4)"),
+                 t->message().c_str());
+        QCOMPARE(Trainer::open(runDir("bytime"))->step(), 4);
     }
 
     void pauseHoldsTheStep()

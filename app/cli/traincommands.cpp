@@ -245,8 +245,14 @@ void TrainCommands::add(CLI::App &app)
         ->capture_default_str();
     train->add_option("--probe-every", c.probeEvery, "online evaluation every N steps (0: never)")
         ->capture_default_str();
-    train->add_option("--checkpoint-every", c.checkpointEvery)
+    train->add_option("--checkpoint-every", c.checkpointEvery, "checkpoint every N steps")
         ->check(CLI::Range(1, 100000000))
+        ->capture_default_str();
+    train
+        ->add_option("--checkpoint-minutes", c.checkpointMinutes,
+                     "also checkpoint after this many training minutes since the last one (0: "
+                     "steps only): a killed slow run loses at most that")
+        ->check(CLI::Range(0.0, 1e6))
         ->capture_default_str();
     train
         ->add_option("--dist-timeout", distTimeout,
@@ -325,11 +331,14 @@ int TrainCommands::run(const std::string &exeDir, int threads)
         throw latent::Error("train: give --out for a new run or --resume for an old one");
     if (!configFile.empty()) {
         // The file is the whole config: options that would change it are refused.
+        // clang-format off
         for (const char *option :
              {"--generator", "--real",   "--eval",      "--skip-unreadable", "--steps",
               "--minutes",   "--batch",  "--encoder",   "--resolution",      "--width",
               "--optimizer", "--lr",     "--warmup",    "--weight-decay",    "--temperature",
-              "--seed",      "--device", "--precision", "--probe-every",     "--checkpoint-every"})
+              "--seed",      "--device", "--precision", "--probe-every",     "--checkpoint-every",
+              "--checkpoint-minutes"})
+            // clang-format on
             if (train->count(option) > 0)
                 throw latent::Error(std::string("train: ") + option +
                                     " cannot be combined with --config (edit the config instead)");
