@@ -15,6 +15,10 @@ class Trainer;
 
 namespace cli {
 
+// A generator argument, as core/paths.h resolveGeneratorArgument reads it.
+inline constexpr const char *kGeneratorHelp =
+    "TorchScript file (.pt), 'default', or a shipped generator's name (fashion-cgan, fashion-ddpm)";
+
 using latent::formatDuration;               // core/durationtext.h
 std::string formatPercent(double fraction); // "84.46%"; "--" for NaN
 

@@ -82,8 +82,7 @@ void ExperimentCommand::add(CLI::App &app)
                      "report card: generated images the CAS classifier trains on (default: as "
                      "many as the real train split)")
         ->check(CLI::Range(1, 10000000));
-    command->add_option("--generator", generator, "generator (.pt or 'default')")
-        ->capture_default_str();
+    command->add_option("--generator", generator, cli::kGeneratorHelp)->capture_default_str();
     command->add_option("--batch", options.base.batch, "anchors per step")
         ->check(CLI::Range(2, 65536))
         ->capture_default_str();

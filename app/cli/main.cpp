@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // latent-cli: the headless face of the studio; links the same core library.
+#include "cliutil.h"
 #include "datacommand.h"
 #include "experimentcommand.h"
 #include "exportcommand.h"
@@ -238,7 +239,7 @@ int main(int argc, char **argv)
 
     std::string generator;
     auto *info = app.add_subcommand("info", "print a generator's metadata and validation report");
-    info->add_option("generator", generator, "TorchScript file (.pt), or 'default'")->required();
+    info->add_option("generator", generator, cli::kGeneratorHelp)->required();
 
     latent::SampleRequest request;
     request.count = 64;
@@ -246,7 +247,7 @@ int main(int argc, char **argv)
     int columns = 0;
     std::string out;
     auto *sample = app.add_subcommand("sample", "sample a grid of images to a PNG file");
-    sample->add_option("generator", generator, "TorchScript file (.pt), or 'default'")->required();
+    sample->add_option("generator", generator, cli::kGeneratorHelp)->required();
     sample->add_option("--n", request.count, "number of samples")->check(CLI::Range(1, 4096));
     sample->add_option("--seed", request.seed, "random seed");
     sample->add_option("--class", request.classIndex, "class index (default: uniform classes)")
@@ -271,8 +272,7 @@ int main(int argc, char **argv)
     DirectionOptions dir;
     auto *directions =
         app.add_subcommand("directions", "find latent directions and save them as a set");
-    directions->add_option("generator", generator, "TorchScript file (.pt), or 'default'")
-        ->required();
+    directions->add_option("generator", generator, cli::kGeneratorHelp)->required();
     directions->add_option("--method", dir.method, "sefa, pca, steer or random")
         ->check(CLI::IsMember({"sefa", "pca", "steer", "random"}));
     directions->add_option("--k", dir.k, "number of directions (sefa, pca, random)")
@@ -314,8 +314,7 @@ int main(int argc, char **argv)
     std::string recipeOut;
     auto *newRecipe =
         app.add_subcommand("new-recipe", "write a default view recipe for a generator");
-    newRecipe->add_option("generator", generator, "TorchScript file (.pt), or 'default'")
-        ->required();
+    newRecipe->add_option("generator", generator, cli::kGeneratorHelp)->required();
     newRecipe->add_option("--out", recipeOut, "output JSON file")->required();
 
     TrainCommands training;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "reportcardcommand.h"
 
+#include "cliutil.h"
+
 #include "data/dataset.h"
 #include "generator.h"
 #include "paths.h"
@@ -17,8 +19,7 @@ void ReportCardCommand::add(CLI::App &app)
     command = app.add_subcommand("report-card",
                                  "measure how well a generator stands in for real labelled data: "
                                  "fidelity, CAS, Frechet distance, per class, nearest real images");
-    command->add_option("generator", generator, "TorchScript file (.pt), or 'default'")
-        ->capture_default_str();
+    command->add_option("generator", generator, cli::kGeneratorHelp)->capture_default_str();
     command->add_option("--data", data,
                         "real labelled data with the generator's classes: fashion-mnist, a "
                         "folder or FORMAT:PATH (default: the generator's real_data, else "

@@ -173,7 +173,7 @@ void TrainCommands::add(CLI::App &app)
                       "view recipe (.json); default: the default recipe. With --resume: the "
                       "run's recipe from the resumed step on (same generator and image shape)");
     train->add_option("--generator", generator,
-                      "generator (.pt or 'default') instead of the recipe's");
+                      "generator instead of the recipe's: a .pt file, 'default' or a shipped name");
     train->add_option("--real", real,
                       "train on real images instead: fashion-mnist, a folder (class folders of "
                       "images, CIFAR-10/100 batches or IDX files) or FORMAT:PATH");
