@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -55,6 +56,15 @@ std::string cell(const MeanSd &m)
 {
     if (m.n == 0) return "–";
     return percentText(m.mean) + (m.n > 1 ? " ± " + percentText(m.sd) : "");
+}
+
+// Minutes as "12.4 ± 0.3"; "–" without any.
+std::string minutesCell(const MeanSd &m)
+{
+    if (m.n == 0) return "–";
+    char buf[48];
+    std::snprintf(buf, sizeof buf, m.n > 1 ? "%.1f ± %.1f" : "%.1f", m.mean, m.sd);
+    return buf;
 }
 
 // Paired differences [0, 1] as "+1.3 ± 0.4, > 2 sd" (points); "–" without any.
@@ -264,11 +274,11 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
     std::ostringstream out;
     out << "| row | views | validation probe % | validation probe, global pool % | test probe % "
            "| test probe, global pool % | test kNN % | test probe − row a, paired | runs | "
-           "steps (mean) |\n"
-        << "|---|---|---|---|---|---|---|---|---|---|\n";
+           "steps (mean) | minutes (mean) |\n"
+        << "|---|---|---|---|---|---|---|---|---|---|---|\n";
     std::vector<double> rowVal, rowValGlobal; // the protocol check below: row means
     for (const std::string &name : order) {
-        std::vector<double> val, valGlobal, probe, global, knn, steps, paired;
+        std::vector<double> val, valGlobal, probe, global, knn, steps, minutes, paired;
         for (const ExperimentRun *r : groups[name]) {
             const RunSummary *s = finalOf(*r);
             if (!s) continue;
@@ -278,6 +288,9 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
             global.push_back(s->finalProbeGlobal);
             knn.push_back(s->finalKnn);
             steps.push_back(s->status.step);
+            // Training wall time, online evaluations and every session
+            // included: what a row costs, generation above all.
+            if (!s->metrics.empty()) minutes.push_back(s->metrics.back().wallSeconds / 60);
             if (r->row != "a" && realProbe.count(r->seed))
                 paired.push_back(s->finalProbe - realProbe[r->seed]);
         }
@@ -288,7 +301,8 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
             << cell(valGlobal_) << " | " << cell(meanSd(probe)) << " | " << cell(meanSd(global))
             << " | " << cell(meanSd(knn)) << " | " << pairedCell(paired) << " | " << probe.size()
             << "/" << groups[name].size() << " | "
-            << (steps_.n ? std::to_string(std::lround(steps_.mean)) : "–") << " |\n";
+            << (steps_.n ? std::to_string(std::lround(steps_.mean)) : "–") << " | "
+            << minutesCell(meanSd(minutes)) << " |\n";
     }
     std::vector<double> rv, rvk, rp, rk, pv, pvk, pp, pk;
     for (const SeedFloors &f : floors) {
@@ -299,9 +313,9 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
     }
     const std::string seedsText = std::to_string(floors.size()) + " seed(s)";
     out << "| floor | random-init encoder | " << cell(meanSd(rv)) << " | | " << cell(meanSd(rp))
-        << " | | " << cell(meanSd(rk)) << " | | " << seedsText << " | |\n"
+        << " | | " << cell(meanSd(rk)) << " | | " << seedsText << " | | |\n"
         << "| floor | raw pixels | " << cell(meanSd(pv)) << " | | " << cell(meanSd(pp)) << " | | "
-        << cell(meanSd(pk)) << " | | " << seedsText << " | |\n\n";
+        << cell(meanSd(pk)) << " | | " << seedsText << " | | |\n\n";
     out << "Budget: ";
     if (c.budgetSteps > 0)
         out << c.budgetSteps << " steps";
@@ -331,7 +345,9 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
     }
     out << "The paired column is each seed's test probe minus row a's at the same seed, mean ± "
            "standard deviation over seeds; \"> 2 sd\" marks a mean difference larger than twice "
-           "that standard deviation (with 3 seeds a screen, not a test at a stated level). The "
+           "that standard deviation (with 3 seeds a screen, not a test at a stated level). Minutes "
+           "are each run's training wall time on the machine below, online evaluations and every "
+           "session included (with a slow generator, mostly sampling). The "
            "floors are measured at every seed (the random-init encoder is initialised with "
            "the seed; raw pixels involve no randomness). "
         << (plan.empty() ? std::string()
