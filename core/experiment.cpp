@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -62,9 +61,7 @@ std::string cell(const MeanSd &m)
 std::string minutesCell(const MeanSd &m)
 {
     if (m.n == 0) return "–";
-    char buf[48];
-    std::snprintf(buf, sizeof buf, m.n > 1 ? "%.1f ± %.1f" : "%.1f", m.mean, m.sd);
-    return buf;
+    return fixedText(m.mean, 1) + (m.n > 1 ? " ± " + fixedText(m.sd, 1) : "");
 }
 
 // Paired differences [0, 1] as "+1.3 ± 0.4, > 2 sd" (points); "–" without any.
