@@ -12,10 +12,10 @@
 //      ratio (target: streamed at most 1.3x slower).
 //
 //   build/bench/bench_data [--eval fashion-mnist] [--resolution 64] [--steps 50] [--batch 32]
-#include "encoder.h"
-#include "evaluation.h"
+#include "eval/evaluation.h"
 #include "runtime.h"
-#include "trainer.h"
+#include "train/encoder.h"
+#include "train/trainer.h"
 
 #include <torch/script.h>
 #include <torch/types.h>

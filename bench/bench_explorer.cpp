@@ -6,7 +6,7 @@
 #include "coalescingworker.h"
 #include "eventwait.h"
 #include "explorerpanel.h"
-#include "generator.h"
+#include "generators/generator.h"
 #include "imagegridwidget.h"
 #include "latentpadwidget.h"
 #include "mainwindow.h"

@@ -2,7 +2,7 @@
 // Generator throughput (images/s at batch 64 and 256) and the time to make a
 // 16-image preview grid (latents + forward + bytes + grid), as JSON lines.
 // bench/generator_throughput.py runs this next to a Python reference.
-#include "generator.h"
+#include "generators/generator.h"
 #include "imagegrid.h"
 #include "paths.h"
 #include "runtime.h"

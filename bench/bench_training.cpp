@@ -9,13 +9,13 @@
 //       [--encoder small] [--threads N]
 //
 // The last line is this process's own peak RSS (getrusage).
-#include "augment.h"
-#include "contrastive.h"
-#include "encoder.h"
-#include "generator.h"
+#include "generators/generator.h"
 #include "runtime.h"
-#include "trainer.h"
-#include "views.h"
+#include "train/contrastive.h"
+#include "train/encoder.h"
+#include "train/trainer.h"
+#include "views/augment.h"
+#include "views/views.h"
 
 #include <ATen/autocast_mode.h>
 #include <nlohmann/json.hpp>

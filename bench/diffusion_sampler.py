@@ -62,7 +62,7 @@ class SmallUNet(nn.Module):
 
 
 def python_ddim(model, x_t, y, steps, abar):
-    """The sampler of core/diffusion.h (eps prediction, no guidance, eta 0)."""
+    """The sampler of core/generators/diffusion.h (eps prediction, no guidance, eta 0)."""
     import math
     ts = [int(math.floor(T - i * T / steps + 0.5)) - 1 for i in range(steps)]
     x = x_t

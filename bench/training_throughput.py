@@ -73,7 +73,7 @@ class Block(nn.Module):
 
 
 class ResNet(nn.Module):
-    """The engine's basic-block presets (core/encoder.cpp): a 3x3 stem, four
+    """The engine's basic-block presets (core/train/encoder.cpp): a 3x3 stem, four
     stages of `blocks` (stride 2 from the second), a 2-layer projection head."""
 
     def __init__(self, channels, width, blocks):
@@ -145,7 +145,7 @@ TO_RGB = torch.linalg.inv(TO_YIQ.double()).float()
 
 
 def augment(x, gen):
-    """The engine's default pixel augmentations, batched (core/augment.cpp):
+    """The engine's default pixel augmentations, batched (core/views/augment.cpp):
     crop + flip as one affine resampling, brightness, contrast, and for
     colour saturation, hue (a YIQ rotation) and random grayscale."""
     n = x.shape[0]

@@ -2,7 +2,7 @@
 #include "paths.h"
 
 #include "error.h"
-#include "viewrecipe.h"
+#include "views/viewrecipe.h"
 
 #include <algorithm>
 #include <cstdlib>

@@ -9,7 +9,7 @@ Writes OUTDIR/tiny-<variant>.pt + .json (one class-conditional denoiser of a
 few hundred weights, 1x8x8 images, 50 timesteps, under sidecars that call
 its output eps, v or x0), xT.bin (float32 [4, 1, 8, 8]) and
 ref-<variant>.bin (float32 [4, 1, 8, 8]): x_0 from this file's own DDIM,
-written the way the project documents its sampler (core/diffusion.h), for
+written the way the project documents its sampler (core/generators/diffusion.h), for
 classes y = [0, 1, 2, 0].
 """
 import json
@@ -68,7 +68,7 @@ def ddim(model, prediction, x_t, y, steps, guidance):
         else:
             x0 = out
         x0 = x0.clamp(-1, 1)
-        eps = (x - sa * x0) / sb  # derived from the clamped x0, as core/diffusion.cpp does
+        eps = (x - sa * x0) / sb  # derived from the clamped x0, as core/generators/diffusion.cpp does
         x = math.sqrt(a_prev) * x0 + math.sqrt(max(0.0, 1 - a_prev)) * eps
     return x
 

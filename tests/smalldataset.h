@@ -4,7 +4,7 @@
 // seconds instead of a minute.
 
 #include "atomicfile.h"
-#include "idx.h"
+#include "data/idx.h"
 
 #include <cstdint>
 #include <string>

@@ -5,8 +5,8 @@
 // on a small copy of Fashion-MNIST.
 
 #include "smalldataset.h"
-#include "trainer.h"
-#include "viewrecipe.h"
+#include "train/trainer.h"
+#include "views/viewrecipe.h"
 
 #include <filesystem>
 #include <stdexcept>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Core, no display: each pixel augmentation does what it says.
-#include "augment.h"
-#include "viewrecipe.h"
+#include "views/augment.h"
+#include "views/viewrecipe.h"
 
 #include <QtTest>
 

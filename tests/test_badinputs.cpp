@@ -4,15 +4,15 @@
 // test_mainwindow), plus a full disk and a run folder deleted mid-run.
 #include "atomicfile.h"
 #include "badinputs.h"
+#include "data/idx.h"
 #include "error.h"
-#include "generator.h"
-#include "idx.h"
-#include "runsummary.h"
+#include "generators/generator.h"
 #include "runtime.h"
 #include "smalldataset.h"
 #include "stoppedrun.h"
-#include "trainer.h"
-#include "viewrecipe.h"
+#include "train/runsummary.h"
+#include "train/trainer.h"
+#include "views/viewrecipe.h"
 
 #include <QtTest>
 

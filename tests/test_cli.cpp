@@ -4,7 +4,7 @@
 #include "runtime.h"
 #include "smalldataset.h"
 #include "stoppedrun.h"
-#include "viewrecipe.h"
+#include "views/viewrecipe.h"
 
 #include <QCryptographicHash>
 #include <QImage>

@@ -6,7 +6,7 @@
 #include "imagegridwidget.h"
 #include "mainwindow.h"
 #include "runtime.h"
-#include "viewrecipe.h"
+#include "views/viewrecipe.h"
 #include "windowtest.h"
 
 #include <QAction>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Core, no display: the SupCon / SimCLR loss against its formula, and the
 // mixed precision around it (autocast, fp16 loss scaling).
-#include "contrastive.h"
 #include "error.h"
-#include "mixedprecision.h"
+#include "train/contrastive.h"
+#include "train/mixedprecision.h"
 
 #include <QtTest>
 

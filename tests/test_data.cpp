@@ -5,13 +5,13 @@
 // on CIFAR-format files).
 #include "atomicfile.h"
 #include "data/dataset.h"
-#include "directions.h"
 #include "error.h"
-#include "evaluation.h"
-#include "generator.h"
-#include "generatorinfo.h"
+#include "eval/evaluation.h"
+#include "generators/generator.h"
+#include "generators/generatorinfo.h"
 #include "runtime.h"
-#include "trainer.h"
+#include "train/trainer.h"
+#include "views/directions.h"
 
 #include <QTemporaryDir>
 #include <QTest>

@@ -1,22 +1,22 @@
 // SPDX-License-Identifier: MIT
-// Diffusion generators (sidecar schema 2, core/diffusion.h): the DDIM sampler
+// Diffusion generators (sidecar schema 2, core/generators/diffusion.h): the DDIM sampler
 // against a Python reference of the same sampler on a tiny denoiser that
 // tests/diffusion_fixture.py builds, determinism, views and training on it,
 // and refusals.
-#include "anchorpool.h"
-#include "batchsource.h"
-#include "diffusion.h"
-#include "directions.h"
 #include "error.h"
 #include "errorof.h"
-#include "generator.h"
-#include "generatorinfo.h"
-#include "replay.h"
+#include "generators/anchorpool.h"
+#include "generators/diffusion.h"
+#include "generators/generator.h"
+#include "generators/generatorinfo.h"
 #include "runtime.h"
 #include "smalldataset.h"
-#include "trainer.h"
-#include "viewrecipe.h"
-#include "views.h"
+#include "train/batchsource.h"
+#include "train/replay.h"
+#include "train/trainer.h"
+#include "views/directions.h"
+#include "views/viewrecipe.h"
+#include "views/views.h"
 
 #include <torch/types.h>
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Core, no display: direction finding and pixel edits.
-#include "directions.h"
 #include "error.h"
-#include "generator.h"
+#include "generators/generator.h"
 #include "runtime.h"
+#include "views/directions.h"
 
 #include <QtTest>
 

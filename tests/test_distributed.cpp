@@ -4,17 +4,17 @@
 // Gloo on 127.0.0.1), global batch norm, device-correct tensors (checked on
 // the meta device), and whole jobs through latent-cli launch against one
 // process.
-#include "contrastive.h"
-#include "distributed.h"
-#include "encoder.h"
+#include "dist/distributed.h"
+#include "dist/syncbatchnorm.h"
 #include "error.h"
-#include "generator.h"
-#include "replay.h"
+#include "generators/generator.h"
+#include "generators/sampling.h"
 #include "runtime.h"
-#include "sampling.h"
-#include "syncbatchnorm.h"
-#include "trainer.h"
-#include "views.h"
+#include "train/contrastive.h"
+#include "train/encoder.h"
+#include "train/replay.h"
+#include "train/trainer.h"
+#include "views/views.h"
 
 #include "smalldataset.h"
 

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
-// The synthetic dataset export (core/datasetexport.h): layout, manifest,
+// The synthetic dataset export (core/data/datasetexport.h): layout, manifest,
 // exact regeneration, resuming after a stop or a kill, refusals.
 #include "atomicfile.h"
-#include "datasetexport.h"
+#include "data/datasetexport.h"
 #include "error.h"
 #include "errorof.h"
-#include "generator.h"
+#include "generators/generator.h"
+#include "generators/sampling.h"
 #include "runtime.h"
-#include "sampling.h"
-#include "viewrecipe.h"
+#include "views/viewrecipe.h"
 
 #include <QtTest>
 

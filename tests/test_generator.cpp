@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Core, no display: generator loading, sidecar validation, sampling.
 #include "error.h"
-#include "generator.h"
+#include "generators/generator.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

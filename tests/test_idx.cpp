@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Core, no display: the IDX reader on good, truncated and malformed files.
+#include "data/idx.h"
 #include "error.h"
-#include "idx.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

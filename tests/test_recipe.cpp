@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Core, no display: view recipes (JSON round trip, strict errors) and views.
-#include "directions.h"
 #include "error.h"
-#include "generator.h"
-#include "viewrecipe.h"
-#include "views.h"
+#include "generators/generator.h"
+#include "views/directions.h"
+#include "views/viewrecipe.h"
+#include "views/views.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: MIT
-// Replaying a training step (core/replay.h): every step's batch is
+// Replaying a training step (core/train/replay.h): every step's batch is
 // fingerprinted in the metrics, made again bit for bit from the run folder,
 // and a changed input is named. Changing the recipe of a run
 // (recipeversions.h): live, and on resume.
 #include "error.h"
 #include "errorof.h"
-#include "recipeversions.h"
-#include "replay.h"
-#include "runfolder.h"
-#include "runsummary.h"
 #include "runtime.h"
 #include "smalldataset.h"
 #include "stoppedrun.h"
-#include "trainconfig.h"
-#include "trainer.h"
-#include "viewrecipe.h"
+#include "train/replay.h"
+#include "train/runfolder.h"
+#include "train/runsummary.h"
+#include "train/trainconfig.h"
+#include "train/trainer.h"
+#include "views/recipeversions.h"
+#include "views/viewrecipe.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -8,12 +8,12 @@
 //    near 0, the Frechet distance still near the reference: it is class-blind);
 //  - the blank one draws no bar (a large Frechet distance).
 #include "data/dataset.h"
-#include "directions.h"
 #include "error.h"
-#include "generator.h"
-#include "reportcard.h"
+#include "eval/reportcard.h"
+#include "generators/generator.h"
 #include "runtime.h"
 #include "smalldataset.h"
+#include "views/directions.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

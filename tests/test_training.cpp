@@ -2,22 +2,22 @@
 // The training engine: config files, the encoder and its export, runs,
 // evaluation, checkpoints, resume, NaN handling.
 #include "atomicfile.h"
-#include "encoder.h"
+#include "data/idx.h"
 #include "error.h"
 #include "errorof.h"
-#include "evaluation.h"
-#include "experiment.h"
-#include "experimentrunner.h"
-#include "idx.h"
+#include "eval/evaluation.h"
+#include "eval/experiment.h"
+#include "eval/experimentrunner.h"
 #include "provenance.h"
-#include "runlock.h"
-#include "runsummary.h"
 #include "runtime.h"
 #include "smalldataset.h"
 #include "threadnice.h"
-#include "trainconfig.h"
-#include "trainer.h"
-#include "viewrecipe.h"
+#include "train/encoder.h"
+#include "train/runlock.h"
+#include "train/runsummary.h"
+#include "train/trainconfig.h"
+#include "train/trainer.h"
+#include "views/viewrecipe.h"
 
 #include <torch/script.h>
 

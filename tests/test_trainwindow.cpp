@@ -16,9 +16,9 @@
 #include "smalldataset.h"
 #include "stoppedrun.h"
 #include "threadnice.h"
-#include "trainer.h"
+#include "train/trainer.h"
 #include "trainpanel.h"
-#include "viewrecipe.h"
+#include "views/viewrecipe.h"
 #include "widgethelpers.h"
 #include "windowtest.h"
 

@@ -53,7 +53,7 @@ SAMPLER = {"steps": 20, "guidance": 2.0, "eta": 0.0}
 
 
 def cosine_alphas_cumprod(timesteps: int, s: float = 0.008) -> torch.Tensor:
-    """alpha-bar_t for t = 0..T-1 (Nichol & Dhariwal), as core/diffusion.cpp computes it."""
+    """alpha-bar_t for t = 0..T-1 (Nichol & Dhariwal), as core/generators/diffusion.cpp computes it."""
     steps = torch.arange(timesteps + 1, dtype=torch.float64) / timesteps
     f = torch.cos((steps + s) / (1 + s) * math.pi / 2) ** 2
     betas = (1 - f[1:] / f[:-1]).clamp(max=0.999)

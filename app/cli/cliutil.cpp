@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cliutil.h"
 
-#include "trainer.h"
+#include "train/trainer.h"
 
 #include <atomic>
 #include <chrono>

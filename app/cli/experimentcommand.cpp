@@ -3,7 +3,7 @@
 
 #include "cliutil.h"
 
-#include "experimentrunner.h"
+#include "eval/experimentrunner.h"
 #include "paths.h"
 
 #include <unistd.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "experiment.h"
+#include "eval/experiment.h"
 
 #include <CLI/CLI.hpp>
 

@@ -4,10 +4,10 @@
 #include "cliutil.h"
 
 #include "error.h"
-#include "generator.h"
+#include "generators/generator.h"
 #include "imagegrid.h"
 #include "paths.h"
-#include "viewrecipe.h"
+#include "views/viewrecipe.h"
 
 #include <opencv2/core.hpp>
 

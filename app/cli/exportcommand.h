@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "datasetexport.h"
+#include "data/datasetexport.h"
 
 #include <CLI/CLI.hpp>
 
 #include <string>
 
 // latent-cli export-dataset RECIPE --anchors N --views V --out DIR: a
-// synthetic dataset on disk (core/datasetexport.h), resumable; and
+// synthetic dataset on disk (core/data/datasetexport.h), resumable; and
 // latent-cli regenerate DIR ROW: one exported image made again and compared.
 struct ExportCommands
 {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "launchcommand.h"
 
-#include "distributed.h"
+#include "dist/distributed.h"
 #include "error.h"
 
 #include <csignal>

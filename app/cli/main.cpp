@@ -10,15 +10,15 @@
 #include "traincommands.h"
 
 #include "atomicfile.h"
-#include "directions.h"
 #include "error.h"
-#include "generator.h"
+#include "generators/generator.h"
 #include "imagegrid.h"
 #include "paths.h"
 #include "provenance.h"
 #include "runtime.h"
-#include "viewrecipe.h"
-#include "views.h"
+#include "views/directions.h"
+#include "views/viewrecipe.h"
+#include "views/views.h"
 
 #include <CLI/CLI.hpp>
 #include <opencv2/core.hpp>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "replaycommand.h"
 
-#include "generator.h"
+#include "generators/generator.h"
 #include "imagegrid.h"
 #include "paths.h"
-#include "replay.h"
+#include "train/replay.h"
 
 #include <opencv2/imgproc.hpp>
 

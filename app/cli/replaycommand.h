@@ -7,7 +7,7 @@
 
 // latent-cli replay RUN --step S [--out views.png]: a training step's batch
 // made again from the run's config, recipe and seed, checked against the
-// fingerprint the run recorded (core/replay.h).
+// fingerprint the run recorded (core/train/replay.h).
 struct ReplayCommand
 {
     CLI::App *command = nullptr;

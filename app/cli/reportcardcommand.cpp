@@ -4,7 +4,7 @@
 #include "cliutil.h"
 
 #include "data/dataset.h"
-#include "generator.h"
+#include "generators/generator.h"
 #include "paths.h"
 
 #include <unistd.h>

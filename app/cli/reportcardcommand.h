@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "reportcard.h"
+#include "eval/reportcard.h"
 
 #include <CLI/CLI.hpp>
 
 #include <string>
 
 // latent-cli report-card GENERATOR [--data PATH]: how well a generator
-// stands in for real labelled data (core/reportcard.h), printed as Markdown
+// stands in for real labelled data (core/eval/reportcard.h), printed as Markdown
 // and optionally written to a folder.
 struct ReportCardCommand
 {

@@ -4,13 +4,13 @@
 #include "cliutil.h"
 
 #include "error.h"
-#include "generator.h"
-#include "generatorinfo.h"
+#include "generators/generator.h"
+#include "generators/generatorinfo.h"
 #include "paths.h"
-#include "runsummary.h"
 #include "runtime.h"
-#include "trainer.h"
-#include "viewrecipe.h"
+#include "train/runsummary.h"
+#include "train/trainer.h"
+#include "views/viewrecipe.h"
 
 #include <unistd.h>
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "clusterjob.h"
-#include "trainconfig.h"
-#include "trainer.h"
+#include "dist/clusterjob.h"
+#include "train/trainconfig.h"
+#include "train/trainer.h"
 
 #include <CLI/CLI.hpp>
 

@@ -3,7 +3,7 @@
 
 #include "imageconvert.h"
 #include "imagegridwidget.h"
-#include "replay.h"
+#include "train/replay.h"
 #include "workerjob.h"
 
 #include <QLabel>

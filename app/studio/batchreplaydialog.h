@@ -18,7 +18,7 @@ class ImageGridWidget;
 
 namespace latent::studio {
 
-// A training step's batch made again from its run folder (core/replay.h) on
+// A training step's batch made again from its run folder (core/train/replay.h) on
 // a worker thread: the first anchors' views, each anchor's group on one row,
 // and whether it matches the batch the run trained on. Opened by a click on
 // the loss curve; a later click replaces an earlier one still waiting.

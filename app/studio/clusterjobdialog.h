@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "clusterjob.h"
+#include "dist/clusterjob.h"
 
 #include <QDialog>
 

@@ -2,9 +2,9 @@
 #pragma once
 
 #include "coalescingworker.h"
-#include "generator.h"
-#include "viewrecipe.h"
-#include "views.h"
+#include "generators/generator.h"
+#include "views/viewrecipe.h"
+#include "views/views.h"
 
 #include <QWidget>
 

@@ -3,7 +3,7 @@
 
 #include "durationtext.h"
 #include "error.h"
-#include "experimentrunner.h"
+#include "eval/experimentrunner.h"
 #include "widgethelpers.h"
 
 #include <QComboBox>

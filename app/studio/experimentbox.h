@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "directions.h"
-#include "reportcard.h"
-#include "trainconfig.h"
+#include "eval/reportcard.h"
+#include "train/trainconfig.h"
+#include "views/directions.h"
 
 #include <QGroupBox>
 

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "coalescingworker.h"
-#include "directions.h"
-#include "generator.h"
+#include "generators/generator.h"
+#include "views/directions.h"
 
 #include <QWidget>
 

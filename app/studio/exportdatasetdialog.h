@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "datasetexport.h"
-#include "generator.h"
-#include "viewrecipe.h"
+#include "data/datasetexport.h"
+#include "generators/generator.h"
+#include "views/viewrecipe.h"
 
 #include <QDialog>
 #include <QElapsedTimer>
@@ -22,7 +22,7 @@ class QSpinBox;
 namespace latent::studio {
 
 // File > Export Dataset…: the Views tab's recipe written as a synthetic
-// dataset (core/datasetexport.h) on a worker thread, with progress, ETA and
+// dataset (core/data/datasetexport.h) on a worker thread, with progress, ETA and
 // Stop; Export on a stopped export's folder continues it.
 class ExportDatasetDialog : public QDialog
 {

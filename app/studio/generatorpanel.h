@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "generator.h"
+#include "generators/generator.h"
 
 #include <QWidget>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "localranks.h"
 
-#include "distributed.h"
+#include "dist/distributed.h"
 
 #include <QProcessEnvironment>
 #include <QRegularExpression>

@@ -6,8 +6,8 @@
 #include "experimentbox.h"
 #include "explorerpanel.h"
 #include "exportdatasetdialog.h"
-#include "generatorinfo.h"
 #include "generatorpanel.h"
+#include "generators/generatorinfo.h"
 #include "imagegrid.h"
 #include "paths.h"
 #include "preferencesdialog.h"
@@ -15,7 +15,7 @@
 #include "runspanel.h"
 #include "runtime.h"
 #include "trainpanel.h"
-#include "viewrecipe.h"
+#include "views/viewrecipe.h"
 #include "widgethelpers.h"
 #include "workerjob.h"
 

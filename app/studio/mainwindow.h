@@ -2,7 +2,7 @@
 #pragma once
 
 #include "coalescingworker.h"
-#include "generator.h"
+#include "generators/generator.h"
 
 #include <QMainWindow>
 

@@ -7,8 +7,8 @@
 #include "workerjob.h"
 
 #include "data/dataset.h"
-#include "directions.h"
-#include "generator.h"
+#include "generators/generator.h"
+#include "views/directions.h"
 #include "widgethelpers.h"
 
 #include <QComboBox>

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "coalescingworker.h"
-#include "reportcard.h"
+#include "eval/reportcard.h"
 
 #include <QWidget>
 
@@ -27,7 +27,7 @@ namespace latent::studio {
 
 class DatasetPicker;
 
-// The generator report card (core/reportcard.h) in the Samples tab: the real
+// The generator report card (core/eval/reportcard.h) in the Samples tab: the real
 // data to compare with, the number of samples and classifier epochs, Compute
 // and Cancel, a progress bar, then the card (figures, per class, nearest real
 // images) and Save. Runs on a thread of its own, so sampling stays live.

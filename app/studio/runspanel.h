@@ -2,7 +2,7 @@
 #pragma once
 
 #include "coalescingworker.h"
-#include "runsummary.h"
+#include "train/runsummary.h"
 
 #include <QWidget>
 

@@ -11,7 +11,7 @@
 #include "imageconvert.h"
 #include "imagegridwidget.h"
 #include "localranks.h"
-#include "trainer.h"
+#include "train/trainer.h"
 #include "widgethelpers.h"
 #include "workerjob.h"
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "clusterjob.h"
 #include "coalescingworker.h"
-#include "generator.h"
-#include "trainconfig.h"
-#include "trainer.h"
-#include "viewrecipe.h"
+#include "dist/clusterjob.h"
+#include "generators/generator.h"
+#include "train/trainconfig.h"
+#include "train/trainer.h"
+#include "views/viewrecipe.h"
 
 #include <QWidget>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "trainconfig.h"
+#include "train/trainconfig.h"
 
 #include <QFrame>
 #include <QGroupBox>

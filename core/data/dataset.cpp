@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "dataset.h"
 
-#include "directions.h" // Cancelled
+#include "data/idx.h"
 #include "error.h"
-#include "idx.h"
 #include "runtime.h"
+#include "views/directions.h" // Cancelled
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>

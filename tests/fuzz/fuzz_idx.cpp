@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // libFuzzer target: IDX files, raw or gzipped. Any input either parses into
 // an array whose data size matches its dimensions or throws latent::Error.
+#include "data/idx.h"
 #include "error.h"
-#include "idx.h"
 
 #include <cstdint>
 #include <cstdlib>

@@ -4,7 +4,7 @@
 // JSON unchanged. Anything else (another exception, a sanitizer report) is
 // a bug.
 #include "error.h"
-#include "viewrecipe.h"
+#include "views/viewrecipe.h"
 
 #include <cstdint>
 #include <cstdlib>

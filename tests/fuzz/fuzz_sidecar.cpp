@@ -2,7 +2,7 @@
 // libFuzzer target: generator sidecars. Any input either parses into a
 // range-checked GeneratorInfo or throws latent::Error.
 #include "error.h"
-#include "generatorinfo.h"
+#include "generators/generatorinfo.h"
 
 #include <cstdint>
 #include <cstdlib>

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+#include "dist/clusterjob.h"
+
+#include "atomicfile.h"
+#include "error.h"
+
+#include <filesystem>
+#include <sstream>
+
+namespace latent {
+namespace {
+
+// A word for bash, single-quoted.
+std::string quoted(const std::string &s)
+{
+    std::string out = "'";
+    for (char c : s)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+std::string absolute(const std::string &path)
+{
+    return std::filesystem::absolute(path).lexically_normal().string();
+}
+
+// The rank's command: a new run from the job's config, or the run's resume.
+std::string trainCommand(const std::string &jobDir, const std::string &runDir)
+{
+    return "if [ -f " + quoted(runDir + "/config.json") + " ]; then\n" +
+           "  TRAIN=(train --resume " + quoted(runDir) + ")\n" + "else\n" +
+           "  TRAIN=(train --config " + quoted(jobDir + "/config.json") + " --recipe " +
+           quoted(jobDir + "/recipe.json") + " --out " + quoted(runDir) + ")\n" + "fi\n";
+}
+
+} // namespace
+
+std::vector<std::string> writeClusterJob(const std::string &folder, const TrainConfig &config,
+                                         const ViewRecipe &recipe, const ClusterJob &job)
+{
+    const int ranks = job.nodes * job.ranksPerNode;
+    if (job.nodes < 1 || job.ranksPerNode < 1)
+        throw Error("cluster job: nodes and ranks per node must be at least 1");
+    if (config.batch % ranks != 0)
+        throw Error("cluster job: a global batch of " + std::to_string(config.batch) +
+                    " anchors cannot be split evenly between " + std::to_string(ranks) +
+                    " ranks (" + std::to_string(job.nodes) + " nodes x " +
+                    std::to_string(job.ranksPerNode) + "); use a multiple of " +
+                    std::to_string(ranks));
+    if (job.runDir.empty()) throw Error("cluster job: give the run folder (on shared storage)");
+    std::error_code ec;
+    std::filesystem::create_directories(folder, ec);
+    if (ec) throw Error("cannot create the job folder " + folder + ": " + ec.message());
+    const std::string dir = absolute(folder), run = absolute(job.runDir);
+    const bool gpus = config.device != "cpu";
+
+    std::ostringstream sbatch;
+    sbatch << "#!/bin/bash\n"
+           << "# Latent Studio training job: " << job.nodes << " node(s) x " << job.ranksPerNode
+           << (gpus ? " GPU(s)" : " process(es)") << ", global batch " << config.batch << ".\n"
+           << "# Submit with: sbatch " << dir << "/job.sbatch\n"
+           << "#SBATCH --job-name=latent-" << std::filesystem::path(run).filename().string() << "\n"
+           << "#SBATCH --nodes=" << job.nodes << "\n"
+           << "#SBATCH --ntasks-per-node=" << job.ranksPerNode << "\n";
+    if (gpus) sbatch << "#SBATCH --gpus-per-node=" << job.ranksPerNode << "\n";
+    sbatch << "#SBATCH --cpus-per-task=" << job.cpusPerRank << "\n"
+           << "#SBATCH --time=" << job.time << "\n"
+           << "#SBATCH --output=" << dir << "/slurm-%j.out\n";
+    if (!job.partition.empty()) sbatch << "#SBATCH --partition=" << job.partition << "\n";
+    sbatch << "set -euo pipefail\n"
+           << "# Rank 0's store runs on the first node; srun gives every rank SLURM_PROCID,\n"
+           << "# SLURM_NTASKS and SLURM_LOCALID, which latent-cli reads.\n"
+           << "export MASTER_ADDR=$(scontrol show hostnames \"$SLURM_JOB_NODELIST\" | head -n 1)\n"
+           << "export MASTER_PORT=${MASTER_PORT:-29500}\n"
+           << "export OPENBLAS_NUM_THREADS=1\n"
+           << trainCommand(dir, run) << "srun --kill-on-bad-exit=1 " << quoted(job.cli)
+           << " --threads \"$SLURM_CPUS_PER_TASK\" \"${TRAIN[@]}\"\n";
+
+    std::ostringstream torchrun;
+    torchrun << "#!/bin/bash\n"
+             << "# Latent Studio training job without Slurm: run on each of the " << job.nodes
+             << " machine(s) as\n"
+             << "#   NODE_RANK=k MASTER_ADDR=<first machine> bash " << dir << "/torchrun.sh\n"
+             << "# (PyTorch's torchrun starts " << job.ranksPerNode
+             << " rank(s) per machine; latent-cli reads RANK, WORLD_SIZE and LOCAL_RANK.)\n"
+             << "set -euo pipefail\n"
+             << ": \"${NODE_RANK:?set NODE_RANK (0.." << job.nodes - 1 << ")}\"\n"
+             << ": \"${MASTER_ADDR:?set MASTER_ADDR to the first machine}\"\n"
+             << "export OPENBLAS_NUM_THREADS=1\n"
+             << trainCommand(dir, run) << "exec torchrun --nnodes=" << job.nodes
+             << " --nproc-per-node=" << job.ranksPerNode
+             << " --node-rank=\"$NODE_RANK\" --master-addr=\"$MASTER_ADDR\" "
+                "--master-port=\"${MASTER_PORT:-29500}\" --no-python "
+             << quoted(job.cli) << " --threads " << job.cpusPerRank << " \"${TRAIN[@]}\"\n";
+
+    const std::vector<std::string> paths{dir + "/config.json", dir + "/recipe.json",
+                                         dir + "/job.sbatch", dir + "/torchrun.sh"};
+    writeTrainConfig(config, paths[0]);
+    writeRecipe(recipe, paths[1]);
+    writeFileAtomically(paths[2], sbatch.str());
+    writeFileAtomically(paths[3], torchrun.str());
+    return paths;
+}
+
+} // namespace latent

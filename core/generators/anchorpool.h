@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// Anchors as values, and a pool of them reused across training steps for
+// slow samplers. Internal to core (torch).
+
+#include "generators/generator.h"
+#include "generators/sampling.h"
+#include "views/viewrecipe.h"
+#include "views/views.h"
+
+#include <torch/types.h>
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+
+namespace latent {
+
+// A batch's anchors: latents [K, latent], classes [K] int64 and, when they
+// come from a pool, their images [K, C, R, R] in the generator's output range
+// on its device (undefined otherwise).
+struct Anchors
+{
+    at::Tensor z, y, images;
+};
+
+// The anchors of rows [first, first + k) of a batch of `total` from the
+// recipe's anchor settings, each random quantity from its own stream of
+// `seed` (sampling.h); no images.
+Anchors sampleAnchors(const Generator &generator, const ViewRecipe &recipe, std::int64_t first,
+                      std::int64_t k, std::int64_t total, std::uint64_t seed);
+
+// The views of given anchors (generateViews after its anchors are drawn):
+// `slice` places them in the batch for the random streams. Anchors with
+// images, and recipes without latent views, render each anchor once.
+at::Tensor viewsOfAnchors(const Generator &generator, const ViewRecipe &recipe, const Anchors &a,
+                          int views, std::uint64_t seed, ViewMode mode, const SampleSlice &slice,
+                          at::Tensor *anchorImages = nullptr, at::Tensor *viewLatents = nullptr);
+
+// The recipe's diffusion sampler settings (checked), or null for the
+// generator's own.
+const SamplerSettings *recipeSampler(const Generator &generator, const ViewRecipe &recipe);
+
+// The recipe's anchor pool (ViewRecipe::Anchors::poolSize > 0). Anchor j of
+// a run is row j % kBlock of sampleAnchors(block seed of j / kBlock), a pure
+// function of (run seed, j); step s draws its K anchors uniformly, with
+// replacement, from the window [s * refresh, s * refresh + size), from the
+// stream "anchor.pool" of the step seed (the whole batch's draws, sliced for
+// a rank). An anchor's image is rendered the first time it is drawn and kept
+// while it is in the window, so a step renders only its newly drawn anchors:
+// nothing is generated up front and a resumed run or a replay simply renders
+// what its steps draw. Thread-safe.
+class AnchorPool
+{
+public:
+    static constexpr std::int64_t kBlock = 256;
+
+    AnchorPool(const Generator &generator, const ViewRecipe &recipe, std::uint64_t runSeed);
+
+    // Rows [share.first, share.first + k) of step `step`'s batch (stepSeed
+    // `seed`), with their images.
+    Anchors draw(int step, std::uint64_t seed, const SampleSlice &share, std::int64_t k);
+
+    // Images rendered so far (a measure of what the pool saves).
+    std::int64_t imagesRendered() const;
+    // Bytes one pool of `size` images of the generator's shape holds (float32).
+    static double bytesFor(const GeneratorInfo &info, std::int64_t size);
+
+private:
+    Anchors block(std::int64_t b); // latents and classes of anchors [b * kBlock, (b + 1) * kBlock)
+
+    const Generator &m_generator;
+    const ViewRecipe &m_recipe;
+    std::uint64_t m_seed;
+    mutable std::mutex m_mutex;
+    std::map<std::int64_t, Anchors> m_blocks;       // block index -> latents, classes
+    std::map<std::int64_t, torch::Tensor> m_images; // anchor index -> [C, R, R]
+    std::int64_t m_rendered = 0;
+};
+
+} // namespace latent

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "generators/generator.h"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace at {
+class Tensor;
+}
+
+namespace latent {
+
+// Called with progress in [0, 1] and a short status ("step 40/200, loss
+// 0.031"); returning false cancels the work, which then throws Cancelled.
+using Progress = std::function<bool(float fraction, const std::string &status)>;
+
+class Cancelled : public std::runtime_error
+{
+public:
+    Cancelled() : std::runtime_error("cancelled") {}
+};
+
+// Named latent directions with a record of how they were found.
+struct DirectionSet
+{
+    std::string name;
+    std::string method; // "sefa", "pca", "steer", "random"
+    std::map<std::string, std::string> params;
+    int latentSize = 0;
+    std::vector<std::string> labels; // one per direction
+    // SeFa: eigenvalue; PCA: explained variance ratio; steer: final masked
+    // MSE; random: 0.
+    std::vector<double> scores;
+    // [K][latentSize]. Unit length, except learned walks, whose length is
+    // part of the walk (z' = z + alpha * w with alpha in the transform's units).
+    std::vector<std::vector<float>> vectors;
+
+    int size() const { return static_cast<int>(vectors.size()); }
+    int indexOf(const std::string &label) const; // -1 when absent
+};
+
+// SeFa (closed form): top-k eigenvectors of A^T A for the first projection
+// weight A [out, in] (columns normalised). `parameter` names the weight; empty
+// picks the first 2-D weight whose input size equals the latent size, else the
+// first whose input size exceeds it (z joined with a class embedding), using
+// its first latentSize columns. Throws Error when no weight fits.
+DirectionSet sefaDirections(const Generator &generator, int k, const std::string &parameter = {});
+// The parameters SeFa can use: 2-D weights whose input size is at least the
+// latent size, in module order.
+std::vector<std::string> sefaCandidates(const Generator &generator);
+
+// GANSpace-style PCA: `samples` latents, PCA of the generated images
+// [N, C*H*W], then each component's latent direction by least squares
+// (z ~ coefficients * B). Scores: explained variance ratio.
+DirectionSet pcaDirections(const Generator &generator, int k, int samples, std::uint64_t seed,
+                           const Progress &progress = {});
+
+DirectionSet randomDirections(int latentSize, int k, std::uint64_t seed);
+
+// Pixel-space edits that learned walks imitate ("On the steerability of GANs").
+enum class SteerTransform { Zoom, ShiftX, ShiftY, Rotation, Brightness, Contrast };
+std::string toString(SteerTransform t);
+SteerTransform steerTransformFromString(const std::string &name); // throws Error
+// The alpha range a walk is trained on: zoom alpha = log scale in
+// [log 0.25, log 4]; shifts in [-1, 1] quarter-widths; rotation in [-1, 1]
+// x 45 degrees; brightness and contrast in [-0.5, 0.5].
+std::pair<float, float> alphaRange(SteerTransform t);
+
+// edit(images, alpha) for images [N, C, H, W] in [-1, 1] and alpha [N];
+// `mask` receives [N, 1, H, W] with 1 where the edit is defined.
+at::Tensor applyEdit(const at::Tensor &images, SteerTransform t, const at::Tensor &alpha,
+                     at::Tensor *mask = nullptr);
+
+struct SteerOptions
+{
+    std::vector<SteerTransform> transforms;
+    int steps = 500;
+    int batch = 16;
+    // 1e-2 rather than the paper's 1e-3: with a few hundred CPU steps 1e-3
+    // barely moves w (docs/view-recipe.md has the measurement).
+    double learningRate = 1e-2;
+    std::uint64_t seed = 0;
+};
+
+// Learns one walk w per transform by Adam on the masked MSE between
+// G(z + alpha w) and edit(G(z), alpha); w starts from N(0, 0.1). Images are
+// compared in [-1, 1]. Progress reports the running loss. Scores: the mean
+// loss over the last 10% of steps.
+DirectionSet learnSteeringWalks(const Generator &generator, const SteerOptions &options,
+                                const Progress &progress = {});
+
+// One row per direction: G(z + alpha * w) for `steps` alphas evenly spread
+// over [-range, range] (learned walks: their training range), all from one
+// anchor z drawn with `seed`. Returns rows * steps images, row-major.
+ImageBatch directionStrips(const Generator &generator, const DirectionSet &set, int steps,
+                           float range, std::uint64_t seed,
+                           int classIndex = SampleRequest::kUniformClasses);
+
+// z' = z + alpha * direction, for a latent [latentSize].
+std::vector<float> moveAlong(const std::vector<float> &z, const std::vector<float> &direction,
+                             float alpha);
+
+} // namespace latent

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "generators/generator.h"
+#include "generators/sampling.h"
+#include "views/viewrecipe.h"
+
+#include <cstdint>
+
+namespace at {
+class Tensor;
+}
+
+namespace latent {
+
+enum class ViewMode { Both, LatentOnly, PixelOnly };
+
+// How far apart positives are compared with negatives, so a user sees when
+// views become trivial (positives as close as copies) or break identity
+// (positives as far as negatives).
+struct ViewDiagnostics
+{
+    double pixelDistancePositives = 0; // RMS pixel difference in [0, 1] units
+    double pixelDistanceNegatives = 0;
+    double cosinePositives = 0; // under a fixed random conv encoder, centred features
+    double cosineNegatives = 0;
+};
+
+// K anchors from the recipe's anchor settings, and for each V views: latent
+// views (Gaussian neighbours, steered walks) then pixel augmentations, as
+// the mode allows. Returns [K, V, C, H, W] float32 in [0, 1] on the
+// generator's device (a GPU generates and augments there); `classes`
+// receives [K] int64 (-1 for unconditional generators), `anchorImages` the
+// anchors themselves [K, C, H, W] in [0, 1], rendered in the same batch. Deterministic in
+// `seed`, each random quantity from its own stream (sampling.h). With a
+// `slice`, the K anchors are rows slice.first.. of a batch of slice.total
+// (a rank's share): they equal those rows of the whole batch. Throws Error
+// when the recipe does not fit the generator.
+// `viewLatents` receives [K, V, latent]: the latent each view was generated
+// from (the anchor's own for pixel-only views).
+at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, int anchors,
+                         int views, std::uint64_t seed, ViewMode mode = ViewMode::Both,
+                         at::Tensor *classes = nullptr, at::Tensor *anchorImages = nullptr,
+                         const SampleSlice &slice = {}, at::Tensor *viewLatents = nullptr);
+
+// The anchor images G(z) themselves, [K, C, H, W] in [0, 1], for previews.
+at::Tensor anchorImages(const Generator &generator, const ViewRecipe &recipe, int anchors,
+                        std::uint64_t seed);
+
+ViewDiagnostics diagnose(const at::Tensor &views);
+
+// A preview grid: K rows, the anchor then its V views, plus diagnostics.
+struct ViewPreview
+{
+    ImageBatch images; // K * (1 + V) images, row-major
+    int columns = 0;
+    ViewDiagnostics diagnostics;
+};
+ViewPreview renderViewPreview(const Generator &generator, const ViewRecipe &recipe, int anchors,
+                              int views, std::uint64_t seed, ViewMode mode);
+
+} // namespace latent
