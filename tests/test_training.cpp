@@ -898,6 +898,16 @@ private Q_SLOTS:
         QVERIFY(readRunStatus(out + "/runs/a-s1").state == RunState::Finished);
         QVERIFY(readRunStatus(out + "/runs/b-s1").state == RunState::Stopped);
         QVERIFY(!QFile::exists(QString::fromStdString(out + "/runs/c-sigma0.4-s1")));
+        // The table so far, rewritten after each run: row a's result, what is missing.
+        QFile progress(QString::fromStdString(out + "/results.md"));
+        QVERIFY(progress.open(QIODevice::ReadOnly));
+        const QString soFar = QString::fromUtf8(progress.readAll());
+        QVERIFY2(soFar.startsWith("**In progress:** 1 of 7 runs finished (3 of them in rows e, f "
+                                  "and g, planned once row c's sigma is chosen). The floors") &&
+                     soFar.contains(QRegularExpression("\\| a \\| [^\\n]* \\| 1/1 \\|")) &&
+                     soFar.contains(QRegularExpression("\\| b \\| [^\\n]* \\| 0/1 \\|")) &&
+                     !soFar.contains("| floor |") && soFar.contains("```sh\nfirst\n```"),
+                 qPrintable(soFar));
 
         ExperimentRunner second(out, o, walks);
         QStringList lines;
@@ -917,6 +927,7 @@ private Q_SLOTS:
                                 "| g |", "| floor | raw pixels |", "latent-cli experiment"})
             QVERIFY2(report.contains(row), row);
         QVERIFY(!report.contains("| 0/1 |"));
+        QVERIFY(!report.contains("In progress"));
         // Rows e, f and g took row c's only sigma, chosen on validation once row c finished.
         QCOMPARE(lines.filter(QRegularExpression("^sigma 0.4 chosen on validation")).size(), 1);
         QVERIFY(report.contains("Rows e, f and g use sigma 0.4, row c's best mean validation"));

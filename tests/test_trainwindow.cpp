@@ -377,6 +377,13 @@ private Q_SLOTS:
         QCOMPARE(finished.first().at(0).toBool(), false);
         QVERIFY2(finished.first().at(1).toString().contains("run it again to resume"),
                  qPrintable(finished.first().at(1).toString()));
+        // The table so far is there to open: at least the first run finished.
+        QVERIFY(box->findChild<QPushButton *>("experimentOpen")->isEnabled());
+        QFile soFar(m_tmp.filePath("experiment/results.md"));
+        QVERIFY(soFar.open(QIODevice::ReadOnly));
+        const QByteArray head = soFar.readLine();
+        QVERIFY2(head.startsWith("**In progress:** ") && head.contains(" of 11 runs finished"),
+                 head.constData());
 
         QTest::mouseClick(box->findChild<QPushButton *>("experimentRun"), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 300000);

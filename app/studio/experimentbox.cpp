@@ -170,6 +170,8 @@ void ExperimentBox::start()
             [this, l = QString::fromStdString(line)] {
                 m_lastLog = l;
                 m_status->setText(l);
+                // After each run: results.md holds the table so far.
+                m_open->setEnabled(QFileInfo::exists(m_report));
             },
             Qt::QueuedConnection);
     };
@@ -231,9 +233,9 @@ void ExperimentBox::onFinished(bool completed, const QString &message, const QSt
     m_runner.reset();
     m_run->setEnabled(true);
     m_stop->setEnabled(false);
-    m_open->setEnabled(completed);
+    if (completed) m_report = reportPath;
+    m_open->setEnabled(QFileInfo::exists(m_report)); // a stopped table's progress report too
     if (completed) {
-        m_report = reportPath;
         setProgressValue(m_progress, m_progress->maximum());
     }
     // Not completed without an error: the runner's last line says why.

@@ -269,6 +269,7 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
         groups[r.recipe.name].push_back(&r);
     }
     std::ostringstream out;
+    if (!c.progress.empty()) out << c.progress << "\n\n";
     out << "| row | views | validation probe % | validation probe, global pool % | test probe % "
            "| test probe, global pool % | test kNN % | test probe − row a, paired | runs | "
            "steps (mean) | minutes (mean) |\n"
@@ -309,10 +310,12 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
         pp.push_back(f.floors.pixelProbe), pk.push_back(f.floors.pixelKnn);
     }
     const std::string seedsText = std::to_string(floors.size()) + " seed(s)";
-    out << "| floor | random-init encoder | " << cell(meanSd(rv)) << " | | " << cell(meanSd(rp))
-        << " | | " << cell(meanSd(rk)) << " | | " << seedsText << " | | |\n"
-        << "| floor | raw pixels | " << cell(meanSd(pv)) << " | | " << cell(meanSd(pp)) << " | | "
-        << cell(meanSd(pk)) << " | | " << seedsText << " | | |\n\n";
+    if (!floors.empty()) // measured once every run has finished
+        out << "| floor | random-init encoder | " << cell(meanSd(rv)) << " | | " << cell(meanSd(rp))
+            << " | | " << cell(meanSd(rk)) << " | | " << seedsText << " | | |\n"
+            << "| floor | raw pixels | " << cell(meanSd(pv)) << " | | " << cell(meanSd(pp))
+            << " | | " << cell(meanSd(pk)) << " | | " << seedsText << " | | |\n";
+    out << "\n";
     out << "Budget: ";
     if (c.budgetSteps > 0)
         out << c.budgetSteps << " steps";

@@ -94,6 +94,9 @@ struct ExperimentContext
     bool sigmaChosen = false; // rows e, f, g took row c's best sigma on validation
     std::string reportCard;   // Markdown of the generator's report card, or why there is none
     std::string generation;   // how the generated rows sampled (generator, sampler, anchor pool)
+    // Not empty while runs remain: the report is a progress report, headed
+    // by this paragraph (what has finished, what comes when all have).
+    std::string progress;
 };
 
 // The floors of one seed (computeFloors on that seed's first run).

@@ -115,6 +115,7 @@ struct ExperimentRunner::Impl
     bool stopped = false;
     std::atomic<bool> cancelCard{false}; // stop() during the report card
     Trainer *current = nullptr;          // guarded by mutex
+    ExperimentContext context;           // of the report, but its card and progress
 
     void log(const std::string &line) const
     {
@@ -125,6 +126,7 @@ struct ExperimentRunner::Impl
     bool trainAll(const std::vector<ExperimentRun> &plan, int laterRuns);
     std::string reportCard(const Generator &generator) const;
     std::vector<RunSummary> summaries(const std::vector<ExperimentRun> &plan) const;
+    void writeProgress(const std::vector<ExperimentRun> &plan, int laterRuns) const;
     void writeFigures(const std::vector<ExperimentRun> &plan,
                       std::map<std::string, const RunSummary *> &byId) const;
 };
@@ -357,6 +359,7 @@ bool ExperimentRunner::Impl::trainAll(const std::vector<ExperimentRun> &plan, in
         for (const auto &r : trainer->metrics())
             if (r.kind == "final") line = run.id + ": final " + describeEvaluation(r);
         if (!trainer->message().empty()) line += " (" + trainer->message() + ")";
+        writeProgress(plan, laterRuns); // before the line, which the studio reacts to
         log(line);
         std::lock_guard lock(mutex);
         if (stopped) break;
@@ -370,6 +373,30 @@ bool ExperimentRunner::Impl::trainAll(const std::vector<ExperimentRun> &plan, in
                 : "experiment incomplete: " + unfinished +
                       " did not finish (see each run's status.json); run it again to resume");
     return false;
+}
+
+// results.md while runs remain, rewritten after each run: the table of the
+// runs finished so far (a long table is read long before it ends), headed
+// by what is missing. The final report replaces it.
+void ExperimentRunner::Impl::writeProgress(const std::vector<ExperimentRun> &plan,
+                                           int laterRuns) const
+{
+    int done = 0;
+    std::vector<RunSummary> runs; // of the runs begun so far
+    for (const auto &run : plan) {
+        done += finished(runDir(run)) ? 1 : 0;
+        if (fs::is_directory(runDir(run))) runs.push_back(readRunSummary(runDir(run)));
+    }
+    std::ostringstream head;
+    head << "**In progress:** " << done << " of " << plan.size() + laterRuns << " runs finished";
+    if (laterRuns > 0)
+        head << " (" << laterRuns << " of them in rows e, f and g, planned once row c's sigma is "
+             << "chosen)";
+    head << ". The floors, the figures and the generator's report card come when every run has "
+            "finished; run the same command again to resume.";
+    ExperimentContext c = context;
+    c.progress = head.str();
+    writeFileAtomically(out + "/results.md", experimentReport(plan, runs, {}, c, {}));
 }
 
 std::vector<RunSummary>
@@ -400,6 +427,14 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
     base.generator = {fs::path(options.base.generator).filename().string(),
                       sha256OfFile(options.base.generator)};
     const DirectionSet walks = planNeedsWalks(options) ? m->walks(*generator) : DirectionSet{};
+    ExperimentContext &context = m->context;
+    context.generation = generationText(*generator, options);
+    context.command = command;
+    context.machine = machineDescription();
+    context.commit = buildDescription(); // this binary's, recorded when it was built
+    context.budgetMinutes = options.budgetMinutes;
+    context.budgetSteps = options.budgetSteps;
+    context.seeds = options.seeds;
 
     // Rows a-d first; with a chosen sigma, rows e, f and g once row c has
     // finished at every seed.
@@ -418,6 +453,7 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
              << "mean validation probe " << 100 * choice.validationProbe << "%)";
         m->log(line.str());
         plan = paperTablePlan(options, base, walks, choice.sigma);
+        context.sigmaChosen = true;
         if (!m->trainAll(plan, 0)) return {};
     }
 
@@ -436,7 +472,6 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
         byId[r.name] = &r;
     m->writeFigures(plan, byId);
 
-    ExperimentContext context;
     if (options.reportCard) {
         try {
             context.reportCard = m->reportCard(*generator);
@@ -445,14 +480,6 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
             return {};
         }
     }
-    context.generation = generationText(*generator, options);
-    context.command = command;
-    context.machine = machineDescription();
-    context.commit = buildDescription(); // this binary's, recorded when it was built
-    context.budgetMinutes = options.budgetMinutes;
-    context.budgetSteps = options.budgetSteps;
-    context.seeds = options.seeds;
-    context.sigmaChosen = choose;
     ExperimentResult result;
     result.completed = true;
     result.report = experimentReport(plan, runs, floors, context,
