@@ -365,6 +365,21 @@ private Q_SLOTS:
         QVERIFY(QString::fromStdString(experimentReport(plan, {r1}, {}, c, {}))
                     .contains("Budget: 250 steps of training per run"));
 
+        // The ETA of a step budget: each run to come at its row's measured
+        // mean (finished runs only: row a, 150 s), others at the current
+        // run's estimated total (400 s); 10 s of overhead per run.
+        r1.status.state = r2.status.state = RunState::Finished;
+        RunSummary running = b1;
+        running.status.state = RunState::Running;
+        running.metrics.resize(1);
+        running.metrics[0].wallSeconds = 999;
+        const std::map<std::string, double> rows = rowTrainingSeconds(plan, {r1, r2, running});
+        QCOMPARE(rows.size(), std::size_t(1));
+        QCOMPARE(rows.at("a"), 150.0);
+        QCOMPARE(experimentEtaSeconds(100, 400, 10, {"a", "b", ""}, rows),
+                 (100 + 10) + (150 + 10) + (400 + 10) + (400 + 10.0));
+        QCOMPARE(experimentEtaSeconds(-5, 400, 10, {}, rows), 10.0); // past its estimate
+
         QTemporaryDir dir;
         const std::string png = dir.filePath("chart.png").toStdString();
         writeLineChart(png, "t", "x", "y",

@@ -227,6 +227,36 @@ std::map<std::string, const RunSummary *> byName(const std::vector<RunSummary> &
 
 } // namespace
 
+double experimentEtaSeconds(double currentLeft, double currentTotal, double overhead,
+                            const std::vector<std::string> &rowsToCome,
+                            const std::map<std::string, double> &rowSeconds)
+{
+    double eta = std::max(0.0, currentLeft) + overhead;
+    for (const std::string &row : rowsToCome) {
+        const auto it = rowSeconds.find(row);
+        eta += (it == rowSeconds.end() ? currentTotal : it->second) + overhead;
+    }
+    return eta;
+}
+
+std::map<std::string, double> rowTrainingSeconds(const std::vector<ExperimentRun> &plan,
+                                                 const std::vector<RunSummary> &runs)
+{
+    const auto summaries = byName(runs);
+    std::map<std::string, std::vector<double>> seconds;
+    for (const ExperimentRun &r : plan) {
+        const auto it = summaries.find(r.id);
+        if (it == summaries.end() || it->second->status.state != RunState::Finished ||
+            it->second->metrics.empty())
+            continue;
+        seconds[r.recipe.name].push_back(it->second->metrics.back().wallSeconds);
+    }
+    std::map<std::string, double> mean;
+    for (const auto &[row, s] : seconds)
+        mean[row] = meanSd(s).mean;
+    return mean;
+}
+
 SigmaChoice chooseSigma(const std::vector<ExperimentRun> &plan, const std::vector<RunSummary> &runs)
 {
     const auto summaries = byName(runs);

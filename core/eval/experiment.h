@@ -11,6 +11,7 @@
 #include "views/directions.h"
 #include "views/viewrecipe.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,21 @@ struct SigmaChoice
 };
 SigmaChoice chooseSigma(const std::vector<ExperimentRun> &plan,
                         const std::vector<RunSummary> &runs);
+
+// Seconds left in an experiment: the current run's `currentLeft`, then each
+// run still to come (by row name, "" when not planned yet) at the mean
+// training time of its row's finished runs in `rowSeconds` (the seeds of a
+// row cost alike, rows do not: a diffusion table's Gaussian-view row takes
+// about 100x its real-data row), or at the current run's estimated total
+// while its row has none; `overhead` more per run (set-up, final evaluation).
+double experimentEtaSeconds(double currentLeft, double currentTotal, double overhead,
+                            const std::vector<std::string> &rowsToCome,
+                            const std::map<std::string, double> &rowSeconds);
+
+// The mean training seconds (last metrics row) of each row's finished runs,
+// by row name (ExperimentRun::recipe.name).
+std::map<std::string, double> rowTrainingSeconds(const std::vector<ExperimentRun> &plan,
+                                                 const std::vector<RunSummary> &runs);
 
 struct ExperimentContext
 {

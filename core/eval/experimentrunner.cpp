@@ -311,22 +311,28 @@ bool ExperimentRunner::Impl::trainAll(const std::vector<ExperimentRun> &plan, in
     for (const auto &run : plan)
         checkSamePlan(out, runDir(run), run);
     // The ETA: a time budget is known; a step budget is estimated from the
-    // current run's own ETA.
+    // current run's own ETA and the rows measured so far.
     const bool bySteps = options.budgetSteps > 0;
     double overhead = 60; // seconds per run beyond training (set-up, final evaluation)
     for (std::size_t i = 0; i < plan.size(); ++i) {
         const ExperimentRun &run = plan[i];
         const std::string dir = runDir(run);
         if (finished(dir)) continue;
-        int remaining = laterRuns;
-        for (std::size_t j = i; j < plan.size(); ++j)
-            remaining += finished(runDir(plan[j])) ? 0 : 1;
+        std::vector<std::string> toCome(laterRuns); // rows e, f and g: not planned yet
+        std::vector<RunSummary> done;
+        for (std::size_t j = 0; j < plan.size(); ++j) {
+            if (finished(runDir(plan[j])))
+                done.push_back(readRunSummary(runDir(plan[j])));
+            else if (j > i)
+                toCome.push_back(plan[j].recipe.name);
+        }
+        const std::map<std::string, double> rowSeconds = rowTrainingSeconds(plan, done);
         const auto t0 = Clock::now();
         std::unique_ptr<Trainer> trainer = fs::exists(dir + "/config.json")
                                                ? Trainer::open(dir)
                                                : Trainer::create(dir, run.config, run.recipe);
         TrainObserver observer;
-        observer.progress = [&, i, remaining](const TrainProgress &p) {
+        observer.progress = [&, i, toCome, rowSeconds](const TrainProgress &p) {
             if (!events.progress) return;
             ExperimentProgress e;
             e.index = static_cast<int>(i);
@@ -335,8 +341,8 @@ bool ExperimentRunner::Impl::trainAll(const std::vector<ExperimentRun> &plan, in
             e.train = p;
             const double budget =
                 bySteps ? p.elapsedSeconds + p.etaSeconds : options.budgetMinutes * 60;
-            e.etaSeconds = std::max(0.0, budget - p.elapsedSeconds) + overhead +
-                           (remaining - 1) * (budget + overhead);
+            e.etaSeconds = experimentEtaSeconds(budget - p.elapsedSeconds, budget, overhead, toCome,
+                                                rowSeconds);
             events.progress(e);
         };
         trainer->setObserver(observer);
