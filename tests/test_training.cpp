@@ -923,14 +923,22 @@ private Q_SLOTS:
                      soFar.contains(QRegularExpression("\\| b \\| [^\\n]* \\| 0/1 \\|")) &&
                      !soFar.contains("| floor |") && soFar.contains("```sh\nfirst\n```"),
                  qPrintable(soFar));
+        progress.close();
+        QVERIFY(progress.remove()); // as a table restored from saved results has none
 
         ExperimentRunner second(out, o, walks);
         QStringList lines;
         events = {};
         events.log = [&lines](const std::string &l) { lines << QString::fromStdString(l); };
+        // Written before the first resumed run trains (its first progress event).
+        bool seen = false, tableAtResume = false;
+        events.progress = [&](const ExperimentProgress &) {
+            if (!seen) seen = true, tableAtResume = progress.exists();
+        };
         second.setEvents(events);
         const ExperimentResult r = second.run("latent-cli experiment paper-table");
         QVERIFY2(r.completed, qPrintable(lines.join('\n')));
+        QVERIFY(tableAtResume);
         QVERIFY(!lines.filter(QRegularExpression("^a-s1:")).size()); // not run again
         QCOMPARE(lines
                      .filter(QRegularExpression(

@@ -308,8 +308,12 @@ std::string ExperimentRunner::Impl::reportCard(const Generator &generator) const
 // False when stopped or when a run did not finish.
 bool ExperimentRunner::Impl::trainAll(const std::vector<ExperimentRun> &plan, int laterRuns)
 {
-    for (const auto &run : plan)
+    bool allFinished = true;
+    for (const auto &run : plan) {
         checkSamePlan(out, runDir(run), run);
+        allFinished = allFinished && finished(runDir(run));
+    }
+    if (!allFinished) writeProgress(plan, laterRuns); // a resumed table: what it has so far
     // The ETA: a time budget is known; a step budget is estimated from the
     // current run's own ETA and the rows measured so far.
     const bool bySteps = options.budgetSteps > 0;
