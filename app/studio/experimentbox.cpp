@@ -179,6 +179,8 @@ void ExperimentBox::start()
         QMetaObject::invokeMethod(
             this,
             [this, p] {
+                // The table so far, written when the experiment starts.
+                if (!m_open->isEnabled()) m_open->setEnabled(QFileInfo::exists(m_report));
                 m_progress->setRange(0, p.count);
                 setProgressValue(m_progress, p.index);
                 m_status->setText(tr("run %1 of %2 (%3) · step %4 · experiment ETA %5")
