@@ -387,15 +387,20 @@ bool ExperimentRunner::Impl::trainAll(const std::vector<ExperimentRun> &plan, in
 
 // results.md while runs remain, rewritten after each run: the table of the
 // runs finished so far (a long table is read long before it ends), headed
-// by what is missing. The final report replaces it.
+// by what is missing. The final report replaces it. A convenience: what it
+// cannot read or write is logged, never the end of the experiment.
 void ExperimentRunner::Impl::writeProgress(const std::vector<ExperimentRun> &plan,
                                            int laterRuns) const
 {
     int done = 0;
-    std::vector<RunSummary> runs; // of the runs begun so far
+    std::vector<RunSummary> runs; // of the runs begun so far and readable
     for (const auto &run : plan) {
-        done += finished(runDir(run)) ? 1 : 0;
-        if (fs::is_directory(runDir(run))) runs.push_back(readRunSummary(runDir(run)));
+        if (!fs::is_directory(runDir(run))) continue;
+        try {
+            runs.push_back(readRunSummary(runDir(run)));
+            done += runs.back().status.state == RunState::Finished ? 1 : 0;
+        } catch (const Error &) { // one interrupted while it was created: trained again
+        }
     }
     std::ostringstream head;
     head << "**In progress:** " << done << " of " << plan.size() + laterRuns << " runs finished";
@@ -406,7 +411,11 @@ void ExperimentRunner::Impl::writeProgress(const std::vector<ExperimentRun> &pla
             "finished; run the same command again to resume.";
     ExperimentContext c = context;
     c.progress = head.str();
-    writeFileAtomically(out + "/results.md", experimentReport(plan, runs, {}, c, {}));
+    try {
+        writeFileAtomically(out + "/results.md", experimentReport(plan, runs, {}, c, {}));
+    } catch (const Error &e) {
+        log(std::string("the table so far was not written: ") + e.what());
+    }
 }
 
 std::vector<RunSummary>
