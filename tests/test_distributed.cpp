@@ -515,9 +515,13 @@ private Q_SLOTS:
         QString message;
         twoRanks(
             [&](Communicator &comm) {
-                if (comm.rank() == 1) return; // leaves: its connections close
+                // Rank 1 leaves after one all-reduce, so both are past the
+                // set-up (leaving while the other still joins is a failure
+                // to connect, another message); its connections close.
                 auto t = torch::ones({4});
                 try {
+                    comm.allReduceSum(t);
+                    if (comm.rank() == 1) return;
                     comm.allReduceSum(t);
                     comm.allReduceSum(t);
                 } catch (const Error &e) {
