@@ -3,6 +3,7 @@
 #include "badinputs.h"
 #include "composerpanel.h"
 #include "datasetpicker.h"
+#include "experimentbox.h"
 #include "explorerpanel.h"
 #include "generatorpanel.h"
 #include "imagegridwidget.h"
@@ -10,14 +11,17 @@
 #include "mainwindow.h"
 #include "preferencesdialog.h"
 #include "reportcardbox.h"
+#include "runspanel.h"
 #include "smalldataset.h"
 #include "uiruntime.h"
 #include "windowtest.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QGroupBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -187,6 +191,16 @@ private Q_SLOTS:
         window.composerPanel()->showRecipe(pooled);
         QCOMPARE(window.composerPanel()->recipe().anchors.poolSize, 0);
         QCOMPARE(window.composerPanel()->recipe().anchors.poolRefresh, 0);
+        // The Runs tab's experiment presets the affordable diffusion table:
+        // rows a, b, c and r, one sigma, an anchor pool.
+        auto *box = window.runsPanel()->experimentBox();
+        for (const char *id : {"a", "b", "c", "d", "e", "f", "g", "r"})
+            QCOMPARE(box->findChild<QCheckBox *>(QString("experimentRow_") + id)->isChecked(),
+                     QString("abcr").contains(QLatin1String(id)));
+        QVERIFY(box->findChild<QCheckBox *>("experimentRow_r")->isEnabled());
+        QCOMPARE(box->findChild<QLineEdit *>("experimentSigmas")->text(), QString("0.4"));
+        QCOMPARE(box->findChild<QSpinBox *>("experimentAnchorPool")->value(), 8192);
+        QCOMPARE(box->findChild<QSpinBox *>("experimentAnchorRefresh")->value(), 16);
     }
 
     // The Samples tab's report card on a small copy of Fashion-MNIST: it

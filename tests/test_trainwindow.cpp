@@ -22,6 +22,7 @@
 #include "widgethelpers.h"
 #include "windowtest.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -334,6 +335,14 @@ private Q_SLOTS:
         QVERIFY(walks.open(QIODevice::WriteOnly));
         walks.close();
         QCOMPARE(ExperimentBox::defaultFolder(table + "/runs"), table);
+        // A table without rows d and e (no walks) is known by its results.md.
+        const QString noWalks = m_tmp.filePath("diffusion-table");
+        QVERIFY(QDir().mkpath(noWalks + "/runs"));
+        QCOMPARE(ExperimentBox::defaultFolder(noWalks + "/runs"), noWalks + "/runs/paper-table");
+        QFile results(noWalks + "/results.md");
+        QVERIFY(results.open(QIODevice::WriteOnly));
+        results.close();
+        QCOMPARE(ExperimentBox::defaultFolder(noWalks + "/runs"), noWalks);
     }
 
     // The paper-table preset of the Runs tab at a toy budget: Stop during
@@ -393,11 +402,73 @@ private Q_SLOTS:
         QVERIFY(report.open(QIODevice::ReadOnly));
         const QString md = QString::fromUtf8(report.readAll());
         QVERIFY2(md.contains("Budget: 4 steps of training per run, the small encoder") &&
-                     md.contains("latent-cli experiment paper-table --budget-steps 4 --seeds 1 "
-                                 "--encoder small"),
+                     md.contains("latent-cli experiment paper-table --generator " +
+                                 QString(LATENT_DEFAULT_GENERATOR) +
+                                 " --budget-steps 4 --seeds 1 --encoder small --rows "
+                                 "a,b,c,d,e,f,g --sigmas 0.1 0.2 0.4 0.8 1.6 --out "),
                  qPrintable(md));
         QTRY_COMPARE_WITH_TIMEOUT(window.runsPanel()->runCount(), 11, 30000);
         QVERIFY(window.runsPanel()->runNames().contains("c-sigma1.6-s1"));
+    }
+
+    // The box's rows, sigmas and anchor pool: a GAN has no row r, bad fields
+    // are refused with the field named and nothing starts, and a table of
+    // row a alone trains that row only, its command line saying so.
+    void experimentRowsChosenInTheBox()
+    {
+        MainWindow window;
+        QVERIFY(test::loadDefaultGenerator(window));
+        auto *box = window.runsPanel()->experimentBox();
+        const auto row = [box](const char *id) {
+            return box->findChild<QCheckBox *>(QString("experimentRow_") + id);
+        };
+        QVERIFY(!row("r")->isEnabled() && !row("r")->isChecked() && row("g")->isChecked());
+        QCOMPARE(box->findChild<QSpinBox *>("experimentAnchorPool")->value(), 0);
+        auto *status = box->findChild<QLabel *>("experimentStatus");
+        auto *run = box->findChild<QPushButton *>("experimentRun");
+        box->findChild<QLineEdit *>("experimentSigmas")->setText("0.4, x");
+        QTest::mouseClick(run, Qt::LeftButton);
+        QCOMPARE(status->text(), QString("Sigmas (c): \"x\" is not a sigma; expected numbers "
+                                         "above 0 and at most 10, separated by commas"));
+        QVERIFY(!box->isRunning());
+        for (const char *id : {"a", "b", "c", "d", "e", "f", "g"})
+            row(id)->setChecked(false);
+        QTest::mouseClick(run, Qt::LeftButton);
+        QCOMPARE(status->text(), QString("Rows: none chosen; tick at least one of a to g (or r)"));
+        QVERIFY(!box->isRunning());
+
+        row("a")->setChecked(true);
+        box->findChild<QLineEdit *>("experimentSigmas")->setText("0.4");
+        TrainConfig base;
+        base.evalData = m_data.toStdString();
+        base.batch = 16;
+        base.probeEvery = 0;
+        base.probeTrain = 500;
+        base.probeValidation = 200;
+        base.precision = "fp32";
+        box->setBaseConfig(base);
+        ReportCardOptions card; // the quick card of experimentPresetStopsResumesAndLists
+        card.samples = 200;
+        card.casImages = 400;
+        card.epochs = 1;
+        card.cacheDir = m_tmp.filePath("classifiers").toStdString();
+        box->setReportCardOptions(card);
+        box->findChild<QComboBox *>("experimentBudgetUnit")->setCurrentIndex(1);
+        box->findChild<QDoubleSpinBox *>("experimentBudget")->setValue(2);
+        const QString folder = m_tmp.filePath("experiment-a");
+        box->setFolder(folder);
+        QSignalSpy finished(box, &latent::studio::ExperimentBox::finished);
+        QTest::mouseClick(run, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 300000);
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(finished.last().at(1).toString()));
+        QCOMPARE(QDir(folder + "/runs").entryList(QDir::Dirs | QDir::NoDotAndDotDot),
+                 QStringList{"a-s1"});
+        QFile report(folder + "/results.md");
+        QVERIFY(report.open(QIODevice::ReadOnly));
+        const QString md = QString::fromUtf8(report.readAll());
+        QVERIFY2(md.contains("| a |") && !md.contains("| b |") &&
+                     md.contains("--seeds 1 --encoder small --rows a --sigmas 0.4 --out " + folder),
+                 qPrintable(md));
     }
 
     // The Train tab's real dataset: a colour class folder chosen in the

@@ -478,6 +478,102 @@
         <source>Encoder</source>
         <translation>Encoder</translation>
     </message>
+    <message>
+        <source>real data + pixel augmentations (SimCLR)</source>
+        <translation>echte Daten + Pixel-Augmentierungen (SimCLR)</translation>
+    </message>
+    <message>
+        <source>generated images, pixel augmentations only</source>
+        <translation>erzeugte Bilder, nur Pixel-Augmentierungen</translation>
+    </message>
+    <message>
+        <source>Gaussian views in latent space, one row per sigma of the sweep</source>
+        <translation>Gaußsche Ansichten im latenten Raum, eine Zeile je Sigma der Reihe</translation>
+    </message>
+    <message>
+        <source>learned steering walks (zoom, shifts, colour)</source>
+        <translation>gelernte Steuerpfade (Zoom, Verschiebungen, Farbe)</translation>
+    </message>
+    <message>
+        <source>Gaussian + steered views</source>
+        <translation>Gaußsche + gesteuerte Ansichten</translation>
+    </message>
+    <message>
+        <source>SupCon: the generator&apos;s classes as positives</source>
+        <translation>SupCon: die Klassen des Generators als Positive</translation>
+    </message>
+    <message>
+        <source>a pool of 4 neighbours per anchor</source>
+        <translation>ein Pool von 4 Nachbarn je Anker</translation>
+    </message>
+    <message>
+        <source>re-noised views (diffusion generators): noise an anchor to a strength, denoise it again</source>
+        <translation>neu verrauschte Ansichten (Diffusionsgeneratoren): einen Anker bis zu einer Stärke verrauschen und wieder entrauschen</translation>
+    </message>
+    <message>
+        <source>Row c&apos;s sigmas, comma-separated (each its own row)</source>
+        <translation>Die Sigmas von Zeile c, durch Kommas getrennt (jedes eine eigene Zeile)</translation>
+    </message>
+    <message>
+        <source>chosen on validation</source>
+        <translation>auf Validierung gewählt</translation>
+    </message>
+    <message>
+        <source>The sigma of rows e, f and g; at 0, row c&apos;s sigma with the best mean validation probe (row c must then be in the table)</source>
+        <translation>Das Sigma der Zeilen e, f und g; bei 0 das Sigma von Zeile c mit der besten mittleren Validierungs-Probe (Zeile c muss dann in der Tabelle sein)</translation>
+    </message>
+    <message>
+        <source>fresh anchors</source>
+        <translation>neue Anker</translation>
+    </message>
+    <message>
+        <source>Generated rows draw their anchors from a pool of this many, for slow samplers; 0: fresh anchors every step</source>
+        <translation>Erzeugte Zeilen ziehen ihre Anker aus einem Pool dieser Größe, für langsame Sampler; 0: neue Anker in jedem Schritt</translation>
+    </message>
+    <message>
+        <source>New anchors in the pool per step</source>
+        <translation>Neue Anker im Pool je Schritt</translation>
+    </message>
+    <message>
+        <source>Row r: the noise level each view is re-noised to, in (0, 1]</source>
+        <translation>Zeile r: das Rauschniveau, auf das jede Ansicht neu verrauscht wird, in (0, 1]</translation>
+    </message>
+    <message>
+        <source>Sigmas (c)</source>
+        <translation>Sigmas (c)</translation>
+    </message>
+    <message>
+        <source>Sigma (e–g)</source>
+        <translation>Sigma (e–g)</translation>
+    </message>
+    <message>
+        <source>Anchor pool</source>
+        <translation>Anker-Pool</translation>
+    </message>
+    <message>
+        <source>new per step</source>
+        <translation>neu je Schritt</translation>
+    </message>
+    <message>
+        <source>Re-noise (r)</source>
+        <translation>Neu verrauschen (r)</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>Zeilen</translation>
+    </message>
+    <message>
+        <source>Rows: none chosen; tick at least one of a to g (or r)</source>
+        <translation>Zeilen: keine gewählt; mindestens eine von a bis g (oder r) ankreuzen</translation>
+    </message>
+    <message>
+        <source>Sigmas (c): &quot;%1&quot; is not a sigma; expected numbers above 0 and at most 10, separated by commas</source>
+        <translation>Sigmas (c): „%1“ ist kein Sigma; erwartet werden Zahlen über 0 und höchstens 10, durch Kommas getrennt</translation>
+    </message>
+    <message>
+        <source>Sigmas (c): none given for row c; expected for example 0.4 or 0.2, 0.8</source>
+        <translation>Sigmas (c): keines für Zeile c angegeben; erwartet zum Beispiel 0.4 oder 0.2, 0.8</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ExplorerPanel</name>

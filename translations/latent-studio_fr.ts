@@ -478,6 +478,102 @@
         <source>Encoder</source>
         <translation>Encodeur</translation>
     </message>
+    <message>
+        <source>real data + pixel augmentations (SimCLR)</source>
+        <translation>données réelles + augmentations de pixels (SimCLR)</translation>
+    </message>
+    <message>
+        <source>generated images, pixel augmentations only</source>
+        <translation>images générées, augmentations de pixels seules</translation>
+    </message>
+    <message>
+        <source>Gaussian views in latent space, one row per sigma of the sweep</source>
+        <translation>vues gaussiennes dans l’espace latent, une ligne par sigma du balayage</translation>
+    </message>
+    <message>
+        <source>learned steering walks (zoom, shifts, colour)</source>
+        <translation>marches de pilotage apprises (zoom, décalages, couleur)</translation>
+    </message>
+    <message>
+        <source>Gaussian + steered views</source>
+        <translation>vues gaussiennes + pilotées</translation>
+    </message>
+    <message>
+        <source>SupCon: the generator&apos;s classes as positives</source>
+        <translation>SupCon : les classes du générateur comme positifs</translation>
+    </message>
+    <message>
+        <source>a pool of 4 neighbours per anchor</source>
+        <translation>un groupe de 4 voisins par ancre</translation>
+    </message>
+    <message>
+        <source>re-noised views (diffusion generators): noise an anchor to a strength, denoise it again</source>
+        <translation>vues rebruitées (générateurs de diffusion) : bruiter une ancre jusqu’à une intensité, puis la débruiter</translation>
+    </message>
+    <message>
+        <source>Row c&apos;s sigmas, comma-separated (each its own row)</source>
+        <translation>Les sigmas de la ligne c, séparés par des virgules (chacun sa ligne)</translation>
+    </message>
+    <message>
+        <source>chosen on validation</source>
+        <translation>choisi sur la validation</translation>
+    </message>
+    <message>
+        <source>The sigma of rows e, f and g; at 0, row c&apos;s sigma with the best mean validation probe (row c must then be in the table)</source>
+        <translation>Le sigma des lignes e, f et g ; à 0, le sigma de la ligne c à la meilleure sonde de validation moyenne (la ligne c doit alors être dans le tableau)</translation>
+    </message>
+    <message>
+        <source>fresh anchors</source>
+        <translation>ancres nouvelles</translation>
+    </message>
+    <message>
+        <source>Generated rows draw their anchors from a pool of this many, for slow samplers; 0: fresh anchors every step</source>
+        <translation>Les lignes générées tirent leurs ancres d’une réserve de cette taille, pour les échantillonneurs lents ; 0 : de nouvelles ancres à chaque pas</translation>
+    </message>
+    <message>
+        <source>New anchors in the pool per step</source>
+        <translation>Nouvelles ancres dans la réserve par pas</translation>
+    </message>
+    <message>
+        <source>Row r: the noise level each view is re-noised to, in (0, 1]</source>
+        <translation>Ligne r : le niveau de bruit auquel chaque vue est rebruitée, dans (0, 1]</translation>
+    </message>
+    <message>
+        <source>Sigmas (c)</source>
+        <translation>Sigmas (c)</translation>
+    </message>
+    <message>
+        <source>Sigma (e–g)</source>
+        <translation>Sigma (e–g)</translation>
+    </message>
+    <message>
+        <source>Anchor pool</source>
+        <translation>Réserve d’ancres</translation>
+    </message>
+    <message>
+        <source>new per step</source>
+        <translation>nouvelles par pas</translation>
+    </message>
+    <message>
+        <source>Re-noise (r)</source>
+        <translation>Rebruitage (r)</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>Lignes</translation>
+    </message>
+    <message>
+        <source>Rows: none chosen; tick at least one of a to g (or r)</source>
+        <translation>Lignes : aucune choisie ; cochez au moins une ligne de a à g (ou r)</translation>
+    </message>
+    <message>
+        <source>Sigmas (c): &quot;%1&quot; is not a sigma; expected numbers above 0 and at most 10, separated by commas</source>
+        <translation>Sigmas (c) : « %1 » n’est pas un sigma ; attendu : des nombres supérieurs à 0 et au plus 10, séparés par des virgules</translation>
+    </message>
+    <message>
+        <source>Sigmas (c): none given for row c; expected for example 0.4 or 0.2, 0.8</source>
+        <translation>Sigmas (c) : aucun pour la ligne c ; attendu par exemple 0.4 ou 0.2, 0.8</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ExplorerPanel</name>

@@ -3,9 +3,11 @@
 
 #include "durationtext.h"
 #include "error.h"
+#include "eval/experiment.h"
 #include "eval/experimentrunner.h"
 #include "widgethelpers.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDesktopServices>
 #include <QDir>
@@ -20,6 +22,8 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QUrl>
+
+#include <algorithm>
 
 namespace latent::studio {
 namespace {
@@ -38,9 +42,11 @@ constexpr int kDefaultBudgetSteps = 500;
 ExperimentBox::ExperimentBox(QWidget *parent)
     : QGroupBox(tr("Experiment: the paper's comparison"), parent), m_budget(new QDoubleSpinBox),
       m_budgetUnit(new QComboBox), m_seeds(new QSpinBox), m_encoder(new QComboBox),
-      m_folder(new QLineEdit), m_run(new QPushButton(tr("Run &experiment"))),
-      m_stop(new QPushButton(tr("Stop"))), m_open(new QPushButton(tr("Open results"))),
-      m_progress(new QProgressBar), m_status(new QLabel)
+      m_sigmas(new QLineEdit), m_sigma(new QDoubleSpinBox), m_anchorPool(new QSpinBox),
+      m_anchorRefresh(new QSpinBox), m_renoise(new QDoubleSpinBox), m_folder(new QLineEdit),
+      m_run(new QPushButton(tr("Run &experiment"))), m_stop(new QPushButton(tr("Stop"))),
+      m_open(new QPushButton(tr("Open results"))), m_progress(new QProgressBar),
+      m_status(new QLabel)
 {
     setFlat(true); // as sectionBox (widgethelpers.h)
     m_budget->setObjectName("experimentBudget");
@@ -75,6 +81,60 @@ ExperimentBox::ExperimentBox(QWidget *parent)
                   "(pixel-only, Gaussian sigma sweep, steered walks, Gaussian + steered, SupCon, "
                   "neighbour pool), with the floors; writes results.md and two figures. Run it "
                   "again on the same folder to resume."));
+    // The rows, each with what it trains on; r (re-noised views) needs a
+    // diffusion generator.
+    const std::pair<const char *, QString> rows[] = {
+        {"a", tr("real data + pixel augmentations (SimCLR)")},
+        {"b", tr("generated images, pixel augmentations only")},
+        {"c", tr("Gaussian views in latent space, one row per sigma of the sweep")},
+        {"d", tr("learned steering walks (zoom, shifts, colour)")},
+        {"e", tr("Gaussian + steered views")},
+        {"f", tr("SupCon: the generator's classes as positives")},
+        {"g", tr("a pool of 4 neighbours per anchor")},
+        {"r", tr("re-noised views (diffusion generators): noise an anchor to a strength, "
+                 "denoise it again")}};
+    auto *rowsLine = new QHBoxLayout;
+    for (const auto &[id, what] : rows) {
+        auto *box = new QCheckBox(QString::fromLatin1(id));
+        box->setObjectName(QString("experimentRow_") + id);
+        box->setToolTip(what);
+        rowsLine->addWidget(box);
+        m_rows.emplace_back(QString::fromLatin1(id), box);
+    }
+    m_sigmas->setObjectName("experimentSigmas");
+    m_sigmas->setToolTip(tr("Row c's sigmas, comma-separated (each its own row)"));
+    m_sigma->setObjectName("experimentSigma");
+    m_sigma->setRange(0, 10);
+    m_sigma->setDecimals(3);
+    m_sigma->setSingleStep(0.1);
+    m_sigma->setSpecialValueText(tr("chosen on validation"));
+    m_sigma->setToolTip(tr("The sigma of rows e, f and g; at 0, row c's sigma with the best mean "
+                           "validation probe (row c must then be in the table)"));
+    m_anchorPool->setObjectName("experimentAnchorPool");
+    m_anchorPool->setRange(0, 16777216);
+    m_anchorPool->setSpecialValueText(tr("fresh anchors"));
+    m_anchorPool->setToolTip(tr("Generated rows draw their anchors from a pool of this many, "
+                                "for slow samplers; 0: fresh anchors every step"));
+    m_anchorRefresh->setObjectName("experimentAnchorRefresh");
+    m_anchorRefresh->setRange(0, 16777216);
+    m_anchorRefresh->setToolTip(tr("New anchors in the pool per step"));
+    m_renoise->setObjectName("experimentRenoise");
+    m_renoise->setRange(0.01, 1);
+    m_renoise->setSingleStep(0.05);
+    m_renoise->setValue(ExperimentOptions{}.renoise);
+    m_renoise->setToolTip(tr("Row r: the noise level each view is re-noised to, in (0, 1]"));
+    rowsLine->addWidget(new QLabel(tr("Sigmas (c)")));
+    rowsLine->addWidget(m_sigmas, 1);
+    rowsLine->addWidget(new QLabel(tr("Sigma (e–g)")));
+    rowsLine->addWidget(m_sigma);
+    rowsLine->addWidget(new QLabel(tr("Anchor pool")));
+    rowsLine->addWidget(m_anchorPool);
+    rowsLine->addWidget(new QLabel(tr("new per step")));
+    rowsLine->addWidget(m_anchorRefresh);
+    rowsLine->addWidget(new QLabel(tr("Re-noise (r)")));
+    rowsLine->addWidget(m_renoise);
+    setGenerator({}, false);
+
     auto *browse = new QPushButton(tr("…"));
     auto *grid = new QGridLayout(this);
     grid->addWidget(new QLabel(tr("Budget")), 0, 0);
@@ -93,8 +153,10 @@ ExperimentBox::ExperimentBox(QWidget *parent)
     grid->addWidget(m_run, 0, 6);
     grid->addWidget(m_stop, 0, 7);
     grid->addWidget(m_open, 0, 8);
-    grid->addWidget(m_progress, 1, 0, 1, 3);
-    grid->addWidget(m_status, 1, 3, 1, 6);
+    grid->addWidget(new QLabel(tr("Rows")), 1, 0);
+    grid->addLayout(rowsLine, 1, 1, 1, 8);
+    grid->addWidget(m_progress, 2, 0, 1, 3);
+    grid->addWidget(m_status, 2, 3, 1, 6);
     grid->setColumnStretch(4, 1);
     m_stop->setEnabled(false);
     m_open->setEnabled(false);
@@ -130,7 +192,8 @@ QString ExperimentBox::defaultFolder(const QString &runsRoot)
 {
     const QDir runs(runsRoot);
     QDir parent = runs;
-    if (runs.dirName() == "runs" && parent.cdUp() && parent.exists("walks.json"))
+    if (runs.dirName() == "runs" && parent.cdUp() &&
+        (parent.exists("walks.json") || parent.exists("results.md")))
         return parent.path();
     return runs.filePath("paper-table");
 }
@@ -140,9 +203,93 @@ QString ExperimentBox::folder() const
     return m_folder->text();
 }
 
-void ExperimentBox::setGeneratorPath(const QString &path)
+void ExperimentBox::setGenerator(const QString &path, bool diffusion)
 {
     m_generator = path;
+    // A diffusion sample costs a sampler's steps: the table the docs ran
+    // (docs/results.md), not the sweep of five sigmas on fresh anchors.
+    const QStringList preset = diffusion ? QStringList{"a", "b", "c", "r"}
+                                         : QStringList{"a", "b", "c", "d", "e", "f", "g"};
+    for (const auto &[id, box] : m_rows) {
+        box->setChecked(preset.contains(id));
+        if (id == "r") box->setEnabled(diffusion);
+    }
+    const ExperimentOptions defaults;
+    QStringList sigmas;
+    for (const float s : diffusion ? std::vector<float>{0.4f} : defaults.sigmas)
+        sigmas << QString::number(s);
+    m_sigmas->setText(sigmas.join(", "));
+    m_sigma->setValue(0);
+    m_anchorPool->setValue(diffusion ? 8192 : 0);
+    m_anchorRefresh->setValue(diffusion ? 16 : 0);
+    m_renoise->setEnabled(diffusion);
+}
+
+bool ExperimentBox::readOptions(ExperimentOptions &options, QString &error) const
+{
+    options.base = m_base;
+    options.base.generator = m_generator.toStdString();
+    if (m_budgetUnit->currentIndex() == 1)
+        options.budgetSteps = static_cast<int>(m_budget->value());
+    else
+        options.budgetMinutes = m_budget->value();
+    options.seeds = m_seeds->value();
+    options.base.encoder = m_encoder->currentText().toStdString();
+    options.card = m_card;
+    options.rows.clear();
+    for (const auto &[id, box] : m_rows)
+        if (box->isChecked() && box->isEnabled()) options.rows.push_back(id.toStdString());
+    if (options.rows.empty()) {
+        error = tr("Rows: none chosen; tick at least one of a to g (or r)");
+        return false;
+    }
+    options.sigmas.clear();
+    for (const QString &part : m_sigmas->text().split(',', Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const double s = part.trimmed().toDouble(&ok);
+        if (!ok || s <= 0 || s > 10) {
+            error = tr("Sigmas (c): \"%1\" is not a sigma; expected numbers above 0 and at most "
+                       "10, separated by commas")
+                        .arg(part.trimmed());
+            return false;
+        }
+        options.sigmas.push_back(static_cast<float>(s));
+    }
+    const bool rowC =
+        std::find(options.rows.begin(), options.rows.end(), "c") != options.rows.end();
+    if (rowC && options.sigmas.empty()) {
+        error = tr("Sigmas (c): none given for row c; expected for example 0.4 or 0.2, 0.8");
+        return false;
+    }
+    options.sigma = static_cast<float>(m_sigma->value());
+    options.anchorPool = m_anchorPool->value();
+    options.anchorPoolRefresh = m_anchorRefresh->value();
+    options.renoise = static_cast<float>(m_renoise->value());
+    return true;
+}
+
+// The same experiment from the command line (the report's "Reproduce").
+QString ExperimentBox::commandLine(const ExperimentOptions &o) const
+{
+    QStringList rows, sigmas;
+    for (const std::string &r : o.rows)
+        rows << QString::fromStdString(r);
+    for (const float s : o.sigmas)
+        sigmas << QString::number(s);
+    QString command = QString("latent-cli experiment paper-table --generator %1 ").arg(m_generator);
+    command += o.budgetSteps > 0 ? QString("--budget-steps %1").arg(o.budgetSteps)
+                                 : QString("--budget-minutes %1").arg(o.budgetMinutes);
+    command += QString(" --seeds %1 --encoder %2 --rows %3")
+                   .arg(o.seeds)
+                   .arg(m_encoder->currentText(), rows.join(','));
+    if (!sigmas.isEmpty()) command += " --sigmas " + sigmas.join(' ');
+    if (o.sigma > 0) command += QString(" --sigma %1").arg(o.sigma);
+    if (o.anchorPool > 0)
+        command += QString(" --anchor-pool %1 --anchor-pool-refresh %2")
+                       .arg(o.anchorPool)
+                       .arg(o.anchorPoolRefresh);
+    if (rows.contains("r")) command += QString(" --renoise %1").arg(o.renoise);
+    return command + " --out " + folder();
 }
 
 void ExperimentBox::start()
@@ -153,15 +300,11 @@ void ExperimentBox::start()
         return;
     }
     ExperimentOptions options;
-    options.base = m_base;
-    options.base.generator = m_generator.toStdString();
-    if (m_budgetUnit->currentIndex() == 1)
-        options.budgetSteps = static_cast<int>(m_budget->value());
-    else
-        options.budgetMinutes = m_budget->value();
-    options.seeds = m_seeds->value();
-    options.base.encoder = m_encoder->currentText().toStdString();
-    options.card = m_card;
+    QString error;
+    if (!readOptions(options, error)) {
+        m_status->setText(error);
+        return;
+    }
     m_runner = std::make_unique<ExperimentRunner>(folder().toStdString(), options, m_walks);
     ExperimentEvents events;
     events.log = [this](const std::string &line) {
@@ -193,15 +336,7 @@ void ExperimentBox::start()
             Qt::QueuedConnection);
     };
     m_runner->setEvents(events);
-    const QString budget = options.budgetSteps > 0
-                               ? QString("--budget-steps %1").arg(options.budgetSteps)
-                               : QString("--budget-minutes %1").arg(options.budgetMinutes);
-    const QString command =
-        QString("latent-cli experiment paper-table %1 --seeds %2 --encoder %3 --out %4")
-            .arg(budget)
-            .arg(options.seeds)
-            .arg(m_encoder->currentText())
-            .arg(folder());
+    const QString command = commandLine(options);
     m_run->setEnabled(false);
     m_stop->setEnabled(true);
     m_progress->setVisible(true);

@@ -10,7 +10,10 @@
 #include <atomic>
 #include <memory>
 #include <thread>
+#include <utility>
+#include <vector>
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -21,7 +24,8 @@ class QSpinBox;
 
 namespace latent {
 class ExperimentRunner;
-}
+struct ExperimentOptions;
+} // namespace latent
 
 namespace latent::studio {
 
@@ -39,10 +43,14 @@ public:
     void setFolder(const QString &dir);
     QString folder() const;
     // The folder to propose for a runs folder: RUNS/paper-table, or the
-    // experiment itself when RUNS is an experiment's runs/ (it has walks.json
-    // beside it), so that a table's runs are not nested under another table.
+    // experiment itself when RUNS is an experiment's runs/ (walks.json or
+    // results.md beside it: a table without rows d and e has no walks), so
+    // that a table's runs are not nested under another table.
     static QString defaultFolder(const QString &runsRoot);
-    void setGeneratorPath(const QString &path);
+    // The generator the table samples; a diffusion generator presets the
+    // affordable table (rows a, b, c, r at sigma 0.4, an anchor pool), a GAN
+    // the paper's (rows a to g, the sigma sweep, fresh anchors).
+    void setGenerator(const QString &path, bool diffusion);
     // Everything but the budget and seeds (tests use a small dataset).
     void setBaseConfig(const TrainConfig &config) { m_base = config; }
     void setWalkOptions(const SteerOptions &options) { m_walks = options; }
@@ -58,11 +66,19 @@ Q_SIGNALS:
 
 private:
     void onFinished(bool completed, const QString &message, const QString &reportPath);
+    // The options of the box's fields, or why they are not valid.
+    bool readOptions(ExperimentOptions &options, QString &error) const;
+    QString commandLine(const ExperimentOptions &options) const;
 
     QDoubleSpinBox *m_budget;
     QComboBox *m_budgetUnit; // minutes or steps per run
     QSpinBox *m_seeds;
     QComboBox *m_encoder;
+    std::vector<std::pair<QString, QCheckBox *>> m_rows; // a to g, r
+    QLineEdit *m_sigmas;                                 // row c's sweep
+    QDoubleSpinBox *m_sigma;                             // rows e, f, g; 0: on validation
+    QSpinBox *m_anchorPool, *m_anchorRefresh;
+    QDoubleSpinBox *m_renoise; // row r
     QLineEdit *m_folder;
     QPushButton *m_run, *m_stop, *m_open;
     QProgressBar *m_progress;

@@ -246,7 +246,8 @@ void MainWindow::openGenerator(const QString &path)
             m_generator = gen;
             m_explorer->setGenerator(gen);
             m_composer->setGenerator(gen, sha);
-            m_runs->experimentBox()->setGeneratorPath(QString::fromStdString(gen->path()));
+            m_runs->experimentBox()->setGenerator(QString::fromStdString(gen->path()),
+                                                  gen->info().isDiffusion());
             m_train->suggestDataset(QString::fromStdString(gen->info().realData));
             m_panel->showGenerator(gen->path(), gen->info(), gen->report(), gen->hasSidecar());
             m_panel->reportCardBox()->setGenerator(gen,
