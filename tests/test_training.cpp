@@ -980,6 +980,11 @@ private Q_SLOTS:
                                             "another folder, or delete " +
                                             out + "/runs/e-s1 to run it again"));
         }
+        // Row c without a sigma is refused before anything loads.
+        o.sigmas.clear();
+        QCOMPARE(errorOf([&] { ExperimentRunner(out, o, walks).run("fourth"); }),
+                 QString("experiment: row c is in the plan but has no sigma; give its sigmas "
+                         "(--sigmas), for example 0.4 or 0.2 0.8"));
     }
 
     // A training process killed at arbitrary moments (some while a

@@ -570,10 +570,6 @@
         <source>Sigmas (c): &quot;%1&quot; is not a sigma; expected numbers above 0 and at most 10, separated by commas</source>
         <translation>Sigmas (c): „%1“ ist kein Sigma; erwartet werden Zahlen über 0 und höchstens 10, durch Kommas getrennt</translation>
     </message>
-    <message>
-        <source>Sigmas (c): none given for row c; expected for example 0.4 or 0.2, 0.8</source>
-        <translation>Sigmas (c): keines für Zeile c angegeben; erwartet zum Beispiel 0.4 oder 0.2, 0.8</translation>
-    </message>
 </context>
 <context>
     <name>latent::studio::ExplorerPanel</name>

@@ -570,10 +570,6 @@
         <source>Sigmas (c): &quot;%1&quot; is not a sigma; expected numbers above 0 and at most 10, separated by commas</source>
         <translation>Sigmas (c) : « %1 » n’est pas un sigma ; attendu : des nombres supérieurs à 0 et au plus 10, séparés par des virgules</translation>
     </message>
-    <message>
-        <source>Sigmas (c): none given for row c; expected for example 0.4 or 0.2, 0.8</source>
-        <translation>Sigmas (c) : aucun pour la ligne c ; attendu par exemple 0.4 ou 0.2, 0.8</translation>
-    </message>
 </context>
 <context>
     <name>latent::studio::ExplorerPanel</name>

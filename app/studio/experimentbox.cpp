@@ -23,8 +23,6 @@
 #include <QSpinBox>
 #include <QUrl>
 
-#include <algorithm>
-
 namespace latent::studio {
 namespace {
 
@@ -254,12 +252,6 @@ bool ExperimentBox::readOptions(ExperimentOptions &options, QString &error) cons
             return false;
         }
         options.sigmas.push_back(static_cast<float>(s));
-    }
-    const bool rowC =
-        std::find(options.rows.begin(), options.rows.end(), "c") != options.rows.end();
-    if (rowC && options.sigmas.empty()) {
-        error = tr("Sigmas (c): none given for row c; expected for example 0.4 or 0.2, 0.8");
-        return false;
     }
     options.sigma = static_cast<float>(m_sigma->value());
     options.anchorPool = m_anchorPool->value();

@@ -126,7 +126,8 @@ struct ExperimentRunner::Impl
     bool trainAll(const std::vector<ExperimentRun> &plan, int laterRuns);
     std::string reportCard(const Generator &generator) const;
     std::vector<RunSummary> summaries(const std::vector<ExperimentRun> &plan) const;
-    void writeProgress(const std::vector<ExperimentRun> &plan, int laterRuns) const;
+    std::vector<RunSummary> writeProgress(const std::vector<ExperimentRun> &plan,
+                                          int laterRuns) const;
     void writeFigures(const std::vector<ExperimentRun> &plan,
                       std::map<std::string, const RunSummary *> &byId) const;
 };
@@ -308,12 +309,11 @@ std::string ExperimentRunner::Impl::reportCard(const Generator &generator) const
 // False when stopped or when a run did not finish.
 bool ExperimentRunner::Impl::trainAll(const std::vector<ExperimentRun> &plan, int laterRuns)
 {
-    bool allFinished = true;
-    for (const auto &run : plan) {
+    for (const auto &run : plan)
         checkSamePlan(out, runDir(run), run);
-        allFinished = allFinished && finished(runDir(run));
-    }
-    if (!allFinished) writeProgress(plan, laterRuns); // a resumed table: what it has so far
+    // A resumed table shows what it has so far; the runs read for it also
+    // time the rows for the ETA, until the next run ends and reads them again.
+    std::vector<RunSummary> known = writeProgress(plan, laterRuns);
     // The ETA: a time budget is known; a step budget is estimated from the
     // current run's own ETA and the rows measured so far.
     const bool bySteps = options.budgetSteps > 0;
@@ -323,14 +323,9 @@ bool ExperimentRunner::Impl::trainAll(const std::vector<ExperimentRun> &plan, in
         const std::string dir = runDir(run);
         if (finished(dir)) continue;
         std::vector<std::string> toCome(laterRuns); // rows e, f and g: not planned yet
-        std::vector<RunSummary> done;
-        for (std::size_t j = 0; j < plan.size(); ++j) {
-            if (finished(runDir(plan[j])))
-                done.push_back(readRunSummary(runDir(plan[j])));
-            else if (j > i)
-                toCome.push_back(plan[j].recipe.name);
-        }
-        const std::map<std::string, double> rowSeconds = rowTrainingSeconds(plan, done);
+        for (std::size_t j = i + 1; j < plan.size(); ++j)
+            if (!finished(runDir(plan[j]))) toCome.push_back(plan[j].recipe.name);
+        const std::map<std::string, double> rowSeconds = rowTrainingSeconds(plan, known);
         const auto t0 = Clock::now();
         std::unique_ptr<Trainer> trainer = fs::exists(dir + "/config.json")
                                                ? Trainer::open(dir)
@@ -369,7 +364,7 @@ bool ExperimentRunner::Impl::trainAll(const std::vector<ExperimentRun> &plan, in
         for (const auto &r : trainer->metrics())
             if (r.kind == "final") line = run.id + ": final " + describeEvaluation(r);
         if (!trainer->message().empty()) line += " (" + trainer->message() + ")";
-        writeProgress(plan, laterRuns); // before the line, which the studio reacts to
+        known = writeProgress(plan, laterRuns); // before the line, which the studio reacts to
         log(line);
         std::lock_guard lock(mutex);
         if (stopped) break;
@@ -387,10 +382,11 @@ bool ExperimentRunner::Impl::trainAll(const std::vector<ExperimentRun> &plan, in
 
 // results.md while runs remain, rewritten after each run: the table of the
 // runs finished so far (a long table is read long before it ends), headed
-// by what is missing. The final report replaces it. A convenience: what it
-// cannot read or write is logged, never the end of the experiment.
-void ExperimentRunner::Impl::writeProgress(const std::vector<ExperimentRun> &plan,
-                                           int laterRuns) const
+// by what is missing; not written once every run has finished (the final
+// report replaces it). A convenience: what it cannot read or write is
+// logged, never the end of the experiment. Returns the runs it read.
+std::vector<RunSummary>
+ExperimentRunner::Impl::writeProgress(const std::vector<ExperimentRun> &plan, int laterRuns) const
 {
     int done = 0;
     std::vector<RunSummary> runs; // of the runs begun so far and readable
@@ -402,8 +398,10 @@ void ExperimentRunner::Impl::writeProgress(const std::vector<ExperimentRun> &pla
         } catch (const Error &) { // one interrupted while it was created: trained again
         }
     }
+    const std::size_t total = plan.size() + laterRuns;
+    if (static_cast<std::size_t>(done) == total) return runs;
     std::ostringstream head;
-    head << "**In progress:** " << done << " of " << plan.size() + laterRuns << " runs finished";
+    head << "**In progress:** " << done << " of " << total << " runs finished";
     if (laterRuns > 0)
         head << " (" << laterRuns << " of them in rows e, f and g, planned once row c's sigma is "
              << "chosen)";
@@ -416,6 +414,7 @@ void ExperimentRunner::Impl::writeProgress(const std::vector<ExperimentRun> &pla
     } catch (const Error &e) {
         log(std::string("the table so far was not written: ") + e.what());
     }
+    return runs;
 }
 
 std::vector<RunSummary>
@@ -434,6 +433,9 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
     if (m->out.empty())
         throw Error("experiment folder: none given; expected a folder to write into");
     const ExperimentOptions &options = m->options;
+    if (planHasRow(options, "c") && options.sigmas.empty())
+        throw Error("experiment: row c is in the plan but has no sigma; give its sigmas "
+                    "(--sigmas), for example 0.4 or 0.2 0.8");
     const bool choose = planNeedsChosenSigma(options);
     if (choose && (!planHasRow(options, "c") || options.sigmas.empty()))
         throw Error("experiment: rows e, f and g take row c's best sigma on validation, but row "
