@@ -23,7 +23,6 @@ Pass --default-malloc to time the Python side with glibc's defaults.
 """
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -107,18 +106,14 @@ def main():
               f"{'glibc defaults' if args.default_malloc else 'as the engine (1 GiB thresholds)'}")
         print(f"{'steps':>5} {'C++ images/s':>13} {'Python images/s':>16} {'ratio':>6} {'(min-max)':>12}")
         for steps in (10, 25, 50):
-            with open(base + ".json") as f:
-                sidecar = json.load(f)
-            sidecar["diffusion"]["sampler"] = {"steps": steps}
-            with open(base + ".json", "w") as f:
-                json.dump(sidecar, f)
             cpp, py = [], []
             for _ in range(args.rounds):
                 times = []
                 for n in (args.images, 1):
                     start = time.perf_counter()
                     subprocess.run([args.cli, "--threads", str(args.threads), "sample", base + ".pt",
-                                    "--n", str(n), "--out", os.path.join(tmp, "grid.png")],
+                                    "--n", str(n), "--sampler-steps", str(steps), "--guidance", "1",
+                                    "--eta", "0", "--out", os.path.join(tmp, "grid.png")],
                                    env=env, check=True, capture_output=True)
                     times.append(time.perf_counter() - start)
                 cpp.append((args.images - 1) / (times[0] - times[1]))

@@ -115,8 +115,38 @@ private Q_SLOTS:
         QVERIFY2(gan.out.contains("truncation 2)"), qPrintable(gan.out));
         const Result diffusion =
             runCli({"sample", LATENT_TEST_DATA_DIR "/diffusion.pt", "--n", "4", "--out", out});
-        QVERIFY2(diffusion.out.contains("truncation 0)"),
+        QVERIFY2(diffusion.out.contains("truncation 0; DDIM, 5 steps, guidance 2, eta 0)"),
                  qPrintable(diffusion.out + diffusion.err));
+    }
+
+    // A diffusion model's sampler chosen for one command: the sidecar's
+    // settings given explicitly give the same bytes, other steps or a
+    // stochastic eta other images, and the line names what was used.
+    void sampleWithSamplerSettings()
+    {
+        QTemporaryDir dir;
+        const auto grid = [&](const QStringList &extra, const QString &name, const QString &said) {
+            const QString out = dir.filePath(name);
+            const Result r = runCli(QStringList{"sample", LATENT_TEST_DATA_DIR "/diffusion.pt",
+                                                "--n", "4", "--out", out} +
+                                    extra);
+            if (r.code != 0 || !r.out.contains(said)) qWarning("%s", qPrintable(r.out + r.err));
+            return r.code == 0 && r.out.contains(said) ? QImage(out) : QImage();
+        };
+        const QImage sidecar = grid({}, "sidecar.png", "5 steps, guidance 2, eta 0)");
+        QVERIFY(!sidecar.isNull());
+        QCOMPARE(grid({"--sampler-steps", "5", "--guidance", "2", "--eta", "0"}, "same.png",
+                      "5 steps, guidance 2, eta 0)"),
+                 sidecar);
+        const QImage fewer = grid({"--sampler-steps", "2"}, "fewer.png", "2 steps, guidance 2");
+        QVERIFY(!fewer.isNull());
+        QVERIFY(fewer != sidecar);
+        const QImage unguided = grid({"--guidance", "1"}, "unguided.png", "guidance 1, eta 0)");
+        QVERIFY(!unguided.isNull());
+        QVERIFY(unguided != sidecar);
+        const QImage noisy = grid({"--eta", "1"}, "noisy.png", "guidance 2, eta 1)");
+        QVERIFY(!noisy.isNull());
+        QVERIFY(noisy != sidecar);
     }
 
     void badInputsExitNonZero_data()
@@ -144,6 +174,14 @@ private Q_SLOTS:
         QTest::newRow("sampler settings for a GAN")
             << QStringList{"report-card", LATENT_DEFAULT_GENERATOR, "--guidance", "2"}
             << "which is a GAN; they apply to diffusion generators only";
+        QTest::newRow("sampler settings for a GAN's samples")
+            << QStringList{"sample",    LATENT_DEFAULT_GENERATOR, "--sampler-steps", "10", "--out",
+                           "/tmp/x.png"}
+            << "which is a GAN; they apply to diffusion generators only";
+        QTest::newRow("sampler eta out of range")
+            << QStringList{"sample",    LATENT_TEST_DATA_DIR "/diffusion.pt", "--eta", "2", "--out",
+                           "/tmp/x.png"}
+            << "eta 2, expected 0 to 1";
         QTest::newRow("more sampler steps than timesteps")
             << QStringList{"report-card", LATENT_TEST_DATA_DIR "/diffusion.pt", "--sampler-steps",
                            "51"}

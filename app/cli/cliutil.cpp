@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "cliutil.h"
 
+#include "generators/generator.h"
 #include "train/trainer.h"
+
+#include <CLI/CLI.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -24,6 +27,29 @@ std::string formatPercent(double fraction)
     char buf[16];
     std::snprintf(buf, sizeof buf, "%.2f%%", 100 * fraction);
     return buf;
+}
+
+void SamplerOptions::add(CLI::App &command)
+{
+    m_stepsOption = command.add_option("--sampler-steps", m_steps,
+                                       "diffusion: DDIM steps (default: the generator's own)");
+    m_guidanceOption = command.add_option(
+        "--guidance", m_guidance,
+        "diffusion: classifier-free guidance scale (1: none; default: the generator's own)");
+    m_etaOption = command.add_option(
+        "--eta", m_eta, "diffusion: DDIM eta, 0 deterministic (default: the generator's own)");
+}
+
+void SamplerOptions::apply(const latent::Generator &generator) const
+{
+    const bool steps = m_stepsOption->count() > 0, guidance = m_guidanceOption->count() > 0,
+               eta = m_etaOption->count() > 0;
+    if (!steps && !guidance && !eta) return;
+    latent::SamplerSettings s = generator.samplerSettings();
+    if (steps) s.steps = m_steps;
+    if (guidance) s.guidance = m_guidance;
+    if (eta) s.eta = m_eta;
+    generator.setSamplerSettings(s); // throws for a GAN, or naming what is out of range
 }
 
 void CountProgress::operator()(const std::string &label, std::int64_t done, std::int64_t total)

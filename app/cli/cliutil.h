@@ -9,9 +9,14 @@
 #include <mutex>
 #include <string>
 
+namespace CLI {
+class App;
+class Option;
+} // namespace CLI
 namespace latent {
+class Generator;
 class Trainer;
-}
+} // namespace latent
 
 namespace cli {
 
@@ -21,6 +26,22 @@ inline constexpr const char *kGeneratorHelp =
 
 using latent::formatDuration;               // core/durationtext.h
 std::string formatPercent(double fraction); // "84.46%"; "--" for NaN
+
+// --sampler-steps, --guidance and --eta: a diffusion generator's DDIM
+// settings for one command; each one absent keeps the sidecar's. Lives as
+// long as the parsed command (CLI11 writes into it).
+class SamplerOptions
+{
+public:
+    void add(CLI::App &command);
+    // Throws latent::Error for a GAN or a value out of range, naming it.
+    void apply(const latent::Generator &generator) const;
+
+private:
+    CLI::Option *m_stepsOption = nullptr, *m_guidanceOption = nullptr, *m_etaOption = nullptr;
+    int m_steps = 0;
+    float m_guidance = 1, m_eta = 0;
+};
 
 // Starts the trainer and waits until it has finished, stopped or failed.
 // Ctrl+C (SIGINT) and SIGTERM stop it between two steps, with a checkpoint;

@@ -90,10 +90,11 @@ int runInfo(const std::string &path)
     return 0;
 }
 
-int runSample(const std::string &path, const latent::SampleRequest &request, int columns, int scale,
-              const std::string &out)
+int runSample(const std::string &path, const latent::SampleRequest &request,
+              const cli::SamplerOptions &sampler, int columns, int scale, const std::string &out)
 {
     const auto gen = latent::Generator::load(path);
+    sampler.apply(*gen);
     latent::SampleRequest r = request;
     if (r.truncation < 0) r.truncation = gen->info().defaultTruncation();
     const auto batch = gen->sample(r);
@@ -105,7 +106,13 @@ int runSample(const std::string &path, const latent::SampleRequest &request, int
     if (scale > 1) cv::resize(grid, grid, {}, scale, scale, cv::INTER_NEAREST);
     latent::savePng(grid, out);
     std::cout << "wrote " << out << ": " << batch.count << " samples of " << gen->info().name
-              << " (seed " << r.seed << ", truncation " << r.truncation << ")\n";
+              << " (seed " << r.seed << ", truncation " << r.truncation;
+    if (gen->info().isDiffusion()) {
+        const latent::SamplerSettings s = gen->samplerSettings();
+        std::cout << "; DDIM, " << s.steps << " steps, guidance " << s.guidance << ", eta "
+                  << s.eta;
+    }
+    std::cout << ")\n";
     return 0;
 }
 
@@ -134,11 +141,13 @@ struct DirectionOptions
     std::string name;
     std::string out;
     std::string strip;
+    cli::SamplerOptions sampler; // the sampler steering walks backpropagate through, and the strip
 };
 
 int runDirections(const std::string &path, const DirectionOptions &o)
 {
     const auto gen = latent::Generator::load(path);
+    o.sampler.apply(*gen);
     latent::DirectionSet set;
     if (o.method == "sefa") {
         set = latent::sefaDirections(*gen, o.k, o.parameter);
@@ -268,6 +277,8 @@ int main(int argc, char **argv)
     sample->add_option("--scale", scale, "enlarge the grid by this factor (nearest neighbour)")
         ->check(CLI::Range(1, 16));
     sample->add_option("--out", out, "output PNG file")->required();
+    cli::SamplerOptions sampler;
+    sampler.add(*sample);
 
     DirectionOptions dir;
     auto *directions =
@@ -294,6 +305,7 @@ int main(int argc, char **argv)
     directions->add_option("--name", dir.name, "name of the set (default: the method)");
     directions->add_option("--strip", dir.strip, "also write a PNG strip per direction");
     directions->add_option("--out", dir.out, "output JSON file")->required();
+    dir.sampler.add(*directions);
 
     std::string recipePath;
     ViewOptions view;
@@ -349,7 +361,7 @@ int main(int argc, char **argv)
         if (*newRecipe) return runNewRecipe(path, recipeOut);
         if (*info) return runInfo(path);
         if (classColumns) request.classIndex = latent::SampleRequest::kCycleClasses;
-        if (*sample) return runSample(path, request, columns, scale, out);
+        if (*sample) return runSample(path, request, sampler, columns, scale, out);
     } catch (const latent::Error &e) {
         std::cerr << "latent-cli: error: " << e.what() << "\n";
         return 1;

@@ -47,15 +47,7 @@ void ReportCardCommand::add(CLI::App &app)
                      "the train split; choose a generator's settings there, report test)")
         ->check(CLI::IsMember({"test", "validation"}))
         ->capture_default_str();
-    command->add_option("--sampler-steps", samplerSteps,
-                        "diffusion: DDIM steps (default: the "
-                        "generator's own)");
-    command->add_option("--guidance", guidance,
-                        "diffusion: classifier-free guidance scale (1: none; default: the "
-                        "generator's own)");
-    command->add_option("--eta", eta,
-                        "diffusion: DDIM eta, 0 deterministic (default: the "
-                        "generator's own)");
+    sampler.add(*command);
     command->add_option("--out", out,
                         "also write report-card.md, report-card.json and nearest.png here");
     command->add_flag("--no-cache", noCache,
@@ -68,15 +60,7 @@ int ReportCardCommand::run(const std::string &exeDir)
     if (!command || !*command) return -1;
     const std::string path = latent::resolveGeneratorArgument(generator, exeDir);
     const auto g = latent::Generator::load(path);
-    const bool steps = command->count("--sampler-steps") > 0,
-               guide = command->count("--guidance") > 0, noise = command->count("--eta") > 0;
-    if (steps || guide || noise) {
-        latent::SamplerSettings s = g->samplerSettings();
-        if (steps) s.steps = samplerSteps;
-        if (guide) s.guidance = guidance;
-        if (noise) s.eta = eta;
-        g->setSamplerSettings(s); // throws Error for a GAN, or naming what is out of range
-    }
+    sampler.apply(*g);
     options.onValidation = on == "validation";
     const std::string source = !data.empty()                 ? data
                                : !g->info().realData.empty() ? g->info().realData

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "cliutil.h"
 #include "eval/reportcard.h"
 
 #include <CLI/CLI.hpp>
@@ -18,9 +19,7 @@ struct ReportCardCommand
     std::string out;
     bool noCache = false;
     std::string on = "test";
-    // Diffusion generators: the sampler's settings (absent: the sidecar's).
-    int samplerSteps = 0;
-    float guidance = 1, eta = 0;
+    cli::SamplerOptions sampler;
     latent::ReportCardOptions options;
 
     void add(CLI::App &app);

@@ -512,8 +512,11 @@ void Generator::checkSamplerSettings(const SamplerSettings &s) const
         throw Error("diffusion sampler settings given for " + d->info.name +
                     ", which is a GAN; they apply to diffusion generators only");
     ddimTimesteps(info.timesteps, s.steps); // throws on a bad step count
-    if (!(s.eta >= 0 && s.eta <= 1))
-        throw Error("diffusion sampler: eta " + std::to_string(s.eta) + ", expected 0 to 1");
+    if (!(s.eta >= 0 && s.eta <= 1)) {
+        std::ostringstream eta; // 2, not 2.000000
+        eta << s.eta;
+        throw Error("diffusion sampler: eta " + eta.str() + ", expected 0 to 1");
+    }
     if (s.guidance != 1.0f && info.nullClass < 0)
         throw Error("diffusion sampler: guidance needs the model's null_class, which " +
                     d->info.name + " does not have");
