@@ -571,11 +571,23 @@ std::string reportCardMarkdown(const ReportCard &c, const std::string &nearestIm
       << c.frechetReferenceImages
       << " real training images held out of the classifier (with the samples' class mix) with "
          "real "
-      << test << ".\n\n";
-    o << "| class | fidelity % | CAS recall % | real-trained recall % |\n|---|---|---|---|\n";
-    for (const ReportCardClass &k : c.classes)
-        o << "| " << k.name << " | " << percentText(k.fidelity) << " | " << percentText(k.casRecall)
-          << " | " << percentText(k.realRecall) << " |\n";
+      << test << ".";
+    if (c.frechetImages < c.samples)
+        o << " It uses " << c.frechetImages << " of the " << c.samples
+          << " samples, as many as the reference holds out (a fifth of the train split at most).";
+    o << "\n\n";
+    // An unconditional generator has no class of its own: only the real
+    // classifier's recall per class.
+    if (c.conditional)
+        o << "| class | fidelity % | CAS recall % | real-trained recall % |\n|---|---|---|---|\n";
+    else
+        o << "| class | real-trained recall % |\n|---|---|\n";
+    for (const ReportCardClass &k : c.classes) {
+        o << "| " << k.name << " | ";
+        if (c.conditional)
+            o << percentText(k.fidelity) << " | " << percentText(k.casRecall) << " | ";
+        o << percentText(k.realRecall) << " |\n";
+    }
     o << "\n";
     for (const std::string &w : c.warnings)
         o << "Warning: " << w << ".\n\n";
