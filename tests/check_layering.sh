@@ -11,8 +11,9 @@ fi
 if hits=$(grep -rnE '#include[[:space:]]*[<"](qt|Qt)[A-Za-z]*/' "$root/core"); then
   echo "core/ includes Qt module headers:"; echo "$hits"; status=1
 fi
+# By name, with any path before it ("x.h", "studio/x.h", "../app/studio/x.h", <x.h>).
 for f in $(ls "$root/app/studio" "$root/app/cli" | grep -E '\.h$'); do
-  if hits=$(grep -rn "#include \"$f\"" "$root/widgets"); then
+  if hits=$(grep -rnE "#include[[:space:]]*[<\"]([^\">]*/)?${f//./\\.}[\">]" "$root/widgets"); then
     echo "widgets/ includes app/ header $f:"; echo "$hits"; status=1
   fi
 done

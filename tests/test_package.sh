@@ -66,5 +66,7 @@ grep -q "$root/usr/share/latent-studio/generators/fashion-cgan.pt" <<<"$info" ||
   { echo "$info"; fail "the unpacked CLI did not use the packaged generator"; }
 # The shipped diffusion model by name, from the package too.
 info=$("$root/usr/bin/latent-cli" info fashion-ddpm) || fail "latent-cli info fashion-ddpm"
-grep -q "kind:.*diffusion" <<<"$info" || { echo "$info"; fail "fashion-ddpm is not the packaged diffusion model"; }
+grep -q "kind:.*diffusion" <<<"$info" || { echo "$info"; fail "fashion-ddpm is not a diffusion model"; }
+grep -q "$root/usr/share/latent-studio/generators/fashion-ddpm.pt" <<<"$info" ||
+  { echo "$info"; fail "the unpacked CLI did not use the packaged diffusion model"; }
 echo "package ok"
