@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Core, no display: direction finding and pixel edits.
+#include "convgenerator.h"
 #include "error.h"
 #include "generators/generator.h"
 #include "runtime.h"
 #include "views/directions.h"
 
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <torch/types.h>
@@ -83,6 +85,39 @@ private Q_SLOTS:
                 s.vectors[0][0] * s.vectors[0][1] > 0);
         QVERIFY(std::abs(std::abs(s.vectors[1][0]) - r) < 1e-5 &&
                 s.vectors[1][0] * s.vectors[1][1] < 0);
+    }
+
+    // DCGAN's first layer is a transposed convolution taking z as
+    // [N, latent, 1, 1]: each of its outputs is linear in z, so SeFa
+    // factorises it flattened. A generator without any such layer is refused
+    // with the reason.
+    void sefaFactorisesATransposedConvolution()
+    {
+        QTemporaryDir dir;
+        const auto dcgan =
+            Generator::load(test::writeConvGenerator(dir.path().toStdString(), true));
+        QCOMPARE(sefaCandidates(*dcgan), std::vector<std::string>{"up_weight"});
+        const DirectionSet s = sefaDirections(*dcgan, 2);
+        QCOMPARE(s.params.at("parameter"), std::string("up_weight"));
+        QVERIFY2(std::abs(s.scores[0] - 1.5) < 1e-5 && std::abs(s.scores[1] - 0.5) < 1e-5,
+                 qPrintable(QString("%1 %2").arg(s.scores[0]).arg(s.scores[1])));
+        const float r = std::sqrt(0.5f);
+        QVERIFY(std::abs(std::abs(s.vectors[0][0]) - r) < 1e-5 &&
+                s.vectors[0][0] * s.vectors[0][1] > 0);
+
+        const auto weightless =
+            Generator::load(test::writeConvGenerator(dir.path().toStdString(), false));
+        QVERIFY(sefaCandidates(*weightless).empty());
+        try {
+            sefaDirections(*weightless, 2);
+            QFAIL("SeFa found a weight in a generator without parameters");
+        } catch (const Error &e) {
+            QVERIFY2(QString(e.what()).contains("has no linear weight with at least 16 inputs, "
+                                                "nor a transposed convolution"),
+                     e.what());
+        }
+        const auto diffusion = Generator::load(LATENT_TEST_DATA_DIR "/diffusion.pt");
+        QVERIFY(sefaCandidates(*diffusion).empty()); // its time and label weights are not z's
     }
 
     void pcaExplainsDecreasingVariance()

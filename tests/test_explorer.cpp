@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The explorer tab of the real window: sliders move the image, undo brings
 // it back, directions are found on a worker.
+#include "convgenerator.h"
 #include "explorerpanel.h"
 #include "imagegridwidget.h"
 #include "latentpadwidget.h"
@@ -14,6 +15,7 @@
 #include <QSignalSpy>
 #include <QSlider>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QUndoStack>
 #include <QtTest>
 
@@ -106,6 +108,28 @@ private Q_SLOTS:
         QCOMPARE(pad->position(), QPointF(0, 0));
     }
 
+    // A GAN whose latent enters no linear layer (z reshaped straight into an
+    // image) loads: the tab starts with random directions and offers SeFa
+    // greyed out with the reason (loading it ended the studio before).
+    void generatorWithoutAProjectionLoads()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::generatorLoaded);
+        window.openGenerator(QString::fromStdString(
+            latent::test::writeConvGenerator(dir.path().toStdString(), false)));
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        ExplorerPanel *explorer = window.explorerPanel();
+        QCOMPARE(int(explorer->directionSets().size()), 1);
+        QCOMPARE(explorer->directionSets()[0].method, std::string("random"));
+        auto *method = window.findChild<QComboBox *>("directionMethod");
+        const QModelIndex sefa = method->model()->index(method->findData("sefa"), 0);
+        QVERIFY(!(method->model()->flags(sefa) & Qt::ItemIsEnabled));
+        QVERIFY(sefa.data(Qt::ToolTipRole).toString().contains("nothing for SeFa to factorise"));
+        QCOMPARE(method->currentData().toString(), QString("pca"));
+    }
+
     void findsDirectionsOnAWorker()
     {
         MainWindow window;
@@ -121,6 +145,8 @@ private Q_SLOTS:
         QCOMPARE(explorer->directionSets()[1].method, std::string("random"));
         QCOMPARE(explorer->directionSets()[1].name, std::string("baseline"));
         // SeFa offers the generator's projection weights by name.
+        QVERIFY(method->model()->flags(method->model()->index(method->findData("sefa"), 0)) &
+                Qt::ItemIsEnabled);
         auto *weight = window.findChild<QComboBox *>("sefaWeight");
         QVERIFY(weight->findData(QString("fc.weight")) > 0);
         auto *strips = window.findChild<latent::widgets::ImageGridWidget *>("directionStrips");

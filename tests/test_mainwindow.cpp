@@ -162,6 +162,13 @@ private Q_SLOTS:
         QCOMPARE(window.generatorPanel()->samplerSettings().steps, 12);
         window.showTab("explore");
         QTRY_VERIFY_WITH_TIMEOUT(window.explorerPanel()->imageView()->cellCount() > 0, 30000);
+        // SeFa has no layer to factorise here: offered greyed out, with the
+        // reason, and PCA chosen instead.
+        auto *method = window.explorerPanel()->findChild<QComboBox *>("directionMethod");
+        QCOMPARE(method->currentData().toString(), QString("pca"));
+        const QModelIndex sefa = method->model()->index(method->findData("sefa"), 0);
+        QVERIFY(!(method->model()->flags(sefa) & Qt::ItemIsEnabled));
+        QVERIFY(sefa.data(Qt::ToolTipRole).toString().contains("diffusion model"));
         window.showTab("views");
         QTRY_VERIFY_WITH_TIMEOUT(window.composerPanel()->preview()->cellCount() > 0, 30000);
         // The recipe carries its own sampler settings (the generator's at load).
@@ -201,6 +208,12 @@ private Q_SLOTS:
         QCOMPARE(box->findChild<QLineEdit *>("experimentSigmas")->text(), QString("0.4"));
         QCOMPARE(box->findChild<QSpinBox *>("experimentAnchorPool")->value(), 8192);
         QCOMPARE(box->findChild<QSpinBox *>("experimentAnchorRefresh")->value(), 16);
+        // A GAN loaded next offers SeFa again.
+        QSignalSpy gan(&window, &MainWindow::generatorLoaded);
+        window.openGenerator(LATENT_DEFAULT_GENERATOR);
+        QTRY_COMPARE_WITH_TIMEOUT(gan.count(), 1, 30000);
+        QVERIFY(method->model()->flags(sefa) & Qt::ItemIsEnabled);
+        QVERIFY(sefa.data(Qt::ToolTipRole).toString().isEmpty());
     }
 
     // The Samples tab's report card on a small copy of Fashion-MNIST: it

@@ -729,6 +729,14 @@
         <source>Could not save the image</source>
         <translation>Das Bild konnte nicht gespeichert werden</translation>
     </message>
+    <message>
+        <source>Not for a diffusion model: SeFa factorises the first linear layer that takes a GAN&apos;s latent, and the starting noise x_T goes through no such layer</source>
+        <translation>Nicht für ein Diffusionsmodell: SeFa zerlegt die erste lineare Schicht, die den latenten Vektor eines GAN aufnimmt, und das Startrauschen x_T durchläuft keine solche Schicht</translation>
+    </message>
+    <message>
+        <source>This generator has no linear layer or transposed convolution that takes its %1-dimensional latent, so there is nothing for SeFa to factorise</source>
+        <translation>Dieser Generator hat keine lineare Schicht und keine transponierte Faltung, die seinen %1-dimensionalen latenten Vektor aufnimmt; SeFa hat also nichts zu zerlegen</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ExportDatasetDialog</name>

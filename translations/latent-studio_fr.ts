@@ -729,6 +729,14 @@
         <source>Could not save the image</source>
         <translation>Impossible d&apos;enregistrer l&apos;image</translation>
     </message>
+    <message>
+        <source>Not for a diffusion model: SeFa factorises the first linear layer that takes a GAN&apos;s latent, and the starting noise x_T goes through no such layer</source>
+        <translation>Pas pour un modèle de diffusion : SeFa factorise la première couche linéaire qui reçoit le latent d&apos;un GAN, et le bruit de départ x_T ne traverse aucune couche de ce type</translation>
+    </message>
+    <message>
+        <source>This generator has no linear layer or transposed convolution that takes its %1-dimensional latent, so there is nothing for SeFa to factorise</source>
+        <translation>Ce générateur n&apos;a ni couche linéaire ni convolution transposée qui reçoive son latent de dimension %1 : SeFa n&apos;a donc rien à factoriser</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ExportDatasetDialog</name>

@@ -302,13 +302,28 @@ void ExplorerPanel::setGenerator(std::shared_ptr<const Generator> generator)
                              i);
         m_class->setEnabled(info.isConditional());
     }
+    const std::vector<std::string> sefaWeights = sefaCandidates(*m_generator);
     {
         const QSignalBlocker block(m_sefaWeight);
         m_sefaWeight->clear();
         m_sefaWeight->addItem(tr("automatic"), QString());
-        for (const std::string &name : sefaCandidates(*m_generator))
+        for (const std::string &name : sefaWeights)
             m_sefaWeight->addItem(QString::fromStdString(name), QString::fromStdString(name));
     }
+    // SeFa factorises a weight that the latent feeds: where there is none it
+    // is offered disabled, with the reason, and PCA is chosen instead.
+    const QString noSefa =
+        info.isDiffusion()
+            ? tr("Not for a diffusion model: SeFa factorises the first linear layer that takes a "
+                 "GAN's latent, and the starting noise x_T goes through no such layer")
+        : sefaWeights.empty()
+            ? tr("This generator has no linear layer or transposed convolution that takes its "
+                 "%1-dimensional latent, so there is nothing for SeFa to factorise")
+                  .arg(info.latentSize)
+            : QString();
+    setItemEnabled(m_method, m_method->findData("sefa"), noSefa.isEmpty(), noSefa);
+    if (!noSefa.isEmpty() && m_method->currentData() == "sefa")
+        m_method->setCurrentIndex(m_method->findData("pca"));
     // Sets of another latent size no longer apply.
     m_sets.erase(
         std::remove_if(m_sets.begin(), m_sets.end(),
@@ -319,9 +334,10 @@ void ExplorerPanel::setGenerator(std::shared_ptr<const Generator> generator)
     m_undo->clear();
     setEnabled(true);
     // SeFa is closed form (milliseconds): always redone for the new weights.
-    // A diffusion model's latent (x_T) goes through no linear layer for SeFa
-    // to factorise: it starts with random directions instead.
-    if (info.isDiffusion())
+    // Without a layer for it to factorise (a diffusion model's x_T, a GAN
+    // whose latent enters no linear or transposed convolution layer) the tab
+    // starts with random directions instead.
+    if (sefaWeights.empty())
         addDirectionSet(randomDirections(info.latentSize, std::min(8, info.latentSize), 1));
     else
         addDirectionSet(sefaDirections(*m_generator, std::min(8, info.latentSize)));

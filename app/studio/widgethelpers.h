@@ -3,11 +3,13 @@
 
 #include "train/trainconfig.h"
 
+#include <QComboBox>
 #include <QFrame>
 #include <QGroupBox>
 #include <QProgressBar>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QStandardItemModel>
 #include <QStringList>
 #include <QTabWidget>
 
@@ -44,10 +46,6 @@ inline void setProgressValue(QProgressBar *bar, int value)
     bar->setUpdatesEnabled(true); // schedules the update
 }
 
-// A titled section of a page, drawn flat (its title over a rule). Fusion
-// paints a framed group box by scaling a 9-patch pixmap over the whole box,
-// and every tab switch paints the new page: the Train tab's settings column
-// alone took 2.4 ms of UI CPU per paint (docs/soak.md, bench_tabs).
 // The encoder presets as combo box items.
 inline QStringList encoderPresetItems()
 {
@@ -57,6 +55,20 @@ inline QStringList encoderPresetItems()
     return items;
 }
 
+// Offers one item of a combo box (whose model is the default
+// QStandardItemModel) or greys it out with the reason as its tooltip.
+inline void setItemEnabled(QComboBox *box, int index, bool enabled, const QString &reason)
+{
+    auto *model = qobject_cast<QStandardItemModel *>(box->model());
+    if (!model || !model->item(index)) return;
+    model->item(index)->setEnabled(enabled);
+    model->item(index)->setToolTip(enabled ? QString() : reason);
+}
+
+// A titled section of a page, drawn flat (its title over a rule). Fusion
+// paints a framed group box by scaling a 9-patch pixmap over the whole box,
+// and every tab switch paints the new page: the Train tab's settings column
+// alone took 2.4 ms of UI CPU per paint (docs/soak.md, bench_tabs).
 inline QGroupBox *sectionBox(const QString &title)
 {
     auto *box = new QGroupBox(title);

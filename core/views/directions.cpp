@@ -52,6 +52,29 @@ int DirectionSet::indexOf(const std::string &label) const
     return -1;
 }
 
+namespace {
+
+// How many latent inputs a weight can take, as SeFa reads it: a linear
+// layer's [out, in] takes `in`; a transposed convolution's [in, out, kh, kw]
+// takes `in` channels (DCGAN's first layer, z as [N, latent, 1, 1]); -1 for
+// anything else.
+int64_t latentInputs(const at::Tensor &w)
+{
+    return w.dim() == 2 ? w.size(1) : w.dim() == 4 ? w.size(0) : -1;
+}
+
+// The part of the weight that z feeds, as A [outputs, latent]: the first
+// `latent` input columns of a linear layer; for a transposed convolution at
+// 1x1 input every output (channel, row, column) is linear in z, so its first
+// `latent` input channels flattened.
+at::Tensor latentProjection(const at::Tensor &w, int64_t latent)
+{
+    if (w.dim() == 2) return w.slice(1, 0, latent);
+    return w.slice(0, 0, latent).reshape({latent, -1}).t();
+}
+
+} // namespace
+
 DirectionSet sefaDirections(const Generator &generator, int k, const std::string &parameter)
 {
     if (generator.info().isDiffusion())
@@ -64,29 +87,35 @@ DirectionSet sefaDirections(const Generator &generator, int k, const std::string
     std::string chosen;
     at::Tensor weight;
     for (const auto &[name, value] : generator.namedParameters()) {
-        if (value.dim() != 2) continue;
         if (!parameter.empty()) {
             if (name == parameter) chosen = name, weight = value;
-        } else if (value.size(1) == latent) {
+        } else if (latentInputs(value) == latent) {
             chosen = name, weight = value;
             break;
-        } else if (!weight.defined() && value.size(1) > latent) {
+        } else if (!weight.defined() && latentInputs(value) > latent) {
             chosen = name, weight = value; // keep looking for an exact match
         }
     }
     if (!weight.defined()) {
         if (!parameter.empty())
-            throw Error("SeFa: " + generator.path() + " has no 2-D parameter named '" + parameter +
+            throw Error("SeFa: " + generator.path() + " has no parameter named '" + parameter +
                         "'");
-        throw Error("SeFa: " + generator.path() + " has no 2-D weight with input size >= " +
-                    std::to_string(latent) + "; name the projection weight explicitly");
+        throw Error("SeFa: " + generator.path() + " has no linear weight with at least " +
+                    std::to_string(latent) +
+                    " inputs, nor a transposed convolution with at least " +
+                    std::to_string(latent) +
+                    " input channels, for its latent to feed; name the projection weight "
+                    "explicitly, or use PCA, random or learned directions");
     }
-    if (weight.size(1) < latent)
+    if (latentInputs(weight) < 0)
+        throw Error("SeFa: parameter '" + chosen + "' has " + std::to_string(weight.dim()) +
+                    " dimensions; expected a linear weight [out, in] or a transposed "
+                    "convolution's [in, out, kh, kw]");
+    if (latentInputs(weight) < latent)
         throw Error("SeFa: parameter '" + chosen + "' has input size " +
-                    std::to_string(weight.size(1)) + ", smaller than the latent size " +
+                    std::to_string(latentInputs(weight)) + ", smaller than the latent size " +
                     std::to_string(latent));
-    // A [out, latent]: the part of the projection that z feeds.
-    auto a = weight.slice(1, 0, latent).to(torch::kFloat64);
+    auto a = latentProjection(weight, latent).to(torch::kFloat64); // [out, latent]
     a = a / a.norm(2, {0}, true).clamp_min(1e-12);
     auto [values, vectors] = torch::linalg_eigh(a.t().mm(a), "L"); // ascending
     DirectionSet set;
@@ -108,8 +137,9 @@ DirectionSet sefaDirections(const Generator &generator, int k, const std::string
 std::vector<std::string> sefaCandidates(const Generator &generator)
 {
     std::vector<std::string> names;
+    if (generator.info().isDiffusion()) return names;
     for (const auto &[name, value] : generator.namedParameters())
-        if (value.dim() == 2 && value.size(1) >= generator.info().latentSize) names.push_back(name);
+        if (latentInputs(value) >= generator.info().latentSize) names.push_back(name);
     return names;
 }
 

@@ -46,13 +46,15 @@ struct DirectionSet
 };
 
 // SeFa (closed form): top-k eigenvectors of A^T A for the first projection
-// weight A [out, in] (columns normalised). `parameter` names the weight; empty
-// picks the first 2-D weight whose input size equals the latent size, else the
-// first whose input size exceeds it (z joined with a class embedding), using
-// its first latentSize columns. Throws Error when no weight fits.
+// weight A [out, latent] (columns normalised): a linear layer's [out, in], or
+// a transposed convolution's [in, out, kh, kw] taking z as [N, latent, 1, 1]
+// (DCGAN), flattened to [out * kh * kw, latent]. `parameter` names the
+// weight; empty picks the first whose input size (channels) equals the latent
+// size, else the first where it is larger (z joined with a class embedding),
+// using its first latentSize inputs. Throws Error when no weight fits, and for
+// a diffusion model.
 DirectionSet sefaDirections(const Generator &generator, int k, const std::string &parameter = {});
-// The parameters SeFa can use: 2-D weights whose input size is at least the
-// latent size, in module order.
+// The parameters SeFa can use, in module order (none for a diffusion model).
 std::vector<std::string> sefaCandidates(const Generator &generator);
 
 // GANSpace-style PCA: `samples` latents, PCA of the generated images
