@@ -2,6 +2,7 @@
 #include "jsonfields.h"
 
 #include <algorithm>
+#include <charconv>
 #include <sstream>
 
 namespace latent::json {
@@ -182,6 +183,17 @@ std::pair<double, double> Object::range(const char *key, double min, double max)
     if (!(f(lo) >= f(min) && f(hi) <= f(max) && lo <= hi))
         fail(key, "is " + v.dump() + ", " + expected);
     return {lo, hi};
+}
+
+double shortestDecimal(float v)
+{
+    // to_chars and from_chars ignore the locale (strtod would read "0.4" as
+    // 0 under a German one, which a Qt application sets from the environment).
+    char text[32];
+    const char *end = std::to_chars(text, text + sizeof text, v).ptr;
+    double out = v; // inf and nan stay as they are
+    std::from_chars(text, end, out);
+    return out;
 }
 
 } // namespace latent::json

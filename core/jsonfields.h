@@ -53,6 +53,9 @@ private:
 
 std::string describe(const Json &v);
 std::string formatNumber(double v);
+// The double nearest the shortest decimal that reads back as `v` (0.4f ->
+// 0.4, written "0.4" rather than 0.4000000059604645).
+double shortestDecimal(float v);
 
 // Parses `text` with nesting depth and size limits; fails with `what`.
 Json parse(const std::string &text, const std::string &what, std::size_t maxBytes);

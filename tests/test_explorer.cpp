@@ -130,6 +130,25 @@ private Q_SLOTS:
         QCOMPARE(method->currentData().toString(), QString("pca"));
     }
 
+    // Loading a generator while directions are being found cancels the
+    // search and leaves Find directions usable (it stayed disabled).
+    void loadingAGeneratorCancelsTheSearch()
+    {
+        MainWindow window;
+        QVERIFY(latent::test::loadDefaultGenerator(window));
+        ExplorerPanel *explorer = window.explorerPanel();
+        QSignalSpy failed(explorer, &ExplorerPanel::directionsFailed);
+        auto *compute = window.findChild<QPushButton *>("computeDirections");
+        explorer->computeDirections("steer");
+        QVERIFY(!compute->isEnabled());
+        QSignalSpy loaded(&window, &MainWindow::generatorLoaded);
+        window.openGenerator(LATENT_DEFAULT_GENERATOR);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(compute->isEnabled(), 30000);
+        QCOMPARE(failed.count(), 1);
+        QCOMPARE(failed.first().first().toString(), QString("Cancelled"));
+    }
+
     void findsDirectionsOnAWorker()
     {
         MainWindow window;

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -136,11 +137,26 @@ private Q_SLOTS:
         QCOMPARE(int(lines(parts + "/manifest.jsonl").size()), 12);
         appendToExistingFile(parts + "/manifest.jsonl", "{\"index\": 12, \"anch");
         std::ofstream(parts + "/shards/chunk-00001.npy.tmp999999") << "half";
+        // Its recipe as a build before 2026-12 recorded it: floats as exact
+        // doubles (0.4000000059604645, not 0.4) is still the same recipe.
+        nlohmann::json settings = nlohmann::json::parse(readAll(parts + "/export.json"));
+        int legacy = 0;
+        const std::function<void(nlohmann::json &)> exactFloats = [&](nlohmann::json &j) {
+            if (j.is_number_float() && double(float(j.get<double>())) != j.get<double>())
+                j = double(float(j.get<double>())), ++legacy;
+            for (auto &child : j)
+                if (j.is_structured()) exactFloats(child);
+        };
+        exactFloats(settings["recipe"]);
+        QVERIFY(legacy > 0);
+        writeFileAtomically(parts + "/export.json", settings.dump(2));
         const ExportProgress resumed = exportDataset(*m_generator, ViewRecipe{}, s, parts);
         QVERIFY(resumed.resumed);
         QCOMPARE(resumed.chunksDone, 3);
         QCOMPARE(resumed.imagesDone, 27);
-        QVERIFY(tree(parts) == tree(whole));
+        auto continued = tree(parts), uninterrupted = tree(whole);
+        QCOMPARE(continued.erase("export.json") + uninterrupted.erase("export.json"), 2u);
+        QVERIFY(continued == uninterrupted); // the settings' own text aside
 
         // The shard is a NumPy array [anchors, views, H, W, C] of bytes.
         const std::string npy = readAll(whole + "/shards/chunk-00002.npy");

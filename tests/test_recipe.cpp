@@ -71,6 +71,35 @@ private Q_SLOTS:
         QCOMPARE(toJson(readRecipe(path)), toJson(r));
     }
 
+    // Floats are written as the shortest decimal that reads back as the same
+    // float, not as the float's exact double value; a recipe written before
+    // (tests/data/recipe-before-2026-12.json, a run's recipe.json whose run
+    // recorded the hash of its bytes) still matches that hash.
+    void floatsAsTheirShortestDecimal()
+    {
+        ViewRecipe r = sampleRecipe();
+        r.views.renoise = 1.0f / 3;
+        const std::string text = toJson(r);
+        for (const char *written :
+             {"\"sigma\": 0.3\n", "\"brightness\": 0.4,", "\"strength\": 0.33333334\n"})
+            QVERIFY2(text.find(written) != std::string::npos, written);
+        const std::size_t exact = text.find("0000000");
+        if (exact != std::string::npos) QFAIL(text.substr(exact - 30, 60).c_str());
+        const ViewRecipe back = recipeFromJson(text, "r.json");
+        QCOMPARE(back.views.renoise, r.views.renoise);
+        QCOMPARE(back.pixel.hue, r.pixel.hue);
+
+        const std::string old = LATENT_TEST_DATA_DIR "/recipe-before-2026-12.json";
+        const std::string recorded = sha256OfFile(old);
+        const ViewRecipe before = readRecipe(old);
+        QVERIFY(sha256OfBytes(toJson(before)) != recorded); // written the new way now
+        QVERIFY(recipeHashMatches(before, recorded));
+        QVERIFY(recipeHashMatches(before, sha256OfBytes(toJson(before))));
+        ViewRecipe changed = before;
+        changed.pixel.brightness = 0.5f;
+        QVERIFY(!recipeHashMatches(changed, recorded));
+    }
+
     void strictErrors_data()
     {
         QTest::addColumn<QString>("text");
@@ -78,6 +107,19 @@ private Q_SLOTS:
         using J = nlohmann::json;
         QTest::newRow("malformed") << "{\"schema_version\": 1,"
                                    << "recipe r.json: not valid JSON";
+        QTest::newRow("direction set without directions")
+            << QString::fromStdString(edited([](J &d) {
+                   d["views"]["steered"] = J::array();
+                   for (const char *key : {"labels", "scores", "vectors"})
+                       d["direction_sets"][0][key] = J::array();
+               }))
+            << "field 'direction_sets[0].labels' is empty, expected a set of at least one "
+               "direction";
+        QTest::newRow("steer walk of no transform")
+            << QString::fromStdString(
+                   edited([](J &d) { d["direction_sets"][0]["method"] = "steer"; }))
+            << "field 'direction_sets[0].labels[0]' is string \"random 0\", expected the transform "
+               "a steer walk learned: zoom, shift_x";
         QTest::newRow("unknown field")
             << QString::fromStdString(edited([](J &d) { d["views"]["sigmaa"] = 1; }))
             << "unknown field 'views.sigmaa'";

@@ -394,7 +394,7 @@ void ExplorerPanel::showSet(int index)
 float ExplorerPanel::alphaLimit(int index) const
 {
     const DirectionSet &set = m_sets[m_current];
-    if (set.method != "steer") return 3.0f;
+    if (set.method != "steer" || index >= set.size()) return 3.0f;
     const auto [lo, hi] = alphaRange(steerTransformFromString(set.labels[index]));
     return std::max(std::abs(lo), std::abs(hi));
 }
@@ -587,9 +587,12 @@ void ExplorerPanel::computeDirections(const QString &method)
             return set;
         },
         [this, gen](const Found &set, const QString &failure) {
-            if (m_generator != gen) return;
             finishComputation();
-            const QString error = !failure.isEmpty() ? failure : !set ? tr("Cancelled") : QString();
+            // Directions found for a generator since replaced were cancelled
+            // by the load (or finished first): they no longer apply.
+            const QString error = !failure.isEmpty()           ? failure
+                                  : !set || m_generator != gen ? tr("Cancelled")
+                                                               : QString();
             if (!error.isEmpty()) {
                 m_status->setText(error);
                 Q_EMIT directionsFailed(error);

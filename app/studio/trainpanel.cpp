@@ -357,7 +357,7 @@ QString TrainPanel::exportClusterJob(const QString &folder, const ClusterJob &jo
                               .arg(folder, QString::fromStdString(paths.at(2))));
         m_error->clear();
         return {};
-    } catch (const Error &e) {
+    } catch (const std::exception &e) { // also the file system's own errors
         m_error->setText(QString::fromStdString(e.what()));
         return m_error->text();
     }

@@ -59,7 +59,7 @@ std::vector<std::string> inputDifferences(const RunSession &session, const std::
                           "...");
     }
     const std::string now = sha256OfBytes(toJson(version.recipe));
-    if (now != version.sha256)
+    if (!recipeHashMatches(version.recipe, version.sha256))
         out.push_back("recipe: " +
                       (version.version == 1 ? runDir + "/recipe.json"
                                             : recipeVersionsFile(runDir) + " version " +

@@ -19,20 +19,38 @@ namespace {
 using json::Json;
 using json::Object;
 
-Json pairJson(std::pair<float, float> p)
+// How a recipe's float fields are written: the shortest decimal that reads
+// back as the same float (0.4), or, as files before 2026-12 had them, the
+// float's exact value as a double (0.4000000059604645), kept to recognise
+// the recipe hashes those runs recorded.
+enum class FloatText { Shortest, Exact };
+
+Json number(float v, FloatText form)
 {
-    return Json::array({p.first, p.second});
+    return form == FloatText::Shortest ? Json(json::shortestDecimal(v)) : Json(v);
 }
 
-Json setJson(const DirectionSet &s)
+Json pairJson(std::pair<float, float> p, FloatText form)
+{
+    return Json::array({number(p.first, form), number(p.second, form)});
+}
+
+Json setJson(const DirectionSet &s, FloatText form)
 {
     Json params = Json::object();
     for (const auto &[k, v] : s.params)
         params[k] = v;
-    return {{"name", s.name},      {"method", s.method},
-            {"params", params},    {"latent_size", s.latentSize},
-            {"labels", s.labels},  {"scores", s.scores},
-            {"vectors", s.vectors}};
+    Json vectors = Json::array();
+    for (const std::vector<float> &row : s.vectors) {
+        Json values = Json::array();
+        for (const float v : row)
+            values.push_back(number(v, form));
+        vectors.push_back(std::move(values));
+    }
+    return {{"name", s.name},     {"method", s.method},
+            {"params", params},   {"latent_size", s.latentSize},
+            {"labels", s.labels}, {"scores", s.scores},
+            {"vectors", vectors}};
 }
 
 DirectionSet readSet(const Object &o)
@@ -51,6 +69,7 @@ DirectionSet readSet(const Object &o)
     const Json &labels = o.raw("labels"), &scores = o.raw("scores"), &vectors = o.raw("vectors");
     if (!labels.is_array())
         o.fail("labels", "is " + json::describe(labels) + ", expected an array of strings");
+    if (labels.empty()) o.fail("labels", "is empty, expected a set of at least one direction");
     if (!vectors.is_array() || vectors.size() != labels.size())
         o.fail("vectors", "expected an array of " + std::to_string(labels.size()) +
                               " vectors (one per label)");
@@ -61,6 +80,16 @@ DirectionSet readSet(const Object &o)
         const std::string at = "[" + std::to_string(i) + "]";
         if (!labels[i].is_string())
             o.fail("labels" + at, "is " + json::describe(labels[i]) + ", expected a string");
+        // A learned walk's label names its transform: it sets the walk's range.
+        if (s.method == "steer") {
+            try {
+                steerTransformFromString(labels[i].get<std::string>());
+            } catch (const Error &) {
+                o.fail("labels" + at, "is " + json::describe(labels[i]) +
+                                          ", expected the transform a steer walk learned: zoom, "
+                                          "shift_x, shift_y, rotation, brightness or contrast");
+            }
+        }
         if (!scores[i].is_number())
             o.fail("scores" + at, "is " + json::describe(scores[i]) + ", expected a number");
         const Json &v = vectors[i];
@@ -88,32 +117,73 @@ std::pair<float, float> floatRange(const Object &o, const char *key, double min,
     return {static_cast<float>(r.first), static_cast<float>(r.second)};
 }
 
-Json generatorJson(const ViewRecipe &r)
+Json generatorJson(const ViewRecipe &r, FloatText form)
 {
     Json j = {{"file", r.generator.file}, {"sha256", r.generator.sha256}};
     if (r.hasSampler)
-        j["sampler"] = {
-            {"steps", r.sampler.steps}, {"guidance", r.sampler.guidance}, {"eta", r.sampler.eta}};
+        j["sampler"] = {{"steps", r.sampler.steps},
+                        {"guidance", number(r.sampler.guidance, form)},
+                        {"eta", number(r.sampler.eta, form)}};
     return j;
 }
 
-Json anchorsJson(const ViewRecipe::Anchors &a)
+Json anchorsJson(const ViewRecipe::Anchors &a, FloatText form)
 {
-    Json j = {{"truncation", a.truncation},
+    Json j = {{"truncation", number(a.truncation, form)},
               {"classes", a.classes.empty() ? Json("uniform") : Json(a.classes)}};
     if (a.poolSize > 0) j["pool"] = {{"size", a.poolSize}, {"refresh_per_step", a.poolRefresh}};
     return j;
 }
 
-Json viewsJson(const ViewRecipe::LatentViews &v, const Json &steered)
+Json viewsJson(const ViewRecipe::LatentViews &v, FloatText form)
 {
+    Json steered = Json::array();
+    for (const auto &w : v.steered)
+        steered.push_back({{"set", w.set},
+                           {"direction", w.direction},
+                           {"alpha", pairJson({w.alphaMin, w.alphaMax}, form)},
+                           {"distribution", w.normal ? "normal" : "uniform"}});
     Json j = {{"per_anchor", v.perAnchor},
               {"class_positives", v.classPositives},
-              {"gaussian", {{"enabled", v.gaussian}, {"sigma", v.sigma}}},
+              {"gaussian", {{"enabled", v.gaussian}, {"sigma", number(v.sigma, form)}}},
               {"steered", steered}};
-    if (v.renoise > 0) j["renoise"] = {{"strength", v.renoise}};
+    if (v.renoise > 0) j["renoise"] = {{"strength", number(v.renoise, form)}};
     if (v.preserveVariance) j["gaussian"]["preserve_variance"] = true;
     return j;
+}
+
+Json pixelJson(const ViewRecipe::Pixel &p, FloatText form)
+{
+    const auto n = [form](float v) { return number(v, form); };
+    return {{"random_resized_crop",
+             {{"p", n(p.cropP)},
+              {"scale", pairJson(p.cropScale, form)},
+              {"ratio", pairJson(p.cropRatio, form)}}},
+            {"horizontal_flip", {{"p", n(p.flipP)}}},
+            {"color_jitter",
+             {{"p", n(p.jitterP)},
+              {"brightness", n(p.brightness)},
+              {"contrast", n(p.contrast)},
+              {"saturation", n(p.saturation)},
+              {"hue", n(p.hue)}}},
+            {"grayscale", {{"p", n(p.grayscaleP)}}},
+            {"gaussian_blur", {{"p", n(p.blurP)}, {"sigma", pairJson(p.blurSigma, form)}}}};
+}
+
+std::string recipeJson(const ViewRecipe &r, FloatText form)
+{
+    Json sets = Json::array();
+    for (const auto &s : r.directionSets)
+        sets.push_back(setJson(s, form));
+    const Json doc = {{"schema_version", ViewRecipe::kSchemaVersion},
+                      {"name", r.name},
+                      {"generator", generatorJson(r, form)},
+                      {"seed", r.seed},
+                      {"anchors", anchorsJson(r.anchors, form)},
+                      {"views", viewsJson(r.views, form)},
+                      {"pixel", pixelJson(r.pixel, form)},
+                      {"direction_sets", sets}};
+    return doc.dump(2) + "\n";
 }
 
 } // namespace
@@ -167,37 +237,13 @@ void ViewRecipe::checkAgainst(int latentSize, int numClasses, const std::string 
 
 std::string toJson(const ViewRecipe &r)
 {
-    Json steered = Json::array();
-    for (const auto &w : r.views.steered)
-        steered.push_back({{"set", w.set},
-                           {"direction", w.direction},
-                           {"alpha", pairJson({w.alphaMin, w.alphaMax})},
-                           {"distribution", w.normal ? "normal" : "uniform"}});
-    Json sets = Json::array();
-    for (const auto &s : r.directionSets)
-        sets.push_back(setJson(s));
-    const auto &p = r.pixel;
-    Json doc = {
-        {"schema_version", ViewRecipe::kSchemaVersion},
-        {"name", r.name},
-        {"generator", generatorJson(r)},
-        {"seed", r.seed},
-        {"anchors", anchorsJson(r.anchors)},
-        {"views", viewsJson(r.views, steered)},
-        {"pixel",
-         {{"random_resized_crop",
-           {{"p", p.cropP}, {"scale", pairJson(p.cropScale)}, {"ratio", pairJson(p.cropRatio)}}},
-          {"horizontal_flip", {{"p", p.flipP}}},
-          {"color_jitter",
-           {{"p", p.jitterP},
-            {"brightness", p.brightness},
-            {"contrast", p.contrast},
-            {"saturation", p.saturation},
-            {"hue", p.hue}}},
-          {"grayscale", {{"p", p.grayscaleP}}},
-          {"gaussian_blur", {{"p", p.blurP}, {"sigma", pairJson(p.blurSigma)}}}}},
-        {"direction_sets", sets}};
-    return doc.dump(2) + "\n";
+    return recipeJson(r, FloatText::Shortest);
+}
+
+bool recipeHashMatches(const ViewRecipe &r, const std::string &sha256)
+{
+    return sha256 == sha256OfBytes(toJson(r)) ||
+           sha256 == sha256OfBytes(recipeJson(r, FloatText::Exact));
 }
 
 ViewRecipe recipeFromJson(const std::string &text, const std::string &path)
@@ -345,7 +391,7 @@ void writeRecipe(const ViewRecipe &recipe, const std::string &path)
 
 std::string directionSetToJson(const DirectionSet &set)
 {
-    return setJson(set).dump(2) + "\n";
+    return setJson(set, FloatText::Shortest).dump(2) + "\n";
 }
 
 DirectionSet directionSetFromJson(const std::string &text, const std::string &path)

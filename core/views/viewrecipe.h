@@ -93,7 +93,13 @@ struct ViewRecipe
     void checkAgainst(int latentSize, int numClasses, const std::string &what) const;
 };
 
+// The recipe's canonical JSON, as files and hashes have it (floats as their
+// shortest decimal: 0.4).
 std::string toJson(const ViewRecipe &recipe);
+// Whether `sha256` is the hash of the recipe's canonical JSON, or of the form
+// written before 2026-12 (floats as exact doubles: 0.4000000059604645), so
+// that runs recorded then still match their recipe.
+bool recipeHashMatches(const ViewRecipe &recipe, const std::string &sha256);
 
 // The recipe a generator starts from: the defaults above, for a diffusion
 // model with untruncated anchors (GeneratorInfo::defaultTruncation) and
