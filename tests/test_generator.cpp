@@ -6,6 +6,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <torch/script.h>
 #include <torch/types.h>
 #include <torch/utils.h>
 
@@ -194,6 +195,23 @@ private Q_SLOTS:
         const auto batch = cond->sample({6, 3, 2.0f, -1});
         QCOMPARE(batch.count, 6);
         QCOMPARE(batch.channels, 1);
+
+        // What a sidecar could not state is refused from the probe too: an
+        // RGBA generator's images were drawn and compared with real data as
+        // if they had 3 channels (reading past their end), 2 px ones too.
+        QTemporaryDir dir;
+        for (const auto &[shape, message] :
+             {std::pair<std::string, std::string>{"4, 8, 8", "4 channels, expected 1 (grey) or 3"},
+              {"1, 2, 2", "2 pixels per side, expected 4 to 4096"}}) {
+            torch::jit::Module m("odd");
+            m.define("def forward(self, z):\n    return torch.tanh(z[:, :1]).view(-1, 1, 1, 1)"
+                     ".expand(-1, " +
+                     shape + ").contiguous()\n");
+            const std::string pt = dir.filePath("odd.pt").toStdString();
+            m.save(pt);
+            const QString error = QString::fromStdString(loadError(pt));
+            QVERIFY2(error.contains(QString::fromStdString(message)), qPrintable(error));
+        }
     }
 
     void sameSeedGivesIdenticalImages()

@@ -214,6 +214,15 @@ void Generator::Impl::inferWithoutSidecar(CallSignature sig)
     }
     if (out.dim() != 4 || out.size(2) != out.size(3))
         fail("forward() returned " + shapeString(out) + ", expected square images [N, C, H, W]");
+    // What a sidecar may state (generatorinfo.cpp): images are shown, saved
+    // and compared with real data as grey or RGB only.
+    if (out.size(1) != 1 && out.size(1) != 3)
+        fail("forward() returned " + shapeString(out) + ": " + std::to_string(out.size(1)) +
+             " channels, expected 1 (grey) or 3 (RGB); convert the output in a small wrapper "
+             "module (docs/generator-format.md)");
+    if (out.size(2) < 4 || out.size(2) > kMaxResolution)
+        fail("forward() returned " + shapeString(out) + ": " + std::to_string(out.size(2)) +
+             " pixels per side, expected 4 to " + std::to_string(kMaxResolution));
     info.channels = static_cast<int>(out.size(1));
     info.resolution = static_cast<int>(out.size(2));
     assume(std::to_string(info.channels) + " channel(s) at " + std::to_string(info.resolution) +
