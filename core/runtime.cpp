@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "runtime.h"
 
-#include "asanallocator.h"
 #include "error.h"
+#include "tensorallocator.h"
 
 #include <torch/cuda.h>
 #include <torch/types.h>
@@ -38,7 +38,7 @@ int defaultThreads()
 
 void configureRuntime(int threads)
 {
-    reuseLargeTensorBlocksUnderAsan();
+    reuseLargeTensorBlocks();
     // OpenBLAS reads OPENBLAS_NUM_THREADS when it is loaded, before main();
     // its setter is looked up at run time because the BLAS in use is chosen by
     // Debian's alternatives and may not be OpenBLAS at all.
@@ -72,6 +72,7 @@ void configureRuntime(int threads)
 
 void releaseFreeMemory()
 {
+    releaseKeptTensorBlocks();
 #ifdef __GLIBC__
     // Walks every arena (the training and batch threads have their own) and
     // unmaps the whole pages of free chunks, not only the heap's top.

@@ -15,8 +15,9 @@ int defaultThreads();
 // keeps large freed blocks in the heap for reuse (glibc). Call once at
 // start-up, before any torch work.
 void configureRuntime(int threads = 0);
-// Returns the heap's free pages to the system (glibc's malloc_trim): the
-// heap keeps freed blocks for the next training step (configureRuntime), so
+// Returns the heap's free pages, and the large tensor blocks kept for reuse
+// (tensorallocator.h), to the system (glibc's malloc_trim): the heap keeps
+// freed blocks for the next training step (configureRuntime), so
 // a one-off larger phase (an evaluation, a different batch shape) would
 // otherwise hold its peak for the rest of the process. Call after such
 // phases, not per step. No-op where the C library has no such call.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Core, no display: direction finding and pixel edits.
+#include "atomicfile.h"
 #include "convgenerator.h"
 #include "error.h"
 #include "generators/generator.h"
@@ -9,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <torch/script.h>
 #include <torch/types.h>
 #include <torch/utils.h>
 
@@ -32,6 +34,26 @@ void verifyOrthonormal(const DirectionSet &s)
     const auto gram = m.mm(m.t());
     QVERIFY2(torch::allclose(gram, torch::eye(s.size()), 1e-4, 1e-4),
              "directions are not orthonormal");
+}
+
+// A diffusion model predicting 0.1 x_t as its noise, of `channels` x
+// `side` x `side` images (any size: no weights), as TorchScript with its
+// sidecar; returns the .pt path.
+std::string writeScaleDenoiser(const std::string &dir, int channels, int side)
+{
+    torch::jit::Module m("scale");
+    m.define("def forward(self, x, t):\n    return x * 0.1\n");
+    const std::string name = dir + "/scale" + std::to_string(side);
+    m.save(name + ".pt");
+    writeFileAtomically(name + ".json",
+                        R"({"schema_version": 2, "kind": "diffusion", "name": "scale", )"
+                        R"("num_classes": 0, "channels": )" +
+                            std::to_string(channels) + R"(, "resolution": )" +
+                            std::to_string(side) +
+                            R"(, "output_range": [-1, 1], "call": "x,t", "diffusion": )"
+                            R"({"prediction": "eps", "timesteps": 50, "schedule": {"type": )"
+                            R"("linear", "beta_start": 0.001, "beta_end": 0.2}}})");
+    return name + ".pt";
 }
 
 } // namespace
@@ -118,6 +140,64 @@ private Q_SLOTS:
         }
         const auto diffusion = Generator::load(LATENT_TEST_DATA_DIR "/diffusion.pt");
         QVERIFY(sefaCandidates(*diffusion).empty()); // its time and label weights are not z's
+
+        // A latent too large for SeFa's latent x latent eigendecomposition.
+        torch::jit::Module wide("wide");
+        wide.register_parameter("fc_weight", torch::zeros({16, kMaxSefaLatent + 8}), false);
+        wide.define(
+            "def forward(self, z):\n"
+            "    return torch.tanh(torch.matmul(z, self.fc_weight.t())).view(-1, 1, 4, 4)\n");
+        const std::string pt = dir.filePath("wide.pt").toStdString();
+        wide.save(pt);
+        writeFileAtomically(dir.filePath("wide.json").toStdString(),
+                            R"({"schema_version": 1, "name": "wide", "latent_size": )" +
+                                std::to_string(kMaxSefaLatent + 8) +
+                                R"(, "num_classes": 0, "channels": 1, "resolution": 4, )"
+                                R"("output_range": [-1, 1], "call": "z"})");
+        const auto gan = Generator::load(pt);
+        QCOMPARE(sefaCandidates(*gan), std::vector<std::string>{"fc_weight"});
+        try {
+            sefaDirections(*gan, 2);
+            QFAIL("SeFa factorised a 8200 x 8200 matrix");
+        } catch (const Error &e) {
+            QVERIFY2(QString(e.what()).contains("has a latent of 8200 values, and SeFa factorises "
+                                                "a latent x latent matrix (at most 8192)"),
+                     e.what());
+        }
+    }
+
+    // A 256 px colour diffusion model (x_T of 196,608 values) loads and
+    // samples; 1,024 px is refused with the limit. PCA that would not fit in
+    // memory is refused before sampling, naming the count that would.
+    void largeDiffusionModelsAndPcaMemory()
+    {
+        QTemporaryDir dir;
+        const auto big = Generator::load(writeScaleDenoiser(dir.path().toStdString(), 3, 256));
+        QCOMPARE(big->info().latentSize, 3 * 256 * 256);
+        SamplerSettings quick = big->samplerSettings();
+        quick.steps = 2;
+        big->setSamplerSettings(quick);
+        const ImageBatch one = big->sample({1, 1, 0.0f, SampleRequest::kUniformClasses});
+        QCOMPARE(one.width, 256);
+        QCOMPARE(one.channels, 3);
+        try {
+            Generator::load(writeScaleDenoiser(dir.path().toStdString(), 3, 1024));
+            QFAIL("a 3 x 1024 x 1024 starting noise was accepted");
+        } catch (const Error &e) {
+            QVERIFY2(QString(e.what()).contains("gives a starting noise of 3145728 values, more "
+                                                "than 786432 (3 x 512 x 512)"),
+                     e.what());
+        }
+        try {
+            pcaDirections(*big, 4, 10000, 1);
+            QFAIL("PCA of 10,000 images of 3 x 256 x 256 was attempted");
+        } catch (const Error &e) {
+            // 8 bytes x (3 x 196,608 pixels + 196,608 latent values) per sample.
+            QVERIFY2(QString(e.what()).contains("PCA: 10000 samples of 3 x 256 x 256 images take "
+                                                "about 59 GiB in double precision, more than 4 "
+                                                "GiB; use at most 682 samples"),
+                     e.what());
+        }
     }
 
     void pcaExplainsDecreasingVariance()

@@ -737,6 +737,10 @@
         <source>This generator has no linear layer or transposed convolution that takes its %1-dimensional latent, so there is nothing for SeFa to factorise</source>
         <translation>Dieser Generator hat keine lineare Schicht und keine transponierte Faltung, die seinen %1-dimensionalen latenten Vektor aufnimmt; SeFa hat also nichts zu zerlegen</translation>
     </message>
+    <message>
+        <source>The latent has %1 values; SeFa factorises a latent x latent matrix, at most %2 x %2 here</source>
+        <translation>Der latente Vektor hat %1 Werte; SeFa zerlegt eine Matrix latent x latent, hier höchstens %2 x %2</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ExportDatasetDialog</name>

@@ -737,6 +737,10 @@
         <source>This generator has no linear layer or transposed convolution that takes its %1-dimensional latent, so there is nothing for SeFa to factorise</source>
         <translation>Ce générateur n&apos;a ni couche linéaire ni convolution transposée qui reçoive son latent de dimension %1 : SeFa n&apos;a donc rien à factoriser</translation>
     </message>
+    <message>
+        <source>The latent has %1 values; SeFa factorises a latent x latent matrix, at most %2 x %2 here</source>
+        <translation>Le latent a %1 valeurs ; SeFa factorise une matrice latent x latent, ici au plus %2 x %2</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ExportDatasetDialog</name>

@@ -41,6 +41,7 @@ namespace {
 
 constexpr int kSliderSteps = 100; // slider units per alpha limit
 constexpr int kStripSteps = 7;
+constexpr int kInstantSefaLatent = 1024; // found at load, on the UI thread, below this
 
 // One undoable change of the explorer's alphas. Consecutive changes of one
 // slider merge, so a drag is one undo step.
@@ -320,6 +321,11 @@ void ExplorerPanel::setGenerator(std::shared_ptr<const Generator> generator)
             ? tr("This generator has no linear layer or transposed convolution that takes its "
                  "%1-dimensional latent, so there is nothing for SeFa to factorise")
                   .arg(info.latentSize)
+        : info.latentSize > kMaxSefaLatent
+            ? tr("The latent has %1 values; SeFa factorises a latent x latent matrix, at most %2 "
+                 "x %2 here")
+                  .arg(info.latentSize)
+                  .arg(kMaxSefaLatent)
             : QString();
     setItemEnabled(m_method, m_method->findData("sefa"), noSefa.isEmpty(), noSefa);
     if (!noSefa.isEmpty() && m_method->currentData() == "sefa")
@@ -333,11 +339,12 @@ void ExplorerPanel::setGenerator(std::shared_ptr<const Generator> generator)
         m_generator->latentValues({1, static_cast<std::uint64_t>(m_seed->value()), 2.0f, -1});
     m_undo->clear();
     setEnabled(true);
-    // SeFa is closed form (milliseconds): always redone for the new weights.
-    // Without a layer for it to factorise (a diffusion model's x_T, a GAN
-    // whose latent enters no linear or transposed convolution layer) the tab
-    // starts with random directions instead.
-    if (sefaWeights.empty())
+    // SeFa is closed form (milliseconds up to a latent of about a thousand):
+    // always redone for the new weights. Without a layer for it to factorise
+    // (a diffusion model's x_T, a GAN whose latent enters no linear or
+    // transposed convolution layer), or for a latent too large to factorise
+    // here on the UI thread, the tab starts with random directions instead.
+    if (sefaWeights.empty() || info.latentSize > kInstantSefaLatent)
         addDirectionSet(randomDirections(info.latentSize, std::min(8, info.latentSize), 1));
     else
         addDirectionSet(sefaDirections(*m_generator, std::min(8, info.latentSize)));

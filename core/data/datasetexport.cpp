@@ -26,7 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 using json::Json;
 constexpr int kSchemaVersion = 1;
-constexpr std::size_t kMaxSettingsBytes = 32u << 20; // the recipe with its direction sets
+constexpr std::size_t kMaxSettingsBytes = kMaxRecipeBytes + (16u << 20); // with the recipe
 
 std::string classFolder(int index, const std::vector<std::string> &names)
 {

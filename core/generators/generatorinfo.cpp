@@ -174,11 +174,13 @@ GeneratorInfo parseSidecar(const std::string &text, const std::string &path)
     if (info.isDiffusion()) {
         // The latent is x_T itself.
         const long long size = 1LL * info.channels * info.resolution * info.resolution;
-        if (size > kMaxLatentSize)
-            root.fail("resolution", "gives a starting noise of " + std::to_string(size) +
-                                        " values, more than " + std::to_string(kMaxLatentSize));
+        if (size > kMaxDiffusionLatentSize)
+            root.fail("resolution",
+                      "gives a starting noise of " + std::to_string(size) + " values, more than " +
+                          std::to_string(kMaxDiffusionLatentSize) + " (3 x 512 x 512)");
         info.latentSize = int(size);
-        if (root.has("latent_size") && root.integer("latent_size", 1, kMaxLatentSize) != size)
+        if (root.has("latent_size") &&
+            root.integer("latent_size", 1, kMaxDiffusionLatentSize) != size)
             root.fail("latent_size",
                       "must be channels x resolution x resolution = " + std::to_string(size) +
                           " for a diffusion model (its latent is x_T), or absent");

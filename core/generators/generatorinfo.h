@@ -82,8 +82,11 @@ GeneratorInfo parseSidecar(const std::string &jsonText, const std::string &pathF
 // Writes `info` as a sidecar (temporary file, then rename).
 void writeSidecar(const GeneratorInfo &info, const std::string &path);
 
-// Limits that keep a hostile sidecar from asking for absurd allocations.
+// Limits that keep a hostile sidecar from asking for absurd allocations: a
+// GAN's z, and a diffusion model's x_T (channels x resolution^2: colour up to
+// 512 px, so that 256 px pixel-space models load).
 constexpr int kMaxLatentSize = 1 << 16;
+constexpr int kMaxDiffusionLatentSize = 3 * 512 * 512;
 constexpr int kMaxResolution = 4096;
 constexpr int kMaxClasses = 100000;
 

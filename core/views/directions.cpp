@@ -84,6 +84,10 @@ DirectionSet sefaDirections(const Generator &generator, int k, const std::string
                     "through no such layer; use PCA, random or learned directions");
     const int latent = generator.info().latentSize;
     checkK(k, latent);
+    if (latent > kMaxSefaLatent)
+        throw Error("SeFa: " + generator.path() + " has a latent of " + std::to_string(latent) +
+                    " values, and SeFa factorises a latent x latent matrix (at most " +
+                    std::to_string(kMaxSefaLatent) + "); use PCA, random or learned directions");
     std::string chosen;
     at::Tensor weight;
     for (const auto &[name, value] : generator.namedParameters()) {
@@ -151,6 +155,20 @@ DirectionSet pcaDirections(const Generator &generator, int k, int samples, std::
     if (samples < 2 * k)
         throw Error("PCA: " + std::to_string(samples) + " samples for " + std::to_string(k) +
                     " components; expected at least " + std::to_string(2 * k));
+    // The images [N, C*H*W] in double precision, centred and factorised (about
+    // three copies), and the latents [N, latent]: refused before sampling
+    // where that would not fit, with the count that would.
+    const GeneratorInfo &info = generator.info();
+    const double pixels = double(info.channels) * info.resolution * info.resolution;
+    const double bytesPerSample = 8.0 * (3 * pixels + latent);
+    constexpr double kBudget = 4.0 * (1 << 30);
+    if (samples * bytesPerSample > kBudget)
+        throw Error("PCA: " + std::to_string(samples) + " samples of " +
+                    std::to_string(info.channels) + " x " + std::to_string(info.resolution) +
+                    " x " + std::to_string(info.resolution) + " images take about " +
+                    std::to_string(std::lround(samples * bytesPerSample / (1 << 30))) +
+                    " GiB in double precision, more than 4 GiB; use at most " +
+                    std::to_string(int(kBudget / bytesPerSample)) + " samples");
     SampleRequest request{samples, seed, 0.0f, SampleRequest::kUniformClasses};
     const auto z = generator.sampleLatents(request);
     const auto y = generator.sampleClasses(request);

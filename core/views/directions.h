@@ -54,6 +54,9 @@ struct DirectionSet
 // using its first latentSize inputs. Throws Error when no weight fits, and for
 // a diffusion model.
 DirectionSet sefaDirections(const Generator &generator, int k, const std::string &parameter = {});
+// SeFa's eigendecomposition is latent x latent in double precision: 512 MiB
+// and tens of seconds at this size.
+constexpr int kMaxSefaLatent = 8192;
 // The parameters SeFa can use, in module order (none for a diffusion model).
 std::vector<std::string> sefaCandidates(const Generator &generator);
 

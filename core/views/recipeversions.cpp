@@ -14,7 +14,7 @@ namespace {
 
 using json::Json;
 
-constexpr std::size_t kMaxVersionsBytes = 64u << 20;
+constexpr std::size_t kMaxVersionsBytes = 4 * kMaxRecipeBytes; // a few versions, sets included
 
 Json versionJson(const RecipeVersion &v)
 {

@@ -65,7 +65,7 @@ DirectionSet readSet(const Object &o)
             params.fail(it.key(), "is " + json::describe(*it) + ", expected a string");
         s.params[it.key()] = it->get<std::string>();
     }
-    s.latentSize = static_cast<int>(o.integer("latent_size", 1, 1 << 16));
+    s.latentSize = static_cast<int>(o.integer("latent_size", 1, kMaxDiffusionLatentSize));
     const Json &labels = o.raw("labels"), &scores = o.raw("scores"), &vectors = o.raw("vectors");
     if (!labels.is_array())
         o.fail("labels", "is " + json::describe(labels) + ", expected an array of strings");

@@ -117,6 +117,9 @@ std::string sha256OfFile(const std::string &path);
 std::string sha256OfBytes(const std::string &bytes); // lower-case hex
 std::string sha256OfData(const void *data, std::size_t size);
 
-constexpr std::size_t kMaxRecipeBytes = 16u << 20;
+// A recipe file's size limit: its direction sets hold one float per latent
+// value per direction (8 directions of a 3 x 256 x 256 diffusion model's x_T
+// take about 30 MiB of text).
+constexpr std::size_t kMaxRecipeBytes = 256u << 20;
 
 } // namespace latent

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "asanallocator.h"
+#include "tensorallocator.h"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -9,9 +9,13 @@
 #define LATENT_ASAN 1
 #endif
 
-#ifdef LATENT_ASAN
 #include <c10/core/CPUAllocator.h>
+#ifdef LATENT_ASAN
 #include <sanitizer/asan_interface.h>
+#else
+#define ASAN_POISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
+#define ASAN_UNPOISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
+#endif
 
 #include <cstdlib>
 #include <mutex>
@@ -28,10 +32,13 @@ public:
     c10::DataPtr allocate(std::size_t bytes) const override
     {
         const std::size_t size = (bytes + kAlignment - 1) / kAlignment * kAlignment;
+        // Smaller tensors exactly as before: LibTorch's own allocator.
+        if (size < kSmallest) return c10::GetDefaultCPUAllocator()->allocate(bytes);
         void *block = reuseOrAllocate(size);
         // The context is the block itself, as raw_deleter() promises.
         return {block, block, &release, c10::Device(c10::DeviceType::CPU)};
     }
+    // Frees a block of either kind (LibTorch's own frees with free()).
     c10::DeleterFnPtr raw_deleter() const override { return &release; }
 
     static ReusingAllocator &instance()
@@ -40,15 +47,40 @@ public:
         return *allocator;
     }
 
+    void freeKept() const
+    {
+        std::vector<void *> blocks;
+        {
+            std::lock_guard lock(mutex_);
+            for (auto &[size, kept] : free_) {
+                for (void *block : kept) {
+                    ASAN_UNPOISON_MEMORY_REGION(block, size);
+                    sizes_.erase(block);
+                    blocks.push_back(block);
+                }
+            }
+            free_.clear();
+            keptBytes_ = 0;
+        }
+        for (void *block : blocks)
+            std::free(block);
+    }
+
+    static constexpr std::size_t smallest() { return kSmallest; }
+
 private:
-    static constexpr std::size_t kAlignment = 64;        // LibTorch's own
+    static constexpr std::size_t kAlignment = 64; // LibTorch's own
+#ifdef LATENT_ASAN
     static constexpr std::size_t kSmallest = 128 << 10;  // ASan's own allocator keeps smaller ones
     static constexpr std::size_t kMostKept = 4ull << 30; // in free blocks, all sizes together
+#else
+    static constexpr std::size_t kSmallest = 64 << 20;   // glibc's arenas keep smaller ones
+    static constexpr std::size_t kMostKept = 2ull << 30; // in free blocks, all sizes together
+#endif
 
-    void *reuseOrAllocate(std::size_t size) const
+    void *reuseOrAllocate(std::size_t size) const // size >= kSmallest
     {
-        if (size == 0) return nullptr;
-        if (size >= kSmallest) {
+        {
             std::lock_guard lock(mutex_);
             auto &kept = free_[size];
             if (!kept.empty()) {
@@ -61,10 +93,8 @@ private:
         }
         void *block = nullptr;
         if (::posix_memalign(&block, kAlignment, size) != 0) throw std::bad_alloc();
-        if (size >= kSmallest) {
-            std::lock_guard lock(mutex_);
-            sizes_[block] = size;
-        }
+        std::lock_guard lock(mutex_);
+        sizes_[block] = size;
         return block;
     }
 
@@ -100,19 +130,21 @@ private:
 
 } // namespace
 
-void reuseLargeTensorBlocksUnderAsan()
+void reuseLargeTensorBlocks()
 {
     // Above the default allocator's priority (0); tensors it made before
     // keep its deleter.
     c10::SetCPUAllocator(&ReusingAllocator::instance(), 1);
 }
 
+void releaseKeptTensorBlocks()
+{
+    ReusingAllocator::instance().freeKept();
+}
+
+std::size_t smallestKeptTensorBlock()
+{
+    return ReusingAllocator::smallest();
+}
+
 } // namespace latent
-
-#else
-
-namespace latent {
-void reuseLargeTensorBlocksUnderAsan() {}
-} // namespace latent
-
-#endif
