@@ -148,6 +148,8 @@ private Q_SLOTS:
         auto *grid = window.findChild<ImageGridWidget *>("sampleGrid");
         QTRY_COMPARE_WITH_TIMEOUT(grid->cellCount(), 64, 30000);
         QCOMPARE(grid->cell(0).image.size(), QSize(8, 8));
+        // While the first grid is made (minutes for a large model) it says so.
+        QCOMPARE(grid->placeholderText(), QString("Sampling 64 images, 5 DDIM steps each…"));
         const QString info = window.findChild<QTextBrowser *>("generatorInfo")->toPlainText();
         QVERIFY2(info.contains("forward(x_t, t, y)") && info.contains("DDIM"), qPrintable(info));
         // The sampler's steps change the images; the rate is shown.
@@ -171,6 +173,7 @@ private Q_SLOTS:
         QVERIFY(sefa.data(Qt::ToolTipRole).toString().contains("diffusion model"));
         window.showTab("views");
         QTRY_VERIFY_WITH_TIMEOUT(window.composerPanel()->preview()->cellCount() > 0, 30000);
+        QVERIFY(window.composerPanel()->preview()->placeholderText().startsWith("Rendering "));
         // The recipe carries its own sampler settings (the generator's at load).
         const latent::ViewRecipe recipe = window.composerPanel()->recipe();
         QVERIFY(recipe.hasSampler);

@@ -332,6 +332,10 @@
         <source>z&apos; = sqrt(1 - sigma²) z + sigma n instead of z + sigma n (sigma at most 1): the view&apos;s latent keeps the anchors&apos; distribution, as a diffusion model&apos;s starting noise must</source>
         <translation>z&apos; = sqrt(1 - sigma²) z + sigma n statt z + sigma n (sigma höchstens 1): das Latent der Ansicht behält die Verteilung der Anker, wie es das Startrauschen eines Diffusionsmodells muss</translation>
     </message>
+    <message>
+        <source>Rendering %1 anchors and %2 views of each…</source>
+        <translation>%1 Anker und je %2 Ansichten werden erzeugt…</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::DatasetPicker</name>
@@ -1002,6 +1006,14 @@
     <message>
         <source>GAN</source>
         <translation>GAN</translation>
+    </message>
+    <message>
+        <source>Sampling %1 images, %2 DDIM steps each…</source>
+        <translation>%1 Bilder werden erzeugt, je %2 DDIM-Schritte…</translation>
+    </message>
+    <message>
+        <source>Sampling %1 images…</source>
+        <translation>%1 Bilder werden erzeugt…</translation>
     </message>
 </context>
 <context>

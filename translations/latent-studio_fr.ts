@@ -332,6 +332,10 @@
         <source>z&apos; = sqrt(1 - sigma²) z + sigma n instead of z + sigma n (sigma at most 1): the view&apos;s latent keeps the anchors&apos; distribution, as a diffusion model&apos;s starting noise must</source>
         <translation>z&apos; = sqrt(1 - sigma²) z + sigma n au lieu de z + sigma n (sigma au plus 1) : le latent de la vue garde la distribution des ancres, comme le doit le bruit de départ d&apos;un modèle de diffusion</translation>
     </message>
+    <message>
+        <source>Rendering %1 anchors and %2 views of each…</source>
+        <translation>Rendu de %1 ancres et de %2 vues de chacune…</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::DatasetPicker</name>
@@ -1002,6 +1006,14 @@
     <message>
         <source>GAN</source>
         <translation>GAN</translation>
+    </message>
+    <message>
+        <source>Sampling %1 images, %2 DDIM steps each…</source>
+        <translation>Échantillonnage de %1 images, %2 pas DDIM chacune…</translation>
+    </message>
+    <message>
+        <source>Sampling %1 images…</source>
+        <translation>Échantillonnage de %1 images…</translation>
     </message>
 </context>
 <context>

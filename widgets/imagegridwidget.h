@@ -24,6 +24,7 @@ public:
 
     void setCells(const QVector<Cell> &cells, int columns);
     void setPlaceholderText(const QString &text);
+    const QString &placeholderText() const { return m_placeholder; } // shown while empty
     int cellCount() const { return m_cells.size(); }
     const Cell &cell(int index) const { return m_cells.at(index); }
     int columns() const { return m_columns; }

@@ -506,6 +506,8 @@ void ComposerPanel::requestPreview()
     const int anchors = m_anchors->value(), views = m_views->value();
     const auto mode = static_cast<ViewMode>(m_mode->currentData().toInt());
     auto gen = m_generator;
+    m_preview->setPlaceholderText(
+        tr("Rendering %1 anchors and %2 views of each…").arg(anchors).arg(views));
     runJob(
         *m_worker, "preview", this,
         [gen, r, anchors, views, mode] {

@@ -256,6 +256,13 @@ void GeneratorPanel::showGenerator(const std::string &path, const GeneratorInfo 
     }
     html += "</ul>";
     m_info->setHtml(html);
+    // The first grid can take minutes (a large diffusion model on the CPU):
+    // say what is being made rather than "Loading".
+    const int n = gridSide() * gridSide();
+    m_grid->setPlaceholderText(
+        info.isDiffusion()
+            ? tr("Sampling %1 images, %2 DDIM steps each…").arg(n).arg(info.diffusion.sampler.steps)
+            : tr("Sampling %1 images…").arg(n));
     setEnabled(true);
 }
 
