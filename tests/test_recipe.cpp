@@ -161,8 +161,26 @@ private Q_SLOTS:
             << "{\"schema_version\": -1.5e919296265}"
             << "recipe r.json: not valid JSON ([json.exception.out_of_range.406] number overflow "
                "parsing '-1.5e919296265')";
-        QTest::newRow("huge") << QString("{\"name\": \"%1\"}").arg(QString(17 << 20, 'x'))
-                              << "bytes, expected at most 16777216";
+    }
+
+    // A file over the limit is refused from its size, before it is read; a
+    // text over it before it is parsed.
+    void hugeRecipe()
+    {
+        QTemporaryDir dir;
+        QFile f(dir.filePath("huge.json"));
+        QVERIFY(f.open(QIODevice::WriteOnly) && f.resize(qint64(kMaxRecipeBytes) + 1)); // sparse
+        f.close();
+        try {
+            readRecipe(f.fileName().toStdString());
+            QFAIL("a recipe over the size limit was read");
+        } catch (const Error &e) {
+            QCOMPARE(QString(e.what()),
+                     QString("recipe %1: file is 268435457 bytes, expected at most 268435456")
+                         .arg(f.fileName()));
+        }
+        QVERIFY(errorOf(std::string(kMaxRecipeBytes + 1, ' '))
+                    .contains("bytes, expected at most 268435456"));
     }
 
     void strictErrors()
