@@ -3,6 +3,7 @@
 #include "atomicfile.h"
 #include "convgenerator.h"
 #include "error.h"
+#include "errorof.h"
 #include "generators/generator.h"
 #include "runtime.h"
 #include "views/directions.h"
@@ -130,14 +131,10 @@ private Q_SLOTS:
         const auto weightless =
             Generator::load(test::writeConvGenerator(dir.path().toStdString(), false));
         QVERIFY(sefaCandidates(*weightless).empty());
-        try {
-            sefaDirections(*weightless, 2);
-            QFAIL("SeFa found a weight in a generator without parameters");
-        } catch (const Error &e) {
-            QVERIFY2(QString(e.what()).contains("has no linear weight with at least 16 inputs, "
-                                                "nor a transposed convolution"),
-                     e.what());
-        }
+        QString e = test::errorOf([&] { sefaDirections(*weightless, 2); });
+        QVERIFY2(e.contains("has no linear weight with at least 16 inputs, nor a transposed "
+                            "convolution"),
+                 qPrintable(e));
         const auto diffusion = Generator::load(LATENT_TEST_DATA_DIR "/diffusion.pt");
         QVERIFY(sefaCandidates(*diffusion).empty()); // its time and label weights are not z's
 
@@ -156,14 +153,10 @@ private Q_SLOTS:
                                 R"("output_range": [-1, 1], "call": "z"})");
         const auto gan = Generator::load(pt);
         QCOMPARE(sefaCandidates(*gan), std::vector<std::string>{"fc_weight"});
-        try {
-            sefaDirections(*gan, 2);
-            QFAIL("SeFa factorised a 8200 x 8200 matrix");
-        } catch (const Error &e) {
-            QVERIFY2(QString(e.what()).contains("has a latent of 8200 values, and SeFa factorises "
-                                                "a latent x latent matrix (at most 8192)"),
-                     e.what());
-        }
+        e = test::errorOf([&] { sefaDirections(*gan, 2); });
+        QVERIFY2(e.contains("has a latent of 8200 values, and SeFa factorises a latent x latent "
+                            "matrix (at most 8192)"),
+                 qPrintable(e));
     }
 
     // A 256 px colour diffusion model (x_T of 196,608 values) loads and
@@ -180,24 +173,16 @@ private Q_SLOTS:
         const ImageBatch one = big->sample({1, 1, 0.0f, SampleRequest::kUniformClasses});
         QCOMPARE(one.width, 256);
         QCOMPARE(one.channels, 3);
-        try {
-            Generator::load(writeScaleDenoiser(dir.path().toStdString(), 3, 1024));
-            QFAIL("a 3 x 1024 x 1024 starting noise was accepted");
-        } catch (const Error &e) {
-            QVERIFY2(QString(e.what()).contains("gives a starting noise of 3145728 values, more "
-                                                "than 786432 (3 x 512 x 512)"),
-                     e.what());
-        }
-        try {
-            pcaDirections(*big, 4, 10000, 1);
-            QFAIL("PCA of 10,000 images of 3 x 256 x 256 was attempted");
-        } catch (const Error &e) {
-            // 8 bytes x (3 x 196,608 pixels + 196,608 latent values) per sample.
-            QVERIFY2(QString(e.what()).contains("PCA: 10000 samples of 3 x 256 x 256 images take "
-                                                "about 59 GiB in double precision, more than 4 "
-                                                "GiB; use at most 682 samples"),
-                     e.what());
-        }
+        QString e = test::errorOf(
+            [&] { Generator::load(writeScaleDenoiser(dir.path().toStdString(), 3, 1024)); });
+        QVERIFY2(e.contains("gives a starting noise of 3145728 values, more than 786432 (3 x 512 "
+                            "x 512)"),
+                 qPrintable(e));
+        // 8 bytes x (3 x 196,608 pixels + 196,608 latent values) per sample.
+        e = test::errorOf([&] { pcaDirections(*big, 4, 10000, 1); });
+        QVERIFY2(e.contains("PCA: 10000 samples of 3 x 256 x 256 images take about 59 GiB in "
+                            "double precision, more than 4 GiB; use at most 682 samples"),
+                 qPrintable(e));
     }
 
     void pcaExplainsDecreasingVariance()
