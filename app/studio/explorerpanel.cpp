@@ -313,20 +313,7 @@ void ExplorerPanel::setGenerator(std::shared_ptr<const Generator> generator)
     }
     // SeFa factorises a weight that the latent feeds: where there is none it
     // is offered disabled, with the reason, and PCA is chosen instead.
-    const QString noSefa =
-        info.isDiffusion()
-            ? tr("Not for a diffusion model: SeFa factorises the first linear layer that takes a "
-                 "GAN's latent, and the starting noise x_T goes through no such layer")
-        : sefaWeights.empty()
-            ? tr("This generator has no linear layer or transposed convolution that takes its "
-                 "%1-dimensional latent, so there is nothing for SeFa to factorise")
-                  .arg(info.latentSize)
-        : info.latentSize > kMaxSefaLatent
-            ? tr("The latent has %1 values; SeFa factorises a latent x latent matrix, at most %2 "
-                 "x %2 here")
-                  .arg(info.latentSize)
-                  .arg(kMaxSefaLatent)
-            : QString();
+    const QString noSefa = sefaUnavailableReason(info, sefaWeights.empty());
     setItemEnabled(m_method, m_method->findData("sefa"), noSefa.isEmpty(), noSefa);
     if (!noSefa.isEmpty() && m_method->currentData() == "sefa")
         m_method->setCurrentIndex(m_method->findData("pca"));
@@ -348,6 +335,23 @@ void ExplorerPanel::setGenerator(std::shared_ptr<const Generator> generator)
         addDirectionSet(randomDirections(info.latentSize, std::min(8, info.latentSize), 1));
     else
         addDirectionSet(sefaDirections(*m_generator, std::min(8, info.latentSize)));
+}
+
+QString ExplorerPanel::sefaUnavailableReason(const GeneratorInfo &info, bool noWeight)
+{
+    if (info.isDiffusion())
+        return tr("Not for a diffusion model: SeFa factorises the first linear layer that takes a "
+                  "GAN's latent, and the starting noise x_T goes through no such layer");
+    if (noWeight)
+        return tr("This generator has no linear layer or transposed convolution that takes its "
+                  "%1-dimensional latent, so there is nothing for SeFa to factorise")
+            .arg(info.latentSize);
+    if (info.latentSize > kMaxSefaLatent)
+        return tr("The latent has %1 values; SeFa factorises a latent x latent matrix, at most %2 "
+                  "x %2 here")
+            .arg(info.latentSize)
+            .arg(kMaxSefaLatent);
+    return {};
 }
 
 void ExplorerPanel::addDirectionSet(const DirectionSet &set)

@@ -67,6 +67,9 @@ Q_SIGNALS:
     void directionsFailed(const QString &message);
 
 private:
+    // Why SeFa cannot run on this generator (`noWeight`: no weight the latent
+    // feeds), or empty.
+    static QString sefaUnavailableReason(const GeneratorInfo &info, bool noWeight);
     void showSet(int index);
     void rebuildSliders();
     void requestRender();

@@ -58,14 +58,13 @@ std::vector<std::string> inputDifferences(const RunSession &session, const std::
                           "..., the run trained with " + shortHash(session.generatorSha256) +
                           "...");
     }
-    const std::string now = sha256OfBytes(toJson(version.recipe));
     if (!recipeHashMatches(version.recipe, version.sha256))
         out.push_back("recipe: " +
                       (version.version == 1 ? runDir + "/recipe.json"
                                             : recipeVersionsFile(runDir) + " version " +
                                                   std::to_string(version.version)) +
-                      " has SHA-256 " + shortHash(now) + "..., the run trained with " +
-                      shortHash(version.sha256) + "...");
+                      " has SHA-256 " + shortHash(sha256OfBytes(toJson(version.recipe))) +
+                      "..., the run trained with " + shortHash(version.sha256) + "...");
     if (session.build != "unknown" && !session.build.empty() && session.build != buildDescription())
         out.push_back("build: the run was trained by " + session.build + ", this is " +
                       buildDescription());
