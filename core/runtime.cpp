@@ -18,6 +18,16 @@
 #include <thread>
 
 #include <malloc.h>
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LATENT_RUNTIME_ASAN 1
+#endif
+#elif defined(__SANITIZE_ADDRESS__)
+#define LATENT_RUNTIME_ASAN 1
+#endif
+#ifdef LATENT_RUNTIME_ASAN
+#include <sanitizer/allocator_interface.h>
+#endif
 #include <pthread.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -78,6 +88,30 @@ void releaseFreeMemory()
     // unmaps the whole pages of free chunks, not only the heap's top.
     malloc_trim(0);
 #endif
+}
+
+std::size_t heapBytesInUse()
+{
+#if defined(LATENT_RUNTIME_ASAN)
+    return __sanitizer_get_current_allocated_bytes();
+#elif defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+    const struct mallinfo2 info = mallinfo2();
+    return info.uordblks + info.hblkhd; // chunks in use in the arenas, and mapped ones
+#else
+    return 0;
+#endif
+}
+
+std::size_t availableMemoryBytes()
+{
+    std::ifstream meminfo("/proc/meminfo");
+    std::string key;
+    std::size_t kib = 0;
+    while (meminfo >> key >> kib) {
+        if (key == "MemAvailable:") return kib * 1024;
+        meminfo.ignore(256, '\n'); // the unit
+    }
+    return 0;
 }
 
 namespace {

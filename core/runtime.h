@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace latent {
@@ -22,6 +23,15 @@ void configureRuntime(int threads = 0);
 // otherwise hold its peak for the rest of the process. Call after such
 // phases, not per step. No-op where the C library has no such call.
 void releaseFreeMemory();
+
+// Bytes the C library's allocator has handed out and not had back, all
+// threads together (glibc's mallinfo2; the sanitizer's own count under
+// AddressSanitizer): the difference across a phase is what the phase keeps.
+// 0 where neither exists.
+std::size_t heapBytesInUse();
+// What the system can give this process without swapping (MemAvailable of
+// /proc/meminfo); 0 where unknown.
+std::size_t availableMemoryBytes();
 
 // Training inside the studio runs below the UI thread's priority, so that a
 // redraw is not queued behind it on a machine whose cores it keeps busy.

@@ -37,17 +37,26 @@ void verifyOrthonormal(const DirectionSet &s)
              "directions are not orthonormal");
 }
 
-// A diffusion model predicting 0.1 x_t as its noise, of `channels` x
-// `side` x `side` images (any size: no weights), as TorchScript with its
-// sidecar; returns the .pt path.
-std::string writeScaleDenoiser(const std::string &dir, int channels, int side)
+// A diffusion model of `channels` x `side` x `side` images as TorchScript
+// with its sidecar; returns the .pt path. It predicts 0.1 x_t as its noise
+// (any size: no weights), or with `hidden` > 0 passes x_t through two 3x3
+// convolutions with `hidden` channels between them (activations to keep).
+std::string writeDenoiser(const std::string &dir, int channels, int side, int hidden = 0)
 {
-    torch::jit::Module m("scale");
-    m.define("def forward(self, x, t):\n    return x * 0.1\n");
-    const std::string name = dir + "/scale" + std::to_string(side);
+    torch::jit::Module m("denoiser");
+    if (hidden > 0) {
+        m.register_parameter("w1", torch::randn({hidden, channels, 3, 3}) * 0.1, false);
+        m.register_parameter("w2", torch::randn({channels, hidden, 3, 3}) * 0.1, false);
+        m.define("def forward(self, x, t):\n"
+                 "    h = torch.relu(torch.conv2d(x, self.w1, None, 1, 1))\n"
+                 "    return torch.conv2d(h, self.w2, None, 1, 1)\n");
+    } else {
+        m.define("def forward(self, x, t):\n    return x * 0.1\n");
+    }
+    const std::string name = dir + "/denoiser" + std::to_string(side);
     m.save(name + ".pt");
     writeFileAtomically(name + ".json",
-                        R"({"schema_version": 2, "kind": "diffusion", "name": "scale", )"
+                        R"({"schema_version": 2, "kind": "diffusion", "name": "test", )"
                         R"("num_classes": 0, "channels": )" +
                             std::to_string(channels) + R"(, "resolution": )" +
                             std::to_string(side) +
@@ -165,7 +174,7 @@ private Q_SLOTS:
     void largeDiffusionModelsAndPcaMemory()
     {
         QTemporaryDir dir;
-        const auto big = Generator::load(writeScaleDenoiser(dir.path().toStdString(), 3, 256));
+        const auto big = Generator::load(writeDenoiser(dir.path().toStdString(), 3, 256));
         QCOMPARE(big->info().latentSize, 3 * 256 * 256);
         SamplerSettings quick = big->samplerSettings();
         quick.steps = 2;
@@ -174,7 +183,7 @@ private Q_SLOTS:
         QCOMPARE(one.width, 256);
         QCOMPARE(one.channels, 3);
         QString e = test::errorOf(
-            [&] { Generator::load(writeScaleDenoiser(dir.path().toStdString(), 3, 1024)); });
+            [&] { Generator::load(writeDenoiser(dir.path().toStdString(), 3, 1024)); });
         QVERIFY2(e.contains("gives a starting noise of 3145728 values, more than 786432 (3 x 512 "
                             "x 512)"),
                  qPrintable(e));
@@ -260,6 +269,55 @@ private Q_SLOTS:
                  qPrintable(QString("first %1 final %2").arg(first).arg(s.scores[0])));
         const ImageBatch strip = directionStrips(*m_gen, s, 5, 3.0f, 1);
         QCOMPARE(strip.count, 5);
+    }
+
+    // What a walk step keeps is measured per image and sampler step, agrees
+    // with a whole batch through the whole sampler, and a walk that would
+    // not fit is refused before its first step, naming what to lower.
+    void walkMemoryIsMeasuredAndGuarded()
+    {
+        QTemporaryDir dir;
+        const auto diffusion = Generator::load(writeDenoiser(dir.path().toStdString(), 3, 64, 16));
+        SamplerSettings sampler = diffusion->samplerSettings();
+        sampler.steps = 6;
+        diffusion->setSamplerSettings(sampler);
+        SteerOptions o;
+        o.transforms = {SteerTransform::Zoom};
+        o.steps = 1;
+        o.batch = 4;
+        const WalkMemory memory = estimateWalkMemory(*diffusion, o);
+        QCOMPARE(memory.calls, 6);
+        QCOMPARE(memory.batch, 4);
+        const auto &info = diffusion->info();
+        // At least the image each call keeps for the next one's backward.
+        QVERIFY(memory.perImageCall >=
+                std::size_t(info.channels) * info.resolution * info.resolution * sizeof(float));
+        std::size_t kept = 0;
+        {
+            const auto z = torch::randn({4, info.latentSize}).requires_grad_(true);
+            const std::size_t before = heapBytesInUse();
+            const auto images = diffusion->generate(z, torch::full({4}, -1, torch::kInt64));
+            kept = heapBytesInUse() - before;
+        }
+        QVERIFY2(memory.total() > kept / 2 && memory.total() < kept * 2,
+                 qPrintable(QString("estimate %1, measured %2").arg(memory.total()).arg(kept)));
+
+        o.memoryLimit = memory.total() / 2;
+        QString e = test::errorOf([&] { learnSteeringWalks(*diffusion, o); });
+        QVERIFY2(e.contains("(batch 4 x 6 sampler steps x ") &&
+                     e.contains("MiB per image and step, measured)") &&
+                     e.contains("is the limit; lower the sampler's steps"),
+                 qPrintable(e));
+        o.memoryLimit = memory.total() * 2;
+        QCOMPARE(learnSteeringWalks(*diffusion, o).size(), 1);
+
+        const WalkMemory gan = estimateWalkMemory(*m_gen, o);
+        QCOMPARE(gan.calls, 1);
+        o.memoryLimit = 1;
+        e = test::errorOf([&] { learnSteeringWalks(*m_gen, o); });
+        QVERIFY2(e.contains("(batch 4 x ") && e.contains(" per image, measured)") &&
+                     e.contains("lower the batch (latent-cli directions --batch)"),
+                 qPrintable(e));
     }
 };
 

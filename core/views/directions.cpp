@@ -4,6 +4,7 @@
 #include "error.h"
 #include "generators/generator.h"
 #include "generators/sampling.h"
+#include "runtime.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/optim/adam.h>
@@ -11,6 +12,7 @@
 #include <torch/utils.h>
 
 #include <cmath>
+#include <cstdio>
 
 namespace latent {
 namespace {
@@ -315,12 +317,71 @@ at::Tensor applyEdit(const at::Tensor &images, SteerTransform t, const at::Tenso
     return at::grid_sampler(images, grid, /*bilinear*/ 0, /*zeros*/ 0, /*align_corners=*/false);
 }
 
+WalkMemory estimateWalkMemory(const Generator &generator, const SteerOptions &options)
+{
+    const auto &info = generator.info();
+    SamplerSettings oneStep;
+    if (info.isDiffusion()) {
+        oneStep = generator.samplerSettings();
+        oneStep.steps = 1;
+    }
+    const auto z = torch::randn({1, info.latentSize}).requires_grad_(true);
+    const auto y = torch::full({1}, info.numClasses > 0 ? 0 : -1, torch::kInt64);
+    // Twice, keeping the smaller: a TorchScript module's first calls also
+    // allocate its optimised graph.
+    std::size_t perImageCall = 0;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        const std::size_t before = heapBytesInUse();
+        const auto image = generator.generate(z, y, info.isDiffusion() ? &oneStep : nullptr);
+        const std::size_t after = heapBytesInUse(); // the graph behind `image` still alive
+        const std::size_t kept = after > before ? after - before : 0;
+        perImageCall = attempt == 0 ? kept : std::min(perImageCall, kept);
+    }
+    WalkMemory memory;
+    memory.perImageCall = perImageCall;
+    memory.batch = options.batch;
+    memory.calls = info.isDiffusion() ? generator.samplerSettings().steps : 1;
+    return memory;
+}
+
+namespace {
+std::string gibText(double bytes)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f GiB", bytes / double(1ull << 30));
+    return text;
+}
+
+// Refuses, naming the estimate's parts and what to lower, a walk whose
+// backward pass would not fit: the system would otherwise kill the process
+// (the studio with it) some minutes in.
+void checkWalkFits(const Generator &generator, const SteerOptions &options)
+{
+    const std::size_t limit = options.memoryLimit ? options.memoryLimit : availableMemoryBytes();
+    if (limit == 0) return; // unknown here
+    const WalkMemory memory = estimateWalkMemory(generator, options);
+    if (memory.total() <= limit) return;
+    const std::string perImage = std::to_string(memory.perImageCall >> 20) + " MiB";
+    const bool diffusion = generator.info().isDiffusion();
+    throw Error("steering: one step would keep about " + gibText(double(memory.total())) +
+                " for its backward pass (batch " + std::to_string(memory.batch) +
+                (diffusion ? " x " + std::to_string(memory.calls) + " sampler steps x " + perImage +
+                                 " per image and step"
+                           : " x " + perImage + " per image") +
+                ", measured) and " + gibText(double(limit)) +
+                (options.memoryLimit ? " is the limit" : " is available") + "; lower " +
+                (diffusion ? "the sampler's steps (the Samples tab, or --sampler-steps) or " : "") +
+                "the batch (latent-cli directions --batch)");
+}
+} // namespace
+
 DirectionSet learnSteeringWalks(const Generator &generator, const SteerOptions &options,
                                 const Progress &progress)
 {
     if (options.transforms.empty()) throw Error("steering: no transform chosen");
     if (options.steps < 1 || options.batch < 1)
         throw Error("steering: steps and batch must be at least 1");
+    checkWalkFits(generator, options);
     const int latent = generator.info().latentSize;
     const int classes = generator.info().numClasses;
     DirectionSet set;

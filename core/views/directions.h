@@ -3,6 +3,7 @@
 
 #include "generators/generator.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -91,12 +92,29 @@ struct SteerOptions
     // barely moves w (docs/view-recipe.md has the measurement).
     double learningRate = 1e-2;
     std::uint64_t seed = 0;
+    // Refuse to start when a step's backward pass would keep more than this
+    // (estimateWalkMemory); 0: the memory the system has available now.
+    std::size_t memoryLimit = 0;
 };
+
+// What one step of learnSteeringWalks keeps for its backward pass, measured
+// on this generator rather than guessed: the heap grown by one image through
+// it with autograd (a diffusion model: through a one-step sampler, as each
+// of its denoiser calls keeps as much again), times the batch and the calls.
+struct WalkMemory
+{
+    std::size_t perImageCall = 0; // bytes
+    int batch = 0;
+    int calls = 1; // a diffusion model's sampler steps; 1 for a GAN
+    std::size_t total() const { return perImageCall * std::size_t(batch) * std::size_t(calls); }
+};
+WalkMemory estimateWalkMemory(const Generator &generator, const SteerOptions &options);
 
 // Learns one walk w per transform by Adam on the masked MSE between
 // G(z + alpha w) and edit(G(z), alpha); w starts from N(0, 0.1). Images are
 // compared in [-1, 1]. Progress reports the running loss. Scores: the mean
-// loss over the last 10% of steps.
+// loss over the last 10% of steps. Throws Error, before the first step, when
+// estimateWalkMemory is above options.memoryLimit (or what is available).
 DirectionSet learnSteeringWalks(const Generator &generator, const SteerOptions &options,
                                 const Progress &progress = {});
 
