@@ -495,12 +495,16 @@ private Q_SLOTS:
         });
         for (const auto &[key, w] : expected) {
             // Compared on the change from the initial weights, which a wrong
-            // gradient would get wrong by its own size.
+            // gradient gets wrong by its own size (without the gradients'
+            // all-reduce every tensor is off by more than 0.5). Within 1e-2:
+            // on AVX-512 oneDNN convolves the halved batch with other kernels,
+            // and the stem's updates differ by 1.3e-3 of their size (2.5e-5
+            // with ONEDNN_MAX_CPU_ISA=AVX2).
             const auto update = w - initial.at(key);
             const double scale = std::max(1e-9, update.abs().max().item<double>());
             for (int r = 0; r < 2; ++r) {
                 const double diff = (got[r].at(key) - w).abs().max().item<double>() / scale;
-                QVERIFY2(diff < 1e-3, qPrintable(QString("rank %1: the update of %2 is off by %3 "
+                QVERIFY2(diff < 1e-2, qPrintable(QString("rank %1: the update of %2 is off by %3 "
                                                          "of its size")
                                                      .arg(r)
                                                      .arg(key.c_str())

@@ -29,6 +29,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -466,48 +467,62 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(Error, Trainer::create(runDir("short"), c, defaultRecipe()));
     }
 
+    // A run stopped at step 10 and resumed logs what an uninterrupted run
+    // does, whether the stop came after the step's online evaluation or
+    // during it (which used to skip the step's checkpoint: the resumed run
+    // went back to step 0).
     void resumeMatchesUninterruptedRun()
     {
         const TrainConfig c = smallConfig();
         auto whole = Trainer::create(runDir("whole"), c, defaultRecipe());
         runToEnd(*whole);
         QVERIFY2(whole->state() == RunState::Finished, whole->message().c_str());
+        const auto a = readMetrics(runDir("whole"));
 
-        auto first = Trainer::create(runDir("parts"), c, defaultRecipe());
-        Trainer *raw = first.get();
-        first->setObserver({nullptr,
-                            [raw](const TrainProgress &p) {
-                                if (p.step == 10) raw->stop(); // acts before step 11
-                            },
-                            nullptr, nullptr, nullptr, nullptr});
-        runToEnd(*first);
-        QVERIFY(first->state() == RunState::Stopped);
-        QCOMPARE(first->step(), 10);
-        first.reset();
-        auto second = Trainer::open(runDir("parts"));
-        QCOMPARE(second->step(), 10);
-        runToEnd(*second);
-        QVERIFY2(second->state() == RunState::Finished, second->message().c_str());
+        for (const bool duringEvaluation : {false, true}) {
+            const std::string dir = runDir(duringEvaluation ? "parts-eval" : "parts");
+            auto first = Trainer::create(dir, c, defaultRecipe());
+            Trainer *raw = first.get();
+            TrainObserver observer;
+            if (duringEvaluation)
+                observer.evaluation = [raw](const std::string &kind, std::int64_t done,
+                                            std::int64_t total) {
+                    if (kind == "online" && done < total) raw->stop(); // step 10's
+                };
+            else
+                observer.progress = [raw](const TrainProgress &p) {
+                    if (p.step == 10) raw->stop(); // acts before step 11
+                };
+            first->setObserver(observer);
+            runToEnd(*first);
+            QVERIFY(first->state() == RunState::Stopped);
+            QCOMPARE(first->step(), 10);
+            first.reset();
+            auto second = Trainer::open(dir);
+            QCOMPARE(second->step(), 10);
+            runToEnd(*second);
+            QVERIFY2(second->state() == RunState::Finished, second->message().c_str());
 
-        const auto a = readMetrics(runDir("whole")), b = readMetrics(runDir("parts"));
-        QCOMPARE(b.size(), a.size());
-        for (std::size_t i = 0; i < a.size(); ++i) {
-            QCOMPARE(b[i].kind, a[i].kind);
-            QCOMPARE(b[i].step, a[i].step);
-            const auto same = [](double x, double y) {
-                return (std::isnan(x) && std::isnan(y)) ||
-                       std::abs(x - y) <= 1e-6 * (1 + std::abs(x));
-            };
-            QVERIFY2(same(a[i].loss, b[i].loss) && same(a[i].lr, b[i].lr) &&
-                         same(a[i].probe, b[i].probe) && same(a[i].knn, b[i].knn),
-                     qPrintable(QString("row %1 (%2 step %3): loss %4 vs %5, probe %6 vs %7")
-                                    .arg(i)
-                                    .arg(QString::fromStdString(a[i].kind))
-                                    .arg(a[i].step)
-                                    .arg(a[i].loss)
-                                    .arg(b[i].loss)
-                                    .arg(a[i].probe)
-                                    .arg(b[i].probe)));
+            const auto b = readMetrics(dir);
+            QCOMPARE(b.size(), a.size());
+            for (std::size_t i = 0; i < a.size(); ++i) {
+                QCOMPARE(b[i].kind, a[i].kind);
+                QCOMPARE(b[i].step, a[i].step);
+                const auto same = [](double x, double y) {
+                    return (std::isnan(x) && std::isnan(y)) ||
+                           std::abs(x - y) <= 1e-6 * (1 + std::abs(x));
+                };
+                QVERIFY2(same(a[i].loss, b[i].loss) && same(a[i].lr, b[i].lr) &&
+                             same(a[i].probe, b[i].probe) && same(a[i].knn, b[i].knn),
+                         qPrintable(QString("row %1 (%2 step %3): loss %4 vs %5, probe %6 vs %7")
+                                        .arg(i)
+                                        .arg(QString::fromStdString(a[i].kind))
+                                        .arg(a[i].step)
+                                        .arg(a[i].loss)
+                                        .arg(b[i].loss)
+                                        .arg(a[i].probe)
+                                        .arg(b[i].probe)));
+            }
         }
     }
 
@@ -779,6 +794,33 @@ private Q_SLOTS:
         QVERIFY(readRunSummary(dir).interrupted);
         RunLock holder = RunLock::acquire(dir);
         QVERIFY(RunLock::isHeld(dir) && !readRunSummary(dir).interrupted);
+    }
+
+    // A creation killed before its status.json (or out of disk space there)
+    // leaves a folder that is created again: it used to be refused both ways
+    // ("already holds a run" to create, "incomplete" to resume).
+    void interruptedCreationIsCreatedAgain()
+    {
+        const std::string dir = runDir("half-created");
+        TrainConfig c = smallConfig();
+        c.steps = 2;
+        c.probeEvery = 0;
+        QVERIFY(std::filesystem::create_directories(dir));
+        writeTrainConfig(c, RunFiles{dir}.config());
+        writeFileAtomically(dir + "/provenance.jsonl", "{\"torn\n");
+        QVERIFY(!holdsRun(dir));
+        const QString e = errorOf([&] { Trainer::open(dir); });
+        QVERIFY2(e.contains("status.json is missing (a run interrupted while it was created: "
+                            "create it again there)"),
+                 qPrintable(e));
+        auto trainer = Trainer::create(dir, c, defaultRecipe());
+        QVERIFY(holdsRun(dir));
+        QCOMPARE(int(readRunSessions(dir).size()), 1); // the killed creation's line is gone
+        trainer.reset();
+        QVERIFY2(errorOf([&] {
+                     Trainer::create(dir, c, defaultRecipe());
+                 }).contains("already holds a run; resume it"),
+                 "a created run was created again");
     }
 
     void badInputs()

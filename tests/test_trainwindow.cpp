@@ -738,7 +738,9 @@ private Q_SLOTS:
         QCOMPARE(panel.runNames(), (QStringList{"alpha", "beta"}));
         const QStringList problems = panel.problems();
         QCOMPARE(problems.size(), 2);
-        QVERIFY2(problems.join('\n').contains("half is incomplete: recipe.json is missing"),
+        QVERIFY2(problems.join('\n').contains(
+                     "half is incomplete: status.json is missing (a run interrupted "
+                     "while it was created"),
                  qPrintable(problems.join('\n')));
         QVERIFY2(problems.join('\n').contains("garbled/status.json"),
                  qPrintable(problems.join('\n')));

@@ -27,7 +27,7 @@ std::string absolute(const std::string &path)
 // The rank's command: a new run from the job's config, or the run's resume.
 std::string trainCommand(const std::string &jobDir, const std::string &runDir)
 {
-    return "if [ -f " + quoted(runDir + "/config.json") + " ]; then\n" +
+    return "if [ -f " + quoted(runDir + "/status.json") + " ]; then\n" + // holdsRun()
            "  TRAIN=(train --resume " + quoted(runDir) + ")\n" + "else\n" +
            "  TRAIN=(train --config " + quoted(jobDir + "/config.json") + " --recipe " +
            quoted(jobDir + "/recipe.json") + " --out " + quoted(runDir) + ")\n" + "fi\n";

@@ -327,9 +327,8 @@ bool ExperimentRunner::Impl::trainAll(const std::vector<ExperimentRun> &plan, in
             if (!finished(runDir(plan[j]))) toCome.push_back(plan[j].recipe.name);
         const std::map<std::string, double> rowSeconds = rowTrainingSeconds(plan, known);
         const auto t0 = Clock::now();
-        std::unique_ptr<Trainer> trainer = fs::exists(dir + "/config.json")
-                                               ? Trainer::open(dir)
-                                               : Trainer::create(dir, run.config, run.recipe);
+        std::unique_ptr<Trainer> trainer =
+            holdsRun(dir) ? Trainer::open(dir) : Trainer::create(dir, run.config, run.recipe);
         TrainObserver observer;
         observer.progress = [&, i, toCome, rowSeconds](const TrainProgress &p) {
             if (!events.progress) return;
@@ -395,7 +394,7 @@ ExperimentRunner::Impl::writeProgress(const std::vector<ExperimentRun> &plan, in
         try {
             runs.push_back(readRunSummary(runDir(run)));
             done += runs.back().status.state == RunState::Finished ? 1 : 0;
-        } catch (const Error &) { // one interrupted while it was created: trained again
+        } catch (const Error &) { // one interrupted while it was created (holdsRun): trained again
         }
     }
     const std::size_t total = plan.size() + laterRuns;

@@ -127,6 +127,11 @@ const char *toString(RunState state)
     return "";
 }
 
+bool holdsRun(const std::string &runDir)
+{
+    return std::filesystem::exists(RunFiles{runDir}.status());
+}
+
 RunStatus readRunStatus(const std::string &runDir)
 {
     const RunFiles files{runDir};

@@ -64,6 +64,12 @@ struct RunFiles
     std::string floors() const { return dir + "/floors.json"; }
 };
 
+// The folder holds a run once its status.json exists: creating a run writes
+// it last, so that a creation killed (or out of disk space) before then
+// leaves a folder that is created again rather than one that can be neither
+// resumed nor recreated.
+bool holdsRun(const std::string &runDir);
+
 RunStatus readRunStatus(const std::string &runDir);
 // Rows of metrics.jsonl; a torn last line (a run killed mid-write) is ignored.
 std::vector<MetricRow> readMetrics(const std::string &runDir);

@@ -105,11 +105,13 @@ RunSummary readRunSummary(const std::string &runDir)
     s.dir = runDir;
     s.name = std::filesystem::path(runDir).filename().string();
     for (const std::string &f :
-         {files.config(), files.recipe(), files.status(), files.metricsJsonl()})
+         {files.status(), files.config(), files.recipe(), files.metricsJsonl()})
         if (!std::filesystem::exists(f))
-            throw Error("run folder " + runDir +
-                        " is incomplete: " + std::filesystem::path(f).filename().string() +
-                        " is missing (a run interrupted while it was created?)");
+            throw Error("run folder " + runDir + " is incomplete: " +
+                        std::filesystem::path(f).filename().string() + " is missing" +
+                        (f == files.status() ? std::string(" (a run interrupted while it was "
+                                                           "created: create it again there)")
+                                             : std::string()));
     s.config = readTrainConfig(files.config());
     s.recipes = readRecipeVersions(runDir);
     s.recipeName = s.recipes.front().recipe.name;

@@ -21,6 +21,7 @@
 #include <torch/optim/sgd.h>
 #include <torch/serialize.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -161,6 +162,9 @@ struct Trainer::Impl
     void afterStep(const Batch &batch, Loop &loop, double loss, double lr, double seconds,
                    const std::string &fingerprint);
     void finish(const Ending &ending, const Loop &loop);
+    bool onlineDue(int step) const;
+    void evaluateOnlineUnlessStopped(int atStep, double wall);
+    bool onlineMissingAtStart();
     void writeFingerprint(const Batch &batch);
     std::string fingerprintOf(const Batch &batch);
     RunSession session(int fromStep) const;
@@ -387,6 +391,39 @@ double Trainer::Impl::learningRate(int s, double elapsed) const
 }
 
 // Online: fixed subsets; final: the full splits. Then the embedding, when observed.
+bool Trainer::Impl::onlineDue(int s) const
+{
+    return config.probeEvery > 0 && s % config.probeEvery == 0 && s < totalSteps();
+}
+
+// A stop during an online evaluation ends the evaluation, not the step: the
+// loop then stops and finish() checkpoints the step, which a resumed run
+// evaluates first (run()). It used to skip the checkpoint, so that a resume
+// went back to the one before (with the defaults, a whole probe interval).
+// Rank 0 alone reads the metrics; every rank takes its answer.
+bool Trainer::Impl::onlineMissingAtStart()
+{
+    bool missing = leader() && startStep > 0 && onlineDue(startStep) &&
+                   std::none_of(metrics.begin(), metrics.end(), [&](const MetricRow &r) {
+                       return r.kind == "online" && r.step == startStep;
+                   });
+    if (comm) {
+        auto vote = torch::tensor({missing ? 1.0 : 0.0},
+                                  torch::TensorOptions().dtype(torch::kFloat64).device(device));
+        comm->allReduceMax(vote);
+        missing = vote.item<double>() > 0;
+    }
+    return missing;
+}
+
+void Trainer::Impl::evaluateOnlineUnlessStopped(int atStep, double wall)
+{
+    try {
+        evaluateAndRecord("online", atStep, wall);
+    } catch (const Cancelled &) {
+    }
+}
+
 void Trainer::Impl::evaluateAndRecord(const std::string &kind, int atStep, double wall)
 {
     EncodeProgress progress;
@@ -538,8 +575,8 @@ void Trainer::Impl::afterStep(const Batch &batch, Loop &loop, double loss, doubl
         latestViews = std::move(preview);
         latestColumns = int(views.size(1));
     }
-    if (config.probeEvery > 0 && s % config.probeEvery == 0 && s < totalSteps()) {
-        if (leader()) evaluateAndRecord("online", s, loop.wall);
+    if (onlineDue(s)) {
+        if (leader()) evaluateOnlineUnlessStopped(s, loop.wall);
         if (comm) comm->barrier(); // the other ranks wait for rank 0's evaluation
     }
     const bool timeDue = config.checkpointMinutes > 0 &&
@@ -710,6 +747,11 @@ void Trainer::Impl::run()
         for (const RecipeVersion &v : recipes)
             if (v.version > 1 && v.fromStep <= startStep && observer.recipeChanged)
                 observer.recipeChanged(v);
+        if (onlineMissingAtStart()) { // stopped during it
+            setThreadTorchThreads(threads);
+            if (leader()) evaluateOnlineUnlessStopped(startStep, wallBefore);
+            if (comm) comm->barrier();
+        }
         startSource(startStep + 1);
         setThreadTorchThreads(threads);
         encoder->train();
@@ -785,9 +827,12 @@ std::unique_ptr<Trainer> Trainer::create(const std::string &runDir, const TrainC
     impl->config = config;
     impl->recipe = recipe;
     // Rank 0 alone owns the folder; the other ranks never touch it.
-    if (impl->leader() && std::filesystem::exists(impl->files.config()))
-        throw Error("run folder " + runDir +
-                    " already holds a run (config.json); resume it or choose another folder");
+    const auto refuseARun = [&] {
+        if (holdsRun(runDir))
+            throw Error("run folder " + runDir +
+                        " already holds a run; resume it or choose another folder");
+    };
+    if (impl->leader()) refuseARun();
     impl->prepare();
     impl->recipes = {RecipeVersion{1, 1, sha256OfBytes(toJson(recipe)), "created", recipe}};
     if (!impl->leader()) {
@@ -798,6 +843,9 @@ std::unique_ptr<Trainer> Trainer::create(const std::string &runDir, const TrainC
     std::filesystem::create_directories(runDir, ec);
     if (ec) throw Error("cannot create run folder " + runDir + ": " + ec.message());
     impl->lock = RunLock::acquire(runDir);
+    refuseARun(); // again: another process may have created one while this one prepared
+    // What a creation killed before its status.json left (holdsRun).
+    std::filesystem::remove(runDir + "/provenance.jsonl", ec);
     writeTrainConfig(config, impl->files.config());
     writeRecipe(recipe, impl->files.recipe());
     std::filesystem::remove(recipeVersionsFile(runDir), ec); // versions belong to one run
