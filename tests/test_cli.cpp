@@ -399,6 +399,14 @@ private Q_SLOTS:
                     "--precision", "fp32"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY2(r.err.contains("final evaluation: 20/20 images"), qPrintable(r.err));
+        // The run says what it left out (it used to say nothing).
+        QVERIFY2(r.err.contains("1 unreadable image(s) left out (skip_unreadable), listed in "
+                                "skipped.txt of the run folder; the first: " +
+                                dir.path() + ": " + dir.filePath("dogs/broken.png")),
+                 qPrintable(r.err));
+        QFile skipped(run + "/skipped.txt");
+        QVERIFY(skipped.open(QIODevice::ReadOnly));
+        QCOMPARE(QString(skipped.readAll()).count('\n'), 1);
         QVERIFY2(r.out.contains("final:     validation: linear probe") &&
                      r.out.contains("| test: linear probe"),
                  qPrintable(r.out));

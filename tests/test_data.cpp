@@ -202,6 +202,53 @@ private Q_SLOTS:
                                         "not have"));
     }
 
+    // A class named "train" among others is a class (CIFAR-100 has one): the
+    // folder used to be read as a train/val/test layout, every other class
+    // dropped. Hidden and system folders and files are neither classes nor
+    // images.
+    void trainClassAndSystemEntries()
+    {
+        const std::string dir = path("vehicles");
+        writeClassFolder(dir, {"bus", "car", "train"}, 5);
+        writeImage(dir + "/.ipynb_checkpoints/x.png", 24, 24, 0, 1);
+        writeImage(dir + "/__MACOSX/bus/._img100.png", 24, 24, 0, 1);
+        writeImage(dir + "/car/@eaDir/thumb.jpg", 24, 24, 1, 1);
+        writeImage(dir + "/car/.thumbnails/t.png", 24, 24, 1, 1);
+        writeFileAtomically(dir + "/bus/._img101.png", "AppleDouble, not a PNG");
+        const Dataset d = openDataset(dir);
+        QCOMPARE(d.classNames, (std::vector<std::string>{"bus", "car", "train"}));
+        QCOMPARE(d.train.size() + d.test.size(), 15);
+        QVERIFY(d.testCarved);
+    }
+
+    // Photographs are stored at a shorter side of 512 (kStoredShorterSide),
+    // and describe() says how many; an image longer than 4:1 is shaped from
+    // its centre without resizing it whole (a 1 x 1,000,000 strip would take
+    // gigabytes at r = 64).
+    void largeAndElongatedImages()
+    {
+        const std::string dir = path("photos");
+        writeImage(dir + "/a/big.jpg", 600, 900, 0, 1);
+        writeImage(dir + "/a/small.png", 40, 40, 0, 2);
+        writeImage(dir + "/b/strip.png", 2, 20000, 1, 3);
+        const Dataset d = openDataset(dir);
+        QCOMPARE(d.downscaled, 1);
+        QCOMPARE(d.maxSide(), 20000); // 512 x 768 for the photograph
+        QCOMPARE(d.train.entry(0).height, 512);
+        QCOMPARE(d.train.entry(0).width, 768);
+        QVERIFY2(QString::fromStdString(describe(d))
+                     .contains("1 images stored downscaled to a shorter side of 512 pixels"),
+                 describe(d).c_str());
+        ImageStore strip;
+        std::vector<std::uint8_t> pixels(std::size_t(2) * 1000000, 0);
+        for (std::size_t x = 500000 - 2; x < 500000 + 2; ++x) // a bright centre square
+            pixels[x] = pixels[1000000 + x] = 255;
+        strip.add(pixels.data(), 2, 1000000, 1, 0);
+        const auto shaped = shapeImages(strip, std::vector<std::int64_t>{0}, 1, 64);
+        QCOMPARE(shaped.sizes().vec(), (std::vector<std::int64_t>{1, 1, 64, 64}));
+        QVERIFY(shaped.mean().item<float>() > 0.4f); // its centre: half of the 4:1 cut is bright
+    }
+
     void shapingPadsResizesAndConvertsChannels()
     {
         ImageStore store;

@@ -8,6 +8,7 @@
 #include "generators/generator.h"
 #include "generators/sampling.h"
 #include "runtime.h"
+#include "train/runlock.h"
 #include "views/viewrecipe.h"
 
 #include <QtTest>
@@ -21,6 +22,8 @@
 #include <map>
 #include <set>
 #include <sstream>
+
+#include <unistd.h>
 
 using namespace latent;
 using latent::test::errorOf;
@@ -202,6 +205,30 @@ private Q_SLOTS:
         e = errorOf([&] { exportDataset(*m_generator, ViewRecipe{}, s, foreign); });
         QVERIFY2(e.contains("not empty and holds no export"), qPrintable(e));
         QCOMPARE(readAll(foreign + "/notes.txt"), std::string("mine"));
+        QVERIFY(!fs::exists(foreign + "/.lock")); // refused before it was locked
+
+        // One writer per folder: a second export (the studio's beside
+        // latent-cli's) is refused while the first holds it.
+        {
+            const RunLock first = RunLock::acquire(dir, "export folder", "wait");
+            e = errorOf([&] { exportDataset(*m_generator, ViewRecipe{}, s, dir); });
+            QVERIFY2(e.contains("export folder " + QString::fromStdString(dir) +
+                                " is in use by process " + QString::number(::getpid()) +
+                                "; wait for that export to end, or stop it"),
+                     qPrintable(e));
+        }
+        // A creation killed after export.json (it used to write the manifest
+        // first, and a kill between the two left a folder refused for good)
+        // continues; a killed writer's temporary is no one's file.
+        const std::string killed = m_dir.filePath("killed").toStdString();
+        fs::create_directories(killed);
+        std::ofstream(killed + "/export.json.tmp999999") << "{";
+        exportDataset(*m_generator, ViewRecipe{}, s, killed, [](const ExportProgress &) {
+            return false; // stop after the first chunk
+        });
+        fs::remove(killed + "/manifest.jsonl");
+        fs::remove(killed + "/progress.json");
+        QCOMPARE(exportDataset(*m_generator, ViewRecipe{}, s, killed).chunksDone, 1);
 
         e = errorOf([&] { regenerateExportedImage(dir, 8, exportGeneratorPath(dir)); });
         QVERIFY2(e.contains("has 8 rows; row 8 asked for"), qPrintable(e));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Core, no display: the IDX reader on good, truncated and malformed files.
+#include "data/dataset.h"
 #include "data/idx.h"
 #include "error.h"
 
@@ -143,6 +144,47 @@ private Q_SLOTS:
         const auto labels = writeFile(dir, "lab", idxBytes({4}, 4));
         const QString error = errorOf([&] { readIdxDataset(images, labels); });
         QVERIFY2(error.contains("disagree: 3 images but 4 labels"), qPrintable(error));
+    }
+
+    // A small gzip file of zeros behind a short header decompresses to far
+    // more than the header promises: the reader stops counting, and keeps
+    // nothing past the promise (it held the whole stream: a 20 MB file of
+    // zeros made it hold 20 GB).
+    void bytesPastThePromiseAreNotKept()
+    {
+        QTemporaryDir dir;
+        std::vector<std::uint8_t> bomb = idxBytes({4}, 4);
+        bomb.resize(bomb.size() + (std::size_t(32) << 20), 0);
+        const QString error =
+            errorOf([&] { readIdx(writeFile(dir, "bomb-idx1-ubyte.gz", bomb, true)); });
+        QVERIFY2(error.contains("the header promises 4 data bytes from byte 8 but more than "
+                                "16777216 extra bytes follow at byte 12"),
+                 qPrintable(error));
+    }
+
+    // Images of no pixels, and labels that skip classes, are refused by name.
+    void imageSizesAndLabelsAreChecked()
+    {
+        QTemporaryDir dir;
+        const auto images = writeFile(dir, "img", idxBytes({5, 0, 28}, 0));
+        const auto labels = writeFile(dir, "lab", idxBytes({5}, 5));
+        QVERIFY2(errorOf([&] {
+                     readIdxDataset(images, labels);
+                 }).contains("img: images of 0 x 28 pixels; expected 1 to 65536 pixels a side"),
+                 qPrintable(errorOf([&] { readIdxDataset(images, labels); })));
+
+        // Labels 0, 1 and 7: a stray 7 would make classes 2-6 up, empty.
+        std::vector<std::uint8_t> stray = idxBytes({3}, 0);
+        stray.insert(stray.end(), {0, 1, 7});
+        for (const char *split : {"train", "t10k"}) {
+            writeFile(dir, QString("%1-images-idx3-ubyte").arg(split), idxBytes({3, 2, 2}, 12));
+            writeFile(dir, QString("%1-labels-idx1-ubyte").arg(split), stray);
+        }
+        const std::string folder = dir.path().toStdString();
+        QCOMPARE(errorOf([&] { openDataset(folder); }),
+                 QString::fromStdString("IDX labels " + folder +
+                                        "/train-labels-idx1-ubyte: label 7 occurs but label 2 "
+                                        "never does; expected labels 0 to K-1 for K classes"));
     }
 
     void readsFashionMnist()

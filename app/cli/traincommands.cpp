@@ -99,6 +99,12 @@ latent::DataLoadProgress loadingPrinter(cli::CountProgress &counter)
 // Trains to the end; in a data-parallel job only rank 0 reports progress.
 int train(latent::Trainer &trainer, bool leader)
 {
+    const std::vector<std::string> skipped = trainer.skippedImages();
+    if (leader && !skipped.empty())
+        std::cerr << skipped.size()
+                  << " unreadable image(s) left out (skip_unreadable), listed in "
+                     "skipped.txt of the run folder; the first: "
+                  << skipped.front() << "\n";
     ProgressPrinter printer;
     cli::CountProgress counter;
     latent::TrainObserver observer;

@@ -41,6 +41,15 @@ bool isDir(const fs::path &p)
     return fs::is_directory(p, ec);
 }
 
+// Hidden entries (".ipynb_checkpoints", macOS's "._x.jpg") and the folders
+// that archivers and NAS indexers add ("__MACOSX", Synology's "@eaDir"
+// thumbnails): never classes or images of the set.
+bool isSystemEntry(const fs::path &p)
+{
+    const std::string name = p.filename().string();
+    return name.empty() || name[0] == '.' || name == "__MACOSX" || name == "@eaDir";
+}
+
 std::string firstExisting(const std::string &dir, const std::vector<std::string> &names)
 {
     for (const std::string &n : names)
@@ -75,13 +84,32 @@ void readIdx(Dataset &data, bool fashion)
     readIdxSplit(data.path, "t10k", data.test);
     if (fashion) {
         data.classNames = fashionMnistClassNames();
+        for (const ImageStore *split : {&data.train, &data.test})
+            for (int l : split->labels())
+                if (l >= int(data.classNames.size()))
+                    throw Error("Fashion-MNIST in " + data.path + ": label " + std::to_string(l) +
+                                "; expected 0 to 9");
         return;
     }
-    int classes = 0;
-    for (const ImageStore *s : {&data.train, &data.test})
-        for (int l : s->labels())
-            classes = std::max(classes, l + 1);
-    for (int c = 0; c < classes; ++c)
+    // Classes 0 to the largest label, each with training images: a stray
+    // byte in a label file would otherwise make up to 256 classes, mostly
+    // empty, without a word.
+    std::vector<int> counts;
+    for (int l : data.train.labels()) {
+        if (l >= int(counts.size())) counts.resize(std::size_t(l) + 1, 0);
+        ++counts[std::size_t(l)];
+    }
+    for (std::size_t c = 0; c < counts.size(); ++c)
+        if (counts[c] == 0)
+            throw Error("IDX labels " + idxFile(data.path, "train-labels-idx1-ubyte") + ": label " +
+                        std::to_string(counts.size() - 1) + " occurs but label " +
+                        std::to_string(c) + " never does; expected labels 0 to K-1 for K classes");
+    for (int l : data.test.labels())
+        if (l >= int(counts.size()))
+            throw Error("IDX labels " + idxFile(data.path, "t10k-labels-idx1-ubyte") + ": label " +
+                        std::to_string(l) + " is not a class of the train split (labels 0 to " +
+                        std::to_string(counts.size() - 1) + ")");
+    for (std::size_t c = 0; c < counts.size(); ++c)
         data.classNames.push_back(std::to_string(c));
 }
 
@@ -180,7 +208,9 @@ void listFolder(const fs::path &dir, std::vector<fs::path> &subdirs, std::vector
     fs::directory_iterator it(dir, ec);
     if (ec) throw Error("image folder " + dir.string() + " cannot be listed: " + ec.message());
     for (const fs::directory_entry &e : it) {
-        if (isDir(e.path()))
+        if (isSystemEntry(e.path()))
+            continue;
+        else if (isDir(e.path()))
             subdirs.push_back(e.path());
         else if (isImageFile(e.path()))
             images.push_back(e.path());
@@ -283,7 +313,7 @@ void decodeAll(const std::vector<ImageFile> &files, const DatasetOptions &option
     const std::size_t n = files.size();
     std::vector<cv::Mat> decoded(n);
     std::vector<std::string> failures(n);
-    std::atomic<std::size_t> next{0}, done{0};
+    std::atomic<std::size_t> next{0}, done{0}, downscaled{0};
     std::atomic<bool> stop{false}, cancelled{false};
     std::mutex progressMutex;
     auto work = [&] {
@@ -294,6 +324,8 @@ void decodeAll(const std::vector<ImageFile> &files, const DatasetOptions &option
                     failures[i] = "not an image OpenCV can decode";
                 else
                     decoded[i] = toStoredForm(img, options.maxShorterSide);
+                if (!img.empty() && decoded[i].rows * decoded[i].cols < img.rows * img.cols)
+                    ++downscaled;
             } catch (const cv::Exception &e) {
                 failures[i] = "decoding failed (" + std::string(e.what()) + ")";
             }
@@ -325,6 +357,8 @@ void decodeAll(const std::vector<ImageFile> &files, const DatasetOptions &option
                         "); fix or remove it, or skip unreadable images (--skip-unreadable)");
         data.skipped.push_back(files[i].path + ": " + failures[i]);
     }
+    data.downscaled = std::int64_t(downscaled);
+    data.downscaledTo = options.maxShorterSide;
     ImageStore *stores[] = {&data.train, &data.val, &data.test};
     for (std::size_t i = 0; i < n; ++i) {
         cv::Mat &m = decoded[i];
@@ -339,7 +373,15 @@ void readFolder(Dataset &data, const DatasetOptions &options)
     const fs::path top(data.path);
     std::vector<ImageFile> files;
     bool unlabelled = false;
-    const bool splitLayout = isDir(top / "train");
+    // train/ with at most val/ and test/ beside it; a train/ among other
+    // folders is a class (CIFAR-100 has one).
+    std::vector<fs::path> topFolders, topImages;
+    listFolder(top, topFolders, topImages);
+    const bool splitLayout =
+        isDir(top / "train") && std::all_of(topFolders.begin(), topFolders.end(), [](auto &f) {
+            const std::string name = f.filename().string();
+            return name == "train" || name == "val" || name == "test";
+        });
     if (splitLayout) {
         listSplit(top / "train", 0, data.classNames, unlabelled, files);
         if (isDir(top / "val")) listSplit(top / "val", 1, data.classNames, unlabelled, files);
@@ -470,6 +512,9 @@ std::string describe(const Dataset &data)
     }
     o << "  images: " << (data.channels() == 3 ? "RGB" : "grey") << ", sides " << data.minSide()
       << " to " << data.maxSide() << " pixels\n";
+    if (data.downscaled > 0)
+        o << "  " << data.downscaled << " images stored downscaled to a shorter side of "
+          << data.downscaledTo << " pixels\n";
     if (!data.labelled()) {
         o << "  classes: none (unlabelled: training only, no probe)\n";
     } else {

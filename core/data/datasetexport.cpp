@@ -6,6 +6,7 @@
 #include "generators/sampling.h"
 #include "jsonfields.h"
 #include "provenance.h"
+#include "train/runlock.h"
 #include "views/views.h"
 
 #include <opencv2/core.hpp>
@@ -149,21 +150,30 @@ Recorded readProgress(const ExportFolder &f)
             std::uintmax_t(o.integer("manifest_bytes", 0, 1ll << 50))};
 }
 
+// A folder that is neither empty nor an export is someone else's. The lock
+// (.lock) and a killed writer's temporaries do not count.
+void refuseForeignFolder(const ExportFolder &f)
+{
+    std::error_code ec;
+    if (fs::exists(f.settings()) || !fs::is_directory(f.dir, ec)) return;
+    removeStaleTemporaries(f.dir);
+    for (const auto &entry : fs::directory_iterator(f.dir, ec))
+        if (entry.path().filename() != ".lock")
+            throw Error("export folder " + f.dir + " is not empty and holds no export (no " +
+                        "export.json, but " + entry.path().filename().string() +
+                        "); choose an empty or new folder");
+}
+
 // Opens (or starts) the export in `dir`: returns the chunks already done,
 // the manifest cut back to what the progress record vouches for.
 Recorded openExport(const ExportFolder &f, const Json &settings)
 {
-    std::error_code ec;
     if (fs::exists(f.settings())) {
         checkSameExport(readJsonFile(f.settings(), "export settings"), settings, f.dir);
     } else {
-        if (fs::exists(f.dir) && !fs::is_empty(f.dir, ec))
-            throw Error("export folder " + f.dir +
-                        " is not empty and holds no export (no export.json); choose an empty or "
-                        "new folder");
-        fs::create_directories(f.dir, ec);
-        if (ec) throw Error("cannot create export folder " + f.dir + ": " + ec.message());
-        writeFileAtomically(f.manifest(), "");
+        refuseForeignFolder(f); // again, under the lock
+        // export.json first: the folder is an export from then on, and a
+        // kill before the manifest leaves one that continues.
         writeFileAtomically(f.settings(), settings.dump(2) + "\n");
     }
     const Recorded done = readProgress(f);
@@ -278,6 +288,14 @@ ExportProgress exportDataset(const Generator &generator, const ViewRecipe &recip
     recipe.checkAgainst(generator.info().latentSize, generator.info().numClasses,
                         "recipe " + recipe.name);
     const ExportFolder f{dir};
+    refuseForeignFolder(f); // before the lock leaves a .lock in it
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw Error("cannot create export folder " + dir + ": " + ec.message());
+    // One writer per folder: two (the studio and latent-cli) would render
+    // the same chunks and append them twice to one manifest.
+    const RunLock lock =
+        RunLock::acquire(dir, "export folder", "wait for that export to end, or stop it");
     const Recorded done = openExport(f, settingsJson(generator, recipe, s));
 
     ExportProgress p;

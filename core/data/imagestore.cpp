@@ -63,9 +63,19 @@ void shapeOne(const ImageStore &store, std::int64_t i, int channels, int r, floa
         cv::copyMakeBorder(img, square, top, r - e.height - top, left, r - e.width - left,
                            cv::BORDER_CONSTANT, cv::Scalar::all(0));
     } else {
+        // Only the centre lo x lo square is kept: an image longer than 4:1
+        // is cut to 4:1 first, so that a 1 x 1,000,000 strip is not resized
+        // to r x r * 10^6 pixels (gigabytes) each time it is drawn. Others
+        // resize whole, as before.
+        const int hi = std::max(e.height, e.width);
+        if (hi > 4 * lo) {
+            const int keep = 4 * lo;
+            img = e.height > e.width ? img(cv::Rect(0, (e.height - keep) / 2, e.width, keep))
+                                     : img(cv::Rect((e.width - keep) / 2, 0, keep, e.height));
+        }
         const double scale = double(r) / double(lo);
-        const int h = std::max(r, int(std::lround(e.height * scale)));
-        const int w = std::max(r, int(std::lround(e.width * scale)));
+        const int h = std::max(r, int(std::lround(img.rows * scale)));
+        const int w = std::max(r, int(std::lround(img.cols * scale)));
         cv::Mat resized;
         cv::resize(img, resized, cv::Size(w, h), 0, 0,
                    scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);

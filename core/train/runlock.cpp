@@ -30,11 +30,12 @@ RunLock::~RunLock()
     release();
 }
 
-RunLock RunLock::acquire(const std::string &runDir)
+RunLock RunLock::acquire(const std::string &runDir, const std::string &what,
+                         const std::string &advice)
 {
     const std::string path = runDir + "/.lock";
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) throw Error("cannot lock run folder " + runDir + ": " + std::strerror(errno));
+    if (fd < 0) throw Error("cannot lock " + what + " " + runDir + ": " + std::strerror(errno));
     // A few tries: isHeld()'s probe holds a shared lock for microseconds.
     int locked = 0, tries = 0;
     while ((locked = ::flock(fd, LOCK_EX | LOCK_NB)) != 0 && errno == EWOULDBLOCK && ++tries < 5)
@@ -45,13 +46,12 @@ RunLock RunLock::acquire(const std::string &runDir)
         const ssize_t n = ::pread(fd, holder, sizeof holder - 1, 0);
         ::close(fd);
         if (err != EWOULDBLOCK)
-            throw Error("cannot lock run folder " + runDir + ": " + std::strerror(err));
+            throw Error("cannot lock " + what + " " + runDir + ": " + std::strerror(err));
         std::string pid = n > 0 ? std::string(holder, std::size_t(n)) : "";
         while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' '))
             pid.pop_back();
-        throw Error("run folder " + runDir + " is in use by process " +
-                    (pid.empty() ? std::string("(unknown)") : pid) +
-                    "; stop that run (or wait for it to end) before training this folder");
+        throw Error(what + " " + runDir + " is in use by process " +
+                    (pid.empty() ? std::string("(unknown)") : pid) + "; " + advice);
     }
     // Who holds it, for the message a second trainer gets.
     const std::string pid = std::to_string(::getpid()) + "\n";

@@ -141,6 +141,8 @@ struct Trainer::Impl
     void prepareData();
     void connect();
     std::shared_ptr<const Dataset> loadData(const std::string &source) const;
+    void writeSkipped() const;
+    std::vector<std::string> skipped; // "DATASET: FILE: why" for each image left out
     void loadCheckpoint();
     void loadEncoderState(torch::serialize::InputArchive &model);
     void saveCheckpoint(int atStep, double wall);
@@ -218,6 +220,26 @@ void Trainer::Impl::prepareData()
             config);
     if (real && real->train.empty())
         throw Error("dataset " + real->path + " has no training images");
+    for (const Dataset *d : {evalSet.get(), real == evalSet ? nullptr : real.get()})
+        if (d)
+            for (const std::string &why : d->skipped)
+                skipped.push_back(d->path + ": " + why);
+}
+
+// The images left out of this session's datasets (skip_unreadable), one per
+// line, in skipped.txt of the run folder; no file when there are none.
+void Trainer::Impl::writeSkipped() const
+{
+    const std::string path = files.dir + "/skipped.txt";
+    std::error_code ec;
+    if (skipped.empty()) {
+        std::filesystem::remove(path, ec);
+        return;
+    }
+    std::string text;
+    for (const std::string &line : skipped)
+        text += line + "\n";
+    writeFileAtomically(path, text);
 }
 
 void Trainer::Impl::prepare()
@@ -846,6 +868,7 @@ std::unique_ptr<Trainer> Trainer::create(const std::string &runDir, const TrainC
     refuseARun(); // again: another process may have created one while this one prepared
     // What a creation killed before its status.json left (holdsRun).
     std::filesystem::remove(runDir + "/provenance.jsonl", ec);
+    impl->writeSkipped();
     writeTrainConfig(config, impl->files.config());
     writeRecipe(recipe, impl->files.recipe());
     std::filesystem::remove(recipeVersionsFile(runDir), ec); // versions belong to one run
@@ -870,6 +893,7 @@ std::unique_ptr<Trainer> Trainer::open(const std::string &runDir, const DataLoad
     if (impl->leader()) {
         impl->lock = RunLock::acquire(runDir);
         removeStaleTemporaries(runDir); // a killed writer's leftovers
+        impl->writeSkipped();
     }
     const RunStatus status = readRunStatus(runDir);
     if (status.state == RunState::Finished)
@@ -950,6 +974,11 @@ std::string Trainer::message() const
 {
     std::lock_guard lock(d->mutex);
     return d->message;
+}
+
+std::vector<std::string> Trainer::skippedImages() const
+{
+    return d->skipped;
 }
 
 int Trainer::step() const

@@ -121,6 +121,9 @@ public:
     RunState state() const;
     std::string message() const; // the stop or failure reason
     int step() const;
+    // "DATASET: FILE: why" for each unreadable image its datasets left out
+    // (skip_unreadable); also in skipped.txt of the run folder.
+    std::vector<std::string> skippedImages() const;
     const TrainConfig &config() const;
     ViewRecipe recipe() const; // the recipe in force
     const RunFiles &files() const;
