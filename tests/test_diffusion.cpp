@@ -3,6 +3,7 @@
 // against a Python reference of the same sampler on a tiny denoiser that
 // tests/diffusion_fixture.py builds, determinism, views and training on it,
 // and refusals.
+#include "denoiser.h"
 #include "error.h"
 #include "errorof.h"
 #include "generators/anchorpool.h"
@@ -322,6 +323,24 @@ private Q_SLOTS:
                  qPrintable(e));
     }
 
+    // The pool's limit counts the latents its window keeps (for a diffusion
+    // model as large as its images): 5,000 anchors at 3 x 256 x 256 passed
+    // it on their images alone (3,750 MiB) and held twice that.
+    void poolMemoryCountsLatents()
+    {
+        QTemporaryDir dir;
+        const auto big =
+            Generator::load(latent::test::writeDenoiser(dir.path().toStdString(), 3, 256));
+        ViewRecipe r;
+        r.anchors.poolSize = 5000;
+        TrainConfig c;
+        c.data = "generator";
+        const QString e = errorOf([&] { batchShape(c, r, big.get(), nullptr, "recipe r.json"); });
+        QVERIFY2(e.contains("recipe r.json: anchors.pool.size 5000 keeps up to 7782 MiB of "
+                            "3x256x256 images and their latents; at most 4096 MiB"),
+                 qPrintable(e));
+    }
+
     // A few training steps on views of the diffusion generator (resized to
     // the encoder's 32 px), and a step's batch made again bit for bit.
     void trainsAndReplays()
@@ -384,6 +403,11 @@ private Q_SLOTS:
         QTest::newRow("null class") << R"("null_class": 3)"
                                     << R"("null_class": 9)"
                                     << "field 'diffusion.null_class'";
+        QTest::newRow("null class among the classes")
+            << R"("null_class": 3)"
+            << R"("null_class": 0)"
+            << "field 'diffusion.null_class' is 0, one of the model's classes 0 to 2; expected "
+               "num_classes (3)";
         QTest::newRow("steps") << R"("steps": 5)"
                                << R"("steps": 500)"
                                << "field 'diffusion.sampler.steps'";

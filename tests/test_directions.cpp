@@ -2,6 +2,7 @@
 // Core, no display: direction finding and pixel edits.
 #include "atomicfile.h"
 #include "convgenerator.h"
+#include "denoiser.h"
 #include "error.h"
 #include "errorof.h"
 #include "generators/generator.h"
@@ -35,35 +36,6 @@ void verifyOrthonormal(const DirectionSet &s)
     const auto gram = m.mm(m.t());
     QVERIFY2(torch::allclose(gram, torch::eye(s.size()), 1e-4, 1e-4),
              "directions are not orthonormal");
-}
-
-// A diffusion model of `channels` x `side` x `side` images as TorchScript
-// with its sidecar; returns the .pt path. It predicts 0.1 x_t as its noise
-// (any size: no weights), or with `hidden` > 0 passes x_t through two 3x3
-// convolutions with `hidden` channels between them (activations to keep).
-std::string writeDenoiser(const std::string &dir, int channels, int side, int hidden = 0)
-{
-    torch::jit::Module m("denoiser");
-    if (hidden > 0) {
-        m.register_parameter("w1", torch::randn({hidden, channels, 3, 3}) * 0.1, false);
-        m.register_parameter("w2", torch::randn({channels, hidden, 3, 3}) * 0.1, false);
-        m.define("def forward(self, x, t):\n"
-                 "    h = torch.relu(torch.conv2d(x, self.w1, None, 1, 1))\n"
-                 "    return torch.conv2d(h, self.w2, None, 1, 1)\n");
-    } else {
-        m.define("def forward(self, x, t):\n    return x * 0.1\n");
-    }
-    const std::string name = dir + "/denoiser" + std::to_string(side);
-    m.save(name + ".pt");
-    writeFileAtomically(name + ".json",
-                        R"({"schema_version": 2, "kind": "diffusion", "name": "test", )"
-                        R"("num_classes": 0, "channels": )" +
-                            std::to_string(channels) + R"(, "resolution": )" +
-                            std::to_string(side) +
-                            R"(, "output_range": [-1, 1], "call": "x,t", "diffusion": )"
-                            R"({"prediction": "eps", "timesteps": 50, "schedule": {"type": )"
-                            R"("linear", "beta_start": 0.001, "beta_end": 0.2}}})");
-    return name + ".pt";
 }
 
 } // namespace
@@ -174,7 +146,8 @@ private Q_SLOTS:
     void largeDiffusionModelsAndPcaMemory()
     {
         QTemporaryDir dir;
-        const auto big = Generator::load(writeDenoiser(dir.path().toStdString(), 3, 256));
+        const auto big =
+            Generator::load(latent::test::writeDenoiser(dir.path().toStdString(), 3, 256));
         QCOMPARE(big->info().latentSize, 3 * 256 * 256);
         SamplerSettings quick = big->samplerSettings();
         quick.steps = 2;
@@ -182,8 +155,9 @@ private Q_SLOTS:
         const ImageBatch one = big->sample({1, 1, 0.0f, SampleRequest::kUniformClasses});
         QCOMPARE(one.width, 256);
         QCOMPARE(one.channels, 3);
-        QString e = test::errorOf(
-            [&] { Generator::load(writeDenoiser(dir.path().toStdString(), 3, 1024)); });
+        QString e = test::errorOf([&] {
+            Generator::load(latent::test::writeDenoiser(dir.path().toStdString(), 3, 1024));
+        });
         QVERIFY2(e.contains("gives a starting noise of 3145728 values, more than 786432 (3 x 512 "
                             "x 512)"),
                  qPrintable(e));
@@ -277,7 +251,8 @@ private Q_SLOTS:
     void walkMemoryIsMeasuredAndGuarded()
     {
         QTemporaryDir dir;
-        const auto diffusion = Generator::load(writeDenoiser(dir.path().toStdString(), 3, 64, 16));
+        const auto diffusion =
+            Generator::load(latent::test::writeDenoiser(dir.path().toStdString(), 3, 64, 16));
         SamplerSettings sampler = diffusion->samplerSettings();
         sampler.steps = 6;
         diffusion->setSamplerSettings(sampler);

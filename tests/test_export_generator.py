@@ -128,6 +128,11 @@ class ExportTest(unittest.TestCase):
             export_denoiser(WrongShapeDenoiser(), self.dir.name + "/bad", channels=1,
                             resolution=12, timesteps=100)
         self.assertFalse(os.path.exists(self.dir.name + "/bad.pt"))
+        # A null class among the classes would be sampled as one.
+        with self.assertRaisesRegex(ValueError, r"null_class 0: expected num_classes \(4\)"):
+            export_denoiser(TinyDenoiser(), self.dir.name + "/nullfirst", channels=1,
+                            resolution=12, num_classes=4, timesteps=100, null_class=0)
+        self.assertFalse(os.path.exists(self.dir.name + "/nullfirst.pt"))
 
     def test_bad_module_is_refused_and_writes_nothing(self):
         with self.assertRaisesRegex(ValueError, "NaN or Inf"):

@@ -3,6 +3,7 @@
 #include "badinputs.h"
 #include "composerpanel.h"
 #include "datasetpicker.h"
+#include "denoiser.h"
 #include "experimentbox.h"
 #include "explorerpanel.h"
 #include "generatorpanel.h"
@@ -12,6 +13,7 @@
 #include "preferencesdialog.h"
 #include "reportcardbox.h"
 #include "runspanel.h"
+#include "runtime.h"
 #include "smalldataset.h"
 #include "uiruntime.h"
 #include "windowtest.h"
@@ -92,7 +94,12 @@ private Q_SLOTS:
         QVERIFY(grid);
         QTRY_COMPARE_WITH_TIMEOUT(grid->cellCount(), 64, 30000);
         QVERIFY(window.generatorPanel()->isEnabled());
-        QVERIFY(window.findChild<QLabel *>("deviceLabel")->text().contains("threads"));
+        // The device, threads and LibTorch this process uses, not fixed text.
+        const QString device = window.findChild<QLabel *>("deviceLabel")->text();
+        QVERIFY2(device.contains(QString::fromStdString(latent::preferredDeviceName())) &&
+                     device.contains(QString(" %1 threads").arg(latent::torchThreads())) &&
+                     device.contains(QString::fromStdString("LibTorch " + latent::torchVersion())),
+                 qPrintable(device));
         // The window fits a 1366x768 laptop screen: the side columns of the
         // Samples and Train tabs scroll instead of setting its height (995
         // px before; that minimum also made each wrapped status line
@@ -217,6 +224,37 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(gan.count(), 1, 30000);
         QVERIFY(method->model()->flags(sefa) & Qt::ItemIsEnabled);
         QVERIFY(sefa.data(Qt::ToolTipRole).toString().isEmpty());
+    }
+
+    // A colour diffusion model above 3 x 64 x 64 starts with a 4 x 4 grid
+    // (64 images took minutes on the CPU); a GAN loaded next gets 8 x 8
+    // again, and a size the user chose stays whatever is loaded.
+    void largeDiffusionModelStartsWithASmallerGrid()
+    {
+        QTemporaryDir dir;
+        const QString big =
+            QString::fromStdString(latent::test::writeDenoiser(dir.path().toStdString(), 3, 96));
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto *grid = window.findChild<ImageGridWidget *>("sampleGrid");
+        auto *side = window.findChild<QSpinBox *>("gridSide");
+        QSignalSpy loaded(&window, &MainWindow::generatorLoaded);
+        const auto load = [&](const QString &path, int cells) {
+            const int before = loaded.count();
+            window.openGenerator(path);
+            QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), before + 1, 30000);
+            QTRY_COMPARE_WITH_TIMEOUT(grid->cellCount(), cells, 60000);
+        };
+        load(big, 16);
+        QCOMPARE(side->value(), 4);
+        QCOMPARE(grid->cell(0).image.size(), QSize(96, 96));
+        load(LATENT_DEFAULT_GENERATOR, 64);
+        side->setValue(6); // the user's choice
+        QTRY_COMPARE_WITH_TIMEOUT(grid->cellCount(), 36, 30000);
+        load(big, 36);
+        QTRY_COMPARE_WITH_TIMEOUT(grid->cell(0).image.size(), QSize(96, 96), 30000);
+        QCOMPARE(side->value(), 6);
     }
 
     // The Samples tab's report card on a small copy of Fashion-MNIST: it

@@ -48,8 +48,10 @@ std::string barSource(int shift, bool bar, bool conditional)
     return s;
 }
 
+// `classNames`: the sidecar's class_names as a JSON array, or none.
 std::string writeGenerator(const std::string &dir, const std::string &name, int shift, bool bar,
-                           bool conditional = true, int classes = kClasses)
+                           bool conditional = true, int classes = kClasses,
+                           const std::string &classNames = "")
 {
     torch::jit::Module m(name);
     m.define(barSource(shift, bar, conditional));
@@ -61,7 +63,8 @@ std::string writeGenerator(const std::string &dir, const std::string &name, int 
                             std::to_string(conditional ? classes : 0) +
                             R"(, "channels": 1, "resolution": 32, "output_range": [-1, 1], )"
                             R"("call": ")" +
-                            (conditional ? "z,y" : "z") + "\"}");
+                            (conditional ? "z,y" : "z") + "\"" +
+                            (classNames.empty() ? "" : ", \"class_names\": " + classNames) + "}");
     return pt;
 }
 
@@ -149,9 +152,9 @@ private Q_SLOTS:
         // many the distance used.
         ReportCard more = c;
         more.samples = 1000;
-        QVERIFY(
-            QString::fromStdString(reportCardMarkdown(more))
-                .contains("It uses 200 of the 1000 samples, as many as the reference holds out"));
+        QVERIFY(QString::fromStdString(reportCardMarkdown(more))
+                    .contains("It uses 200 of the 1000 samples: the reference holds out a fifth of "
+                              "the train split at most."));
     }
 
     void shiftedClassesFailFidelityAndCasButNotFrechet()
@@ -165,6 +168,35 @@ private Q_SLOTS:
         QVERIFY(c.cas < 0.1);
         QVERIFY(c.realAccuracy > 0.9);
         QVERIFY(c.frechet < 3 * c.frechetReference + 0.5);
+
+        // The same generator naming its class c as the data's class c + 1
+        // (what it draws) is matched by name; unrelated names are not
+        // compared at all (both used to be compared by index). IDX data is
+        // named by its label numbers, which match any generator by index.
+        Dataset named = m_data;
+        named.classNames = {"zero", "one", "two", "three"};
+        const auto renamed =
+            Generator::load(writeGenerator(m_dir.path().toStdString(), "renamed", 1, true, true,
+                                           kClasses, R"(["one", "two", "three", "zero"])"));
+        const ReportCard n = computeReportCard(*renamed, named, quick());
+        QVERIFY2(n.fidelity > 0.9 && n.cas > 0.9,
+                 qPrintable(QString("fidelity %1 CAS %2").arg(n.fidelity).arg(n.cas)));
+        QVERIFY(QString::fromStdString(reportCardMarkdown(n))
+                    .contains("Warning: the generator lists the data's classes in another order; "
+                              "they are matched by name (its class 0, \"one\", is the data's "
+                              "class 1)."));
+        const auto unrelated =
+            Generator::load(writeGenerator(m_dir.path().toStdString(), "unrelated", 0, true, true,
+                                           kClasses, R"(["a", "b", "c", "d"])"));
+        const ReportCard u = computeReportCard(*unrelated, named, quick());
+        QVERIFY(std::isnan(u.fidelity) && std::isnan(u.cas) && std::isfinite(u.frechet));
+        const QString md = QString::fromStdString(reportCardMarkdown(u));
+        QVERIFY2(
+            md.contains("| fidelity, CAS | not measured: the classes do not match (below) |") &&
+                md.contains("Warning: class 0 is \"a\" in the generator but \"zero\" in "
+                            "the data."),
+            qPrintable(md));
+        QVERIFY(computeReportCard(*unrelated, m_data, quick()).fidelity > 0.9); // by index
     }
 
     void blankGeneratorIsFarAndUnconditionalHasNoClassFigures()
@@ -207,6 +239,18 @@ private Q_SLOTS:
             writeFileAtomically(f.path().string(), "not a classifier");
         const ReportCard repaired = computeReportCard(*g, m_data, o);
         QVERIFY(!repaired.classifierFromCache && repaired.realAccuracy > 0.9);
+
+        // The same folder with other images of the same sizes (a class
+        // folder renamed, images relabelled): not the cached classifier,
+        // whose key held only counts and sizes.
+        const std::string changing = m_dir.filePath("changing").toStdString();
+        std::filesystem::create_directories(changing);
+        writeBarDataset(changing, m_faithful, 1000, 400);
+        QVERIFY(!computeReportCard(*g, openDataset("idx:" + changing), o).classifierFromCache);
+        QVERIFY(computeReportCard(*g, openDataset("idx:" + changing), o).classifierFromCache);
+        writeBarDataset(changing, writeGenerator(m_dir.path().toStdString(), "relabelled", 1, true),
+                        1000, 400);
+        QVERIFY(!computeReportCard(*g, openDataset("idx:" + changing), o).classifierFromCache);
 
         QTemporaryDir out;
         writeReportCard(first, out.path().toStdString());
@@ -258,6 +302,16 @@ private Q_SLOTS:
                      e.what());
         }
         const auto g = Generator::load(m_faithful);
+        ReportCardOptions few = quick();
+        few.casImages = 3;
+        try {
+            computeReportCard(*g, m_data, few);
+            QFAIL("a CAS set without every class was accepted");
+        } catch (const Error &e) {
+            QVERIFY2(QString(e.what()).contains(
+                         "report card: 3 CAS images cannot show each of the 4 classes"),
+                     e.what());
+        }
         std::atomic<bool> cancel{true};
         QVERIFY_THROWS_EXCEPTION(Cancelled, computeReportCard(*g, m_data, quick(), &cancel));
     }

@@ -122,6 +122,9 @@ def export_denoiser(module, out_base, *, channels, resolution, num_classes=0, pr
                     output_range=(-1.0, 1.0), name=None, method="script", class_names=None):
     """Validates a diffusion denoiser D(x_t, t[, y]), writes out_base.pt and out_base.json
     (sidecar schema 2, "kind": "diffusion"), returns the sidecar dict."""
+    if null_class is not None and int(null_class) != int(num_classes):
+        raise ValueError(f"null_class {null_class}: expected num_classes ({num_classes}); "
+                         "num_classes counts the real classes and the null class comes after them")
     if method not in ("script", "trace"):
         raise ValueError(f"method is {method!r}, expected 'script' or 'trace'")
     if prediction not in ("eps", "v", "x0"):

@@ -1316,8 +1316,8 @@
         <translation>report-card.md, report-card.json und nearest.png in %1 gespeichert</translation>
     </message>
     <message>
-        <source>as many as real train</source>
-        <translation>so viele wie echte Trainingsbilder</translation>
+        <source>as many as the real classifier</source>
+        <translation>so viele wie der echte Klassifikator</translation>
     </message>
     <message>
         <source>Generated images the CAS classifier trains on</source>

@@ -1316,8 +1316,8 @@
         <translation>report-card.md, report-card.json et nearest.png enregistrés dans %1</translation>
     </message>
     <message>
-        <source>as many as real train</source>
-        <translation>autant que d’images réelles d’entraînement</translation>
+        <source>as many as the real classifier</source>
+        <translation>autant que le classifieur réel</translation>
     </message>
     <message>
         <source>Generated images the CAS classifier trains on</source>

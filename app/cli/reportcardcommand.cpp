@@ -32,7 +32,7 @@ void ReportCardCommand::add(CLI::App &app)
     command
         ->add_option("--cas-images", options.casImages,
                      "generated images the CAS classifier trains on (default: as many as "
-                     "the real train split)")
+                     "the real-trained classifier, so that CAS / real compares equal data)")
         ->check(CLI::Range(1, 10000000));
     command->add_option("--epochs", options.epochs, "classifier epochs")
         ->check(CLI::Range(1, 100))

@@ -129,7 +129,10 @@ GeneratorPanel::GeneratorPanel(QWidget *parent) : QWidget(parent)
         changed();
     });
     connect(m_classFilter, &QComboBox::currentIndexChanged, this, changed);
-    connect(m_gridSide, &QSpinBox::valueChanged, this, changed);
+    connect(m_gridSide, &QSpinBox::valueChanged, this, [this, changed] {
+        m_gridSideChosen = true;
+        changed();
+    });
     const auto samplerChanged = [this] { Q_EMIT samplerSettingsChanged(); };
     connect(m_steps, &QSpinBox::valueChanged, this, samplerChanged);
     connect(m_guidance, &QDoubleSpinBox::valueChanged, this, samplerChanged);
@@ -214,6 +217,11 @@ void GeneratorPanel::showGenerator(const std::string &path, const GeneratorInfo 
         m_eta->setValue(s.eta);
         m_rate->clear();
         m_sampler->setVisible(info.isDiffusion());
+        // A diffusion model above 3 x 64 x 64 takes minutes for 64 images on
+        // the CPU: its first grid has 16 (the rate shows under it).
+        const QSignalBlocker blockGrid(m_gridSide);
+        if (!m_gridSideChosen)
+            m_gridSide->setValue(info.isDiffusion() && info.latentSize > 3 * 64 * 64 ? 4 : 8);
         const QSignalBlocker blockTruncation(m_truncation);
         m_truncation->setValue(int(info.defaultTruncation() * kTruncationScale));
         updateTruncationLabel();

@@ -63,7 +63,8 @@ private:
     QLabel *m_truncationValue;
     QComboBox *m_classFilter;
     QSpinBox *m_gridSide;
-    QGroupBox *m_sampler; // shown for diffusion generators
+    bool m_gridSideChosen = false; // by the user: loading a generator keeps it
+    QGroupBox *m_sampler;          // shown for diffusion generators
     QSpinBox *m_steps;
     QDoubleSpinBox *m_guidance, *m_eta;
     QLabel *m_rate;

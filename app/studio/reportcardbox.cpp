@@ -48,7 +48,7 @@ ReportCardBox::ReportCardBox(QWidget *parent)
     m_casImages->setObjectName("reportCardCasImages");
     m_casImages->setRange(0, 1000000);
     m_casImages->setSingleStep(1000);
-    m_casImages->setSpecialValueText(tr("as many as real train"));
+    m_casImages->setSpecialValueText(tr("as many as the real classifier"));
     m_casImages->setToolTip(tr("Generated images the CAS classifier trains on"));
     m_on->setObjectName("reportCardOn");
     m_on->addItem(tr("test split"));

@@ -38,6 +38,7 @@ constexpr int kMaxSide = 64;     // larger images are downscaled for the classif
 constexpr int kBatch = 128;      // classifier training batch
 constexpr int kChunk = 500;      // images generated, shaped or classified at a time
 constexpr double kPeakLr = 2e-3; // Adam, one cycle: warm-up then cosine decay
+constexpr int kFeatures = 256;   // the classifier's feature layer (the Fréchet distance's space)
 
 // A small CNN: three 3x3 conv + max-pool stages (32, 64, 128 channels), a
 // 4x4 average pool, a 256-unit hidden layer (the features) and the classes.
@@ -50,8 +51,8 @@ struct ClassifierImpl : torch::nn::Module
                              torch::nn::Conv2d(torch::nn::Conv2dOptions(32, 64, 3).padding(1)))),
           c3(register_module("c3",
                              torch::nn::Conv2d(torch::nn::Conv2dOptions(64, 128, 3).padding(1)))),
-          fc(register_module("fc", torch::nn::Linear(128 * 16, 256))),
-          out(register_module("out", torch::nn::Linear(256, classes)))
+          fc(register_module("fc", torch::nn::Linear(128 * 16, kFeatures))),
+          out(register_module("out", torch::nn::Linear(kFeatures, classes)))
     {
     }
     // [N, C, S, S] in [-1, 1] -> [N, 256]
@@ -190,7 +191,8 @@ Classifier trainClassifier(const torch::Tensor &x, const torch::Tensor &y, int c
         for (std::int64_t b = 0; b < perEpoch; ++b, ++step) {
             // Linear warm-up over the first 10% of the steps, then cosine decay to 0.
             const double t = double(step) / double(total);
-            const double lr = kPeakLr * (t < 0.1 ? (t + 1.0 / total) / 0.1
+            // (Capped: with under ten steps the ramp's first step overshot the peak.)
+            const double lr = kPeakLr * (t < 0.1 ? std::min(1.0, (t + 1.0 / total) / 0.1)
                                                  : 0.5 * (1 + std::cos(M_PI * (t - 0.1) / 0.9)));
             for (auto &group : opt.param_groups())
                 static_cast<torch::optim::AdamOptions &>(group.options()).lr(lr);
@@ -207,8 +209,9 @@ Classifier trainClassifier(const torch::Tensor &x, const torch::Tensor &y, int c
     return net;
 }
 
-// {held out, the rest}: counts[c] images of class c (at most all but one),
-// each class's members shuffled by `gen`; sorted indices.
+// {held out, the rest}: counts[c] images of class c (at most a fifth of
+// them: an equal count from a small class would leave the classifier next
+// to none of it), each class's members shuffled by `gen`; sorted indices.
 std::pair<torch::Tensor, torch::Tensor>
 holdOut(const torch::Tensor &labels, const std::vector<std::int64_t> &counts, at::Generator &gen)
 {
@@ -216,7 +219,7 @@ holdOut(const torch::Tensor &labels, const std::vector<std::int64_t> &counts, at
     for (std::size_t c = 0; c < counts.size(); ++c) {
         const auto members = labels.eq(std::int64_t(c)).nonzero().flatten();
         const std::int64_t n = members.size(0);
-        const std::int64_t take = std::max<std::int64_t>(0, std::min(counts[c], n - 1));
+        const std::int64_t take = std::max<std::int64_t>(0, std::min(counts[c], n / 5));
         const auto shuffled = members.index_select(0, torch::randperm(n, gen));
         held.push_back(shuffled.slice(0, 0, take));
         rest.push_back(shuffled.slice(0, take));
@@ -288,8 +291,8 @@ std::string hashText(const std::string &text)
 std::string normalisedName(const std::string &name)
 {
     std::string out;
-    for (unsigned char c : name)
-        if (std::isalnum(c)) out.push_back(char(std::tolower(c)));
+    for (unsigned char c : name) // ASCII letters and digits lower-cased, other bytes kept
+        if (c >= 128 || std::isalnum(c)) out.push_back(char(c < 128 ? std::tolower(c) : c));
     return out;
 }
 
@@ -309,6 +312,10 @@ void checkCardInputs(const Generator &generator, const Dataset &data,
                     "generator's classes");
     if (options.samples < 2 || options.epochs < 1)
         throw Error("report card: samples must be at least 2 and epochs at least 1");
+    if (info.isConditional() && options.casImages > 0 && options.casImages < classes)
+        throw Error("report card: " + std::to_string(options.casImages) +
+                    " CAS images cannot show each of the " + std::to_string(classes) +
+                    " classes; use at least one per class");
 }
 
 // The card's settings and classes, before anything is measured.
@@ -329,17 +336,63 @@ ReportCard newCard(const Generator &generator, const Dataset &data,
         card.sampling = "DDIM, " + std::to_string(s.steps) + " steps, guidance " +
                         fixedText(s.guidance, 2) + ", eta " + fixedText(s.eta, 2);
     }
-    for (std::size_t c = 0; c < data.classNames.size(); ++c) {
+    for (const std::string &name : data.classNames) {
         ReportCardClass k;
-        k.name = data.classNames[c];
-        const std::string own = info.className(int(c));
-        if (card.conditional && !info.classNames.empty() &&
-            normalisedName(own) != normalisedName(k.name))
-            card.warnings.push_back("class " + std::to_string(c) + " is \"" + own +
-                                    "\" in the generator but \"" + k.name + "\" in the data");
+        k.name = name;
         card.classes.push_back(k);
     }
     return card;
+}
+
+// The data's class of each class of a conditional generator [numClasses]:
+// by index, or by name where the generator names its classes in another
+// order (a class folder set lists them alphabetically, Fashion-MNIST does
+// not); by index for data named by label numbers (IDX: the card then shows
+// the generator's names); empty, with warnings, where the names cannot be
+// matched: fidelity and CAS would then compare unrelated classes.
+std::vector<std::int64_t> dataClassOf(const GeneratorInfo &info, const Dataset &data,
+                                      ReportCard &card)
+{
+    const int classes = int(data.classNames.size());
+    std::vector<std::int64_t> same(static_cast<std::size_t>(classes));
+    for (int c = 0; c < classes; ++c)
+        same[std::size_t(c)] = c;
+    // Data without names of its own (an IDX folder's are its label numbers).
+    bool numbered = true;
+    for (int c = 0; c < classes; ++c)
+        numbered = numbered && data.classNames[std::size_t(c)] == std::to_string(c);
+    if (info.classNames.empty()) return same;
+    if (numbered) { // the generator's names are the only ones
+        for (int c = 0; c < classes; ++c)
+            card.classes[std::size_t(c)].name = info.className(c);
+        return same;
+    }
+    std::vector<std::string> names;
+    for (const std::string &n : data.classNames)
+        names.push_back(normalisedName(n));
+    std::vector<std::int64_t> byName;
+    for (int c = 0; c < classes; ++c) {
+        const std::string own = normalisedName(info.className(c));
+        const auto found = std::find(names.begin(), names.end(), own);
+        if (found == names.end() || std::count(names.begin(), names.end(), own) != 1) break;
+        byName.push_back(found - names.begin());
+    }
+    if (byName == same) return same;
+    if (int(byName.size()) == classes) {
+        card.warnings.push_back("the generator lists the data's classes in another order; they "
+                                "are matched by name (its class 0, \"" +
+                                info.className(0) + "\", is the data's class " +
+                                std::to_string(byName[0]) + ")");
+        return byName;
+    }
+    for (int c = 0; c < classes; ++c)
+        if (normalisedName(info.className(c)) != names[std::size_t(c)])
+            card.warnings.push_back("class " + std::to_string(c) + " is \"" + info.className(c) +
+                                    "\" in the generator but \"" + data.classNames[std::size_t(c)] +
+                                    "\" in the data");
+    card.warnings.push_back("fidelity and CAS are not measured: the generator's classes do not "
+                            "match the data's by index or by name");
+    return {};
 }
 
 // The real images the classifiers train on and are measured on: bytes
@@ -348,6 +401,25 @@ struct RealSplits
 {
     torch::Tensor trainX, trainY, testX, testY;
 };
+
+// What the cached real-trained classifier depends on besides its settings:
+// the images it trains on, their labels and the class names (a renamed or
+// relabelled class folder keeps every count the key held before).
+std::string contentFingerprint(const RealSplits &real, const std::vector<std::string> &names)
+{
+    std::uint64_t h = 1469598103934665603ull; // FNV-1a, as hashText
+    const auto mix = [&h](const unsigned char *bytes, std::size_t n) {
+        for (std::size_t i = 0; i < n; ++i)
+            h = (h ^ bytes[i]) * 1099511628211ull;
+    };
+    for (const torch::Tensor &t : {real.trainX.contiguous(), real.trainY.contiguous()})
+        mix(static_cast<const unsigned char *>(t.data_ptr()), t.nbytes());
+    for (const std::string &n : names)
+        mix(reinterpret_cast<const unsigned char *>(n.c_str()), n.size() + 1);
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
 
 RealSplits readRealSplits(const Dataset &data, const GeneratorInfo &info, int side,
                           bool onValidation, Stages &stages)
@@ -409,22 +481,27 @@ Classifier realClassifier(const RealSplits &real, const torch::Tensor &fitted,
 // Fidelity of `samples` under the real-trained classifier, and CAS: a
 // classifier trained on a fresh generated set, measured on real test.
 void measureClassFigures(const Generator &generator, Classifier &real, const Generated &samples,
-                         const RealSplits &splits, const ReportCardOptions &options,
-                         ReportCard &card, Stages &stages)
+                         const std::vector<std::int64_t> &dataClassOfGenerated,
+                         std::int64_t realFitted, const RealSplits &splits,
+                         const ReportCardOptions &options, ReportCard &card, Stages &stages)
 {
     const int classes = int(card.classes.size());
+    const auto toData = torch::tensor(dataClassOfGenerated, torch::kInt64); // [classes]
+    const auto target = toData.index_select(0, samples.classes);
     const auto predicted = apply(real, samples.images, false).argmax(1);
-    card.fidelity = predicted.eq(samples.classes).to(torch::kFloat64).mean().item<double>();
-    const auto fidelity = perClass(predicted, samples.classes, classes);
+    card.fidelity = predicted.eq(target).to(torch::kFloat64).mean().item<double>();
+    const auto fidelity = perClass(predicted, target, classes);
 
-    card.casImages = options.casImages > 0 ? options.casImages : card.realTrain;
+    // As many as the real-trained classifier's, so that "CAS / real-trained"
+    // compares equal amounts of training data.
+    card.casImages = options.casImages > 0 ? options.casImages : int(realFitted);
     stages.begin("generating the CAS training set", 0.1);
     const Generated casSet =
         generateImages(generator, card.casImages, options.truncation,
                        streamSeed(options.seed, "card-cas"), card.classifierSide, stages);
     stages.begin("training the classifier on generated samples", 0.3);
-    Classifier casNet = trainClassifier(casSet.images, casSet.classes, classes, options.epochs,
-                                        options.seed, stages);
+    Classifier casNet = trainClassifier(casSet.images, toData.index_select(0, casSet.classes),
+                                        classes, options.epochs, options.seed, stages);
     const auto casLogits = apply(casNet, splits.testX, false);
     card.cas = accuracy(casLogits, splits.testY);
     const auto casRecall = perClass(casLogits.argmax(1), splits.testY, classes);
@@ -504,7 +581,8 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
     key << kVersion << '|' << data.format << '|' << fs::absolute(data.path).string() << '|'
         << data.train.size() << '|' << data.test.size() << '|' << data.train.byteCount() << '|'
         << classes << '|' << info.channels << '|' << info.resolution << '|' << side << '|'
-        << options.epochs << '|' << options.seed << '|' << m << '|' << options.onValidation;
+        << options.epochs << '|' << options.seed << '|' << m << '|' << options.onValidation << '|'
+        << card.conditional << '|' << contentFingerprint(real, data.classNames);
     Classifier net = realClassifier(real, fitted, key.str(), data, options, card, stages);
     const auto realLogits = apply(net, real.testX, false);
     card.realAccuracy = accuracy(realLogits, real.testY);
@@ -516,7 +594,12 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
     const Generated samples =
         generateImages(generator, options.samples, options.truncation,
                        streamSeed(options.seed, "card-samples"), side, stages);
-    if (card.conditional) measureClassFigures(generator, net, samples, real, options, card, stages);
+    if (card.conditional) {
+        const std::vector<std::int64_t> dataClass = dataClassOf(info, data, card);
+        if (!dataClass.empty())
+            measureClassFigures(generator, net, samples, dataClass, fitted.size(0), real, options,
+                                card, stages);
+    }
 
     stages.begin("features", 0.1);
     const auto testF = apply(net, real.testX, true);
@@ -526,6 +609,12 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
     card.frechetImages = int(m);
     card.frechetReferenceImages = int(heldOut.size(0));
     card.frechetReference = frechetDistance(trainF.index_select(0, heldOut), testF);
+    if (m < kFeatures)
+        card.warnings.push_back(
+            "the Fréchet distances compare " + std::to_string(m) + " images in " +
+            std::to_string(kFeatures) +
+            " feature dimensions: their covariances are singular and both distances read high; "
+            "compare them with each other only, or use more samples and training images");
     stages.tick(0.8);
     nearestGrid(samples.images, samplesF, real.trainX, trainF, options, card);
     stages.tick(1);
@@ -544,13 +633,16 @@ std::string reportCardMarkdown(const ReportCard &c, const std::string &nearestIm
     if (c.onValidation) {
         const ValidationSplit split;
         o << "Measured on validation: " << percentText(split.fraction) << "% of each class of "
-          << "the train split (seed " << split.seed << ", the probes' validation part) stand in "
+          << "the train split (seed " << split.seed << ", the probes' default validation part) "
+          << "stand in "
           << "for test, and the classifiers train on the rest; the test split is not read.\n\n";
     }
     o << "| figure | value | reference |\n|---|---|---|\n";
     const std::string truncation =
         c.truncation > 0 ? "truncation " + fixedText(c.truncation, 2) : "no truncation";
-    if (c.conditional)
+    if (c.conditional && std::isnan(c.fidelity))
+        o << "| fidelity, CAS | not measured: the classes do not match (below) | – |\n";
+    else if (c.conditional)
         o << "| fidelity, " << c.samples << " samples | " << percentText(c.fidelity)
           << "% | chance " << percentText(1.0 / double(c.classes.size())) << "% |\n"
           << "| CAS, " << c.casImages << " generated training images | " << percentText(c.cas)
@@ -574,7 +666,10 @@ std::string reportCardMarkdown(const ReportCard &c, const std::string &nearestIm
       << test << ".";
     if (c.frechetImages < c.samples)
         o << " It uses " << c.frechetImages << " of the " << c.samples
-          << " samples, as many as the reference holds out (a fifth of the train split at most).";
+          << " samples: the reference holds out a fifth of the train split at most.";
+    if (c.frechetReferenceImages < c.frechetImages)
+        o << " The reference holds out fewer (" << c.frechetReferenceImages
+          << "): a fifth of each class at most.";
     o << "\n\n";
     // An unconditional generator has no class of its own: only the real
     // classifier's recall per class.

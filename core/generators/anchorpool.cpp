@@ -15,7 +15,12 @@ AnchorPool::AnchorPool(const Generator &generator, const ViewRecipe &recipe, std
 
 double AnchorPool::bytesFor(const GeneratorInfo &info, std::int64_t size)
 {
-    return double(size) * info.channels * info.resolution * info.resolution * sizeof(float);
+    const double image = double(info.channels) * info.resolution * info.resolution;
+    // The window's latents too: blocks of kBlock over [start, start + size),
+    // one more where the window straddles them (a diffusion model's x_T is an
+    // image's size).
+    const double latents = double((size + kBlock - 1) / kBlock + 1) * kBlock * info.latentSize;
+    return (double(size) * image + latents) * sizeof(float);
 }
 
 Anchors AnchorPool::block(std::int64_t b)

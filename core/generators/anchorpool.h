@@ -63,7 +63,8 @@ public:
 
     // Images rendered so far (a measure of what the pool saves).
     std::int64_t imagesRendered() const;
-    // Bytes one pool of `size` images of the generator's shape holds (float32).
+    // Bytes one pool of `size` images of the generator's shape holds, with
+    // the latents its window keeps (float32).
     static double bytesFor(const GeneratorInfo &info, std::int64_t size);
 
 private:

@@ -94,6 +94,15 @@ DiffusionInfo readDiffusion(const json::Object &root, int numClasses)
             d.fail("null_class", "is set but the model is unconditional (num_classes 0)");
         info.nullClass = int(d.integer("null_class", 0, numClasses,
                                        "the class index the model was trained with for no class"));
+        // Inside the class range, uniform sampling would draw "no class" as
+        // a class, and class-conditional positives would group its samples.
+        if (info.nullClass < numClasses)
+            d.fail("null_class",
+                   "is " + std::to_string(info.nullClass) + ", one of the model's classes 0 to " +
+                       std::to_string(numClasses - 1) + "; expected num_classes (" +
+                       std::to_string(numClasses) +
+                       "): num_classes counts the real classes, and the null class comes after "
+                       "them (wrap a model that puts it elsewhere so that it does)");
     }
     if (d.has("sampler")) {
         const json::Object s = d.object("sampler");

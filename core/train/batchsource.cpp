@@ -110,7 +110,7 @@ BatchShape batchShape(const TrainConfig &config, const ViewRecipe &recipe,
                         std::to_string(int(poolBytes / (1 << 20))) + " MiB of " +
                         std::to_string(info.channels) + "x" + std::to_string(info.resolution) +
                         "x" + std::to_string(info.resolution) +
-                        " images; at most 4096 MiB, choose a smaller pool");
+                        " images and their latents; at most 4096 MiB, choose a smaller pool");
         shape.channels = info.channels;
         shape.resolution = info.resolution;
     } else { // a real-data run (validate() refuses a generator run without a generator)
