@@ -246,8 +246,16 @@ void Trainer::Impl::prepare()
 {
     chooseRuntime();
     prepareData();
-    torch::manual_seed(config.seed);
-    encoder = Encoder(encoderPreset(config.encoder, shape.channels, config.width));
+    {
+        // The initial weights come from LibTorch's global generator (its
+        // init functions take no other): two runs prepared at once (the
+        // studio's Train tab beside its experiment) would interleave their
+        // draws, and a run's weights would not be its seed's.
+        static std::mutex globalGenerator;
+        std::lock_guard lock(globalGenerator);
+        torch::manual_seed(config.seed);
+        encoder = Encoder(encoderPreset(config.encoder, shape.channels, config.width));
+    }
     encoder->to(device);
     if (device.is_cpu()) encoder->useChannelsLast();
     if (config.optimizer == "adam")

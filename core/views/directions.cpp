@@ -325,7 +325,8 @@ WalkMemory estimateWalkMemory(const Generator &generator, const SteerOptions &op
         oneStep = generator.samplerSettings();
         oneStep.steps = 1;
     }
-    const auto z = torch::randn({1, info.latentSize}).requires_grad_(true);
+    auto gen = at::detail::createCPUGenerator(options.seed); // not the global one (trainer.cpp)
+    const auto z = torch::randn({1, info.latentSize}, gen).requires_grad_(true);
     const auto y = torch::full({1}, info.numClasses > 0 ? 0 : -1, torch::kInt64);
     // Twice, keeping the smaller: a TorchScript module's first calls also
     // allocate its optimised graph.
