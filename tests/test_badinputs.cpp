@@ -219,6 +219,9 @@ private Q_SLOTS:
                                             " was deleted or moved while training; training "
                                             "stopped at step ")),
                  qPrintable(message));
+        // It also says that the folder could not record it (it said nothing).
+        QVERIFY2(message.contains("; the run folder's status.json was not updated: "),
+                 qPrintable(message));
         QVERIFY(!fs::exists(run)); // nothing recreated a half run folder
     }
 };

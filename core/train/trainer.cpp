@@ -390,12 +390,20 @@ void Trainer::Impl::setState(RunState st, const std::string &why)
         state = st;
         message = why;
     }
+    std::string shown = why;
     try {
         writeStatus(st, step, why);
-    } catch (const Error &) {
-        // The folder may be gone; the state still reaches the observer.
+    } catch (const Error &e) {
+        // The folder may be gone or full: the state still reaches the
+        // observer, saying why the folder does not show it.
+        shown += (shown.empty() ? "" : "; ") +
+                 std::string("the run folder's status.json was not "
+                             "updated: ") +
+                 e.what();
+        std::lock_guard lock(mutex);
+        message = shown;
     }
-    if (observer.state) observer.state(st, why);
+    if (observer.state) observer.state(st, shown);
 }
 
 void Trainer::Impl::record(const MetricRow &row)
