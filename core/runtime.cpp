@@ -90,6 +90,12 @@ void releaseFreeMemory()
 #endif
 }
 
+std::mutex &globalGeneratorMutex()
+{
+    static std::mutex mutex;
+    return mutex;
+}
+
 std::size_t heapBytesInUse()
 {
 #if defined(LATENT_RUNTIME_ASAN)

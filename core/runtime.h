@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <mutex>
 #include <string>
 
 namespace latent {
@@ -54,6 +55,12 @@ void enterBackgroundThread(const char *name);
 // nice. Returns whether the kernel reports the slice (older kernels accept
 // the call and ignore it).
 bool requestShortTimeSlices();
+
+// Held while LibTorch's global random generator is seeded and drawn from
+// (module initialisation takes no other generator): a run's initial
+// weights, and the modules that draw beside it (the report card's
+// classifiers), so that two threads never interleave their draws.
+std::mutex &globalGeneratorMutex();
 
 int torchThreads();
 bool cudaAvailable();

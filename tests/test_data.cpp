@@ -194,6 +194,15 @@ private Q_SLOTS:
         QCOMPARE(d.val.size(), 4);
         QCOMPARE(d.test.size(), 6);
         QVERIFY(!d.testCarved);
+        // Roboflow's valid/, and a folder beside the splits (STL-10's
+        // unlabeled/): still the split layout, since train/ holds classes.
+        const std::string roboflow = path("roboflow");
+        writeClassFolder(roboflow + "/train", {"a", "b"}, 4);
+        writeClassFolder(roboflow + "/valid", {"a", "b"}, 2);
+        writeImage(roboflow + "/unlabeled/x.png", 24, 24, 0, 1);
+        const Dataset r = openDataset(roboflow);
+        QCOMPARE(r.classNames, (std::vector<std::string>{"a", "b"}));
+        QCOMPARE(r.val.size(), 4);
         writeClassFolder(path("splits-extra") + "/train", {"a", "b"}, 2);
         writeClassFolder(path("splits-extra") + "/test", {"a", "c"}, 2);
         QCOMPARE(errorOf([&] { openDataset(path("splits-extra")); }),
@@ -221,23 +230,23 @@ private Q_SLOTS:
         QVERIFY(d.testCarved);
     }
 
-    // Photographs are stored at a shorter side of 512 (kStoredShorterSide),
+    // Photographs are stored at a shorter side of 1024 (kStoredShorterSide),
     // and describe() says how many; an image longer than 4:1 is shaped from
     // its centre without resizing it whole (a 1 x 1,000,000 strip would take
     // gigabytes at r = 64).
     void largeAndElongatedImages()
     {
         const std::string dir = path("photos");
-        writeImage(dir + "/a/big.jpg", 600, 900, 0, 1);
+        writeImage(dir + "/a/big.jpg", 1100, 1500, 0, 1);
         writeImage(dir + "/a/small.png", 40, 40, 0, 2);
         writeImage(dir + "/b/strip.png", 2, 20000, 1, 3);
         const Dataset d = openDataset(dir);
         QCOMPARE(d.downscaled, 1);
-        QCOMPARE(d.maxSide(), 20000); // 512 x 768 for the photograph
-        QCOMPARE(d.train.entry(0).height, 512);
-        QCOMPARE(d.train.entry(0).width, 768);
+        QCOMPARE(d.maxSide(), 20000); // 1024 x 1396 for the photograph
+        QCOMPARE(d.train.entry(0).height, 1024);
+        QCOMPARE(d.train.entry(0).width, 1396);
         QVERIFY2(QString::fromStdString(describe(d))
-                     .contains("1 images stored downscaled to a shorter side of 512 pixels"),
+                     .contains("1 images stored downscaled to a shorter side of 1024 pixels"),
                  describe(d).c_str());
         ImageStore strip;
         std::vector<std::uint8_t> pixels(std::size_t(2) * 1000000, 0);

@@ -219,10 +219,11 @@ private Q_SLOTS:
         }
         // A creation killed after export.json (it used to write the manifest
         // first, and a kill between the two left a folder refused for good)
-        // continues; a killed writer's temporary is no one's file.
+        // continues; a writer's temporary (even one whose pid is alive, as in
+        // a container where every run is pid 1) is no one's file.
         const std::string killed = m_dir.filePath("killed").toStdString();
         fs::create_directories(killed);
-        std::ofstream(killed + "/export.json.tmp999999") << "{";
+        std::ofstream(killed + "/export.json.tmp" + std::to_string(::getpid())) << "{"; // alive
         exportDataset(*m_generator, ViewRecipe{}, s, killed, [](const ExportProgress &) {
             return false; // stop after the first chunk
         });

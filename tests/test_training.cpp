@@ -127,6 +127,12 @@ private Q_SLOTS:
         c.minutes = 2.5;
         const std::string text = toJson(c);
         QCOMPARE(toJson(trainConfigFromJson(text, "c.json")), text);
+        // A run made before max_shorter_side keeps its images as they were.
+        QCOMPARE(c.maxShorterSide, 1024);
+        QString older = QString::fromStdString(text);
+        older.replace(QRegularExpression(",\\s*\"max_shorter_side\": 1024"), "");
+        QVERIFY(!older.contains("max_shorter_side"));
+        QCOMPARE(trainConfigFromJson(older.toStdString(), "old.json").maxShorterSide, 0);
 
         const auto expectError = [&](const std::string &from, const std::string &to,
                                      const char *fragment) {

@@ -80,7 +80,7 @@ void ExperimentCommand::add(CLI::App &app)
     command
         ->add_option("--card-cas-images", options.card.casImages,
                      "report card: generated images the CAS classifier trains on (default: as "
-                     "many as the real train split)")
+                     "many as the real-trained classifier)")
         ->check(CLI::Range(1, 10000000));
     command->add_option("--generator", generator, cli::kGeneratorHelp)->capture_default_str();
     command->add_option("--batch", options.base.batch, "anchors per step")

@@ -91,19 +91,22 @@ void readIdx(Dataset &data, bool fashion)
                                 "; expected 0 to 9");
         return;
     }
-    // Classes 0 to the largest label, each with training images: a stray
-    // byte in a label file would otherwise make up to 256 classes, mostly
-    // empty, without a word.
+    // Classes 0 to the largest label. A few may have no training image
+    // (EMNIST Letters numbers its classes from 1), but mostly empty ones
+    // are a damaged label file: one stray byte would make up to 256 classes.
     std::vector<int> counts;
     for (int l : data.train.labels()) {
         if (l >= int(counts.size())) counts.resize(std::size_t(l) + 1, 0);
         ++counts[std::size_t(l)];
     }
-    for (std::size_t c = 0; c < counts.size(); ++c)
-        if (counts[c] == 0)
-            throw Error("IDX labels " + idxFile(data.path, "train-labels-idx1-ubyte") + ": label " +
-                        std::to_string(counts.size() - 1) + " occurs but label " +
-                        std::to_string(c) + " never does; expected labels 0 to K-1 for K classes");
+    const auto empty = std::count(counts.begin(), counts.end(), 0);
+    if (2 * empty > std::int64_t(counts.size()))
+        throw Error("IDX labels " + idxFile(data.path, "train-labels-idx1-ubyte") +
+                    ": labels run to " + std::to_string(counts.size() - 1) + " but " +
+                    std::to_string(empty) + " of the " + std::to_string(counts.size()) +
+                    " classes 0 to " + std::to_string(counts.size() - 1) +
+                    " have no training image; expected labels 0 to K-1 for K classes (a "
+                    "damaged label file?)");
     for (int l : data.test.labels())
         if (l >= int(counts.size()))
             throw Error("IDX labels " + idxFile(data.path, "t10k-labels-idx1-ubyte") + ": label " +
@@ -373,18 +376,23 @@ void readFolder(Dataset &data, const DatasetOptions &options)
     const fs::path top(data.path);
     std::vector<ImageFile> files;
     bool unlabelled = false;
-    // train/ with at most val/ and test/ beside it; a train/ among other
-    // folders is a class (CIFAR-100 has one).
-    std::vector<fs::path> topFolders, topImages;
-    listFolder(top, topFolders, topImages);
-    const bool splitLayout =
-        isDir(top / "train") && std::all_of(topFolders.begin(), topFolders.end(), [](auto &f) {
+    // train/ (with val/ or valid/, and test/) unless train/ is a class among
+    // others: a folder of images beside folders other than the splits'
+    // (CIFAR-100 has a class "train"). A train/ of class folders is a split
+    // whatever sits beside it (STL-10's unlabeled/ is left out, as before).
+    std::vector<fs::path> topFolders, trainFolders, unused;
+    listFolder(top, topFolders, unused);
+    bool splitLayout = isDir(top / "train");
+    if (splitLayout) listFolder(top / "train", trainFolders, unused);
+    if (splitLayout && trainFolders.empty())
+        splitLayout = std::all_of(topFolders.begin(), topFolders.end(), [](const fs::path &f) {
             const std::string name = f.filename().string();
-            return name == "train" || name == "val" || name == "test";
+            return name == "train" || name == "val" || name == "valid" || name == "test";
         });
     if (splitLayout) {
         listSplit(top / "train", 0, data.classNames, unlabelled, files);
-        if (isDir(top / "val")) listSplit(top / "val", 1, data.classNames, unlabelled, files);
+        const fs::path val = isDir(top / "val") ? top / "val" : top / "valid"; // Roboflow's
+        if (isDir(val)) listSplit(val, 1, data.classNames, unlabelled, files);
         if (isDir(top / "test")) listSplit(top / "test", 2, data.classNames, unlabelled, files);
     } else {
         listSplit(top, 0, data.classNames, unlabelled, files);

@@ -50,16 +50,16 @@ struct Dataset
     int maxSide() const;  // the longest image side over the splits
 };
 
-// The shorter side image folders are stored at, at most (DatasetOptions).
-constexpr int kStoredShorterSide = 512;
+// The shorter side image folders are stored at, at most (DatasetOptions):
+// the largest encoder input (TrainConfig::resolution).
+constexpr int kStoredShorterSide = 1024;
 
 struct DatasetOptions
 {
     bool skipUnreadable = false; // leave undecodable images out (listed in skipped)
     // Images whose shorter side is larger are stored downscaled to it (area
     // filter), so that a folder of photographs fits in memory (a 12 MP photo
-    // decodes to 36 MB, 1.1 MB at 512); 0: as they are. 512 is the largest
-    // resolution anything here trains or evaluates at.
+    // decodes to 36 MB, 4.2 MB at 1024); 0: as they are.
     int maxShorterSide = kStoredShorterSide;
     int threads = 0; // decoding threads; 0: the machine's cores
     // Called with images decoded so far and the total; returning false

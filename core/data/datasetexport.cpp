@@ -150,15 +150,26 @@ Recorded readProgress(const ExportFolder &f)
             std::uintmax_t(o.integer("manifest_bytes", 0, 1ll << 50))};
 }
 
+// NAME.tmpPID, writeFileAtomically's temporary: no export's file, whether
+// or not its process is alive (in a container every run may be pid 1).
+bool isTemporaryName(const fs::path &name)
+{
+    const std::string text = name.string();
+    const auto at = text.rfind(".tmp");
+    return at != std::string::npos && at + 4 < text.size() &&
+           std::all_of(text.begin() + std::ptrdiff_t(at + 4), text.end(),
+                       [](unsigned char c) { return std::isdigit(c); });
+}
+
 // A folder that is neither empty nor an export is someone else's. The lock
-// (.lock) and a killed writer's temporaries do not count.
+// (.lock) and writers' temporaries do not count.
 void refuseForeignFolder(const ExportFolder &f)
 {
     std::error_code ec;
     if (fs::exists(f.settings()) || !fs::is_directory(f.dir, ec)) return;
     removeStaleTemporaries(f.dir);
     for (const auto &entry : fs::directory_iterator(f.dir, ec))
-        if (entry.path().filename() != ".lock")
+        if (entry.path().filename() != ".lock" && !isTemporaryName(entry.path().filename()))
             throw Error("export folder " + f.dir + " is not empty and holds no export (no " +
                         "export.json, but " + entry.path().filename().string() +
                         "); choose an empty or new folder");

@@ -2,6 +2,7 @@
 #include "data/idx.h"
 
 #include "error.h"
+#include "runtime.h"
 
 #include <zlib.h>
 
@@ -73,6 +74,14 @@ std::vector<std::uint8_t> readPromised(const std::string &path, std::uint64_t &e
             total *= dim;
         }
         if (tooLarge) break; // parseIdx says so
+        // What it promises must fit: a lying header over a gzip of zeros
+        // would otherwise be read to its promise.
+        if (const std::size_t available = availableMemoryBytes(); available && total > available) {
+            gzclose(f);
+            throw Error("IDX file " + path + ": the header promises " + std::to_string(total) +
+                        " data bytes, more than the " + std::to_string(available) +
+                        " bytes of memory available");
+        }
         wanted = header + total;
         sized = true;
     }

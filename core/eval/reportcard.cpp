@@ -8,6 +8,7 @@
 #include "generators/sampling.h"
 #include "imagegrid.h"
 #include "jsonfields.h"
+#include "runtime.h"
 #include "views/directions.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -176,11 +177,19 @@ Generated generateImages(const Generator &generator, int n, float truncation, st
     return {torch::cat(images), torch::cat(labels)};
 }
 
+// Module construction draws its default initial weights from LibTorch's
+// global generator: under the lock a run's own draws are made under.
+Classifier newClassifier(int channels, int classes)
+{
+    std::lock_guard lock(globalGeneratorMutex());
+    return Classifier(channels, classes);
+}
+
 Classifier trainClassifier(const torch::Tensor &x, const torch::Tensor &y, int classes, int epochs,
                            std::uint64_t seed, const Stages &stages)
 {
     auto gen = at::detail::createCPUGenerator(seed);
-    Classifier net(int(x.size(1)), classes);
+    Classifier net = newClassifier(int(x.size(1)), classes);
     initialise(*net, gen);
     torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(kPeakLr));
     const std::int64_t n = x.size(0), perEpoch = std::max<std::int64_t>(1, n / kBatch);
@@ -210,8 +219,9 @@ Classifier trainClassifier(const torch::Tensor &x, const torch::Tensor &y, int c
 }
 
 // {held out, the rest}: counts[c] images of class c (at most a fifth of
-// them: an equal count from a small class would leave the classifier next
-// to none of it), each class's members shuffled by `gen`; sorted indices.
+// them, or one of a class of 2 to 9: an equal count from a small class would
+// leave the classifier next to none of it), each class's members shuffled
+// by `gen`; sorted indices.
 std::pair<torch::Tensor, torch::Tensor>
 holdOut(const torch::Tensor &labels, const std::vector<std::int64_t> &counts, at::Generator &gen)
 {
@@ -219,7 +229,8 @@ holdOut(const torch::Tensor &labels, const std::vector<std::int64_t> &counts, at
     for (std::size_t c = 0; c < counts.size(); ++c) {
         const auto members = labels.eq(std::int64_t(c)).nonzero().flatten();
         const std::int64_t n = members.size(0);
-        const std::int64_t take = std::max<std::int64_t>(0, std::min(counts[c], n / 5));
+        const std::int64_t most = n >= 2 ? std::max<std::int64_t>(1, n / 5) : 0;
+        const std::int64_t take = std::max<std::int64_t>(0, std::min(counts[c], most));
         const auto shuffled = members.index_select(0, torch::randperm(n, gen));
         held.push_back(shuffled.slice(0, 0, take));
         rest.push_back(shuffled.slice(0, take));
@@ -454,7 +465,7 @@ Classifier realClassifier(const RealSplits &real, const torch::Tensor &fitted,
     const int classes = int(data.classNames.size());
     const std::string cached =
         options.cacheDir.empty() ? "" : options.cacheDir + "/" + hashText(cacheKey) + ".pt";
-    Classifier net(card.channels, classes);
+    Classifier net = newClassifier(card.channels, classes);
     stages.begin("training the classifier on real data", card.conditional ? 0.3 : 0.7);
     if (!cached.empty() && fs::exists(cached)) {
         try {
@@ -609,9 +620,9 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
     card.frechetImages = int(m);
     card.frechetReferenceImages = int(heldOut.size(0));
     card.frechetReference = frechetDistance(trainF.index_select(0, heldOut), testF);
-    if (m < kFeatures)
+    if (const std::int64_t fewest = std::min<std::int64_t>(m, heldOut.size(0)); fewest < kFeatures)
         card.warnings.push_back(
-            "the Fréchet distances compare " + std::to_string(m) + " images in " +
+            "the Fréchet distances compare " + std::to_string(fewest) + " images in " +
             std::to_string(kFeatures) +
             " feature dimensions: their covariances are singular and both distances read high; "
             "compare them with each other only, or use more samples and training images");

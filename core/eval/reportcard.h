@@ -30,7 +30,8 @@ namespace latent {
 struct ReportCardOptions
 {
     int samples = 10000;  // generated images for fidelity and the Frechet distance
-    int casImages = 0;    // generated images the CAS classifier trains on; 0: as many as real train
+    int casImages = 0;    // generated images the CAS classifier trains on; 0: as many as the
+                          // real-trained classifier's
     int epochs = 2;       // passes over the training images, for both classifiers
     float truncation = 0; // of the latents (0: none)
     std::uint64_t seed = 1;

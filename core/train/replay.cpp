@@ -129,6 +129,7 @@ BatchReplay replayBatch(const std::string &runDir, int step, const ReplayOptions
     if (config.data == "real") {
         DatasetOptions data;
         data.skipUnreadable = config.skipUnreadable;
+        data.maxShorterSide = config.maxShorterSide;
         real = std::make_shared<const Dataset>(openDataset(config.realData, data));
     }
     const BatchShape shape =

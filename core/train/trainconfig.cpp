@@ -32,7 +32,8 @@ std::string toJson(const TrainConfig &c)
           {"generator", c.generator},
           {"real", c.realData},
           {"eval", c.evalData},
-          {"skip_unreadable", c.skipUnreadable}}},
+          {"skip_unreadable", c.skipUnreadable},
+          {"max_shorter_side", c.maxShorterSide}}},
         {"encoder", {{"preset", c.encoder}, {"width", c.width}, {"resolution", c.resolution}}},
         {"budget", {{"batch", c.batch}, {"steps", c.steps}, {"minutes", c.minutes}}},
         {"optimizer",
@@ -73,13 +74,19 @@ TrainConfig trainConfigFromJson(const std::string &text, const std::string &path
                     "evaluation"});
     TrainConfig c;
     const Object data = root.object("data");
-    data.allowOnly({"source", "generator", "real", "eval", "skip_unreadable"});
+    data.allowOnly({"source", "generator", "real", "eval", "skip_unreadable", "max_shorter_side"});
     c.data = data.string("source", {"generator", "real"});
     c.generator = data.string("generator");
     c.realData = data.string("real");
     c.evalData = data.string("eval");
     // Added after schema 1 shipped: runs written before it have none.
     c.skipUnreadable = data.has("skip_unreadable") && data.boolean("skip_unreadable");
+    c.maxShorterSide =
+        data.has("max_shorter_side")
+            ? int(data.integer(
+                  "max_shorter_side", 0, 65536,
+                  "pixels, the shorter side image folders are stored at; 0: as they are"))
+            : 0;
 
     const Object enc = root.object("encoder");
     enc.allowOnly({"preset", "width", "resolution"});

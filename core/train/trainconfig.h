@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "data/dataset.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -27,6 +29,10 @@ struct TrainConfig
     std::string realData = "fashion-mnist";
     std::string evalData = "fashion-mnist"; // probe / kNN: real train -> real test
     bool skipUnreadable = false;            // leave undecodable images out (listed at load)
+    // Image folders are stored with their shorter side at most this (0: as
+    // they are; runs written before the field keep 0, so that they resume on
+    // the same pixels).
+    int maxShorterSide = kStoredShorterSide;
 
     std::string encoder = "small"; // preset: small, resnet18, resnet50
     int width = 0;                 // 0: the preset's

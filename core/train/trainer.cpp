@@ -247,12 +247,11 @@ void Trainer::Impl::prepare()
     chooseRuntime();
     prepareData();
     {
-        // The initial weights come from LibTorch's global generator (its
-        // init functions take no other): two runs prepared at once (the
-        // studio's Train tab beside its experiment) would interleave their
-        // draws, and a run's weights would not be its seed's.
-        static std::mutex globalGenerator;
-        std::lock_guard lock(globalGenerator);
+        // The initial weights come from LibTorch's global generator: two
+        // runs prepared at once (the studio's Train tab beside its
+        // experiment, or a report card) would interleave their draws, and a
+        // run's weights would not be its seed's.
+        std::lock_guard lock(globalGeneratorMutex());
         torch::manual_seed(config.seed);
         encoder = Encoder(encoderPreset(config.encoder, shape.channels, config.width));
     }
@@ -288,6 +287,7 @@ std::shared_ptr<const Dataset> Trainer::Impl::loadData(const std::string &source
 {
     DatasetOptions options;
     options.skipUnreadable = config.skipUnreadable;
+    options.maxShorterSide = config.maxShorterSide;
     if (loading)
         options.progress = [&](std::int64_t done, std::int64_t total) {
             return loading(source, done, total);
@@ -909,12 +909,12 @@ std::unique_ptr<Trainer> Trainer::open(const std::string &runDir, const DataLoad
     if (impl->leader()) {
         impl->lock = RunLock::acquire(runDir);
         removeStaleTemporaries(runDir); // a killed writer's leftovers
-        impl->writeSkipped();
     }
     const RunStatus status = readRunStatus(runDir);
     if (status.state == RunState::Finished)
         throw Error("run " + runDir + " already finished at step " + std::to_string(status.step) +
                     "; there is nothing to resume");
+    if (impl->leader()) impl->writeSkipped();
     if (std::filesystem::exists(impl->files.checkpoint())) impl->loadCheckpoint();
     impl->recipes = readRecipeVersions(runDir);
     if (newRecipe) {

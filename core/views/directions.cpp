@@ -5,6 +5,7 @@
 #include "generators/generator.h"
 #include "generators/sampling.h"
 #include "runtime.h"
+#include "tensorallocator.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/optim/adam.h>
@@ -328,10 +329,13 @@ WalkMemory estimateWalkMemory(const Generator &generator, const SteerOptions &op
     auto gen = at::detail::createCPUGenerator(options.seed); // not the global one (trainer.cpp)
     const auto z = torch::randn({1, info.latentSize}, gen).requires_grad_(true);
     const auto y = torch::full({1}, info.numClasses > 0 ? 0 : -1, torch::kInt64);
-    // Twice, keeping the smaller: a TorchScript module's first calls also
-    // allocate its optimised graph.
+    // Three times, keeping the smallest: a TorchScript module's first calls
+    // also allocate its optimised graph, and the heap is the process's (what
+    // another thread allocates meanwhile is counted too).
     std::size_t perImageCall = 0;
-    for (int attempt = 0; attempt < 2; ++attempt) {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        // Blocks kept for reuse would be handed out again without showing.
+        releaseKeptTensorBlocks();
         const std::size_t before = heapBytesInUse();
         const auto image = generator.generate(z, y, info.isDiffusion() ? &oneStep : nullptr);
         const std::size_t after = heapBytesInUse(); // the graph behind `image` still alive
@@ -359,10 +363,13 @@ std::string gibText(double bytes)
 void checkWalkFits(const Generator &generator, const SteerOptions &options)
 {
     const std::size_t limit = options.memoryLimit ? options.memoryLimit : availableMemoryBytes();
-    if (limit == 0) return; // unknown here
+    // Unknown here, or on a GPU: the host's heap says nothing of its memory.
+    if (limit == 0 || generator.deviceName() != "CPU") return;
     const WalkMemory memory = estimateWalkMemory(generator, options);
     if (memory.total() <= limit) return;
-    const std::string perImage = std::to_string(memory.perImageCall >> 20) + " MiB";
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f MiB", double(memory.perImageCall) / (1 << 20));
+    const std::string perImage = text;
     const bool diffusion = generator.info().isDiffusion();
     throw Error("steering: one step would keep about " + gibText(double(memory.total())) +
                 " for its backward pass (batch " + std::to_string(memory.batch) +
