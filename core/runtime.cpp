@@ -99,13 +99,16 @@ std::mutex &globalGeneratorMutex()
 std::size_t heapBytesInUse()
 {
 #if defined(LATENT_RUNTIME_ASAN)
-    return __sanitizer_get_current_allocated_bytes();
+    const std::size_t allocated = __sanitizer_get_current_allocated_bytes();
 #elif defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
     const struct mallinfo2 info = mallinfo2();
-    return info.uordblks + info.hblkhd; // chunks in use in the arenas, and mapped ones
+    const std::size_t allocated = info.uordblks + info.hblkhd; // in the arenas, and mapped
 #else
-    return 0;
+    const std::size_t allocated = 0;
 #endif
+    // Blocks kept for reuse are free to the program (tensorallocator.h).
+    const std::size_t kept = keptTensorBytes();
+    return allocated > kept ? allocated - kept : 0;
 }
 
 std::size_t availableMemoryBytes()

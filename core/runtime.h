@@ -27,8 +27,8 @@ void releaseFreeMemory();
 
 // Bytes the C library's allocator has handed out and not had back, all
 // threads together (glibc's mallinfo2; the sanitizer's own count under
-// AddressSanitizer): the difference across a phase is what the phase keeps.
-// 0 where neither exists.
+// AddressSanitizer), less the tensor blocks kept for reuse: the difference
+// across a phase is what the phase keeps. 0 where neither exists.
 std::size_t heapBytesInUse();
 // What the system can give this process without swapping (MemAvailable of
 // /proc/meminfo); 0 where unknown.

@@ -68,6 +68,12 @@ public:
 
     static constexpr std::size_t smallest() { return kSmallest; }
 
+    std::size_t kept() const
+    {
+        std::lock_guard lock(mutex_);
+        return keptBytes_;
+    }
+
 private:
     static constexpr std::size_t kAlignment = 64; // LibTorch's own
 #ifdef LATENT_ASAN
@@ -140,6 +146,11 @@ void reuseLargeTensorBlocks()
 void releaseKeptTensorBlocks()
 {
     ReusingAllocator::instance().freeKept();
+}
+
+std::size_t keptTensorBytes()
+{
+    return ReusingAllocator::instance().kept();
 }
 
 std::size_t smallestKeptTensorBlock()

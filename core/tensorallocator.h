@@ -23,6 +23,10 @@ void reuseLargeTensorBlocks();
 // Frees the kept blocks (releaseFreeMemory() calls it).
 void releaseKeptTensorBlocks();
 
+// Bytes in the blocks kept for reuse now: allocated from the C library,
+// free to the program (heapBytesInUse() leaves them out).
+std::size_t keptTensorBytes();
+
 // The smallest block kept: 64 MiB, 128 KiB under AddressSanitizer.
 std::size_t smallestKeptTensorBlock();
 

@@ -270,7 +270,6 @@ private Q_SLOTS:
         std::size_t kept = 0;
         {
             const auto z = torch::randn({4, info.latentSize}).requires_grad_(true);
-            releaseFreeMemory(); // blocks kept for reuse would not show (tensorallocator.h)
             const std::size_t before = heapBytesInUse();
             const auto images = diffusion->generate(z, torch::full({4}, -1, torch::kInt64));
             kept = heapBytesInUse() - before;

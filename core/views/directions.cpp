@@ -5,7 +5,6 @@
 #include "generators/generator.h"
 #include "generators/sampling.h"
 #include "runtime.h"
-#include "tensorallocator.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/optim/adam.h>
@@ -334,8 +333,6 @@ WalkMemory estimateWalkMemory(const Generator &generator, const SteerOptions &op
     // another thread allocates meanwhile is counted too).
     std::size_t perImageCall = 0;
     for (int attempt = 0; attempt < 3; ++attempt) {
-        // Blocks kept for reuse would be handed out again without showing.
-        releaseKeptTensorBlocks();
         const std::size_t before = heapBytesInUse();
         const auto image = generator.generate(z, y, info.isDiffusion() ? &oneStep : nullptr);
         const std::size_t after = heapBytesInUse(); // the graph behind `image` still alive
