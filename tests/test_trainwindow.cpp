@@ -541,9 +541,12 @@ private Q_SLOTS:
         QSignalSpy states(panel, &TrainPanel::stateChanged);
         QTest::mouseClick(panel->findChild<QPushButton *>("trainButton"), Qt::LeftButton);
 
+        // The run trains 10 nice steps below this test: a job beside it on
+        // the cores (another test, a neighbour's process) starves it, and the
+        // first online probe took 61 s here beside one (3 minutes allowed).
         CurvePlot *loss = panel->lossPlot();
-        QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(0) >= 3, 60000);
-        QTRY_VERIFY_WITH_TIMEOUT(panel->accuracyPlot()->pointCount(0) >= 1, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(0) >= 3, 180000);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->accuracyPlot()->pointCount(0) >= 1, 180000);
         QTRY_VERIFY_WITH_TIMEOUT(
             panel->findChild<widgets::ImageGridWidget *>("trainViews")->cellCount() > 0, 30000);
 
