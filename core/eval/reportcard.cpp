@@ -288,15 +288,29 @@ double accuracy(const torch::Tensor &logits, const torch::Tensor &truth)
     return logits.argmax(1).eq(truth).to(torch::kFloat64).mean().item<double>();
 }
 
-// FNV-1a, 64 bits, as hex: a stable file name for a cache key.
-std::string hashText(const std::string &text)
+// FNV-1a, 64 bits, as hex: stable file names and fingerprints for the cache.
+struct Fnv1a
 {
     std::uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : text)
-        h = (h ^ c) * 1099511628211ull;
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-    return buf;
+    void add(const void *data, std::size_t n)
+    {
+        const auto *bytes = static_cast<const unsigned char *>(data);
+        for (std::size_t i = 0; i < n; ++i)
+            h = (h ^ bytes[i]) * 1099511628211ull;
+    }
+    std::string hex() const
+    {
+        char buf[17];
+        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+        return buf;
+    }
+};
+
+std::string hashText(const std::string &text)
+{
+    Fnv1a f;
+    f.add(text.data(), text.size());
+    return f.hex();
 }
 
 std::string normalisedName(const std::string &name)
@@ -418,18 +432,12 @@ struct RealSplits
 // relabelled class folder keeps every count the key held before).
 std::string contentFingerprint(const RealSplits &real, const std::vector<std::string> &names)
 {
-    std::uint64_t h = 1469598103934665603ull; // FNV-1a, as hashText
-    const auto mix = [&h](const unsigned char *bytes, std::size_t n) {
-        for (std::size_t i = 0; i < n; ++i)
-            h = (h ^ bytes[i]) * 1099511628211ull;
-    };
+    Fnv1a f;
     for (const torch::Tensor &t : {real.trainX.contiguous(), real.trainY.contiguous()})
-        mix(static_cast<const unsigned char *>(t.data_ptr()), t.nbytes());
+        f.add(t.data_ptr(), t.nbytes());
     for (const std::string &n : names)
-        mix(reinterpret_cast<const unsigned char *>(n.c_str()), n.size() + 1);
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-    return buf;
+        f.add(n.c_str(), n.size() + 1);
+    return f.hex();
 }
 
 RealSplits readRealSplits(const Dataset &data, const GeneratorInfo &info, int side,

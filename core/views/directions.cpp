@@ -347,10 +347,11 @@ WalkMemory estimateWalkMemory(const Generator &generator, const SteerOptions &op
 }
 
 namespace {
-std::string gibText(double bytes)
+// "27.4 GiB": bytes in units of 2^shift bytes, one decimal.
+std::string sizeText(double bytes, int shift, const char *unit)
 {
     char text[32];
-    std::snprintf(text, sizeof text, "%.1f GiB", bytes / double(1ull << 30));
+    std::snprintf(text, sizeof text, "%.1f %s", bytes / double(1ull << shift), unit);
     return text;
 }
 
@@ -364,16 +365,15 @@ void checkWalkFits(const Generator &generator, const SteerOptions &options)
     if (limit == 0 || generator.deviceName() != "CPU") return;
     const WalkMemory memory = estimateWalkMemory(generator, options);
     if (memory.total() <= limit) return;
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f MiB", double(memory.perImageCall) / (1 << 20));
-    const std::string perImage = text;
+    const std::string perImage = sizeText(double(memory.perImageCall), 20, "MiB");
     const bool diffusion = generator.info().isDiffusion();
-    throw Error("steering: one step would keep about " + gibText(double(memory.total())) +
-                " for its backward pass (batch " + std::to_string(memory.batch) +
+    throw Error("steering: one step would keep about " +
+                sizeText(double(memory.total()), 30, "GiB") + " for its backward pass (batch " +
+                std::to_string(memory.batch) +
                 (diffusion ? " x " + std::to_string(memory.calls) + " sampler steps x " + perImage +
                                  " per image and step"
                            : " x " + perImage + " per image") +
-                ", measured) and " + gibText(double(limit)) +
+                ", measured) and " + sizeText(double(limit), 30, "GiB") +
                 (options.memoryLimit ? " is the limit" : " is available") + "; lower " +
                 (diffusion ? "the sampler's steps (the Samples tab, or --sampler-steps) or " : "") +
                 "the batch (latent-cli directions --batch)");
