@@ -13,6 +13,7 @@
 #include "train/trainer.h"
 #include "views/directions.h"
 
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -67,20 +68,128 @@ void writeClassFolder(const std::string &dir, const std::vector<std::string> &cl
         }
 }
 
+// CIFAR's R, G, B planes of image i: pixel (y, x) of channel k is
+// (i + k * 50 + y + x) % 256.
+std::string cifarPlanes(int i)
+{
+    std::string planes;
+    for (int k = 0; k < 3; ++k)
+        for (int y = 0; y < 32; ++y)
+            for (int x = 0; x < 32; ++x)
+                planes.push_back(char((i + k * 50 + y + x) % 256));
+    return planes;
+}
+
 // A CIFAR binary batch: n records of label byte(s) + R, G, B planes.
-// Pixel (y, x) of channel k of image i is (i + k * 50 + y + x) % 256.
 void writeCifar(const std::string &path, int n, int labelBytes, int numClasses)
 {
     std::string bytes;
     for (int i = 0; i < n; ++i) {
         for (int b = 0; b < labelBytes; ++b)
             bytes.push_back(char(b == labelBytes - 1 ? i % numClasses : (i % numClasses) / 5));
-        for (int k = 0; k < 3; ++k)
-            for (int y = 0; y < 32; ++y)
-                for (int x = 0; x < 32; ++x)
-                    bytes.push_back(char((i + k * 50 + y + x) % 256));
+        bytes += cifarPlanes(i);
     }
     writeFileAtomically(path, bytes);
+}
+
+// The bytes Python 2's cPickle wrote for CIFAR's Python version (protocol 2,
+// str as SHORT_BINSTRING / BINSTRING, NumPy's array through _reconstruct),
+// the files torchvision downloads today.
+struct Py2Pickle
+{
+    std::string bytes{'\x80', '\x02'};
+
+    void op(std::initializer_list<int> codes)
+    {
+        for (int c : codes)
+            bytes.push_back(char(c));
+    }
+    void little(std::uint64_t v, int n)
+    {
+        for (int i = 0; i < n; ++i)
+            bytes.push_back(char((v >> (8 * i)) & 0xFF));
+    }
+    void integer(int v)
+    {
+        op({v < 256 ? 'K' : 'M'});
+        little(std::uint64_t(v), v < 256 ? 1 : 2);
+    }
+    void str(const std::string &s)
+    {
+        if (s.size() < 256) {
+            op({'U', int(s.size())});
+        } else {
+            op({'T'});
+            little(s.size(), 4);
+        }
+        bytes += s;
+    }
+    void global(const std::string &module, const std::string &name)
+    {
+        bytes += "c" + module + "\n" + name + "\n";
+    }
+    // numpy.ndarray uint8 of `shape` holding `raw`.
+    void uint8Array(const std::vector<int> &shape, const std::string &raw)
+    {
+        global("numpy.core.multiarray", "_reconstruct");
+        global("numpy", "ndarray");
+        integer(0);
+        op({0x85});
+        str("b");
+        op({0x87, 'R', '(', 'K', 1, '('});
+        for (int d : shape)
+            integer(d);
+        op({'t'});
+        global("numpy", "dtype");
+        str("u1");
+        op({'K', 0, 'K', 1, 0x87, 'R', '(', 'K', 3});
+        str("|");
+        op({'N', 'N', 'N', 'J', 0xFF, 0xFF, 0xFF, 0xFF, 'J', 0xFF, 0xFF, 0xFF, 0xFF, 'K', 0, 't',
+            'b', 0x89});
+        str(raw);
+        op({'t', 'b'});
+    }
+};
+
+// A CIFAR Python batch: {'batch_label', 'labels' (or CIFAR-100's
+// 'fine_labels' and 'coarse_labels'), 'data': uint8 [n, 3072]}, the same
+// images as writeCifar; `labelCount` < n makes a damaged file.
+void writeCifarPickle(const std::string &path, int n, int numClasses, int labelCount = -1)
+{
+    Py2Pickle p;
+    p.op({'}', '('});
+    p.str("batch_label");
+    p.str("training batch 1 of 1");
+    for (const char *key : numClasses == 10
+                               ? std::vector<const char *>{"labels"}
+                               : std::vector<const char *>{"fine_labels", "coarse_labels"}) {
+        p.str(key);
+        p.op({']', '('});
+        for (int i = 0; i < (labelCount < 0 ? n : labelCount); ++i)
+            p.integer(key == std::string("coarse_labels") ? (i % numClasses) / 5 : i % numClasses);
+        p.op({'e'});
+    }
+    std::string raw;
+    for (int i = 0; i < n; ++i)
+        raw += cifarPlanes(i);
+    p.str("data");
+    p.uint8Array({n, 3072}, raw);
+    p.op({'u', '.'});
+    writeFileAtomically(path, p.bytes);
+}
+
+// A meta pickle: {key: [names]}.
+void writeNamesPickle(const std::string &path, const char *key,
+                      const std::vector<std::string> &names)
+{
+    Py2Pickle p;
+    p.op({'}', '('});
+    p.str(key);
+    p.op({']', '('});
+    for (const std::string &name : names)
+        p.str(name);
+    p.op({'e', 'u', '.'});
+    writeFileAtomically(path, p.bytes);
 }
 
 // A tiny unconditional RGB generator (TorchScript, no Python): 8 latents
@@ -318,6 +427,113 @@ private Q_SLOTS:
                                         "label byte(s) + 3,072 pixel bytes per image)"));
     }
 
+    // The Python version (torchvision's download): the same images, labels
+    // and class names as the binary one, read without running the pickle.
+    void cifarPythonBatchesAreRead()
+    {
+        const std::string ten = path("torchvision/cifar-10-batches-py");
+        fs::create_directories(ten);
+        writeCifarPickle(ten + "/data_batch_1", 30, 10);
+        writeCifarPickle(ten + "/data_batch_2", 20, 10);
+        writeCifarPickle(ten + "/test_batch", 10, 10);
+        std::vector<std::string> names;
+        for (int c = 0; c < 10; ++c)
+            names.push_back("name" + std::to_string(c));
+        writeNamesPickle(ten + "/batches.meta", "label_names", names);
+        const Dataset d = openDataset(ten);
+        QCOMPARE(d.format, std::string("cifar10"));
+        QCOMPARE(d.train.size(), 50);
+        QCOMPARE(d.test.size(), 10);
+        QCOMPARE(d.classNames[3], std::string("name3"));
+        QCOMPARE(d.train.labels()[31], 1); // record 1 of the second batch
+        QCOMPARE(int(d.train.pixels(31)[(2 * 32 + 3) * 3 + 1]), 56);
+        QCOMPARE(int(d.test.pixels(9)[(31 * 32 + 31) * 3 + 2]), (9 + 100 + 62) % 256);
+
+        const std::string hundred = path("cifar-100-python");
+        fs::create_directories(hundred);
+        writeCifarPickle(hundred + "/train", 40, 100);
+        writeCifarPickle(hundred + "/test", 10, 100);
+        names.clear();
+        for (int c = 0; c < 100; ++c)
+            names.push_back("fine" + std::to_string(c));
+        writeNamesPickle(hundred + "/meta", "fine_label_names", names);
+        const Dataset h = openDataset(hundred);
+        QCOMPARE(h.format, std::string("cifar100"));
+        QCOMPARE(h.train.labels()[37], 37); // the fine label, not the coarse one
+        QCOMPARE(h.classNames[42], std::string("fine42"));
+
+        // The folder above it (torchvision's root) says where the batches are.
+        QCOMPARE(errorOf([&] { openDataset(path("torchvision")); }),
+                 QString::fromStdString("class folder " + ten +
+                                        " has no images (expected .png, .jpg, .jpeg, .bmp or "
+                                        ".webp files); it holds CIFAR-10 batches: choose that "
+                                        "folder instead"));
+        // A pickle that names any other Python function is refused by name
+        // before anything is called.
+        writeFileAtomically(ten + "/test_batch", std::string("\x80\x02"
+                                                             "cos\nsystem\n(U\x02lstR.",
+                                                             22));
+        QCOMPARE(errorOf([&] { openDataset(ten); }),
+                 QString::fromStdString(
+                     "pickle " + ten +
+                     "/test_batch: byte 2 (opcode 0x63): it names the Python function or class "
+                     "os.system; only NumPy arrays and plain values (dicts, lists, tuples, bytes, "
+                     "strings, numbers) are read, never other Python objects"));
+        // Damaged: fewer labels than images; a truncated download.
+        writeCifarPickle(ten + "/test_batch", 10, 10, 9);
+        QCOMPARE(errorOf([&] { openDataset(ten); }),
+                 QString::fromStdString("CIFAR-10 batch " + ten +
+                                        "/test_batch: 'data' holds 10 images and 'labels' 9 "
+                                        "labels; expected one label per image"));
+        const std::string whole = readFileCapped(ten + "/data_batch_2", "batch", 1 << 20);
+        writeFileAtomically(ten + "/data_batch_2", whole.substr(0, 20000));
+        QVERIFY(errorOf([&] {
+                    openDataset(ten);
+                }).startsWith(QString::fromStdString("pickle " + ten + "/data_batch_2: byte ")));
+        QVERIFY(errorOf([&] { openDataset(ten); }).endsWith("expected (a truncated file?)"));
+    }
+
+    // Pickles as today's Python writes them (protocols 2, 4 and 5, NumPy's
+    // own reduce): arrays of [N, 3, 32, 32], labels as an int64 array or a
+    // list of NumPy integers.
+    void cifarPicklesFromPython3AreRead()
+    {
+#ifndef LATENT_PYTHON3
+        QSKIP("no python3 with NumPy at configure time");
+#else
+        for (int protocol : {2, 4, 5}) {
+            const std::string dir = path("py3-protocol" + std::to_string(protocol));
+            fs::create_directories(dir);
+            const char *script = R"(
+import pickle, sys
+import numpy as np
+def batch(n):
+    i = np.arange(n).reshape(n, 1, 1, 1); k = np.arange(3).reshape(1, 3, 1, 1)
+    y = np.arange(32).reshape(1, 1, 32, 1); x = np.arange(32).reshape(1, 1, 1, 32)
+    return {'data': ((i + k * 50 + y + x) % 256).astype(np.uint8),
+            'labels': labels(np.arange(n, dtype=np.int64) % 10), 'mean': 0.5}
+# A list of NumPy integers (each a pickled numpy scalar) or one array.
+labels = list if sys.argv[2] == '2' else (lambda a: a)
+for name, n in (('data_batch_1', 12), ('test_batch', 5)):
+    with open(sys.argv[1] + '/' + name, 'wb') as f:
+        pickle.dump(batch(n), f, protocol=int(sys.argv[2]))
+)";
+            QProcess python;
+            python.start(LATENT_PYTHON3,
+                         {"-c", script, QString::fromStdString(dir), QString::number(protocol)});
+            QVERIFY(python.waitForFinished(60000));
+            if (python.exitCode() != 0 && python.readAllStandardError().contains("numpy"))
+                QSKIP("python3 has no NumPy");
+            QCOMPARE(python.exitCode(), 0);
+            const Dataset d = openDataset(dir);
+            QCOMPARE(d.train.size(), 12);
+            QCOMPARE(d.train.labels()[11], 1);
+            QCOMPARE(int(d.train.pixels(11)[(2 * 32 + 3) * 3 + 1]), (11 + 50 + 5) % 256);
+            QCOMPARE(d.test.size(), 5);
+        }
+#endif
+    }
+
     void badFoldersNameTheProblem()
     {
         // An image that does not decode: named, or skipped and listed.
@@ -395,7 +611,7 @@ private Q_SLOTS:
         QCOMPARE(errorOf([&] { openDataset(none + "/readme.txt"); }),
                  QString::fromStdString("dataset " + none +
                                         "/readme.txt is a file; expected a folder (class folders "
-                                        "of images, CIFAR-10/100 binary batches or IDX files)"));
+                                        "of images, CIFAR-10/100 batches or IDX files)"));
     }
 
     void cancelStopsDecoding()

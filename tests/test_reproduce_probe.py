@@ -86,6 +86,34 @@ def main():
         assert 0.4 < final["probe"] < 0.99, final
         assert not failures, "\n".join(failures)
 
+        # CIFAR's Python version reads as the same images and labels as its
+        # binary version (the pickles as Python 2 and today's Python write them).
+        sys.path.insert(0, tools)
+        import pickle
+        import reproduce_probe
+        cifar = {"bin": os.path.join(tmp, "c10-bin"), "py": os.path.join(tmp, "c10-py")}
+        for folder in cifar.values():
+            os.makedirs(folder)
+        for name, n in (("data_batch_1", 7), ("data_batch_2", 5), ("test_batch", 3)):
+            labels = torch.randint(0, 10, (n,), generator=g, dtype=torch.uint8)
+            planes = torch.randint(0, 256, (n, 3072), generator=g, dtype=torch.uint8)
+            with open(os.path.join(cifar["bin"], name + ".bin"), "wb") as f:
+                f.write(torch.cat([labels.view(n, 1), planes], 1).numpy().tobytes())
+            with open(os.path.join(cifar["py"], name), "wb") as f:
+                pickle.dump({b"labels": labels.tolist(), b"data": planes.numpy()}, f,
+                            protocol=2 if n == 7 else 5)
+        (xb, yb), (tb, ub) = reproduce_probe.open_dataset("cifar10", cifar["bin"], 10)
+        (xp, yp), (tp, up) = reproduce_probe.open_dataset("cifar10", cifar["py"], 10)
+        assert xb.shape == (12, 32, 32, 3) and tb.shape == (3, 32, 32, 3), (xb.shape, tb.shape)
+        assert torch.equal(xb, xp) and torch.equal(yb, yp), "CIFAR Python train differs"
+        assert torch.equal(tb, tp) and torch.equal(ub, up), "CIFAR Python test differs"
+        with open(os.path.join(cifar["py"], "test_batch"), "wb") as f:
+            f.write(b"\x80\x02cos\nsystem\n(U\x02lstR.")
+        r = subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
+                            "import reproduce_probe as r; r.open_dataset('cifar10', sys.argv[2], 10)",
+                            tools, cifar["py"]], capture_output=True, text=True)
+        assert r.returncode == 2 and "names os.system" in r.stderr, r.stderr
+
         # A file that is not an exported encoder gets a clear error.
         bad = os.path.join(tmp, "bad.pt")
         with open(bad, "w") as f:

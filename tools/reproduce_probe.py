@@ -3,7 +3,7 @@
 """Measure an encoder exported by Latent Studio (a run's encoder.pt) with the
 protocol its run reported, from the file alone: the encoder's protocol()
 method names the real data, the input shape, the validation part and the
-probe settings; this script reads the data (IDX or CIFAR binaries), carves
+probe settings; this script reads the data (IDX, or CIFAR's binary or Python version), carves
 the same validation part, encodes every image with probe_features, and fits
 the same linear probes and kNN.
 
@@ -20,6 +20,7 @@ import argparse
 import gzip
 import json
 import os
+import pickle
 import struct
 import sys
 
@@ -69,16 +70,57 @@ def read_cifar(paths, label_bytes):
     return torch.cat(xs), torch.cat(ys)
 
 
+class ArraysOnly(pickle.Unpickler):
+    """Unpickles NumPy arrays and plain values; any other class a file names is
+    refused, as the studio's own reader does (a pickle can run code)."""
+    ALLOWED = {("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
+               ("numpy.core.numeric", "_frombuffer"), ("numpy._core.numeric", "_frombuffer"),
+               ("numpy", "ndarray"), ("numpy", "dtype"), ("_codecs", "encode")}
+
+    def find_class(self, module, name):
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"it names {module}.{name}; only NumPy arrays are read")
+        return super().find_class(module, name)
+
+
+def read_cifar_python(paths, label_key):
+    """The same as read_cifar, from the Python version's pickled batches."""
+    import numpy
+    xs, ys = [], []
+    for path in paths:
+        try:
+            with open(path, "rb") as f:
+                batch = ArraysOnly(f, encoding="bytes").load()
+            batch = {k.decode() if isinstance(k, bytes) else k: v for k, v in batch.items()}
+            data = numpy.ascontiguousarray(batch["data"], dtype=numpy.uint8)
+            labels = numpy.asarray(batch[label_key], dtype=numpy.int64)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, ValueError) as e:
+            fail(f"{path} is not a CIFAR Python batch ({e!r})")
+        xs.append(torch.from_numpy(data).reshape(-1, 3, 32, 32).permute(0, 2, 3, 1))
+        ys.append(torch.from_numpy(labels))
+    return torch.cat(xs), torch.cat(ys)
+
+
 def open_dataset(fmt, folder, num_classes):
     if fmt == "idx":
         return read_idx(folder, "train"), read_idx(folder, "t10k")
-    if fmt == "cifar10":
-        batches = [os.path.join(folder, f"data_batch_{i}.bin") for i in range(1, 6)]
-        batches = [b for b in batches if os.path.exists(b)]
-        return read_cifar(batches, 1), read_cifar([os.path.join(folder, "test_batch.bin")], 1)
-    if fmt == "cifar100":
-        return (read_cifar([os.path.join(folder, "train.bin")], 2),
-                read_cifar([os.path.join(folder, "test.bin")], 2))
+    if fmt in ("cifar10", "cifar100"):
+        # The binary version's files end in .bin; the Python version's are the same names without.
+        train, test = (["train"], "test") if fmt == "cifar100" else \
+            ([f"data_batch_{i}" for i in range(1, 6)], "test_batch")
+        python = not os.path.isfile(os.path.join(folder, test + ".bin"))
+        ext = "" if python else ".bin"
+        train = [os.path.join(folder, b + ext) for b in train]
+        train = [b for b in train if os.path.isfile(b)]
+        test = os.path.join(folder, test + ext)
+        if not train or not os.path.isfile(test):
+            fail(f"{folder} holds no {fmt} batches (expected the binary version's .bin files or "
+                 "the Python version's pickles)")
+        if python:
+            key = "fine_labels" if fmt == "cifar100" else "labels"
+            return read_cifar_python(train, key), read_cifar_python([test], key)
+        label_bytes = 2 if fmt == "cifar100" else 1
+        return read_cifar(train, label_bytes), read_cifar([test], label_bytes)
     fail(f"the run's data is in format '{fmt}'; this script reads idx, cifar10 and cifar100 "
          "(image folders: measure with `latent-cli evaluate` instead)")
 

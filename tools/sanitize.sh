@@ -52,7 +52,7 @@ else
 fi
 
 mkdir -p build-san/fuzz-artifacts
-for target in recipe sidecar idx; do
+for target in recipe sidecar idx pickle; do
   work=build-san/fuzz-corpus/$target
   mkdir -p "$work"
   echo "fuzzing $target for ${seconds} s"

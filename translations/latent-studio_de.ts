@@ -348,10 +348,6 @@
         <translation>Unlesbare Bilder überspringen</translation>
     </message>
     <message>
-        <source>fashion-mnist, a folder with one subfolder per class (optionally under train/ val/ test/), CIFAR-10/100 binary batches or IDX files; drop a folder here</source>
-        <translation>fashion-mnist, ein Ordner mit einem Unterordner je Klasse (optional unter train/ val/ test/), CIFAR-10/100-Binärdateien oder IDX-Dateien; einen Ordner hier ablegen</translation>
-    </message>
-    <message>
         <source>Leave images that cannot be decoded out (they are listed) instead of refusing the dataset</source>
         <translation>Nicht dekodierbare Bilder auslassen (sie werden aufgelistet), statt den Datensatz abzulehnen</translation>
     </message>
@@ -402,6 +398,10 @@
     <message>
         <source>Reading %1: %2 / %3 images · ETA %4</source>
         <translation>Lese %1: %2 / %3 Bilder · Rest %4</translation>
+    </message>
+    <message>
+        <source>fashion-mnist, a folder with one subfolder per class (optionally under train/ val/ test/), CIFAR-10/100 batches (binary or Python) or IDX files; drop a folder here</source>
+        <translation>fashion-mnist, ein Ordner mit einem Unterordner je Klasse (wahlweise unter train/ val/ test/), CIFAR-10/100-Batches (binär oder Python) oder IDX-Dateien; einen Ordner hier ablegen</translation>
     </message>
 </context>
 <context>

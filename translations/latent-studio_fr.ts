@@ -348,10 +348,6 @@
         <translation>Ignorer les images illisibles</translation>
     </message>
     <message>
-        <source>fashion-mnist, a folder with one subfolder per class (optionally under train/ val/ test/), CIFAR-10/100 binary batches or IDX files; drop a folder here</source>
-        <translation>fashion-mnist, un dossier avec un sous-dossier par classe (éventuellement sous train/ val/ test/), des lots binaires CIFAR-10/100 ou des fichiers IDX ; déposez un dossier ici</translation>
-    </message>
-    <message>
         <source>Leave images that cannot be decoded out (they are listed) instead of refusing the dataset</source>
         <translation>Écarter les images impossibles à décoder (elles sont listées) au lieu de refuser le jeu de données</translation>
     </message>
@@ -402,6 +398,10 @@
     <message>
         <source>Reading %1: %2 / %3 images · ETA %4</source>
         <translation>Lecture de %1 : %2 / %3 images · reste %4</translation>
+    </message>
+    <message>
+        <source>fashion-mnist, a folder with one subfolder per class (optionally under train/ val/ test/), CIFAR-10/100 batches (binary or Python) or IDX files; drop a folder here</source>
+        <translation>fashion-mnist, un dossier avec un sous-dossier par classe (éventuellement sous train/ val/ test/), des lots CIFAR-10/100 (binaires ou Python) ou des fichiers IDX ; déposez un dossier ici</translation>
     </message>
 </context>
 <context>

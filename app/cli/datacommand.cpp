@@ -16,10 +16,11 @@ void DataCommand::add(CLI::App &app)
 {
     command = app.add_subcommand("data", "describe a real dataset: format, splits, classes, sizes");
     command
-        ->add_option("source", source,
-                     "fashion-mnist, a folder (class folders of images, optionally under train/ "
-                     "val/ test/; CIFAR-10/100 binary batches; IDX files) or FORMAT:PATH with "
-                     "FORMAT idx, cifar10, cifar100 or folder")
+        ->add_option(
+            "source", source,
+            "fashion-mnist, a folder (class folders of images, optionally under train/ "
+            "val/ test/; CIFAR-10/100 batches, binary or Python; IDX files) or FORMAT:PATH with "
+            "FORMAT idx, cifar10, cifar100 or folder")
         ->required();
     command->add_option("--grid", grid, "also write a PNG grid of samples, one row per class");
     command->add_option("--per-class", perClass, "images per row of the grid")

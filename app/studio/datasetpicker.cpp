@@ -77,9 +77,10 @@ DatasetPicker::DatasetPicker(QWidget *parent)
     m_samples->setObjectName("datasetSamples");
     m_source->setEditable(true);
     m_source->setInsertPolicy(QComboBox::NoInsert);
-    m_source->setToolTip(tr("fashion-mnist, a folder with one subfolder per class (optionally "
-                            "under train/ val/ test/), CIFAR-10/100 binary batches or IDX "
-                            "files; drop a folder here"));
+    m_source->setToolTip(
+        tr("fashion-mnist, a folder with one subfolder per class (optionally "
+           "under train/ val/ test/), CIFAR-10/100 batches (binary or Python) or IDX "
+           "files; drop a folder here"));
     // Recent datasets that are still there; Fashion-MNIST is always offered.
     QStringList recent;
     for (const QString &s : QSettings().value(kRecentKey).toStringList()) {

@@ -2,6 +2,7 @@
 #include "dataset.h"
 
 #include "data/idx.h"
+#include "data/pickle.h"
 #include "error.h"
 #include "runtime.h"
 #include "views/directions.h" // Cancelled
@@ -130,6 +131,27 @@ std::vector<std::string> readLines(const std::string &path)
     return lines;
 }
 
+bool isFile(const std::string &p)
+{
+    std::error_code ec;
+    return fs::is_regular_file(p, ec);
+}
+
+// CIFAR stores each image as R, G and B planes of 32x32; the store holds HWC.
+void addCifarImage(const std::uint8_t *planes, int label, ImageStore &store)
+{
+    std::uint8_t hwc[3072];
+    for (int p = 0; p < 1024; ++p)
+        for (int c = 0; c < 3; ++c)
+            hwc[p * 3 + c] = planes[c * 1024 + p];
+    store.add(hwc, 32, 32, 3, label);
+}
+
+const char *cifarKind(int numClasses)
+{
+    return numClasses == 10 ? "CIFAR-10" : "CIFAR-100";
+}
+
 // One binary batch: records of `labelBytes` label bytes (the last one is
 // used: CIFAR-100's fine label) + 3,072 bytes of R, G and B planes of 32x32.
 void readCifarFile(const std::string &path, int labelBytes, int numClasses, ImageStore &store)
@@ -138,14 +160,13 @@ void readCifarFile(const std::string &path, int labelBytes, int numClasses, Imag
     if (!in) throw Error("CIFAR file " + path + " cannot be read");
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     const std::size_t record = std::size_t(labelBytes) + 3072;
-    const char *kind = labelBytes == 1 ? "CIFAR-10" : "CIFAR-100";
+    const char *kind = cifarKind(numClasses);
     if (bytes.empty() || bytes.size() % record != 0)
         throw Error(std::string(kind) + " file " + path + " is " + std::to_string(bytes.size()) +
                     " bytes, not a multiple of " + std::to_string(record) + " (" +
                     std::to_string(labelBytes) + " label byte(s) + 3,072 pixel bytes per image)");
     const std::size_t n = bytes.size() / record;
     store.reserve(store.size() + std::int64_t(n), store.byteCount() + std::int64_t(n) * 3072);
-    std::vector<std::uint8_t> hwc(3072);
     for (std::size_t i = 0; i < n; ++i) {
         const auto *r = reinterpret_cast<const std::uint8_t *>(bytes.data() + i * record);
         const int label = r[labelBytes - 1];
@@ -154,40 +175,90 @@ void readCifarFile(const std::string &path, int labelBytes, int numClasses, Imag
                         " (byte offset " + std::to_string(i * record) + ") has label " +
                         std::to_string(label) + "; expected 0 to " +
                         std::to_string(numClasses - 1));
-        const std::uint8_t *planes = r + labelBytes;
-        for (int p = 0; p < 1024; ++p)
-            for (int c = 0; c < 3; ++c)
-                hwc[std::size_t(p) * 3 + c] = planes[c * 1024 + p];
-        store.add(hwc.data(), 32, 32, 3, label);
+        addCifarImage(r + labelBytes, label, store);
     }
 }
 
+// One batch of the Python version (what torchvision downloads): a pickled
+// dict whose 'data' is uint8 [N, 3072] (R, G and B planes of 32x32; [N, 3,
+// 32, 32] is the same bytes) and whose `labelKey` lists N labels.
+void readCifarPythonFile(const std::string &path, const char *labelKey, int numClasses,
+                         ImageStore &store)
+{
+    const std::string kind = cifarKind(numClasses) + std::string(" batch ") + path;
+    const PickleFile file = PickleFile::read(path);
+    const PickleArray data = file.array("data");
+    const std::vector<std::int64_t> labels = file.integers(labelKey);
+    const auto &shape = data.shape;
+    const bool planes = (shape.size() == 2 && shape[1] == 3072) ||
+                        (shape.size() == 4 && shape[1] == 3 && shape[2] == 32 && shape[3] == 32);
+    if (data.kind != 'u' || data.itemBytes != 1 || !planes || data.fortranOrder)
+        throw Error(kind + ": 'data' is " + data.describe() +
+                    "; expected uint8 of shape (N, 3072) in C order (R, G and B planes of 32x32)");
+    const std::int64_t n = shape[0];
+    if (std::int64_t(labels.size()) != n)
+        throw Error(kind + ": 'data' holds " + std::to_string(n) + " images and '" + labelKey +
+                    "' " + std::to_string(labels.size()) + " labels; expected one label per image");
+    store.reserve(store.size() + n, store.byteCount() + n * 3072);
+    const auto *pixels = reinterpret_cast<const std::uint8_t *>(data.data.data());
+    for (std::int64_t i = 0; i < n; ++i) {
+        if (labels[std::size_t(i)] < 0 || labels[std::size_t(i)] >= numClasses)
+            throw Error(kind + ": image " + std::to_string(i) + " has label " +
+                        std::to_string(labels[std::size_t(i)]) + " in '" + labelKey +
+                        "'; expected 0 to " + std::to_string(numClasses - 1));
+        addCifarImage(pixels + i * 3072, int(labels[std::size_t(i)]), store);
+    }
+}
+
+// Class names from the Python version's meta pickle; none when it is absent.
+std::vector<std::string> pickledNames(const std::string &path, const char *key)
+{
+    return isFile(path) ? PickleFile::read(path).strings(key) : std::vector<std::string>{};
+}
+
+// The binary version (data_batch_1.bin ...) or the Python version (the same
+// names without .bin, pickles), whichever the folder holds.
 void readCifar(Dataset &data, bool hundred)
 {
     const std::string &dir = data.path;
+    const int numClasses = hundred ? 100 : 10;
+    const std::string probe = dir + (hundred ? "/train" : "/test_batch");
+    const bool python = !isFile(probe + ".bin") && isFile(probe);
+    const std::string ext = python ? "" : ".bin";
+    auto readBatch = [&](const std::string &path, ImageStore &store) {
+        if (python)
+            readCifarPythonFile(path, hundred ? "fine_labels" : "labels", numClasses, store);
+        else
+            readCifarFile(path, hundred ? 2 : 1, numClasses, store);
+    };
     if (!hundred) {
         std::vector<std::string> batches;
         for (int i = 1; i <= 5; ++i) {
-            const std::string p = dir + "/data_batch_" + std::to_string(i) + ".bin";
-            if (fs::exists(p)) batches.push_back(p);
+            const std::string p = dir + "/data_batch_" + std::to_string(i) + ext;
+            if (isFile(p)) batches.push_back(p);
         }
-        if (batches.empty() || !fs::exists(dir + "/test_batch.bin"))
+        if (batches.empty() || !isFile(dir + "/test_batch" + ext))
             throw Error("CIFAR-10 folder " + dir +
-                        " needs data_batch_1.bin to data_batch_5.bin and test_batch.bin");
+                        " needs data_batch_1 to data_batch_5 and test_batch, as .bin files (the "
+                        "binary version) or without an extension (the Python version)");
         for (const std::string &b : batches)
-            readCifarFile(b, 1, 10, data.train);
-        readCifarFile(dir + "/test_batch.bin", 1, 10, data.test);
-        data.classNames = readLines(dir + "/batches.meta.txt");
+            readBatch(b, data.train);
+        readBatch(dir + "/test_batch" + ext, data.test);
+        data.classNames = python ? pickledNames(dir + "/batches.meta", "label_names")
+                                 : readLines(dir + "/batches.meta.txt");
         if (data.classNames.size() != 10)
             data.classNames = {"airplane", "automobile", "bird",  "cat",  "deer",
                                "dog",      "frog",       "horse", "ship", "truck"};
         return;
     }
-    if (!fs::exists(dir + "/train.bin") || !fs::exists(dir + "/test.bin"))
-        throw Error("CIFAR-100 folder " + dir + " needs train.bin and test.bin");
-    readCifarFile(dir + "/train.bin", 2, 100, data.train);
-    readCifarFile(dir + "/test.bin", 2, 100, data.test);
-    data.classNames = readLines(dir + "/fine_label_names.txt");
+    if (!isFile(dir + "/train" + ext) || !isFile(dir + "/test" + ext))
+        throw Error("CIFAR-100 folder " + dir +
+                    " needs train.bin and test.bin (the binary version) or train and test (the "
+                    "Python version)");
+    readBatch(dir + "/train" + ext, data.train);
+    readBatch(dir + "/test" + ext, data.test);
+    data.classNames = python ? pickledNames(dir + "/meta", "fine_label_names")
+                             : readLines(dir + "/fine_label_names.txt");
     if (data.classNames.size() != 100) {
         data.classNames.clear();
         for (int c = 0; c < 100; ++c)
@@ -241,6 +312,21 @@ void collectImages(const fs::path &dir, std::set<fs::path> &ancestors, std::vect
     ancestors.erase(canonical);
 }
 
+std::string detectFormat(const std::string &dir);
+
+// A class folder without images that is another dataset (torchvision's
+// root holds cifar-10-batches-py/ beside the archive): where to look instead.
+std::string otherDatasetIn(const std::string &dir)
+{
+    const std::string format = detectFormat(dir);
+    if (format == "folder") return "";
+    return "; it holds " +
+           std::string(format == "idx"       ? "IDX files"
+                       : format == "cifar10" ? "CIFAR-10 batches"
+                                             : "CIFAR-100 batches") +
+           ": choose that folder instead";
+}
+
 // A folder in the class layout (one subfolder per class) or unlabelled
 // (images directly inside). `classes` is filled by the first split read and
 // must match for the others.
@@ -275,7 +361,7 @@ void listSplit(const fs::path &dir, int split, std::vector<std::string> &classes
         collectImages(s, ancestors, found);
         if (found.empty())
             throw Error("class folder " + s.string() + " has no images (expected " + kImageKinds +
-                        " files)");
+                        " files)" + otherDatasetIn(s.string()));
         for (const fs::path &p : found)
             files.push_back({p.string(), int(it - classes.begin()), split});
     }
@@ -422,9 +508,12 @@ std::string detectFormat(const std::string &dir)
 {
     if (!firstExisting(dir, {"train-images-idx3-ubyte.gz", "train-images-idx3-ubyte"}).empty())
         return "idx";
-    if (fs::exists(dir + "/data_batch_1.bin") || fs::exists(dir + "/test_batch.bin"))
-        return "cifar10";
-    if (fs::exists(dir + "/train.bin") && fs::exists(dir + "/test.bin")) return "cifar100";
+    // CIFAR's binary version, or its Python version: the same names without .bin.
+    for (const char *ext : {".bin", ""}) {
+        if (isFile(dir + "/data_batch_1" + ext) || isFile(dir + "/test_batch" + ext))
+            return "cifar10";
+        if (isFile(dir + "/train" + ext) && isFile(dir + "/test" + ext)) return "cifar100";
+    }
     return "folder";
 }
 
@@ -478,8 +567,8 @@ Dataset openDataset(const std::string &source, const DatasetOptions &options)
                                    : "dataset " + s.path + " does not exist");
     if (!isDir(s.path))
         throw Error("dataset " + s.path +
-                    " is a file; expected a folder (class folders of images, CIFAR-10/100 binary "
-                    "batches or IDX files)");
+                    " is a file; expected a folder (class folders of images, CIFAR-10/100 batches "
+                    "or IDX files)");
     data.format = s.format.empty() ? detectFormat(s.path) : s.format;
     if (data.format == "idx")
         readIdx(data, s.fashionMnist);
