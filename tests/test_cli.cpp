@@ -4,6 +4,7 @@
 #include "runtime.h"
 #include "smalldataset.h"
 #include "stoppedrun.h"
+#include "train/trainconfig.h"
 #include "views/viewrecipe.h"
 
 #include <QCryptographicHash>
@@ -192,6 +193,26 @@ private Q_SLOTS:
         QTest::newRow("unknown experiment encoder")
             << QStringList{"experiment", "paper-table", "--encoder", "vgg"}
             << "--encoder: vgg not in {small,resnet18,resnet50}";
+        QTest::newRow("NaN truncation")
+            << QStringList{"sample",    LATENT_DEFAULT_GENERATOR, "--truncation", "nan", "--out",
+                           "/tmp/x.png"}
+            << "sample --truncation is nan; expected a finite number";
+        QTest::newRow("guidance out of range")
+            << QStringList{"sample",     LATENT_TEST_DATA_DIR "/diffusion.pt",
+                           "--guidance", "1000",
+                           "--out",      "/tmp/x.png"}
+            << "diffusion sampler: guidance 1000, expected 0 to 100";
+        QTest::newRow("settings beside --resume")
+            << QStringList{"train", "--resume", "/tmp/any-run", "--steps", "5000"}
+            << "train: --steps cannot be combined with --resume (a resumed run keeps its "
+               "config.json";
+        QTest::newRow("cluster job beside --resume")
+            << QStringList{"train", "--resume", "/tmp/any-run", "--cluster-job", "/tmp/job"}
+            << "train: --cluster-job cannot be combined with --resume";
+        QTest::newRow("row r with a GAN")
+            << QStringList{"experiment", "paper-table", "--rows",
+                           "a,r",        "--out",       QDir::tempPath() + "/latent-row-r-gan"}
+            << "experiment: row r (re-noised views) needs a diffusion generator";
         QTest::newRow("zero-step experiment")
             << QStringList{"experiment", "paper-table", "--budget-steps", "0"}
             << "--budget-steps: Value 0 not in range 1 to 100000000";
@@ -204,6 +225,46 @@ private Q_SLOTS:
         const Result r = runCli(args);
         QVERIFY2(r.code > 0, qPrintable(QString::number(r.code)));
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    }
+
+    // What train's options put into a run's config and recipe, seen through
+    // --cluster-job, which writes both without training.
+    void trainOptionsMakeTheConfig()
+    {
+        QTemporaryDir dir;
+        const auto job = [&](const QString &name, const QStringList &args) {
+            const Result r = runCli(QStringList{"train", "--out", dir.filePath("run-" + name),
+                                                "--cluster-job", dir.filePath(name)} +
+                                    args);
+            if (r.code != 0) qWarning("%s", qPrintable(r.err));
+            return r.code == 0;
+        };
+        const auto config = [&](const QString &name) {
+            return latent::readTrainConfig(dir.filePath(name + "/config.json").toStdString());
+        };
+        const auto recipe = [&](const QString &name) {
+            return latent::readRecipe(dir.filePath(name + "/recipe.json").toStdString());
+        };
+        // --minutes 0 is no time budget: the default steps, not unbounded ones.
+        QVERIFY(job("no-minutes", {"--minutes", "0"}));
+        QCOMPARE(config("no-minutes").steps, 1000);
+        QVERIFY(job("ten-minutes", {"--minutes", "10"}));
+        QVERIFY(config("ten-minutes").steps > 1000000);
+        // A config without --recipe trains on its generator's default recipe,
+        // as the run it came from (a diffusion model's differs from a GAN's).
+        QVERIFY(job("ddpm", {"--generator", LATENT_TEST_DATA_DIR "/diffusion.pt"}));
+        QVERIFY(job("again", {"--config", dir.filePath("ddpm/config.json")}));
+        const latent::ViewRecipe first = recipe("ddpm"), again = recipe("again");
+        QCOMPARE(again.generator.sha256, first.generator.sha256);
+        QCOMPARE(again.anchors.truncation, first.anchors.truncation);
+        QCOMPARE(again.views.sigma, first.views.sigma);
+        QVERIFY(first.views.sigma != latent::ViewRecipe{}.views.sigma);
+        // Real data is probed on itself unless --eval says otherwise.
+        const QString real = "folder:" + dir.path();
+        QVERIFY(job("real", {"--real", real}));
+        QCOMPARE(QString::fromStdString(config("real").evalData), real);
+        QVERIFY(job("real-eval", {"--real", real, "--eval", "fashion-mnist"}));
+        QCOMPARE(config("real-eval").evalData, std::string("fashion-mnist"));
     }
 
     // The bad-input corpus as a user meets it on the command line: exit

@@ -18,6 +18,7 @@
 
 #include "smalldataset.h"
 
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/optim/sgd.h>
 #include <torch/serialize.h>
 #include <torch/types.h>
@@ -28,6 +29,7 @@
 #include <QtTest>
 
 #include <arpa/inet.h>
+#include <csignal>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -269,6 +271,15 @@ private Q_SLOTS:
         QCOMPARE(env.localWorldSize, 2);
         QCOMPARE(env.masterAddr, std::string("node0"));
         QCOMPARE(env.launcher, std::string("torchrun"));
+        QVERIFY(env.agentStorePrefix.empty()); // rank 0 serves the store
+        env = readDistributedEnv(fakeEnv({{"RANK", "0"},
+                                          {"WORLD_SIZE", "4"},
+                                          {"LOCAL_RANK", "0"},
+                                          {"MASTER_ADDR", "node0"},
+                                          {"MASTER_PORT", "29500"},
+                                          {"TORCHELASTIC_USE_AGENT_STORE", "True"},
+                                          {"TORCHELASTIC_RESTART_COUNT", "2"}}));
+        QCOMPARE(env.agentStorePrefix, std::string("/worker/attempt_2"));
         env = readDistributedEnv(fakeEnv({{"SLURM_PROCID", "5"},
                                           {"SLURM_NTASKS", "8"},
                                           {"SLURM_LOCALID", "1"},
@@ -636,6 +647,66 @@ private Q_SLOTS:
         ranks[1].waitForFinished(10000);
         const auto resumed = Trainer::open(run.toStdString());
         QVERIFY(resumed->step() >= 5 && resumed->step() % 5 == 0);
+    }
+
+    // A rank that hangs (stopped, not dead: its sockets stay open) fails the
+    // other after --dist-timeout, which then exits instead of waiting for
+    // Gloo's worker thread to give up at the setup timeout (an hour).
+    void hungRankStopsTheOther()
+    {
+        const QString run = m_dir.filePath("hung");
+        const QString port = QString::number(freePort());
+        QProcess ranks[2];
+        for (int r = 0; r < 2; ++r) {
+            auto e = QProcessEnvironment::systemEnvironment();
+            for (const auto &[name, value] : launcherVariables(localRank(r, 2, 0, "torchrun")))
+                e.insert(QString::fromStdString(name), QString::fromStdString(value));
+            e.insert("MASTER_PORT", port);
+            ranks[r].setProcessEnvironment(e);
+            ranks[r].start(LATENT_CLI_PATH, QStringList{"--threads", "1"} + smallRun(run, 100000) +
+                                                QStringList{"--dist-timeout", "10"});
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(run + "/checkpoint.pt"), 240000);
+        ::kill(pid_t(ranks[1].processId()), SIGSTOP);
+        const bool ended = ranks[0].waitForFinished(240000);
+        ::kill(pid_t(ranks[1].processId()), SIGKILL);
+        ranks[1].waitForFinished(10000);
+        QVERIFY2(ended, "rank 0 still waits four minutes after its peer hung");
+        const QString err = ranks[0].readAllStandardError() + ranks[0].readAllStandardOutput();
+        QVERIFY2(ranks[0].exitCode() == 1 && err.contains("hung for more than 10 s"),
+                 qPrintable(err));
+    }
+
+    // Under torchrun's elastic agent the agent on the first machine serves
+    // the store at MASTER_PORT: every rank joins it as a client, under the
+    // agent's prefix (rank 0 serving the port itself failed: address in use).
+    void torchrunAgentStoreIsJoined()
+    {
+        const QString run = m_dir.filePath("agent-store");
+        const int port = freePort();
+        c10d::TCPStoreOptions agent; // what torchrun's static rendezvous starts
+        agent.port = std::uint16_t(port);
+        agent.isServer = true;
+        agent.waitWorkers = false;
+        c10d::TCPStore store("127.0.0.1", agent);
+        QProcess ranks[2];
+        for (int r = 0; r < 2; ++r) {
+            auto e = QProcessEnvironment::systemEnvironment();
+            for (const auto &[name, value] : launcherVariables(localRank(r, 2, port, "torchrun")))
+                e.insert(QString::fromStdString(name), QString::fromStdString(value));
+            e.insert("TORCHELASTIC_USE_AGENT_STORE", "True");
+            e.insert("TORCHELASTIC_RESTART_COUNT", "0");
+            ranks[r].setProcessEnvironment(e);
+            ranks[r].start(LATENT_CLI_PATH, QStringList{"--threads", "1"} + smallRun(run, 3));
+        }
+        for (QProcess &rank : ranks) {
+            QVERIFY(rank.waitForFinished(300000));
+            QVERIFY2(rank.exitCode() == 0,
+                     qPrintable(rank.readAllStandardError() + rank.readAllStandardOutput()));
+        }
+        QCOMPARE(readRunStatus(run.toStdString()).state, RunState::Finished);
+        // The ranks' keys live under the agent's prefix, as PyTorch's own ranks' do.
+        QCOMPARE(store.add("/worker/attempt_0/latent/joined", 0), std::int64_t(2));
     }
 
     // A cluster job: well-formed scripts whose environment, under a simulated

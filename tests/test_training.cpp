@@ -898,7 +898,7 @@ private Q_SLOTS:
         p.terminate();
         QVERIFY(p.waitForFinished(120000));
         out = p.readAllStandardOutput();
-        QVERIFY2(p.exitCode() == 0 && out.contains("state:     stopped") &&
+        QVERIFY2(p.exitCode() == 130 && out.contains("state:     stopped") &&
                      out.contains("resume:    latent-cli train --resume " + stopped),
                  qPrintable(out));
         auto t = Trainer::open(stopped.toStdString());

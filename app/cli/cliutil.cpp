@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cliutil.h"
 
+#include "error.h"
 #include "generators/generator.h"
 #include "train/trainer.h"
 
@@ -11,6 +12,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -27,6 +29,18 @@ std::string formatPercent(double fraction)
     char buf[16];
     std::snprintf(buf, sizeof buf, "%.2f%%", 100 * fraction);
     return buf;
+}
+
+void requireFiniteNumbers(const CLI::App &app)
+{
+    for (const CLI::Option *option : app.get_options())
+        if (option->count() > 0 && option->get_type_name().rfind("FLOAT", 0) == 0)
+            for (const std::string &value : option->results())
+                if (!std::isfinite(std::strtod(value.c_str(), nullptr)))
+                    throw latent::Error(app.get_name() + " " + option->get_name() + " is " + value +
+                                        "; expected a finite number");
+    for (const CLI::App *command : app.get_subcommands())
+        requireFiniteNumbers(*command);
 }
 
 void SamplerOptions::add(CLI::App &command)

@@ -43,6 +43,13 @@ private:
     float m_guidance = 1, m_eta = 0;
 };
 
+// A run or export stopped by Ctrl+C or SIGTERM: resumable, not finished.
+inline constexpr int kInterruptedExitCode = 130;
+
+// Throws latent::Error naming the option when a floating-point option of the
+// parsed command was given NaN or an infinity (CLI11's ranges let NaN pass).
+void requireFiniteNumbers(const CLI::App &app);
+
 // Starts the trainer and waits until it has finished, stopped or failed.
 // Ctrl+C (SIGINT) and SIGTERM stop it between two steps, with a checkpoint;
 // returns true when that happened.

@@ -86,13 +86,16 @@ void ExperimentCommand::add(CLI::App &app)
     command->add_option("--batch", options.base.batch, "anchors per step")
         ->check(CLI::Range(2, 65536))
         ->capture_default_str();
-    command->add_option("--lr", options.base.lr, "peak learning rate")->capture_default_str();
+    command->add_option("--lr", options.base.lr, "peak learning rate")
+        ->check(CLI::Range(1e-7, 100.0))
+        ->capture_default_str();
     command
         ->add_option("--encoder", options.base.encoder,
                      "encoder of every run: small, resnet18 or resnet50")
         ->check(CLI::IsMember(latent::encoderPresetNames()))
         ->capture_default_str();
     command->add_option("--probe-every", options.base.probeEvery, "online evaluation interval")
+        ->check(CLI::Range(0, 100000000))
         ->capture_default_str();
     command->add_flag("!--no-report-card", options.reportCard,
                       "leave the generator's report card out of the report");
@@ -154,6 +157,6 @@ int ExperimentCommand::run(const std::string &exeDir, int threads, int argc, cha
     done = true;
     watcher.join();
     if (result.completed) std::cout << result.report;
-    // Stopped on request: resumable, not an error. Incomplete otherwise: a run failed.
-    return result.completed || interrupted ? 0 : 1;
+    // Stopped on request: resumable (130, as train). Incomplete otherwise: a run failed.
+    return result.completed ? 0 : interrupted ? cli::kInterruptedExitCode : 1;
 }

@@ -58,7 +58,7 @@ void ExportCommands::add(CLI::App &app)
     regenerateCommand->add_option("export", exportDir, "export folder (holding manifest.jsonl)")
         ->required();
     regenerateCommand->add_option("row", row, "manifest row, from 0")
-        ->check(CLI::NonNegativeNumber)
+        ->check(CLI::Range(0, 2147483647))
         ->required();
     regenerateCommand->add_option("--generator", regenerateGenerator,
                                   "generator file (default: the one the export recorded)");
@@ -89,7 +89,7 @@ int ExportCommands::run(const std::string &exeDir)
         if (p.chunksDone < p.chunksTotal) {
             std::cout << "stopped at " << p.imagesDone << " of " << p.imagesTotal
                       << " images; run the same command again to continue\n";
-            return 130;
+            return cli::kInterruptedExitCode;
         }
         std::cout << "export complete: " << p.imagesTotal << " images (" << settings.anchors
                   << " anchors x " << settings.views << " views) in " << out

@@ -260,7 +260,7 @@ int main(int argc, char **argv)
     sample->add_option("--n", request.count, "number of samples")->check(CLI::Range(1, 4096));
     sample->add_option("--seed", request.seed, "random seed");
     sample->add_option("--class", request.classIndex, "class index (default: uniform classes)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Range(0, 2147483647));
     bool classColumns = false;
     sample
         ->add_flag("--class-columns", classColumns,
@@ -346,6 +346,7 @@ int main(int argc, char **argv)
 
     CLI11_PARSE(app, argc, argv);
     try {
+        cli::requireFiniteNumbers(app);
         if (const int code = launcher.run(); code >= 0) return code;
         latent::configureRuntime(threads);
         const std::string exe = exeDir(argv[0]);

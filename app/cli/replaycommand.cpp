@@ -17,13 +17,13 @@ void ReplayCommand::add(CLI::App &app)
         "replay", "make a training step's batch again and check it against the run's record");
     command->add_option("run", run, "run folder")->required();
     command->add_option("--step", step, "training step, from 1")
-        ->check(CLI::PositiveNumber)
+        ->check(CLI::Range(1, 2147483647))
         ->required();
     command->add_option("--out", out,
                         "write the batch as a PNG grid, each anchor's views side "
                         "by side");
     command->add_option("--anchors", anchors, "anchors in the grid (default: the whole batch)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Range(0, 2147483647));
     command->add_option("--scale", scale, "pixels per image pixel in the grid")
         ->check(CLI::Range(1, 16));
     command->add_option("--generator", generator,

@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <iterator>
 #include <mutex>
 #include <optional>
 
@@ -35,8 +36,10 @@ public:
         const bool tty = ::isatty(STDERR_FILENO);
         const int every = std::max(1, p.totalSteps / 20);
         const auto now = std::chrono::steady_clock::now();
+        // In a log, every 5% of the steps or every 30 s (a time budget's steps are unbounded).
         if (tty ? now - m_last < std::chrono::milliseconds(200) && p.step < p.totalSteps
-                : p.step % every != 0 && p.step != p.totalSteps)
+                : p.step % every != 0 && p.step != p.totalSteps &&
+                      now - m_last < std::chrono::seconds(30))
             return;
         m_last = now;
         const int width = 24, filled = width * p.step / std::max(1, p.totalSteps);
@@ -97,8 +100,9 @@ latent::DataLoadProgress loadingPrinter(cli::CountProgress &counter)
 }
 
 // Trains to the end; in a data-parallel job only rank 0 reports progress.
-int train(latent::Trainer &trainer, bool leader)
+int train(latent::Trainer &trainer, const latent::ParallelOptions &parallel)
 {
+    const bool leader = parallel.env.rank == 0;
     const std::vector<std::string> skipped = trainer.skippedImages();
     if (leader && !skipped.empty())
         std::cerr << skipped.size()
@@ -128,9 +132,50 @@ int train(latent::Trainer &trainer, bool leader)
         std::cerr << latent::toString(trainer.state()) << " at step " << trainer.step() << "\n";
     if (trainer.state() == latent::RunState::Failed) {
         std::cerr << "latent-cli: error: " << trainer.message() << "\n";
+        if (parallel.env.distributed()) {
+            // A peer that hung (rather than died) keeps a Gloo worker thread
+            // inside its collective until the group's setup timeout (an hour):
+            // destroying the group would wait that long, holding the job's
+            // nodes. The run's files are complete (atomic writes); leave now.
+            std::cout.flush();
+            std::cerr.flush();
+            std::_Exit(1);
+        }
         return 1;
     }
-    return 0;
+    // Stopped by a signal (or, in a job, by another rank's): resumable, but
+    // not done, so that `train ... && next-step` does not go on.
+    return trainer.state() == latent::RunState::Stopped ? cli::kInterruptedExitCode : 0;
+}
+
+// What --config and --resume take from the run's own config: refused beside them.
+// clang-format off
+const char *const kConfigOptions[] = {
+    "--generator", "--real",   "--eval",      "--skip-unreadable", "--steps",
+    "--minutes",   "--batch",  "--encoder",   "--resolution",      "--width",
+    "--optimizer", "--lr",     "--warmup",    "--weight-decay",    "--temperature",
+    "--seed",      "--device", "--precision", "--probe-every",     "--checkpoint-every",
+    "--checkpoint-minutes"};
+// clang-format on
+
+void refuseBeside(const CLI::App &command, const char *option,
+                  const std::vector<const char *> &others, const std::string &why)
+{
+    for (const char *other : others)
+        if (command.count(other) > 0)
+            throw latent::Error(std::string("train: ") + other + " cannot be combined with " +
+                                option + " (" + why + ")");
+}
+
+// The default recipe for a generator, naming it and its SHA-256.
+latent::ViewRecipe defaultRecipe(const std::string &generatorPath)
+{
+    latent::ViewRecipe r = latent::defaultRecipeFor(latent::readSidecar(
+        std::filesystem::path(generatorPath).replace_extension(".json").string()));
+    r.name = "default";
+    r.generator = {std::filesystem::path(generatorPath).filename().string(),
+                   latent::sha256OfFile(generatorPath)};
+    return r;
 }
 
 int probe(const std::string &target, bool floors)
@@ -184,8 +229,9 @@ void TrainCommands::add(CLI::App &app)
                       "train on real images instead: fashion-mnist, a folder (class folders of "
                       "images, CIFAR-10/100 batches or IDX files) or FORMAT:PATH");
     train->add_option("--eval", eval,
-                      "real data for the probe and kNN: fashion-mnist (default), a folder or "
-                      "FORMAT:PATH (see latent-cli data)");
+                      "real data for the probe and kNN: a folder or FORMAT:PATH (see latent-cli "
+                      "data); default: --real's data, else the generator's real_data, else "
+                      "fashion-mnist");
     train->add_flag("--skip-unreadable", c.skipUnreadable,
                     "leave images that cannot be decoded out of the datasets (listed)");
     train->add_option("--out", out, "new run folder");
@@ -234,7 +280,9 @@ void TrainCommands::add(CLI::App &app)
     train->add_option("--temperature", c.temperature)
         ->check(CLI::Range(1e-3, 100.0))
         ->capture_default_str();
-    train->add_option("--seed", c.seed)->capture_default_str();
+    train->add_option("--seed", c.seed)
+        ->check(CLI::Range(0.0, 9007199254740992.0)) // 2^53: exact in config.json
+        ->capture_default_str();
     train->add_option("--device", c.device, "auto, cpu, cuda or cuda:K")
         ->check(
             [](const std::string &value) {
@@ -250,6 +298,7 @@ void TrainCommands::add(CLI::App &app)
         ->check(CLI::IsMember({"auto", "fp32", "bf16", "fp16"}))
         ->capture_default_str();
     train->add_option("--probe-every", c.probeEvery, "online evaluation every N steps (0: never)")
+        ->check(CLI::Range(0, 100000000))
         ->capture_default_str();
     train->add_option("--checkpoint-every", c.checkpointEvery, "checkpoint every N steps")
         ->check(CLI::Range(1, 100000000))
@@ -321,6 +370,11 @@ int TrainCommands::run(const std::string &exeDir, int threads)
         std::cerr << parallel.env.describe() << ", " << rankThreads << " threads\n";
     }
     if (!resume.empty()) {
+        std::vector<const char *> others(std::begin(kConfigOptions), std::end(kConfigOptions));
+        others.insert(others.end(), {"--config", "--cluster-job", "--accept-generator-mismatch"});
+        refuseBeside(*train, "--resume", others,
+                     "a resumed run keeps its config.json; only --recipe, --dist-timeout and the "
+                     "global --threads apply");
         cli::CountProgress counter;
         std::optional<latent::ViewRecipe> newRecipe;
         if (!recipe.empty()) newRecipe = latent::readRecipe(recipe);
@@ -331,32 +385,34 @@ int TrainCommands::run(const std::string &exeDir, int threads)
             std::cerr << "recipe " << recipe << " holds from step " << trainer->step() + 1
                       << " on (a new recipe version in " << latent::recipeVersionsFile(resume)
                       << ")\n";
-        return ::train(*trainer, leader);
+        return ::train(*trainer, parallel);
     }
     if (out.empty())
         throw latent::Error("train: give --out for a new run or --resume for an old one");
     if (!configFile.empty()) {
         // The file is the whole config: options that would change it are refused.
-        // clang-format off
-        for (const char *option :
-             {"--generator", "--real",   "--eval",      "--skip-unreadable", "--steps",
-              "--minutes",   "--batch",  "--encoder",   "--resolution",      "--width",
-              "--optimizer", "--lr",     "--warmup",    "--weight-decay",    "--temperature",
-              "--seed",      "--device", "--precision", "--probe-every",     "--checkpoint-every",
-              "--checkpoint-minutes"})
-            // clang-format on
-            if (train->count(option) > 0)
-                throw latent::Error(std::string("train: ") + option +
-                                    " cannot be combined with --config (edit the config instead)");
+        refuseBeside(*train, "--config", {std::begin(kConfigOptions), std::end(kConfigOptions)},
+                     "edit the config instead");
         config = latent::readTrainConfig(configFile);
-        const latent::ViewRecipe r =
-            recipe.empty() ? latent::ViewRecipe{} : latent::readRecipe(recipe);
-        return startRun(r, parallel, leader);
+        latent::ViewRecipe r;
+        const bool generated = config.data == "generator" && !config.generator.empty();
+        if (!recipe.empty()) {
+            r = latent::readRecipe(recipe);
+            std::string warning;
+            if (generated)
+                config.generator = latent::recipeGeneratorPath(r, recipe, config.generator, exeDir,
+                                                               acceptMismatch, &warning);
+            if (!warning.empty()) std::cerr << "latent-cli: warning: " << warning << "\n";
+        } else if (generated) {
+            r = defaultRecipe(config.generator); // as a new run with this generator gets
+        }
+        return startRun(r, parallel);
     }
     config.threads = threads;
     // --minutes alone is a time budget (not cut at the default step count);
     // with --steps, whichever ends first.
-    if (train->count("--minutes") > 0 && train->count("--steps") == 0)
+    // (--minutes 0 is "no time budget": the default steps then.)
+    if (train->count("--minutes") > 0 && train->count("--steps") == 0 && config.minutes > 0)
         latent::setBudget(config, 0, config.minutes);
     if (!eval.empty()) config.evalData = eval;
     latent::ViewRecipe r;
@@ -369,20 +425,21 @@ int TrainCommands::run(const std::string &exeDir, int threads)
     } else {
         config.generator = latent::resolveGeneratorArgument(
             generator.empty() ? std::string("default") : generator, exeDir);
-        r = latent::defaultRecipeFor(latent::readSidecar(
-            std::filesystem::path(config.generator).replace_extension(".json").string()));
-        r.name = "default";
-        r.generator = {std::filesystem::path(config.generator).filename().string(),
-                       latent::sha256OfFile(config.generator)};
+        r = defaultRecipe(config.generator);
     }
     if (!real.empty()) {
         config.data = "real";
         config.realData = real;
         // Real images need no generator unless one was asked for.
         if (generator.empty() && recipe.empty()) config.generator.clear();
+        // Probed on the data it trains on unless told otherwise.
+        if (eval.empty()) {
+            config.evalData = real;
+            std::cerr << "evaluating on " << real << " (the training data)\n";
+        }
     }
     // A generator whose sidecar names its matching real data is probed on it by default.
-    if (eval.empty() && !config.generator.empty() &&
+    if (eval.empty() && real.empty() && !config.generator.empty() &&
         std::filesystem::exists(latent::sidecarPathFor(config.generator))) {
         const auto info = latent::readSidecar(latent::sidecarPathFor(config.generator));
         if (!info.realData.empty()) {
@@ -393,12 +450,12 @@ int TrainCommands::run(const std::string &exeDir, int threads)
     // The run folder records an absolute path so that resuming works from anywhere.
     if (!config.generator.empty())
         config.generator = std::filesystem::absolute(config.generator).string();
-    return startRun(r, parallel, leader);
+    return startRun(r, parallel);
 }
 
 // A new run, or its cluster job when one was asked for.
-int TrainCommands::startRun(const latent::ViewRecipe &r, const latent::ParallelOptions &parallel,
-                            bool leader) const
+int TrainCommands::startRun(const latent::ViewRecipe &r,
+                            const latent::ParallelOptions &parallel) const
 {
     if (!clusterJob.empty()) {
         latent::ClusterJob job = cluster;
@@ -410,5 +467,5 @@ int TrainCommands::startRun(const latent::ViewRecipe &r, const latent::ParallelO
     }
     cli::CountProgress counter;
     auto trainer = latent::Trainer::create(out, config, r, loadingPrinter(counter), parallel);
-    return ::train(*trainer, leader);
+    return ::train(*trainer, parallel);
 }

@@ -36,6 +36,5 @@ struct TrainCommands
     int run(const std::string &exeDir, int threads);
 
 private:
-    int startRun(const latent::ViewRecipe &recipe, const latent::ParallelOptions &parallel,
-                 bool leader) const;
+    int startRun(const latent::ViewRecipe &recipe, const latent::ParallelOptions &parallel) const;
 };

@@ -13,6 +13,7 @@
 #include <torch/utils.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -533,6 +534,10 @@ DataSource parseDataSource(const std::string &source)
         }
     }
     if (s.path.empty()) throw Error("dataset source '" + source + "' names no folder");
+    // A shell leaves ~ alone after "cifar10:"; as it would have done it:
+    const char *home = std::getenv("HOME");
+    if (home && *home && (s.path == "~" || s.path.rfind("~/", 0) == 0))
+        s.path = home + s.path.substr(1);
     return s;
 }
 

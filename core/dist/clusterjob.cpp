@@ -87,10 +87,11 @@ std::vector<std::string> writeClusterJob(const std::string &folder, const TrainC
              << ": \"${NODE_RANK:?set NODE_RANK (0.." << job.nodes - 1 << ")}\"\n"
              << ": \"${MASTER_ADDR:?set MASTER_ADDR to the first machine}\"\n"
              << "export OPENBLAS_NUM_THREADS=1\n"
-             << trainCommand(dir, run) << "exec torchrun --nnodes=" << job.nodes
-             << " --nproc-per-node=" << job.ranksPerNode
-             << " --node-rank=\"$NODE_RANK\" --master-addr=\"$MASTER_ADDR\" "
-                "--master-port=\"${MASTER_PORT:-29500}\" --no-python "
+             << trainCommand(dir, run)
+             << "# torchrun's underscore spellings: PyTorch 1.x knows no others, 2.x both.\n"
+             << "exec torchrun --nnodes=" << job.nodes << " --nproc_per_node=" << job.ranksPerNode
+             << " --node_rank=\"$NODE_RANK\" --master_addr=\"$MASTER_ADDR\" "
+                "--master_port=\"${MASTER_PORT:-29500}\" --no_python "
              << quoted(job.cli) << " --threads " << job.cpusPerRank << " \"${TRAIN[@]}\"\n";
 
     const std::vector<std::string> paths{dir + "/config.json", dir + "/recipe.json",

@@ -4,6 +4,7 @@
 #include "error.h"
 
 #include <torch/csrc/distributed/c10d/HashStore.hpp>
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #ifdef USE_C10D_NCCL
@@ -176,6 +177,11 @@ DistributedEnv readDistributedEnv(const EnvLookup &lookup)
     if (!env.distributed()) return env; // a job of one rank needs no rendezvous
     env.masterAddr = require("MASTER_ADDR");
     env.masterPort = integerVariable("MASTER_PORT", require("MASTER_PORT"), 1, 65535);
+    if (get("TORCHELASTIC_USE_AGENT_STORE").value_or("") == "True") {
+        const auto restarts = get("TORCHELASTIC_RESTART_COUNT");
+        env.agentStorePrefix =
+            "/worker/attempt_" + (restarts && !restarts->empty() ? *restarts : std::string("0"));
+    }
     return env;
 }
 
@@ -269,11 +275,14 @@ std::shared_ptr<Communicator> Communicator::join(const DistributedEnv &env, bool
         try {
             c10d::TCPStoreOptions options;
             options.port = static_cast<std::uint16_t>(env.masterPort);
-            options.isServer = env.rank == 0;
+            options.isServer = env.rank == 0 && env.agentStorePrefix.empty();
             options.numWorkers = env.worldSize;
             options.waitWorkers = false; // waitForRanks counts them, cancellably
             options.timeout = timeouts.setup;
             impl->store = c10::make_intrusive<c10d::TCPStore>(env.masterAddr, options);
+            if (!env.agentStorePrefix.empty())
+                impl->store =
+                    c10::make_intrusive<c10d::PrefixStore>(env.agentStorePrefix, impl->store);
         } catch (const std::exception &e) {
             throw Error(env.describe() + ": cannot join the job's store at " + where + " (" +
                         reason(e) + "); check MASTER_ADDR and MASTER_PORT" +

@@ -30,6 +30,11 @@ struct DistributedEnv
     std::string masterAddr; // rank 0's store
     int masterPort = 0;
     std::string launcher; // "torchrun", "slurm", "openmpi"; empty for one process
+    // Under torchrun's elastic agent (TORCHELASTIC_USE_AGENT_STORE=True) the
+    // agent on the first machine already serves the store at MASTER_PORT:
+    // every rank is a client, its keys under this prefix (the agent's
+    // "/worker/attempt_<restart count>"). Empty: rank 0 serves the store.
+    std::string agentStorePrefix;
     bool distributed() const { return worldSize > 1; }
     bool inJob() const { return !launcher.empty(); } // started by a launcher, even alone
     std::string describe() const;                    // "rank 1 of 4 (local 1, torchrun)"

@@ -439,10 +439,15 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
     if (choose && (!planHasRow(options, "c") || options.sigmas.empty()))
         throw Error("experiment: rows e, f and g take row c's best sigma on validation, but row "
                     "c is not in the plan; give their sigma (--sigma)");
+    const auto generator = Generator::load(options.base.generator);
+    // Before hours of rows a-g, not when row r's first run is made.
+    if (planHasRow(options, "r") && !generator->info().isDiffusion())
+        throw Error("experiment: row r (re-noised views) needs a diffusion generator, and " +
+                    generator->info().name + " (" + options.base.generator +
+                    ") is a GAN; leave r out of the rows");
     std::error_code ec;
     fs::create_directories(m->out + "/runs", ec);
     if (ec) throw Error("experiment folder " + m->out + ": cannot create it: " + ec.message());
-    const auto generator = Generator::load(options.base.generator);
     ViewRecipe base = defaultRecipeFor(generator->info());
     base.generator = {fs::path(options.base.generator).filename().string(),
                       sha256OfFile(options.base.generator)};

@@ -526,6 +526,11 @@ void Generator::checkSamplerSettings(const SamplerSettings &s) const
         eta << s.eta;
         throw Error("diffusion sampler: eta " + eta.str() + ", expected 0 to 1");
     }
+    if (!(s.guidance >= 0 && s.guidance <= 100)) {
+        std::ostringstream guidance;
+        guidance << s.guidance;
+        throw Error("diffusion sampler: guidance " + guidance.str() + ", expected 0 to 100");
+    }
     if (s.guidance != 1.0f && info.nullClass < 0)
         throw Error("diffusion sampler: guidance needs the model's null_class, which " +
                     d->info.name + " does not have");
