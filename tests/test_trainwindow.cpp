@@ -16,6 +16,7 @@
 #include "smalldataset.h"
 #include "stoppedrun.h"
 #include "threadnice.h"
+#include "train/runsummary.h"
 #include "train/trainer.h"
 #include "trainpanel.h"
 #include "views/viewrecipe.h"
@@ -178,6 +179,54 @@ private Q_SLOTS:
                                   "training; training stopped at step "),
                  qPrintable(error));
         QVERIFY(panel->findChild<QPushButton *>("trainButton")->isEnabled());
+    }
+
+    // While a run is prepared (generator and data loading on the worker) a
+    // resume is refused and Stop cancels it, leaving the window ready; a run
+    // name that is not one folder is refused; the Runs tab's folder is where
+    // the Train tab writes.
+    void preparationStopsAndRunNamesStayInTheFolder()
+    {
+        const QString runs = m_tmp.filePath("prepared-runs");
+        qputenv("LATENT_STUDIO_RUNS", runs.toUtf8());
+        auto unset = qScopeGuard([] { qunsetenv("LATENT_STUDIO_RUNS"); });
+        MainWindow window;
+        QVERIFY(test::loadDefaultGenerator(window));
+        TrainPanel *panel = window.trainPanel();
+        auto *error = panel->findChild<QLabel *>("trainError");
+        auto *train = panel->findChild<QPushButton *>("trainButton");
+        panel->findChild<QSpinBox *>("trainBudget")->setValue(5000);
+        panel->findChild<QSpinBox *>("trainProbeEvery")->setValue(0);
+        panel->findChild<QComboBox *>("trainData")->setCurrentIndex(1); // real images
+        panel->findChild<studio::DatasetPicker *>("trainDataset")->setSource(m_data);
+        for (const QString name : {"../escape", "a/b", ".."}) {
+            panel->findChild<QLineEdit *>("trainRunName")->setText(name);
+            QTest::mouseClick(train, Qt::LeftButton);
+            QVERIFY2(error->text().contains("is not a folder name"), qPrintable(error->text()));
+        }
+        QVERIFY(!QFileInfo::exists(m_tmp.filePath("escape")));
+        QVERIFY(!QFileInfo::exists(runs + "/a"));
+
+        panel->findChild<QLineEdit *>("trainRunName")->setText("prepared");
+        QTest::mouseClick(train, Qt::LeftButton); // preparation starts on the worker
+        QVERIFY(!train->isEnabled());
+        panel->resumeRun(m_disk + "/alpha");
+        QCOMPARE(error->text(),
+                 QString("A run is being prepared; stop it before resuming another."));
+        auto *stop = panel->findChild<QPushButton *>("stopButton");
+        QVERIFY(stop->isEnabled());
+        QTest::mouseClick(stop, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(train->isEnabled(), 60000);
+        QVERIFY(!panel->isTraining());
+        // Cancelled while reading, or created and left to resume: never started.
+        if (QFileInfo::exists(runs + "/prepared/status.json")) {
+            QCOMPARE(readRunStatus((runs + "/prepared").toStdString()).state, RunState::Created);
+            QVERIFY(readRunSummary((runs + "/prepared").toStdString()).interrupted);
+        }
+
+        const QString other = m_tmp.filePath("chosen-runs");
+        Q_EMIT window.runsPanel()->rootChosen(other);
+        QCOMPARE(panel->runsRoot(), other);
     }
 
     // The legend moves to the corner with the fewest points under it and

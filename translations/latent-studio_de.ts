@@ -1805,6 +1805,26 @@ um sein Bild zu sehen</translation>
         <source>recipe %1</source>
         <translation>Rezept %1</translation>
     </message>
+    <message>
+        <source>The run name &quot;%1&quot; is not a folder name; use one without / or \ that is not . or ..</source>
+        <translation>Der Lauf-Name &quot;%1&quot; ist kein Ordnername; einen ohne / oder \ verwenden, der nicht . oder .. ist</translation>
+    </message>
+    <message>
+        <source>A run is being prepared; stop it before resuming another.</source>
+        <translation>Ein Lauf wird vorbereitet; ihn anhalten, bevor ein anderer fortgesetzt wird.</translation>
+    </message>
+    <message>
+        <source>Stopped before the first step; resume %1 from the Runs tab.</source>
+        <translation>Vor dem ersten Schritt angehalten; %1 im Tab Läufe fortsetzen.</translation>
+    </message>
+    <message>
+        <source>Stopped while preparing %1.</source>
+        <translation>Beim Vorbereiten von %1 angehalten.</translation>
+    </message>
+    <message>
+        <source>Stopping the preparation…</source>
+        <translation>Vorbereitung wird angehalten…</translation>
+    </message>
 </context>
 <context>
     <name>latent::widgets::CurvePlot</name>

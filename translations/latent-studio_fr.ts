@@ -1805,6 +1805,26 @@ pour voir son image</translation>
         <source>recipe %1</source>
         <translation>recette %1</translation>
     </message>
+    <message>
+        <source>The run name &quot;%1&quot; is not a folder name; use one without / or \ that is not . or ..</source>
+        <translation>Le nom d’exécution &quot;%1&quot; n’est pas un nom de dossier ; utilisez-en un sans / ni \ qui ne soit pas . ou ..</translation>
+    </message>
+    <message>
+        <source>A run is being prepared; stop it before resuming another.</source>
+        <translation>Une exécution est en préparation ; arrêtez-la avant d’en reprendre une autre.</translation>
+    </message>
+    <message>
+        <source>Stopped before the first step; resume %1 from the Runs tab.</source>
+        <translation>Arrêtée avant le premier pas ; reprenez %1 depuis l’onglet Exécutions.</translation>
+    </message>
+    <message>
+        <source>Stopped while preparing %1.</source>
+        <translation>Arrêtée pendant la préparation de %1.</translation>
+    </message>
+    <message>
+        <source>Stopping the preparation…</source>
+        <translation>Arrêt de la préparation…</translation>
+    </message>
 </context>
 <context>
     <name>latent::widgets::CurvePlot</name>

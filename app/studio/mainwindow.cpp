@@ -76,7 +76,15 @@ MainWindow::MainWindow(QWidget *parent)
     m_train->setRunsRoot(defaultRunsRoot());
     m_runs->setRoot(defaultRunsRoot());
     m_runs->experimentBox()->setFolder(ExperimentBox::defaultFolder(defaultRunsRoot()));
-    connect(m_train, &TrainPanel::runStarted, m_runs, &RunsPanel::refresh);
+    // The Train tab writes where the Runs tab's Folder... points; a run that
+    // starts is listed even while the Runs tab shows an experiment's runs.
+    connect(m_runs, &RunsPanel::rootChosen, m_train, &TrainPanel::setRunsRoot);
+    connect(m_train, &TrainPanel::runStarted, m_runs, [this] {
+        if (QDir(m_runs->root()) != QDir(m_train->runsRoot()))
+            m_runs->setRoot(m_train->runsRoot());
+        else
+            m_runs->refresh();
+    });
     connect(m_train, &TrainPanel::runEnded, m_runs, &RunsPanel::refresh);
     connect(m_runs, &RunsPanel::resumeRequested, this, [this](const QString &dir) {
         m_tabs->setCurrentWidget(m_train);

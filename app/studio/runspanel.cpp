@@ -178,6 +178,7 @@ RunsPanel::RunsPanel(QWidget *parent)
         if (dir.isEmpty()) return;
         QSettings().setValue("runs/root", dir);
         setRoot(dir);
+        Q_EMIT rootChosen(dir);
         if (!m_experiment->isRunning()) m_experiment->setFolder(ExperimentBox::defaultFolder(dir));
     });
     connect(m_list, &QTreeWidget::itemChanged, this, [this] {

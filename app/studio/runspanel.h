@@ -55,6 +55,7 @@ public:
 Q_SIGNALS:
     void loaded();
     void resumeRequested(const QString &runDir);
+    void rootChosen(const QString &dir); // with Folder...: where new runs go too
 
 private:
     struct Listing

@@ -240,6 +240,7 @@ void TrainPanel::showBatchOfStep(int step)
 
 TrainPanel::~TrainPanel()
 {
+    m_cancelPreparing->store(true); // the worker's join below returns at the next image
     if (!m_trainer) return;
     // Rank 0 stops first, so that the other ranks stop with it at the same
     // step instead of losing it.
@@ -254,6 +255,7 @@ void TrainPanel::setRunsRoot(const QString &dir)
 
 bool TrainPanel::isTraining() const
 {
+    if (m_preparing) return true;
     if (!m_trainer) return false;
     const RunState s = m_trainer->state();
     return s == RunState::Running || s == RunState::Paused || s == RunState::Created;
@@ -322,7 +324,15 @@ void TrainPanel::startTraining()
                             "data."));
         return;
     }
-    const QString dir = QDir(m_runsRoot).filePath(runName());
+    // One folder inside the runs folder: "a/b", ".." or "/x" would write elsewhere.
+    const QString name = runName();
+    if (name.contains('/') || name.contains('\\') || name == "." || name == "..") {
+        m_error->setText(tr("The run name \"%1\" is not a folder name; use one without / or \\ "
+                            "that is not . or ..")
+                             .arg(name));
+        return;
+    }
+    const QString dir = QDir(m_runsRoot).filePath(name);
     const ViewRecipe recipe = m_recipe();
     QStringList rankArguments;
     m_jobFiles.reset();
@@ -378,7 +388,9 @@ void TrainPanel::suggestDataset(const QString &source)
 void TrainPanel::resumeRun(const QString &runDir)
 {
     if (isTraining()) {
-        m_error->setText(tr("A run is training; stop it before resuming another."));
+        m_error->setText(m_preparing ? tr("A run is being prepared; stop it before resuming "
+                                          "another.")
+                                     : tr("A run is training; stop it before resuming another."));
         return;
     }
     const DataLoadProgress loading = loadingReporter();
@@ -393,7 +405,8 @@ DataLoadProgress TrainPanel::loadingReporter()
 {
     QPointer<TrainPanel> self(this);
     const auto start = std::chrono::steady_clock::now();
-    return [self, start](const std::string &source, std::int64_t done, std::int64_t total) {
+    return [self, start, cancel = m_cancelPreparing](const std::string &source, std::int64_t done,
+                                                     std::int64_t total) {
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         QMetaObject::invokeMethod(
@@ -406,7 +419,7 @@ DataLoadProgress TrainPanel::loadingReporter()
                 self->m_status->setText(DatasetPicker::progressText(source, done, total, seconds));
             },
             Qt::QueuedConnection);
-        return true;
+        return !cancel->load(); // Stop, or the window closing
     };
 }
 
@@ -442,19 +455,40 @@ void TrainPanel::launch(std::function<std::shared_ptr<Trainer>(const ParallelOpt
             return;
         }
         // A rank that fails before it joins ends rank 0's wait for it.
-        parallel.cancelled = [flag = m_ranks->failedFlag()] { return flag->load(); };
+        parallel.cancelled = [flag = m_ranks->failedFlag(), cancel = m_cancelPreparing] {
+            return flag->load() || cancel->load();
+        };
     }
     m_status->setText(tr("Preparing %1 (loading the generator and the real data)…").arg(runDir));
-    m_train->setEnabled(false);
+    m_cancelPreparing->store(false);
+    m_preparing = true;
+    updateButtons();
     runJob(
         *m_worker, "create", this, [make, parallel] { return make(parallel); },
         [this, runDir](std::shared_ptr<Trainer> trainer, const QString &error) {
+            m_preparing = false;
+            if (error.isEmpty() && m_cancelPreparing->load()) {
+                // Stopped after the last image was read: the run stays
+                // created, to be resumed from the Runs tab.
+                trainer.reset();
+                if (m_ranks) m_ranks->finish(0);
+                m_status->setText(
+                    tr("Stopped before the first step; resume %1 from the Runs tab.").arg(runDir));
+                updateButtons();
+                Q_EMIT runEnded(runDir);
+                return;
+            }
             if (!error.isEmpty()) {
                 // A rank's own reason says more than rank 0's "cancelled".
-                m_error->setText(m_ranks && !m_ranks->failure().isEmpty() ? m_ranks->failure()
-                                                                          : error);
+                const bool stopped = m_cancelPreparing->load();
+                if (!stopped)
+                    m_error->setText(m_ranks && !m_ranks->failure().isEmpty() ? m_ranks->failure()
+                                                                              : error);
                 if (m_ranks) m_ranks->finish(0);
-                m_status->clear();
+                if (stopped)
+                    m_status->setText(tr("Stopped while preparing %1.").arg(runDir));
+                else
+                    m_status->clear();
                 updateButtons();
                 return;
             }
@@ -637,6 +671,12 @@ void TrainPanel::pauseOrResume()
 
 void TrainPanel::stopTraining()
 {
+    if (m_preparing) {
+        m_cancelPreparing->store(true);
+        m_status->setText(tr("Stopping the preparation…"));
+        m_stop->setEnabled(false);
+        return;
+    }
     if (!m_trainer) return;
     m_trainer->stop();
     m_status->setText(tr("Stopping after the current step…"));
@@ -648,7 +688,8 @@ void TrainPanel::updateButtons()
 {
     const bool running = isTraining();
     m_train->setEnabled(!running);
-    m_pause->setEnabled(running && !m_ranks); // ranks cannot wait for each other indefinitely
+    // Ranks cannot wait for each other indefinitely; nothing to pause while preparing.
+    m_pause->setEnabled(running && !m_ranks && !m_preparing);
     m_stop->setEnabled(running);
     if (!running) {
         m_paused = false;

@@ -10,6 +10,7 @@
 
 #include <QWidget>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -150,6 +151,10 @@ private:
     double m_smoothed = 0;
     bool m_haveSmoothed = false;
     bool m_paused = false;
+    // A run being created or opened on the worker (no trainer yet): Train
+    // and Resume wait for it, Stop cancels its data loading.
+    bool m_preparing = false;
+    std::shared_ptr<std::atomic<bool>> m_cancelPreparing = std::make_shared<std::atomic<bool>>();
     std::vector<std::string> m_classNames;
     ImageBatch m_embeddingImages; // the embedding's points, for the hover preview
 

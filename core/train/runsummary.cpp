@@ -116,7 +116,9 @@ RunSummary readRunSummary(const std::string &runDir)
     s.recipes = readRecipeVersions(runDir);
     s.recipeName = s.recipes.front().recipe.name;
     s.status = readRunStatus(runDir);
-    s.interrupted = (s.status.state == RunState::Running || s.status.state == RunState::Paused) &&
+    // Created counts too: a creation stopped (or killed) before its first step.
+    s.interrupted = (s.status.state == RunState::Running || s.status.state == RunState::Paused ||
+                     s.status.state == RunState::Created) &&
                     !RunLock::isHeld(runDir);
     s.metrics = readMetrics(runDir);
     s.sessions = readRunSessions(runDir);
