@@ -193,6 +193,11 @@ private Q_SLOTS:
         QTest::newRow("unknown experiment encoder")
             << QStringList{"experiment", "paper-table", "--encoder", "vgg"}
             << "--encoder: vgg not in {small,resnet18,resnet50}";
+        QTest::newRow("class of an unconditional generator")
+            << QStringList{"sample",  LATENT_TEST_DATA_DIR "/unconditional.pt",
+                           "--class", "1",
+                           "--out",   "/tmp/x.png"}
+            << "is unconditional; --class and --class-columns apply to class-conditional";
         QTest::newRow("NaN truncation")
             << QStringList{"sample",    LATENT_DEFAULT_GENERATOR, "--truncation", "nan", "--out",
                            "/tmp/x.png"}

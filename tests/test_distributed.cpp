@@ -745,18 +745,19 @@ private Q_SLOTS:
             f.setPermissions(f.permissions() | QFileDevice::ExeOwner);
         };
         tool("scontrol", "printf 'node-a\\nnode-b\\n'\n");
-        tool("srun", "echo \"$MASTER_ADDR $MASTER_PORT\"; shift; echo \"$@\"\n");
+        tool("srun", "echo \"$MASTER_ADDR $MASTER_PORT $2\"; shift 2; echo \"$@\"\n");
         QProcess run;
         auto e = QProcessEnvironment::systemEnvironment();
         e.insert("PATH", bin + ":" + e.value("PATH"));
         e.insert("SLURM_JOB_NODELIST", "node-[a-b]");
         e.insert("SLURM_CPUS_PER_TASK", "8");
+        e.insert("SLURM_JOB_ID", "123456");
         run.setProcessEnvironment(e);
         run.start("bash", {job + "/job.sbatch"});
         QVERIFY(run.waitForFinished() && run.exitCode() == 0);
         const QStringList lines = QString(run.readAllStandardOutput()).trimmed().split('\n');
         QCOMPARE(lines.size(), 2);
-        QCOMPARE(lines[0], QString("node-a 29500"));
+        QCOMPARE(lines[0], QString("node-a 23456 --cpus-per-task=8")); // 20000 + job id % 20000
         QCOMPARE(lines[1], "latent-cli --threads 8 train --config " + job +
                                "/config.json --recipe " + job +
                                "/recipe.json --out /shared/runs/r1");

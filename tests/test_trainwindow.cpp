@@ -429,9 +429,13 @@ private Q_SLOTS:
         auto *progress = box->findChild<QProgressBar *>("experimentProgress");
 
         QTest::mouseClick(box->findChild<QPushButton *>("experimentRun"), Qt::LeftButton);
+        // The running table's settings and folder stay as it started.
+        auto *folder = box->findChild<QLineEdit *>("experimentFolder");
+        QVERIFY(!folder->isEnabled());
         QTRY_VERIFY_WITH_TIMEOUT(progress->value() >= 1, 120000);
         QTest::mouseClick(box->findChild<QPushButton *>("experimentStop"), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        QVERIFY(folder->isEnabled());
         QCOMPARE(finished.first().at(0).toBool(), false);
         QVERIFY2(finished.first().at(1).toString().contains("run it again to resume"),
                  qPrintable(finished.first().at(1).toString()));

@@ -574,6 +574,10 @@
         <source>Sigmas (c): &quot;%1&quot; is not a sigma; expected numbers above 0 and at most 10, separated by commas</source>
         <translation>Sigmas (c): „%1“ ist kein Sigma; erwartet werden Zahlen über 0 und höchstens 10, durch Kommas getrennt</translation>
     </message>
+    <message>
+        <source>Stopping after the current step…</source>
+        <translation>Halte nach dem aktuellen Schritt an…</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ExplorerPanel</name>

@@ -574,6 +574,10 @@
         <source>Sigmas (c): &quot;%1&quot; is not a sigma; expected numbers above 0 and at most 10, separated by commas</source>
         <translation>Sigmas (c) : « %1 » n’est pas un sigma ; attendu : des nombres supérieurs à 0 et au plus 10, séparés par des virgules</translation>
     </message>
+    <message>
+        <source>Stopping after the current step…</source>
+        <translation>Arrêt après le pas en cours…</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ExplorerPanel</name>

@@ -95,6 +95,10 @@ int runSample(const std::string &path, const latent::SampleRequest &request,
 {
     const auto gen = latent::Generator::load(path);
     sampler.apply(*gen);
+    if (request.classIndex != latent::SampleRequest::kUniformClasses && gen->info().numClasses == 0)
+        throw latent::Error("sample: " + gen->info().name +
+                            " is unconditional; --class and "
+                            "--class-columns apply to class-conditional generators only");
     latent::SampleRequest r = request;
     if (r.truncation < 0) r.truncation = gen->info().defaultTruncation();
     const auto batch = gen->sample(r);

@@ -133,7 +133,7 @@ ExperimentBox::ExperimentBox(QWidget *parent)
     rowsLine->addWidget(m_renoise);
     setGenerator({}, false);
 
-    auto *browse = new QPushButton(tr("…"));
+    auto *browse = m_browse = new QPushButton(tr("…"));
     auto *grid = new QGridLayout(this);
     grid->addWidget(new QLabel(tr("Budget")), 0, 0);
     auto *budgetRow = new QHBoxLayout;
@@ -204,6 +204,7 @@ QString ExperimentBox::folder() const
 void ExperimentBox::setGenerator(const QString &path, bool diffusion)
 {
     m_generator = path;
+    m_diffusion = diffusion;
     // A diffusion sample costs a sampler's steps: the table the docs ran
     // (docs/results.md), not the sweep of five sigmas on fresh anchors.
     const QStringList preset = diffusion ? QStringList{"a", "b", "c", "r"}
@@ -331,6 +332,7 @@ void ExperimentBox::start()
     const QString command = commandLine(options);
     m_run->setEnabled(false);
     m_stop->setEnabled(true);
+    setSettingsEnabled(false);
     m_progress->setVisible(true);
     m_open->setEnabled(false);
     m_status->setText(tr("Starting (learning the steering walks first if the folder has none)…"));
@@ -353,7 +355,23 @@ void ExperimentBox::start()
 
 void ExperimentBox::stop()
 {
-    if (m_runner) m_runner->stop();
+    if (!m_runner) return;
+    m_runner->stop();
+    m_stop->setEnabled(false);
+    m_status->setText(tr("Stopping after the current step…"));
+}
+
+// Settings stay as the running table was started with (its folder is where
+// its report and runs go).
+void ExperimentBox::setSettingsEnabled(bool on)
+{
+    for (QWidget *w : std::initializer_list<QWidget *>{
+             m_budget, m_budgetUnit, m_seeds, m_encoder, m_sigmas, m_sigma, m_anchorPool,
+             m_anchorRefresh, m_renoise, m_folder, m_browse})
+        w->setEnabled(on);
+    for (const auto &[id, box] : m_rows)
+        box->setEnabled(on && (id != "r" || m_diffusion));
+    m_renoise->setEnabled(on && m_diffusion);
 }
 
 void ExperimentBox::onFinished(bool completed, const QString &message, const QString &reportPath)
@@ -362,6 +380,7 @@ void ExperimentBox::onFinished(bool completed, const QString &message, const QSt
     m_runner.reset();
     m_run->setEnabled(true);
     m_stop->setEnabled(false);
+    setSettingsEnabled(true);
     if (completed) m_report = reportPath;
     m_open->setEnabled(QFileInfo::exists(m_report)); // a stopped table's progress report too
     if (completed) {

@@ -66,6 +66,7 @@ Q_SIGNALS:
 
 private:
     void onFinished(bool completed, const QString &message, const QString &reportPath);
+    void setSettingsEnabled(bool on);
     // The options of the box's fields, or why they are not valid.
     bool readOptions(ExperimentOptions &options, QString &error) const;
     QString commandLine(const ExperimentOptions &options) const;
@@ -80,6 +81,8 @@ private:
     QSpinBox *m_anchorPool, *m_anchorRefresh;
     QDoubleSpinBox *m_renoise; // row r
     QLineEdit *m_folder;
+    QPushButton *m_browse;
+    bool m_diffusion = false; // row r and its strength apply
     QPushButton *m_run, *m_stop, *m_open;
     QProgressBar *m_progress;
     QLabel *m_status;

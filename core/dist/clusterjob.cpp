@@ -71,10 +71,13 @@ std::vector<std::string> writeClusterJob(const std::string &folder, const TrainC
            << "# Rank 0's store runs on the first node; srun gives every rank SLURM_PROCID,\n"
            << "# SLURM_NTASKS and SLURM_LOCALID, which latent-cli reads.\n"
            << "export MASTER_ADDR=$(scontrol show hostnames \"$SLURM_JOB_NODELIST\" | head -n 1)\n"
-           << "export MASTER_PORT=${MASTER_PORT:-29500}\n"
+           << "# A port of this job's own, so that two jobs sharing a first node do not meet.\n"
+           << "export MASTER_PORT=${MASTER_PORT:-$((20000 + ${SLURM_JOB_ID:-9500} % 20000))}\n"
            << "export OPENBLAS_NUM_THREADS=1\n"
-           << trainCommand(dir, run) << "srun --kill-on-bad-exit=1 " << quoted(job.cli)
-           << " --threads \"$SLURM_CPUS_PER_TASK\" \"${TRAIN[@]}\"\n";
+           << "# srun of Slurm 22.05-23.02 does not pass --cpus-per-task on to its tasks.\n"
+           << trainCommand(dir, run)
+           << "srun --kill-on-bad-exit=1 --cpus-per-task=\"$SLURM_CPUS_PER_TASK\" "
+           << quoted(job.cli) << " --threads \"$SLURM_CPUS_PER_TASK\" \"${TRAIN[@]}\"\n";
 
     std::ostringstream torchrun;
     torchrun << "#!/bin/bash\n"

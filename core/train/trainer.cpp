@@ -905,9 +905,11 @@ std::unique_ptr<Trainer> Trainer::open(const std::string &runDir, const DataLoad
 {
     if (std::filesystem::exists(RunFiles{runDir}.config()))
         readRunSummary(runDir); // every file the Runs tab reads, with the same messages
+    // Before the data load: a run another process trains is refused at once.
+    RunLock lock = parallel.env.rank == 0 ? RunLock::acquire(runDir) : RunLock();
     auto impl = inspect(runDir, loading, parallel);
     if (impl->leader()) {
-        impl->lock = RunLock::acquire(runDir);
+        impl->lock = std::move(lock);
         removeStaleTemporaries(runDir); // a killed writer's leftovers
     }
     const RunStatus status = readRunStatus(runDir);
