@@ -139,12 +139,15 @@ void LaunchCommand::add(CLI::App &app)
         ->required();
 }
 
-int LaunchCommand::run() const
+int LaunchCommand::run(int threads) const
 {
     if (!launch || !*launch) return -1;
     if (std::find(command.begin(), command.end(), "train") == command.end())
         throw latent::Error("launch: the command must be a train command, as in "
                             "latent-cli launch --nproc 2 -- train --out RUN");
+    std::vector<std::string> rankCommand = command;
+    if (threads > 0 && std::find(command.begin(), command.end(), "--threads") == command.end())
+        rankCommand.insert(rankCommand.begin(), {"--threads", std::to_string(threads)});
     const int masterPort = port > 0 ? port : latent::freeLocalPort();
     std::signal(SIGINT, [](int) { ++g_interrupts; });
     std::signal(SIGTERM, [](int) { ++g_interrupts; });
@@ -152,7 +155,7 @@ int LaunchCommand::run() const
     std::vector<Rank> ranks;
     try {
         for (int r = 0; r < nproc; ++r)
-            ranks.push_back(spawnRank(r, nproc, masterPort, command));
+            ranks.push_back(spawnRank(r, nproc, masterPort, rankCommand));
     } catch (...) {
         signalAll(ranks, SIGKILL);
         for (auto &r : ranks)

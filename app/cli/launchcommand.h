@@ -21,5 +21,6 @@ struct LaunchCommand
 
     void add(CLI::App &app);
     // Returns the job's exit code, or -1 when the command was not given.
-    int run() const;
+    // `threads` (the global --threads, 0 when not given) goes to every rank.
+    int run(int threads) const;
 };

@@ -351,7 +351,7 @@ int main(int argc, char **argv)
     CLI11_PARSE(app, argc, argv);
     try {
         cli::requireFiniteNumbers(app);
-        if (const int code = launcher.run(); code >= 0) return code;
+        if (const int code = launcher.run(threads); code >= 0) return code;
         latent::configureRuntime(threads);
         const std::string exe = exeDir(argv[0]);
         if (*views) return runViews(recipePath, view, exe);

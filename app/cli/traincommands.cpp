@@ -359,6 +359,7 @@ int TrainCommands::run(const std::string &exeDir, int threads)
     latent::ParallelOptions parallel;
     parallel.env = latent::readDistributedEnv();
     parallel.timeouts.step = std::chrono::seconds(distTimeout);
+    parallel.threads = threads; // an explicit --threads beats a resumed run's saved one
     const bool leader = parallel.env.rank == 0;
     if (parallel.env.distributed()) {
         // The machine's cores are shared by its ranks (the run's config keeps
@@ -367,6 +368,7 @@ int TrainCommands::run(const std::string &exeDir, int threads)
             threads > 0 ? threads
                         : std::max(1, latent::defaultThreads() / parallel.env.localWorldSize);
         latent::configureRuntime(rankThreads);
+        parallel.threads = rankThreads;
         std::cerr << parallel.env.describe() << ", " << rankThreads << " threads\n";
     }
     if (!resume.empty()) {

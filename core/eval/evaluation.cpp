@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "eval/evaluation.h"
+#include "eval/numbertext.h"
 
 #include "error.h"
 #include "jsonfields.h"
@@ -68,8 +69,8 @@ EvalData::EvalData(std::shared_ptr<const Dataset> data, int channels, int resolu
     auto [fit, val] = carveValidation(data->train, int(data->classNames.size()), validation);
     if (val.size(0) == 0)
         throw Error("dataset " + data->path + " has too few training images to set " +
-                    std::to_string(validation.fraction) +
-                    " of them aside for validation (each class needs two or more)");
+                    percentText(validation.fraction, 0) +
+                    "% of them aside for validation (each class needs two or more)");
     d = new Impl{std::move(data), channels, resolution, validation, fit, val};
 }
 

@@ -191,9 +191,11 @@ void Trainer::Impl::chooseRuntime()
         throw Error("training config " + files.config() + ": optimizer.batch is " +
                     std::to_string(config.batch) + ", which " + std::to_string(ranks()) +
                     " ranks cannot share evenly; use a multiple of " + std::to_string(ranks()));
-    threads = config.threads > 0     ? config.threads
-              : parallel.threads > 0 ? parallel.threads
-                                     : torchThreads();
+    // This process's own setting (a rank's share of the cores, the CLI's
+    // --threads on resume) before the one the run was created with.
+    threads = parallel.threads > 0 ? parallel.threads
+              : config.threads > 0 ? config.threads
+                                   : torchThreads();
 }
 
 // The generator, the datasets and the image shape the encoder takes.

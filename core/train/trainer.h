@@ -68,8 +68,9 @@ struct ParallelOptions
 {
     DistributedEnv env;
     DistributedTimeouts timeouts;
-    // This rank's intra-op threads when the config leaves them to the
-    // machine (0: every core): the ranks of one machine share its cores.
+    // This process's intra-op threads, before the config's: a rank's share
+    // of its machine's cores, or the CLI's explicit --threads on a resume
+    // (0: the config's, else every core).
     int threads = 0;
     // Polled while rank 0 waits for the other ranks to join: true gives up
     // (a launcher saw a rank fail before it joined).
