@@ -970,6 +970,14 @@ private Q_SLOTS:
         walks.steps = 3;
         const std::string out = m_data.filePath("experiment").toStdString();
 
+        // Stop ends the steering walks' learning too (rows d and e need them):
+        // nothing is written, the table is not completed.
+        const std::string early = m_data.filePath("experiment-stopped").toStdString();
+        ExperimentRunner stopped(early, o, walks);
+        stopped.stop();
+        QVERIFY(!stopped.run("stopped").completed);
+        QVERIFY(!QFile::exists(QString::fromStdString(early + "/walks.json")));
+
         ExperimentRunner first(out, o, walks);
         ExperimentEvents events;
         events.progress = [&first](const ExperimentProgress &p) {

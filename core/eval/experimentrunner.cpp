@@ -8,6 +8,7 @@
 #include "jsonfields.h"
 #include "provenance.h"
 #include "train/runsummary.h"
+#include "views/directions.h" // Cancelled
 
 #include <algorithm>
 #include <atomic>
@@ -112,7 +113,7 @@ struct ExperimentRunner::Impl
     SteerOptions walkOptions;
     ExperimentEvents events;
     std::mutex mutex;
-    bool stopped = false;
+    std::atomic<bool> stopped{false};    // read by the walks' progress, between runs
     std::atomic<bool> cancelCard{false}; // stop() during the report card
     Trainer *current = nullptr;          // guarded by mutex
     ExperimentContext context;           // of the report, but its card and progress
@@ -139,7 +140,9 @@ DirectionSet ExperimentRunner::Impl::walks(const Generator &generator) const
     if (fs::exists(path))
         return directionSetFromJson(readFileCapped(path, "walks " + path, kMaxRecipeBytes), path);
     log("learning steering walks for rows d and e...");
-    DirectionSet set = learnSteeringWalks(generator, walkOptions);
+    // Stop ends the walks too (hundreds of steps through the generator).
+    DirectionSet set = learnSteeringWalks(generator, walkOptions,
+                                          [this](float, const std::string &) { return !stopped; });
     set.name = "walks";
     writeFileAtomically(path, directionSetToJson(set));
     return set;
@@ -451,7 +454,13 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
     ViewRecipe base = defaultRecipeFor(generator->info());
     base.generator = {fs::path(options.base.generator).filename().string(),
                       sha256OfFile(options.base.generator)};
-    const DirectionSet walks = planNeedsWalks(options) ? m->walks(*generator) : DirectionSet{};
+    DirectionSet walks;
+    try {
+        if (planNeedsWalks(options)) walks = m->walks(*generator);
+    } catch (const Cancelled &) {
+        m->log("experiment stopped; run it again to resume");
+        return {};
+    }
     ExperimentContext &context = m->context;
     context.generation = generationText(*generator, options);
     context.command = command;
