@@ -133,6 +133,23 @@ class ExportTest(unittest.TestCase):
             export_denoiser(TinyDenoiser(), self.dir.name + "/nullfirst", channels=1,
                             resolution=12, num_classes=4, timesteps=100, null_class=0)
         self.assertFalse(os.path.exists(self.dir.name + "/nullfirst.pt"))
+        # An embedding without the null slot fails at export, not at the first guided sample.
+        noslot = TinyDenoiser()
+        noslot.label = nn.Embedding(4, 8)
+        with self.assertRaisesRegex(ValueError, r"fails on y = null_class \(4\)"):
+            export_denoiser(noslot, self.dir.name + "/noslot", channels=1, resolution=12,
+                            num_classes=4, timesteps=100, null_class=4)
+        self.assertFalse(os.path.exists(self.dir.name + "/noslot.pt"))
+        # What the studio's loader refuses is refused here, naming it.
+        for kwargs, message in (
+                (dict(num_classes=0, null_class=0), r"null_class 0 is set but the model is unconditional"),
+                (dict(num_classes=4, sampler={"guidance": 2}), r"guidance 2 needs null_class"),
+                (dict(num_classes=4, null_class=4, sampler={"steps": 101}), r"steps 101: expected 1 to timesteps \(100\)"),
+                (dict(num_classes=4, null_class=4, sampler={"step": 5}), r"sampler has \['step'\]")):
+            with self.assertRaisesRegex(ValueError, message):
+                export_denoiser(TinyDenoiser(), self.dir.name + "/refused", channels=1,
+                                resolution=12, timesteps=100, **kwargs)
+        self.assertFalse(os.path.exists(self.dir.name + "/refused.pt"))
 
     def test_bad_module_is_refused_and_writes_nothing(self):
         with self.assertRaisesRegex(ValueError, "NaN or Inf"):

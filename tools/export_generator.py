@@ -122,9 +122,26 @@ def export_denoiser(module, out_base, *, channels, resolution, num_classes=0, pr
                     output_range=(-1.0, 1.0), name=None, method="script", class_names=None):
     """Validates a diffusion denoiser D(x_t, t[, y]), writes out_base.pt and out_base.json
     (sidecar schema 2, "kind": "diffusion"), returns the sidecar dict."""
+    if null_class is not None and not num_classes:
+        raise ValueError(f"null_class {null_class} is set but the model is unconditional "
+                         "(num_classes 0)")
     if null_class is not None and int(null_class) != int(num_classes):
         raise ValueError(f"null_class {null_class}: expected num_classes ({num_classes}); "
                          "num_classes counts the real classes and the null class comes after them")
+    # The sampler's defaults, checked as the studio's loader checks them.
+    sampler = dict(sampler or {})
+    unknown = sorted(set(sampler) - {"steps", "guidance", "eta"})
+    if unknown:
+        raise ValueError(f"sampler has {unknown}; expected only steps, guidance and eta")
+    if not 1 <= int(sampler.get("steps", 1)) <= int(timesteps):
+        raise ValueError(f"sampler steps {sampler['steps']}: expected 1 to timesteps ({timesteps})")
+    if not 0 <= float(sampler.get("guidance", 1)) <= 100:
+        raise ValueError(f"sampler guidance {sampler['guidance']}: expected 0 to 100")
+    if float(sampler.get("guidance", 1)) != 1 and null_class is None:
+        raise ValueError(f"sampler guidance {sampler['guidance']} needs null_class: "
+                         "classifier-free guidance calls the model with the class meaning none")
+    if not 0 <= float(sampler.get("eta", 0)) <= 1:
+        raise ValueError(f"sampler eta {sampler['eta']}: expected 0 to 1")
     if method not in ("script", "trace"):
         raise ValueError(f"method is {method!r}, expected 'script' or 'trace'")
     if prediction not in ("eps", "v", "x0"):
@@ -154,6 +171,20 @@ def export_denoiser(module, out_base, *, channels, resolution, num_classes=0, pr
                          f"{list(inputs[0].shape)}, expected the same shape")
     if not torch.isfinite(out).all():
         raise ValueError("the denoiser returned NaN or Inf values")
+    if null_class is not None:
+        # Guidance calls the model with y = null_class: an embedding without
+        # that slot fails here, not at the first guided sample.
+        x, t, _ = inputs
+        try:
+            with torch.no_grad():
+                unconditional = module(x, t, torch.full_like(t, int(null_class)))
+        except Exception as e:
+            raise ValueError(f"the denoiser fails on y = null_class ({null_class}): {e}; its class "
+                             f"embedding needs num_classes + 1 entries") from e
+        if tuple(unconditional.shape) != tuple(x.shape) or not torch.isfinite(unconditional).all():
+            raise ValueError(f"the denoiser on y = null_class ({null_class}) returned shape "
+                             f"{list(unconditional.shape)} or non-finite values; expected "
+                             f"{list(x.shape)}, finite")
     with torch.no_grad():
         compiled = torch.jit.trace(module, inputs) if method == "trace" else torch.jit.script(module)
         again, expected = compiled(*probe(3, 1)), module(*probe(3, 1))
