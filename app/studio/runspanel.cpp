@@ -364,8 +364,18 @@ void RunsPanel::updateButtons()
 QString RunsPanel::exportFile(const QString &which, const QString &path)
 {
     const RunSummary *r = selected();
-    if (!r) return tr("Select a run first.");
-    const RunFiles files{r->dir};
+    return r ? exportFileOf(*r, which, path) : tr("Select a run first.");
+}
+
+QString RunsPanel::exportReport(const QString &path)
+{
+    const RunSummary *r = selected();
+    return r ? exportReportOf(*r, path) : tr("Select a run first.");
+}
+
+QString RunsPanel::exportFileOf(const RunSummary &run, const QString &which, const QString &path)
+{
+    const RunFiles files{run.dir};
     const std::string source = which == "encoder"   ? files.encoder()
                                : which == "metrics" ? files.metricsCsv()
                                                     : files.recipe();
@@ -381,16 +391,14 @@ QString RunsPanel::exportFile(const QString &which, const QString &path)
     return {};
 }
 
-QString RunsPanel::exportReport(const QString &path)
+QString RunsPanel::exportReportOf(const RunSummary &run, const QString &path)
 {
-    const RunSummary *r = selected();
-    if (!r) return tr("Select a run first.");
     const QFileInfo info(path);
     const QString base = info.completeBaseName();
     // The run's own plots, drawn off screen at a fixed size.
     widgets::CurvePlot loss(tr("step"), tr("loss (smoothed)")),
         accuracy(tr("step"), tr("accuracy"));
-    plotRun(*r, 0, &loss, &accuracy);
+    plotRun(run, 0, &loss, &accuracy);
     std::vector<std::pair<std::string, std::string>> figures;
     for (auto [plot, suffix, caption] :
          {std::tuple{&loss, QStringLiteral("-loss.png"), tr("Training loss (smoothed)")},
@@ -406,7 +414,7 @@ QString RunsPanel::exportReport(const QString &path)
     try {
         writeFileAtomically(
             path.toStdString(),
-            runReport(*r, figures, html ? ReportFormat::Html : ReportFormat::Markdown));
+            runReport(run, figures, html ? ReportFormat::Html : ReportFormat::Markdown));
     } catch (const Error &e) {
         return QString::fromStdString(e.what());
     }
@@ -432,9 +440,13 @@ void RunsPanel::chooseExport(const QString &which)
         suggested = name + ".recipe.json";
         filter = tr("View recipe (*.json)");
     }
+    // The listing may be read again while the dialog is open (a run ended):
+    // export the run that was selected when the user asked.
+    const RunSummary run = *r;
     const QString path = QFileDialog::getSaveFileName(this, tr("Export"), suggested, filter);
     if (path.isEmpty()) return;
-    const QString error = which == "report" ? exportReport(path) : exportFile(which, path);
+    const QString error =
+        which == "report" ? exportReportOf(run, path) : exportFileOf(run, which, path);
     if (!error.isEmpty()) QMessageBox::warning(this, tr("Export"), error);
 }
 

@@ -58,6 +58,8 @@ Q_SIGNALS:
     void rootChosen(const QString &dir); // with Folder...: where new runs go too
 
 private:
+    QString exportReportOf(const RunSummary &run, const QString &path);
+    QString exportFileOf(const RunSummary &run, const QString &which, const QString &path);
     struct Listing
     {
         std::vector<RunSummary> runs;
