@@ -179,6 +179,22 @@ class TestDistributed : public QObject
                 QString(p.readAllStandardOutput()) + QString(p.readAllStandardError())};
     }
 
+    // Ranks 0 and 1 of a torchrun-style job of two on this machine, meeting
+    // at `port`, each running latent-cli with `args` (and `env`, NAME=VALUE).
+    static void startTwoRanks(QProcess (&ranks)[2], int port, const QStringList &args,
+                              const QStringList &env = {})
+    {
+        for (int r = 0; r < 2; ++r) {
+            auto e = QProcessEnvironment::systemEnvironment();
+            for (const auto &[name, value] : launcherVariables(localRank(r, 2, port, "torchrun")))
+                e.insert(QString::fromStdString(name), QString::fromStdString(value));
+            for (const QString &kv : env)
+                e.insert(kv.section('=', 0, 0), kv.section('=', 1));
+            ranks[r].setProcessEnvironment(e);
+            ranks[r].start(LATENT_CLI_PATH, args);
+        }
+    }
+
     // The encoder's parameters in a run's checkpoint (the small preset, grey).
     static std::map<std::string, torch::Tensor> checkpointState(const QString &run)
     {
@@ -623,20 +639,10 @@ private Q_SLOTS:
     void killedRankStopsTheOther()
     {
         const QString run = m_dir.filePath("killed");
-        const QString port = QString::number(freePort());
         QProcess ranks[2];
-        for (int r = 0; r < 2; ++r) {
-            auto e = QProcessEnvironment::systemEnvironment();
-            e.insert("RANK", QString::number(r));
-            e.insert("WORLD_SIZE", "2");
-            e.insert("LOCAL_RANK", QString::number(r));
-            e.insert("LOCAL_WORLD_SIZE", "2");
-            e.insert("MASTER_ADDR", "127.0.0.1");
-            e.insert("MASTER_PORT", port);
-            ranks[r].setProcessEnvironment(e);
-            ranks[r].start(LATENT_CLI_PATH, QStringList{"--threads", "1"} + smallRun(run, 100000) +
-                                                QStringList{"--dist-timeout", "20"});
-        }
+        startTwoRanks(ranks, freePort(),
+                      QStringList{"--threads", "1"} + smallRun(run, 100000) +
+                          QStringList{"--dist-timeout", "20"});
         QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(run + "/checkpoint.pt"), 240000);
         ranks[1].kill();
         QVERIFY(ranks[0].waitForFinished(120000));
@@ -655,17 +661,10 @@ private Q_SLOTS:
     void hungRankStopsTheOther()
     {
         const QString run = m_dir.filePath("hung");
-        const QString port = QString::number(freePort());
         QProcess ranks[2];
-        for (int r = 0; r < 2; ++r) {
-            auto e = QProcessEnvironment::systemEnvironment();
-            for (const auto &[name, value] : launcherVariables(localRank(r, 2, 0, "torchrun")))
-                e.insert(QString::fromStdString(name), QString::fromStdString(value));
-            e.insert("MASTER_PORT", port);
-            ranks[r].setProcessEnvironment(e);
-            ranks[r].start(LATENT_CLI_PATH, QStringList{"--threads", "1"} + smallRun(run, 100000) +
-                                                QStringList{"--dist-timeout", "10"});
-        }
+        startTwoRanks(ranks, freePort(),
+                      QStringList{"--threads", "1"} + smallRun(run, 100000) +
+                          QStringList{"--dist-timeout", "10"});
         QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(run + "/checkpoint.pt"), 240000);
         ::kill(pid_t(ranks[1].processId()), SIGSTOP);
         const bool ended = ranks[0].waitForFinished(240000);
@@ -690,15 +689,8 @@ private Q_SLOTS:
         agent.waitWorkers = false;
         c10d::TCPStore store("127.0.0.1", agent);
         QProcess ranks[2];
-        for (int r = 0; r < 2; ++r) {
-            auto e = QProcessEnvironment::systemEnvironment();
-            for (const auto &[name, value] : launcherVariables(localRank(r, 2, port, "torchrun")))
-                e.insert(QString::fromStdString(name), QString::fromStdString(value));
-            e.insert("TORCHELASTIC_USE_AGENT_STORE", "True");
-            e.insert("TORCHELASTIC_RESTART_COUNT", "0");
-            ranks[r].setProcessEnvironment(e);
-            ranks[r].start(LATENT_CLI_PATH, QStringList{"--threads", "1"} + smallRun(run, 3));
-        }
+        startTwoRanks(ranks, port, QStringList{"--threads", "1"} + smallRun(run, 3),
+                      {"TORCHELASTIC_USE_AGENT_STORE=True", "TORCHELASTIC_RESTART_COUNT=0"});
         for (QProcess &rank : ranks) {
             QVERIFY(rank.waitForFinished(300000));
             QVERIFY2(rank.exitCode() == 0,

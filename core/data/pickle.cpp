@@ -127,6 +127,36 @@ PickleFile PickleFile::read(const std::string &path)
     return PickleFile(std::move(bytes).str(), path);
 }
 
+namespace {
+
+// The opcodes that push bytes or a string, and the size of their unsigned
+// length field (BINSTRING's is signed: parsed on its own).
+bool isTextOpcode(unsigned char op, bool &isText, int &lengthBytes)
+{
+    switch (op) {
+    case 'U':  // SHORT_BINSTRING: Python 2's str, read as bytes
+    case 'C':  // SHORT_BINBYTES
+    case 0x8c: // SHORT_BINUNICODE
+        lengthBytes = 1;
+        break;
+    case 'B': // BINBYTES
+    case 'X': // BINUNICODE
+        lengthBytes = 4;
+        break;
+    case 0x8e: // BINBYTES8
+    case 0x96: // BYTEARRAY8
+    case 0x8d: // BINUNICODE8
+        lengthBytes = 8;
+        break;
+    default:
+        return false;
+    }
+    isText = op == 0x8c || op == 'X' || op == 0x8d;
+    return true;
+}
+
+} // namespace
+
 void PickleFile::parse()
 {
     const auto *p = reinterpret_cast<const unsigned char *>(m_bytes.data());
@@ -287,6 +317,12 @@ void PickleFile::parse()
     while (at < end) {
         opAt = at;
         op = p[at++];
+        bool isText = false;
+        int lengthBytes = 0;
+        if (isTextOpcode(op, isText, lengthBytes)) {
+            pushText(isText ? Kind::Text : Kind::Bytes, little(lengthBytes));
+            continue;
+        }
         switch (op) {
         case 0x80: // PROTO
             if (little(1) > 5) throw fail("a pickle protocol above 5");
@@ -355,38 +391,14 @@ void PickleFile::parse()
             pushNumber(Kind::Float, 0);
             break;
         }
-        case 'U':
-            pushText(Kind::Bytes, little(1));
-            break; // Python 2 str, as bytes
         case 'T': {
             const auto n = std::int32_t(std::uint32_t(little(4)));
             if (n < 0) throw fail("a string of negative length");
             pushText(Kind::Bytes, std::uint64_t(n));
             break;
         }
-        case 'C':
-            pushText(Kind::Bytes, little(1));
-            break;
-        case 'B':
-            pushText(Kind::Bytes, little(4));
-            break;
-        case 0x8e:
-            pushText(Kind::Bytes, little(8));
-            break;
-        case 0x96:
-            pushText(Kind::Bytes, little(8));
-            break; // BYTEARRAY8
-        case 0x98:
+        case 0x98: // READONLY_BUFFER: a flag on the buffer below
             topIndex();
-            break; // READONLY_BUFFER
-        case 'X':
-            pushText(Kind::Text, little(4));
-            break;
-        case 0x8c:
-            pushText(Kind::Text, little(1));
-            break;
-        case 0x8d:
-            pushText(Kind::Text, little(8));
             break;
         case '}':
             pushContainer(Kind::Dict, {});

@@ -905,10 +905,11 @@ std::unique_ptr<Trainer> Trainer::create(const std::string &runDir, const TrainC
 std::unique_ptr<Trainer> Trainer::open(const std::string &runDir, const DataLoadProgress &loading,
                                        const ParallelOptions &parallel, const ViewRecipe *newRecipe)
 {
-    if (std::filesystem::exists(RunFiles{runDir}.config()))
-        readRunSummary(runDir); // every file the Runs tab reads, with the same messages
-    // Before the data load: a run another process trains is refused at once.
-    RunLock lock = parallel.env.rank == 0 ? RunLock::acquire(runDir) : RunLock();
+    const bool holdsConfig = std::filesystem::exists(RunFiles{runDir}.config());
+    if (holdsConfig) readRunSummary(runDir); // every file the Runs tab reads, same messages
+    // Before the data load: a run another process trains is refused at once
+    // (a folder without a run gets inspect's message).
+    RunLock lock = parallel.env.rank == 0 && holdsConfig ? RunLock::acquire(runDir) : RunLock();
     auto impl = inspect(runDir, loading, parallel);
     if (impl->leader()) {
         impl->lock = std::move(lock);
