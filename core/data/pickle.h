@@ -37,6 +37,9 @@ class PickleFile
 public:
     PickleFile(std::string bytes, std::string pathForMessages);
     static PickleFile read(const std::string &path);
+    // Its values (and the arrays it returns) view its own bytes: not copied or moved.
+    PickleFile(const PickleFile &) = delete;
+    PickleFile &operator=(const PickleFile &) = delete;
 
     // Keys of the top-level dict that are bytes or strings, in file order.
     std::vector<std::string> keys() const;
