@@ -198,6 +198,13 @@ private Q_SLOTS:
                            "--class", "1",
                            "--out",   "/tmp/x.png"}
             << "is unconditional; --class and --class-columns apply to class-conditional";
+        QTest::newRow("octal count")
+            << QStringList{"sample", LATENT_DEFAULT_GENERATOR, "--n", "010", "--out", "/tmp/x.png"}
+            << "sample --n is 010; expected a decimal integer without a leading 0";
+        QTest::newRow("negative seed")
+            << QStringList{"sample",    LATENT_DEFAULT_GENERATOR, "--seed", "-1", "--out",
+                           "/tmp/x.png"}
+            << "sample --seed is -1; expected an integer of 0 or more";
         QTest::newRow("NaN truncation")
             << QStringList{"sample",    LATENT_DEFAULT_GENERATOR, "--truncation", "nan", "--out",
                            "/tmp/x.png"}

@@ -31,16 +31,31 @@ std::string formatPercent(double fraction)
     return buf;
 }
 
-void requireFiniteNumbers(const CLI::App &app)
+void requirePlainNumbers(const CLI::App &app)
 {
-    for (const CLI::Option *option : app.get_options())
-        if (option->count() > 0 && option->get_type_name().rfind("FLOAT", 0) == 0)
-            for (const std::string &value : option->results())
-                if (!std::isfinite(std::strtod(value.c_str(), nullptr)))
-                    throw latent::Error(app.get_name() + " " + option->get_name() + " is " + value +
-                                        "; expected a finite number");
+    for (const CLI::Option *option : app.get_options()) {
+        if (option->count() == 0) continue;
+        const std::string type = option->get_type_name(); // "FLOAT", "INT:..." (with checks)
+        const bool real = type.rfind("FLOAT", 0) == 0, whole = type.rfind("INT", 0) == 0,
+                   natural = type.rfind("UINT", 0) == 0;
+        for (const std::string &value : option->results()) {
+            const auto refuse = [&](const char *expected) {
+                return latent::Error(app.get_name() + " " + option->get_name() + " is " + value +
+                                     "; expected " + expected);
+            };
+            if (real && !std::isfinite(std::strtod(value.c_str(), nullptr)))
+                throw refuse("a finite number");
+            const std::string digits =
+                value.substr(!value.empty() && (value[0] == '-' || value[0] == '+'));
+            if ((whole || natural) && digits.size() > 1 && digits[0] == '0')
+                throw refuse("a decimal integer without a leading 0 (CLI11 would read it as "
+                             "octal or hexadecimal)");
+            if (natural && !value.empty() && value[0] == '-')
+                throw refuse("an integer of 0 or more");
+        }
+    }
     for (const CLI::App *command : app.get_subcommands())
-        requireFiniteNumbers(*command);
+        requirePlainNumbers(*command);
 }
 
 void SamplerOptions::add(CLI::App &command)

@@ -46,9 +46,11 @@ private:
 // A run or export stopped by Ctrl+C or SIGTERM: resumable, not finished.
 inline constexpr int kInterruptedExitCode = 130;
 
-// Throws latent::Error naming the option when a floating-point option of the
-// parsed command was given NaN or an infinity (CLI11's ranges let NaN pass).
-void requireFiniteNumbers(const CLI::App &app);
+// Throws latent::Error naming the option when a number of the parsed command
+// is not what it reads as: NaN or an infinity (CLI11's ranges let NaN pass),
+// an integer with a leading 0 or 0x (CLI11 reads "010" as octal 8), or a
+// negative value of an unsigned option (-1 would wrap to 2^64 - 1).
+void requirePlainNumbers(const CLI::App &app);
 
 // Starts the trainer and waits until it has finished, stopped or failed.
 // Ctrl+C (SIGINT) and SIGTERM stop it between two steps, with a checkpoint;

@@ -350,7 +350,7 @@ int main(int argc, char **argv)
 
     CLI11_PARSE(app, argc, argv);
     try {
-        cli::requireFiniteNumbers(app);
+        cli::requirePlainNumbers(app);
         if (const int code = launcher.run(threads); code >= 0) return code;
         latent::configureRuntime(threads);
         const std::string exe = exeDir(argv[0]);
