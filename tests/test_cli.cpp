@@ -78,6 +78,7 @@ private Q_SLOTS:
         env.insert("OMP_NUM_THREADS", "3");
         QCOMPARE(device({"info", "default"}), QString("CPU, 3 threads"));
         QCOMPARE(device({"--threads", "2", "info", "default"}), QString("CPU, 2 threads"));
+        QCOMPARE(device({"info", "default", "--threads", "2"}), QString("CPU, 2 threads"));
         const QString cores = QString("CPU, %1 threads").arg(QThread::idealThreadCount());
         for (const char *ignored : {"0", "two", "3x", ""}) {
             env.insert("OMP_NUM_THREADS", ignored);

@@ -245,6 +245,8 @@ int main(int argc, char **argv)
     app.set_version_flag("--version", std::string("latent-cli ") + LATENT_VERSION +
                                           ", built from " + latent::buildDescription());
     app.require_subcommand(1);
+    // The global options after the subcommand too: `latent-cli train --threads 2 ...`.
+    app.fallthrough();
     int threads = 0;
     app.add_option("--threads", threads,
                    "torch threads (default: OMP_NUM_THREADS, else the number of cores)")
