@@ -72,6 +72,12 @@ def main():
         assert open(os.path.join(tmp, "npy", "manifest.jsonl")).read() == before
         done = run(cli, "regenerate", os.path.join(tmp, "npy"), "36", ok=False)
         assert done.returncode == 1 and "has 36 rows; row 36 asked for" in done.stderr, done.stderr
+
+        # An export killed inside a chunk: rows past progress.json's manifest_bytes,
+        # the last one torn, are not read (they were a JSONDecodeError).
+        with open(os.path.join(tmp, "npy", "manifest.jsonl"), "a") as f:
+            f.write(json.dumps(dict(manifest[0], anchor=12)) + '\n{"anchor": 12, "vi')
+        assert len(SyntheticViews(os.path.join(tmp, "npy"))) == 12
     print("export loader: ok")
     return 0
 

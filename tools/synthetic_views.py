@@ -34,10 +34,17 @@ class SyntheticViews(torch.utils.data.Dataset):
         self.views = self.settings["views"]
         self.classes = self.settings["classes"]
         self.format = self.settings["format"]
-        # The manifest's rows of the finished chunks, anchor by anchor.
+        # The manifest's rows of the finished chunks, anchor by anchor: the
+        # first progress.json["manifest_bytes"] bytes (a killed export may
+        # have appended part of a chunk after them, a torn last line too).
+        limit = -1
+        progress = os.path.join(folder, "progress.json")
+        if os.path.exists(progress):
+            with open(progress) as f:
+                limit = json.load(f)["manifest_bytes"]
         groups = {}
-        with open(os.path.join(folder, "manifest.jsonl")) as f:
-            for line in f:
+        with open(os.path.join(folder, "manifest.jsonl"), "rb") as f:
+            for line in f.read(limit).decode().splitlines():
                 row = json.loads(line)
                 groups.setdefault(row["anchor"], []).append(row)
         self.anchors = [groups[a] for a in sorted(groups) if len(groups[a]) == self.views]
