@@ -251,9 +251,11 @@ def main():
             t0, start = now, step
             ck = {"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(),
                   "step": step, "seconds": seconds, "rng": torch.get_rng_state()}
+            # The export first: a kill between the two leaves it ahead of the
+            # checkpoint (redone on resume), never behind it for good.
+            export(ema, args.out, step, seconds)
             torch.save(ck, ckpt_path + ".tmp")
             os.replace(ckpt_path + ".tmp", ckpt_path)
-            export(ema, args.out, step, seconds)
             print(f"step {step}: {seconds / 60:.1f} min total; exported {args.out}.pt", flush=True)
 
 

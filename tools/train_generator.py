@@ -225,9 +225,11 @@ def main():
         ck = {"g": g.state_dict(), "d": d.state_dict(), "g_ema": g_ema.state_dict(),
               "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(),
               "epoch": epoch + 1, "seconds": seconds, "rng": torch.get_rng_state()}
+        # The export first: a kill between the two leaves it ahead of the
+        # checkpoint (redone on resume), never behind it for good.
+        export(g_ema, args.out, epoch + 1, seconds)
         torch.save(ck, ckpt_path + ".tmp")
         os.replace(ckpt_path + ".tmp", ckpt_path)
-        export(g_ema, args.out, epoch + 1, seconds)
         print(f"epoch {epoch + 1} done, {seconds / 60:.1f} min total; exported {args.out}.pt", flush=True)
 
 
