@@ -257,6 +257,13 @@ void PickleFile::parse()
             throw fail(std::string("expected ") + what + ", found " + describe(node));
         return m_nodes[std::size_t(node)];
     };
+    // APPEND(S), SETITEM(S): items added to the list or dict below them.
+    auto extend = [&](Kind kind, const char *what, const std::vector<int> &items) {
+        const int container = topIndex();
+        ofKind(container, kind, what);
+        auto &target = m_nodes[std::size_t(container)].items;
+        target.insert(target.end(), items.begin(), items.end());
+    };
     auto isNumber = [&](int node) {
         const Kind k = m_nodes[std::size_t(node)].kind;
         return k == Kind::Int || k == Kind::Bool;
@@ -430,28 +437,21 @@ void PickleFile::parse()
             break;
         }
         case 'a':
-        case 'e': {
-            const std::vector<int> items = op == 'a' ? std::vector<int>{pop()} : popMark();
-            const int list = topIndex();
-            ofKind(list, Kind::List, "a list to append to");
-            auto &target = m_nodes[std::size_t(list)].items;
-            target.insert(target.end(), items.begin(), items.end());
+            extend(Kind::List, "a list to append to", {pop()});
+            break;
+        case 'e':
+            extend(Kind::List, "a list to append to", popMark());
+            break;
+        case 's': {
+            const int value = pop();
+            const int key = pop();
+            extend(Kind::Dict, "a dict to set items of", {key, value});
             break;
         }
-        case 's':
         case 'u': {
-            std::vector<int> items;
-            if (op == 's') {
-                const int value = pop();
-                items = {pop(), value};
-            } else {
-                items = popMark();
-            }
+            const std::vector<int> items = popMark();
             if (items.size() % 2 != 0) throw fail("an odd number of keys and values");
-            const int dict = topIndex();
-            ofKind(dict, Kind::Dict, "a dict to set items of");
-            auto &target = m_nodes[std::size_t(dict)].items;
-            target.insert(target.end(), items.begin(), items.end());
+            extend(Kind::Dict, "a dict to set items of", items);
             break;
         }
         case 'q':
