@@ -17,6 +17,7 @@
 #include "views/views.h"
 
 #include "smalldataset.h"
+#include "stoppedrun.h"
 
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/optim/sgd.h>
@@ -180,9 +181,10 @@ class TestDistributed : public QObject
     }
 
     // Ranks 0 and 1 of a torchrun-style job of two on this machine, meeting
-    // at `port`, each running latent-cli with `args` (and `env`, NAME=VALUE).
+    // at `port`, each running latent-cli with `args` (and `env`, NAME=VALUE;
+    // rank 1 with `rank1Args` where given).
     static void startTwoRanks(QProcess (&ranks)[2], int port, const QStringList &args,
-                              const QStringList &env = {})
+                              const QStringList &env = {}, const QStringList &rank1Args = {})
     {
         for (int r = 0; r < 2; ++r) {
             auto e = QProcessEnvironment::systemEnvironment();
@@ -191,7 +193,7 @@ class TestDistributed : public QObject
             for (const QString &kv : env)
                 e.insert(kv.section('=', 0, 0), kv.section('=', 1));
             ranks[r].setProcessEnvironment(e);
-            ranks[r].start(LATENT_CLI_PATH, args);
+            ranks[r].start(LATENT_CLI_PATH, r == 1 && !rank1Args.isEmpty() ? rank1Args : args);
         }
     }
 
@@ -699,6 +701,30 @@ private Q_SLOTS:
         QCOMPARE(readRunStatus(run.toStdString()).state, RunState::Finished);
         // The ranks' keys live under the agent's prefix, as PyTorch's own ranks' do.
         QCOMPARE(store.add("/worker/attempt_0/latent/joined", 0), std::int64_t(2));
+    }
+
+    // Ranks that open different copies of a run (each machine its own folder,
+    // one without the checkpoint) resume at different steps: both are refused
+    // by name at the start (before: the copy without a checkpoint trained
+    // from step 0 with fresh optimizer state, and the job hung at its end).
+    void ranksResumingDifferentStepsAreRefused()
+    {
+        const QString run = m_dir.filePath("stopped"), copy = m_dir.filePath("stopped-copy");
+        test::writeStoppedRun(run.toStdString(), m_dir.filePath("stopped-data").toStdString());
+        std::filesystem::copy(run.toStdString(), copy.toStdString(),
+                              std::filesystem::copy_options::recursive);
+        QVERIFY(QFile::remove(copy + "/checkpoint.pt"));
+        QProcess ranks[2];
+        startTwoRanks(ranks, freePort(), {"--threads", "1", "train", "--resume", run}, {},
+                      {"--threads", "1", "train", "--resume", copy});
+        for (QProcess &rank : ranks) {
+            QVERIFY(rank.waitForFinished(240000));
+            const QString err = rank.readAllStandardError() + rank.readAllStandardOutput();
+            QVERIFY2(rank.exitCode() == 1 &&
+                         err.contains("rank 1 of 2 resumes at step 0 but rank 0 at step 2"),
+                     qPrintable(err));
+        }
+        QCOMPARE(readRunStatus(run.toStdString()).step, 2); // still resumable as it was
     }
 
     // A cluster job: well-formed scripts whose environment, under a simulated

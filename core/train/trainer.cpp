@@ -279,6 +279,21 @@ void Trainer::Impl::connect()
     if (!parallel.env.inJob()) return;
     comm = Communicator::join(parallel.env, runDevice.cuda, parallel.timeouts, parallel.cancelled);
     encoder->setCommunicator(comm);
+    // Each rank read the checkpoint from its own view of the run folder: one
+    // that saw another step (a folder not shared between the machines, or
+    // another copy of it) would train other steps with other optimizer state
+    // and hang the job at its end. Every rank learns every rank's step: [size].
+    const torch::Tensor steps =
+        comm->allGather(torch::full({1}, std::int64_t(startStep),
+                                    torch::dtype(torch::kInt64).device(device)))
+            .cpu();
+    for (int r = 0; r < comm->size(); ++r)
+        if (steps[r].item<std::int64_t>() != steps[0].item<std::int64_t>())
+            throw Error("rank " + std::to_string(r) + " of " + std::to_string(comm->size()) +
+                        " resumes at step " + std::to_string(steps[r].item<std::int64_t>()) +
+                        " but rank 0 at step " + std::to_string(steps[0].item<std::int64_t>()) +
+                        ": every rank must open the same run folder (on a file system the "
+                        "machines share), with the checkpoint rank 0 reads");
     std::vector<torch::Tensor> state = encoder->parameters();
     for (const auto &b : encoder->buffers())
         state.push_back(b);
