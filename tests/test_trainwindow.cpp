@@ -836,12 +836,25 @@ private Q_SLOTS:
         QVERIFY(html.open(QIODevice::ReadOnly));
         QVERIFY(QString(html.readAll()).contains("<img src=\"beta-loss.png\""));
 
+        // Copied on the panel's worker: the call returns before the file is there.
+        QSignalSpy exported(&panel, &RunsPanel::exported);
+        const auto exportFile = [&](const char *which, const QString &path) {
+            exported.clear();
+            panel.exportFile(which, path);
+            if (!exported.wait(30000)) return QString("no exported() signal");
+            if (exported.at(0).at(0).toString() != path) return QString("another path's signal");
+            return exported.at(0).at(1).toString();
+        };
         for (const char *which : {"encoder", "metrics", "recipe"}) {
             const QString path = out + "/" + which;
-            QCOMPARE(panel.exportFile(which, path), QString());
-            QVERIFY(QFileInfo(path).size() > 0);
+            QCOMPARE(exportFile(which, path), QString());
+            const RunFiles beta{(m_disk + "/beta").toStdString()};
+            const std::string source = which == QString("encoder")   ? beta.encoder()
+                                       : which == QString("metrics") ? beta.metricsCsv()
+                                                                     : beta.recipe();
+            QCOMPARE(QFileInfo(path).size(), QFileInfo(QString::fromStdString(source)).size());
         }
-        const QString error = panel.exportFile("metrics", m_tmp.filePath("no/such/dir/m.csv"));
+        const QString error = exportFile("metrics", m_tmp.filePath("no/such/dir/m.csv"));
         QVERIFY2(error.contains("no/such/dir/m.csv"), qPrintable(error));
 
         CurvePlot *plot = panel.lossPlot();

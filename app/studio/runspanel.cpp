@@ -361,10 +361,28 @@ void RunsPanel::updateButtons()
     m_encoder->setEnabled(r && QFile::exists(QString::fromStdString(RunFiles{r->dir}.encoder())));
 }
 
-QString RunsPanel::exportFile(const QString &which, const QString &path)
+void RunsPanel::exportFile(const QString &which, const QString &path)
 {
     const RunSummary *r = selected();
-    return r ? exportFileOf(*r, which, path) : tr("Select a run first.");
+    if (!r) {
+        Q_EMIT exported(path, tr("Select a run first."));
+        return;
+    }
+    copyInBackground(*r, which, path,
+                     [this, path](const QString &error) { Q_EMIT exported(path, error); });
+}
+
+// Off the UI thread: a resnet's encoder is tens of MB, written wherever the
+// user chose (a network share, a slow stick).
+void RunsPanel::copyInBackground(const RunSummary &run, const QString &which, const QString &path,
+                                 std::function<void(const QString &error)> done)
+{
+    runJob(
+        *m_worker, "export " + path.toStdString(), this,
+        [dir = run.dir, which, path] { return exportFileOf(dir, which, path); },
+        [done](const QString &error, const QString &thrown) {
+            done(error.isEmpty() ? thrown : error);
+        });
 }
 
 QString RunsPanel::exportReport(const QString &path)
@@ -373,9 +391,10 @@ QString RunsPanel::exportReport(const QString &path)
     return r ? exportReportOf(*r, path) : tr("Select a run first.");
 }
 
-QString RunsPanel::exportFileOf(const RunSummary &run, const QString &which, const QString &path)
+QString RunsPanel::exportFileOf(const std::string &runDir, const QString &which,
+                                const QString &path)
 {
-    const RunFiles files{run.dir};
+    const RunFiles files{runDir};
     const std::string source = which == "encoder"   ? files.encoder()
                                : which == "metrics" ? files.metricsCsv()
                                                     : files.recipe();
@@ -445,9 +464,13 @@ void RunsPanel::chooseExport(const QString &which)
     const RunSummary run = *r;
     const QString path = QFileDialog::getSaveFileName(this, tr("Export"), suggested, filter);
     if (path.isEmpty()) return;
-    const QString error =
-        which == "report" ? exportReportOf(run, path) : exportFileOf(run, which, path);
-    if (!error.isEmpty()) QMessageBox::warning(this, tr("Export"), error);
+    const auto warn = [this](const QString &error) {
+        if (!error.isEmpty()) QMessageBox::warning(this, tr("Export"), error);
+    };
+    if (which == "report")
+        warn(exportReportOf(run, path));
+    else
+        copyInBackground(run, which, path, warn);
 }
 
 } // namespace latent::studio

@@ -6,6 +6,7 @@
 
 #include <QWidget>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -48,18 +49,24 @@ public:
     ExperimentBox *experimentBox() const { return m_experiment; }
     widgets::CurvePlot *accuracyPlot() const { return m_accuracyPlot; }
 
-    // Exports of the selected run; return an error message, empty on success.
+    // Exports of the selected run. The report (drawn with the panel's plots)
+    // is written here and returns an error message, empty on success; a file
+    // (encoder, metrics, recipe) is copied on the worker and ends with exported().
     QString exportReport(const QString &path);
-    QString exportFile(const QString &which, const QString &path); // encoder, metrics, recipe
+    void exportFile(const QString &which, const QString &path);
 
 Q_SIGNALS:
     void loaded();
     void resumeRequested(const QString &runDir);
     void rootChosen(const QString &dir); // with Folder...: where new runs go too
+    void exported(const QString &path, const QString &error); // exportFile's end; empty: written
 
 private:
     QString exportReportOf(const RunSummary &run, const QString &path);
-    QString exportFileOf(const RunSummary &run, const QString &which, const QString &path);
+    static QString exportFileOf(const std::string &runDir, const QString &which,
+                                const QString &path);
+    void copyInBackground(const RunSummary &run, const QString &which, const QString &path,
+                          std::function<void(const QString &error)> done);
     struct Listing
     {
         std::vector<RunSummary> runs;
