@@ -26,7 +26,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <atomic>
 #include <fstream>
+#include <future>
+#include <thread>
 
 using namespace latent;
 using latent::test::errorOf;
@@ -149,6 +152,32 @@ private Q_SLOTS:
         s.steps = 5;
         s.eta = 2;
         QVERIFY(errorOf([&] { g->setSamplerSettings(s); }).contains("eta 2"));
+    }
+
+    // A settings change while a batch samples takes effect for the next batch
+    // without waiting for this one (the studio changes them on the UI thread;
+    // they shared the sampling's lock, and a 256-px model froze the window
+    // for the whole batch).
+    void settingsChangeDoesNotWaitForSampling()
+    {
+        const auto g = Generator::load(test::writeDenoiser(m_dir.path().toStdString(), 3, 96, 16));
+        SamplerSettings s = g->samplerSettings();
+        s.steps = 50; // about a second here: far longer than the change takes
+        g->setSamplerSettings(s);
+        std::atomic<bool> sampling{false}, finished{false};
+        auto batch = std::async(std::launch::async, [&] {
+            sampling = true;
+            g->generate(torch::randn({8, g->info().latentSize}), {});
+            finished = true;
+        });
+        while (!sampling)
+            std::this_thread::yield();
+        QTest::qSleep(100); // inside the sampler by now
+        s.steps = 10;
+        g->setSamplerSettings(s);
+        QCOMPARE(g->samplerSettings().steps, 10);
+        QVERIFY2(!finished, "the settings change waited for the batch to end");
+        batch.get();
     }
 
     // Latent-based views work on x_T; SeFa is refused with its reason.

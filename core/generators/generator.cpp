@@ -82,8 +82,18 @@ struct Generator::Impl
     std::vector<ReportLine> report;
     mutable torch::jit::Module module;
     torch::Device device{torch::kCPU};
-    mutable std::mutex forwardMutex; // guards module calls and `sampler`
-    SamplerSettings sampler;         // diffusion generators
+    mutable std::mutex forwardMutex; // guards module calls
+    // Its own lock: a settings change from the UI thread must not wait for a
+    // batch of samplings (minutes for a large diffusion model on the CPU).
+    // Taken inside forwardMutex or alone, never the other way round.
+    mutable std::mutex samplerMutex;
+    SamplerSettings sampler; // diffusion generators
+
+    SamplerSettings currentSampler() const
+    {
+        std::lock_guard<std::mutex> lock(samplerMutex);
+        return sampler;
+    }
 
     // The denoiser's prediction for x_t, t[, y] (diffusion generators).
     at::Tensor denoise(const at::Tensor &x, const at::Tensor &t, const at::Tensor &y) const
@@ -457,7 +467,7 @@ at::Tensor Generator::generateOnDevice(const at::Tensor &z, const at::Tensor &y,
     std::lock_guard<std::mutex> lock(d->forwardMutex);
     if (d->info.isDiffusion()) {
         if (sampler) checkSamplerSettings(*sampler);
-        const SamplerSettings settings = sampler ? *sampler : d->sampler;
+        const SamplerSettings settings = sampler ? *sampler : d->currentSampler();
         for (int64_t i = 0; i < z.size(0) || i == 0; i += chunk)
             parts.push_back(d->sampleDiffusion(
                 z.slice(0, i, i + chunk), y.defined() ? y.slice(0, i, i + chunk) : y, settings));
@@ -496,7 +506,7 @@ at::Tensor Generator::renoiseOnDevice(const at::Tensor &x0, const at::Tensor &y,
     const bool withClass = d->info.call == CallSignature::ZY;
     std::vector<at::Tensor> parts;
     std::lock_guard<std::mutex> lock(d->forwardMutex);
-    const SamplerSettings settings = sampler ? *sampler : d->sampler;
+    const SamplerSettings settings = sampler ? *sampler : d->currentSampler();
     for (int64_t i = 0; i < x0.size(0) || i == 0; i += chunk)
         parts.push_back(
             renoiseAndDenoise([this](const at::Tensor &x, const at::Tensor &t,
@@ -510,8 +520,7 @@ at::Tensor Generator::renoiseOnDevice(const at::Tensor &x0, const at::Tensor &y,
 
 SamplerSettings Generator::samplerSettings() const
 {
-    std::lock_guard<std::mutex> lock(d->forwardMutex);
-    return d->sampler;
+    return d->currentSampler();
 }
 
 void Generator::checkSamplerSettings(const SamplerSettings &s) const
@@ -539,7 +548,7 @@ void Generator::checkSamplerSettings(const SamplerSettings &s) const
 void Generator::setSamplerSettings(const SamplerSettings &s) const
 {
     checkSamplerSettings(s);
-    std::lock_guard<std::mutex> lock(d->forwardMutex);
+    std::lock_guard<std::mutex> lock(d->samplerMutex);
     d->sampler = s;
 }
 
