@@ -243,6 +243,19 @@ private Q_SLOTS:
                  qPrintable(QString("first %1 final %2").arg(first).arg(s.scores[0])));
         const ImageBatch strip = directionStrips(*m_gen, s, 5, 3.0f, 1);
         QCOMPARE(strip.count, 5);
+        // Rows come one at a time, and the caller can stop after any: the
+        // studio shows them as they come and drops strips no longer wanted.
+        const DirectionSet three = randomDirections(m_gen->info().latentSize, 3, 2);
+        std::vector<int> seen;
+        const ImageBatch two =
+            directionStrips(*m_gen, three, 5, 3.0f, 1, -1, [&](const ImageBatch &rows) {
+                seen.push_back(rows.count);
+                return rows.count < 10;
+            });
+        QCOMPARE(seen, (std::vector<int>{5, 10}));
+        QCOMPARE(two.count, 10);
+        const ImageBatch all = directionStrips(*m_gen, three, 5, 3.0f, 1, -1);
+        QVERIFY(all.slice(0, 10).pixels == two.pixels);
     }
 
     // What a walk step keeps is measured per image and sampler step, agrees

@@ -201,6 +201,19 @@ private Q_SLOTS:
         } catch (const Error &e) {
             QVERIFY(QString(e.what()).contains("holds 12, expected class indices in [0, 10)"));
         }
+        // A set no walk uses is still a set of sliders: its size must fit too.
+        r = sampleRecipe();
+        DirectionSet other = randomDirections(100, 2, 3);
+        other.name = "other";
+        r.directionSets.push_back(other);
+        try {
+            r.checkAgainst(64, 10, "recipe r");
+            QFAIL("a set of latent size 100 accepted for a generator of 64");
+        } catch (const Error &e) {
+            QVERIFY2(QString(e.what()).contains(
+                         "direction set \"other\" has latent size 100 but the generator's is 64"),
+                     e.what());
+        }
     }
 
     void viewsAreDeterministicAndShaped()

@@ -749,6 +749,14 @@
         <source>The latent has %1 values; SeFa factorises a latent x latent matrix, at most %2 x %2 here</source>
         <translation>Der latente Vektor hat %1 Werte; SeFa zerlegt eine Matrix latent x latent, hier höchstens %2 x %2</translation>
     </message>
+    <message>
+        <source>Could not draw the image: %1</source>
+        <translation>Das Bild konnte nicht gezeichnet werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not draw the direction strips: %1</source>
+        <translation>Die Richtungsstreifen konnten nicht gezeichnet werden: %1</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ExportDatasetDialog</name>

@@ -749,6 +749,14 @@
         <source>The latent has %1 values; SeFa factorises a latent x latent matrix, at most %2 x %2 here</source>
         <translation>Le latent a %1 valeurs ; SeFa factorise une matrice latent x latent, ici au plus %2 x %2</translation>
     </message>
+    <message>
+        <source>Could not draw the image: %1</source>
+        <translation>Impossible de dessiner l’image : %1</translation>
+    </message>
+    <message>
+        <source>Could not draw the direction strips: %1</source>
+        <translation>Impossible de dessiner les bandes de directions : %1</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ExportDatasetDialog</name>

@@ -77,7 +77,8 @@ constexpr int kPadMergeId = 100000;
 ExplorerPanel::ExplorerPanel(QWidget *parent)
     : QWidget(parent), m_undo(new QUndoStack(this)),
       m_computeWorker(std::make_unique<CoalescingWorker>()),
-      m_renderWorker(std::make_unique<CoalescingWorker>())
+      m_renderWorker(std::make_unique<CoalescingWorker>()),
+      m_stripWorker(std::make_unique<CoalescingWorker>())
 {
     // Finding directions.
     m_method = new QComboBox;
@@ -287,6 +288,7 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
 ExplorerPanel::~ExplorerPanel()
 {
     cancelComputation();
+    ++*m_stripsWanted; // the strips job ends after its row in hand
 }
 
 void ExplorerPanel::setGenerator(std::shared_ptr<const Generator> generator)
@@ -507,8 +509,11 @@ void ExplorerPanel::requestRender()
         *m_renderWorker, "render", this,
         [gen, latents, cls, count] { return gen->render(latents, std::vector<int>(count, cls)); },
         [this, gen](const ImageBatch &batch, const QString &error) {
-            // Latents from this generator do not fail to render; a stale result is dropped.
-            if (!error.isEmpty() || m_generator != gen) return;
+            if (m_generator != gen) return; // a stale result
+            if (!error.isEmpty()) { // out of memory, say: the image would just stop changing
+                m_status->setText(tr("Could not draw the image: %1").arg(error));
+                return;
+            }
             m_shown = batch.slice(0, 1);
             m_image->setCells(cellsOf(m_shown), 1);
             if (batch.count == 10) m_neighbourhood->setCells(cellsOf(batch.slice(1, 9)), 3);
@@ -523,15 +528,30 @@ void ExplorerPanel::requestStrips()
     const DirectionSet set = m_sets[m_current];
     const auto seed = static_cast<std::uint64_t>(m_seed->value());
     const int cls = m_generator->info().isConditional() ? m_class->currentData().toInt() : -1;
+    const int wanted = ++*m_stripsWanted;
+    auto current = m_stripsWanted;
+    QPointer<ExplorerPanel> self(this);
+    // Shown row by row as they come.
+    const auto show = [self, current, wanted, labels = set.labels](const ImageBatch &rows) {
+        if (!self || *current != wanted) return;
+        self->m_strips->setCells(
+            cellsOf(rows, {},
+                    [&](int i) { return QString::fromStdString(labels[i / kStripSteps]); }),
+            kStripSteps);
+    };
     runJob(
-        *m_renderWorker, "strips", this,
-        [gen, set, seed, cls] { return directionStrips(*gen, set, kStripSteps, 3.0f, seed, cls); },
-        [this, gen, set](const ImageBatch &strips, const QString &error) {
-            if (!error.isEmpty() || m_generator != gen) return;
-            const auto label = [&](int i) {
-                return QString::fromStdString(set.labels[i / kStripSteps]);
-            };
-            m_strips->setCells(cellsOf(strips, {}, label), kStripSteps);
+        *m_stripWorker, "strips", this,
+        [gen, set, seed, cls, current, wanted, show] {
+            directionStrips(*gen, set, kStripSteps, 3.0f, seed, cls, [&](const ImageBatch &rows) {
+                QMetaObject::invokeMethod(
+                    qApp, [show, rows] { show(rows); }, Qt::QueuedConnection);
+                return *current == wanted;
+            });
+            return 0;
+        },
+        [this, current, wanted](int, const QString &error) {
+            if (!error.isEmpty() && *current == wanted)
+                m_status->setText(tr("Could not draw the direction strips: %1").arg(error));
         });
 }
 

@@ -112,9 +112,15 @@ private:
     widgets::ImageGridWidget *m_neighbourhood;
     QUndoStack *m_undo;
     std::shared_ptr<std::atomic<bool>> m_cancelFlag;
+    // The strips wanted now: a strips job whose number is not this one stops
+    // after the row in hand (another set, seed, class or generator).
+    std::shared_ptr<std::atomic<int>> m_stripsWanted = std::make_shared<std::atomic<int>>(0);
     // Destroyed first: renders and computations end before the widgets go.
+    // The strips have their own worker: a diffusion model's strips are dozens
+    // of samplings, which a slider's render must not wait behind.
     std::unique_ptr<CoalescingWorker> m_computeWorker;
     std::unique_ptr<CoalescingWorker> m_renderWorker;
+    std::unique_ptr<CoalescingWorker> m_stripWorker;
 };
 
 } // namespace latent::studio

@@ -444,28 +444,33 @@ DirectionSet learnSteeringWalks(const Generator &generator, const SteerOptions &
 }
 
 ImageBatch directionStrips(const Generator &generator, const DirectionSet &set, int steps,
-                           float range, std::uint64_t seed, int classIndex)
+                           float range, std::uint64_t seed, int classIndex,
+                           const StripRows &rowsDone)
 {
     c10::InferenceMode guard;
     if (set.latentSize != generator.info().latentSize)
         throw Error("direction set \"" + set.name + "\" has latent size " +
                     std::to_string(set.latentSize) + " but the generator's is " +
                     std::to_string(generator.info().latentSize));
-    const SampleRequest request{1, seed, 2.0f, classIndex};
+    // Untruncated x_T for a diffusion model (truncation greys its images).
+    const SampleRequest request{1, seed, generator.info().defaultTruncation(), classIndex};
     const auto z = generator.sampleLatents(request);
     const auto y = generator.sampleClasses(request);
-    std::vector<at::Tensor> rows;
+    const auto ys = y.expand({steps}).contiguous(); // [S]
+    std::vector<at::Tensor> rows;                   // [S, C, H, W] each
     for (int i = 0; i < set.size(); ++i) {
         float lo = -range, hi = range;
         if (set.method == "steer")
             std::tie(lo, hi) = alphaRange(steerTransformFromString(set.labels[i]));
         const auto alphas = torch::linspace(lo, hi, steps).unsqueeze(1); // [S, 1]
         const auto w = torch::tensor(set.vectors[i]).unsqueeze(0);       // [1, latent]
-        rows.push_back(z + alphas * w);                                  // [S, latent]
+        rows.push_back(generator.generate(z + alphas * w, ys));
+        if (rowsDone &&
+            !rowsDone(generator.toImages(torch::cat(rows), ys.repeat(int64_t(rows.size())))))
+            break;
     }
-    const auto zs = torch::cat(rows);
-    const auto ys = y.expand({zs.size(0)}).contiguous();
-    return generator.toImages(generator.generate(zs, ys), ys);
+    const auto images = torch::cat(rows);
+    return generator.toImages(images, ys.repeat(int64_t(rows.size())));
 }
 
 std::vector<float> moveAlong(const std::vector<float> &z, const std::vector<float> &direction,

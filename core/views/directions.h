@@ -121,9 +121,14 @@ DirectionSet learnSteeringWalks(const Generator &generator, const SteerOptions &
 // One row per direction: G(z + alpha * w) for `steps` alphas evenly spread
 // over [-range, range] (learned walks: their training range), all from one
 // anchor z drawn with `seed`. Returns rows * steps images, row-major.
+// Rows are generated one at a time (a diffusion model's row is `steps` full
+// samplings); `rowsDone` gets the rows so far after each and returns false to
+// stop there (the result then holds those rows).
+using StripRows = std::function<bool(const ImageBatch &rowsSoFar)>;
 ImageBatch directionStrips(const Generator &generator, const DirectionSet &set, int steps,
                            float range, std::uint64_t seed,
-                           int classIndex = SampleRequest::kUniformClasses);
+                           int classIndex = SampleRequest::kUniformClasses,
+                           const StripRows &rowsDone = {});
 
 // z' = z + alpha * direction, for a latent [latentSize].
 std::vector<float> moveAlong(const std::vector<float> &z, const std::vector<float> &direction,

@@ -218,11 +218,14 @@ void ViewRecipe::checkAgainst(int latentSize, int numClasses, const std::string 
         if (set->indexOf(w.direction) < 0)
             throw Error(what + ": field '" + field + ".direction' names \"" + w.direction +
                         "\", which is not in direction set \"" + w.set + "\"");
-        if (set->latentSize != latentSize)
-            throw Error(what + ": direction set \"" + w.set + "\" has latent size " +
-                        std::to_string(set->latentSize) + " but the generator's is " +
-                        std::to_string(latentSize));
     }
+    // Every set, walked or not: the studio offers them all as sliders, where
+    // a set of another size would move part of the latent only.
+    for (const DirectionSet &set : directionSets)
+        if (set.latentSize != latentSize)
+            throw Error(what + ": direction set \"" + set.name + "\" has latent size " +
+                        std::to_string(set.latentSize) + " but the generator's is " +
+                        std::to_string(latentSize));
     for (int c : anchors.classes)
         if (c < 0 || c >= numClasses)
             throw Error(what + ": field 'anchors.classes' holds " + std::to_string(c) +

@@ -198,8 +198,12 @@ ViewDiagnostics diagnose(const at::Tensor &views)
     // ReLU, global average pooling, then features centred over the batch.
     auto gen = at::detail::createCPUGenerator(1234);
     const int64_t c = views.size(2);
-    const auto w1 = torch::randn({32, c, 3, 3}, gen) * std::sqrt(2.0 / (c * 9));
-    const auto w2 = torch::randn({64, 32, 3, 3}, gen) * std::sqrt(2.0 / (32 * 9));
+    // Drawn on the CPU (the same weights on every machine), used where the
+    // views are (a GPU generator's views are on the GPU).
+    const auto w1 =
+        (torch::randn({32, c, 3, 3}, gen) * std::sqrt(2.0 / (c * 9))).to(views.device());
+    const auto w2 =
+        (torch::randn({64, 32, 3, 3}, gen) * std::sqrt(2.0 / (32 * 9))).to(views.device());
     const std::vector<int64_t> stride{2, 2}, pad{1, 1};
     auto x = views.flatten(0, 1) * 2 - 1; // [K*V, C, H, W]
     x = torch::relu(at::conv2d(x, w1, at::Tensor(), stride, pad));
