@@ -3,6 +3,7 @@
 // exact regeneration, resuming after a stop or a kill, refusals.
 #include "atomicfile.h"
 #include "data/datasetexport.h"
+#include "denoiser.h"
 #include "error.h"
 #include "errorof.h"
 #include "generators/generator.h"
@@ -198,6 +199,29 @@ private Q_SLOTS:
         sharper.views.sigma = 0.3f;
         e = errorOf([&] { exportDataset(*m_generator, sharper, s, dir); });
         QVERIFY2(e.contains("recipe is another recipe there"), qPrintable(e));
+
+        // A recipe that cannot render on this generator, a seed regenerate
+        // could not read back, a chunk too large to hold: refused before
+        // export.json, so the corrected export can use the folder.
+        const std::string fresh = m_dir.filePath("fresh").toStdString();
+        ViewRecipe renoised;
+        renoised.views.renoise = 0.5f;
+        e = errorOf([&] { exportDataset(*m_generator, renoised, s, fresh); });
+        QVERIFY2(e.contains("views.renoise apply to diffusion generators"), qPrintable(e));
+        DatasetExportSettings huge = s;
+        huge.seed = (std::uint64_t(1) << 53) + 1;
+        e = errorOf([&] { exportDataset(*m_generator, ViewRecipe{}, huge, fresh); });
+        QVERIFY2(e.contains("is above 2^53"), qPrintable(e));
+        const auto large = Generator::load(
+            latent::test::writeDenoiser(m_dir.path().toStdString(), 3, 256)); // 3x256x256
+        huge = s;
+        huge.chunk = 4096, huge.views = 2; // 6 GiB
+        e = errorOf([&] { exportDataset(*large, ViewRecipe{}, huge, fresh); });
+        QVERIFY2(e.contains("a chunk of 4096 anchors x 2 views of 3x256x256 images holds 6144 MiB "
+                            "at once, more than 4096 MiB; lower --chunk"),
+                 qPrintable(e));
+        QVERIFY(!fs::exists(fresh + "/export.json"));
+        QCOMPARE(exportDataset(*m_generator, ViewRecipe{}, s, fresh).chunksDone, 1);
 
         const std::string foreign = m_dir.filePath("foreign").toStdString();
         fs::create_directories(foreign);

@@ -78,6 +78,10 @@ def main():
         with open(os.path.join(tmp, "npy", "manifest.jsonl"), "a") as f:
             f.write(json.dumps(dict(manifest[0], anchor=12)) + '\n{"anchor": 12, "vi')
         assert len(SyntheticViews(os.path.join(tmp, "npy"))) == 12
+        # Killed inside its first chunk: no progress.json yet, so no row is
+        # finished (the whole manifest, torn line included, was read).
+        os.remove(os.path.join(tmp, "npy", "progress.json"))
+        assert len(SyntheticViews(os.path.join(tmp, "npy"))) == 0
     print("export loader: ok")
     return 0
 

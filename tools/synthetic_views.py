@@ -37,7 +37,7 @@ class SyntheticViews(torch.utils.data.Dataset):
         # The manifest's rows of the finished chunks, anchor by anchor: the
         # first progress.json["manifest_bytes"] bytes (a killed export may
         # have appended part of a chunk after them, a torn last line too).
-        limit = -1
+        limit = 0  # no chunk finished yet
         progress = os.path.join(folder, "progress.json")
         if os.path.exists(progress):
             with open(progress) as f:

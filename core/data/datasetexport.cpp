@@ -211,6 +211,9 @@ void checkSettings(const DatasetExportSettings &s)
     if (s.chunk < 1 || s.chunk > 4096) throw Error("anchors per chunk must be 1-4096");
     if (s.format != "png" && s.format != "npy")
         throw Error("export format '" + s.format + "' is not png or npy");
+    if (s.seed > (std::uint64_t(1) << 53)) // as training's: regenerate reads it back
+        throw Error("export seed " + std::to_string(s.seed) +
+                    " is above 2^53 (9007199254740992), the largest seed a run or export keeps");
 }
 
 struct Chunk
@@ -296,8 +299,19 @@ ExportProgress exportDataset(const Generator &generator, const ViewRecipe &recip
                              const std::function<bool(const ExportProgress &)> &progress)
 {
     checkSettings(s);
-    recipe.checkAgainst(generator.info().latentSize, generator.info().numClasses,
-                        "recipe " + recipe.name);
+    // Before export.json: a folder created for a recipe that cannot render
+    // would refuse the corrected recipe as "another export".
+    checkRecipeFits(recipe, generator, "recipe " + recipe.name);
+    const GeneratorInfo &info = generator.info();
+    const double chunkBytes = double(s.chunk) * s.views * info.channels * info.resolution *
+                              info.resolution * sizeof(float);
+    constexpr double kMaxChunkBytes = 4.0 * (1 << 30);
+    if (chunkBytes > kMaxChunkBytes)
+        throw Error("a chunk of " + std::to_string(s.chunk) + " anchors x " +
+                    std::to_string(s.views) + " views of " + std::to_string(info.channels) + "x" +
+                    std::to_string(info.resolution) + "x" + std::to_string(info.resolution) +
+                    " images holds " + std::to_string(std::int64_t(chunkBytes / (1 << 20))) +
+                    " MiB at once, more than 4096 MiB; lower --chunk");
     const ExportFolder f{dir};
     refuseForeignFolder(f); // before the lock leaves a .lock in it
     std::error_code ec;

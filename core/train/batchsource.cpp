@@ -89,19 +89,7 @@ BatchShape batchShape(const TrainConfig &config, const ViewRecipe &recipe,
     BatchShape shape;
     if (generator) {
         const GeneratorInfo &info = generator->info();
-        recipe.checkAgainst(info.latentSize, info.numClasses, recipeWhat);
-        if (!info.isDiffusion() && (recipe.hasSampler || recipe.views.renoise > 0))
-            throw Error(recipeWhat +
-                        ": generator.sampler and views.renoise apply to diffusion "
-                        "generators, and " +
-                        info.name + " is a GAN; remove them");
-        if (recipe.hasSampler) {
-            try {
-                generator->checkSamplerSettings(recipe.sampler);
-            } catch (const Error &e) {
-                throw Error(recipeWhat + ": generator.sampler: " + e.what());
-            }
-        }
+        checkRecipeFits(recipe, *generator, recipeWhat);
         constexpr double kMaxPoolBytes = 4.0 * (1 << 30);
         const double poolBytes = AnchorPool::bytesFor(info, recipe.anchors.poolSize);
         if (poolBytes > kMaxPoolBytes)

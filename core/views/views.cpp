@@ -59,6 +59,23 @@ Anchors sampleAnchors(const Generator &g, const ViewRecipe &r, int64_t first, in
     return a;
 }
 
+void checkRecipeFits(const ViewRecipe &recipe, const Generator &generator, const std::string &what)
+{
+    const GeneratorInfo &info = generator.info();
+    recipe.checkAgainst(info.latentSize, info.numClasses, what);
+    if (!info.isDiffusion() && (recipe.hasSampler || recipe.views.renoise > 0))
+        throw Error(what +
+                    ": generator.sampler and views.renoise apply to diffusion generators, and " +
+                    info.name + " is a GAN; remove them");
+    if (recipe.hasSampler) {
+        try {
+            generator.checkSamplerSettings(recipe.sampler);
+        } catch (const Error &e) {
+            throw Error(what + ": generator.sampler: " + e.what());
+        }
+    }
+}
+
 at::Tensor anchorImages(const Generator &generator, const ViewRecipe &recipe, int anchors,
                         std::uint64_t seed)
 {

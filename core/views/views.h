@@ -43,6 +43,11 @@ at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, i
                          at::Tensor *classes = nullptr, at::Tensor *anchorImages = nullptr,
                          const SampleSlice &slice = {}, at::Tensor *viewLatents = nullptr);
 
+// Throws Error (prefixed with `what`) when `recipe` does not fit `generator`:
+// its sets' latent size, its classes, diffusion-only fields on a GAN, sampler
+// settings the model refuses.
+void checkRecipeFits(const ViewRecipe &recipe, const Generator &generator, const std::string &what);
+
 // The anchor images G(z) themselves, [K, C, H, W] in [0, 1], for previews.
 at::Tensor anchorImages(const Generator &generator, const ViewRecipe &recipe, int anchors,
                         std::uint64_t seed);
