@@ -27,6 +27,13 @@ NCHW, as a researcher would write it) as a second line.
 Targets (issue 17): end to end >= 1.5x the equal-settings reference on the
 default case; encoder forward + backward >= 50% of the measured conv peak;
 peak RSS of a default `latent-cli train` run < 2 GiB.
+
+Equal settings include the allocator: the engine keeps freed blocks in the
+heap (core/runtime.cpp: glibc's mmap and trim thresholds at 1 GiB, a 64 MiB
+top pad), so the equal-settings Python reference runs with the same three
+settings (GLIBC_TUNABLES); the plain reference keeps glibc's defaults. The C++
+end-to-end rate is the trainer's views over its own wall clock between steps,
+waits for the batch thread included.
 """
 import argparse
 import json
@@ -48,6 +55,9 @@ import torch.nn.functional as F  # noqa: E402
 LATENT_SIGMA, TRUNC, VIEWS = 0.2, 2.0, 2
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_GENERATOR = os.path.join(HERE, "..", "resources", "generators", "fashion-cgan.pt")
+# core/runtime.cpp's mallopt calls, for the equal-settings Python reference.
+TUNABLES = ("glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=1073741824:"
+            "glibc.malloc.top_pad=67108864")
 CASES = {  # name: (encoder preset, batch of anchors)
     "default": ("small", 256),
     "colour64": ("small", 64),
@@ -291,8 +301,12 @@ def run_cpp(bench, path, preset, batch, steps, threads):
 
 
 def run_python(path, preset, batch, tuned, steps, threads):
+    # The tuned reference gets the engine's allocator settings (equal
+    # settings); the plain one glibc's defaults, as a script runs.
+    env = dict(os.environ, GLIBC_TUNABLES=TUNABLES) if tuned else os.environ
     out = subprocess.run([sys.executable, __file__, "--reference", path, preset, str(batch), str(int(tuned)),
-                          str(steps), str(threads)], check=True, capture_output=True, text=True).stdout
+                          str(steps), str(threads)], check=True, capture_output=True, text=True,
+                         env=env).stdout
     return json.loads(out.splitlines()[-1])
 
 

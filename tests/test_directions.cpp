@@ -189,6 +189,17 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(
             Cancelled,
             pcaDirections(*m_gen, 4, 2000, 3, [](float, const std::string &) { return false; }));
+        // A diffusion model reports (and can be cancelled) every 16 samplings.
+        QTemporaryDir dir;
+        const auto diffusion =
+            Generator::load(latent::test::writeDenoiser(dir.path().toStdString(), 1, 8));
+        std::vector<std::string> reports;
+        pcaDirections(*diffusion, 2, 40, 3, [&](float, const std::string &what) {
+            reports.push_back(what);
+            return true;
+        });
+        QCOMPARE(reports, (std::vector<std::string>{"sampled 16/40", "sampled 32/40",
+                                                    "sampled 40/40", "done"}));
     }
 
     void randomIsOrthonormalAndSeeded()

@@ -104,6 +104,13 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(explorer->imageView()->cell(0).image != before, 30000);
         // The whole drag is one undo step.
         QCOMPARE(explorer->undoStack()->count(), 1);
+        // A smaller range pulls the dot in, and the latent with it (the
+        // image, sliders and dot disagreed until the next drag).
+        pad->chooseRange(1.0f);
+        QCOMPARE(pad->position(), QPointF(1.0, 1.0));
+        QCOMPARE(explorer->alphas()[0], 1.0f);
+        QCOMPARE(explorer->alphas()[1], 1.0f);
+        explorer->undoStack()->undo();
         explorer->undoStack()->undo();
         QCOMPARE(pad->position(), QPointF(0, 0));
     }

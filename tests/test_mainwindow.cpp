@@ -248,6 +248,20 @@ private Q_SLOTS:
         };
         load(big, 16);
         QCOMPARE(side->value(), 4);
+        // A recipe's guidance this model (no null class) cannot use, and more
+        // steps than its timesteps, are reset with a notice (the disabled
+        // guidance box kept 3, and every preview failed).
+        latent::ViewRecipe guided = window.composerPanel()->recipe();
+        guided.hasSampler = true;
+        guided.sampler.guidance = 3;
+        guided.sampler.steps = 80;
+        window.composerPanel()->showRecipe(guided);
+        QCOMPARE(window.composerPanel()->recipe().sampler.guidance, 1.0f);
+        QCOMPARE(window.composerPanel()->recipe().sampler.steps, 50);
+        const QString notice = window.findChild<QLabel *>("applyResult")->text();
+        QVERIFY2(notice.contains("80 steps → 50, the model's timesteps") &&
+                     notice.contains("guidance 3 → 1, the model has no null class"),
+                 qPrintable(notice));
         QCOMPARE(grid->cell(0).image.size(), QSize(96, 96));
         load(LATENT_DEFAULT_GENERATOR, 64);
         side->setValue(6); // the user's choice

@@ -864,7 +864,13 @@ private Q_SLOTS:
             QVERIFY2(plot->exportTo(out + "/plot." + suffix, &err), qPrintable(err));
             QVERIFY(QFileInfo(out + "/plot." + suffix).size() > 500);
         }
+        // Again over the same file: replaced in one step, nothing left beside it.
+        const QDateTime first = QFileInfo(out + "/plot.png").lastModified();
+        QTest::qSleep(20);
         QString err;
+        QVERIFY2(plot->exportTo(out + "/plot.png", &err), qPrintable(err));
+        QVERIFY(QFileInfo(out + "/plot.png").lastModified() > first);
+        QCOMPARE(QDir(out).entryList({"*.part.*"}), QStringList());
         QVERIFY(!plot->exportTo(out + "/plot.gif", &err));
         QVERIFY2(err.contains("expected .png, .svg or .pdf"), qPrintable(err));
         plot->setLogScale(true);

@@ -336,6 +336,26 @@
         <source>Rendering %1 anchors and %2 views of each…</source>
         <translation>%1 Anker und je %2 Ansichten werden erzeugt…</translation>
     </message>
+    <message>
+        <source>%1 steps → %2, the model&apos;s timesteps</source>
+        <translation>%1 Schritte → %2, die Zeitschritte des Modells</translation>
+    </message>
+    <message>
+        <source>guidance %1 → 1, the model has no null class</source>
+        <translation>Guidance %1 → 1, das Modell hat keine Nullklasse</translation>
+    </message>
+    <message>
+        <source>The recipe&apos;s sampler was adjusted to this model: %1.</source>
+        <translation>Der Sampler des Rezepts wurde an dieses Modell angepasst: %1.</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <source>Diagnostics compare views of one anchor and views of others: show at least 2 anchors and 2 views.</source>
+        <translation>Die Diagnose vergleicht Ansichten eines Ankers mit denen anderer: zeigen Sie mindestens 2 Anker und 2 Ansichten.</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::DatasetPicker</name>

@@ -336,6 +336,26 @@
         <source>Rendering %1 anchors and %2 views of each…</source>
         <translation>Rendu de %1 ancres et de %2 vues de chacune…</translation>
     </message>
+    <message>
+        <source>%1 steps → %2, the model&apos;s timesteps</source>
+        <translation>%1 étapes → %2, les pas de temps du modèle</translation>
+    </message>
+    <message>
+        <source>guidance %1 → 1, the model has no null class</source>
+        <translation>guidage %1 → 1, le modèle n’a pas de classe nulle</translation>
+    </message>
+    <message>
+        <source>The recipe&apos;s sampler was adjusted to this model: %1.</source>
+        <translation>L’échantillonneur de la recette a été adapté à ce modèle : %1.</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation> ; </translation>
+    </message>
+    <message>
+        <source>Diagnostics compare views of one anchor and views of others: show at least 2 anchors and 2 views.</source>
+        <translation>Les diagnostics comparent les vues d’une ancre à celles des autres : affichez au moins 2 ancres et 2 vues.</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::DatasetPicker</name>

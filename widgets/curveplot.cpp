@@ -16,6 +16,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 namespace latent::widgets {
@@ -428,10 +429,11 @@ bool CurvePlot::exportTo(const QString &path, QString *error)
         return false;
     }
     ok = ok && QFileInfo(tmp).size() > 0;
-    if (ok) {
-        QFile::remove(path);
-        ok = QFile::rename(tmp, path);
-    }
+    // rename(2) replaces the old file in one step (QFile::rename does not
+    // overwrite: removing it first lost the old plot when the rename failed).
+    if (ok)
+        ok = std::rename(QFile::encodeName(tmp).constData(), QFile::encodeName(path).constData()) ==
+             0;
     if (!ok) {
         QFile::remove(tmp);
         if (error) *error = tr("cannot write %1 (is the folder writable?)").arg(path);

@@ -56,6 +56,15 @@ void LatentPadWidget::setRange(float range)
     setPosition(m_position);
 }
 
+void LatentPadWidget::chooseRange(float range)
+{
+    const QPointF before = m_position;
+    setRange(range);
+    // A smaller range pulls the dot in: the latent follows it.
+    if (m_position != before) Q_EMIT positionChanged(m_position);
+    Q_EMIT rangeChanged(m_range);
+}
+
 void LatentPadWidget::setAxisLabels(const QString &x, const QString &y)
 {
     m_xLabel = x;
@@ -105,10 +114,7 @@ void LatentPadWidget::buildFrame()
                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
     ImGui::PushItemWidth(-60);
     float range = m_range;
-    if (ImGui::SliderFloat("range", &range, 0.1f, 10.0f, "%.2f")) {
-        setRange(range);
-        Q_EMIT rangeChanged(m_range);
-    }
+    if (ImGui::SliderFloat("range", &range, 0.1f, 10.0f, "%.2f")) chooseRange(range);
     ImGui::SliderFloat("step", &m_step, 0.01f, 1.0f, "%.2f");
     ImGui::PopItemWidth();
     ImGui::Text("%s: %+.2f   %s: %+.2f", m_xLabel.toUtf8().constData(), m_position.x(),

@@ -24,6 +24,9 @@ public:
     void setPosition(QPointF position);             // no signal
     float range() const { return m_range; }
     void setRange(float range);
+    // The user's range (the pad's own slider): a dot it clamps is moved, with
+    // positionChanged, then rangeChanged.
+    void chooseRange(float range);
     void setAxisLabels(const QString &x, const QString &y);
     // The pad square in widget coordinates (valid after the first frame).
     QRectF padRect() const { return m_padRect; }

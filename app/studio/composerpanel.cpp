@@ -191,6 +191,7 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     m_anchors->setRange(1, 16);
     m_anchors->setValue(6);
     m_anchors->setPrefix(tr("anchors "));
+    m_anchors->setObjectName("previewAnchors");
     m_views = new QSpinBox;
     m_views->setRange(1, 12);
     m_views->setValue(6);
@@ -277,6 +278,14 @@ void ComposerPanel::setGenerator(std::shared_ptr<const Generator> generator,
 {
     m_generator = std::move(generator);
     m_sha256 = sha256;
+    // Sets of another latent size cannot steer this generator (the explorer
+    // drops them too, and sends what it keeps).
+    const int latent = m_generator->info().latentSize;
+    const auto active = recipe().views.steered;
+    m_sets.erase(std::remove_if(m_sets.begin(), m_sets.end(),
+                                [&](const DirectionSet &s) { return s.latentSize != latent; }),
+                 m_sets.end());
+    rebuildWalkTable(active);
     {
         const GeneratorInfo &info = m_generator->info();
         const SamplerSettings s = m_generator->samplerSettings();
@@ -418,9 +427,24 @@ void ComposerPanel::showRecipe(const ViewRecipe &r)
     m_poolSize->setValue(r.anchors.poolSize);
     m_poolRefresh->setValue(r.anchors.poolRefresh);
     if (r.hasSampler) {
+        // What this model cannot do is said, not kept: a guidance the
+        // disabled box could not change back failed every preview.
+        QStringList adjusted;
+        const bool diffusion = m_generator && m_generator->info().isDiffusion();
+        if (diffusion && r.sampler.steps > m_samplerSteps->maximum())
+            adjusted << tr("%1 steps → %2, the model's timesteps")
+                            .arg(r.sampler.steps)
+                            .arg(m_samplerSteps->maximum());
+        const bool guided = !diffusion || m_generator->info().diffusion.nullClass >= 0;
+        if (!guided && r.sampler.guidance != 1.0f)
+            adjusted << tr("guidance %1 → 1, the model has no null class").arg(r.sampler.guidance);
         m_samplerSteps->setValue(r.sampler.steps);
-        m_samplerGuidance->setValue(r.sampler.guidance);
+        m_samplerGuidance->setValue(guided ? r.sampler.guidance : 1.0);
         m_samplerEta->setValue(r.sampler.eta);
+        if (!adjusted.isEmpty())
+            showApplyResult(tr("The recipe's sampler was adjusted to this model: %1.")
+                                .arg(adjusted.join(tr("; "))),
+                            false);
     }
     QStringList classes;
     for (int c : r.anchors.classes)
@@ -513,13 +537,20 @@ void ComposerPanel::requestPreview()
         [gen, r, anchors, views, mode] {
             return renderViewPreview(*gen, r, anchors, views, r.seed, mode);
         },
-        [this, gen](const ViewPreview &preview, const QString &error) {
+        [this, gen, anchors, views](const ViewPreview &preview, const QString &error) {
             if (m_generator != gen) return;
             m_error->setText(error);
             if (!error.isEmpty()) return;
             m_preview->setCells(cellsOf(preview.images), preview.columns);
             m_diagnostics = preview.diagnostics;
             const auto &d = preview.diagnostics;
+            if (anchors < 2 || views < 2) { // no pair of views, or no other anchor, to compare
+                m_diagnosticsLabel->setText(
+                    tr("Diagnostics compare views of one anchor and views of others: show at "
+                       "least 2 anchors and 2 views."));
+                Q_EMIT previewShown();
+                return;
+            }
             QString hint;
             if (d.pixelDistancePositives < 0.25 * d.pixelDistanceNegatives)
                 hint = tr("Positives are nearly copies: views may be too easy.");

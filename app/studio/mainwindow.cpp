@@ -252,8 +252,10 @@ void MainWindow::openGenerator(const QString &path)
                 return;
             }
             m_generator = gen;
-            m_explorer->setGenerator(gen);
+            // The composer first: the explorer's new sets ask it for a
+            // preview, which must render with the new generator.
             m_composer->setGenerator(gen, sha);
+            m_explorer->setGenerator(gen);
             m_runs->experimentBox()->setGenerator(QString::fromStdString(gen->path()),
                                                   gen->info().isDiffusion());
             m_train->suggestDataset(QString::fromStdString(gen->info().realData));

@@ -175,11 +175,13 @@ DirectionSet pcaDirections(const Generator &generator, int k, int samples, std::
     const auto z = generator.sampleLatents(request);
     const auto y = generator.sampleClasses(request);
     std::vector<at::Tensor> outputs;
-    constexpr int kChunk = 500;
+    // Progress and cancel between chunks: a diffusion model's image is a
+    // whole sampler run, so its chunks are small (500 took minutes).
+    const int chunk = info.isDiffusion() ? 16 : 500;
     {
         c10::InferenceMode guard;
-        for (int i = 0; i < samples; i += kChunk) {
-            const int n = std::min(kChunk, samples - i);
+        for (int i = 0; i < samples; i += chunk) {
+            const int n = std::min(chunk, samples - i);
             outputs.push_back(
                 generator.generate(z.slice(0, i, i + n), y.slice(0, i, i + n)).flatten(1));
             report(progress, 0.9f * (i + n) / samples,
