@@ -7,6 +7,7 @@
 #include "generators/generator.h"
 #include "imagegrid.h"
 #include "paths.h"
+#include "runtime.h"
 #include "views/viewrecipe.h"
 
 #include <opencv2/core.hpp>
@@ -46,7 +47,8 @@ void ExportCommands::add(CLI::App &app)
         ->capture_default_str();
     exportCommand
         ->add_option("--chunk", settings.chunk,
-                     "anchors generated together; chunk c is a training run's batch at step c")
+                     "anchors generated together; chunk c is a training run's batch at step c "
+                     "(recipes without an anchor pool)")
         ->check(CLI::Range(1, 4096))
         ->capture_default_str();
     exportCommand->add_option("--seed", settings.seed, "random seed")->capture_default_str();
@@ -107,9 +109,13 @@ int ExportCommands::run(const std::string &exeDir)
             latent::savePng(latent::makeGrid(r.image, 1, 0), regeneratedPng);
         if (!r.identical) {
             std::cerr << "latent-cli: error: row " << row << " regenerated differs from "
-                      << r.storedFile
-                      << " (same generator file; another build or thread count can change "
-                         "rounding)\n";
+                      << r.storedFile;
+            if (r.exportThreads > 0 && r.exportThreads != latent::torchThreads())
+                std::cerr << " (the export ran with " << r.exportThreads << " threads, this with "
+                          << latent::torchThreads() << ": regenerate with --threads "
+                          << r.exportThreads << ")\n";
+            else
+                std::cerr << " (same generator file; another build can change rounding)\n";
             return 1;
         }
         std::cout << "row " << row << ": regenerated image is identical to " << r.storedFile

@@ -6,6 +6,7 @@
 #include "generators/sampling.h"
 #include "jsonfields.h"
 #include "provenance.h"
+#include "runtime.h"
 #include "train/runlock.h"
 #include "views/views.h"
 
@@ -102,6 +103,9 @@ Json settingsJson(const Generator &generator, const ViewRecipe &recipe,
         {"views", s.views},
         {"chunk", s.chunk},
         {"seed", s.seed},
+        // Other thread counts round some images differently: a resume or a
+        // regeneration byte for byte needs this one.
+        {"threads", torchThreads()},
         {"image",
          {{"channels", info.channels}, {"height", info.resolution}, {"width", info.resolution}}},
         {"classes", classes},
@@ -126,6 +130,14 @@ void checkSameExport(const Json &there, const Json &asked, const std::string &di
         if (key == "recipe" && there.contains(key) && there[key].is_object() &&
             Json::parse(toJson(recipeFromJson(there[key].dump(), "export " + dir))) == value)
             continue;
+        if (key == "threads") {
+            if (!there.contains(key)) continue; // made before the count was kept
+            throw Error("export folder " + dir + " was made with " + there[key].dump() +
+                        " threads and this process has " + value.dump() +
+                        "; continue it with --threads " + there[key].dump() +
+                        " (the studio: OMP_NUM_THREADS=" + there[key].dump() +
+                        "), since other thread counts round some images differently");
+        }
         const std::string found = there.contains(key) ? there[key].dump() : "missing";
         const std::string wanted = key == "recipe" ? "the recipe asked for" : value.dump();
         throw Error("export folder " + dir + " holds an export with other settings: " + key +
@@ -374,6 +386,7 @@ RegeneratedImage regenerateExportedImage(const std::string &dir, std::int64_t ro
     const auto seed = std::uint64_t(o.integer("seed", 0, std::numeric_limits<long long>::max()));
     const std::string format = o.string("format", {"png", "npy"});
     const std::string sha = o.object("generator").string("sha256");
+    const int threads = settings.contains("threads") ? int(o.integer("threads", 1, 4096)) : 0;
 
     std::ifstream manifest(f.manifest());
     if (!manifest) throw Error("cannot read " + f.manifest());
@@ -421,6 +434,7 @@ RegeneratedImage regenerateExportedImage(const std::string &dir, std::int64_t ro
                       bytes.begin() + std::ptrdiff_t(at + imageBytes));
     }
     out.identical = stored == out.image.pixels;
+    out.exportThreads = threads;
     return out;
 }
 

@@ -60,6 +60,7 @@ struct RegeneratedImage
     ImageBatch image;       // the one image, regenerated
     std::string storedFile; // where the export holds it
     bool identical = false; // byte for byte equal to the stored image
+    int exportThreads = 0;  // the thread count the export ran with; 0: not recorded
 };
 
 // Regenerates manifest row `row` (0-based) of the export in `dir` with
