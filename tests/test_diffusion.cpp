@@ -155,9 +155,9 @@ private Q_SLOTS:
     }
 
     // A settings change while a batch samples takes effect for the next batch
-    // without waiting for this one (the studio changes them on the UI thread;
-    // they shared the sampling's lock, and a 256-px model froze the window
-    // for the whole batch).
+    // without waiting for this one, as do reads of the weights (the studio changes them on the UI
+    // thread; they shared the sampling's lock, and a 256-px model froze the window for the whole
+    // batch).
     void settingsChangeDoesNotWaitForSampling()
     {
         const auto g = Generator::load(test::writeDenoiser(m_dir.path().toStdString(), 3, 96, 16));
@@ -176,6 +176,10 @@ private Q_SLOTS:
         s.steps = 10;
         g->setSamplerSettings(s);
         QCOMPARE(g->samplerSettings().steps, 10);
+        // The weights' shapes and a copy of one (SeFa's candidates and its
+        // weight, read on the UI thread at a generator switch) do not wait either.
+        QCOMPARE(g->parameterShapes().front().name, std::string("w1"));
+        QCOMPARE(g->parameter("w1").sizes(), (c10::IntArrayRef{16, 3, 3, 3}));
         QVERIFY2(!finished, "the settings change waited for the batch to end");
         batch.get();
     }

@@ -328,11 +328,11 @@ void ExplorerPanel::setGenerator(std::shared_ptr<const Generator> generator)
         m_generator->latentValues({1, static_cast<std::uint64_t>(m_seed->value()), 2.0f, -1});
     m_undo->clear();
     setEnabled(true);
-    // SeFa is closed form (milliseconds up to a latent of about a thousand):
-    // always redone for the new weights. Without a layer for it to factorise
-    // (a diffusion model's x_T, a GAN whose latent enters no linear or
-    // transposed convolution layer), or for a latent too large to factorise
-    // here on the UI thread, the tab starts with random directions instead.
+    // SeFa is closed form (milliseconds up to a latent of about a thousand;
+    // only its one weight is copied): always redone for the new weights. Without a layer for it to
+    // factorise (a diffusion model's x_T, a GAN whose latent enters no linear or transposed
+    // convolution layer), or for a latent too large to factorise here on the UI thread, the tab
+    // starts with random directions instead.
     if (sefaWeights.empty() || info.latentSize > kInstantSefaLatent)
         addDirectionSet(randomDirections(info.latentSize, std::min(8, info.latentSize), 1));
     else

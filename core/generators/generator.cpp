@@ -88,6 +88,10 @@ struct Generator::Impl
     // Taken inside forwardMutex or alone, never the other way round.
     mutable std::mutex samplerMutex;
     SamplerSettings sampler; // diffusion generators
+    // At load; never change (forward only reads the weights): read without
+    // forwardMutex, so that the UI thread never waits for a batch for them.
+    std::vector<ParameterShape> parameterShapes;
+    std::vector<at::Tensor> parameterValues; // the module's own, shared
 
     SamplerSettings currentSampler() const
     {
@@ -400,6 +404,10 @@ std::unique_ptr<Generator> Generator::load(const std::string &ptPath,
         impl->device = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(device.index));
         impl->module.to(impl->device);
     }
+    for (const auto &p : impl->module.named_parameters(/*recurse=*/true)) {
+        impl->parameterShapes.push_back({p.name, p.value.sizes().vec()});
+        impl->parameterValues.push_back(p.value);
+    }
     return std::unique_ptr<Generator>(new Generator(std::move(impl)));
 }
 
@@ -550,6 +558,19 @@ void Generator::setSamplerSettings(const SamplerSettings &s) const
     checkSamplerSettings(s);
     std::lock_guard<std::mutex> lock(d->samplerMutex);
     d->sampler = s;
+}
+
+const std::vector<ParameterShape> &Generator::parameterShapes() const
+{
+    return d->parameterShapes;
+}
+
+at::Tensor Generator::parameter(const std::string &name) const
+{
+    for (std::size_t i = 0; i < d->parameterShapes.size(); ++i)
+        if (d->parameterShapes[i].name == name)
+            return d->parameterValues[i].detach().to(torch::kCPU).clone();
+    throw Error(d->path + " has no parameter named '" + name + "'");
 }
 
 std::vector<std::pair<std::string, at::Tensor>> Generator::namedParameters() const

@@ -39,6 +39,12 @@ struct SampleRequest
 };
 
 // Images ready for display or saving: [N, H, W, C] bytes, C = 1 or 3.
+struct ParameterShape
+{
+    std::string name; // dotted, as TorchScript names it
+    std::vector<int64_t> sizes;
+};
+
 struct ImageBatch
 {
     int count = 0;
@@ -114,6 +120,11 @@ public:
     // The module's parameters by dotted name (CPU tensors, no gradient), for
     // closed-form direction finding such as SeFa.
     std::vector<std::pair<std::string, at::Tensor>> namedParameters() const;
+    // Their names and shapes, read at load: no copy, no wait for a running
+    // batch (the UI thread lists SeFa's candidates from them).
+    const std::vector<ParameterShape> &parameterShapes() const;
+    // A copy of one parameter (CPU); throws Error naming a missing one.
+    at::Tensor parameter(const std::string &name) const;
 
     // Plain-data forms for the UI (no torch types): latents flattened
     // [N * latentSize], and images for given latents and classes (-1 for

@@ -60,9 +60,9 @@ namespace {
 // layer's [out, in] takes `in`; a transposed convolution's [in, out, kh, kw]
 // takes `in` channels (DCGAN's first layer, z as [N, latent, 1, 1]); -1 for
 // anything else.
-int64_t latentInputs(const at::Tensor &w)
+int64_t latentInputs(const std::vector<int64_t> &sizes)
 {
-    return w.dim() == 2 ? w.size(1) : w.dim() == 4 ? w.size(0) : -1;
+    return sizes.size() == 2 ? sizes[1] : sizes.size() == 4 ? sizes[0] : -1;
 }
 
 // The part of the weight that z feeds, as A [outputs, latent]: the first
@@ -90,19 +90,19 @@ DirectionSet sefaDirections(const Generator &generator, int k, const std::string
         throw Error("SeFa: " + generator.path() + " has a latent of " + std::to_string(latent) +
                     " values, and SeFa factorises a latent x latent matrix (at most " +
                     std::to_string(kMaxSefaLatent) + "); use PCA, random or learned directions");
-    std::string chosen;
-    at::Tensor weight;
-    for (const auto &[name, value] : generator.namedParameters()) {
+    // Chosen by shape; only that weight is copied.
+    const ParameterShape *chosenShape = nullptr;
+    for (const ParameterShape &p : generator.parameterShapes()) {
         if (!parameter.empty()) {
-            if (name == parameter) chosen = name, weight = value;
-        } else if (latentInputs(value) == latent) {
-            chosen = name, weight = value;
+            if (p.name == parameter) chosenShape = &p;
+        } else if (latentInputs(p.sizes) == latent) {
+            chosenShape = &p;
             break;
-        } else if (!weight.defined() && latentInputs(value) > latent) {
-            chosen = name, weight = value; // keep looking for an exact match
+        } else if (!chosenShape && latentInputs(p.sizes) > latent) {
+            chosenShape = &p; // keep looking for an exact match
         }
     }
-    if (!weight.defined()) {
+    if (!chosenShape) {
         if (!parameter.empty())
             throw Error("SeFa: " + generator.path() + " has no parameter named '" + parameter +
                         "'");
@@ -113,14 +113,17 @@ DirectionSet sefaDirections(const Generator &generator, int k, const std::string
                     " input channels, for its latent to feed; name the projection weight "
                     "explicitly, or use PCA, random or learned directions");
     }
-    if (latentInputs(weight) < 0)
-        throw Error("SeFa: parameter '" + chosen + "' has " + std::to_string(weight.dim()) +
+    const std::string &chosen = chosenShape->name;
+    if (latentInputs(chosenShape->sizes) < 0)
+        throw Error("SeFa: parameter '" + chosen + "' has " +
+                    std::to_string(chosenShape->sizes.size()) +
                     " dimensions; expected a linear weight [out, in] or a transposed "
                     "convolution's [in, out, kh, kw]");
-    if (latentInputs(weight) < latent)
+    if (latentInputs(chosenShape->sizes) < latent)
         throw Error("SeFa: parameter '" + chosen + "' has input size " +
-                    std::to_string(latentInputs(weight)) + ", smaller than the latent size " +
-                    std::to_string(latent));
+                    std::to_string(latentInputs(chosenShape->sizes)) +
+                    ", smaller than the latent size " + std::to_string(latent));
+    const at::Tensor weight = generator.parameter(chosen);
     auto a = latentProjection(weight, latent).to(torch::kFloat64); // [out, latent]
     a = a / a.norm(2, {0}, true).clamp_min(1e-12);
     auto [values, vectors] = torch::linalg_eigh(a.t().mm(a), "L"); // ascending
@@ -144,8 +147,8 @@ std::vector<std::string> sefaCandidates(const Generator &generator)
 {
     std::vector<std::string> names;
     if (generator.info().isDiffusion()) return names;
-    for (const auto &[name, value] : generator.namedParameters())
-        if (latentInputs(value) >= generator.info().latentSize) names.push_back(name);
+    for (const ParameterShape &p : generator.parameterShapes())
+        if (latentInputs(p.sizes) >= generator.info().latentSize) names.push_back(p.name);
     return names;
 }
 
