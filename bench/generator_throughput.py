@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """Generator speed: the C++ path (bench_generator) against a Python reference
-(torch.jit.load of the same file, same batches, same thread settings), run by
-this one script so that both see the same machine state.
+(torch.jit.load of the same file, same batches, the same thread count as the
+C++ side and the engine's glibc allocator settings), run by this one script
+so that both see the same machine state. The latent size, class count and
+output range come from the generator's sidecar.
 
     /usr/bin/python3 bench/generator_throughput.py build/bench/bench_generator \
         [resources/generators/fashion-cgan.pt]
@@ -20,30 +22,41 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import torch  # noqa: E402
 
 
-def python_reference(path):
-    torch.set_num_threads(os.cpu_count())
+# core/runtime.cpp's mallopt calls: equal allocator settings for the reference.
+TUNABLES = ("glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=1073741824:"
+            "glibc.malloc.top_pad=67108864")
+
+
+def python_reference(path, threads):
+    torch.set_num_threads(threads)
+    info = json.load(open(path[:-3] + ".json"))
+    latent, classes = info["latent_size"], max(1, info.get("num_classes", 0))
+    lo, hi = info.get("output_range", [-1, 1])
+    conditional = info.get("call", "z") == "z,y"
     g = torch.jit.load(path).eval()
+    run = (lambda z, y: g(z, y)) if conditional else (lambda z, y: g(z))
     out = {}
     with torch.inference_mode():
         for batch in (64, 256):
-            z = torch.randn(batch, 64)
-            y = torch.randint(0, 10, (batch,))
+            z = torch.randn(batch, latent)
+            y = torch.randint(0, classes, (batch,))
             for _ in range(3):
-                g(z, y)
+                run(z, y)
             rates = []
             for _ in range(5):
                 iters = 40 if batch == 64 else 10
                 t0 = time.perf_counter()
                 for _ in range(iters):
-                    g(z, y)
+                    run(z, y)
                 rates.append(batch * iters / (time.perf_counter() - t0))
             out[batch] = statistics.median(rates)
         ms = []
         for i in range(220):
             t0 = time.perf_counter()
-            z = torch.randn(16, 64)
-            y = torch.randint(0, 10, (16,))
-            img = ((g(z, y) + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).numpy()
+            z = torch.randn(16, latent)
+            y = torch.randint(0, classes, (16,))
+            img = ((run(z, y) - lo) * (255 / (hi - lo))).round().clamp(0, 255).to(torch.uint8)
+            img = img.permute(0, 2, 3, 1).numpy()
             if i >= 20 and img.size:
                 ms.append((time.perf_counter() - t0) * 1000)
         out["grid16"] = statistics.median(ms)
@@ -51,11 +64,13 @@ def python_reference(path):
 
 
 def main():
+    if os.environ.get("GLIBC_TUNABLES") != TUNABLES:
+        os.execve(sys.executable, [sys.executable] + sys.argv, dict(os.environ, GLIBC_TUNABLES=TUNABLES))
     exe = sys.argv[1]
     path = sys.argv[2] if len(sys.argv) > 2 else "resources/generators/fashion-cgan.pt"
     lines = subprocess.run([exe, path], check=True, capture_output=True, text=True).stdout.splitlines()
     cpp = [json.loads(line) for line in lines]
-    ref = python_reference(path)
+    ref = python_reference(path, cpp[-1]["threads"])
     print(f"generator: {path}, {cpp[-1]['threads']} threads")
     print(f"{'measure':<28}{'C++':>12}{'Python':>12}{'C++/Python':>12}")
     for row in cpp[:-1]:
