@@ -37,23 +37,24 @@ def main():
         recipe = os.path.join(tmp, "r.json")
         subprocess.run([args.cli, "new-recipe", "default", "--out", recipe], check=True,
                        capture_output=True)
+        # The same images on both sides: 2 views per anchor, and sample
+        # writes one grid of at most 4,096 images per call.
+        images = max(2, args.images - args.images % 2)
+        calls = [4096] * (images // 4096) + ([images % 4096] if images % 4096 else [])
         for _ in range(args.rounds):
-            # sample writes one grid of at most 4,096 images per call.
-            calls = max(1, args.images // 4096)
-            n = min(args.images, 4096)
             seconds = sum(timed([args.cli, *threads, "sample", "default", "--n", str(n), "--seed",
                                  str(i + 1), "--out", os.path.join(tmp, "grid.png")], env)
-                          for i in range(calls))
-            rates["sample"].append(calls * n / seconds)
+                          for i, n in enumerate(calls))
+            rates["sample"].append(images / seconds)
             for fmt in ("png", "npy"):
                 out = os.path.join(tmp, fmt)
                 shutil.rmtree(out, ignore_errors=True)
                 seconds = timed([args.cli, *threads, "export-dataset", recipe, "--anchors",
-                                 str(args.images // 2), "--views", "2", "--format", fmt,
+                                 str(images // 2), "--views", "2", "--format", fmt,
                                  "--out", out], env)
-                rates["export " + fmt].append(args.images / seconds)
+                rates["export " + fmt].append(images / seconds)
     base = statistics.median(rates["sample"])
-    print(f"{args.images} images, {args.threads} threads, {args.rounds} rounds (median images/s, "
+    print(f"{images} images, {args.threads} threads, {args.rounds} rounds (median images/s, "
           "whole process including start-up):")
     for name, values in rates.items():
         median = statistics.median(values)
