@@ -173,7 +173,9 @@ at::Tensor encodeImages(EncoderImpl &encoder, const EvalData &data, const ImageS
     encoder.eval();
     const auto device = encoder.parameters().front().device();
     const int64_t n = indices.size(0);
-    std::vector<torch::Tensor> parts;
+    // Written in place, [n, D]: batches gathered then concatenated held the
+    // features twice at the end (hundreds of MB for 60,000 images).
+    torch::Tensor out;
     {
         torch::NoGradGuard noGrad;
         for (int64_t i = 0; i < n; i += batch) {
@@ -183,12 +185,14 @@ at::Tensor encodeImages(EncoderImpl &encoder, const EvalData &data, const ImageS
             }
             auto x = data.images(split, indices.slice(0, i, i + batch)).to(device);
             if (device.is_cpu()) x = x.contiguous(at::MemoryFormat::ChannelsLast);
-            parts.push_back(encoder.probeFeatures(x).to(torch::kFloat32).cpu());
+            const auto f = encoder.probeFeatures(x).to(torch::kFloat32).cpu(); // [b, D]
+            if (!out.defined()) out = torch::empty({n, f.size(1)}, f.options());
+            out.slice(0, i, i + f.size(0)).copy_(f);
             if (progress) progress(std::min(n, i + batch), n);
         }
     }
     encoder.train(wasTraining);
-    return torch::cat(parts);
+    return out.defined() ? out : torch::empty({0, 0});
 }
 
 struct LinearProbe::Fit
