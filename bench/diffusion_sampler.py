@@ -40,9 +40,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 from export_generator import export_denoiser  # noqa: E402
 
 T, CLASSES = 1000, 10
-# core/runtime.cpp's mallopt calls.
-TUNABLES = ("glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=1073741824:"
-            "glibc.malloc.top_pad=67108864")
+from engine_malloc import TUNABLES  # noqa: E402
 
 
 class SmallUNet(nn.Module):

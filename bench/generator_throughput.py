@@ -22,9 +22,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import torch  # noqa: E402
 
 
-# core/runtime.cpp's mallopt calls: equal allocator settings for the reference.
-TUNABLES = ("glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=1073741824:"
-            "glibc.malloc.top_pad=67108864")
+from engine_malloc import TUNABLES  # noqa: E402
 
 
 def python_reference(path, threads):

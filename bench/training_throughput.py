@@ -55,9 +55,7 @@ import torch.nn.functional as F  # noqa: E402
 LATENT_SIGMA, TRUNC, VIEWS = 0.2, 2.0, 2
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_GENERATOR = os.path.join(HERE, "..", "resources", "generators", "fashion-cgan.pt")
-# core/runtime.cpp's mallopt calls, for the equal-settings Python reference.
-TUNABLES = ("glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=1073741824:"
-            "glibc.malloc.top_pad=67108864")
+from engine_malloc import TUNABLES  # noqa: E402
 CASES = {  # name: (encoder preset, batch of anchors)
     "default": ("small", 256),
     "colour64": ("small", 64),

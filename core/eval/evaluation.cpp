@@ -192,7 +192,7 @@ at::Tensor encodeImages(EncoderImpl &encoder, const EvalData &data, const ImageS
         }
     }
     encoder.train(wasTraining);
-    return out.defined() ? out : torch::empty({0, 0});
+    return out.defined() ? out : torch::empty({0, 0}); // on the CPU, as features always are
 }
 
 struct LinearProbe::Fit
