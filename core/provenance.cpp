@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -96,7 +97,7 @@ std::vector<RunSession> readRunSessions(const std::string &runDir)
         s.command = o.has("command") ? o.string("command") : "";
         s.ranks = o.has("ranks") ? static_cast<int>(o.integer("ranks", 1, 1 << 20)) : 1;
         s.fromStep =
-            o.has("from_step") ? static_cast<int>(o.integer("from_step", 0, 1LL << 31)) : 0;
+            o.has("from_step") ? static_cast<int>(o.integer("from_step", 0, INT_MAX)) : 0;
         s.device = o.has("device") ? o.string("device") : "";
         s.batchThreads =
             o.has("batch_threads") ? static_cast<int>(o.integer("batch_threads", 0, 1 << 20)) : 0;

@@ -320,6 +320,97 @@ private Q_SLOTS:
                                         "not have"));
     }
 
+    // Split folders by other common names (Kaggle's training_set/test_set,
+    // mnist_png's training/testing, any case): read as a 2-class dataset of
+    // "test_set" and "training_set" before. An empty split folder and a
+    // class whose files are all unreadable are refused by name.
+    void otherSplitNamesEmptySplitsAndEmptiedClasses()
+    {
+        const std::string kaggle = path("cats-dogs");
+        writeClassFolder(kaggle + "/training_set", {"cats", "dogs"}, 3);
+        writeClassFolder(kaggle + "/Test_Set", {"cats", "dogs"}, 2);
+        const Dataset k = openDataset(kaggle);
+        QCOMPARE(k.classNames, (std::vector<std::string>{"cats", "dogs"}));
+        QCOMPARE(k.train.size(), 6);
+        QCOMPARE(k.test.size(), 4);
+        QVERIFY(!k.testCarved);
+        const std::string mnist = path("mnist-png");
+        writeClassFolder(mnist + "/Training", {"0", "1"}, 2);
+        writeClassFolder(mnist + "/testing", {"0", "1"}, 1);
+        writeClassFolder(mnist + "/Validation", {"0", "1"}, 1);
+        const Dataset m = openDataset(mnist);
+        QCOMPARE(m.train.size(), 4);
+        QCOMPARE(m.val.size(), 2);
+        QCOMPARE(m.test.size(), 2);
+
+        const std::string twoTrains = path("two-trains");
+        writeClassFolder(twoTrains + "/train", {"a"}, 1);
+        writeClassFolder(twoTrains + "/training", {"a"}, 1);
+        const QString e = errorOf([&] { openDataset(twoTrains); });
+        QVERIFY2(e.contains("has two train folders, train and training"), qPrintable(e));
+
+        const std::string emptyTest = path("empty-test");
+        writeClassFolder(emptyTest + "/train", {"a", "b"}, 2);
+        fs::create_directories(emptyTest + "/test");
+        writeFileAtomically(emptyTest + "/test/.DS_Store", "x");
+        QCOMPARE(errorOf([&] { openDataset(emptyTest); }),
+                 QString::fromStdString("split folder " + emptyTest +
+                                        "/test holds no images and no class folders (expected "
+                                        ".png, .jpg, .jpeg, .bmp or .webp files, in the same "
+                                        "class folders as the train split's)"));
+
+        const std::string emptied = path("emptied-class");
+        writeClassFolder(emptied, {"a", "b"}, 2);
+        for (const char *f : {"/b/img100.png", "/b/img101.png"})
+            writeFileAtomically(emptied + f, "not a png");
+        DatasetOptions skip;
+        skip.skipUnreadable = true;
+        QCOMPARE(errorOf([&] { openDataset(emptied, skip); }),
+                 QString::fromStdString("image folder " + emptied +
+                                        ": class \"b\" has no readable training image (all of "
+                                        "its files were skipped as unreadable); expected at "
+                                        "least one per class"));
+    }
+
+    // Decoding stores a chunk at a time (threads x 256 files) and the store
+    // keeps its bytes in blocks: images and labels stay in list order across
+    // both boundaries.
+    void chunksAndBlocksKeepTheOrder()
+    {
+        const std::string dir = path("many");
+        writeClassFolder(dir, {"a", "b"}, 150); // 300 files: two chunks on one thread
+        DatasetOptions one;
+        one.threads = 1;
+        const Dataset d = openDataset(dir, one);
+        DatasetOptions many;
+        many.threads = 3;
+        const Dataset e = openDataset(dir, many);
+        QCOMPARE(d.train.size(), 240);
+        QCOMPARE(d.train.labels(), e.train.labels());
+        QCOMPARE(d.train.labels().back(), 1);
+        for (std::int64_t i = 0; i < d.train.size(); ++i) {
+            const auto &x = d.train.entry(i);
+            QCOMPARE(x.height, e.train.entry(i).height);
+            QVERIFY(std::equal(d.train.pixels(i), d.train.pixels(i) + x.height * x.width * 3,
+                               e.train.pixels(i)));
+        }
+
+        ImageStore store; // 4 MiB images: the 32 MiB block fills at the ninth
+        std::vector<std::uint8_t> image(std::size_t(2048) * 2048);
+        for (int i = 0; i < 10; ++i) {
+            std::fill(image.begin(), image.end(), std::uint8_t(i * 20));
+            image[std::size_t(i)] = 7;
+            store.add(image.data(), 2048, 2048, 1, i);
+        }
+        QCOMPARE(store.byteCount(), std::int64_t(10) * 2048 * 2048);
+        QVERIFY(store.entry(9).block > store.entry(0).block);
+        for (int i = 0; i < 10; ++i) {
+            const std::uint8_t *p = store.pixels(i);
+            QCOMPARE(int(p[i]), 7);
+            QCOMPARE(int(p[2048 * 2048 - 1]), i * 20);
+        }
+    }
+
     // A class named "train" among others is a class (CIFAR-100 has one): the
     // folder used to be read as a train/val/test layout, every other class
     // dropped. Hidden and system folders and files are neither classes nor

@@ -342,11 +342,27 @@ private Q_SLOTS:
         single.views.perAnchor = 1;
         e = errorOf([&] { t->changeRecipe(single); });
         QVERIFY2(e.contains("views.per_anchor is 1"), qPrintable(e));
+        // During the final evaluation no step is left for a recipe to apply to
+        // (the studio said "applied" and nothing happened).
+        QString duringFinal;
+        TrainObserver observer;
+        observer.evaluation = [&](const std::string &kind, std::int64_t, std::int64_t) {
+            if (kind == "final" && duringFinal.isEmpty())
+                duringFinal = errorOf([&] { t->changeRecipe(tightRecipe(recipe())); });
+        };
+        t->setObserver(observer);
         t->start();
         t->wait();
+        QVERIFY2(t->state() == RunState::Finished, t->message().c_str());
+        QVERIFY2(duringFinal.contains("has trained its last step"), qPrintable(duringFinal));
         e = errorOf([&] { t->changeRecipe(tightRecipe(recipe())); });
         QVERIFY2(e.contains("has ended (finished)"), qPrintable(e));
         QVERIFY(!fs::exists(recipeVersionsFile(dir)));
+        // Nor once a stop is pending.
+        auto stopping = Trainer::create(path("refusals-stopping"), config(), recipe());
+        stopping->stop();
+        e = errorOf([&] { stopping->changeRecipe(tightRecipe(recipe())); });
+        QVERIFY2(e.contains("is stopping"), qPrintable(e));
 
         const std::string stopped = path("refused-resume");
         test::trainAndStop(stopped, config(), 2);

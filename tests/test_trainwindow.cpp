@@ -23,6 +23,7 @@
 #include "widgethelpers.h"
 #include "windowtest.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
@@ -30,6 +31,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
@@ -432,10 +434,22 @@ private Q_SLOTS:
         // The running table's settings and folder stay as it started.
         auto *folder = box->findChild<QLineEdit *>("experimentFolder");
         QVERIFY(!folder->isEnabled());
+        // Another generator loaded meanwhile waits for the table to end: its
+        // preset re-enabled row r and rewrote the sigmas of the running table.
+        auto *rowR = box->findChild<QCheckBox *>("experimentRow_r");
+        auto *sigmas = box->findChild<QLineEdit *>("experimentSigmas");
+        const QString sweep = sigmas->text();
+        box->setGenerator(m_tmp.filePath("other-ddpm.pt"), true);
+        QVERIFY(!rowR->isEnabled());
+        QCOMPARE(sigmas->text(), sweep);
         QTRY_VERIFY_WITH_TIMEOUT(progress->value() >= 1, 120000);
         QTest::mouseClick(box->findChild<QPushButton *>("experimentStop"), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
         QVERIFY(folder->isEnabled());
+        QVERIFY(rowR->isEnabled() && rowR->isChecked());
+        QCOMPARE(sigmas->text(), QString("0.4"));
+        box->setGenerator(LATENT_DEFAULT_GENERATOR, false); // back to the table it resumes
+        QCOMPARE(sigmas->text(), sweep);
         QCOMPARE(finished.first().at(0).toBool(), false);
         QVERIFY2(finished.first().at(1).toString().contains("run it again to resume"),
                  qPrintable(finished.first().at(1).toString()));
@@ -704,6 +718,69 @@ private Q_SLOTS:
         const RunStatus status = readRunStatus((runs + "/two-ranks").toStdString());
         QVERIFY(status.state == RunState::Finished);
         QCOMPARE(status.step, 6);
+        qunsetenv("LATENT_STUDIO_RUNS");
+    }
+
+    // Stop with 2 processes: every rank stops at the same step, rank 1 with
+    // latent-cli's "stopped" exit code, which is no failure (the tab showed
+    // "rank 1 exited with code 130" in red). Quitting asks first, then stops
+    // the run and closes once it has saved its checkpoint; and a run resumed
+    // from the Runs tab shows its own settings in the form.
+    void stopAndQuitWithSeveralProcesses()
+    {
+        const QString runs = m_tmp.filePath("stopped-ranks-runs");
+        qputenv("LATENT_STUDIO_RUNS", runs.toUtf8());
+        QApplication::setQuitOnLastWindowClosed(false); // the test goes on after the close
+        MainWindow window;
+        QVERIFY(test::loadDefaultGenerator(window));
+        window.show();
+        TrainPanel *panel = window.trainPanel();
+        panel->setCliPath(LATENT_CLI_PATH);
+        panel->findChild<QSpinBox *>("trainBudget")->setValue(5000);
+        panel->findChild<QSpinBox *>("trainBatch")->setValue(16);
+        panel->findChild<QSpinBox *>("trainProbeEvery")->setValue(0);
+        panel->findChild<QSpinBox *>("trainProcesses")->setValue(2);
+        panel->findChild<QLineEdit *>("trainRunName")->setText("stopped-ranks");
+        QSignalSpy states(panel, &TrainPanel::stateChanged);
+        QTest::mouseClick(panel->findChild<QPushButton *>("trainButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->lossPlot()->pointCount(0) >= 2, 120000);
+
+        QVERIFY(!window.close()); // asks instead
+        QMessageBox *ask = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((ask = window.findChild<QMessageBox *>("quitWhileRunning")),
+                                 10000);
+        QTest::mouseClick(ask->button(QMessageBox::Cancel), Qt::LeftButton);
+        QTRY_VERIFY(!window.findChild<QMessageBox *>("quitWhileRunning"));
+        QVERIFY(window.isVisible() && panel->isTraining());
+
+        QVERIFY(!window.close());
+        QTRY_VERIFY_WITH_TIMEOUT((ask = window.findChild<QMessageBox *>("quitWhileRunning")),
+                                 10000);
+        QTest::mouseClick(ask->findChild<QPushButton *>("stopAndQuitButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.isVisible(), 120000);
+        QCOMPARE(states.last().at(0).toString(), QString("stopped"));
+        // Rank 1 (the process whose command line holds the run folder) has
+        // exited and its end was seen.
+        QTRY_COMPARE_WITH_TIMEOUT(QProcess::execute("pgrep", {"-f", runs + "/stopped-ranks"}), 1,
+                                  60000);
+        QTest::qWait(500);
+        QCOMPARE(panel->findChild<QLabel *>("trainError")->text(), QString());
+        const QString dir = runs + "/stopped-ranks";
+        QVERIFY(readRunStatus(dir.toStdString()).state == RunState::Stopped);
+        QVERIFY(QFile::exists(dir + "/checkpoint.pt"));
+
+        // Resumed with other settings in the form: the form shows the run's.
+        panel->findChild<QSpinBox *>("trainProcesses")->setValue(1);
+        panel->findChild<QSpinBox *>("trainBatch")->setValue(64);
+        panel->findChild<QComboBox *>("trainOptimizer")->setCurrentText("adam");
+        QSignalSpy started(panel, &TrainPanel::runStarted);
+        panel->resumeRun(dir);
+        QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 120000);
+        QCOMPARE(panel->findChild<QSpinBox *>("trainBatch")->value(), 16);
+        QCOMPARE(panel->findChild<QComboBox *>("trainOptimizer")->currentText(), QString("sgd"));
+        QCOMPARE(panel->findChild<QSpinBox *>("trainBudget")->value(), 5000);
+        panel->stopTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->isTraining(), 120000);
         qunsetenv("LATENT_STUDIO_RUNS");
     }
 

@@ -1253,6 +1253,26 @@
         <source>Open S&amp;hipped Generator</source>
         <translation>Mitgelieferten &amp;Generator öffnen</translation>
     </message>
+    <message>
+        <source>Quit Latent Studio</source>
+        <translation>Latent Studio beenden</translation>
+    </message>
+    <message>
+        <source>A run is training. Stop it and quit? It saves a checkpoint first; resume it later from the Runs tab.</source>
+        <translation>Ein Lauf trainiert. Anhalten und beenden? Er speichert zuerst einen Checkpoint; setzen Sie ihn später im Tab „Läufe“ fort.</translation>
+    </message>
+    <message>
+        <source>An experiment is running. Stop it and quit? Its finished runs are kept; run it again on the same folder to resume.</source>
+        <translation>Ein Experiment läuft. Anhalten und beenden? Seine fertigen Läufe bleiben erhalten; starten Sie es im selben Ordner erneut, um fortzusetzen.</translation>
+    </message>
+    <message>
+        <source>&amp;Stop and Quit</source>
+        <translation>&amp;Anhalten und beenden</translation>
+    </message>
+    <message>
+        <source>Stopping; the window closes when the work is saved…</source>
+        <translation>Wird angehalten; das Fenster schließt sich, sobald die Arbeit gespeichert ist…</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::PreferencesDialog</name>

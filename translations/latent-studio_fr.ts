@@ -1253,6 +1253,26 @@
         <source>Open S&amp;hipped Generator</source>
         <translation>Ouvrir un générateur &amp;fourni</translation>
     </message>
+    <message>
+        <source>Quit Latent Studio</source>
+        <translation>Quitter Latent Studio</translation>
+    </message>
+    <message>
+        <source>A run is training. Stop it and quit? It saves a checkpoint first; resume it later from the Runs tab.</source>
+        <translation>Un entraînement est en cours. L’arrêter et quitter ? Il enregistre d’abord un point de reprise ; reprenez-le plus tard depuis l’onglet Exécutions.</translation>
+    </message>
+    <message>
+        <source>An experiment is running. Stop it and quit? Its finished runs are kept; run it again on the same folder to resume.</source>
+        <translation>Une expérience est en cours. L’arrêter et quitter ? Ses exécutions terminées sont conservées ; relancez-la sur le même dossier pour reprendre.</translation>
+    </message>
+    <message>
+        <source>&amp;Stop and Quit</source>
+        <translation>&amp;Arrêter et quitter</translation>
+    </message>
+    <message>
+        <source>Stopping; the window closes when the work is saved…</source>
+        <translation>Arrêt en cours ; la fenêtre se fermera une fois le travail enregistré…</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::PreferencesDialog</name>

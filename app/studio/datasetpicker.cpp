@@ -125,7 +125,10 @@ DatasetPicker::DatasetPicker(QWidget *parent)
     inspect();
 }
 
-DatasetPicker::~DatasetPicker() = default;
+DatasetPicker::~DatasetPicker()
+{
+    ++*m_generation; // the running inspection stops; the worker's join returns soon
+}
 
 QString DatasetPicker::source() const
 {
@@ -198,18 +201,20 @@ void DatasetPicker::inspect()
     m_summary->setToolTip({});
     m_samples->clear();
     m_summary->setText(tr("Reading %1…").arg(source));
-    const int generation = ++m_generation;
+    const int generation = ++*m_generation;
     QPointer<DatasetPicker> self(this);
     DatasetOptions options;
     options.skipUnreadable = skipUnreadable();
     const auto start = std::chrono::steady_clock::now();
-    options.progress = [self, generation, source, start](std::int64_t done, std::int64_t total) {
+    options.progress = [self, wanted = m_generation, generation, source,
+                        start](std::int64_t done, std::int64_t total) {
+        if (*wanted != generation) return false; // another source, or the picker closed
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         QMetaObject::invokeMethod(
             qApp,
             [self, generation, source, done, total, seconds] {
-                if (self && self->m_generation == generation)
+                if (self && *self->m_generation == generation)
                     self->m_summary->setText(progressText(source, done, total, seconds));
             },
             Qt::QueuedConnection);
@@ -231,7 +236,7 @@ void DatasetPicker::inspect()
             return result;
         },
         [this, source, generation](std::shared_ptr<Inspection> result, const QString &error) {
-            if (generation != m_generation) return;
+            if (generation != *m_generation) return;
             m_valid = error.isEmpty();
             if (!m_valid) {
                 m_summary->setText(error);

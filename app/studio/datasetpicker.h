@@ -5,6 +5,7 @@
 
 #include <QWidget>
 
+#include <atomic>
 #include <memory>
 
 class QCheckBox;
@@ -58,7 +59,9 @@ private:
     QLabel *m_samples;
     QString m_details;
     bool m_valid = false;
-    int m_generation = 0; // drops progress reports of superseded inspections
+    // The inspection wanted now: a superseded one drops its reports and stops
+    // reading at its next image (as does every one when the picker goes).
+    std::shared_ptr<std::atomic<int>> m_generation = std::make_shared<std::atomic<int>>(0);
     // Declared last: joined first.
     std::unique_ptr<CoalescingWorker> m_worker;
 };

@@ -203,6 +203,10 @@ QString ExperimentBox::folder() const
 
 void ExperimentBox::setGenerator(const QString &path, bool diffusion)
 {
+    if (isRunning()) {
+        m_nextGenerator = {path, diffusion};
+        return;
+    }
     m_generator = path;
     m_diffusion = diffusion;
     // A diffusion sample costs a sampler's steps: the table the docs ran
@@ -381,6 +385,10 @@ void ExperimentBox::onFinished(bool completed, const QString &message, const QSt
     m_run->setEnabled(true);
     m_stop->setEnabled(false);
     setSettingsEnabled(true);
+    if (m_nextGenerator) {
+        const auto [path, diffusion] = *std::exchange(m_nextGenerator, std::nullopt);
+        setGenerator(path, diffusion);
+    }
     if (completed) m_report = reportPath;
     m_open->setEnabled(QFileInfo::exists(m_report)); // a stopped table's progress report too
     if (completed) {

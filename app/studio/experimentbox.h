@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -49,7 +50,8 @@ public:
     static QString defaultFolder(const QString &runsRoot);
     // The generator the table samples; a diffusion generator presets the
     // affordable table (rows a, b, c, r at sigma 0.4, an anchor pool), a GAN
-    // the paper's (rows a to g, the sigma sweep, fresh anchors).
+    // the paper's (rows a to g, the sigma sweep, fresh anchors). While a
+    // table runs its settings stay; the new preset follows when it ends.
     void setGenerator(const QString &path, bool diffusion);
     // Everything but the budget and seeds (tests use a small dataset).
     void setBaseConfig(const TrainConfig &config) { m_base = config; }
@@ -87,6 +89,7 @@ private:
     QProgressBar *m_progress;
     QLabel *m_status;
     QString m_generator;
+    std::optional<std::pair<QString, bool>> m_nextGenerator; // loaded while a table ran
     QString m_report;
     QString m_lastLog;
     TrainConfig m_base;

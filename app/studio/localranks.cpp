@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "localranks.h"
 
+#include "../cli/cliutil.h" // kInterruptedExitCode
 #include "dist/distributed.h"
 
 #include <QProcessEnvironment>
@@ -61,7 +62,9 @@ void LocalRanks::onOutput(Rank &rank)
 void LocalRanks::onFinished(Rank &rank, int code, QProcess::ExitStatus status)
 {
     onOutput(rank);
-    if (status == QProcess::NormalExit && code == 0) return;
+    // 0: finished; kInterruptedExitCode: stopped with the others (a Stop on
+    // rank 0 stops every rank at the same step).
+    if (status == QProcess::NormalExit && (code == 0 || code == cli::kInterruptedExitCode)) return;
     if (m_finishing) return; // killed by finish(): rank 0 has ended the run
     const QString how = status == QProcess::CrashExit
                             ? tr("rank %1 was killed or crashed").arg(rank.index)

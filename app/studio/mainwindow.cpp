@@ -29,6 +29,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPushButton>
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
@@ -86,6 +87,13 @@ MainWindow::MainWindow(QWidget *parent)
             m_runs->refresh();
     });
     connect(m_train, &TrainPanel::runEnded, m_runs, &RunsPanel::refresh);
+    // Quitting waits for a stopping run and experiment (askToStopAndQuit).
+    const auto closeIfStopped = [this] {
+        if (m_quitWhenStopped && !workIsRunning())
+            QMetaObject::invokeMethod(this, &QWidget::close, Qt::QueuedConnection);
+    };
+    connect(m_train, &TrainPanel::idle, this, closeIfStopped);
+    connect(m_runs->experimentBox(), &ExperimentBox::finished, this, closeIfStopped);
     connect(m_runs, &RunsPanel::resumeRequested, this, [this](const QString &dir) {
         m_tabs->setCurrentWidget(m_train);
         m_train->resumeRun(dir);
@@ -413,8 +421,46 @@ void MainWindow::rebuildRecentMenu()
     m_recentMenu->setEnabled(!recent.isEmpty());
 }
 
+bool MainWindow::workIsRunning() const
+{
+    return m_train->isTraining() || m_runs->experimentBox()->isRunning();
+}
+
+void MainWindow::askToStopAndQuit()
+{
+    if (findChild<QMessageBox *>("quitWhileRunning")) return; // already asking
+    const bool training = m_train->isTraining();
+    auto *box = new QMessageBox(
+        QMessageBox::Question, tr("Quit Latent Studio"),
+        training ? tr("A run is training. Stop it and quit? It saves a checkpoint first; resume "
+                      "it later from the Runs tab.")
+                 : tr("An experiment is running. Stop it and quit? Its finished runs are kept; "
+                      "run it again on the same folder to resume."),
+        QMessageBox::Cancel, this);
+    box->setObjectName("quitWhileRunning");
+    QPushButton *stopAndQuit = box->addButton(tr("&Stop and Quit"), QMessageBox::AcceptRole);
+    stopAndQuit->setObjectName("stopAndQuitButton");
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    // Not exec(): no nested event loop while workers post their results.
+    connect(box, &QMessageBox::buttonClicked, this, [this, stopAndQuit](QAbstractButton *b) {
+        if (b != stopAndQuit) return;
+        m_quitWhenStopped = true;
+        if (m_train->isTraining()) m_train->stopTraining();
+        if (m_runs->experimentBox()->isRunning()) m_runs->experimentBox()->stop();
+        statusBar()->showMessage(tr("Stopping; the window closes when the work is saved…"));
+        if (!workIsRunning()) close();
+    });
+    box->open();
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (workIsRunning()) {
+        event->ignore();
+        if (!m_quitWhenStopped) askToStopAndQuit();
+        return;
+    }
     QSettings settings;
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());

@@ -65,6 +65,10 @@ private:
     void addRecentFile(const QString &path);
     void rebuildRecentMenu();
     void showError(const QString &title, const QString &message);
+    // Closing while a run or an experiment runs: asks, then stops them and
+    // closes once they have saved (a checkpoint, the experiment's folder).
+    void askToStopAndQuit();
+    bool workIsRunning() const;
 
     QTabWidget *m_tabs;
     GeneratorPanel *m_panel;
@@ -74,6 +78,7 @@ private:
     RunsPanel *m_runs;
     QMenu *m_recentMenu = nullptr;
     QLabel *m_deviceLabel;
+    bool m_quitWhenStopped = false;
     std::shared_ptr<const Generator> m_generator;
     ImageBatch m_lastBatch;
     // Declared last so it is destroyed first: its thread is joined before

@@ -220,6 +220,7 @@ void RunsPanel::refresh()
                 if (entry.is_directory(ec)) dirs.push_back(entry.path());
             std::sort(dirs.begin(), dirs.end());
             for (const auto &dir : dirs) {
+                if (!isRunFolder(dir.string())) continue; // an export or a report beside the runs
                 try {
                     listing.runs.push_back(readRunSummary(dir.string()));
                 } catch (const std::exception &e) {

@@ -255,10 +255,7 @@ void TrainPanel::setRunsRoot(const QString &dir)
 
 bool TrainPanel::isTraining() const
 {
-    if (m_preparing) return true;
-    if (!m_trainer) return false;
-    const RunState s = m_trainer->state();
-    return s == RunState::Running || s == RunState::Paused || s == RunState::Created;
+    return m_preparing || m_running;
 }
 
 TrainConfig TrainPanel::configFromForm() const
@@ -282,6 +279,25 @@ TrainConfig TrainPanel::configFromForm() const
     c.seed = static_cast<std::uint64_t>(m_seed->value());
     c.probeEvery = m_probeEvery->value();
     return c;
+}
+
+void TrainPanel::showConfig(const TrainConfig &c)
+{
+    m_data->setCurrentIndex(c.data == "real" ? 1 : 0);
+    const QString source = QString::fromStdString(c.data == "real" ? c.realData : c.evalData);
+    if (source != m_dataset->source()) m_dataset->setSource(source);
+    const bool minutes = c.minutes > 0;
+    m_budgetUnit->setCurrentIndex(minutes ? 1 : 0);
+    m_budget->setValue(minutes ? int(std::ceil(c.minutes)) : c.steps);
+    m_encoder->setCurrentText(QString::fromStdString(c.encoder));
+    m_resolution->setValue(c.resolution);
+    m_batch->setValue(c.batch);
+    m_optimizer->setCurrentText(QString::fromStdString(c.optimizer));
+    m_lr->setValue(c.lr);
+    m_device->setCurrentText(QString::fromStdString(c.device));
+    m_precision->setCurrentText(QString::fromStdString(c.precision));
+    m_seed->setValue(int(std::min<std::uint64_t>(c.seed, std::uint64_t(m_seed->maximum()))));
+    m_probeEvery->setValue(c.probeEvery);
 }
 
 void TrainPanel::resetPlots()
@@ -428,6 +444,7 @@ void TrainPanel::launch(std::function<std::shared_ptr<Trainer>(const ParallelOpt
 {
     m_error->clear();
     m_ranks.reset();
+    m_trainer.reset(); // the last run's data and encoder go before the next one loads its own
     ParallelOptions parallel;
     const int processes = m_processes->value();
     if (processes > 1) {
@@ -476,6 +493,7 @@ void TrainPanel::launch(std::function<std::shared_ptr<Trainer>(const ParallelOpt
                     tr("Stopped before the first step; resume %1 from the Runs tab.").arg(runDir));
                 updateButtons();
                 Q_EMIT runEnded(runDir);
+                Q_EMIT idle();
                 return;
             }
             if (!error.isEmpty()) {
@@ -490,6 +508,7 @@ void TrainPanel::launch(std::function<std::shared_ptr<Trainer>(const ParallelOpt
                 else
                     m_status->clear();
                 updateButtons();
+                Q_EMIT idle();
                 return;
             }
             m_runDir = runDir;
@@ -500,6 +519,8 @@ void TrainPanel::launch(std::function<std::shared_ptr<Trainer>(const ParallelOpt
 void TrainPanel::attach(std::shared_ptr<Trainer> trainer)
 {
     m_trainer = std::move(trainer);
+    m_running = true;
+    showConfig(m_trainer->config());
     m_classNames = m_trainer->classNames();
     resetPlots();
     // A resumed run shows what it logged before.
@@ -609,6 +630,7 @@ void TrainPanel::onFinalEvaluation(std::int64_t done, std::int64_t total)
     m_progress->setFormat(tr("final evaluation %1 / %2 images").arg(done).arg(total));
     m_status->setText(tr("Final evaluation: encoding the real train and test images (Stop "
                          "cancels it; the checkpoint is kept)"));
+    m_pause->setEnabled(false); // the steps are done: nothing is left to pause
 }
 
 void TrainPanel::onState(RunState state, const QString &message)
@@ -622,6 +644,7 @@ void TrainPanel::onState(RunState state, const QString &message)
     if (state == RunState::Paused)
         m_status->setText(tr("Paused at step %1").arg(m_trainer->step()));
     if (state == RunState::Finished || state == RunState::Stopped || state == RunState::Failed) {
+        m_running = false;
         m_viewTimer->stop();
         refreshViews();
         // The other ranks end at the same step; one still waiting (rank 0
@@ -632,6 +655,7 @@ void TrainPanel::onState(RunState state, const QString &message)
                               : tr("%1 (%2)").arg(name, message.isEmpty() ? m_runDir : message));
         updateButtons();
         Q_EMIT runEnded(m_runDir);
+        Q_EMIT idle();
         return;
     }
     updateButtons();

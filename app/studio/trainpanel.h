@@ -96,6 +96,9 @@ Q_SIGNALS:
     void runStarted(const QString &runDir);
     void runEnded(const QString &runDir); // finished, stopped or failed
     void stateChanged(const QString &state);
+    // No run is training or being prepared any more: after runEnded, or a
+    // preparation that failed or was stopped.
+    void idle();
 
 private:
     // Creates the run's trainer (rank 0) on the worker; with several
@@ -104,6 +107,9 @@ private:
                 const QString &runDir, const QStringList &rankArguments);
     QString runName() const;
     void attach(std::shared_ptr<Trainer> trainer);
+    // The form shows a run's settings while it trains (a resumed run's own,
+    // not the form's last ones).
+    void showConfig(const TrainConfig &config);
     void resetPlots();
     void onMetric(const MetricRow &row);
     void onProgress(const TrainProgress &p);
@@ -154,6 +160,9 @@ private:
     // A run being created or opened on the worker (no trainer yet): Train
     // and Resume wait for it, Stop cancels its data loading.
     bool m_preparing = false;
+    // A trainer attached until its end state reaches this thread: the
+    // trainer's own state() runs ahead of the queued onState().
+    bool m_running = false;
     std::shared_ptr<std::atomic<bool>> m_cancelPreparing = std::make_shared<std::atomic<bool>>();
     std::vector<std::string> m_classNames;
     ImageBatch m_embeddingImages; // the embedding's points, for the hover preview

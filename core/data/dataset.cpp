@@ -13,11 +13,13 @@
 #include <torch/utils.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -96,6 +98,9 @@ void readIdx(Dataset &data, bool fashion)
     // Classes 0 to the largest label. A few may have no training image
     // (EMNIST Letters numbers its classes from 1), but mostly empty ones
     // are a damaged label file: one stray byte would make up to 256 classes.
+    if (data.train.empty())
+        throw Error("IDX images " + idxFile(data.path, "train-images-idx3-ubyte") +
+                    ": 0 images; expected at least one training image");
     std::vector<int> counts;
     for (int l : data.train.labels()) {
         if (l >= int(counts.size())) counts.resize(std::size_t(l) + 1, 0);
@@ -397,65 +402,92 @@ cv::Mat toStoredForm(const cv::Mat &img, int maxShorterSide)
     return out.isContinuous() ? out : out.clone();
 }
 
-// Decodes `files` on worker threads into the data's stores, in list order.
+// Decodes `files` on worker threads into the data's stores, in list order,
+// a chunk at a time: the decoded images wait in memory only until their
+// chunk is stored (all of them at once doubled a large folder's peak).
 void decodeAll(const std::vector<ImageFile> &files, const DatasetOptions &options, Dataset &data)
 {
     const std::size_t n = files.size();
-    std::vector<cv::Mat> decoded(n);
-    std::vector<std::string> failures(n);
-    std::atomic<std::size_t> next{0}, done{0}, downscaled{0};
-    std::atomic<bool> stop{false}, cancelled{false};
+    const unsigned threads = std::min<unsigned>(options.threads > 0 ? unsigned(options.threads)
+                                                                    : unsigned(defaultThreads()),
+                                                unsigned(std::max<std::size_t>(1, n)));
+    const std::size_t chunk = std::size_t(threads) * 256;
+    ImageStore *stores[] = {&data.train, &data.val, &data.test};
+    std::atomic<std::size_t> done{0}, downscaled{0};
     std::mutex progressMutex;
-    auto work = [&] {
-        for (std::size_t i; !stop && (i = next++) < n;) {
-            try {
-                cv::Mat img = cv::imread(files[i].path, cv::IMREAD_ANYCOLOR | cv::IMREAD_ANYDEPTH);
-                if (img.empty() || img.rows <= 0 || img.cols <= 0)
-                    failures[i] = "not an image OpenCV can decode";
-                else
-                    decoded[i] = toStoredForm(img, options.maxShorterSide);
-                if (!img.empty() && decoded[i].rows * decoded[i].cols < img.rows * img.cols)
-                    ++downscaled;
-            } catch (const cv::Exception &e) {
-                failures[i] = "decoding failed (" + std::string(e.what()) + ")";
-            }
-            if (!failures[i].empty() && !options.skipUnreadable) stop = true;
-            const std::size_t d = ++done;
-            if (options.progress && (d % 64 == 0 || d == n)) {
-                std::lock_guard lock(progressMutex);
-                if (!options.progress(std::int64_t(d), std::int64_t(n))) {
-                    cancelled = true;
-                    stop = true;
+    for (std::size_t begin = 0; begin < n; begin += chunk) {
+        const std::size_t end = std::min(n, begin + chunk);
+        std::vector<cv::Mat> decoded(end - begin);
+        std::vector<std::string> failures(end - begin);
+        std::atomic<std::size_t> next{begin};
+        std::atomic<bool> stop{false}, cancelled{false};
+        auto work = [&] {
+            for (std::size_t i; !stop && (i = next++) < end;) {
+                cv::Mat &out = decoded[i - begin];
+                std::string &failure = failures[i - begin];
+                try {
+                    cv::Mat img =
+                        cv::imread(files[i].path, cv::IMREAD_ANYCOLOR | cv::IMREAD_ANYDEPTH);
+                    if (img.empty() || img.rows <= 0 || img.cols <= 0)
+                        failure = "not an image OpenCV can decode";
+                    else
+                        out = toStoredForm(img, options.maxShorterSide);
+                    if (!img.empty() && out.rows * out.cols < img.rows * img.cols) ++downscaled;
+                } catch (const cv::Exception &e) {
+                    failure = "decoding failed (" + std::string(e.what()) + ")";
+                }
+                if (!failure.empty() && !options.skipUnreadable) stop = true;
+                const std::size_t d = ++done;
+                if (options.progress && (d % 64 == 0 || d == n)) {
+                    std::lock_guard lock(progressMutex);
+                    if (!options.progress(std::int64_t(d), std::int64_t(n))) {
+                        cancelled = true;
+                        stop = true;
+                    }
                 }
             }
+        };
+        std::vector<std::thread> pool;
+        for (unsigned t = 0; t < threads; ++t)
+            pool.emplace_back(work);
+        for (std::thread &t : pool)
+            t.join();
+        if (cancelled) throw Cancelled();
+        for (std::size_t i = begin; i < end; ++i) {
+            const std::string &failure = failures[i - begin];
+            if (failure.empty()) continue;
+            if (!options.skipUnreadable)
+                throw Error("image " + files[i].path + " cannot be read: " + failure +
+                            " (expected " + kImageKinds +
+                            "); fix or remove it, or skip unreadable images (--skip-unreadable)");
+            data.skipped.push_back(files[i].path + ": " + failure);
         }
-    };
-    const unsigned count = std::min<unsigned>(options.threads > 0 ? unsigned(options.threads)
-                                                                  : unsigned(defaultThreads()),
-                                              unsigned(std::max<std::size_t>(1, n)));
-    std::vector<std::thread> threads;
-    for (unsigned t = 0; t < count; ++t)
-        threads.emplace_back(work);
-    for (std::thread &t : threads)
-        t.join();
-    if (cancelled) throw Cancelled();
-    for (std::size_t i = 0; i < n; ++i) {
-        if (failures[i].empty()) continue;
-        if (!options.skipUnreadable)
-            throw Error("image " + files[i].path + " cannot be read: " + failures[i] +
-                        " (expected " + kImageKinds +
-                        "); fix or remove it, or skip unreadable images (--skip-unreadable)");
-        data.skipped.push_back(files[i].path + ": " + failures[i]);
+        for (std::size_t i = begin; i < end; ++i) {
+            cv::Mat &m = decoded[i - begin];
+            if (m.empty()) continue;
+            stores[files[i].split]->add(m.data, m.rows, m.cols, m.channels(), files[i].label);
+            m.release(); // the store holds the only copy from here
+        }
     }
     data.downscaled = std::int64_t(downscaled);
     data.downscaledTo = options.maxShorterSide;
-    ImageStore *stores[] = {&data.train, &data.val, &data.test};
-    for (std::size_t i = 0; i < n; ++i) {
-        cv::Mat &m = decoded[i];
-        if (m.empty()) continue;
-        stores[files[i].split]->add(m.data, m.rows, m.cols, m.channels(), files[i].label);
-        m.release(); // the store holds the only copy from here
-    }
+}
+
+// A split folder's role by its name, whatever its case and a "_set" or
+// "-set" ending (Kaggle's training_set/test_set, mnist_png's
+// training/testing, Roboflow's valid/): 0 train, 1 validation, 2 test,
+// -1 not a split folder.
+int splitRole(std::string name)
+{
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    for (const char *suffix : {"_set", "-set"})
+        if (name.size() > 4 && name.compare(name.size() - 4, 4, suffix) == 0)
+            name.resize(name.size() - 4);
+    if (name == "train" || name == "training") return 0;
+    if (name == "val" || name == "valid" || name == "validation") return 1;
+    if (name == "test" || name == "testing") return 2;
+    return -1;
 }
 
 void readFolder(Dataset &data, const DatasetOptions &options)
@@ -469,18 +501,35 @@ void readFolder(Dataset &data, const DatasetOptions &options)
     // whatever sits beside it (STL-10's unlabeled/ is left out, as before).
     std::vector<fs::path> topFolders, trainFolders, unused;
     listFolder(top, topFolders, unused);
-    bool splitLayout = isDir(top / "train");
-    if (splitLayout) listFolder(top / "train", trainFolders, unused);
+    std::optional<fs::path> splits[3]; // train, val, test
+    for (const fs::path &f : topFolders) {
+        const int role = splitRole(f.filename().string());
+        if (role < 0) continue;
+        if (splits[role])
+            throw Error("image folder " + data.path + " has two " +
+                        (role == 0   ? "train"
+                         : role == 1 ? "validation"
+                                     : "test") +
+                        " folders, " + splits[role]->filename().string() + " and " +
+                        f.filename().string() + "; keep one");
+        splits[role] = f;
+    }
+    bool splitLayout = splits[0].has_value();
+    if (splitLayout) listFolder(*splits[0], trainFolders, unused);
     if (splitLayout && trainFolders.empty())
         splitLayout = std::all_of(topFolders.begin(), topFolders.end(), [](const fs::path &f) {
-            const std::string name = f.filename().string();
-            return name == "train" || name == "val" || name == "valid" || name == "test";
+            return splitRole(f.filename().string()) >= 0;
         });
     if (splitLayout) {
-        listSplit(top / "train", 0, data.classNames, unlabelled, files);
-        const fs::path val = isDir(top / "val") ? top / "val" : top / "valid"; // Roboflow's
-        if (isDir(val)) listSplit(val, 1, data.classNames, unlabelled, files);
-        if (isDir(top / "test")) listSplit(top / "test", 2, data.classNames, unlabelled, files);
+        for (int role = 0; role < 3; ++role) {
+            if (!splits[role]) continue;
+            const std::size_t before = files.size();
+            listSplit(*splits[role], role, data.classNames, unlabelled, files);
+            if (files.size() == before)
+                throw Error("split folder " + splits[role]->string() +
+                            " holds no images and no class folders (expected " + kImageKinds +
+                            " files, in the same class folders as the train split's)");
+        }
     } else {
         listSplit(top, 0, data.classNames, unlabelled, files);
     }
@@ -503,6 +552,16 @@ void readFolder(Dataset &data, const DatasetOptions &options)
     if (data.train.empty() && data.test.empty() && data.val.empty())
         throw Error("image folder " + data.path + ": no image could be read (" +
                     std::to_string(data.skipped.size()) + " unreadable)");
+    // Skipping unreadable files can empty a class: it could never be learnt,
+    // and its test images would count as errors.
+    std::vector<int> trainCounts(data.classNames.size(), 0);
+    for (int l : data.train.labels())
+        if (l >= 0) ++trainCounts[std::size_t(l)];
+    for (std::size_t c = 0; c < trainCounts.size(); ++c)
+        if (trainCounts[c] == 0)
+            throw Error("image folder " + data.path + ": class \"" + data.classNames[c] +
+                        "\" has no readable training image (all of its files were skipped as "
+                        "unreadable); expected at least one per class");
 }
 
 std::string detectFormat(const std::string &dir)

@@ -11,15 +11,31 @@
 
 namespace latent {
 
+namespace {
+constexpr std::size_t kBlockBytes = std::size_t(32) << 20;
+}
+
+std::vector<std::uint8_t> &ImageStore::blockWithRoom(std::size_t bytes)
+{
+    if (m_blocks.empty() || m_blocks.back().capacity() - m_blocks.back().size() < bytes) {
+        m_blocks.emplace_back();
+        m_blocks.back().reserve(std::max(bytes, kBlockBytes));
+    }
+    return m_blocks.back();
+}
+
 void ImageStore::add(const std::uint8_t *pixels, int height, int width, int channels, int label)
 {
     const std::size_t n = std::size_t(height) * std::size_t(width) * std::size_t(channels);
+    std::vector<std::uint8_t> &block = blockWithRoom(n);
     Entry e;
-    e.offset = std::int64_t(m_bytes.size());
+    e.block = int(m_blocks.size()) - 1;
+    e.offset = std::int64_t(block.size());
     e.height = height;
     e.width = width;
     e.channels = channels;
-    m_bytes.insert(m_bytes.end(), pixels, pixels + n);
+    block.insert(block.end(), pixels, pixels + n);
+    m_byteCount += std::int64_t(n);
     m_entries.push_back(e);
     m_labels.push_back(label);
     m_channels = std::max(m_channels, channels);
@@ -41,7 +57,13 @@ void ImageStore::reserve(std::int64_t images, std::int64_t bytes)
 {
     m_entries.reserve(std::size_t(images));
     m_labels.reserve(std::size_t(images));
-    m_bytes.reserve(std::size_t(bytes));
+    if (bytes > m_byteCount) {
+        const auto more = std::size_t(bytes - m_byteCount);
+        if (m_blocks.empty() || m_blocks.back().capacity() - m_blocks.back().size() < more) {
+            m_blocks.emplace_back();
+            m_blocks.back().reserve(more);
+        }
+    }
 }
 
 namespace {

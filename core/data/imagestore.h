@@ -19,7 +19,8 @@ class ImageStore
 public:
     struct Entry
     {
-        std::int64_t offset = 0; // into bytes()
+        int block = 0;           // of the byte blocks
+        std::int64_t offset = 0; // in that block
         int height = 0, width = 0;
         int channels = 1; // 1 (grey) or 3 (RGB), interleaved [H, W, C]
     };
@@ -28,21 +29,34 @@ public:
     void add(const std::uint8_t *pixels, int height, int width, int channels, int label);
     // Appends every image of `other` (labels kept).
     void append(const ImageStore &other);
+    // Room for `images` in all and `bytes` of pixels in all (a loader that
+    // knows its sizes stores them in one block).
     void reserve(std::int64_t images, std::int64_t bytes);
 
     std::int64_t size() const { return std::int64_t(m_entries.size()); }
     bool empty() const { return m_entries.empty(); }
     const Entry &entry(std::int64_t i) const { return m_entries[std::size_t(i)]; }
-    const std::uint8_t *pixels(std::int64_t i) const { return m_bytes.data() + entry(i).offset; }
+    const std::uint8_t *pixels(std::int64_t i) const
+    {
+        const Entry &e = entry(i);
+        return m_blocks[std::size_t(e.block)].data() + e.offset;
+    }
     const std::vector<int> &labels() const { return m_labels; }
-    std::int64_t byteCount() const { return std::int64_t(m_bytes.size()); }
+    std::int64_t byteCount() const { return m_byteCount; }
     // The largest channel count of any image (1 when all are grey).
     int channels() const { return m_channels; }
     int minSide() const { return m_minSide; }
     int maxSide() const { return m_maxSide; }
 
 private:
-    std::vector<std::uint8_t> m_bytes;
+    // A block with room for `bytes` more, made when the last one is full.
+    std::vector<std::uint8_t> &blockWithRoom(std::size_t bytes);
+
+    // Bytes in blocks that never move once made: adding an image never
+    // copies the stored ones (one growing vector held its old and its new
+    // copy at once, twice a large folder's bytes).
+    std::vector<std::vector<std::uint8_t>> m_blocks;
+    std::int64_t m_byteCount = 0;
     std::vector<Entry> m_entries;
     std::vector<int> m_labels;
     int m_channels = 1;

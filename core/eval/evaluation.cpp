@@ -12,6 +12,7 @@
 #include <torch/optim/lbfgs.h>
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <sstream>
 
@@ -67,10 +68,16 @@ EvalData::EvalData(std::shared_ptr<const Dataset> data, int channels, int resolu
         throw Error("the validation fraction must be in (0, 0.5], got " +
                     std::to_string(validation.fraction));
     auto [fit, val] = carveValidation(data->train, int(data->classNames.size()), validation);
-    if (val.size(0) == 0)
+    if (val.size(0) == 0) {
+        // The fewest images of a class that carveValidation takes one from.
+        auto least = std::max<long long>(2, std::llround(std::ceil(0.5 / validation.fraction)) - 1);
+        while (std::llround(validation.fraction * double(least)) < 1)
+            ++least;
         throw Error("dataset " + data->path + " has too few training images to set " +
                     percentText(validation.fraction, 0) +
-                    "% of them aside for validation (each class needs two or more)");
+                    "% of them aside for validation (a class needs " + std::to_string(least) +
+                    " or more images to give one)");
+    }
     d = new Impl{std::move(data), channels, resolution, validation, fit, val};
 }
 

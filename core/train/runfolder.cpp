@@ -6,6 +6,7 @@
 #include "jsonfields.h"
 
 #include <cerrno>
+#include <climits>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -76,7 +77,7 @@ MetricRow metricRow(const Json &j, const std::string &what)
     const json::Object o(j, what, "");
     MetricRow r;
     r.kind = o.string("kind", {"train", "online", "final"});
-    r.step = static_cast<int>(o.integer("step", 0, 1LL << 31));
+    r.step = static_cast<int>(o.integer("step", 0, INT_MAX));
     r.loss = number(o, "loss");
     r.lr = number(o, "lr");
     r.imagesPerSecond = number(o, "images_per_s");
@@ -141,8 +142,8 @@ RunStatus readRunStatus(const std::string &runDir)
     o.allowOnly({"schema_version", "state", "step", "total_steps", "message"});
     RunStatus s;
     s.state = stateFromString(o.string("state"), files.status());
-    s.step = static_cast<int>(o.integer("step", 0, 1LL << 31));
-    s.totalSteps = static_cast<int>(o.integer("total_steps", 0, 1LL << 31));
+    s.step = static_cast<int>(o.integer("step", 0, INT_MAX));
+    s.totalSteps = static_cast<int>(o.integer("total_steps", 0, INT_MAX));
     s.message = o.string("message");
     return s;
 }

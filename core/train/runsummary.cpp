@@ -96,6 +96,14 @@ std::string describeEvaluation(const MetricRow &r)
     return text;
 }
 
+bool isRunFolder(const std::string &dir)
+{
+    const RunFiles files{dir};
+    std::error_code ec;
+    return std::filesystem::exists(files.config(), ec) ||
+           std::filesystem::exists(files.status(), ec);
+}
+
 RunSummary readRunSummary(const std::string &runDir)
 {
     const RunFiles files{runDir};
@@ -106,12 +114,16 @@ RunSummary readRunSummary(const std::string &runDir)
     s.name = std::filesystem::path(runDir).filename().string();
     for (const std::string &f :
          {files.status(), files.config(), files.recipe(), files.metricsJsonl()})
-        if (!std::filesystem::exists(f))
+        if (!std::filesystem::exists(f)) {
+            if (RunLock::isHeld(runDir))
+                throw Error("run folder " + runDir + " is being created by another process (" +
+                            std::filesystem::path(f).filename().string() + " is not written yet)");
             throw Error("run folder " + runDir + " is incomplete: " +
                         std::filesystem::path(f).filename().string() + " is missing" +
                         (f == files.status() ? std::string(" (a run interrupted while it was "
                                                            "created: create it again there)")
                                              : std::string()));
+        }
     s.config = readTrainConfig(files.config());
     s.recipes = readRecipeVersions(runDir);
     s.recipeName = s.recipes.front().recipe.name;

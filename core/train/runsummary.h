@@ -41,6 +41,9 @@ std::string describeEvaluation(const MetricRow &row);
 // Throws Error naming the file and the problem (missing, half written,
 // malformed) when the folder is not a readable run.
 RunSummary readRunSummary(const std::string &runDir);
+// A folder with a run's config.json or status.json: a run, readable or not
+// (a dataset export or a report beside the runs is neither).
+bool isRunFolder(const std::string &dir);
 
 // A report of one run: config, recipe, the metrics table (evaluations and
 // every 10th training step) and the figures given as (caption, file name

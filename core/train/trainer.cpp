@@ -108,6 +108,7 @@ struct Trainer::Impl
     std::string message;
     bool stopRequested = false;
     bool pauseRequested = false;
+    bool stepsEnded = false; // the loop is done: checkpoint, export, final evaluation
     std::vector<MetricRow> metrics;
     ImageBatch latestViews;
     int latestColumns = 2;                     // views per anchor in latestViews
@@ -723,8 +724,10 @@ void Trainer::Impl::finish(const Ending &ending, const Loop &loop)
         setState(RunState::Stopped, ending.why);
         return;
     }
+    // A Stop from here on cancels the final evaluation (Cancelled, caught in
+    // run()): the checkpoint and the encoder are saved, and resuming the run
+    // evaluates it.
     if (leader()) { // the final protocol: full real splits
-        cancel = false;
         evaluateAndRecord("final", loop.step, loop.wall);
     }
     setState(RunState::Finished, "");
@@ -816,6 +819,10 @@ void Trainer::Impl::run()
         loop.lastCheckpointWall = wallBefore;
         loop.lastCheckpoint = std::filesystem::exists(files.checkpoint()) ? startStep : -1;
         const Ending ending = trainSteps(loop);
+        {
+            std::lock_guard lock(mutex);
+            stepsEnded = true;
+        }
         source->close();
         setThreadTorchThreads(threads); // evaluation has the cores to itself
         finish(ending, loop);
@@ -1045,6 +1052,10 @@ void Trainer::changeRecipe(const ViewRecipe &recipe)
                     "); a recipe can be applied to a running or paused run");
     d->checkRecipeChange(recipe, "recipe \"" + recipe.name + "\"");
     std::lock_guard lock(d->mutex);
+    if (d->stopRequested || d->stepsEnded)
+        throw Error("the run " + d->files.dir +
+                    (d->stopRequested ? " is stopping" : " has trained its last step") +
+                    "; a recipe applies to the steps of a running or paused run");
     d->requestedRecipe = recipe;
 }
 const RunFiles &Trainer::files() const

@@ -6,6 +6,7 @@
 #include "jsonfields.h"
 #include "provenance.h"
 
+#include <climits>
 #include <filesystem>
 #include <fstream>
 
@@ -31,7 +32,7 @@ RecipeVersion versionFrom(const Json &j, const std::string &what)
     o.allowOnly({"version", "from_step", "sha256", "source", "recipe"});
     RecipeVersion v;
     v.version = static_cast<int>(o.integer("version", 2, 1 << 20));
-    v.fromStep = static_cast<int>(o.integer("from_step", 1, 1LL << 31));
+    v.fromStep = static_cast<int>(o.integer("from_step", 1, INT_MAX));
     v.sha256 = o.string("sha256");
     v.source = o.string("source", {"studio", "resume"});
     if (!o.has("recipe") || !o.raw("recipe").is_object())
