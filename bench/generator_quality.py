@@ -3,7 +3,7 @@
 """Quality of a class-conditional Fashion-MNIST generator, measured with a
 small classifier trained here on real data (no timing, no test):
 
-  fidelity  share of 10,000 generated samples (uniform classes, truncation 1)
+  fidelity  share of 10,000 generated samples (classes in turn, truncation 1)
             that the real-trained classifier assigns to their conditioning class
   CAS       classification accuracy score: the same architecture trained only
             on 60,000 generated samples, accuracy on the real test set; the

@@ -306,8 +306,10 @@ private Q_SLOTS:
                  box->card().nearest.count);
         QVERIFY(box->findChild<QPushButton *>("saveReportCard")->isEnabled());
 
-        // Cancel: no card, said so.
+        // Cancel: no card, said so. Save waits for no running card (it ran
+        // after it on the same worker, minutes later).
         QTest::mouseClick(box->findChild<QPushButton *>("computeReportCard"), Qt::LeftButton);
+        QVERIFY(!box->findChild<QPushButton *>("saveReportCard")->isEnabled());
         QTest::mouseClick(box->findChild<QPushButton *>("cancelReportCard"), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
         QVERIFY(!finished.last().first().toBool());

@@ -9,6 +9,7 @@
 //  - the blank one draws no bar (a large Frechet distance).
 #include "data/dataset.h"
 #include "error.h"
+#include "errorof.h"
 #include "eval/reportcard.h"
 #include "generators/generator.h"
 #include "runtime.h"
@@ -287,6 +288,44 @@ private Q_SLOTS:
                  qPrintable(md));
         QVERIFY(
             QString::fromStdString(reportCardJson(c)).contains(R"("evaluated_on": "validation")"));
+
+        // A card on validation reads no test split, so needs none.
+        Dataset noTest = m_data;
+        noTest.test = ImageStore{};
+        ReportCardOptions uncached = o;
+        uncached.cacheDir.clear();
+        QVERIFY(computeReportCard(*g, noTest, uncached).realTest == 100);
+        uncached.onValidation = false;
+        QString e = test::errorOf([&] { computeReportCard(*g, noTest, uncached); });
+        QVERIFY2(e.contains("has no test images; the report card's classifiers need both splits"),
+                 qPrintable(e));
+        // Classes too small to give a validation image: named, not torch.cat's
+        // "expected a non-empty list of Tensors".
+        Dataset tiny = m_data;
+        tiny.train = ImageStore{};
+        std::vector<int> taken(10, 0);
+        for (std::int64_t i = 0; i < m_data.train.size(); ++i) {
+            const int label = m_data.train.labels()[std::size_t(i)];
+            if (taken[std::size_t(label)]++ >= 4) continue;
+            const ImageStore::Entry &x = m_data.train.entry(i);
+            tiny.train.add(m_data.train.pixels(i), x.height, x.width, x.channels, label);
+        }
+        uncached.onValidation = true;
+        e = test::errorOf([&] { computeReportCard(*g, tiny, uncached); });
+        QVERIFY2(e.contains("too few training images to set 10% of them aside for a report card "
+                            "on validation (a class needs 5 or more images to give one)"),
+                 qPrintable(e));
+        // A cache that cannot be written: the card, with a warning.
+        ReportCardOptions unwritable = o;
+        QFile file(m_dir.filePath("a-file"));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        unwritable.cacheDir = m_dir.filePath("a-file/cache").toStdString();
+        const ReportCard w = computeReportCard(*g, m_data, unwritable);
+        QVERIFY(w.realAccuracy > 0.9);
+        QVERIFY(std::any_of(w.warnings.begin(), w.warnings.end(), [](const std::string &x) {
+            return QString::fromStdString(x).startsWith(
+                "the real-data classifier was not cached (");
+        }));
     }
 
     void badInputsAreRefused()

@@ -1041,6 +1041,18 @@ private Q_SLOTS:
         for (const char *f : {"/results.md", "/accuracy-vs-sigma.png", "/accuracy-vs-budget.png"})
             QVERIFY2(QFileInfo(QString::fromStdString(out + f)).size() > 0, f);
 
+        // A card asked with other settings is measured again (it was kept
+        // silently while the report's command line showed the new ones).
+        ExperimentOptions moreSamples = o;
+        moreSamples.card.samples = 250;
+        ExperimentRunner third(out, moreSamples, walks);
+        lines.clear();
+        third.setEvents(events);
+        const QString again = QString::fromStdString(third.run("third").report);
+        QCOMPARE(
+            lines.filter("was measured differently (other samples); measuring it again").size(), 1);
+        QVERIFY2(again.contains("| fidelity, 250 samples |"), qPrintable(again));
+
         // Another sigma for rows e, f and g: the folder's e-s1 is not that
         // row, so nothing is reused or trained.
         o.sigma = 0.3f;

@@ -131,6 +131,8 @@ void ReportCardBox::setRunning(bool running)
     m_casImages->setEnabled(!running);
     m_epochs->setEnabled(!running);
     m_on->setEnabled(!running);
+    // A save would wait on the worker behind the running card.
+    m_save->setEnabled(!running && m_hasCard);
 }
 
 void ReportCardBox::compute()

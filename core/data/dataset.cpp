@@ -643,19 +643,19 @@ Dataset openDataset(const std::string &source, const DatasetOptions &options)
     return data;
 }
 
-void requireProbeable(const Dataset &data)
+void requireProbeable(const Dataset &data, const std::string &user, bool needTest)
 {
     if (!data.labelled())
         throw Error("dataset " + data.path +
-                    " is an unlabelled image folder (images directly inside, no class folders); "
-                    "the linear probe and kNN need one subfolder per class");
+                    " is an unlabelled image folder (images directly inside, no class folders); " +
+                    user + " need one subfolder per class");
     if (data.classNames.size() < 2)
         throw Error("dataset " + data.path + " has one class ('" + data.classNames.front() +
-                    "'); the linear probe and kNN need at least two");
-    if (data.train.empty() || data.test.empty())
+                    "'); " + user + " need at least two");
+    if (data.train.empty() || (needTest && data.test.empty()))
         throw Error("dataset " + data.path + " has no " +
-                    (data.train.empty() ? "training" : "test") +
-                    " images; the linear probe and kNN need both splits");
+                    (data.train.empty() ? "training" : "test") + " images; " + user +
+                    (needTest ? " need both splits" : " need training images"));
 }
 
 std::string describe(const Dataset &data)

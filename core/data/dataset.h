@@ -73,8 +73,11 @@ struct DatasetOptions
 // (unless skipped), a class folder is empty or a folder holds no images.
 Dataset openDataset(const std::string &source, const DatasetOptions &options = {});
 
-// The probe and kNN need labels and at least two classes in train and test.
-void requireProbeable(const Dataset &data);
+// The probe and kNN need labels and at least two classes in train and test;
+// `user` names who needs them in the message, and `needTest` false lets a
+// dataset without test images pass (a report card measured on validation).
+void requireProbeable(const Dataset &data, const std::string &user = "the linear probe and kNN",
+                      bool needTest = true);
 
 // What `latent-cli data` prints: format, splits, classes with counts, sizes.
 std::string describe(const Dataset &data);

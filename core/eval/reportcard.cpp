@@ -120,8 +120,12 @@ public:
     }
     void tick(double fraction) const
     {
-        if (m_cancel && m_cancel->load()) throw Cancelled();
+        checkCancel();
         if (m_progress) m_progress(m_name, std::min(1.0, m_done + m_weight * fraction));
+    }
+    void checkCancel() const
+    {
+        if (m_cancel && m_cancel->load()) throw Cancelled();
     }
 
 private:
@@ -153,26 +157,38 @@ struct Generated
 };
 
 // n samples, sample i of class i mod classes (each chunk a whole number of
-// rounds), drawn from `seed`.
+// rounds), drawn from `seed`; a diffusion generator samples with `sampler`
+// (the card's, fixed at its start: the studio's sampler box may change the
+// generator's own meanwhile), in batches of kDiffusionBatch so that a
+// cancel and the studio's previews do not wait for a whole chunk.
 Generated generateImages(const Generator &generator, int n, float truncation, std::uint64_t seed,
-                         int side, const Stages &stages)
+                         int side, const SamplerSettings &sampler, const Stages &stages)
 {
+    constexpr std::int64_t kDiffusionBatch = 64;
     const int classes = std::max(1, generator.info().numClasses);
     const int chunk = std::max(1, kChunk / classes) * classes;
+    const std::int64_t batch = generator.info().isDiffusion() ? kDiffusionBatch : kChunk;
     std::vector<torch::Tensor> images, labels;
+    torch::NoGradGuard noGrad;
     for (int i = 0; i < n; i += chunk) {
         SampleRequest r;
         r.count = std::min(chunk, n - i);
         r.seed = seed + std::uint64_t(i);
         r.truncation = truncation;
         r.classIndex = SampleRequest::kCycleClasses;
-        const ImageBatch b = generator.sample(r); // [N, H, W, C] bytes
-        const auto hwc = torch::from_blob(const_cast<std::uint8_t *>(b.pixels.data()),
-                                          {b.count, b.height, b.width, b.channels}, torch::kUInt8);
-        images.push_back(toSide(hwc.permute({0, 3, 1, 2}).to(torch::kFloat32) / 255, side));
-        labels.push_back(torch::tensor(
-            std::vector<std::int64_t>(b.classes.begin(), b.classes.end()), torch::kInt64));
-        stages.tick(double(i + r.count) / n);
+        const auto z = generator.sampleLatents(r); // [count, latent]
+        const auto y = generator.sampleClasses(r); // [count]
+        for (std::int64_t j = 0; j < r.count; j += batch) {
+            const auto zb = z.slice(0, j, j + batch), yb = y.slice(0, j, j + batch);
+            const ImageBatch b = generator.toImages(generator.generate(zb, yb, &sampler), yb);
+            const auto hwc = torch::from_blob(const_cast<std::uint8_t *>(b.pixels.data()),
+                                              {b.count, b.height, b.width, b.channels},
+                                              torch::kUInt8); // [b, H, W, C] bytes
+            images.push_back(toSide(hwc.permute({0, 3, 1, 2}).to(torch::kFloat32) / 255, side));
+            labels.push_back(torch::tensor(
+                std::vector<std::int64_t>(b.classes.begin(), b.classes.end()), torch::kInt64));
+            stages.tick(double(i + j + b.count) / n);
+        }
     }
     return {torch::cat(images), torch::cat(labels)};
 }
@@ -239,11 +255,12 @@ holdOut(const torch::Tensor &labels, const std::vector<std::int64_t> &counts, at
 }
 
 // Logits ([N, classes]) or features ([N, 256]) of bytes [N, C, S, S].
-torch::Tensor apply(Classifier &net, const torch::Tensor &x, bool features)
+torch::Tensor apply(Classifier &net, const torch::Tensor &x, bool features, const Stages &stages)
 {
     torch::NoGradGuard noGrad;
     std::vector<torch::Tensor> parts;
     for (std::int64_t i = 0; i < x.size(0); i += kChunk) {
+        stages.checkCancel();
         const auto batch = unit(x.slice(0, i, i + kChunk));
         parts.push_back(features ? net->features(batch) : net->forward(batch));
     }
@@ -324,7 +341,7 @@ std::string normalisedName(const std::string &name)
 void checkCardInputs(const Generator &generator, const Dataset &data,
                      const ReportCardOptions &options)
 {
-    requireProbeable(data);
+    requireProbeable(data, "the report card's classifiers", !options.onValidation);
     const GeneratorInfo &info = generator.info();
     const int classes = int(data.classNames.size());
     if (info.resolution < 8)
@@ -345,7 +362,7 @@ void checkCardInputs(const Generator &generator, const Dataset &data,
 
 // The card's settings and classes, before anything is measured.
 ReportCard newCard(const Generator &generator, const Dataset &data,
-                   const ReportCardOptions &options)
+                   const ReportCardOptions &options, const SamplerSettings &s)
 {
     const GeneratorInfo &info = generator.info();
     ReportCard card;
@@ -357,7 +374,6 @@ ReportCard newCard(const Generator &generator, const Dataset &data,
     card.truncation = options.truncation;
     card.onValidation = options.onValidation;
     if (info.isDiffusion()) {
-        const SamplerSettings s = generator.samplerSettings();
         card.sampling = "DDIM, " + std::to_string(s.steps) + " steps, guidance " +
                         fixedText(s.guidance, 2) + ", eta " + fixedText(s.eta, 2);
     }
@@ -452,6 +468,10 @@ RealSplits readRealSplits(const Dataset &data, const GeneratorInfo &info, int si
         // [n] indices: the probes' validation part stands in for test.
         const auto [rest, validation] =
             carveValidation(data.train, int(data.classNames.size()), ValidationSplit{});
+        if (validation.numel() == 0)
+            throw Error("dataset " + data.path + " has too few training images to set 10% of " +
+                        "them aside for a report card on validation (a class needs 5 or more " +
+                        "images to give one); measure it on the test split instead");
         r.testX = r.trainX.index_select(0, validation);
         r.testY = r.trainY.index_select(0, validation);
         r.trainX = r.trainX.index_select(0, rest);
@@ -488,18 +508,25 @@ Classifier realClassifier(const RealSplits &real, const torch::Tensor &fitted,
     net = trainClassifier(real.trainX.index_select(0, fitted), real.trainY.index_select(0, fitted),
                           classes, options.epochs, options.seed, stages);
     if (!cached.empty()) {
-        std::error_code ec;
-        fs::create_directories(options.cacheDir, ec);
-        std::ostringstream bytes;
-        torch::save(net, bytes);
-        if (!ec) writeFileAtomically(cached, bytes.str());
+        // A cache that cannot be written (read-only, full) costs the next
+        // card this training again, not this card.
+        try {
+            fs::create_directories(options.cacheDir);
+            std::ostringstream bytes;
+            torch::save(net, bytes);
+            writeFileAtomically(cached, bytes.str());
+        } catch (const std::exception &e) {
+            card.warnings.push_back("the real-data classifier was not cached (" +
+                                    std::string(e.what()) + "); the next card trains it again");
+        }
     }
     return net;
 }
 
 // Fidelity of `samples` under the real-trained classifier, and CAS: a
 // classifier trained on a fresh generated set, measured on real test.
-void measureClassFigures(const Generator &generator, Classifier &real, const Generated &samples,
+void measureClassFigures(const Generator &generator, const SamplerSettings &sampler,
+                         Classifier &real, const Generated &samples,
                          const std::vector<std::int64_t> &dataClassOfGenerated,
                          std::int64_t realFitted, const RealSplits &splits,
                          const ReportCardOptions &options, ReportCard &card, Stages &stages)
@@ -507,7 +534,7 @@ void measureClassFigures(const Generator &generator, Classifier &real, const Gen
     const int classes = int(card.classes.size());
     const auto toData = torch::tensor(dataClassOfGenerated, torch::kInt64); // [classes]
     const auto target = toData.index_select(0, samples.classes);
-    const auto predicted = apply(real, samples.images, false).argmax(1);
+    const auto predicted = apply(real, samples.images, false, stages).argmax(1);
     card.fidelity = predicted.eq(target).to(torch::kFloat64).mean().item<double>();
     const auto fidelity = perClass(predicted, target, classes);
 
@@ -517,11 +544,11 @@ void measureClassFigures(const Generator &generator, Classifier &real, const Gen
     stages.begin("generating the CAS training set", 0.1);
     const Generated casSet =
         generateImages(generator, card.casImages, options.truncation,
-                       streamSeed(options.seed, "card-cas"), card.classifierSide, stages);
+                       streamSeed(options.seed, "card-cas"), card.classifierSide, sampler, stages);
     stages.begin("training the classifier on generated samples", 0.3);
     Classifier casNet = trainClassifier(casSet.images, toData.index_select(0, casSet.classes),
                                         classes, options.epochs, options.seed, stages);
-    const auto casLogits = apply(casNet, splits.testX, false);
+    const auto casLogits = apply(casNet, splits.testX, false, stages);
     card.cas = accuracy(casLogits, splits.testY);
     const auto casRecall = perClass(casLogits.argmax(1), splits.testY, classes);
     for (int c = 0; c < classes; ++c) {
@@ -569,9 +596,10 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
                              const ReportCardProgress &progress)
 {
     checkCardInputs(generator, data, options);
+    const SamplerSettings sampler = generator.samplerSettings(); // the card's throughout
     const GeneratorInfo &info = generator.info();
     const int classes = int(data.classNames.size());
-    ReportCard card = newCard(generator, data, options);
+    ReportCard card = newCard(generator, data, options, sampler);
     const int side = card.classifierSide;
     Stages stages(cancel, progress);
     const RealSplits real = readRealSplits(data, info, side, options.onValidation, stages);
@@ -587,7 +615,9 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
     const std::int64_t m = std::min<std::int64_t>(options.samples, real.trainX.size(0) / 5);
     if (m < 2)
         throw Error("dataset " + data.path + " has " + std::to_string(real.trainX.size(0)) +
-                    " training images; the report card needs at least 10");
+                    " training images" +
+                    (options.onValidation ? " besides its validation part" : "") +
+                    "; the report card needs at least 10");
     std::vector<std::int64_t> counts(static_cast<std::size_t>(classes));
     for (int c = 0; c < classes; ++c)
         counts[std::size_t(c)] =
@@ -603,7 +633,7 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
         << options.epochs << '|' << options.seed << '|' << m << '|' << options.onValidation << '|'
         << card.conditional << '|' << contentFingerprint(real, data.classNames);
     Classifier net = realClassifier(real, fitted, key.str(), data, options, card, stages);
-    const auto realLogits = apply(net, real.testX, false);
+    const auto realLogits = apply(net, real.testX, false, stages);
     card.realAccuracy = accuracy(realLogits, real.testY);
     const auto realRecall = perClass(realLogits.argmax(1), real.testY, classes);
     for (int c = 0; c < classes; ++c)
@@ -612,18 +642,18 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
     stages.begin("generating samples", 0.1);
     const Generated samples =
         generateImages(generator, options.samples, options.truncation,
-                       streamSeed(options.seed, "card-samples"), side, stages);
+                       streamSeed(options.seed, "card-samples"), side, sampler, stages);
     if (card.conditional) {
         const std::vector<std::int64_t> dataClass = dataClassOf(info, data, card);
         if (!dataClass.empty())
-            measureClassFigures(generator, net, samples, dataClass, fitted.size(0), real, options,
-                                card, stages);
+            measureClassFigures(generator, sampler, net, samples, dataClass, fitted.size(0), real,
+                                options, card, stages);
     }
 
     stages.begin("features", 0.1);
-    const auto testF = apply(net, real.testX, true);
-    const auto trainF = apply(net, real.trainX, true);
-    const auto samplesF = apply(net, samples.images.slice(0, 0, m), true);
+    const auto testF = apply(net, real.testX, true, stages);
+    const auto trainF = apply(net, real.trainX, true, stages);
+    const auto samplesF = apply(net, samples.images.slice(0, 0, m), true, stages);
     card.frechet = frechetDistance(samplesF, testF);
     card.frechetImages = int(m);
     card.frechetReferenceImages = int(heldOut.size(0));
@@ -745,6 +775,7 @@ std::string reportCardJson(const ReportCard &c)
                           {"frechet", number(c.frechet)},
                           {"frechet_real_train_vs_test", number(c.frechetReference)},
                           {"frechet_images", c.frechetImages},
+                          {"frechet_reference_images", c.frechetReferenceImages},
                           {"classes", classes},
                           {"warnings", c.warnings}};
     return j.dump(2) + "\n";

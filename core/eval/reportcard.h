@@ -77,8 +77,9 @@ struct ReportCard
     std::vector<ReportCardClass> classes;
     std::vector<std::string> warnings;
     bool classifierFromCache = false;
-    // Rows of 1 + nearestNeighbours images at the generator's size: a
-    // generated sample, then its nearest real training images.
+    // Rows of 1 + nearestNeighbours images at the classifier's side
+    // (classifierSide: the generator's, at most 64 px): a generated sample,
+    // then its nearest real training images.
     ImageBatch nearest;
     int nearestColumns = 0;
 };
