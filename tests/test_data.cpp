@@ -343,6 +343,13 @@ private Q_SLOTS:
         QCOMPARE(m.val.size(), 2);
         QCOMPARE(m.test.size(), 2);
 
+        // A class named like a split beside other classes stays a class,
+        // even when it holds nested folders.
+        const std::string vehicles = path("vehicles-nested");
+        writeClassFolder(vehicles + "/Training", {"side"}, 2);
+        writeClassFolder(vehicles, {"bus"}, 2);
+        QCOMPARE(openDataset(vehicles).classNames, (std::vector<std::string>{"Training", "bus"}));
+
         const std::string twoTrains = path("two-trains");
         writeClassFolder(twoTrains + "/train", {"a"}, 1);
         writeClassFolder(twoTrains + "/training", {"a"}, 1);

@@ -773,12 +773,21 @@ private Q_SLOTS:
         panel->findChild<QSpinBox *>("trainProcesses")->setValue(1);
         panel->findChild<QSpinBox *>("trainBatch")->setValue(64);
         panel->findChild<QComboBox *>("trainOptimizer")->setCurrentText("adam");
+        auto *dataset = panel->findChild<studio::DatasetPicker *>("trainDataset");
+        const QString runData = dataset->source();
+        dataset->setSource(m_tmp.filePath("no-such-dataset"));
         QSignalSpy started(panel, &TrainPanel::runStarted);
         panel->resumeRun(dir);
         QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 120000);
         QCOMPARE(panel->findChild<QSpinBox *>("trainBatch")->value(), 16);
         QCOMPARE(panel->findChild<QComboBox *>("trainOptimizer")->currentText(), QString("sgd"));
         QCOMPARE(panel->findChild<QSpinBox *>("trainBudget")->value(), 5000);
+        // Its dataset shown, not read a second time beside the run's copy.
+        QCOMPARE(dataset->source(), runData);
+        QVERIFY2(dataset->findChild<QLabel *>("datasetSummary")
+                     ->text()
+                     .startsWith("The dataset of the run in the Train tab"),
+                 qPrintable(dataset->findChild<QLabel *>("datasetSummary")->text()));
         panel->stopTraining();
         QTRY_VERIFY_WITH_TIMEOUT(!panel->isTraining(), 120000);
         qunsetenv("LATENT_STUDIO_RUNS");

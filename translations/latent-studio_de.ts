@@ -423,6 +423,10 @@
         <source>fashion-mnist, a folder with one subfolder per class (optionally under train/ val/ test/), CIFAR-10/100 batches (binary or Python) or IDX files; drop a folder here</source>
         <translation>fashion-mnist, ein Ordner mit einem Unterordner je Klasse (wahlweise unter train/ val/ test/), CIFAR-10/100-Batches (binär oder Python) oder IDX-Dateien; einen Ordner hier ablegen</translation>
     </message>
+    <message>
+        <source>The dataset of the run in the Train tab (not read again here).</source>
+        <translation>Der Datensatz des Laufs im Tab „Trainieren“ (hier nicht erneut gelesen).</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ExperimentBox</name>

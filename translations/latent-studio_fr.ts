@@ -423,6 +423,10 @@
         <source>fashion-mnist, a folder with one subfolder per class (optionally under train/ val/ test/), CIFAR-10/100 batches (binary or Python) or IDX files; drop a folder here</source>
         <translation>fashion-mnist, un dossier avec un sous-dossier par classe (éventuellement sous train/ val/ test/), des lots CIFAR-10/100 (binaires ou Python) ou des fichiers IDX ; déposez un dossier ici</translation>
     </message>
+    <message>
+        <source>The dataset of the run in the Train tab (not read again here).</source>
+        <translation>Le jeu de données de l’exécution de l’onglet Entraîner (pas relu ici).</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ExperimentBox</name>

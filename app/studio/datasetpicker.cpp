@@ -21,6 +21,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QVBoxLayout>
 
 #include <chrono>
@@ -160,6 +161,20 @@ void DatasetPicker::setSource(const QString &source)
 {
     m_source->setEditText(source);
     inspect();
+}
+
+void DatasetPicker::showSource(const QString &source, bool skipUnreadable)
+{
+    ++*m_generation; // an inspection still reading stops
+    const QSignalBlocker quiet(m_skip);
+    m_skip->setChecked(skipUnreadable);
+    m_source->setEditText(source);
+    m_valid = false;
+    m_details.clear();
+    m_summary->setStyleSheet({});
+    m_summary->setToolTip({});
+    m_samples->clear();
+    m_summary->setText(tr("The dataset of the run in the Train tab (not read again here)."));
 }
 
 void DatasetPicker::browse()

@@ -37,6 +37,11 @@ public:
     // "Reading SOURCE: 12288 / 70000 images · ETA 41 s", `seconds` since reading began.
     static QString progressText(const QString &source, qint64 done, qint64 total, double seconds);
 
+    // Shows a running run's dataset and setting without reading it (the run
+    // holds it in memory: reading it again would double that); choosing it
+    // again, or the skip box, reads it.
+    void showSource(const QString &source, bool skipUnreadable);
+
 public Q_SLOTS:
     void setSource(const QString &source); // inspects it and remembers it as recent
     void browse();

@@ -446,6 +446,7 @@ void MainWindow::askToStopAndQuit()
     connect(box, &QMessageBox::buttonClicked, this, [this, stopAndQuit](QAbstractButton *b) {
         if (b != stopAndQuit) return;
         m_quitWhenStopped = true;
+        m_tabs->setEnabled(false); // nothing new starts while the window waits to close
         if (m_train->isTraining()) m_train->stopTraining();
         if (m_runs->experimentBox()->isRunning()) m_runs->experimentBox()->stop();
         statusBar()->showMessage(tr("Stopping; the window closes when the work is saved…"));

@@ -285,7 +285,8 @@ void TrainPanel::showConfig(const TrainConfig &c)
 {
     m_data->setCurrentIndex(c.data == "real" ? 1 : 0);
     const QString source = QString::fromStdString(c.data == "real" ? c.realData : c.evalData);
-    if (source != m_dataset->source()) m_dataset->setSource(source);
+    if (source != m_dataset->source() || c.skipUnreadable != m_dataset->skipUnreadable())
+        m_dataset->showSource(source, c.skipUnreadable);
     const bool minutes = c.minutes > 0;
     m_budgetUnit->setCurrentIndex(minutes ? 1 : 0);
     m_budget->setValue(minutes ? int(std::ceil(c.minutes)) : c.steps);
@@ -630,7 +631,10 @@ void TrainPanel::onFinalEvaluation(std::int64_t done, std::int64_t total)
     m_progress->setFormat(tr("final evaluation %1 / %2 images").arg(done).arg(total));
     m_status->setText(tr("Final evaluation: encoding the real train and test images (Stop "
                          "cancels it; the checkpoint is kept)"));
-    m_pause->setEnabled(false); // the steps are done: nothing is left to pause
+    // The steps are done: nothing is left to pause (a click since the last
+    // step is undone).
+    if (m_paused) pauseOrResume();
+    m_pause->setEnabled(false);
 }
 
 void TrainPanel::onState(RunState state, const QString &message)
@@ -684,7 +688,7 @@ void TrainPanel::refreshViews()
 
 void TrainPanel::pauseOrResume()
 {
-    if (!m_trainer) return;
+    if (!m_trainer || !m_pause->isEnabled()) return;
     m_paused = !m_paused;
     if (m_paused)
         m_trainer->pause();

@@ -495,31 +495,41 @@ void readFolder(Dataset &data, const DatasetOptions &options)
     const fs::path top(data.path);
     std::vector<ImageFile> files;
     bool unlabelled = false;
-    // train/ (with val/ or valid/, and test/) unless train/ is a class among
-    // others: a folder of images beside folders other than the splits'
-    // (CIFAR-100 has a class "train"). A train/ of class folders is a split
-    // whatever sits beside it (STL-10's unlabeled/ is left out, as before).
+    // The split layout: every top folder a split's (by any of splitRole's
+    // names), or an exactly named train/ of class folders, whatever sits
+    // beside it (STL-10's unlabeled/ is left out). A train/ of images beside
+    // other folders is a class (CIFAR-100 has one), as is a "Training" or
+    // "test_set" beside other classes.
     std::vector<fs::path> topFolders, trainFolders, unused;
     listFolder(top, topFolders, unused);
+    const bool allSplits =
+        !topFolders.empty() && std::all_of(topFolders.begin(), topFolders.end(), [](auto &f) {
+            return splitRole(f.filename().string()) >= 0;
+        });
     std::optional<fs::path> splits[3]; // train, val, test
     for (const fs::path &f : topFolders) {
-        const int role = splitRole(f.filename().string());
+        const std::string name = f.filename().string();
+        const int role = splitRole(name);
         if (role < 0) continue;
+        if (!allSplits) {
+            if (name != "train" && name != "val" && name != "valid" && name != "test") continue;
+            if (!splits[role]) splits[role] = f; // val/ before valid/ (name order)
+            continue;
+        }
         if (splits[role])
             throw Error("image folder " + data.path + " has two " +
                         (role == 0   ? "train"
                          : role == 1 ? "validation"
                                      : "test") +
-                        " folders, " + splits[role]->filename().string() + " and " +
-                        f.filename().string() + "; keep one");
+                        " folders, " + splits[role]->filename().string() + " and " + name +
+                        "; keep one");
         splits[role] = f;
     }
     bool splitLayout = splits[0].has_value();
-    if (splitLayout) listFolder(*splits[0], trainFolders, unused);
-    if (splitLayout && trainFolders.empty())
-        splitLayout = std::all_of(topFolders.begin(), topFolders.end(), [](const fs::path &f) {
-            return splitRole(f.filename().string()) >= 0;
-        });
+    if (splitLayout && !allSplits) {
+        listFolder(*splits[0], trainFolders, unused);
+        splitLayout = !trainFolders.empty();
+    }
     if (splitLayout) {
         for (int role = 0; role < 3; ++role) {
             if (!splits[role]) continue;

@@ -295,7 +295,9 @@ std::string cardDifference(const std::string &jsonPath, const ReportCardOptions 
         std::vector<std::string> differ;
         if (j.value("data", std::string()) != evalData) differ.push_back("data");
         if (j.value("samples", -1) != o.samples) differ.push_back("samples");
-        if (o.casImages > 0 && j.value("cas_images", -1) != o.casImages)
+        // 0: no CAS was measured (an unconditional generator, unmatched classes).
+        if (o.casImages > 0 && j.value("cas_images", -1) > 0 &&
+            j.value("cas_images", -1) != o.casImages)
             differ.push_back("CAS images");
         if (j.value("classifier_epochs", -1) != o.epochs) differ.push_back("epochs");
         if (std::abs(j.value("truncation", -1.0) - double(o.truncation)) > 1e-6)
