@@ -8,6 +8,7 @@
 #include "composerpanel.h"
 #include "curveplot.h"
 #include "datasetpicker.h"
+#include "embeddingplot.h"
 #include "experimentbox.h"
 #include "imagegridwidget.h"
 #include "qcpinclude.h"
@@ -252,6 +253,41 @@ private Q_SLOTS:
         plot.setData(id, x, y);
         QTest::qWait(200);
         QVERIFY(plot.legendCorner() == (Qt::AlignBottom | Qt::AlignLeft));
+    }
+
+    // A flat curve (accuracy at 1.0, one point so far) keeps its range at
+    // every redraw: the headroom was added to a range rescaleAxes could not
+    // fit, widening the axis by 10% each time. An embedding's stray labels
+    // and short vectors are left out, and hovering maps to the caller's
+    // indices.
+    void flatCurvesKeepTheirRangeAndStrayPointsAreLeftOut()
+    {
+        CurvePlot plot("step", "accuracy");
+        plot.resize(500, 350);
+        plot.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&plot));
+        const int id = plot.addSeries("probe", Qt::blue);
+        QSignalSpy redraws(plot.plot(), &QCustomPlot::afterReplot);
+        QCPRange first;
+        for (int i = 1; i <= 5; ++i) {
+            const int before = redraws.count();
+            plot.addPoint(id, i, 1.0);
+            QTRY_VERIFY(redraws.count() > before);
+            const QCPRange y = plot.plot()->yAxis->range();
+            QVERIFY2(y.contains(1.0) && y.size() > 0, qPrintable(QString::number(y.size())));
+            if (i == 1) first = y;
+            QCOMPARE(y.lower, first.lower);
+            QCOMPARE(y.upper, first.upper);
+        }
+
+        widgets::EmbeddingPlot embedding;
+        embedding.resize(300, 300);
+        embedding.setPoints({0, 1, 2, 3}, {0, 1, 2}, {0, 1 << 30, 1, 0}, {"a", "b"}, "t");
+        QCOMPARE(embedding.pointCount(), 2); // index 1's label is stray, index 3 has no y
+        QCOMPARE(embedding.pointPosition(1), QPoint()); // not drawn
+        embedding.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&embedding));
+        QVERIFY(embedding.pointPosition(2) != embedding.pointPosition(0));
     }
 
     // A plot on a hidden tab does not redraw as points arrive (a long run's

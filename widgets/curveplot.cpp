@@ -39,7 +39,7 @@ QColor seriesColor(int index)
         QColor(31, 119, 180),  QColor(255, 127, 14), QColor(44, 160, 44),   QColor(214, 39, 40),
         QColor(148, 103, 189), QColor(140, 86, 75),  QColor(227, 119, 194), QColor(127, 127, 127),
         QColor(188, 189, 34),  QColor(23, 190, 207)};
-    return palette[index % 10];
+    return palette[((index % 10) + 10) % 10]; // a negative index too
 }
 
 CurvePlot::CurvePlot(const QString &xLabel, const QString &yLabel, QWidget *parent)
@@ -286,18 +286,40 @@ void CurvePlot::refresh()
 
 void CurvePlot::fitAxes()
 {
-    if (!m_userView) {
-        m_plot->rescaleAxes();
-        // Steps start at 0, so curves with few points line up with the others,
-        // and end a little past the last step so its markers stay whole.
-        const QCPRange x = m_plot->xAxis->range();
-        const double lower = std::min(x.lower, 0.0), upper = std::max(x.upper, 1.0);
-        m_plot->xAxis->setRange(lower, upper + 0.03 * (upper - lower));
-        // A little headroom so markers at the edges stay whole.
-        const QCPRange y = m_plot->yAxis->range();
-        if (m_plot->yAxis->scaleType() == QCPAxis::stLinear)
-            m_plot->yAxis->setRange(y.lower - 0.05 * y.size(), y.upper + 0.05 * y.size());
+    if (m_userView) return;
+    // The ranges of the data's finite values, computed here: rescaleAxes()
+    // keeps the current range where it cannot fit the data (one value, all
+    // values equal, an infinity), and the headroom added to that widened
+    // the axis by 10% at every redraw.
+    const bool log = m_plot->yAxis->scaleType() == QCPAxis::stLogarithmic;
+    QCPRange keys(0, 1), values;
+    bool haveValues = false;
+    for (int i = 0; i < m_plot->graphCount(); ++i) {
+        const QCPGraph *g = m_plot->graph(i);
+        bool found = false;
+        const QCPRange k = g->getKeyRange(found);
+        if (found && std::isfinite(k.lower) && std::isfinite(k.upper)) keys.expand(k);
+        const QCPRange v = g->getValueRange(found, log ? QCP::sdPositive : QCP::sdBoth);
+        if (!found || !std::isfinite(v.lower) || !std::isfinite(v.upper)) continue;
+        if (haveValues)
+            values.expand(v);
+        else
+            values = v;
+        haveValues = true;
     }
+    // Steps start at 0, so curves with few points line up with the others,
+    // and end a little past the last step so its markers stay whole.
+    m_plot->xAxis->setRange(keys.lower, keys.upper + 0.03 * (keys.upper - keys.lower));
+    if (!haveValues) return;
+    if (log) {
+        m_plot->yAxis->setRange(values.lower / 1.1, values.upper * 1.1);
+        return;
+    }
+    // A little headroom so markers at the edges stay whole; a flat curve
+    // gets a band around its value.
+    const double pad =
+        values.size() > 0 ? 0.05 * values.size() : std::max(0.1 * std::abs(values.lower), 1e-9);
+    m_plot->yAxis->setRange(values.lower - pad, values.upper + pad);
 }
 
 void CurvePlot::showEvent(QShowEvent *event)
@@ -338,9 +360,12 @@ void CurvePlot::redrawNext()
 bool CurvePlot::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched == m_plot) {
+        // The user's own view from a wheel or a drag (the left button moved as
+        // far as a click may not): a click's jitter stopped the plot following.
         if (event->type() == QEvent::Wheel ||
             (event->type() == QEvent::MouseMove &&
-             static_cast<QMouseEvent *>(event)->buttons() != Qt::NoButton))
+             (static_cast<QMouseEvent *>(event)->buttons() & Qt::LeftButton) &&
+             (static_cast<QMouseEvent *>(event)->position() - m_pressedAt).manhattanLength() >= 4))
             m_userView = true;
         if (event->type() == QEvent::MouseMove)
             showNearest(static_cast<QMouseEvent *>(event)->position());

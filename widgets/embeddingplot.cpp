@@ -6,6 +6,8 @@
 
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace latent::widgets {
 
 EmbeddingPlot::EmbeddingPlot(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlot(this))
@@ -29,13 +31,17 @@ void EmbeddingPlot::setPoints(const QVector<double> &x, const QVector<double> &y
                               const QVector<int> &labels, const QStringList &classNames,
                               const QString &title)
 {
-    m_x = x;
-    m_y = y;
+    // Points with a class: labels in [0, kMaxClasses) (a stray label would
+    // make as many legend entries), as many as all three vectors hold.
+    constexpr int kMaxClasses = 1024;
+    const qsizetype n = std::min({x.size(), y.size(), labels.size()});
+    m_x.clear();
+    m_y.clear();
     m_hovered = -1;
     m_plot->clearGraphs();
-    int classes = static_cast<int>(classNames.size());
-    for (int l : labels)
-        classes = std::max(classes, l + 1);
+    int classes = static_cast<int>(std::min<qsizetype>(classNames.size(), kMaxClasses));
+    for (qsizetype i = 0; i < n; ++i)
+        if (labels[i] >= 0 && labels[i] < kMaxClasses) classes = std::max(classes, labels[i] + 1);
     for (int c = 0; c < classes; ++c) {
         QCPGraph *g = m_plot->addGraph();
         g->setName(c < classNames.size() ? classNames[c] : QString::number(c));
@@ -43,8 +49,16 @@ void EmbeddingPlot::setPoints(const QVector<double> &x, const QVector<double> &y
         const QColor color = seriesColor(c);
         g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, 4));
     }
-    for (int i = 0; i < x.size(); ++i)
-        if (labels[i] >= 0) m_plot->graph(labels[i])->addData(x[i], y[i]);
+    // m_x/m_y hold the drawn points only (hover and clicks index them);
+    // m_index maps them back to the caller's indices.
+    m_index.clear();
+    for (qsizetype i = 0; i < n; ++i) {
+        if (labels[i] < 0 || labels[i] >= kMaxClasses) continue;
+        m_plot->graph(labels[i])->addData(x[i], y[i]);
+        m_x.append(x[i]);
+        m_y.append(y[i]);
+        m_index.append(int(i));
+    }
     if (auto *t = qobject_cast<QCPTextElement *>(m_plot->plotLayout()->element(0, 0)))
         t->setText(title);
     m_plot->rescaleAxes();
@@ -60,13 +74,15 @@ int EmbeddingPlot::pointAt(const QPoint &pos) const
         const double dy = m_plot->yAxis->coordToPixel(m_y[i]) - pos.y();
         if (dx * dx + dy * dy < bestD) bestD = dx * dx + dy * dy, best = i;
     }
-    return best;
+    return best < 0 ? -1 : m_index[best];
 }
 
 QPoint EmbeddingPlot::pointPosition(int index) const
 {
-    return m_plot->mapTo(this, QPoint(int(m_plot->xAxis->coordToPixel(m_x[index])),
-                                      int(m_plot->yAxis->coordToPixel(m_y[index]))));
+    const qsizetype drawn = m_index.indexOf(index);
+    if (drawn < 0) return {};
+    return m_plot->mapTo(this, QPoint(int(m_plot->xAxis->coordToPixel(m_x[drawn])),
+                                      int(m_plot->yAxis->coordToPixel(m_y[drawn]))));
 }
 
 bool EmbeddingPlot::eventFilter(QObject *watched, QEvent *event)

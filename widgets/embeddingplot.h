@@ -17,13 +17,16 @@ class EmbeddingPlot : public QWidget
 public:
     explicit EmbeddingPlot(QWidget *parent = nullptr);
 
-    // x, y, labels: one entry per point; labels index classNames.
+    // x, y, labels: one entry per point; labels index classNames. Points
+    // without a class (label < 0, or a stray one of 1024 or more) are not
+    // drawn; vectors of unequal length are read as long as the shortest.
     void setPoints(const QVector<double> &x, const QVector<double> &y, const QVector<int> &labels,
                    const QStringList &classNames, const QString &title);
-    int pointCount() const { return m_x.size(); }
-    // The point nearest to a widget position within a few pixels, else -1.
+    int pointCount() const { return int(m_x.size()); } // drawn points
+    // The index (into setPoints' vectors) of the drawn point nearest to a
+    // widget position within a few pixels, else -1.
     int pointAt(const QPoint &pos) const;
-    QPoint pointPosition(int index) const; // widget coordinates
+    QPoint pointPosition(int index) const; // widget coordinates; {} for a point not drawn
 
 Q_SIGNALS:
     void pointHovered(int index);
@@ -34,7 +37,8 @@ protected:
 
 private:
     QCustomPlot *m_plot;
-    QVector<double> m_x, m_y;
+    QVector<double> m_x, m_y; // the drawn points
+    QVector<int> m_index;     // their indices in setPoints' vectors
     int m_hovered = -1;
 };
 
