@@ -11,6 +11,9 @@ namespace latent {
 AnchorPool::AnchorPool(const Generator &generator, const ViewRecipe &recipe, std::uint64_t runSeed)
     : m_generator(generator), m_recipe(recipe), m_seed(streamSeed(runSeed, "anchor.pool"))
 {
+    // A power of two (so chunks align with blocks), no more than a small pool holds.
+    while (m_chunk * 2 <= std::min<std::int64_t>(kRenderChunk, recipe.anchors.poolSize))
+        m_chunk *= 2;
 }
 
 double AnchorPool::bytesFor(const GeneratorInfo &info, std::int64_t size)
@@ -20,7 +23,8 @@ double AnchorPool::bytesFor(const GeneratorInfo &info, std::int64_t size)
     // one more where the window straddles them (a diffusion model's x_T is an
     // image's size).
     const double latents = double((size + kBlock - 1) / kBlock + 1) * kBlock * info.latentSize;
-    return (double(size) * image + latents) * sizeof(float);
+    // A render chunk may run past the window's end: those images are kept for later.
+    return (double(size + kRenderChunk) * image + latents) * sizeof(float);
 }
 
 Anchors AnchorPool::block(std::int64_t b)
@@ -53,28 +57,28 @@ Anchors AnchorPool::draw(int step, std::uint64_t seed, const SampleSlice &share,
     m_blocks.erase(m_blocks.begin(), m_blocks.lower_bound(start / kBlock));
 
     std::vector<torch::Tensor> z(k), y(k);
-    std::vector<std::int64_t> missing; // anchor indices without an image, once each
+    std::vector<std::int64_t> chunks; // render chunks holding a drawn anchor without an image
     for (std::int64_t i = 0; i < k; ++i) {
         const Anchors b = block(idx[i] / kBlock);
         z[i] = b.z[idx[i] % kBlock];
         y[i] = b.y[idx[i] % kBlock];
-        if (!m_images.count(idx[i])) missing.push_back(idx[i]);
+        if (!m_images.count(idx[i])) chunks.push_back(idx[i] / m_chunk);
     }
-    std::sort(missing.begin(), missing.end());
-    missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
-    if (!missing.empty()) {
-        std::vector<torch::Tensor> mz, my;
-        for (std::int64_t j : missing) {
-            const Anchors b = block(j / kBlock);
-            mz.push_back(b.z[j % kBlock]);
-            my.push_back(b.y[j % kBlock]);
-        }
-        // One batch for all new anchors; a sample never depends on its batch.
-        const auto images = m_generator.generateOnDevice(torch::stack(mz), torch::stack(my),
+    std::sort(chunks.begin(), chunks.end());
+    chunks.erase(std::unique(chunks.begin(), chunks.end()), chunks.end());
+    // Each chunk in a batch of its own: a sampler's output differs in its last
+    // bits between batch sizes, so an anchor rendered with whichever others a
+    // step drew made replays and resumes (fresh pools) differ from the run.
+    for (std::int64_t c : chunks) {
+        const Anchors b = block(c * m_chunk / kBlock);
+        const std::int64_t row = c * m_chunk % kBlock; // [m_chunk] rows of the block
+        const auto images = m_generator.generateOnDevice(b.z.slice(0, row, row + m_chunk),
+                                                         b.y.slice(0, row, row + m_chunk),
                                                          recipeSampler(m_generator, m_recipe));
-        for (std::size_t i = 0; i < missing.size(); ++i)
-            m_images.emplace(missing[i], images[std::int64_t(i)].clone()); // own storage
-        m_rendered += std::int64_t(missing.size());
+        for (std::int64_t i = 0; i < m_chunk; ++i)
+            if (c * m_chunk + i >= start)
+                m_images.emplace(c * m_chunk + i, images[i].clone()); // own storage
+        m_rendered += m_chunk;
     }
     std::vector<torch::Tensor> images(k);
     for (std::int64_t i = 0; i < k; ++i)

@@ -46,14 +46,17 @@ const SamplerSettings *recipeSampler(const Generator &generator, const ViewRecip
 // function of (run seed, j); step s draws its K anchors uniformly, with
 // replacement, from the window [s * refresh, s * refresh + size), from the
 // stream "anchor.pool" of the step seed (the whole batch's draws, sliced for
-// a rank). An anchor's image is rendered the first time it is drawn and kept
-// while it is in the window, so a step renders only its newly drawn anchors:
-// nothing is generated up front and a resumed run or a replay simply renders
-// what its steps draw. Thread-safe.
+// a rank). An anchor's image is rendered the first time it is drawn, with
+// the other anchors of its aligned chunk of kRenderChunk in one batch (so its
+// bits never depend on what else a step drew), and kept while it is in the
+// window: nothing is generated up front and a resumed run or a replay simply
+// renders what its steps draw, to the same bits. Thread-safe.
 class AnchorPool
 {
 public:
     static constexpr std::int64_t kBlock = 256;
+    // Anchors rendered together: a power of two dividing kBlock, at most the pool's size.
+    static constexpr std::int64_t kRenderChunk = 16;
 
     AnchorPool(const Generator &generator, const ViewRecipe &recipe, std::uint64_t runSeed);
 
@@ -73,6 +76,7 @@ private:
     const Generator &m_generator;
     const ViewRecipe &m_recipe;
     std::uint64_t m_seed;
+    std::int64_t m_chunk = 1; // anchors rendered in one batch (kRenderChunk or fewer)
     mutable std::mutex m_mutex;
     std::map<std::int64_t, Anchors> m_blocks;       // block index -> latents, classes
     std::map<std::int64_t, torch::Tensor> m_images; // anchor index -> [C, R, R]
