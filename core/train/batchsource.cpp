@@ -29,6 +29,7 @@ std::optional<Batch> BatchQueue::pop()
 {
     std::unique_lock lock(m_mutex);
     m_cv.wait(lock, [&] { return m_closed || !m_items.empty() || !m_error.empty(); });
+    if (m_closed) return std::nullopt; // batches made for a recipe or range left behind
     if (!m_items.empty()) {
         Batch b = std::move(m_items.front());
         m_items.pop_front();

@@ -323,7 +323,10 @@ void Trainer::Impl::saveCheckpoint(int atStep, double wall)
     archive.write("optimizer", optim);
     archive.write("step", torch::tensor(int64_t(atStep)));
     archive.write("wall_seconds", torch::tensor(wall, torch::kFloat64));
-    archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
+    {
+        std::lock_guard seeding(globalGeneratorMutex()); // see loadCheckpoint
+        archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
+    }
     if (scaler.enabled()) archive.write("loss_scale", scaler.state());
     std::ostringstream bytes;
     archive.save_to(bytes);
@@ -385,6 +388,9 @@ void Trainer::Impl::loadCheckpoint()
             scaler.setState(lossScale);
         startStep = static_cast<int>(s.item<int64_t>());
         wallBefore = wall.item<double>();
+        // Under the lock prepare() seeds and initialises weights under: a
+        // run created meanwhile would take this state for its seed's.
+        std::lock_guard seeding(globalGeneratorMutex());
         at::Generator global = at::detail::getDefaultCPUGenerator();
         std::lock_guard rngLock(global.mutex());
         global.set_state(rng.to(torch::kCPU));
