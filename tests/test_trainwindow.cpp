@@ -952,6 +952,9 @@ private Q_SLOTS:
                 text.contains("| online | 6 |") && text.contains("\"schema_version\"") &&
                 text.contains("![Training loss (smoothed)](beta-loss.png)"));
         QVERIFY(QFileInfo(out + "/beta-loss.png").size() > 1000);
+        // At the report's size (900 x 450, x2): drawn off screen, the plot
+        // kept its default size and every figure came out 640 x 400.
+        QCOMPARE(QImage(out + "/beta-loss.png").width(), 1800);
         QVERIFY(QFileInfo(out + "/beta-accuracy.png").size() > 1000);
         QCOMPARE(panel.exportReport(out + "/beta.html"), QString());
         QFile html(out + "/beta.html");

@@ -426,7 +426,11 @@ QString CurvePlot::readout() const
 
 bool CurvePlot::exportTo(const QString &path, QString *error)
 {
+    // A plot never shown (a report's, drawn off screen) has not laid out its
+    // children: its QCustomPlot kept its default size whatever resize() asked.
+    if (!isVisible() && layout()) layout()->activate();
     if (m_stale) fitAxes(); // hidden since the last data: the axes are the old ones
+    if (m_legendAuto) placeLegend(); // placed before a redraw, which a file does not make
     const QString suffix = QFileInfo(path).suffix().toLower();
     const int w = std::max(640, m_plot->width()), h = std::max(400, m_plot->height());
     bool ok = false;
