@@ -87,7 +87,10 @@ void LatentPadWidget::paintGL()
     io.DisplayFramebufferScale = ImVec2(float(devicePixelRatio()), float(devicePixelRatio()));
     io.DeltaTime = 1.0f / 60.0f;
     io.MousePos = ImVec2(float(m_mouse.x()), float(m_mouse.y()));
-    io.MouseDown[0] = m_mouseDown;
+    // ImGui 1.86 samples the button once per frame: a press and release
+    // between two frames (a tap, a quick click) is fed as down for one frame.
+    io.MouseDown[0] = m_mouseDown || m_clickLatched;
+    m_clickLatched = false;
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();
@@ -156,6 +159,7 @@ void LatentPadWidget::mousePressEvent(QMouseEvent *event)
 {
     m_mouse = event->position();
     m_mouseDown = event->button() == Qt::LeftButton || m_mouseDown;
+    m_clickLatched = m_clickLatched || event->button() == Qt::LeftButton;
     m_pendingFrames = 2;
     update();
 }

@@ -52,7 +52,8 @@ private:
     bool m_backendReady = false;
     QPointF m_mouse{-1e6, -1e6};
     bool m_mouseDown = false;
-    int m_pendingFrames = 0; // ImGui needs a frame or two after input to settle
+    bool m_clickLatched = false; // pressed since the last frame (paintGL)
+    int m_pendingFrames = 0;     // ImGui needs a frame or two after input to settle
     QPointF m_position;
     float m_range = 3.0f;
     float m_step = 0.25f;
