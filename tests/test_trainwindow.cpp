@@ -872,6 +872,16 @@ private Q_SLOTS:
                          "/nonexistent/latent-cli"));
         QVERIFY(panel->findChild<QPushButton *>("trainButton")->isEnabled());
         QVERIFY(!QDir(runs).exists());
+        // A setting the config refuses is named as the tab's, before any
+        // folder (the message named the run's config.json, never written).
+        panel->findChild<QSpinBox *>("trainProcesses")->setValue(1);
+        panel->findChild<QSpinBox *>("trainResolution")->setValue(5);
+        QTest::mouseClick(panel->findChild<QPushButton *>("trainButton"), Qt::LeftButton);
+        const QString error = panel->findChild<QLabel *>("trainError")->text();
+        QVERIFY2(error.startsWith("training config of the Train tab: ") &&
+                     error.contains("resolution") && error.contains("8 to 1024 pixels"),
+                 qPrintable(error));
+        QVERIFY(!QDir(runs).exists());
         qunsetenv("LATENT_STUDIO_RUNS");
     }
 

@@ -1881,6 +1881,10 @@ um sein Bild zu sehen</translation>
         <source>Stopping the preparation…</source>
         <translation>Vorbereitung wird angehalten…</translation>
     </message>
+    <message>
+        <source>of the Train tab</source>
+        <translation>des Tabs „Trainieren“</translation>
+    </message>
 </context>
 <context>
     <name>latent::widgets::CurvePlot</name>

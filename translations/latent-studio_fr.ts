@@ -1881,6 +1881,10 @@ pour voir son image</translation>
         <source>Stopping the preparation…</source>
         <translation>Arrêt de la préparation…</translation>
     </message>
+    <message>
+        <source>of the Train tab</source>
+        <translation>de l’onglet Entraîner</translation>
+    </message>
 </context>
 <context>
     <name>latent::widgets::CurvePlot</name>

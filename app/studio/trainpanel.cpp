@@ -341,6 +341,14 @@ void TrainPanel::startTraining()
                             "data."));
         return;
     }
+    // Checked before a run folder exists (the reader's messages named its
+    // config.json, not yet written).
+    try {
+        validate(config, tr("of the Train tab").toStdString());
+    } catch (const Error &e) {
+        m_error->setText(QString::fromStdString(e.what()));
+        return;
+    }
     // One folder inside the runs folder: "a/b", ".." or "/x" would write elsewhere.
     const QString name = runName();
     if (name.contains('/') || name.contains('\\') || name == "." || name == "..") {
