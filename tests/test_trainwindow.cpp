@@ -757,6 +757,17 @@ private Q_SLOTS:
         qunsetenv("LATENT_STUDIO_RUNS");
     }
 
+    // A run of 2 processes (rank 1 as latent-cli) long enough to be stopped or killed.
+    static void setLongTwoRankRun(TrainPanel *panel, const QString &name)
+    {
+        panel->setCliPath(LATENT_CLI_PATH);
+        panel->findChild<QSpinBox *>("trainBudget")->setValue(5000);
+        panel->findChild<QSpinBox *>("trainBatch")->setValue(16);
+        panel->findChild<QSpinBox *>("trainProbeEvery")->setValue(0);
+        panel->findChild<QSpinBox *>("trainProcesses")->setValue(2);
+        panel->findChild<QLineEdit *>("trainRunName")->setText(name);
+    }
+
     // Stop with 2 processes: every rank stops at the same step, rank 1 with
     // latent-cli's "stopped" exit code, which is no failure (the tab showed
     // "rank 1 exited with code 130" in red). Quitting asks first, then stops
@@ -771,12 +782,7 @@ private Q_SLOTS:
         QVERIFY(test::loadDefaultGenerator(window));
         window.show();
         TrainPanel *panel = window.trainPanel();
-        panel->setCliPath(LATENT_CLI_PATH);
-        panel->findChild<QSpinBox *>("trainBudget")->setValue(5000);
-        panel->findChild<QSpinBox *>("trainBatch")->setValue(16);
-        panel->findChild<QSpinBox *>("trainProbeEvery")->setValue(0);
-        panel->findChild<QSpinBox *>("trainProcesses")->setValue(2);
-        panel->findChild<QLineEdit *>("trainRunName")->setText("stopped-ranks");
+        setLongTwoRankRun(panel, "stopped-ranks");
         QSignalSpy states(panel, &TrainPanel::stateChanged);
         QTest::mouseClick(panel->findChild<QPushButton *>("trainButton"), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(panel->lossPlot()->pointCount(0) >= 2, 120000);
@@ -838,12 +844,7 @@ private Q_SLOTS:
         MainWindow window;
         QVERIFY(test::loadDefaultGenerator(window));
         TrainPanel *panel = window.trainPanel();
-        panel->setCliPath(LATENT_CLI_PATH);
-        panel->findChild<QSpinBox *>("trainBudget")->setValue(5000);
-        panel->findChild<QSpinBox *>("trainBatch")->setValue(16);
-        panel->findChild<QSpinBox *>("trainProbeEvery")->setValue(0);
-        panel->findChild<QSpinBox *>("trainProcesses")->setValue(2);
-        panel->findChild<QLineEdit *>("trainRunName")->setText("killed-rank");
+        setLongTwoRankRun(panel, "killed-rank");
         QSignalSpy states(panel, &TrainPanel::stateChanged);
         QTest::mouseClick(panel->findChild<QPushButton *>("trainButton"), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(panel->lossPlot()->pointCount(0) >= 2, 120000);
