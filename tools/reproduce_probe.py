@@ -4,8 +4,8 @@
 protocol its run reported, from the file alone: the encoder's protocol()
 method names the real data, the input shape, the validation part and the
 probe settings; this script reads the data (IDX, or CIFAR's binary or Python version), carves
-the same validation part, encodes every image with probe_features, and fits
-the same linear probes and kNN.
+the same validation part, encodes every image with probe_features (and
+forward, for the global-pool probe), and fits the same linear probes and kNN.
 
     python3 tools/reproduce_probe.py runs/my-run/encoder.pt
     python3 tools/reproduce_probe.py encoder.pt --data /elsewhere/fashion-mnist --json
@@ -170,12 +170,14 @@ def carve_validation(labels, num_classes, fraction, seed):
 
 
 def encode(encoder, images, channels, side, batch=512):
-    parts = []
+    """(probe_features [N, 4F], forward's globally pooled features [N, F])."""
+    probe, pooled = [], []
     with torch.no_grad():
         for i in range(0, images.shape[0], batch):
             x = shape(images[i:i + batch], channels, side)
-            parts.append(encoder.probe_features(x).to(torch.float32))
-    return torch.cat(parts)
+            probe.append(encoder.probe_features(x).to(torch.float32))
+            pooled.append(encoder(x).to(torch.float32))
+    return torch.cat(probe), torch.cat(pooled)
 
 
 class LinearProbe:
@@ -219,10 +221,6 @@ def knn_accuracy(train_x, train_y, x, y, num_classes, k, temperature):
     return correct / query.shape[0]
 
 
-def global_pool(probe_features):
-    return probe_features.view(probe_features.shape[0], -1, 4).mean(2)  # [N, F, 2x2] -> [N, F]
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("encoder", help="encoder.pt exported by a run")
@@ -244,23 +242,23 @@ def main():
     classes, channels, side = p["num_classes"], p["channels"], p["resolution"]
     fit, val = carve_validation(train_y, classes, p["validation_fraction"], p["validation_seed"])
 
-    features = encode(encoder, train_x, channels, side)
-    test_features = encode(encoder, test_x, channels, side)
+    features, pooled = encode(encoder, train_x, channels, side)
+    test_features, test_pooled = encode(encoder, test_x, channels, side)
     fit_x, fit_y = features[fit], train_y[fit]
     val_x, val_y = features[val], train_y[val]
     settings = (p["probe_iterations"], p["probe_l2"], p["probe_history"])
     probe = LinearProbe(fit_x, fit_y, classes, *settings)
-    probe_global = LinearProbe(global_pool(fit_x), fit_y, classes, *settings)
+    probe_global = LinearProbe(pooled[fit], fit_y, classes, *settings)
     knn = (p["knn_k"], p["knn_temperature"])
     result = {
         "validation": {
             "probe": probe.accuracy(val_x, val_y),
-            "probe_global": probe_global.accuracy(global_pool(val_x), val_y),
+            "probe_global": probe_global.accuracy(pooled[val], val_y),
             "knn": knn_accuracy(fit_x, fit_y, val_x, val_y, classes, *knn),
         },
         "test": {
             "probe": probe.accuracy(test_features, test_y),
-            "probe_global": probe_global.accuracy(global_pool(test_features), test_y),
+            "probe_global": probe_global.accuracy(test_pooled, test_y),
             "knn": knn_accuracy(fit_x, fit_y, test_features, test_y, classes, *knn),
         },
         "images": {"fit": int(fit.numel()), "validation": int(val.numel()),

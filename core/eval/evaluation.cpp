@@ -167,14 +167,9 @@ std::string evaluationProtocolJson(const EvalData &data, int k)
     return j.dump();
 }
 
-at::Tensor globalPool(const at::Tensor &probeFeatures)
-{
-    return probeFeatures.view({probeFeatures.size(0), -1, 4}).mean(2); // [N, F, 2x2] -> [N, F]
-}
-
 at::Tensor encodeImages(EncoderImpl &encoder, const EvalData &data, const ImageStore &split,
                         const at::Tensor &indices, int batch, const std::atomic<bool> *cancel,
-                        const EncodeProgress &progress)
+                        const EncodeProgress &progress, at::Tensor *global)
 {
     const bool wasTraining = encoder.is_training();
     encoder.eval();
@@ -192,9 +187,14 @@ at::Tensor encodeImages(EncoderImpl &encoder, const EvalData &data, const ImageS
             }
             auto x = data.images(split, indices.slice(0, i, i + batch)).to(device);
             if (device.is_cpu()) x = x.contiguous(at::MemoryFormat::ChannelsLast);
-            const auto f = encoder.probeFeatures(x).to(torch::kFloat32).cpu(); // [b, D]
+            auto [probe, pooled] = encoder.probeAndGlobalFeatures(x); // [b, 4F], [b, F]
+            const auto f = probe.to(torch::kFloat32).cpu();
             if (!out.defined()) out = torch::empty({n, f.size(1)}, f.options());
             out.slice(0, i, i + f.size(0)).copy_(f);
+            if (global) {
+                if (i == 0) *global = torch::empty({n, pooled.size(1)}, f.options());
+                global->slice(0, i, i + f.size(0)).copy_(pooled.to(torch::kFloat32));
+            }
             if (progress) progress(std::min(n, i + batch), n);
         }
     }
@@ -269,23 +269,25 @@ double knnAccuracy(const at::Tensor &trainX, const at::Tensor &trainY, const at:
 namespace {
 
 // Probes fitted once on the fit features, measured on each query set; the
-// global-pool probe only for encoder features (2x2-pooled, [N, 4F]).
+// global-pool probe only for encoder features (`fitGlobal` defined: the
+// globally pooled [N, F] beside the 2x2-pooled [N, 4F]).
 class Protocol
 {
 public:
-    Protocol(const torch::Tensor &fitX, torch::Tensor fitY, int numClasses, int k, bool pooled)
+    Protocol(const torch::Tensor &fitX, const torch::Tensor &fitGlobal, torch::Tensor fitY,
+             int numClasses, int k)
         : m_fitX(fitX), m_fitY(std::move(fitY)), m_classes(numClasses), m_k(k),
           m_probe(fitX, m_fitY, numClasses)
     {
-        if (pooled) m_global.emplace(globalPool(fitX), m_fitY, numClasses);
+        if (fitGlobal.defined()) m_global.emplace(fitGlobal, m_fitY, numClasses);
     }
-    // Sets (probe, knn, probeGlobal) of one split.
-    void measure(const torch::Tensor &x, const torch::Tensor &y, double &probe, double &knn,
-                 double &probeGlobal) const
+    // Sets (probe, knn, probeGlobal) of one split; `global` as fitGlobal.
+    void measure(const torch::Tensor &x, const torch::Tensor &global, const torch::Tensor &y,
+                 double &probe, double &knn, double &probeGlobal) const
     {
         probe = m_probe.accuracy(x, y);
         knn = knnAccuracy(m_fitX, m_fitY, x, y, m_classes, m_k);
-        if (m_global) probeGlobal = m_global->accuracy(globalPool(x), y);
+        if (m_global) probeGlobal = m_global->accuracy(global, y);
     }
 
 private:
@@ -308,21 +310,26 @@ EvalResult evaluateEncoder(EncoderImpl &encoder, const EvalData &data, int nFit,
     const auto test = online ? torch::empty({0}, torch::kInt64) : torch::arange(data.test().size());
     const int64_t total = fit.size(0) + val.size(0) + test.size(0);
     int64_t before = 0; // images of the earlier sets
+    // {2x2-pooled [n, 4F], globally pooled [n, F]} of a set.
     const auto encode = [&](const ImageStore &split, const torch::Tensor &idx) {
         EncodeProgress counted;
         if (progress) counted = [&](int64_t done, int64_t) { progress(before + done, total); };
-        auto x = encodeImages(encoder, data, split, idx, 512, cancel, counted);
+        torch::Tensor global;
+        auto x = encodeImages(encoder, data, split, idx, 512, cancel, counted, &global);
         before += idx.size(0);
-        return x;
+        return std::pair{x, global};
     };
-    const Protocol protocol(encode(data.train(), fit), labelsOf(data.train(), fit),
-                            data.numClasses(), k, /*pooled=*/true);
+    const auto [fitX, fitGlobal] = encode(data.train(), fit);
+    const Protocol protocol(fitX, fitGlobal, labelsOf(data.train(), fit), data.numClasses(), k);
     EvalResult r;
-    protocol.measure(encode(data.train(), val), labelsOf(data.train(), val), r.valProbe, r.valKnn,
+    const auto [valX, valGlobal] = encode(data.train(), val);
+    protocol.measure(valX, valGlobal, labelsOf(data.train(), val), r.valProbe, r.valKnn,
                      r.valProbeGlobal);
-    if (!online)
-        protocol.measure(encode(data.test(), test), labelsOf(data.test(), test), r.probe, r.knn,
+    if (!online) {
+        const auto [testX, testGlobal] = encode(data.test(), test);
+        protocol.measure(testX, testGlobal, labelsOf(data.test(), test), r.probe, r.knn,
                          r.probeGlobal);
+    }
     return r;
 }
 
@@ -355,12 +362,12 @@ EvalResult evaluatePixels(const EvalData &data, int k)
     };
     const auto &fit = data.fitIndices(), &val = data.validationIndices();
     const auto test = torch::arange(data.test().size());
-    const Protocol protocol(pixels(data.train(), fit), labelsOf(data.train(), fit),
-                            data.numClasses(), k, /*pooled=*/false);
+    const Protocol protocol(pixels(data.train(), fit), {}, labelsOf(data.train(), fit),
+                            data.numClasses(), k);
     EvalResult r;
-    protocol.measure(pixels(data.train(), val), labelsOf(data.train(), val), r.valProbe, r.valKnn,
-                     r.valProbeGlobal);
-    protocol.measure(pixels(data.test(), test), labelsOf(data.test(), test), r.probe, r.knn,
+    protocol.measure(pixels(data.train(), val), {}, labelsOf(data.train(), val), r.valProbe,
+                     r.valKnn, r.valProbeGlobal);
+    protocol.measure(pixels(data.test(), test), {}, labelsOf(data.test(), test), r.probe, r.knn,
                      r.probeGlobal);
     return r;
 }

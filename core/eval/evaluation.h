@@ -113,18 +113,16 @@ std::string describeProtocol(const std::string &evalData, const ValidationSplit 
 // validation part, the probe's and the kNN's settings.
 std::string evaluationProtocolJson(const EvalData &data, int k);
 
-// Globally pooled features [N, F] from probe features [N, 4F] (the mean
-// of the four quadrants: exact for the even feature maps of our encoders).
-at::Tensor globalPool(const at::Tensor &probeFeatures);
-
 // Probe features [N, 4F] float32 (CPU) of images `indices` [N] of `split`
 // (EncoderImpl::probeFeatures) in inference mode, shaped and encoded `batch`
-// at a time, so memory holds one batch of pixels. Throws Cancelled
-// (directions.h) when `cancel` is set.
+// at a time, so memory holds one batch of pixels; with `global`, also the
+// globally pooled features [N, F] there (what the exported encoder's
+// forward returns; the four 2x2 cells overlap on an odd feature map, so
+// their mean is not it). Throws Cancelled (directions.h) when `cancel` is set.
 at::Tensor encodeImages(EncoderImpl &encoder, const EvalData &data, const ImageStore &split,
                         const at::Tensor &indices, int batch = 512,
                         const std::atomic<bool> *cancel = nullptr,
-                        const EncodeProgress &progress = {});
+                        const EncodeProgress &progress = {}, at::Tensor *global = nullptr);
 
 // Multinomial logistic regression on standardised features (L-BFGS, full
 // batch): fitted once, measured on any number of feature sets.

@@ -140,6 +140,13 @@ torch::Tensor EncoderImpl::probeFeatures(const torch::Tensor &images)
     return torch::adaptive_avg_pool2d(featureMap(images), {2, 2}).flatten(1);
 }
 
+std::pair<torch::Tensor, torch::Tensor>
+EncoderImpl::probeAndGlobalFeatures(const torch::Tensor &images)
+{
+    const auto map = featureMap(images); // [N, F, h, w]
+    return {torch::adaptive_avg_pool2d(map, {2, 2}).flatten(1), map.mean({2, 3})};
+}
+
 torch::Tensor EncoderImpl::project(const torch::Tensor &features)
 {
     const auto z = m_head2(torch::relu(m_head1(features)));

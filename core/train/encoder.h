@@ -45,6 +45,8 @@ public:
     // global pool keeps too little of a garment's layout for a linear
     // classifier at small widths (docs/results.md has the measurement).
     torch::Tensor probeFeatures(const torch::Tensor &images);
+    // probeFeatures [N, 4F] and features (the global mean, [N, F]) of one pass.
+    std::pair<torch::Tensor, torch::Tensor> probeAndGlobalFeatures(const torch::Tensor &images);
     // features [N, featureDim] -> L2-normalised projections [N, projectionDim].
     torch::Tensor project(const torch::Tensor &features);
     torch::Tensor forward(const torch::Tensor &images) { return project(features(images)); }
