@@ -169,12 +169,17 @@ void DatasetPicker::showSource(const QString &source, bool skipUnreadable)
     const QSignalBlocker quiet(m_skip);
     m_skip->setChecked(skipUnreadable);
     m_source->setEditText(source);
+    showPending(tr("The dataset of the run in the Train tab (not read again here)."));
+}
+
+void DatasetPicker::showPending(const QString &text)
+{
     m_valid = false;
     m_details.clear();
     m_summary->setStyleSheet({});
     m_summary->setToolTip({});
     m_samples->clear();
-    m_summary->setText(tr("The dataset of the run in the Train tab (not read again here)."));
+    m_summary->setText(text);
 }
 
 void DatasetPicker::browse()
@@ -211,11 +216,7 @@ void DatasetPicker::inspect()
 {
     const QString source = this->source();
     if (source.isEmpty()) return;
-    m_valid = false;
-    m_details.clear();
-    m_summary->setToolTip({});
-    m_samples->clear();
-    m_summary->setText(tr("Reading %1…").arg(source));
+    showPending(tr("Reading %1…").arg(source));
     const int generation = ++*m_generation;
     QPointer<DatasetPicker> self(this);
     DatasetOptions options;

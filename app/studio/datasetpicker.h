@@ -55,6 +55,8 @@ protected:
 
 private:
     void inspect();
+    // No summary yet: `text` instead, nothing valid.
+    void showPending(const QString &text);
     void remember(const QString &source);
 
     QComboBox *m_source;

@@ -15,11 +15,11 @@ namespace {
 constexpr std::size_t kBlockBytes = std::size_t(32) << 20;
 }
 
-std::vector<std::uint8_t> &ImageStore::blockWithRoom(std::size_t bytes)
+std::vector<std::uint8_t> &ImageStore::blockWithRoom(std::size_t bytes, std::size_t capacity)
 {
     if (m_blocks.empty() || m_blocks.back().capacity() - m_blocks.back().size() < bytes) {
         m_blocks.emplace_back();
-        m_blocks.back().reserve(std::max(bytes, kBlockBytes));
+        m_blocks.back().reserve(capacity);
     }
     return m_blocks.back();
 }
@@ -27,7 +27,7 @@ std::vector<std::uint8_t> &ImageStore::blockWithRoom(std::size_t bytes)
 void ImageStore::add(const std::uint8_t *pixels, int height, int width, int channels, int label)
 {
     const std::size_t n = std::size_t(height) * std::size_t(width) * std::size_t(channels);
-    std::vector<std::uint8_t> &block = blockWithRoom(n);
+    std::vector<std::uint8_t> &block = blockWithRoom(n, std::max(n, kBlockBytes));
     Entry e;
     e.block = int(m_blocks.size()) - 1;
     e.offset = std::int64_t(block.size());
@@ -59,10 +59,7 @@ void ImageStore::reserve(std::int64_t images, std::int64_t bytes)
     m_labels.reserve(std::size_t(images));
     if (bytes > m_byteCount) {
         const auto more = std::size_t(bytes - m_byteCount);
-        if (m_blocks.empty() || m_blocks.back().capacity() - m_blocks.back().size() < more) {
-            m_blocks.emplace_back();
-            m_blocks.back().reserve(more);
-        }
+        blockWithRoom(more, more);
     }
 }
 

@@ -49,8 +49,9 @@ public:
     int maxSide() const { return m_maxSide; }
 
 private:
-    // A block with room for `bytes` more, made when the last one is full.
-    std::vector<std::uint8_t> &blockWithRoom(std::size_t bytes);
+    // A block with room for `bytes` more; a new one of `capacity` bytes when
+    // the last one has less.
+    std::vector<std::uint8_t> &blockWithRoom(std::size_t bytes, std::size_t capacity);
 
     // Bytes in blocks that never move once made: adding an image never
     // copies the stored ones (one growing vector held its old and its new

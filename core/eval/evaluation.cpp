@@ -60,6 +60,15 @@ struct EvalData::Impl
     torch::Tensor fit, val; // indices into the train split
 };
 
+int fewestImagesForValidation(const ValidationSplit &split)
+{
+    // carveValidation takes llround(fraction * n) of n >= 2 images.
+    auto least = std::max<long long>(2, std::llround(std::ceil(0.5 / split.fraction)) - 1);
+    while (std::llround(split.fraction * double(least)) < 1)
+        ++least;
+    return int(least);
+}
+
 EvalData::EvalData(std::shared_ptr<const Dataset> data, int channels, int resolution,
                    const ValidationSplit &validation)
 {
@@ -68,16 +77,11 @@ EvalData::EvalData(std::shared_ptr<const Dataset> data, int channels, int resolu
         throw Error("the validation fraction must be in (0, 0.5], got " +
                     std::to_string(validation.fraction));
     auto [fit, val] = carveValidation(data->train, int(data->classNames.size()), validation);
-    if (val.size(0) == 0) {
-        // The fewest images of a class that carveValidation takes one from.
-        auto least = std::max<long long>(2, std::llround(std::ceil(0.5 / validation.fraction)) - 1);
-        while (std::llround(validation.fraction * double(least)) < 1)
-            ++least;
-        throw Error("dataset " + data->path + " has too few training images to set " +
-                    percentText(validation.fraction, 0) +
-                    "% of them aside for validation (a class needs " + std::to_string(least) +
-                    " or more images to give one)");
-    }
+    if (val.size(0) == 0)
+        throw Error(
+            "dataset " + data->path + " has too few training images to set " +
+            percentText(validation.fraction, 0) + "% of them aside for validation (a class needs " +
+            std::to_string(fewestImagesForValidation(validation)) + " or more images to give one)");
     d = new Impl{std::move(data), channels, resolution, validation, fit, val};
 }
 

@@ -39,6 +39,9 @@ struct ValidationSplit
 // `train`. The probes and the report card's validation mode use it.
 std::pair<at::Tensor, at::Tensor> carveValidation(const ImageStore &train, int numClasses,
                                                   const ValidationSplit &split);
+// The fewest images of a class that carveValidation takes one from (for
+// the message when it takes none).
+int fewestImagesForValidation(const ValidationSplit &split);
 
 // The real train and test splits of a dataset, shaped per batch for an
 // encoder that takes `channels` x `resolution` x `resolution` images

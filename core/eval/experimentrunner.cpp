@@ -319,19 +319,19 @@ std::string ExperimentRunner::Impl::reportCard(const Generator &generator) const
 {
     const std::string dir = out + "/report-card", md = dir + "/report-card.md";
     const std::string heading = "# Generator report card\n\n";
-    const std::string differs = fs::exists(md) ? cardDifference(dir + "/report-card.json",
-                                                                options.card, options.base.evalData)
-                                               : "";
-    if (!differs.empty())
+    if (fs::exists(md)) {
+        const std::string differs =
+            cardDifference(dir + "/report-card.json", options.card, options.base.evalData);
+        if (differs.empty()) {
+            std::string text = readFileCapped(md, "report card " + md, 1 << 20);
+            if (text.rfind(heading, 0) == 0) text.erase(0, heading.size());
+            const std::string image = "](nearest.png)";
+            if (const auto at = text.find(image); at != std::string::npos)
+                text.replace(at, image.size(), "](report-card/nearest.png)");
+            return text + "\nFiles: report-card/.\n";
+        }
         log("the report card in " + dir + " was measured differently (" + differs +
             "); measuring it again");
-    if (fs::exists(md) && differs.empty()) {
-        std::string text = readFileCapped(md, "report card " + md, 1 << 20);
-        if (text.rfind(heading, 0) == 0) text.erase(0, heading.size());
-        const std::string image = "](nearest.png)";
-        if (const auto at = text.find(image); at != std::string::npos)
-            text.replace(at, image.size(), "](report-card/nearest.png)");
-        return text + "\nFiles: report-card/.\n";
     }
     log("the generator's report card against " + options.base.evalData + "...");
     try {

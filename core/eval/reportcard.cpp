@@ -185,7 +185,7 @@ Generated generateImages(const Generator &generator, int n, float truncation, st
                                               {b.count, b.height, b.width, b.channels},
                                               torch::kUInt8); // [b, H, W, C] bytes
             images.push_back(toSide(hwc.permute({0, 3, 1, 2}).to(torch::kFloat32) / 255, side));
-            labels.push_back(torch::tensor(
+            labels.push_back(torch::tensor( // [b] on the CPU, as the images (host bytes)
                 std::vector<std::int64_t>(b.classes.begin(), b.classes.end()), torch::kInt64));
             stages.tick(double(i + j + b.count) / n);
         }
@@ -466,12 +466,15 @@ RealSplits readRealSplits(const Dataset &data, const GeneratorInfo &info, int si
     r.trainY = labelsOf(data.train, torch::arange(data.train.size()));
     if (onValidation) {
         // [n] indices: the probes' validation part stands in for test.
+        const ValidationSplit split;
         const auto [rest, validation] =
-            carveValidation(data.train, int(data.classNames.size()), ValidationSplit{});
+            carveValidation(data.train, int(data.classNames.size()), split);
         if (validation.numel() == 0)
-            throw Error("dataset " + data.path + " has too few training images to set 10% of " +
-                        "them aside for a report card on validation (a class needs 5 or more " +
-                        "images to give one); measure it on the test split instead");
+            throw Error("dataset " + data.path + " has too few training images to set " +
+                        percentText(split.fraction, 0) + "% of them aside for a report card on " +
+                        "validation (a class needs " +
+                        std::to_string(fewestImagesForValidation(split)) +
+                        " or more images to give one); measure it on the test split instead");
         r.testX = r.trainX.index_select(0, validation);
         r.testY = r.trainY.index_select(0, validation);
         r.trainX = r.trainX.index_select(0, rest);
