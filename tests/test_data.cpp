@@ -302,22 +302,55 @@ private Q_SLOTS:
         QCOMPARE(d.train.size(), 8);
         QCOMPARE(d.val.size(), 4);
         QCOMPARE(d.test.size(), 6);
-        QVERIFY(!d.testCarved);
+        QVERIFY(!d.testCarved && !d.testFromValidationFolder);
         // Roboflow's valid/, and a folder beside the splits (STL-10's
         // unlabeled/): still the split layout, since train/ holds classes.
+        // Without a test folder, the validation folder is the test split
+        // (ImageNet's train/ + val/); nothing is carved from train.
         const std::string roboflow = path("roboflow");
         writeClassFolder(roboflow + "/train", {"a", "b"}, 4);
         writeClassFolder(roboflow + "/valid", {"a", "b"}, 2);
         writeImage(roboflow + "/unlabeled/x.png", 24, 24, 0, 1);
         const Dataset r = openDataset(roboflow);
         QCOMPARE(r.classNames, (std::vector<std::string>{"a", "b"}));
-        QCOMPARE(r.val.size(), 4);
+        QCOMPARE(r.train.size(), 8);
+        QCOMPARE(r.val.size(), 0);
+        QCOMPARE(r.test.size(), 4);
+        QVERIFY(r.testFromValidationFolder && !r.testCarved);
+        QVERIFY(
+            QString::fromStdString(describe(r))
+                .contains("test: 4 images (the validation folder, as there is no test folder)"));
         writeClassFolder(path("splits-extra") + "/train", {"a", "b"}, 2);
         writeClassFolder(path("splits-extra") + "/test", {"a", "c"}, 2);
         QCOMPARE(errorOf([&] { openDataset(path("splits-extra")); }),
                  QString::fromStdString("image folder " + path("splits-extra") +
                                         "/test has class folder 'c', which the train split does "
                                         "not have"));
+    }
+
+    // A val/ folder is the probes' validation part: they fit on all of
+    // train and measure validation on val/ (before, val/ was decoded and
+    // never used, and validation was carved from train). Its class folders
+    // are swapped here (red images under b), so the pixel probe, right on
+    // train and test, is wrong on every validation image.
+    void valFolderIsTheValidationPart()
+    {
+        const std::string dir = path("own-validation");
+        writeClassFolder(dir + "/train", {"a", "b"}, 4);
+        writeClassFolder(dir + "/val", {"b", "a"}, 2);
+        writeClassFolder(dir + "/test", {"a", "b"}, 3);
+        const auto d = std::make_shared<const Dataset>(openDataset(dir));
+        const EvalData data(d, 3, 32);
+        QVERIFY(data.ownValidation());
+        QCOMPARE(&data.validationSplit(), &d->val);
+        QVERIFY(data.fitIndices().equal(torch::arange(8)));
+        QVERIFY(data.validationIndices().equal(torch::arange(4)));
+        const EvalResult r = evaluatePixels(data, 3);
+        QCOMPARE(r.probe, 1.0);
+        QCOMPARE(r.valProbe, 0.0);
+        QCOMPARE(r.valKnn, 0.0);
+        QVERIFY(QString::fromStdString(evaluationProtocolJson(data, 3))
+                    .contains("\"validation_part\":\"the dataset's val split\""));
     }
 
     // Split folders by other common names (Kaggle's training_set/test_set,

@@ -295,6 +295,20 @@ private Q_SLOTS:
         ReportCardOptions uncached = o;
         uncached.cacheDir.clear();
         QVERIFY(computeReportCard(*g, noTest, uncached).realTest == 100);
+        // A val split of the dataset's own stands in for test instead, and
+        // the classifier trains on all of train.
+        Dataset withVal = noTest;
+        for (std::int64_t i = 0; i < 150; ++i) {
+            const ImageStore::Entry &x = m_data.test.entry(i);
+            withVal.val.add(m_data.test.pixels(i), x.height, x.width, x.channels,
+                            m_data.test.labels()[std::size_t(i)]);
+        }
+        const ReportCard own = computeReportCard(*g, withVal, uncached);
+        QCOMPARE(own.realTest, 150);
+        QCOMPARE(own.realTrain, 1000);
+        QVERIFY(own.ownValidation && own.realAccuracy > 0.9);
+        QVERIFY(QString::fromStdString(reportCardMarkdown(own))
+                    .contains("Measured on validation: the dataset's val split"));
         uncached.onValidation = false;
         QString e = test::errorOf([&] { computeReportCard(*g, noTest, uncached); });
         QVERIFY2(e.contains("has no test images; the report card's classifiers need both splits"),

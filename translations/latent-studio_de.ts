@@ -1384,20 +1384,20 @@
         <translation>Testaufteilung</translation>
     </message>
     <message>
-        <source>validation (10% of train)</source>
-        <translation>Validierung (10 % des Trainings)</translation>
-    </message>
-    <message>
-        <source>Choose a generator&apos;s settings (sampler steps, guidance, truncation) with the card measured on validation; report the test split&apos;s card</source>
-        <translation>Einstellungen eines Generators (Sampler-Schritte, Guidance, Trunkierung) mit der auf der Validierung gemessenen Karte wählen; die Karte der Testaufteilung berichten</translation>
-    </message>
-    <message>
         <source>CAS images</source>
         <translation>CAS-Bilder</translation>
     </message>
     <message>
         <source>Measured on</source>
         <translation>Gemessen auf</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>Validierung</translation>
+    </message>
+    <message>
+        <source>Choose a generator&apos;s settings (sampler steps, guidance, truncation) with the card measured on validation (the dataset&apos;s val split, else 10% of each class of train); report the test split&apos;s card</source>
+        <translation>Einstellungen eines Generators (Sampler-Schritte, Guidance, Truncation) mit der auf der Validierung gemessenen Karte wählen (dem val-Split des Datensatzes, sonst 10% jeder Klasse von train); die Karte des Test-Splits berichten</translation>
     </message>
 </context>
 <context>

@@ -1384,20 +1384,20 @@
         <translation>partition de test</translation>
     </message>
     <message>
-        <source>validation (10% of train)</source>
-        <translation>validation (10 % de l’entraînement)</translation>
-    </message>
-    <message>
-        <source>Choose a generator&apos;s settings (sampler steps, guidance, truncation) with the card measured on validation; report the test split&apos;s card</source>
-        <translation>Choisir les réglages d’un générateur (pas de l’échantillonneur, guidage, troncature) avec la fiche mesurée en validation ; publier la fiche de la partition de test</translation>
-    </message>
-    <message>
         <source>CAS images</source>
         <translation>Images CAS</translation>
     </message>
     <message>
         <source>Measured on</source>
         <translation>Mesuré sur</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>validation</translation>
+    </message>
+    <message>
+        <source>Choose a generator&apos;s settings (sampler steps, guidance, truncation) with the card measured on validation (the dataset&apos;s val split, else 10% of each class of train); report the test split&apos;s card</source>
+        <translation>Choisir les réglages d&apos;un générateur (pas de l&apos;échantillonneur, guidage, troncature) avec la fiche mesurée sur la validation (le split val du jeu de données, sinon 10 % de chaque classe de train) ; publier la fiche du split de test</translation>
     </message>
 </context>
 <context>

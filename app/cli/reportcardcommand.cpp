@@ -43,8 +43,9 @@ void ReportCardCommand::add(CLI::App &app)
     command->add_option("--seed", options.seed)->capture_default_str();
     command
         ->add_option("--on", on,
-                     "where the figures are measured: test, or validation (10% of each class of "
-                     "the train split; choose a generator's settings there, report test)")
+                     "where the figures are measured: test, or validation (the dataset's val "
+                     "split, else 10% of each class of the train split; choose a generator's "
+                     "settings there, report test)")
         ->check(CLI::IsMember({"test", "validation"}))
         ->capture_default_str();
     sampler.add(*command);

@@ -52,9 +52,10 @@ ReportCardBox::ReportCardBox(QWidget *parent)
     m_casImages->setToolTip(tr("Generated images the CAS classifier trains on"));
     m_on->setObjectName("reportCardOn");
     m_on->addItem(tr("test split"));
-    m_on->addItem(tr("validation (10% of train)"));
+    m_on->addItem(tr("validation"));
     m_on->setToolTip(tr("Choose a generator's settings (sampler steps, guidance, truncation) "
-                        "with the card measured on validation; report the test split's card"));
+                        "with the card measured on validation (the dataset's val split, else 10% "
+                        "of each class of train); report the test split's card"));
     m_epochs->setObjectName("reportCardEpochs");
     m_epochs->setRange(1, 20);
     m_epochs->setValue(ReportCardOptions().epochs);

@@ -550,7 +550,13 @@ void readFolder(Dataset &data, const DatasetOptions &options)
     if (files.empty())
         throw Error("image folder " + data.path + " holds no images (expected " + kImageKinds +
                     " files, in one subfolder per class or directly inside)");
-    // Without a test/ folder, every fifth image of each class (name order) is the test split.
+    // A validation folder without a test folder is the test split (ImageNet's
+    // layout); without either, every fifth image of each class (name order).
+    if (splitLayout && splits[1] && !splits[2]) {
+        for (ImageFile &f : files)
+            if (f.split == 1) f.split = 2;
+        data.testFromValidationFolder = true;
+    }
     if (!unlabelled &&
         !std::any_of(files.begin(), files.end(), [](auto &f) { return f.split == 2; })) {
         std::map<int, int> seen;
@@ -679,6 +685,9 @@ std::string describe(const Dataset &data)
         o << "  " << name << ": " << store->size() << " images";
         if (store == &data.test && data.testCarved)
             o << " (every fifth image of each class; no test/ folder)";
+        if (store == &data.test && data.testFromValidationFolder)
+            o << " (the validation folder, as there is no test folder)";
+        if (store == &data.val) o << " (the probes' validation part)";
         o << "\n";
     }
     o << "  images: " << (data.channels() == 3 ? "RGB" : "grey") << ", sides " << data.minSide()

@@ -33,10 +33,16 @@ struct Dataset
     // One name per class, index = label. Empty for an unlabelled folder
     // (images directly inside, no class folders): usable for training only.
     std::vector<std::string> classNames;
-    ImageStore train, val, test; // val may be empty
+    // val: the dataset's own validation split (a val/ folder beside train/
+    // and test/), empty when it has none; the probes then carve one from train.
+    ImageStore train, val, test;
     // True when the test split was carved from a folder without train/ and
     // test/ subfolders: every fifth image of each class, in name order.
     bool testCarved = false;
+    // True when a split layout had a validation folder and no test folder:
+    // that folder is the test split (ImageNet's train/ + val/, where val is
+    // what papers report), and validation is carved from train.
+    bool testFromValidationFolder = false;
     // "FILE: why" for each unreadable image left out (skipUnreadable).
     std::vector<std::string> skipped;
     // Images of a folder stored downscaled, to this shorter side

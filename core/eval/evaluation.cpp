@@ -57,7 +57,8 @@ struct EvalData::Impl
     std::shared_ptr<const Dataset> data;
     int channels = 1, resolution = 32;
     ValidationSplit validation;
-    torch::Tensor fit, val; // indices into the train split
+    torch::Tensor fit, val; // indices into the train split, and into validationSplit()
+    bool ownValidation = false;
 };
 
 int fewestImagesForValidation(const ValidationSplit &split)
@@ -76,13 +77,18 @@ EvalData::EvalData(std::shared_ptr<const Dataset> data, int channels, int resolu
     if (!(validation.fraction > 0 && validation.fraction <= 0.5))
         throw Error("the validation fraction must be in (0, 0.5], got " +
                     std::to_string(validation.fraction));
-    auto [fit, val] = carveValidation(data->train, int(data->classNames.size()), validation);
+    // The dataset's own validation split where it has one: the probes then
+    // fit on all of train.
+    const bool own = !data->val.empty();
+    auto [fit, val] =
+        own ? std::pair{torch::arange(data->train.size()), torch::arange(data->val.size())}
+            : carveValidation(data->train, int(data->classNames.size()), validation);
     if (val.size(0) == 0)
         throw Error(
             "dataset " + data->path + " has too few training images to set " +
             percentText(validation.fraction, 0) + "% of them aside for validation (a class needs " +
             std::to_string(fewestImagesForValidation(validation)) + " or more images to give one)");
-    d = new Impl{std::move(data), channels, resolution, validation, fit, val};
+    d = new Impl{std::move(data), channels, resolution, validation, fit, val, own};
 }
 
 EvalData::~EvalData()
@@ -108,6 +114,14 @@ const at::Tensor &EvalData::fitIndices() const
 const at::Tensor &EvalData::validationIndices() const
 {
     return d->val;
+}
+const ImageStore &EvalData::validationSplit() const
+{
+    return d->ownValidation ? d->data->val : d->data->train;
+}
+bool EvalData::ownValidation() const
+{
+    return d->ownValidation;
 }
 const ValidationSplit &EvalData::validation() const
 {
@@ -144,30 +158,35 @@ std::string describeProtocol(const std::string &evalData, const ValidationSplit 
     std::ostringstream s;
     s << "Evaluation on " << evalData << ": probes fitted on its train split less a validation "
       << "part (" << 100 * validation.fraction << "% of each class, seed " << validation.seed
-      << "), measured on the validation part (online: subsets) and, at the end, on the test "
-      << "split. Linear probe: multinomial logistic regression on standardised features of the "
-      << "frozen encoder, 2x2-pooled last feature map (and globally pooled, as the exported "
-      << "encoder's forward), full-batch L-BFGS, " << kProbeIterations << " iterations, L2 "
-      << kProbeL2 << ". kNN: cosine similarity, k = " << k << ", votes weighted exp(sim / "
-      << kKnnTemperature << ") (DINO's protocol), on the 2x2-pooled features.";
+      << "; a dataset with a val split of its own is fitted on all of train and validated on "
+      << "that split), measured on the validation part (online: subsets) and, at the end, on "
+      << "the test split. Linear probe: multinomial logistic regression on standardised "
+      << "features of the frozen encoder, 2x2-pooled last feature map (and globally pooled, as "
+      << "the exported encoder's forward), full-batch L-BFGS, " << kProbeIterations
+      << " iterations, L2 " << kProbeL2 << ". kNN: cosine similarity, k = " << k
+      << ", votes weighted exp(sim / " << kKnnTemperature
+      << ") (DINO's protocol), on the 2x2-pooled features.";
     return s.str();
 }
 
 std::string evaluationProtocolJson(const EvalData &data, int k)
 {
-    const json::Json j = {{"data_source", data.source()},
-                          {"data_format", data.dataset().format},
-                          {"data_path", data.dataset().path},
-                          {"num_classes", data.numClasses()},
-                          {"channels", data.channels()},
-                          {"resolution", data.resolution()},
-                          {"validation_fraction", data.validation().fraction},
-                          {"validation_seed", data.validation().seed},
-                          {"probe_iterations", kProbeIterations},
-                          {"probe_l2", kProbeL2},
-                          {"probe_history", kProbeHistory},
-                          {"knn_k", k},
-                          {"knn_temperature", kKnnTemperature}};
+    const json::Json j = {
+        {"data_source", data.source()},
+        {"data_format", data.dataset().format},
+        {"data_path", data.dataset().path},
+        {"num_classes", data.numClasses()},
+        {"channels", data.channels()},
+        {"resolution", data.resolution()},
+        {"validation_part", data.ownValidation() ? "the dataset's val split" : "carved from train"},
+        {"validation_images", data.validationIndices().size(0)},
+        {"validation_fraction", data.validation().fraction},
+        {"validation_seed", data.validation().seed},
+        {"probe_iterations", kProbeIterations},
+        {"probe_l2", kProbeL2},
+        {"probe_history", kProbeHistory},
+        {"knn_k", k},
+        {"knn_temperature", kKnnTemperature}};
     return j.dump();
 }
 
@@ -326,8 +345,8 @@ EvalResult evaluateEncoder(EncoderImpl &encoder, const EvalData &data, int nFit,
     const auto [fitX, fitGlobal] = encode(data.train(), fit);
     const Protocol protocol(fitX, fitGlobal, labelsOf(data.train(), fit), data.numClasses(), k);
     EvalResult r;
-    const auto [valX, valGlobal] = encode(data.train(), val);
-    protocol.measure(valX, valGlobal, labelsOf(data.train(), val), r.valProbe, r.valKnn,
+    const auto [valX, valGlobal] = encode(data.validationSplit(), val);
+    protocol.measure(valX, valGlobal, labelsOf(data.validationSplit(), val), r.valProbe, r.valKnn,
                      r.valProbeGlobal);
     if (!online) {
         const auto [testX, testGlobal] = encode(data.test(), test);
@@ -340,13 +359,13 @@ EvalResult evaluateEncoder(EncoderImpl &encoder, const EvalData &data, int nFit,
 Embedding2d pcaEmbedding(EncoderImpl &encoder, const EvalData &data, int n)
 {
     const auto idx = subsetOf(data.validationIndices(), n);
-    auto f = encodeImages(encoder, data, data.train(), idx).to(torch::kFloat64);
+    auto f = encodeImages(encoder, data, data.validationSplit(), idx).to(torch::kFloat64);
     f = f - f.mean(0, true);
     // Top two eigenvectors of the [F, F] covariance (eigh sorts ascending).
     const auto [values, vectors] = torch::linalg_eigh(f.t().mm(f), "L");
     const int64_t dims = vectors.size(1);
     const auto xy = f.mm(vectors.slice(1, dims - 2, dims).flip(1)).to(torch::kFloat32).contiguous();
-    const auto labels = labelsOf(data.train(), idx);
+    const auto labels = labelsOf(data.validationSplit(), idx);
     Embedding2d e;
     for (int64_t i = 0; i < xy.size(0); ++i) {
         e.x.push_back(xy[i][0].item<float>());
@@ -369,8 +388,8 @@ EvalResult evaluatePixels(const EvalData &data, int k)
     const Protocol protocol(pixels(data.train(), fit), {}, labelsOf(data.train(), fit),
                             data.numClasses(), k);
     EvalResult r;
-    protocol.measure(pixels(data.train(), val), {}, labelsOf(data.train(), val), r.valProbe,
-                     r.valKnn, r.valProbeGlobal);
+    protocol.measure(pixels(data.validationSplit(), val), {}, labelsOf(data.validationSplit(), val),
+                     r.valProbe, r.valKnn, r.valProbeGlobal);
     protocol.measure(pixels(data.test(), test), {}, labelsOf(data.test(), test), r.probe, r.knn,
                      r.probeGlobal);
     return r;

@@ -2,8 +2,9 @@
 #pragma once
 // Measuring a representation on real labelled data: linear probes and a
 // weighted kNN on frozen features. The real train split is divided into a
-// fit part and a validation part (stratified, seeded): probes are fitted on
-// the fit part, choices are made on validation, test is reported.
+// fit part and a validation part (stratified, seeded), unless the dataset
+// has a val split of its own: probes are fitted on the fit part, choices are
+// made on validation, test is reported.
 
 #include "data/dataset.h"
 
@@ -61,11 +62,15 @@ public:
     const Dataset &dataset() const;
     const ImageStore &train() const;
     const ImageStore &test() const;
-    // Indices into train() [n] int64: the probes' fit part and the
-    // validation part (disjoint, together the whole split; each class keeps
-    // at least one image in the fit part).
+    // Indices [n] int64: the probes' fit part, into train(), and the
+    // validation part, into validationSplit(). Without a val split of its
+    // own, both index train (disjoint, together the whole split; each class
+    // keeps at least one image in the fit part); with one, the fit part is
+    // all of train and the validation part all of val.
     const at::Tensor &fitIndices() const;
     const at::Tensor &validationIndices() const;
+    const ImageStore &validationSplit() const;
+    bool ownValidation() const; // the dataset's val split is the validation part
     const ValidationSplit &validation() const;
     // Images `indices` [B] of a split as float32 [B, channels, resolution, resolution] in [0, 1].
     at::Tensor images(const ImageStore &split, const at::Tensor &indices) const;

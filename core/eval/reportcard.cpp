@@ -373,6 +373,7 @@ ReportCard newCard(const Generator &generator, const Dataset &data,
     card.epochs = options.epochs;
     card.truncation = options.truncation;
     card.onValidation = options.onValidation;
+    card.ownValidation = options.onValidation && !data.val.empty();
     if (info.isDiffusion()) {
         card.sampling = "DDIM, " + std::to_string(s.steps) + " steps, guidance " +
                         fixedText(s.guidance, 2) + ", eta " + fixedText(s.eta, 2);
@@ -464,7 +465,12 @@ RealSplits readRealSplits(const Dataset &data, const GeneratorInfo &info, int si
     r.trainX = realImages(data.train, info.channels, info.resolution, side, stages);
     // Labels [N] int64 on the CPU, like the byte stores they index; the card runs on the CPU.
     r.trainY = labelsOf(data.train, torch::arange(data.train.size()));
-    if (onValidation) {
+    if (onValidation && !data.val.empty()) {
+        // The dataset's own val split stands in for test (as for the probes).
+        stages.begin("reading the real validation images", 0.02);
+        r.testX = realImages(data.val, info.channels, info.resolution, side, stages);
+        r.testY = labelsOf(data.val, torch::arange(data.val.size()));
+    } else if (onValidation) {
         // [n] indices: the probes' validation part stands in for test.
         const ValidationSplit split;
         const auto [rest, validation] =
@@ -682,7 +688,10 @@ std::string reportCardMarkdown(const ReportCard &c, const std::string &nearestIm
     if (!c.sampling.empty()) o << " (" << c.sampling << ")";
     o << " against " << c.data << " (train " << c.realTrain << ", " << test << " " << c.realTest
       << " images, " << c.classes.size() << " classes).\n\n";
-    if (c.onValidation) {
+    if (c.onValidation && c.ownValidation) {
+        o << "Measured on validation: the dataset's val split (the probes' validation part) "
+          << "stands in for test; the test split is not read.\n\n";
+    } else if (c.onValidation) {
         const ValidationSplit split;
         o << "Measured on validation: " << percentText(split.fraction) << "% of each class of "
           << "the train split (seed " << split.seed << ", the probes' default validation part) "
@@ -764,6 +773,9 @@ std::string reportCardJson(const ReportCard &c)
                           {"conditional", c.conditional},
                           {"real_train", c.realTrain},
                           {"evaluated_on", c.onValidation ? "validation" : "test"},
+                          {"validation_part", !c.onValidation   ? json::Json()
+                                              : c.ownValidation ? "the dataset's val split"
+                                                                : "carved from train"},
                           {"sampling", c.sampling},
                           {"real_test", c.realTest},
                           {"samples", c.samples},

@@ -40,9 +40,9 @@ struct ReportCardOptions
     std::string cacheDir;
     int nearestRows = 6, nearestNeighbours = 5;
     // Where the real-trained classifier, CAS and the Frechet distance are
-    // measured: the test split, or the validation part of the train split
-    // (ValidationSplit's defaults, the probes' part; the classifier then
-    // trains on the rest). Choices about a generator (its sampler's steps
+    // measured: the test split, or the probes' validation part (the
+    // dataset's val split, else ValidationSplit's defaults: the classifier
+    // then trains on the rest of train). Choices about a generator (its sampler's steps
     // and guidance, its truncation) are made on validation; test is for
     // the figures reported.
     bool onValidation = false;
@@ -67,7 +67,8 @@ struct ReportCard
     int samples = 0, casImages = 0, realTrain = 0, realTest = 0, epochs = 0;
     float truncation = 0;
     std::string sampling;        // diffusion: the sampler's settings in words; empty for a GAN
-    bool onValidation = false;   // "test" below then means the train split's validation part
+    bool onValidation = false;   // "test" below then means the probes' validation part:
+    bool ownValidation = false;  // the dataset's val split, else carved from train
     double realAccuracy = kNone; // the real-trained classifier on real test
     double fidelity = kNone, cas = kNone;
     double frechet = kNone;          // generated vs real test

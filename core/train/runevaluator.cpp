@@ -16,8 +16,8 @@ using json::Json;
 // Floors of the fit / validation / test protocol with validation values and
 // the random-init encoder's global-pool probe; older files (protocol 1
 // fitted on the whole train split, 2 without validation values, 3 without
-// the global pool) are measured again.
-constexpr int kFloorsProtocol = 4;
+// the global pool, 4 with a dataset's val split unused) are measured again.
+constexpr int kFloorsProtocol = 5;
 constexpr std::array<const char *, 10> kFloorKeys = {
     "random_probe",        "random_knn",
     "pixel_probe",         "pixel_knn",
@@ -72,7 +72,7 @@ EmbeddingSnapshot RunEvaluator::embedding(EncoderImpl &encoder, const std::strin
     snap.labels = pca.labels;
     // On the CPU: they index the byte store, which never leaves it.
     const auto idx = torch::tensor(std::vector<int64_t>(pca.indices.begin(), pca.indices.end()));
-    snap.images = toImageBatch(m_data->images(m_data->train(), idx)); // validation images
+    snap.images = toImageBatch(m_data->images(m_data->validationSplit(), idx));
     snap.images.classes = pca.labels;
     return snap;
 }
