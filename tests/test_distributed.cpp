@@ -728,18 +728,22 @@ private Q_SLOTS:
     }
 
     // A cluster job: well-formed scripts whose environment, under a simulated
-    // srun, gives every rank a distinct place in a 2 x 2 job.
+    // srun, gives every rank a distinct place in a 2 x 2 job. Folders with a
+    // space and a % (sbatch splits #SBATCH lines at spaces and expands % in
+    // file names) and a relative --eval (the ranks start elsewhere).
     void clusterJobScripts()
     {
-        const QString job = m_dir.filePath("job"), bin = m_dir.filePath("bin");
-        Cli r = cli({"train", "--out", "/shared/runs/r1", "--batch", "16", "--eval",
-                     m_dir.filePath("data"), "--cluster-job", job, "--nodes", "2",
-                     "--gpus-per-node", "2", "--partition", "gpu"});
-        QVERIFY2(r.code == 0 && r.out.contains("submit: sbatch " + job + "/job.sbatch"),
+        const QString job = m_dir.filePath("my job%"), bin = m_dir.filePath("bin");
+        const QString runDir = "/shared/runs/zoom test";
+        Cli r = cli({"train", "--out", runDir + "/", "--batch", "16", "--eval",
+                     QDir::current().relativeFilePath(m_dir.filePath("data")), "--cluster-job", job,
+                     "--nodes", "2", "--gpus-per-node", "2", "--partition", "gpu"});
+        QVERIFY2(r.code == 0 && r.out.contains("submit: sbatch '" + job + "/job.sbatch'"),
                  qPrintable(r.out));
-        QVERIFY(!QFile::exists("/shared/runs/r1"));
+        QVERIFY(!QFile::exists(runDir));
         const TrainConfig c = readTrainConfig((job + "/config.json").toStdString());
         QCOMPARE(c.batch, 16);
+        QCOMPARE(QString::fromStdString(c.evalData), m_dir.filePath("data"));
         for (const QString script : {"job.sbatch", "torchrun.sh"}) {
             QProcess bash;
             bash.start("bash", {"-n", job + "/" + script});
@@ -748,10 +752,22 @@ private Q_SLOTS:
         QFile sbatch(job + "/job.sbatch");
         QVERIFY(sbatch.open(QIODevice::ReadOnly));
         const QString text = sbatch.readAll();
-        QVERIFY(text.contains("#SBATCH --nodes=2\n") &&
-                text.contains("#SBATCH --ntasks-per-node=2\n") &&
-                text.contains("#SBATCH --gpus-per-node=2\n") &&
-                text.contains("#SBATCH --partition=gpu\n"));
+        QVERIFY(
+            text.contains("#SBATCH --nodes=2\n") &&
+            text.contains("#SBATCH --ntasks-per-node=2\n") &&
+            text.contains("#SBATCH --gpus-per-node=2\n") &&
+            text.contains("#SBATCH --partition='gpu'\n") &&
+            text.contains("#SBATCH --job-name='latent-zoom test'\n") &&
+            text.contains("#SBATCH --output='" + m_dir.filePath("my job%%") + "/slurm-%j.out'\n"));
+        // Each #SBATCH line is one word after its option, split as sbatch
+        // splits it (at white space outside quotes, as bash does).
+        for (const QString &line : text.split('\n')) {
+            if (!line.startsWith("#SBATCH ")) continue;
+            QProcess words;
+            words.start("bash", {"-c", "eval \"set -- $1\"; echo $#", "-", line.mid(8)});
+            QVERIFY(words.waitForFinished());
+            QVERIFY2(words.readAllStandardOutput().trimmed() == "1", qPrintable(line));
+        }
 
         // scontrol names the nodes; srun prints what each rank would run.
         QVERIFY(QDir().mkpath(bin));
@@ -763,22 +779,23 @@ private Q_SLOTS:
             f.setPermissions(f.permissions() | QFileDevice::ExeOwner);
         };
         tool("scontrol", "printf 'node-a\\nnode-b\\n'\n");
-        tool("srun", "echo \"$MASTER_ADDR $MASTER_PORT $2\"; shift 2; echo \"$@\"\n");
+        tool("srun", "echo \"$MASTER_ADDR $MASTER_PORT $2\"; shift 2; printf '[%s]' \"$@\"\n");
         QProcess run;
         auto e = QProcessEnvironment::systemEnvironment();
         e.insert("PATH", bin + ":" + e.value("PATH"));
         e.insert("SLURM_JOB_NODELIST", "node-[a-b]");
         e.insert("SLURM_CPUS_PER_TASK", "8");
         e.insert("SLURM_JOB_ID", "123456");
+        e.insert("MASTER_PORT", "29999"); // the submitting shell's, which every job would share
         run.setProcessEnvironment(e);
         run.start("bash", {job + "/job.sbatch"});
         QVERIFY(run.waitForFinished() && run.exitCode() == 0);
         const QStringList lines = QString(run.readAllStandardOutput()).trimmed().split('\n');
         QCOMPARE(lines.size(), 2);
-        QCOMPARE(lines[0], QString("node-a 23456 --cpus-per-task=8")); // 20000 + job id % 20000
-        QCOMPARE(lines[1], "latent-cli --threads 8 train --config " + job +
-                               "/config.json --recipe " + job +
-                               "/recipe.json --out /shared/runs/r1");
+        QCOMPARE(lines[0], QString("node-a 23456 --cpus-per-task=8")); // 20000 + job id % 12000
+        QCOMPARE(lines[1], "[latent-cli][--threads][8][train][--config][" + job +
+                               "/config.json][--recipe][" + job + "/recipe.json][--out][" + runDir +
+                               "]");
         // srun's own variables for task p of 2 nodes x 2: a distinct rank each.
         std::set<int> seen;
         for (int p = 0; p < 4; ++p) {

@@ -462,9 +462,10 @@ int TrainCommands::startRun(const latent::ViewRecipe &r,
     if (!clusterJob.empty()) {
         latent::ClusterJob job = cluster;
         job.runDir = out;
-        for (const auto &path : latent::writeClusterJob(clusterJob, config, r, job))
+        const auto paths = latent::writeClusterJob(clusterJob, config, r, job);
+        for (const auto &path : paths)
             std::cout << "wrote " << path << "\n";
-        std::cout << "submit: sbatch " << clusterJob << "/job.sbatch\n";
+        std::cout << "submit: sbatch " << latent::shellWord(paths.at(2)) << "\n";
         return 0;
     }
     cli::CountProgress counter;

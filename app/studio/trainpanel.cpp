@@ -389,7 +389,7 @@ QString TrainPanel::exportClusterJob(const QString &folder, const ClusterJob &jo
     try {
         const auto paths = writeClusterJob(folder.toStdString(), configFromForm(), m_recipe(), job);
         m_status->setText(tr("Wrote the cluster job to %1; submit it with: sbatch %2")
-                              .arg(folder, QString::fromStdString(paths.at(2))));
+                              .arg(folder, QString::fromStdString(shellWord(paths.at(2)))));
         m_error->clear();
         return {};
     } catch (const std::exception &e) { // also the file system's own errors

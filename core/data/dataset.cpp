@@ -616,6 +616,14 @@ DataSource parseDataSource(const std::string &source)
     return s;
 }
 
+std::string absoluteDataSource(const std::string &source)
+{
+    const DataSource s = parseDataSource(source);
+    if (s.fashionMnist) return source;
+    const std::string path = fs::absolute(s.path).lexically_normal().string();
+    return s.format.empty() ? path : s.format + ":" + path;
+}
+
 int Dataset::channels() const
 {
     return std::max({train.channels(), val.channels(), test.channels()});

@@ -24,6 +24,10 @@ struct DataSource
     bool fashionMnist = false;
 };
 DataSource parseDataSource(const std::string &source);
+// `source` with its folder absolute and ~ expanded ("fashion-mnist" as it
+// is): what a run folder records, so that it resumes from anywhere and the
+// ranks of a cluster job, started elsewhere, read the same data.
+std::string absoluteDataSource(const std::string &source);
 
 struct Dataset
 {

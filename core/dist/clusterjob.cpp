@@ -4,13 +4,15 @@
 #include "atomicfile.h"
 #include "error.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <filesystem>
 #include <sstream>
 
 namespace latent {
 namespace {
 
-// A word for bash, single-quoted.
 std::string quoted(const std::string &s)
 {
     std::string out = "'";
@@ -19,9 +21,30 @@ std::string quoted(const std::string &s)
     return out + "'";
 }
 
+// Without a trailing separator, so that the last part is the folder's name.
 std::string absolute(const std::string &path)
 {
-    return std::filesystem::absolute(path).lexically_normal().string();
+    auto p = std::filesystem::absolute(path).lexically_normal();
+    if (!p.has_filename() && p.has_parent_path()) p = p.parent_path();
+    return p.string();
+}
+
+// A command for bash: quoted, except a leading ~/ (the user's home on the
+// node, not here).
+std::string command(const std::string &path)
+{
+    return path.rfind("~/", 0) == 0 ? "~/" + quoted(path.substr(2)) : quoted(path);
+}
+
+// A path in a Slurm file name pattern, where % starts a field (%% is a
+// literal %). #SBATCH values are quoted too: sbatch splits those lines at
+// white space and ends them at an unquoted #, honouring quotes as bash does.
+std::string slurmLiteral(const std::string &path)
+{
+    std::string escaped;
+    for (char c : path)
+        escaped += c == '%' ? std::string("%%") : std::string(1, c);
+    return escaped;
 }
 
 // The rank's command: a new run from the job's config, or the run's resume.
@@ -34,6 +57,14 @@ std::string trainCommand(const std::string &jobDir, const std::string &runDir)
 }
 
 } // namespace
+
+std::string shellWord(const std::string &s)
+{
+    const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+        return std::isalnum(c) || std::strchr("_./-+=:,@", c);
+    });
+    return plain ? s : quoted(s);
+}
 
 std::vector<std::string> writeClusterJob(const std::string &folder, const TrainConfig &config,
                                          const ViewRecipe &recipe, const ClusterJob &job)
@@ -58,32 +89,36 @@ std::vector<std::string> writeClusterJob(const std::string &folder, const TrainC
     sbatch << "#!/bin/bash\n"
            << "# Latent Studio training job: " << job.nodes << " node(s) x " << job.ranksPerNode
            << (gpus ? " GPU(s)" : " process(es)") << ", global batch " << config.batch << ".\n"
-           << "# Submit with: sbatch " << dir << "/job.sbatch\n"
-           << "#SBATCH --job-name=latent-" << std::filesystem::path(run).filename().string() << "\n"
+           << "# Submit with: sbatch " << quoted(dir + "/job.sbatch") << "\n"
+           << "#SBATCH --job-name="
+           << quoted("latent-" + std::filesystem::path(run).filename().string()) << "\n"
            << "#SBATCH --nodes=" << job.nodes << "\n"
            << "#SBATCH --ntasks-per-node=" << job.ranksPerNode << "\n";
     if (gpus) sbatch << "#SBATCH --gpus-per-node=" << job.ranksPerNode << "\n";
     sbatch << "#SBATCH --cpus-per-task=" << job.cpusPerRank << "\n"
            << "#SBATCH --time=" << job.time << "\n"
-           << "#SBATCH --output=" << dir << "/slurm-%j.out\n";
-    if (!job.partition.empty()) sbatch << "#SBATCH --partition=" << job.partition << "\n";
+           << "#SBATCH --output=" << quoted(slurmLiteral(dir) + "/slurm-%j.out") << "\n";
+    if (!job.partition.empty()) sbatch << "#SBATCH --partition=" << quoted(job.partition) << "\n";
     sbatch << "set -euo pipefail\n"
            << "# Rank 0's store runs on the first node; srun gives every rank SLURM_PROCID,\n"
            << "# SLURM_NTASKS and SLURM_LOCALID, which latent-cli reads.\n"
            << "export MASTER_ADDR=$(scontrol show hostnames \"$SLURM_JOB_NODELIST\" | head -n 1)\n"
-           << "# A port of this job's own, so that two jobs sharing a first node do not meet.\n"
-           << "export MASTER_PORT=${MASTER_PORT:-$((20000 + ${SLURM_JOB_ID:-9500} % 20000))}\n"
+           << "# A port of this job's own, so that two jobs sharing a first node do not meet\n"
+           << "# (not one inherited from the submitting shell, which every job would share),\n"
+           << "# below Linux's ephemeral ports (32768 and up).\n"
+           << "export MASTER_PORT=$((20000 + ${SLURM_JOB_ID:-9500} % 12000))\n"
            << "export OPENBLAS_NUM_THREADS=1\n"
            << "# srun of Slurm 22.05-23.02 does not pass --cpus-per-task on to its tasks.\n"
            << trainCommand(dir, run)
            << "srun --kill-on-bad-exit=1 --cpus-per-task=\"$SLURM_CPUS_PER_TASK\" "
-           << quoted(job.cli) << " --threads \"$SLURM_CPUS_PER_TASK\" \"${TRAIN[@]}\"\n";
+           << command(job.cli) << " --threads \"$SLURM_CPUS_PER_TASK\" \"${TRAIN[@]}\"\n";
 
     std::ostringstream torchrun;
     torchrun << "#!/bin/bash\n"
              << "# Latent Studio training job without Slurm: run on each of the " << job.nodes
              << " machine(s) as\n"
-             << "#   NODE_RANK=k MASTER_ADDR=<first machine> bash " << dir << "/torchrun.sh\n"
+             << "#   NODE_RANK=k MASTER_ADDR=<first machine> bash " << quoted(dir + "/torchrun.sh")
+             << "\n"
              << "# (PyTorch's torchrun starts " << job.ranksPerNode
              << " rank(s) per machine; latent-cli reads RANK, WORLD_SIZE and LOCAL_RANK.)\n"
              << "set -euo pipefail\n"
@@ -95,11 +130,11 @@ std::vector<std::string> writeClusterJob(const std::string &folder, const TrainC
              << "exec torchrun --nnodes=" << job.nodes << " --nproc_per_node=" << job.ranksPerNode
              << " --node_rank=\"$NODE_RANK\" --master_addr=\"$MASTER_ADDR\" "
                 "--master_port=\"${MASTER_PORT:-29500}\" --no_python "
-             << quoted(job.cli) << " --threads " << job.cpusPerRank << " \"${TRAIN[@]}\"\n";
+             << command(job.cli) << " --threads " << job.cpusPerRank << " \"${TRAIN[@]}\"\n";
 
     const std::vector<std::string> paths{dir + "/config.json", dir + "/recipe.json",
                                          dir + "/job.sbatch", dir + "/torchrun.sh"};
-    writeTrainConfig(config, paths[0]);
+    writeTrainConfig(withAbsolutePaths(config), paths[0]);
     writeRecipe(recipe, paths[1]);
     writeFileAtomically(paths[2], sbatch.str());
     writeFileAtomically(paths[3], torchrun.str());

@@ -22,6 +22,10 @@ struct ClusterJob
     std::string cli = "latent-cli"; // latent-cli as the nodes find it
 };
 
+// `s` as one word for bash: as it is when it holds no character bash
+// treats specially, else single-quoted (for commands printed to the user).
+std::string shellWord(const std::string &s);
+
 // Writes into `folder` (created): config.json and recipe.json for the run,
 // job.sbatch (sbatch job.sbatch: srun starts nodes x ranksPerNode ranks,
 // MASTER_ADDR is the first node; a job started again resumes the run) and

@@ -70,9 +70,11 @@ std::string firstDifference(const std::string &stored, const std::string &planne
 
 // Machine-dependent settings, how often a run checkpoints and the
 // generator's path may change between sessions without changing the run
-// (the recipe holds the generator's hash).
+// (the recipe holds the generator's hash); data sources compare as the run
+// records them (absolute), also those of runs made before it did.
 std::string comparableConfig(TrainConfig c)
 {
+    c = withAbsolutePaths(std::move(c));
     c.generator.clear();
     c.checkpointMinutes = TrainConfig{}.checkpointMinutes;
     c.device = "auto";

@@ -4,8 +4,11 @@
 #include "runtime.h"
 
 #include "atomicfile.h"
+#include "data/dataset.h"
 #include "error.h"
 #include "jsonfields.h"
+
+#include <filesystem>
 
 namespace latent {
 
@@ -173,6 +176,15 @@ void validate(const TrainConfig &c, const std::string &what)
     trainConfigFromJson(toJson(c), what);
     if (c.data == "generator" && c.generator.empty())
         throw Error(what + ": data.generator is empty; a generator run needs a generator file");
+}
+
+TrainConfig withAbsolutePaths(TrainConfig config)
+{
+    if (!config.generator.empty())
+        config.generator = std::filesystem::absolute(config.generator).lexically_normal().string();
+    for (std::string *source : {&config.realData, &config.evalData})
+        if (!source->empty()) *source = absoluteDataSource(*source);
+    return config;
 }
 
 } // namespace latent

@@ -87,5 +87,8 @@ TrainConfig readTrainConfig(const std::string &path);
 void writeTrainConfig(const TrainConfig &config, const std::string &path); // atomic
 // Throws Error naming the field when a value cannot work (e.g. a batch of 1).
 void validate(const TrainConfig &config, const std::string &what);
+// `config` with its generator and data sources absolute (absoluteDataSource),
+// as a new run and a cluster job record them.
+TrainConfig withAbsolutePaths(TrainConfig config);
 
 } // namespace latent

@@ -892,7 +892,7 @@ std::unique_ptr<Trainer> Trainer::create(const std::string &runDir, const TrainC
     impl->files = RunFiles{runDir};
     impl->loading = loading;
     impl->parallel = parallel;
-    impl->config = config;
+    impl->config = withAbsolutePaths(config);
     impl->recipe = recipe;
     // Rank 0 alone owns the folder; the other ranks never touch it.
     const auto refuseARun = [&] {
@@ -915,7 +915,7 @@ std::unique_ptr<Trainer> Trainer::create(const std::string &runDir, const TrainC
     // What a creation killed before its status.json left (holdsRun).
     std::filesystem::remove(runDir + "/provenance.jsonl", ec);
     impl->writeSkipped();
-    writeTrainConfig(config, impl->files.config());
+    writeTrainConfig(impl->config, impl->files.config());
     writeRecipe(recipe, impl->files.recipe());
     std::filesystem::remove(recipeVersionsFile(runDir), ec); // versions belong to one run
     appendRunSession(runDir, impl->session(0));
