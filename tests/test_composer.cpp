@@ -15,6 +15,7 @@
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -171,6 +172,51 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 3, 60000);
         QVERIFY2(status->text().contains("not empty and holds no export"),
                  qPrintable(status->text()));
+    }
+
+    // An empty or relative folder is refused before anything starts (an
+    // empty one failed with "cannot create export folder : Invalid
+    // argument"). Quitting while an export runs asks, as for a run, and
+    // closes once the export has stopped after its chunk in hand (the
+    // window closed at once, and the process lingered, frozen, until then).
+    void quitWhileExportingAndBadFolders()
+    {
+        QApplication::setQuitOnLastWindowClosed(false); // the test goes on after the close
+        MainWindow window;
+        QVERIFY(latent::test::loadDefaultGenerator(window));
+        window.show();
+        window.findChild<QAction *>("exportDatasetAction")->trigger();
+        auto *dialog = window.findChild<ExportDatasetDialog *>("exportDatasetDialog");
+        QVERIFY(dialog);
+        auto *folder = dialog->findChild<QLineEdit *>("exportFolder");
+        auto *start = dialog->findChild<QPushButton *>("exportStart");
+        auto *status = dialog->findChild<QLabel *>("exportStatus");
+        folder->setText("  ");
+        QTest::mouseClick(start, Qt::LeftButton);
+        QVERIFY(!dialog->running() && start->isEnabled());
+        QCOMPARE(status->text(), QString("Choose the folder to export into."));
+        folder->setText("exports/a");
+        QTest::mouseClick(start, Qt::LeftButton);
+        QVERIFY(!dialog->running());
+        QCOMPARE(status->text(),
+                 QString("The folder exports/a is relative; give a full path (Browse…)."));
+
+        QTemporaryDir dir;
+        const QString out = dir.filePath("export");
+        folder->setText(out);
+        dialog->findChild<QSpinBox *>("exportAnchors")->setValue(100000);
+        dialog->findChild<QSpinBox *>("exportChunk")->setValue(16);
+        QTest::mouseClick(start, Qt::LeftButton);
+        QVERIFY(dialog->running());
+        QVERIFY(!window.close()); // asks instead
+        QMessageBox *ask = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((ask = window.findChild<QMessageBox *>("quitWhileRunning")),
+                                 10000);
+        QVERIFY2(ask->text().startsWith("A dataset export is running."), qPrintable(ask->text()));
+        QTest::mouseClick(ask->findChild<QPushButton *>("stopAndQuitButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.isVisible(), 60000);
+        const latent::ExportFolder files{out.toStdString()};
+        QVERIFY(QFile::exists(QString::fromStdString(files.manifest())));
     }
 };
 

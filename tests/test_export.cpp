@@ -232,7 +232,7 @@ private Q_SLOTS:
         huge.chunk = 4096, huge.views = 2; // 6 GiB
         e = errorOf([&] { exportDataset(*large, ViewRecipe{}, huge, fresh); });
         QVERIFY2(e.contains("a chunk of 4096 anchors x 2 views of 3x256x256 images holds 6144 MiB "
-                            "at once, more than 4096 MiB; lower --chunk"),
+                            "at once, more than 4096 MiB; lower the anchors per chunk (--chunk)"),
                  qPrintable(e));
         QVERIFY(!fs::exists(fresh + "/export.json"));
         QCOMPARE(exportDataset(*m_generator, ViewRecipe{}, s, fresh).chunksDone, 1);

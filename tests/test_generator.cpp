@@ -214,6 +214,36 @@ private Q_SLOTS:
         }
     }
 
+    // A model that fails in forward() after loading (out of memory, a
+    // scripted raise) is named in one line: torch's message carried a C++
+    // backtrace or a script traceback into the studio's labels.
+    void forwardFailureNamesTheGenerator()
+    {
+        QTemporaryDir dir;
+        torch::jit::Module m("fragile");
+        // Batches above 16 fail in reshape (as a model with a fixed batch would).
+        m.define("def forward(self, z):\n"
+                 "    n = z.size(0)\n"
+                 "    if n > 16:\n"
+                 "        n = n + 1\n"
+                 "    return torch.tanh(z[:, :1]).reshape(n, 1, 1, 1).expand(-1, 1, 8, 8)"
+                 ".contiguous()\n");
+        const std::string pt = dir.filePath("fragile.pt").toStdString();
+        m.save(pt);
+        const auto gen = Generator::load(pt);
+        QCOMPARE(gen->sample({8, 1, 0.0f, -1}).count, 8);
+        QString error;
+        try {
+            gen->sample({40, 1, 0.0f, -1});
+        } catch (const Error &e) {
+            error = QString::fromStdString(e.what());
+        }
+        QVERIFY2(error.startsWith(QString::fromStdString("generator " + pt +
+                                                         " failed on a batch of 40 on cpu: ")) &&
+                     error.contains("is invalid for input of size 40") && !error.contains('\n'),
+                 qPrintable(error));
+    }
+
     void sameSeedGivesIdenticalImages()
     {
         const auto gen = Generator::load(kDefault);

@@ -130,8 +130,27 @@ private Q_SLOTS:
         classes->setCurrentIndex(classes->findData(1));
         QTRY_VERIFY_WITH_TIMEOUT(
             grid->cell(0).caption == "Trouser" && grid->cell(63).caption == "Trouser", 30000);
+        // Classes in turn: sample i of class i mod 10 (the guide promised it).
+        classes->setCurrentIndex(classes->findData(-2));
+        QVERIFY(classes->currentIndex() > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(grid->cell(1).caption == "Trouser" &&
+                                     grid->cell(11).caption == "Trouser" &&
+                                     grid->cell(9).caption == "Ankle boot",
+                                 30000);
 
         // Grid size and resample.
+        window.findChild<QSpinBox *>("gridSide")->setValue(4);
+        QTRY_COMPARE_WITH_TIMEOUT(grid->cellCount(), 16, 30000);
+        // Save Grid writes the grid shown, 4 x 4, while the Grid box already
+        // says 8 for the batch on its way (it wrote 8 columns x 2 rows).
+        QTemporaryDir saved;
+        const QString png = saved.filePath("grid.png");
+        window.findChild<QSpinBox *>("gridSide")->setValue(8);
+        window.saveGridTo(png);
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(png), 30000);
+        const QImage written(png);
+        QVERIFY(!written.isNull() && written.width() == written.height());
+        QTRY_COMPARE_WITH_TIMEOUT(grid->cellCount(), 64, 30000);
         window.findChild<QSpinBox *>("gridSide")->setValue(4);
         QTRY_COMPARE_WITH_TIMEOUT(grid->cellCount(), 16, 30000);
         const QImage before = grid->cell(0).image;
@@ -322,9 +341,15 @@ private Q_SLOTS:
     {
         MainWindow window;
         QVERIFY(latent::test::loadDefaultGenerator(window));
+        // The panel keeps the user's settings for it (they were reset to the
+        // sidecar's, while the generator went on with the user's).
+        auto *classes = window.findChild<QComboBox *>("classFilter");
+        classes->setCurrentIndex(classes->findData(3));
         QSignalSpy failed(&window, &MainWindow::generatorFailed);
         window.openGenerator(LATENT_TEST_DATA_DIR "/returns_nan.pt");
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
+        QCOMPARE(classes->currentData().toInt(), 3);
+        QVERIFY(window.generatorPanel()->isEnabled());
         QVERIFY(
             failed.first().first().toString().contains("returns_nan.pt: forward() returned 4 NaN"));
         QVERIFY(window.generator());

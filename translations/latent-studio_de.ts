@@ -880,6 +880,14 @@
         <source>Stopped at %1 of %2 images. Export again with the same settings and folder to continue.</source>
         <translation>Angehalten bei %1 von %2 Bildern. Mit denselben Einstellungen und demselben Ordner erneut exportieren, um fortzusetzen.</translation>
     </message>
+    <message>
+        <source>Choose the folder to export into.</source>
+        <translation>Den Ordner für den Export wählen.</translation>
+    </message>
+    <message>
+        <source>The folder %1 is relative; give a full path (Browse…).</source>
+        <translation>Der Ordner %1 ist relativ; einen vollständigen Pfad angeben (Durchsuchen…).</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::GeneratorPanel</name>
@@ -1050,6 +1058,14 @@
     <message>
         <source>Sampling %1 images…</source>
         <translation>%1 Bilder werden erzeugt…</translation>
+    </message>
+    <message>
+        <source>Sampling failed: %1</source>
+        <translation>Stichprobenziehung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Classes in turn</source>
+        <translation>Klassen der Reihe nach</translation>
     </message>
 </context>
 <context>
@@ -1276,6 +1292,18 @@
     <message>
         <source>Stopping; the window closes when the work is saved…</source>
         <translation>Wird angehalten; das Fenster schließt sich, sobald die Arbeit gespeichert ist…</translation>
+    </message>
+    <message>
+        <source>No samples to save yet</source>
+        <translation>Noch keine Samples zum Speichern</translation>
+    </message>
+    <message>
+        <source>Saving %1…</source>
+        <translation>%1 wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>A dataset export is running. Stop it and quit? It stops after the chunk in hand; export again to the same folder with the same settings to continue.</source>
+        <translation>Ein Datensatz-Export läuft. Anhalten und beenden? Er hält nach dem laufenden Block an; mit denselben Einstellungen in denselben Ordner erneut exportieren, um fortzufahren.</translation>
     </message>
 </context>
 <context>

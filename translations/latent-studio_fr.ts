@@ -880,6 +880,14 @@
         <source>Stopped at %1 of %2 images. Export again with the same settings and folder to continue.</source>
         <translation>Arrêté à %1 images sur %2. Exportez de nouveau avec les mêmes réglages et le même dossier pour poursuivre.</translation>
     </message>
+    <message>
+        <source>Choose the folder to export into.</source>
+        <translation>Choisir le dossier où exporter.</translation>
+    </message>
+    <message>
+        <source>The folder %1 is relative; give a full path (Browse…).</source>
+        <translation>Le dossier %1 est relatif ; donner un chemin complet (Parcourir…).</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::GeneratorPanel</name>
@@ -1050,6 +1058,14 @@
     <message>
         <source>Sampling %1 images…</source>
         <translation>Échantillonnage de %1 images…</translation>
+    </message>
+    <message>
+        <source>Sampling failed: %1</source>
+        <translation>L&apos;échantillonnage a échoué : %1</translation>
+    </message>
+    <message>
+        <source>Classes in turn</source>
+        <translation>Classes à tour de rôle</translation>
     </message>
 </context>
 <context>
@@ -1276,6 +1292,18 @@
     <message>
         <source>Stopping; the window closes when the work is saved…</source>
         <translation>Arrêt en cours ; la fenêtre se fermera une fois le travail enregistré…</translation>
+    </message>
+    <message>
+        <source>No samples to save yet</source>
+        <translation>Pas encore d&apos;échantillons à enregistrer</translation>
+    </message>
+    <message>
+        <source>Saving %1…</source>
+        <translation>Enregistrement de %1…</translation>
+    </message>
+    <message>
+        <source>A dataset export is running. Stop it and quit? It stops after the chunk in hand; export again to the same folder with the same settings to continue.</source>
+        <translation>Un export de jeu de données est en cours. L&apos;arrêter et quitter ? Il s&apos;arrête après le bloc en cours ; exporter à nouveau dans le même dossier avec les mêmes réglages pour continuer.</translation>
     </message>
 </context>
 <context>

@@ -111,7 +111,7 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     m_samplerSteps->setObjectName("recipeSamplerSteps");
     m_samplerSteps->setRange(1, 100000);
     m_samplerSteps->setKeyboardTracking(false);
-    m_samplerGuidance = number(0, 20, 0.5);
+    m_samplerGuidance = number(0, 100, 0.5); // as recipes allow
     m_samplerGuidance->setObjectName("recipeSamplerGuidance");
     m_samplerEta = number(0, 1, 0.1);
     m_samplerEta->setObjectName("recipeSamplerEta");

@@ -130,8 +130,21 @@ void ExportDatasetDialog::start()
     s.chunk = m_chunk->value();
     s.seed = std::uint64_t(m_seed->value());
     s.format = m_format->currentData().toString().toStdString();
-    const std::string dir = m_folder->text().toStdString();
+    // The folder as typed: a relative one would land wherever the studio
+    // was started from.
+    QString folder = m_folder->text().trimmed();
+    if (folder == "~" || folder.startsWith("~/")) folder = QDir::homePath() + folder.mid(1);
+    if (folder.isEmpty() || QDir::isRelativePath(folder)) {
+        m_status->setText(
+            folder.isEmpty()
+                ? tr("Choose the folder to export into.")
+                : tr("The folder %1 is relative; give a full path (Browse…).").arg(folder));
+        return;
+    }
+    m_folder->setText(folder);
+    const std::string dir = folder.toStdString();
     setEditable(false);
+    m_bar->setRange(0, 0); // busy until the first chunk is written
     m_stopRequested = false;
     m_imagesAtStart = -1;
     m_imagesPerChunk = std::int64_t(s.chunk) * s.views;
@@ -189,8 +202,11 @@ void ExportDatasetDialog::ended(const ExportProgress &p, const QString &error)
                               .arg(p.imagesDone)
                               .arg(p.imagesTotal));
     if (complete) m_bar->setValue(m_bar->maximum());
+    if (m_bar->maximum() == 0) m_bar->setRange(0, 1000); // no chunk written: not busy
     Q_EMIT exportEnded(complete, error);
-    if (m_closeWhenEnded) QDialog::reject();
+    // A failure stays on screen even when Close was pressed while running.
+    if (m_closeWhenEnded && error.isEmpty()) QDialog::reject();
+    m_closeWhenEnded = false;
 }
 
 } // namespace latent::studio

@@ -54,7 +54,7 @@ GeneratorPanel::GeneratorPanel(QWidget *parent) : QWidget(parent)
     m_steps->setToolTip(tr("DDIM denoising steps: more are slower and usually sharper"));
     m_guidance = new QDoubleSpinBox;
     m_guidance->setObjectName("samplerGuidance");
-    m_guidance->setRange(0, 20);
+    m_guidance->setRange(0, 100); // as sidecars and recipes allow
     m_guidance->setSingleStep(0.5);
     m_guidance->setToolTip(tr("Classifier-free guidance scale (1: none); needs a model trained "
                               "with a null class"));
@@ -194,6 +194,14 @@ void GeneratorPanel::showLoadError(const QString &message)
     m_grid->setPlaceholderText(message);
 }
 
+void GeneratorPanel::showSampleError(const QString &message)
+{
+    // Not the last grid: its seed, class and rate are not what was asked.
+    m_grid->setCells({}, 1);
+    m_grid->setPlaceholderText(tr("Sampling failed: %1").arg(message));
+    m_rate->clear();
+}
+
 void GeneratorPanel::showGenerator(const std::string &path, const GeneratorInfo &info,
                                    const std::vector<ReportLine> &report, bool hasSidecar)
 {
@@ -202,6 +210,10 @@ void GeneratorPanel::showGenerator(const std::string &path, const GeneratorInfo 
         m_classFilter->clear();
         m_classFilter->addItem(
             info.isConditional() ? tr("All classes (uniform)") : tr("Unconditional"), -1);
+        // Sample i of class i mod classes: with a grid side equal to the
+        // number of classes, one class per column.
+        if (info.isConditional())
+            m_classFilter->addItem(tr("Classes in turn"), SampleRequest::kCycleClasses);
         for (int i = 0; i < info.numClasses; ++i)
             m_classFilter->addItem(
                 QString("%1  %2").arg(i).arg(QString::fromStdString(info.className(i))), i);

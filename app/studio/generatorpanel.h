@@ -39,6 +39,7 @@ public:
                        const std::vector<ReportLine> &report, bool hasSidecar);
     void showLoading(const QString &path);
     void showLoadError(const QString &message);
+    void showSampleError(const QString &message); // instead of the grid asked for
     void showSamples(const ImageBatch &batch, const GeneratorInfo &info,
                      const SampleRequest &request);
     // How fast the last grid was made (shown under the sampler controls).

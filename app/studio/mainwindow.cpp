@@ -37,7 +37,9 @@
 
 #include <opencv2/core.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 
 namespace latent::studio {
@@ -87,13 +89,9 @@ MainWindow::MainWindow(QWidget *parent)
             m_runs->refresh();
     });
     connect(m_train, &TrainPanel::runEnded, m_runs, &RunsPanel::refresh);
-    // Quitting waits for a stopping run and experiment (askToStopAndQuit).
-    const auto closeIfStopped = [this] {
-        if (m_quitWhenStopped && !workIsRunning())
-            QMetaObject::invokeMethod(this, &QWidget::close, Qt::QueuedConnection);
-    };
-    connect(m_train, &TrainPanel::idle, this, closeIfStopped);
-    connect(m_runs->experimentBox(), &ExperimentBox::finished, this, closeIfStopped);
+    // Quitting waits for a stopping run, experiment and export (askToStopAndQuit).
+    connect(m_train, &TrainPanel::idle, this, &MainWindow::closeIfStopped);
+    connect(m_runs->experimentBox(), &ExperimentBox::finished, this, &MainWindow::closeIfStopped);
     connect(m_runs, &RunsPanel::resumeRequested, this, [this](const QString &dir) {
         m_tabs->setCurrentWidget(m_train);
         m_train->resumeRun(dir);
@@ -249,9 +247,12 @@ void MainWindow::openGenerator(const QString &path)
             const auto &[gen, sha] = loaded;
             if (!error.isEmpty()) {
                 m_panel->showLoadError(error);
-                if (m_generator) { // keep working with the previous generator
-                    m_panel->showGenerator(m_generator->path(), m_generator->info(),
-                                           m_generator->report(), m_generator->hasSidecar());
+                if (m_generator) {
+                    // Keep working with the previous generator, and with the
+                    // panel's settings for it (its sampler, class, truncation:
+                    // showGenerator would reset them to the sidecar's while
+                    // the generator kept the user's).
+                    m_panel->setEnabled(true);
                     requestSamples();
                 }
                 statusBar()->showMessage(tr("Could not load %1").arg(path));
@@ -260,6 +261,7 @@ void MainWindow::openGenerator(const QString &path)
                 return;
             }
             m_generator = gen;
+            m_lastBatch = {}; // the last generator's samples are not this one's
             // The composer first: the explorer's new sets ask it for a
             // preview, which must render with the new generator.
             m_composer->setGenerator(gen, sha);
@@ -303,6 +305,8 @@ void MainWindow::requestSamples()
             if (m_generator != gen) return;
             if (!error.isEmpty()) {
                 statusBar()->showMessage(tr("Sampling failed: %1").arg(error));
+                m_lastBatch = {};
+                m_panel->showSampleError(error);
                 return;
             }
             m_lastBatch = timed.batch;
@@ -314,14 +318,29 @@ void MainWindow::requestSamples()
 
 void MainWindow::saveGrid()
 {
-    if (m_lastBatch.count == 0) return;
-    QString path = QFileDialog::getSaveFileName(this, tr("Save Grid as PNG"),
-                                                QDir::home().filePath("samples.png"),
-                                                tr("PNG images (*.png)"));
-    if (path.isEmpty()) return;
-    if (!path.endsWith(".png", Qt::CaseInsensitive)) path += ".png";
+    if (m_lastBatch.count == 0) {
+        statusBar()->showMessage(tr("No samples to save yet"), 5000);
+        return;
+    }
+    QFileDialog dialog(this, tr("Save Grid as PNG"), QDir::home().filePath("samples.png"),
+                       tr("PNG images (*.png)"));
+    dialog.setAcceptMode(QFileDialog::AcceptSave);
+    dialog.setDefaultSuffix("png"); // before the overwrite question, not after it
+    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty()) return;
+    saveGridTo(dialog.selectedFiles().front());
+}
+
+void MainWindow::saveGridTo(const QString &path)
+{
+    if (m_lastBatch.count == 0) {
+        statusBar()->showMessage(tr("No samples to save yet"), 5000);
+        return;
+    }
+    // The grid as shown: a square of side^2 samples, whatever the Grid box
+    // says while its next batch is on the way.
     const ImageBatch batch = m_lastBatch;
-    const int columns = m_panel->gridSide();
+    const int columns = std::max(1, int(std::lround(std::sqrt(double(batch.count)))));
+    statusBar()->showMessage(tr("Saving %1…").arg(path));
     runJob(
         *m_worker, "save:" + path.toStdString(), this,
         [batch, columns, path] {
@@ -373,6 +392,7 @@ void MainWindow::exportDataset()
     auto *dialog = new ExportDatasetDialog(m_generator, m_composer->recipe(), this);
     dialog->setObjectName("exportDatasetDialog");
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ExportDatasetDialog::exportEnded, this, &MainWindow::closeIfStopped);
     dialog->show();
 }
 
@@ -421,22 +441,41 @@ void MainWindow::rebuildRecentMenu()
     m_recentMenu->setEnabled(!recent.isEmpty());
 }
 
+QList<ExportDatasetDialog *> MainWindow::runningExports() const
+{
+    QList<ExportDatasetDialog *> running;
+    for (ExportDatasetDialog *d : findChildren<ExportDatasetDialog *>())
+        if (d->running()) running.append(d);
+    return running;
+}
+
 bool MainWindow::workIsRunning() const
 {
-    return m_train->isTraining() || m_runs->experimentBox()->isRunning();
+    return m_train->isTraining() || m_runs->experimentBox()->isRunning() ||
+           !runningExports().isEmpty();
+}
+
+void MainWindow::closeIfStopped()
+{
+    if (m_quitWhenStopped && !workIsRunning())
+        QMetaObject::invokeMethod(this, &QWidget::close, Qt::QueuedConnection);
 }
 
 void MainWindow::askToStopAndQuit()
 {
     if (findChild<QMessageBox *>("quitWhileRunning")) return; // already asking
-    const bool training = m_train->isTraining();
-    auto *box = new QMessageBox(
-        QMessageBox::Question, tr("Quit Latent Studio"),
-        training ? tr("A run is training. Stop it and quit? It saves a checkpoint first; resume "
-                      "it later from the Runs tab.")
-                 : tr("An experiment is running. Stop it and quit? Its finished runs are kept; "
-                      "run it again on the same folder to resume."),
-        QMessageBox::Cancel, this);
+    QString question;
+    if (m_train->isTraining())
+        question = tr("A run is training. Stop it and quit? It saves a checkpoint first; resume "
+                      "it later from the Runs tab.");
+    else if (m_runs->experimentBox()->isRunning())
+        question = tr("An experiment is running. Stop it and quit? Its finished runs are kept; "
+                      "run it again on the same folder to resume.");
+    else
+        question = tr("A dataset export is running. Stop it and quit? It stops after the chunk in "
+                      "hand; export again to the same folder with the same settings to continue.");
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Quit Latent Studio"), question,
+                                QMessageBox::Cancel, this);
     box->setObjectName("quitWhileRunning");
     QPushButton *stopAndQuit = box->addButton(tr("&Stop and Quit"), QMessageBox::AcceptRole);
     stopAndQuit->setObjectName("stopAndQuitButton");
@@ -449,6 +488,8 @@ void MainWindow::askToStopAndQuit()
         m_tabs->setEnabled(false); // nothing new starts while the window waits to close
         if (m_train->isTraining()) m_train->stopTraining();
         if (m_runs->experimentBox()->isRunning()) m_runs->experimentBox()->stop();
+        for (ExportDatasetDialog *d : runningExports())
+            d->reject(); // stops after its chunk in hand, then closes
         statusBar()->showMessage(tr("Stopping; the window closes when the work is saved…"));
         if (!workIsRunning()) close();
     });

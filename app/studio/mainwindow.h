@@ -4,6 +4,7 @@
 #include "coalescingworker.h"
 #include "generators/generator.h"
 
+#include <QList>
 #include <QMainWindow>
 
 #include <memory>
@@ -16,6 +17,7 @@ namespace latent::studio {
 
 class ComposerPanel;
 class ExplorerPanel;
+class ExportDatasetDialog;
 class GeneratorPanel;
 class RunsPanel;
 class TrainPanel;
@@ -34,6 +36,8 @@ public:
     // "samples", "explore", "views", "train", "runs", or "pad" (explore with
     // the latent pad open); unknown names are ignored.
     void showTab(const QString &name);
+    // The samples shown as a PNG grid, written on the worker thread.
+    void saveGridTo(const QString &path);
     GeneratorPanel *generatorPanel() const { return m_panel; }
     ExplorerPanel *explorerPanel() const { return m_explorer; }
     ComposerPanel *composerPanel() const { return m_composer; }
@@ -65,10 +69,13 @@ private:
     void addRecentFile(const QString &path);
     void rebuildRecentMenu();
     void showError(const QString &title, const QString &message);
-    // Closing while a run or an experiment runs: asks, then stops them and
-    // closes once they have saved (a checkpoint, the experiment's folder).
+    // Closing while a run, an experiment or a dataset export runs: asks,
+    // then stops them and closes once they have saved (a checkpoint, the
+    // experiment's folder, the export's chunk in hand).
     void askToStopAndQuit();
     bool workIsRunning() const;
+    void closeIfStopped(); // once askToStopAndQuit's work has stopped
+    QList<ExportDatasetDialog *> runningExports() const;
 
     QTabWidget *m_tabs;
     GeneratorPanel *m_panel;

@@ -323,7 +323,7 @@ ExportProgress exportDataset(const Generator &generator, const ViewRecipe &recip
                     std::to_string(s.views) + " views of " + std::to_string(info.channels) + "x" +
                     std::to_string(info.resolution) + "x" + std::to_string(info.resolution) +
                     " images holds " + std::to_string(std::int64_t(chunkBytes / (1 << 20))) +
-                    " MiB at once, more than 4096 MiB; lower --chunk");
+                    " MiB at once, more than 4096 MiB; lower the anchors per chunk (--chunk)");
     const ExportFolder f{dir};
     refuseForeignFolder(f); // before the lock leaves a .lock in it
     std::error_code ec;

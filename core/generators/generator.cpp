@@ -473,19 +473,30 @@ at::Tensor Generator::generateOnDevice(const at::Tensor &z, const at::Tensor &y,
     const int64_t chunk = d->device.is_cpu() ? kGenerateChunk : z.size(0);
     std::vector<at::Tensor> parts;
     std::lock_guard<std::mutex> lock(d->forwardMutex);
-    if (d->info.isDiffusion()) {
-        if (sampler) checkSamplerSettings(*sampler);
-        const SamplerSettings settings = sampler ? *sampler : d->currentSampler();
-        for (int64_t i = 0; i < z.size(0) || i == 0; i += chunk)
-            parts.push_back(d->sampleDiffusion(
-                z.slice(0, i, i + chunk), y.defined() ? y.slice(0, i, i + chunk) : y, settings));
-        return parts.size() == 1 ? parts.front() : torch::cat(parts);
-    }
-    for (int64_t i = 0; i < z.size(0) || i == 0; i += chunk) {
-        std::vector<c10::IValue> inputs{z.slice(0, i, i + chunk).to(d->device)};
-        if (d->info.call == CallSignature::ZY)
-            inputs.emplace_back(y.slice(0, i, i + chunk).to(d->device));
-        parts.push_back(d->module.forward(inputs).toTensor().to(torch::kFloat32));
+    if (d->info.isDiffusion() && sampler) checkSamplerSettings(*sampler);
+    // A failure inside the model (out of memory, a scripted raise) names the
+    // generator and the batch, in one line: torch's own message carries a
+    // C++ backtrace or a script traceback.
+    try {
+        if (d->info.isDiffusion()) {
+            const SamplerSettings settings = sampler ? *sampler : d->currentSampler();
+            for (int64_t i = 0; i < z.size(0) || i == 0; i += chunk)
+                parts.push_back(d->sampleDiffusion(z.slice(0, i, i + chunk),
+                                                   y.defined() ? y.slice(0, i, i + chunk) : y,
+                                                   settings));
+        } else {
+            for (int64_t i = 0; i < z.size(0) || i == 0; i += chunk) {
+                std::vector<c10::IValue> inputs{z.slice(0, i, i + chunk).to(d->device)};
+                if (d->info.call == CallSignature::ZY)
+                    inputs.emplace_back(y.slice(0, i, i + chunk).to(d->device));
+                parts.push_back(d->module.forward(inputs).toTensor().to(torch::kFloat32));
+            }
+        }
+    } catch (const Error &) {
+        throw;                          // ours: already says what
+    } catch (const std::exception &e) { // c10::Error, or the interpreter's runtime_error
+        throw Error("generator " + d->path + " failed on a batch of " + std::to_string(z.size(0)) +
+                    " on " + d->device.str() + ": " + torchReason(e));
     }
     return parts.size() == 1 ? parts.front() : torch::cat(parts);
 }
