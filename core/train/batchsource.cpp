@@ -11,6 +11,7 @@
 #include "views/views.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <c10/core/DeviceGuard.h>
 #include <torch/nn/functional.h>
 
 namespace latent {
@@ -205,6 +206,10 @@ void BatchSource::start(int first, int last, int threads)
     m_thread = std::thread([this, first, last, threads] {
         enterBackgroundThread("latent-batches");
         setThreadTorchThreads(threads);
+        // The rank's GPU as this thread's current device: pin_memory made a
+        // context on GPU 0 from every rank of a multi-GPU node.
+        c10::OptionalDeviceGuard onDevice;
+        if (m_setup.device.is_cuda()) onDevice.reset_device(m_setup.device);
         try {
             for (int s = first; s <= last; ++s)
                 if (!m_queue.push(make(s))) return;

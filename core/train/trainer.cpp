@@ -17,6 +17,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Context.h>
+#include <c10/core/DeviceGuard.h>
 #include <torch/optim/adam.h>
 #include <torch/optim/sgd.h>
 #include <torch/serialize.h>
@@ -982,6 +983,10 @@ void Trainer::start()
     if (d->thread.joinable()) return;
     d->thread = std::thread([this] {
         enterBackgroundThread("latent-train");
+        // CUDA's current device is per thread, GPU 0 in a new one: NCCL's
+        // barrier and anything made without a device must use this rank's.
+        c10::OptionalDeviceGuard onDevice;
+        if (d->device.is_cuda()) onDevice.reset_device(d->device);
         d->run();
         d->lock.release(); // the folder may be resumed (or trained elsewhere) from here
     });
