@@ -66,7 +66,9 @@ void appendRunSession(const std::string &runDir, const RunSession &s)
                               {"device", s.device},
                               {"batch_threads", s.batchThreads},
                               {"generator_sha256", s.generatorSha256},
-                              {"recipe_sha256", s.recipeSha256}};
+                              {"recipe_sha256", s.recipeSha256},
+                              {"data_splits", s.dataSplits},
+                              {"validation_part", s.validationPart}};
     const std::string path = sessionsFile(runDir);
     std::string text;
     if (std::filesystem::exists(path)) text = readFileCapped(path, "provenance " + path, 1 << 24);
@@ -96,13 +98,14 @@ std::vector<RunSession> readRunSessions(const std::string &runDir)
         s.build = o.has("build") ? o.string("build") : "unknown";
         s.command = o.has("command") ? o.string("command") : "";
         s.ranks = o.has("ranks") ? static_cast<int>(o.integer("ranks", 1, 1 << 20)) : 1;
-        s.fromStep =
-            o.has("from_step") ? static_cast<int>(o.integer("from_step", 0, INT_MAX)) : 0;
+        s.fromStep = o.has("from_step") ? static_cast<int>(o.integer("from_step", 0, INT_MAX)) : 0;
         s.device = o.has("device") ? o.string("device") : "";
         s.batchThreads =
             o.has("batch_threads") ? static_cast<int>(o.integer("batch_threads", 0, 1 << 20)) : 0;
         s.generatorSha256 = o.has("generator_sha256") ? o.string("generator_sha256") : "";
         s.recipeSha256 = o.has("recipe_sha256") ? o.string("recipe_sha256") : "";
+        s.dataSplits = o.has("data_splits") ? o.string("data_splits") : "";
+        s.validationPart = o.has("validation_part") ? o.string("validation_part") : "";
         sessions.push_back(s);
     }
     return sessions;

@@ -32,6 +32,11 @@ struct RunSession
     int batchThreads = 0;        // intra-op threads that made the batches
     std::string generatorSha256; // of the generator file (generator runs)
     std::string recipeSha256;    // of the recipe's canonical JSON (viewrecipe.h toJson)
+    // The real data's splits as the session read them (EvalData::splitsText,
+    // the training data's images for real runs) and where the validation
+    // part came from (kOwnValidationPart, kCarvedValidationPart): a dataset
+    // folder can change between sessions. "" when not evaluated or not recorded.
+    std::string dataSplits, validationPart;
 };
 void appendRunSession(const std::string &runDir, const RunSession &session);
 // The sessions of a run; none for runs made before provenance was kept.

@@ -20,6 +20,7 @@
 #include "train/trainer.h"
 #include "views/viewrecipe.h"
 
+#include <nlohmann/json.hpp>
 #include <torch/script.h>
 
 #include <QProcess>
@@ -374,6 +375,24 @@ private Q_SLOTS:
         QVERIFY2(md.contains("Budget: 3 minutes of training per run, the resnet18 encoder, batch "
                              "256, sgd lr 0.06, temperature 0.1; 2 seed(s)"),
                  qPrintable(md));
+        // Runs that validated on a dataset's own val split say so, and runs
+        // that read different data (a folder changed during the table) are
+        // named.
+        {
+            RunSummary own1 = r1, own2 = r2;
+            own1.sessions.back().validationPart = own2.sessions.back().validationPart =
+                kOwnValidationPart;
+            own1.sessions.back().dataSplits = "evaluation: fit 10, validation 4, test 6";
+            own2.sessions.back().dataSplits = "evaluation: fit 12, validation 4, test 6";
+            const QString text =
+                QString::fromStdString(experimentReport(plan, {own1, own2}, {}, c, {}));
+            QVERIFY2(text.contains("probes fitted on its train split, measured on its own val "
+                                   "split (online: subsets)") &&
+                         text.contains("The runs read different data, so their rows do not "
+                                       "compare: evaluation: fit 10, validation 4, test 6 "
+                                       "(a-s1); evaluation: fit 12, validation 4, test 6 (a-s2)."),
+                     qPrintable(text));
+        }
 
         // A step budget replaces the time budget in every run and the report.
         o.budgetSteps = 250;
@@ -477,6 +496,19 @@ private Q_SLOTS:
         // +5.1/+1.9/+4.8/+2.6/+1.1 points, global pool +9.0/+5.0/+7.0/+2.1/+2.7.
         QVERIFY2(probe > floors.randomProbe + 0.008 && global > floors.randomProbeGlobal + 0.015,
                  "the trained encoder is not clearly above its random initialisation");
+        // The floors are cached for the same validation part (files from
+        // before it was recorded: carved) and measured again for another.
+        const auto cachedFloors = [&](const char *part) {
+            auto j = nlohmann::json::parse(readFileCapped(t->files().floors(), "floors", 1 << 16));
+            QCOMPARE(j.at("validation_part"), kCarvedValidationPart);
+            j["random_probe"] = 0.123;
+            j["validation_part"] = part;
+            writeFileAtomically(t->files().floors(), j.dump());
+        };
+        cachedFloors(kCarvedValidationPart);
+        QCOMPARE(computeFloors(runDir("short")).randomProbe, 0.123);
+        cachedFloors(kOwnValidationPart);
+        QCOMPARE(computeFloors(runDir("short")).randomProbe, floors.randomProbe);
         QVERIFY(QFile::exists(QString::fromStdString(t->files().encoder())));
         QVERIFY(readRunStatus(runDir("short")).state == RunState::Finished);
         QVERIFY_THROWS_EXCEPTION(Error, Trainer::open(runDir("short"))); // nothing to resume
@@ -924,6 +956,23 @@ private Q_SLOTS:
                                " --steps 2000 --batch 16 --probe-every 0 --eval " + data),
                  sessions[0].command.c_str());
         QCOMPARE(sessions[1].fromStep, t->step());
+        // The data as each session read it (a dataset folder can change between them).
+        const QString splits = QString::fromStdString(sessions[0].dataSplits);
+        QVERIFY2(splits.startsWith("evaluation: fit ") &&
+                     splits.endsWith(" (carved from train), test 1000"),
+                 qPrintable(splits));
+        QCOMPARE(sessions[0].validationPart, std::string(kCarvedValidationPart));
+        QCOMPARE(sessions[1].dataSplits, sessions[0].dataSplits);
+        // The run's report gives the data once, and again where it changed.
+        RunSummary summary = readRunSummary(stopped.toStdString());
+        QString report = QString::fromStdString(runReport(summary, {}, ReportFormat::Markdown));
+        QVERIFY2(report.count("; data evaluation: fit ") == 1 && !report.contains("CHANGED"),
+                 qPrintable(report));
+        summary.sessions[1].dataSplits =
+            "evaluation: fit 9, validation 1 (carved from train), test 5";
+        report = QString::fromStdString(runReport(summary, {}, ReportFormat::Markdown));
+        QVERIFY2(report.contains("; the data CHANGED to evaluation: fit 9, validation 1"),
+                 qPrintable(report));
         QVERIFY(QString(buildCommit()).size() == 40 || QString(buildCommit()) == "unknown");
     }
 

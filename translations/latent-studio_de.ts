@@ -1305,6 +1305,10 @@
         <source>A dataset export is running. Stop it and quit? It stops after the chunk in hand; export again to the same folder with the same settings to continue.</source>
         <translation>Ein Datensatz-Export läuft. Anhalten und beenden? Er hält nach dem laufenden Block an; mit denselben Einstellungen in denselben Ordner erneut exportieren, um fortzufahren.</translation>
     </message>
+    <message>
+        <source>Not quitting: the dataset export failed</source>
+        <translation>Nicht beendet: der Datensatz-Export ist fehlgeschlagen</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::PreferencesDialog</name>

@@ -1305,6 +1305,10 @@
         <source>A dataset export is running. Stop it and quit? It stops after the chunk in hand; export again to the same folder with the same settings to continue.</source>
         <translation>Un export de jeu de données est en cours. L&apos;arrêter et quitter ? Il s&apos;arrête après le bloc en cours ; exporter à nouveau dans le même dossier avec les mêmes réglages pour continuer.</translation>
     </message>
+    <message>
+        <source>Not quitting: the dataset export failed</source>
+        <translation>Pas de fermeture : l&apos;export du jeu de données a échoué</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::PreferencesDialog</name>

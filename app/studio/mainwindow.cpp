@@ -392,7 +392,15 @@ void MainWindow::exportDataset()
     auto *dialog = new ExportDatasetDialog(m_generator, m_composer->recipe(), this);
     dialog->setObjectName("exportDatasetDialog");
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &ExportDatasetDialog::exportEnded, this, &MainWindow::closeIfStopped);
+    connect(dialog, &ExportDatasetDialog::exportEnded, this, [this](bool, const QString &error) {
+        if (m_quitWhenStopped && !error.isEmpty()) { // its window shows why; do not close over it
+            m_quitWhenStopped = false;
+            m_tabs->setEnabled(true);
+            statusBar()->showMessage(tr("Not quitting: the dataset export failed"));
+            return;
+        }
+        closeIfStopped();
+    });
     dialog->show();
 }
 

@@ -552,7 +552,7 @@ void readFolder(Dataset &data, const DatasetOptions &options)
                     " files, in one subfolder per class or directly inside)");
     // A validation folder without a test folder is the test split (ImageNet's
     // layout); without either, every fifth image of each class (name order).
-    if (splitLayout && splits[1] && !splits[2]) {
+    if (!unlabelled && splitLayout && splits[1] && !splits[2]) {
         for (ImageFile &f : files)
             if (f.split == 1) f.split = 2;
         data.testFromValidationFolder = true;
@@ -695,7 +695,7 @@ std::string describe(const Dataset &data)
             o << " (every fifth image of each class; no test/ folder)";
         if (store == &data.test && data.testFromValidationFolder)
             o << " (the validation folder, as there is no test folder)";
-        if (store == &data.val) o << " (the probes' validation part)";
+        if (store == &data.val && data.labelled()) o << " (the probes' validation part)";
         o << "\n";
     }
     o << "  images: " << (data.channels() == 3 ? "RGB" : "grey") << ", sides " << data.minSide()

@@ -123,6 +123,16 @@ bool EvalData::ownValidation() const
 {
     return d->ownValidation;
 }
+const char *EvalData::validationPart() const
+{
+    return d->ownValidation ? kOwnValidationPart : kCarvedValidationPart;
+}
+std::string EvalData::splitsText() const
+{
+    return "fit " + std::to_string(d->fit.size(0)) + ", validation " +
+           std::to_string(d->val.size(0)) + " (" + validationPart() + "), test " +
+           std::to_string(d->data->test.size());
+}
 const ValidationSplit &EvalData::validation() const
 {
     return d->validation;
@@ -153,14 +163,19 @@ int naturalResolution(const Dataset &data)
     return std::min(128, (data.maxSide() + 7) / 8 * 8);
 }
 
-std::string describeProtocol(const std::string &evalData, const ValidationSplit &validation, int k)
+std::string describeProtocol(const std::string &evalData, const ValidationSplit &validation, int k,
+                             const std::string &validationPart)
 {
     std::ostringstream s;
-    s << "Evaluation on " << evalData << ": probes fitted on its train split less a validation "
-      << "part (" << 100 * validation.fraction << "% of each class, seed " << validation.seed
-      << "; a dataset with a val split of its own is fitted on all of train and validated on "
-      << "that split), measured on the validation part (online: subsets) and, at the end, on "
-      << "the test split. Linear probe: multinomial logistic regression on standardised "
+    s << "Evaluation on " << evalData;
+    if (validationPart == kOwnValidationPart)
+        s << ": probes fitted on its train split, measured on its own val split";
+    else
+        s << ": probes fitted on its train split less a validation part ("
+          << 100 * validation.fraction << "% of each class, seed " << validation.seed
+          << "), measured on the validation part";
+    s << " (online: subsets) and, at the end, on the test split. Linear probe: multinomial "
+         "logistic regression on standardised "
       << "features of the frozen encoder, 2x2-pooled last feature map (and globally pooled, as "
       << "the exported encoder's forward), full-batch L-BFGS, " << kProbeIterations
       << " iterations, L2 " << kProbeL2 << ". kNN: cosine similarity, k = " << k
@@ -171,22 +186,21 @@ std::string describeProtocol(const std::string &evalData, const ValidationSplit 
 
 std::string evaluationProtocolJson(const EvalData &data, int k)
 {
-    const json::Json j = {
-        {"data_source", data.source()},
-        {"data_format", data.dataset().format},
-        {"data_path", data.dataset().path},
-        {"num_classes", data.numClasses()},
-        {"channels", data.channels()},
-        {"resolution", data.resolution()},
-        {"validation_part", data.ownValidation() ? "the dataset's val split" : "carved from train"},
-        {"validation_images", data.validationIndices().size(0)},
-        {"validation_fraction", data.validation().fraction},
-        {"validation_seed", data.validation().seed},
-        {"probe_iterations", kProbeIterations},
-        {"probe_l2", kProbeL2},
-        {"probe_history", kProbeHistory},
-        {"knn_k", k},
-        {"knn_temperature", kKnnTemperature}};
+    const json::Json j = {{"data_source", data.source()},
+                          {"data_format", data.dataset().format},
+                          {"data_path", data.dataset().path},
+                          {"num_classes", data.numClasses()},
+                          {"channels", data.channels()},
+                          {"resolution", data.resolution()},
+                          {"validation_part", data.validationPart()},
+                          {"validation_images", data.validationIndices().size(0)},
+                          {"validation_fraction", data.validation().fraction},
+                          {"validation_seed", data.validation().seed},
+                          {"probe_iterations", kProbeIterations},
+                          {"probe_l2", kProbeL2},
+                          {"probe_history", kProbeHistory},
+                          {"knn_k", k},
+                          {"knn_temperature", kKnnTemperature}};
     return j.dump();
 }
 

@@ -33,6 +33,9 @@ struct ValidationSplit
     double fraction = 0.1;
     std::uint64_t seed = 1;
 };
+// Where a run's validation images came from, as recorded (EvalData::validationPart).
+inline constexpr const char *kOwnValidationPart = "the dataset's val split";
+inline constexpr const char *kCarvedValidationPart = "carved from train";
 
 // Stratified: `split.fraction` of each class's images in `train`, rounded,
 // drawn with `split.seed`; each class keeps at least one image out of it.
@@ -71,6 +74,10 @@ public:
     const at::Tensor &validationIndices() const;
     const ImageStore &validationSplit() const;
     bool ownValidation() const; // the dataset's val split is the validation part
+    // kOwnValidationPart or kCarvedValidationPart, as runs and encoders record it.
+    const char *validationPart() const;
+    // "fit F, validation V, test T" images, for a run's provenance.
+    std::string splitsText() const;
     const ValidationSplit &validation() const;
     // Images `indices` [B] of a split as float32 [B, channels, resolution, resolution] in [0, 1].
     at::Tensor images(const ImageStore &split, const at::Tensor &indices) const;
@@ -114,7 +121,10 @@ constexpr int kProbeHistory = 20; // L-BFGS history size
 
 // The protocol in words, from a run's settings: the data, the validation
 // part, the probes and the kNN, for reports.
-std::string describeProtocol(const std::string &evalData, const ValidationSplit &validation, int k);
+// `validationPart`: as the run recorded it ("" for runs from before it did:
+// carved from train, as they all were).
+std::string describeProtocol(const std::string &evalData, const ValidationSplit &validation, int k,
+                             const std::string &validationPart = "");
 
 // The protocol of the final evaluation as JSON text, for the exported
 // encoder: the data (source, format, path, classes), the input shape, the
@@ -166,7 +176,7 @@ EvalResult evaluateEncoder(EncoderImpl &encoder, const EvalData &data, int nFit,
 
 // A 2-D PCA projection of the features of the first n validation images of
 // the fixed permutation: x, y [n], labels [n], and the images' indices in
-// the train split.
+// EvalData::validationSplit().
 struct Embedding2d
 {
     std::vector<float> x, y;

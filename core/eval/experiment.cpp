@@ -77,6 +77,37 @@ std::string pairedCell(const std::vector<double> &differences)
            (std::abs(m.mean) > 2 * m.sd ? ", > 2 sd" : ", within 2 sd");
 }
 
+// Where the runs' validation part came from, as their last sessions
+// recorded it ("" when none did: runs from before it was recorded).
+std::string validationPartOf(const std::vector<RunSummary> &runs)
+{
+    for (const RunSummary &r : runs)
+        if (!r.sessions.empty() && !r.sessions.back().validationPart.empty())
+            return r.sessions.back().validationPart;
+    return "";
+}
+
+// "Runs read different data: ..." when the runs' last sessions read the
+// real data's splits differently (a dataset folder changed during a table).
+std::string dataDifferences(const std::vector<RunSummary> &runs)
+{
+    std::map<std::string, std::vector<std::string>> bySplits; // splits -> runs
+    for (const RunSummary &r : runs)
+        if (!r.sessions.empty() && !r.sessions.back().dataSplits.empty())
+            bySplits[r.sessions.back().dataSplits].push_back(r.name);
+    if (bySplits.size() < 2) return "";
+    std::string text = "The runs read different data, so their rows do not compare: ";
+    bool first = true;
+    for (const auto &[splits, names] : bySplits) {
+        text += (first ? "" : "; ") + splits + " (";
+        for (std::size_t i = 0; i < names.size(); ++i)
+            text += (i ? ", " : "") + names[i];
+        text += ")";
+        first = false;
+    }
+    return text + ". ";
+}
+
 // "Runs trained by build X (a-s1, a-s2); build Y (b-s1). " from each run's
 // sessions (a run resumed by another build lists both).
 std::string buildsOf(const std::vector<RunSummary> &runs)
@@ -384,10 +415,10 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
                          : describeProtocol(
                                plan.front().config.evalData,
                                {plan.front().config.validation, plan.front().config.validationSeed},
-                               plan.front().config.knnK))
+                               plan.front().config.knnK, validationPartOf(runs)))
         << (c.generation.empty() ? "" : " " + c.generation) << "\n\n"
-        << "Machine: " << c.machine << ". " << buildsOf(runs) << "Report written by build "
-        << c.commit << ".\n\n";
+        << "Machine: " << c.machine << ". " << dataDifferences(runs) << buildsOf(runs)
+        << "Report written by build " << c.commit << ".\n\n";
     for (const std::string &f : figureFiles)
         out << "![" << f << "](" << f << ")\n\n";
     if (!c.reportCard.empty()) out << "## The generator's report card\n\n" << c.reportCard << "\n";

@@ -623,10 +623,11 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
     // class-separating features mostly measures the class mix.
     const std::int64_t m = std::min<std::int64_t>(options.samples, real.trainX.size(0) / 5);
     if (m < 2)
-        throw Error("dataset " + data.path + " has " + std::to_string(real.trainX.size(0)) +
-                    " training images" +
-                    (options.onValidation ? " besides its validation part" : "") +
-                    "; the report card needs at least 10");
+        throw Error(
+            "dataset " + data.path + " has " + std::to_string(real.trainX.size(0)) +
+            " training images" +
+            (options.onValidation && data.val.empty() ? " besides its validation part" : "") +
+            "; the report card needs at least 10");
     std::vector<std::int64_t> counts(static_cast<std::size_t>(classes));
     for (int c = 0; c < classes; ++c)
         counts[std::size_t(c)] =
@@ -681,7 +682,7 @@ ReportCard computeReportCard(const Generator &generator, const Dataset &data,
 
 std::string reportCardMarkdown(const ReportCard &c, const std::string &nearestImage)
 {
-    // On validation, "test" is the train split's validation part throughout.
+    // On validation, "test" is the probes' validation part throughout.
     const std::string test = c.onValidation ? "validation" : "test";
     std::ostringstream o;
     o << "Generator " << c.generator;
@@ -774,8 +775,8 @@ std::string reportCardJson(const ReportCard &c)
                           {"real_train", c.realTrain},
                           {"evaluated_on", c.onValidation ? "validation" : "test"},
                           {"validation_part", !c.onValidation   ? json::Json()
-                                              : c.ownValidation ? "the dataset's val split"
-                                                                : "carved from train"},
+                                              : c.ownValidation ? kOwnValidationPart
+                                                                : kCarvedValidationPart},
                           {"sampling", c.sampling},
                           {"real_test", c.realTest},
                           {"samples", c.samples},

@@ -16,8 +16,10 @@ using json::Json;
 // Floors of the fit / validation / test protocol with validation values and
 // the random-init encoder's global-pool probe; older files (protocol 1
 // fitted on the whole train split, 2 without validation values, 3 without
-// the global pool, 4 with a dataset's val split unused) are measured again.
-constexpr int kFloorsProtocol = 5;
+// the global pool) are measured again, and so are floors of another
+// validation part (a val/ folder added or removed; files written before it
+// was recorded were carved from train).
+constexpr int kFloorsProtocol = 4;
 constexpr std::array<const char *, 10> kFloorKeys = {
     "random_probe",        "random_knn",
     "pixel_probe",         "pixel_knn",
@@ -84,7 +86,10 @@ Floors RunEvaluator::floors(EncoderImpl &fresh, const std::string &cacheFile) co
         const std::string what = "floors " + cacheFile;
         const Json j = json::parse(readFileCapped(cacheFile, what, 1 << 16), what, 1 << 16);
         const json::Object o(j, what, "");
-        if (o.has("protocol") && o.integer("protocol", 1, 1000) == kFloorsProtocol) {
+        const std::string part =
+            o.has("validation_part") ? o.string("validation_part") : kCarvedValidationPart;
+        if (o.has("protocol") && o.integer("protocol", 1, 1000) == kFloorsProtocol &&
+            part == m_data->validationPart()) {
             for (std::size_t i = 0; i < kFloorKeys.size(); ++i)
                 *floorFields(f)[i] = o.number(kFloorKeys[i], 0, 1);
             return f;
@@ -94,7 +99,7 @@ Floors RunEvaluator::floors(EncoderImpl &fresh, const std::string &cacheFile) co
     const EvalResult pixels = evaluatePixels(*m_data, m_knnK);
     f = {random.probe,  random.knn,      pixels.probe,  pixels.knn,         random.valProbe,
          random.valKnn, pixels.valProbe, pixels.valKnn, random.probeGlobal, random.valProbeGlobal};
-    Json j = {{"protocol", kFloorsProtocol}};
+    Json j = {{"protocol", kFloorsProtocol}, {"validation_part", m_data->validationPart()}};
     for (std::size_t i = 0; i < kFloorKeys.size(); ++i)
         j[kFloorKeys[i]] = *floorFields(f)[i];
     writeFileAtomically(cacheFile, j.dump(2) + "\n");

@@ -63,12 +63,19 @@ std::string accuracies(double probe, double global, double knn)
 // " Trained by build X (1 rank, from step 0: `command`); ..." or nothing.
 std::string trainedBy(const std::vector<RunSession> &sessions)
 {
-    std::string text;
-    for (const RunSession &s : sessions)
+    std::string text, splits;
+    for (const RunSession &s : sessions) {
         text += (text.empty() ? " Trained by build " : "; build ") + s.build + " (" +
                 std::to_string(s.ranks) + (s.ranks == 1 ? " rank" : " ranks") + ", from step " +
-                std::to_string(s.fromStep) + (s.command.empty() ? "" : ": `" + s.command + "`") +
-                ")";
+                std::to_string(s.fromStep) + (s.command.empty() ? "" : ": `" + s.command + "`");
+        // The data as read, where it first shows and wherever a dataset
+        // folder changed between sessions.
+        if (!s.dataSplits.empty() && s.dataSplits != splits)
+            text +=
+                std::string(splits.empty() ? "; data " : "; the data CHANGED to ") + s.dataSplits;
+        if (!s.dataSplits.empty()) splits = s.dataSplits;
+        text += ")";
+    }
     return text.empty() ? text : text + ".";
 }
 
@@ -181,7 +188,8 @@ std::string runReport(const RunSummary &run,
         std::to_string(run.config.batch) + ", " + run.config.optimizer + " lr " +
         fixed(run.config.lr, 5) + ". " +
         describeProtocol(run.config.evalData, {run.config.validation, run.config.validationSeed},
-                         run.config.knnK) +
+                         run.config.knnK,
+                         run.sessions.empty() ? "" : run.sessions.back().validationPart) +
         " Final evaluation: " +
         (finalRow ? describeEvaluation(*finalRow) : std::string("not measured")) + "." +
         recipeChanges(run.recipes) + trainedBy(run.sessions);

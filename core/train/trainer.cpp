@@ -711,6 +711,13 @@ RunSession Trainer::Impl::session(int fromStep) const
     s.batchThreads = producerThreads(threads);
     s.generatorSha256 = generatorSha256;
     s.recipeSha256 = sha256OfBytes(toJson(recipe));
+    if (evaluator) {
+        s.dataSplits = "evaluation: " + evaluator->data().splitsText();
+        s.validationPart = evaluator->data().validationPart();
+    }
+    if (real && (!evaluator || &evaluator->data().dataset() != real.get()))
+        s.dataSplits += std::string(s.dataSplits.empty() ? "" : "; ") +
+                        "training: " + std::to_string(real->train.size()) + " images";
     return s;
 }
 
