@@ -14,8 +14,10 @@
 #include <cstdint>
 #include <cstdlib>
 #include <dlfcn.h>
+#include <exception>
 #include <fstream>
 #include <thread>
+#include <vector>
 
 #include <malloc.h>
 #if defined(__has_feature)
@@ -244,6 +246,32 @@ void setThreadTorchThreads(int threads)
     using SetThreads = void (*)(int);
     if (auto set = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "omp_set_num_threads")))
         set(std::max(1, threads));
+}
+
+void runSideBySide(std::int64_t n, int workers, int threadsEach,
+                   const std::function<void(std::int64_t)> &task)
+{
+    std::atomic<std::int64_t> next{0};
+    std::mutex failureMutex;
+    std::exception_ptr failure;
+    std::vector<std::thread> pool;
+    for (int w = 0; w < std::max(1, workers); ++w)
+        pool.emplace_back([&] {
+            setThreadTorchThreads(threadsEach);
+            const torch::NoGradGuard noGrad;
+            for (std::int64_t i = next++; i < n; i = next++) {
+                try {
+                    task(i);
+                } catch (...) {
+                    const std::lock_guard lock(failureMutex);
+                    if (!failure) failure = std::current_exception();
+                    next = n; // the others stop after their task in hand
+                }
+            }
+        });
+    for (std::thread &t : pool)
+        t.join();
+    if (failure) std::rethrow_exception(failure);
 }
 
 bool cpuHasBf16()

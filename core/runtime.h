@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -71,6 +73,12 @@ std::string torchVersion();
 // count per thread): a prefetch thread can use one core while the training
 // thread keeps the rest.
 void setThreadTorchThreads(int threads);
+// Runs task(i) for every i in [0, n) on `workers` new threads, each with
+// `threadsEach` intra-op threads and autograd off, and waits for them;
+// rethrows the first task's failure. For independent work that a few
+// threads each do faster than all of them together (small convolutions).
+void runSideBySide(std::int64_t n, int workers, int threadsEach,
+                   const std::function<void(std::int64_t)> &task);
 // The CPU has native bfloat16 arithmetic (AVX512-BF16 or AMX): autocast to
 // bf16 then roughly doubles convolution speed.
 bool cpuHasBf16();

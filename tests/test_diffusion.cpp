@@ -139,6 +139,21 @@ private Q_SLOTS:
         const ImageBatch first = g->sample(r), second = g->sample(r);
         QVERIFY(first.pixels == second.pixels);
         QCOMPARE(first.height, 8);
+
+        // On the CPU, sub-batches of 16 run side by side on the calling
+        // thread's threads: 40 images (3 sub-batches, the last short) on two
+        // threads are the images of one thread bit for bit, in order.
+        const auto zs = torch::randn({40, g->info().latentSize});
+        const auto ys = torch::arange(40) % g->info().numClasses;
+        const int before = torchThreads();
+        setThreadTorchThreads(2);
+        const auto two = g->generate(zs, ys);
+        setThreadTorchThreads(1);
+        const auto one = g->generate(zs, ys);
+        setThreadTorchThreads(before);
+        QVERIFY(torch::equal(one, two));
+        QVERIFY(torch::equal(g->generate(zs.slice(0, 32, 40), ys.slice(0, 32, 40)),
+                             two.slice(0, 32, 40)));
     }
 
     void samplerSettingsRefused()
