@@ -1328,6 +1328,10 @@
         <source>&amp;Language:</source>
         <translation>&amp;Sprache:</translation>
     </message>
+    <message>
+        <source>System language (%1, not translated: English)</source>
+        <translation>Systemsprache (%1, nicht übersetzt: Englisch)</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ReportCardBox</name>

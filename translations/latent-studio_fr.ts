@@ -1328,6 +1328,10 @@
         <source>&amp;Language:</source>
         <translation>&amp;Langue :</translation>
     </message>
+    <message>
+        <source>System language (%1, not translated: English)</source>
+        <translation>Langue du système (%1, non traduite : anglais)</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ReportCardBox</name>

@@ -10,6 +10,8 @@
 #include <QSettings>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace latent::studio {
 
 PreferencesDialog::PreferencesDialog(QWidget *parent) : QDialog(parent)
@@ -17,9 +19,20 @@ PreferencesDialog::PreferencesDialog(QWidget *parent) : QDialog(parent)
     setWindowTitle(tr("Preferences"));
     m_language = new QComboBox(this);
     m_language->setObjectName("preferencesLanguage");
-    m_language->addItem(tr("System language (%1)").arg(QLocale::system().nativeLanguageName()),
-                        QString());
-    for (const Language &l : availableLanguages())
+    // The system's language when it ships (English, the source language,
+    // among them), else English.
+    const QList<Language> languages = availableLanguages();
+    const QLocale system = QLocale::system();
+    const bool translated = system.language() == QLocale::C || // POSIX: English
+                            std::any_of(languages.begin(), languages.end(), [&](const Language &l) {
+                                return QLocale(l.code).language() == system.language();
+                            });
+    m_language->addItem(
+        translated
+            ? tr("System language (%1)").arg(system.nativeLanguageName())
+            : tr("System language (%1, not translated: English)").arg(system.nativeLanguageName()),
+        QString());
+    for (const Language &l : languages)
         m_language->addItem(l.nativeName, l.code);
     m_initial = QSettings().value("ui/language").toString();
     m_language->setCurrentIndex(std::max(0, m_language->findData(m_initial)));
@@ -44,8 +57,15 @@ QString PreferencesDialog::languageCode() const
 
 bool PreferencesDialog::apply()
 {
+    // Whether the language changes, not the setting: "Deutsch" on a German
+    // system changes nothing.
+    const auto inUse = [] { // the POSIX locale's messages are English
+        const QLocale::Language l = chosenLocale().language();
+        return l == QLocale::C ? QLocale::English : l;
+    };
+    const QLocale::Language before = inUse();
     setChosenLanguage(languageCode());
-    return languageCode() != m_initial;
+    return inUse() != before;
 }
 
 } // namespace latent::studio
