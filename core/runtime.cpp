@@ -4,6 +4,7 @@
 #include "error.h"
 #include "tensorallocator.h"
 
+#include <c10/core/InferenceMode.h>
 #include <torch/cuda.h>
 #include <torch/types.h>
 #include <torch/utils.h>
@@ -255,9 +256,11 @@ void runSideBySide(std::int64_t n, int workers, int threadsEach,
     std::mutex failureMutex;
     std::exception_ptr failure;
     std::vector<std::thread> pool;
+    const bool inference = c10::InferenceMode::is_enabled(); // thread-local, as grad mode
     for (int w = 0; w < std::max(1, workers); ++w)
         pool.emplace_back([&] {
             setThreadTorchThreads(threadsEach);
+            const c10::InferenceMode inferenceMode(inference);
             const torch::NoGradGuard noGrad;
             for (std::int64_t i = next++; i < n; i = next++) {
                 try {

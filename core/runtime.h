@@ -74,7 +74,8 @@ std::string torchVersion();
 // thread keeps the rest.
 void setThreadTorchThreads(int threads);
 // Runs task(i) for every i in [0, n) on `workers` new threads, each with
-// `threadsEach` intra-op threads and autograd off, and waits for them;
+// `threadsEach` intra-op threads, autograd off and the caller's inference
+// mode, and waits for them;
 // rethrows the first task's failure. For independent work that a few
 // threads each do faster than all of them together (small convolutions).
 void runSideBySide(std::int64_t n, int workers, int threadsEach,
