@@ -235,7 +235,17 @@ private Q_SLOTS:
                             "at once, more than 4096 MiB; lower the anchors per chunk (--chunk)"),
                  qPrintable(e));
         QVERIFY(!fs::exists(fresh + "/export.json"));
-        QCOMPARE(exportDataset(*m_generator, ViewRecipe{}, s, fresh).chunksDone, 1);
+        // The studio exports the model it loaded: a generator file saved
+        // over since is refused (export.json recorded the new file's hash).
+        DatasetExportSettings loaded = s;
+        loaded.loadedSha256 = std::string(64, '0');
+        e = errorOf([&] { exportDataset(*m_generator, ViewRecipe{}, loaded, fresh); });
+        QVERIFY2(e.contains("changed on disk since it was loaded (SHA-256 ") &&
+                     e.contains("..., loaded 000000000000...); open it again, then export"),
+                 qPrintable(e));
+        QVERIFY(!fs::exists(fresh + "/export.json"));
+        loaded.loadedSha256 = sha256OfFile(m_generator->path());
+        QCOMPARE(exportDataset(*m_generator, ViewRecipe{}, loaded, fresh).chunksDone, 1);
 
         const std::string foreign = m_dir.filePath("foreign").toStdString();
         fs::create_directories(foreign);

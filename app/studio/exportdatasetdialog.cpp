@@ -130,6 +130,7 @@ void ExportDatasetDialog::start()
     s.chunk = m_chunk->value();
     s.seed = std::uint64_t(m_seed->value());
     s.format = m_format->currentData().toString().toStdString();
+    s.loadedSha256 = m_recipe.generator.sha256; // the model the Views tab's recipe was made with
     // The folder as typed: a relative one would land wherever the studio
     // was started from.
     QString folder = m_folder->text().trimmed();

@@ -89,8 +89,8 @@ std::string pngBytes(const ImageBatch &images, int index, const std::string &fil
 }
 
 // What identifies an export: resuming needs all of it equal.
-Json settingsJson(const Generator &generator, const ViewRecipe &recipe,
-                  const DatasetExportSettings &s)
+Json settingsJson(const Generator &generator, const std::string &generatorSha256,
+                  const ViewRecipe &recipe, const DatasetExportSettings &s)
 {
     const GeneratorInfo &info = generator.info();
     Json classes = Json::array();
@@ -111,7 +111,7 @@ Json settingsJson(const Generator &generator, const ViewRecipe &recipe,
         {"classes", classes},
         {"generator",
          {{"file", fs::absolute(generator.path()).lexically_normal().string()},
-          {"sha256", sha256OfFile(generator.path())}}},
+          {"sha256", generatorSha256}}},
         {"recipe", Json::parse(toJson(recipe))}};
 }
 
@@ -324,6 +324,13 @@ ExportProgress exportDataset(const Generator &generator, const ViewRecipe &recip
                     std::to_string(info.resolution) + "x" + std::to_string(info.resolution) +
                     " images holds " + std::to_string(std::int64_t(chunkBytes / (1 << 20))) +
                     " MiB at once, more than 4096 MiB; lower the anchors per chunk (--chunk)");
+    // Hashed once: the export records what renders it.
+    const std::string generatorSha256 = sha256OfFile(generator.path());
+    if (!s.loadedSha256.empty() && generatorSha256 != s.loadedSha256)
+        throw Error("generator " + generator.path() +
+                    " changed on disk since it was loaded (SHA-256 " +
+                    generatorSha256.substr(0, 12) + "..., loaded " + s.loadedSha256.substr(0, 12) +
+                    "...); open it again, then export");
     const ExportFolder f{dir};
     refuseForeignFolder(f); // before the lock leaves a .lock in it
     std::error_code ec;
@@ -333,7 +340,7 @@ ExportProgress exportDataset(const Generator &generator, const ViewRecipe &recip
     // the same chunks and append them twice to one manifest.
     const RunLock lock =
         RunLock::acquire(dir, "export folder", "wait for that export to end, or stop it");
-    const Recorded done = openExport(f, settingsJson(generator, recipe, s));
+    const Recorded done = openExport(f, settingsJson(generator, generatorSha256, recipe, s));
 
     ExportProgress p;
     p.chunksTotal = (s.anchors + s.chunk - 1) / s.chunk;
@@ -344,7 +351,7 @@ ExportProgress exportDataset(const Generator &generator, const ViewRecipe &recip
     p.resumed = p.chunksDone > 0;
     std::uintmax_t manifestBytes = done.manifestBytes;
     const ChunkWriter writer{dir, s, generator.info().classNames, sha256OfBytes(toJson(recipe)),
-                             sha256OfFile(generator.path())};
+                             generatorSha256};
     while (p.chunksDone < p.chunksTotal) {
         const int c = p.chunksDone;
         const int rows = std::min(s.chunk, s.anchors - c * s.chunk);

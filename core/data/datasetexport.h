@@ -27,6 +27,10 @@ struct DatasetExportSettings
     int chunk = 64;             // anchors generated together (the regeneration unit)
     std::uint64_t seed = 1;     // chunk c uses stepSeed(seed, c)
     std::string format = "png"; // "png": a folder per class; "npy": one array per chunk
+    // When set, the generator file must still have this SHA-256 (the studio
+    // exports the model it loaded: a file saved over since would be recorded
+    // as the export's generator, and regeneration would not match).
+    std::string loadedSha256;
 };
 
 // The files of an export folder.
