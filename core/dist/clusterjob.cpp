@@ -13,6 +13,7 @@
 namespace latent {
 namespace {
 
+// A word for bash, single-quoted.
 std::string quoted(const std::string &s)
 {
     std::string out = "'";

@@ -78,7 +78,7 @@ EvalData::EvalData(std::shared_ptr<const Dataset> data, int channels, int resolu
         throw Error("the validation fraction must be in (0, 0.5], got " +
                     std::to_string(validation.fraction));
     // The dataset's own validation split where it has one: the probes then
-    // fit on all of train.
+    // fit on all of train. CPU indices, like the image stores they index.
     const bool own = !data->val.empty();
     auto [fit, val] =
         own ? std::pair{torch::arange(data->train.size()), torch::arange(data->val.size())}
