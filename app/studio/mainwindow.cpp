@@ -316,12 +316,15 @@ void MainWindow::requestSamples()
         });
 }
 
+bool MainWindow::haveSamples()
+{
+    if (m_lastBatch.count == 0) statusBar()->showMessage(tr("No samples to save yet"), 5000);
+    return m_lastBatch.count > 0;
+}
+
 void MainWindow::saveGrid()
 {
-    if (m_lastBatch.count == 0) {
-        statusBar()->showMessage(tr("No samples to save yet"), 5000);
-        return;
-    }
+    if (!haveSamples()) return; // before asking for a file
     QFileDialog dialog(this, tr("Save Grid as PNG"), QDir::home().filePath("samples.png"),
                        tr("PNG images (*.png)"));
     dialog.setAcceptMode(QFileDialog::AcceptSave);
@@ -332,10 +335,7 @@ void MainWindow::saveGrid()
 
 void MainWindow::saveGridTo(const QString &path)
 {
-    if (m_lastBatch.count == 0) {
-        statusBar()->showMessage(tr("No samples to save yet"), 5000);
-        return;
-    }
+    if (!haveSamples()) return;
     // The grid as shown: a square of side^2 samples, whatever the Grid box
     // says while its next batch is on the way.
     const ImageBatch batch = m_lastBatch;

@@ -61,6 +61,7 @@ private:
     void createMenus();
     void requestSamples();
     void saveGrid();
+    bool haveSamples(); // says so in the status bar when there are none
     void chooseRecipe();
     void saveRecipeAs();
     void exportDataset();

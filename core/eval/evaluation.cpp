@@ -175,11 +175,10 @@ std::string describeProtocol(const std::string &evalData, const ValidationSplit 
           << 100 * validation.fraction << "% of each class, seed " << validation.seed
           << "), measured on the validation part";
     s << " (online: subsets) and, at the end, on the test split. Linear probe: multinomial "
-         "logistic regression on standardised "
-      << "features of the frozen encoder, 2x2-pooled last feature map (and globally pooled, as "
-      << "the exported encoder's forward), full-batch L-BFGS, " << kProbeIterations
-      << " iterations, L2 " << kProbeL2 << ". kNN: cosine similarity, k = " << k
-      << ", votes weighted exp(sim / " << kKnnTemperature
+      << "logistic regression on standardised features of the frozen encoder, 2x2-pooled last "
+      << "feature map (and globally pooled, as the exported encoder's forward), full-batch "
+      << "L-BFGS, " << kProbeIterations << " iterations, L2 " << kProbeL2
+      << ". kNN: cosine similarity, k = " << k << ", votes weighted exp(sim / " << kKnnTemperature
       << ") (DINO's protocol), on the 2x2-pooled features.";
     return s.str();
 }
