@@ -550,6 +550,11 @@ private Q_SLOTS:
         QCOMPARE(h.format, std::string("cifar100"));
         QCOMPARE(h.train.labels()[37], 37); // the fine label, not the coarse one
         QCOMPARE(h.classNames.size(), std::size_t(100));
+        // Only image folders are stored at a capped size (an experiment
+        // compares a run's max_shorter_side for them alone).
+        QVERIFY(!isImageFolderSource(ten) && !isImageFolderSource("cifar100:" + hundred));
+        QVERIFY(!isImageFolderSource("fashion-mnist") && !isImageFolderSource("idx:" + ten));
+        QVERIFY(isImageFolderSource("folder:" + ten) && isImageFolderSource(path("no-such")));
 
         writeFileAtomically(ten + "/test_batch.bin", std::string(3074, '\0'));
         QCOMPARE(errorOf([&] { openDataset(ten); }),

@@ -624,6 +624,13 @@ std::string absoluteDataSource(const std::string &source)
     return s.format.empty() ? path : s.format + ":" + path;
 }
 
+bool isImageFolderSource(const std::string &source)
+{
+    const DataSource s = parseDataSource(source);
+    if (s.fashionMnist) return false;
+    return (s.format.empty() ? detectFormat(s.path) : s.format) == "folder";
+}
+
 int Dataset::channels() const
 {
     return std::max({train.channels(), val.channels(), test.channels()});

@@ -28,6 +28,10 @@ DataSource parseDataSource(const std::string &source);
 // is): what a run folder records, so that it resumes from anywhere and the
 // ranks of a cluster job, started elsewhere, read the same data.
 std::string absoluteDataSource(const std::string &source);
+// Whether `source` opens as an image folder (named so, or detected as
+// neither IDX nor CIFAR): the only format whose stored size
+// DatasetOptions::maxShorterSide changes.
+bool isImageFolderSource(const std::string &source);
 
 struct Dataset
 {

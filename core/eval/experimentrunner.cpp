@@ -71,10 +71,16 @@ std::string firstDifference(const std::string &stored, const std::string &planne
 // Machine-dependent settings, how often a run checkpoints and the
 // generator's path may change between sessions without changing the run
 // (the recipe holds the generator's hash); data sources compare as the run
-// records them (absolute), also those of runs made before it did.
+// records them (absolute), also those of runs made before it did. The
+// stored size of image folders means nothing for IDX or CIFAR data (runs
+// made before the setting read 0 there).
 std::string comparableConfig(TrainConfig c)
 {
     c = withAbsolutePaths(std::move(c));
+    const auto folder = [](const std::string &source) {
+        return !source.empty() && isImageFolderSource(source);
+    };
+    if (!folder(c.realData) && !folder(c.evalData)) c.maxShorterSide = TrainConfig{}.maxShorterSide;
     c.generator.clear();
     c.checkpointMinutes = TrainConfig{}.checkpointMinutes;
     c.device = "auto";
