@@ -146,14 +146,30 @@ private Q_SLOTS:
         const auto zs = torch::randn({40, g->info().latentSize});
         const auto ys = torch::arange(40) % g->info().numClasses;
         const int before = torchThreads();
+        // Re-noised views likewise (the trainer's batch thread takes every
+        // core for a diffusion generator and records how many).
+        c10::InferenceMode inference;
+        const auto noise = torch::randn_like(g->generate(zs, ys));
+        const auto renoised = [&](int threads, int64_t first, int64_t last) {
+            setThreadTorchThreads(threads);
+            const auto x0 = g->generate(zs.slice(0, first, last), ys.slice(0, first, last));
+            return g->renoiseOnDevice(x0, ys.slice(0, first, last),
+                                      noise.slice(0, first, last), 0.5f, nullptr);
+        };
         setThreadTorchThreads(2);
         const auto two = g->generate(zs, ys);
+        const auto renoisedTwo = renoised(2, 0, 40);
         setThreadTorchThreads(1);
         const auto one = g->generate(zs, ys);
+        const auto renoisedOne = renoised(1, 0, 40);
         setThreadTorchThreads(before);
         QVERIFY(torch::equal(one, two));
         QVERIFY(torch::equal(g->generate(zs.slice(0, 32, 40), ys.slice(0, 32, 40)),
                              two.slice(0, 32, 40)));
+        QVERIFY(!torch::equal(renoisedOne, one));
+        QVERIFY(torch::equal(renoisedOne, renoisedTwo));
+        QVERIFY(torch::equal(renoised(2, 32, 40), renoisedTwo.slice(0, 32, 40)));
+        setThreadTorchThreads(before);
     }
 
     void samplerSettingsRefused()

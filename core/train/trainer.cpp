@@ -53,8 +53,13 @@ double secondsSince(Clock::time_point t)
 // (resnet18 preset, batch 64 on 2 cores: 53 views/s with the cores halved
 // against 151 for the phases one after another); the batch thread's share
 // grows with the cores for generators that cost more (docs/throughput.md).
-int producerThreads(int all)
+// A diffusion sampler on the CPU is the other way round (tens of denoiser
+// calls per view: the encoder waits on it), so it takes every core too;
+// its images do not depend on the thread count (fixed sub-batches), so
+// neither does the run.
+int producerThreads(int all, const Generator *generator, const torch::Device &device)
 {
+    if (generator && generator->info().isDiffusion() && device.is_cpu()) return all;
     return std::max(1, all / 4);
 }
 
@@ -708,7 +713,7 @@ RunSession Trainer::Impl::session(int fromStep) const
     s.ranks = ranks();
     s.fromStep = fromStep;
     s.device = runDevice.name();
-    s.batchThreads = producerThreads(threads);
+    s.batchThreads = producerThreads(threads, generator.get(), device);
     s.generatorSha256 = generatorSha256;
     s.recipeSha256 = sha256OfBytes(toJson(recipe));
     if (evaluator) {
@@ -808,7 +813,7 @@ void Trainer::Impl::startSource(int first)
         if (later.fromStep > first) sourceLast = std::min(sourceLast, later.fromStep - 1);
     source = std::make_unique<BatchSource>(BatchSource::forRun(
         config, recipe, generator.get(), real, shape, parallel.env.rank, ranks(), device));
-    source->start(first, sourceLast, producerThreads(threads));
+    source->start(first, sourceLast, producerThreads(threads, generator.get(), device));
 }
 
 void Trainer::Impl::run()
