@@ -28,6 +28,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -443,6 +444,19 @@ private Q_SLOTS:
         }
         combo->setCurrentIndex(0);
         dialog.apply();
+
+        // A stored language this build does not ship shows as the system's
+        // and survives OK unless another entry is picked (it was erased).
+        QSettings().setValue("ui/language", "es");
+        PreferencesDialog unknown;
+        auto *shown = unknown.findChild<QComboBox *>("preferencesLanguage");
+        QCOMPARE(shown->currentIndex(), 0);
+        QVERIFY(!unknown.apply());
+        QCOMPARE(QSettings().value("ui/language").toString(), QString("es"));
+        shown->setCurrentIndex(shown->findData("fr"));
+        unknown.apply();
+        QCOMPARE(QSettings().value("ui/language").toString(), QString("fr"));
+        setChosenLanguage({});
     }
 
 private:

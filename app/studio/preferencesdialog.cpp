@@ -34,8 +34,11 @@ PreferencesDialog::PreferencesDialog(QWidget *parent) : QDialog(parent)
         QString());
     for (const Language &l : languages)
         m_language->addItem(l.nativeName, l.code);
-    m_initial = QSettings().value("ui/language").toString();
-    m_language->setCurrentIndex(std::max(0, m_language->findData(m_initial)));
+    // A stored language this build does not ship (a newer version's, a
+    // hand-edited file) shows as the system's; it is kept unless the user
+    // picks another entry.
+    m_openedAt = std::max(0, m_language->findData(QSettings().value("ui/language").toString()));
+    m_language->setCurrentIndex(m_openedAt);
 
     auto *note = new QLabel(tr("The new language is used the next time Latent Studio starts."));
     note->setWordWrap(true);
@@ -63,8 +66,10 @@ bool PreferencesDialog::apply()
         const QLocale::Language l = chosenLocale().language();
         return l == QLocale::C ? QLocale::English : l;
     };
+    if (m_language->currentIndex() == m_openedAt) return false; // nothing chosen
     const QLocale::Language before = inUse();
     setChosenLanguage(languageCode());
+    m_openedAt = m_language->currentIndex(); // what is stored now
     return inUse() != before;
 }
 

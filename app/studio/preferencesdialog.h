@@ -17,12 +17,13 @@ public:
 
     // The language code chosen in the dialog; empty for the system's.
     QString languageCode() const;
-    // Stores the choice; true when it differs from the language in use.
+    // Stores the choice when another entry than the one shown at opening (or
+    // at the last apply) is picked; true when the language in use changes.
     bool apply();
 
 private:
     QComboBox *m_language;
-    QString m_initial;
+    int m_openedAt = 0; // the entry shown at opening
 };
 
 } // namespace latent::studio
