@@ -68,7 +68,8 @@ void appendRunSession(const std::string &runDir, const RunSession &s)
                               {"generator_sha256", s.generatorSha256},
                               {"recipe_sha256", s.recipeSha256},
                               {"data_splits", s.dataSplits},
-                              {"validation_part", s.validationPart}};
+                              {"validation_part", s.validationPart},
+                              {"train_images", s.trainImages}};
     const std::string path = sessionsFile(runDir);
     std::string text;
     if (std::filesystem::exists(path)) text = readFileCapped(path, "provenance " + path, 1 << 24);
@@ -106,6 +107,8 @@ std::vector<RunSession> readRunSessions(const std::string &runDir)
         s.recipeSha256 = o.has("recipe_sha256") ? o.string("recipe_sha256") : "";
         s.dataSplits = o.has("data_splits") ? o.string("data_splits") : "";
         s.validationPart = o.has("validation_part") ? o.string("validation_part") : "";
+        s.trainImages =
+            o.has("train_images") ? static_cast<int>(o.integer("train_images", 0, INT_MAX)) : 0;
         sessions.push_back(s);
     }
     return sessions;

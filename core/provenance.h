@@ -37,6 +37,7 @@ struct RunSession
     // part came from (kOwnValidationPart, kCarvedValidationPart): a dataset
     // folder can change between sessions. "" when not evaluated or not recorded.
     std::string dataSplits, validationPart;
+    int trainImages = 0; // real runs: the training images batches were drawn from
 };
 void appendRunSession(const std::string &runDir, const RunSession &session);
 // The sessions of a run; none for runs made before provenance was kept.

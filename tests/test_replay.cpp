@@ -153,8 +153,8 @@ private Q_SLOTS:
         QVERIFY(std::equal(r.views.pixels.begin(), r.views.pixels.end(), all.views.pixels.begin()));
     }
 
-    // Another generator file or an edited recipe makes another batch, and
-    // the verdict names that input.
+    // Another generator file, an edited recipe or a data folder that changed
+    // makes another batch, and the verdict names that input.
     void aChangedInputIsNamed()
     {
         ReplayOptions other;
@@ -183,7 +183,24 @@ private Q_SLOTS:
         rewriteMetrics(RunFiles{other2}, rows);
         r = replayBatch(other2, 3);
         QVERIFY(!r.matches());
-        QVERIFY2(QString::fromStdString(r.verdict()).contains("recipe, build and device are those"),
+        QVERIFY2(
+            QString::fromStdString(r.verdict()).contains("recipe, build and device) are unchanged"),
+            r.verdict().c_str());
+
+        // A real-data run whose folder gained images draws other batches.
+        const std::string grown = path("grown-run"), grownData = path("grown-data");
+        fs::copy(m_realRun, grown, fs::copy_options::recursive);
+        fs::create_directories(grownData);
+        test::writeSmallDataset(grownData, 700, 300);
+        TrainConfig moved = readTrainConfig(grown + "/config.json");
+        moved.realData = moved.evalData = grownData;
+        writeTrainConfig(moved, grown + "/config.json");
+        r = replayBatch(grown, 2);
+        QVERIFY(!r.matches());
+        QVERIFY2(QString::fromStdString(r.verdict())
+                     .contains(QString::fromStdString(
+                         "data: " + grownData +
+                         " has 700 training images, the run drew its batches from 600")),
                  r.verdict().c_str());
     }
 

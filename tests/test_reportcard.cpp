@@ -16,6 +16,8 @@
 #include "smalldataset.h"
 #include "views/directions.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -257,6 +259,51 @@ private Q_SLOTS:
         writeReportCard(first, out.path().toStdString());
         for (const char *f : {"/report-card.md", "/report-card.json", "/nearest.png"})
             QVERIFY2(QFileInfo(out.path() + f).size() > 0, f);
+    }
+
+    // A card on disk stands for a new one (the experiment runner shows it
+    // rather than measuring again) only when measured the same way on the
+    // same data: a folder that gained images keeps its name, not its card.
+    void aWrittenCardStandsOnlyForItsInputs()
+    {
+        const auto g = Generator::load(m_faithful);
+        const ReportCardOptions o = quick();
+        ReportCard c = computeReportCard(*g, m_data, o);
+        c.data = "bars";
+        QCOMPARE(c.dataImages, std::string("train 1000, val 0, test 400"));
+        QTemporaryDir out;
+        writeReportCard(c, out.path().toStdString());
+        const std::string json = out.filePath("report-card.json").toStdString();
+        const auto differs = [&](const Dataset &data, const std::string &name,
+                                 const ReportCardOptions &options) {
+            return QString::fromStdString(reportCardDifference(json, *g, data, name, options));
+        };
+        QCOMPARE(differs(m_data, "bars", o), QString());
+        ReportCardOptions other = o;
+        other.samples = o.samples + 1;
+        other.seed = o.seed + 1;
+        QCOMPARE(differs(m_data, "bars", other), QString("other samples, seed"));
+        QCOMPARE(differs(m_data, "elsewhere", o), QString("other data"));
+        const std::string grown = m_dir.filePath("grown").toStdString();
+        std::filesystem::create_directories(grown);
+        writeBarDataset(grown, m_faithful, 1200, 400);
+        QCOMPARE(differs(openDataset("idx:" + grown), "bars", o), QString("other data splits"));
+
+        // A card measured with another sampler (a diffusion generator's
+        // steps edited in its sidecar) is not this GAN's; a card from before
+        // the data's splits and the seed were recorded is compared without them.
+        nlohmann::json j = nlohmann::json::parse(readFileCapped(json, json, 1 << 24));
+        j["sampling"] = "DDIM, 20 steps, guidance 2.00, eta 0.00";
+        writeFileAtomically(json, j.dump());
+        QCOMPARE(differs(m_data, "bars", o), QString("other sampler"));
+        j["sampling"] = "";
+        j.erase("data_images");
+        j.erase("seed");
+        writeFileAtomically(json, j.dump());
+        QCOMPARE(differs(openDataset("idx:" + grown), "bars", other), QString("other samples"));
+        QCOMPARE(differs(m_data, "bars", o), QString());
+        std::filesystem::remove(json);
+        QCOMPARE(differs(m_data, "bars", o), QString("it has no report-card.json"));
     }
 
     // On validation, a tenth of each class of the train split stands in for

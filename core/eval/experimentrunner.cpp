@@ -288,64 +288,30 @@ std::string generationText(const Generator &generator, const ExperimentOptions &
 
 } // namespace
 
-namespace {
-
-// What a card on disk was measured with that differs from `o` (empty: the
-// card can be reused). A card without its JSON is measured again.
-std::string cardDifference(const std::string &jsonPath, const ReportCardOptions &o,
-                           const std::string &evalData)
-{
-    if (!fs::exists(jsonPath)) return "it has no report-card.json";
-    try {
-        const json::Json j =
-            json::parse(readFileCapped(jsonPath, "report card " + jsonPath, 1 << 24),
-                        "report card " + jsonPath, 1 << 24);
-        std::vector<std::string> differ;
-        if (j.value("data", std::string()) != evalData) differ.push_back("data");
-        if (j.value("samples", -1) != o.samples) differ.push_back("samples");
-        // 0: no CAS was measured (an unconditional generator, unmatched classes).
-        if (o.casImages > 0 && j.value("cas_images", -1) > 0 &&
-            j.value("cas_images", -1) != o.casImages)
-            differ.push_back("CAS images");
-        if (j.value("classifier_epochs", -1) != o.epochs) differ.push_back("epochs");
-        if (std::abs(j.value("truncation", -1.0) - double(o.truncation)) > 1e-6)
-            differ.push_back("truncation");
-        if (j.value("evaluated_on", std::string()) != (o.onValidation ? "validation" : "test"))
-            differ.push_back("split");
-        std::string text;
-        for (const std::string &d : differ)
-            text += (text.empty() ? "other " : ", ") + d;
-        return text;
-    } catch (const std::exception &e) {
-        return e.what();
-    }
-}
-
-} // namespace
-
 std::string ExperimentRunner::Impl::reportCard(const Generator &generator) const
 {
     const std::string dir = out + "/report-card", md = dir + "/report-card.md";
     const std::string heading = "# Generator report card\n\n";
-    if (fs::exists(md)) {
-        const std::string differs =
-            cardDifference(dir + "/report-card.json", options.card, options.base.evalData);
-        if (differs.empty()) {
-            std::string text = readFileCapped(md, "report card " + md, 1 << 20);
-            if (text.rfind(heading, 0) == 0) text.erase(0, heading.size());
-            const std::string image = "](nearest.png)";
-            if (const auto at = text.find(image); at != std::string::npos)
-                text.replace(at, image.size(), "](report-card/nearest.png)");
-            return text + "\nFiles: report-card/.\n";
-        }
-        log("the report card in " + dir + " was measured differently (" + differs +
-            "); measuring it again");
-    }
-    log("the generator's report card against " + options.base.evalData + "...");
     try {
+        // Opened first: a cached card stands only for the data as it reads now.
+        const Dataset data = openDataset(options.base.evalData);
+        if (fs::exists(md)) {
+            const std::string differs = reportCardDifference(
+                dir + "/report-card.json", generator, data, options.base.evalData, options.card);
+            if (differs.empty()) {
+                std::string text = readFileCapped(md, "report card " + md, 1 << 20);
+                if (text.rfind(heading, 0) == 0) text.erase(0, heading.size());
+                const std::string image = "](nearest.png)";
+                if (const auto at = text.find(image); at != std::string::npos)
+                    text.replace(at, image.size(), "](report-card/nearest.png)");
+                return text + "\nFiles: report-card/.\n";
+            }
+            log("the report card in " + dir + " was measured differently (" + differs +
+                "); measuring it again");
+        }
+        log("the generator's report card against " + options.base.evalData + "...");
         ReportCardOptions card = options.card;
         if (card.cacheDir.empty()) card.cacheDir = defaultClassifierCacheDir();
-        const Dataset data = openDataset(options.base.evalData);
         ReportCard c = computeReportCard(generator, data, card, &cancelCard);
         c.generator = fs::path(generator.path()).filename().string();
         c.data = options.base.evalData;

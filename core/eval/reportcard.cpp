@@ -360,6 +360,20 @@ void checkCardInputs(const Generator &generator, const Dataset &data,
                     " classes; use at least one per class");
 }
 
+// How a diffusion generator samples, in words; "" for a GAN.
+std::string samplingText(const GeneratorInfo &info, const SamplerSettings &s)
+{
+    if (!info.isDiffusion()) return "";
+    return "DDIM, " + std::to_string(s.steps) + " steps, guidance " + fixedText(s.guidance, 2) +
+           ", eta " + fixedText(s.eta, 2);
+}
+
+std::string splitSizes(const Dataset &data)
+{
+    return "train " + std::to_string(data.train.size()) + ", val " +
+           std::to_string(data.val.size()) + ", test " + std::to_string(data.test.size());
+}
+
 // The card's settings and classes, before anything is measured.
 ReportCard newCard(const Generator &generator, const Dataset &data,
                    const ReportCardOptions &options, const SamplerSettings &s)
@@ -372,12 +386,11 @@ ReportCard newCard(const Generator &generator, const Dataset &data,
     card.samples = options.samples;
     card.epochs = options.epochs;
     card.truncation = options.truncation;
+    card.seed = options.seed;
     card.onValidation = options.onValidation;
     card.ownValidation = options.onValidation && !data.val.empty();
-    if (info.isDiffusion()) {
-        card.sampling = "DDIM, " + std::to_string(s.steps) + " steps, guidance " +
-                        fixedText(s.guidance, 2) + ", eta " + fixedText(s.eta, 2);
-    }
+    card.sampling = samplingText(info, s);
+    card.dataImages = splitSizes(data);
     for (const std::string &name : data.classNames) {
         ReportCardClass k;
         k.name = name;
@@ -591,6 +604,44 @@ void nearestGrid(const torch::Tensor &samples, const torch::Tensor &samplesF,
 
 } // namespace
 
+std::string reportCardDifference(const std::string &jsonPath, const Generator &generator,
+                                 const Dataset &data, const std::string &dataName,
+                                 const ReportCardOptions &o)
+{
+    if (!fs::exists(jsonPath)) return "it has no report-card.json";
+    try {
+        const json::Json j =
+            json::parse(readFileCapped(jsonPath, "report card " + jsonPath, 1 << 24),
+                        "report card " + jsonPath, 1 << 24);
+        std::vector<std::string> differ;
+        if (j.value("data", std::string()) != dataName) differ.push_back("data");
+        // A folder that gained a val/ split or images since: the same name, other data.
+        if (j.contains("data_images") && j.value("data_images", std::string()) != splitSizes(data))
+            differ.push_back("data splits");
+        if (j.value("sampling", std::string()) !=
+            samplingText(generator.info(), generator.samplerSettings()))
+            differ.push_back("sampler");
+        if (j.value("samples", -1) != o.samples) differ.push_back("samples");
+        // 0: no CAS was measured (an unconditional generator, unmatched classes).
+        if (o.casImages > 0 && j.value("cas_images", -1) > 0 &&
+            j.value("cas_images", -1) != o.casImages)
+            differ.push_back("CAS images");
+        if (j.value("classifier_epochs", -1) != o.epochs) differ.push_back("epochs");
+        if (std::abs(j.value("truncation", -1.0) - double(o.truncation)) > 1e-6)
+            differ.push_back("truncation");
+        if (j.contains("seed") && j.value("seed", std::uint64_t(0)) != o.seed)
+            differ.push_back("seed");
+        if (j.value("evaluated_on", std::string()) != (o.onValidation ? "validation" : "test"))
+            differ.push_back("split");
+        std::string text;
+        for (const std::string &d : differ)
+            text += (text.empty() ? "other " : ", ") + d;
+        return text;
+    } catch (const std::exception &e) {
+        return e.what();
+    }
+}
+
 std::string defaultClassifierCacheDir()
 {
     if (const char *xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
@@ -778,7 +829,9 @@ std::string reportCardJson(const ReportCard &c)
                                               : c.ownValidation ? kOwnValidationPart
                                                                 : kCarvedValidationPart},
                           {"sampling", c.sampling},
+                          {"data_images", c.dataImages},
                           {"real_test", c.realTest},
+                          {"seed", c.seed},
                           {"samples", c.samples},
                           {"cas_images", c.casImages},
                           {"truncation", c.truncation},

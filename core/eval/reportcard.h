@@ -66,7 +66,9 @@ struct ReportCard
     int channels = 0;
     int samples = 0, casImages = 0, realTrain = 0, realTest = 0, epochs = 0;
     float truncation = 0;
-    std::string sampling;        // diffusion: the sampler's settings in words; empty for a GAN
+    std::string sampling;   // diffusion: the sampler's settings in words; empty for a GAN
+    std::string dataImages; // the data's splits as read: "train N, val M, test K"
+    std::uint64_t seed = 0;
     bool onValidation = false;   // "test" below then means the probes' validation part:
     bool ownValidation = false;  // the dataset's val split, else carved from train
     double realAccuracy = kNone; // the real-trained classifier on real test
@@ -102,6 +104,15 @@ std::string reportCardMarkdown(const ReportCard &card, const std::string &neares
 std::string reportCardJson(const ReportCard &card);
 // Writes report-card.md, report-card.json and nearest.png into `dir`.
 void writeReportCard(const ReportCard &card, const std::string &dir);
+
+// Why the card writeReportCard left as `jsonPath` does not stand for the one
+// computeReportCard(generator, data, options) would measure now, as "other
+// samples, sampler, ..." ("" when it does: it can be shown as it is). Cards
+// from before a setting was recorded are compared on the settings they
+// record. `dataName`: the data as the caller named it (ReportCard::data).
+std::string reportCardDifference(const std::string &jsonPath, const Generator &generator,
+                                 const Dataset &data, const std::string &dataName,
+                                 const ReportCardOptions &options);
 
 // $XDG_CACHE_HOME/latent-studio/classifiers, or ~/.cache/latent-studio/classifiers.
 std::string defaultClassifierCacheDir();

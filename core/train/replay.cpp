@@ -47,8 +47,10 @@ RunSession sessionOf(const std::string &runDir, int step)
     return found;
 }
 
+// `real`: the training data of a real-data run as it reads now, else null.
 std::vector<std::string> inputDifferences(const RunSession &session, const std::string &generator,
-                                          const RecipeVersion &version, const std::string &runDir)
+                                          const Dataset *real, const RecipeVersion &version,
+                                          const std::string &runDir)
 {
     std::vector<std::string> out;
     if (!generator.empty() && !session.generatorSha256.empty()) {
@@ -58,6 +60,11 @@ std::vector<std::string> inputDifferences(const RunSession &session, const std::
                           "..., the run trained with " + shortHash(session.generatorSha256) +
                           "...");
     }
+    // A folder that gained or lost images shifts every batch drawn from it.
+    if (real && session.trainImages > 0 && real->train.size() != session.trainImages)
+        out.push_back("data: " + real->path + " has " + std::to_string(real->train.size()) +
+                      " training images, the run drew its batches from " +
+                      std::to_string(session.trainImages));
     if (!recipeHashMatches(version.recipe, version.sha256))
         out.push_back("recipe: " +
                       (version.version == 1 ? runDir + "/recipe.json"
@@ -103,8 +110,9 @@ std::string BatchReplay::verdict() const
     for (const std::string &d : differences)
         why += (why.empty() ? "" : "; ") + d;
     if (why.empty())
-        why = "the generator, recipe, build and device are those the run recorded, so the "
-              "difference comes from elsewhere (another CPU, or other library versions)";
+        why = "the inputs the run recorded (its generator or training images, recipe, build "
+              "and device) are unchanged, so the difference comes from elsewhere (another CPU, "
+              "or other library versions)";
     return "differs from the batch trained at " + at + " (recorded " + shortHash(recorded) +
            "..., replayed " + shortHash(replayed) + "...): " + why;
 }
@@ -158,8 +166,8 @@ BatchReplay replayBatch(const std::string &runDir, int step, const ReplayOptions
     out.views = toImageBatch(views.slice(0, 0, kept).flatten(0, 1));
     out.recorded = row.batchSha256;
     out.replayed = batchFingerprint(digests);
-    out.differences =
-        inputDifferences(session, generator ? generatorPath : std::string(), version, runDir);
+    out.differences = inputDifferences(session, generator ? generatorPath : std::string(),
+                                       real.get(), version, runDir);
     return out;
 }
 

@@ -723,6 +723,7 @@ RunSession Trainer::Impl::session(int fromStep) const
     if (real && (!evaluator || &evaluator->data().dataset() != real.get()))
         s.dataSplits += std::string(s.dataSplits.empty() ? "" : "; ") +
                         "training: " + std::to_string(real->train.size()) + " images";
+    if (real) s.trainImages = static_cast<int>(real->train.size());
     return s;
 }
 
