@@ -287,7 +287,9 @@ private Q_SLOTS:
         const std::string grown = m_dir.filePath("grown").toStdString();
         std::filesystem::create_directories(grown);
         writeBarDataset(grown, m_faithful, 1200, 400);
-        QCOMPARE(differs(openDataset("idx:" + grown), "bars", o), QString("other data splits"));
+        QCOMPARE(differs(openDataset("idx:" + grown), "bars", o),
+                 QString("other data splits (train 1000, val 0, test 400 then, "
+                         "train 1200, val 0, test 400 now)"));
 
         // A card measured with another sampler (a diffusion generator's
         // steps edited in its sidecar) is not this GAN's; a card from before

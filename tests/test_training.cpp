@@ -1123,6 +1123,13 @@ private Q_SLOTS:
             lines.filter("was measured differently (other samples); measuring it again").size(), 1);
         QVERIFY2(again.contains("| fidelity, 250 samples |"), qPrintable(again));
         QVERIFY(!lines.filter(QRegularExpression("^a-s1:")).size()); // kept, not run again
+        // Asked the same way again (the data read as the card was): kept.
+        ExperimentRunner fourth(out, moreSamples, walks);
+        fourth.setEvents(events);
+        lines.clear();
+        const QString kept = QString::fromStdString(fourth.run("fourth").report);
+        QVERIFY2(lines.filter("measured differently").isEmpty(), qPrintable(lines.join('\n')));
+        QVERIFY(kept.contains("| fidelity, 250 samples |"));
 
         // Another sigma for rows e, f and g: the folder's e-s1 is not that
         // row, so nothing is reused or trained.

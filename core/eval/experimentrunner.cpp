@@ -293,8 +293,13 @@ std::string ExperimentRunner::Impl::reportCard(const Generator &generator) const
     const std::string dir = out + "/report-card", md = dir + "/report-card.md";
     const std::string heading = "# Generator report card\n\n";
     try {
-        // Opened first: a cached card stands only for the data as it reads now.
-        const Dataset data = openDataset(options.base.evalData);
+        // Opened first, as the runs open it: a cached card stands only for the
+        // data as it reads now.
+        log("reading " + options.base.evalData + " for the generator's report card");
+        DatasetOptions read;
+        read.skipUnreadable = options.base.skipUnreadable;
+        read.maxShorterSide = options.base.maxShorterSide;
+        const Dataset data = openDataset(options.base.evalData, read);
         if (fs::exists(md)) {
             const std::string differs = reportCardDifference(
                 dir + "/report-card.json", generator, data, options.base.evalData, options.card);

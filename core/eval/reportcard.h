@@ -108,8 +108,9 @@ void writeReportCard(const ReportCard &card, const std::string &dir);
 // Why the card writeReportCard left as `jsonPath` does not stand for the one
 // computeReportCard(generator, data, options) would measure now, as "other
 // samples, sampler, ..." ("" when it does: it can be shown as it is). Cards
-// from before a setting was recorded are compared on the settings they
-// record. `dataName`: the data as the caller named it (ReportCard::data).
+// from before the data's splits and the seed were recorded are compared
+// without them; a diffusion card from before its sampler was recorded is
+// measured again. `dataName`: the data as the caller named it (ReportCard::data).
 std::string reportCardDifference(const std::string &jsonPath, const Generator &generator,
                                  const Dataset &data, const std::string &dataName,
                                  const ReportCardOptions &options);

@@ -110,9 +110,9 @@ std::string BatchReplay::verdict() const
     for (const std::string &d : differences)
         why += (why.empty() ? "" : "; ") + d;
     if (why.empty())
-        why = "the inputs the run recorded (its generator or training images, recipe, build "
-              "and device) are unchanged, so the difference comes from elsewhere (another CPU, "
-              "or other library versions)";
+        why = "the inputs the run recorded (its generator file or number of training images, "
+              "recipe, build and device) are unchanged, so the difference comes from elsewhere "
+              "(another CPU, other library versions, or a training image edited in place)";
     return "differs from the batch trained at " + at + " (recorded " + shortHash(recorded) +
            "..., replayed " + shortHash(replayed) + "...): " + why;
 }
