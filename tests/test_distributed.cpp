@@ -828,6 +828,12 @@ private Q_SLOTS:
         QVERIFY2(r.code == 1 && r.out.contains("a global batch of 10 anchors cannot be split "
                                                "evenly between 6 ranks (3 nodes x 2)"),
                  qPrintable(r.out));
+        const QString backslash = m_dir.filePath("back\\slash");
+        r = cli({"train", "--out", "/shared/runs/r5", "--cluster-job", backslash});
+        QVERIFY2(r.code == 1 &&
+                     r.out.contains("the job folder " + backslash + " has a backslash in its path"),
+                 qPrintable(r.out));
+        QVERIFY(!QFile::exists(backslash)); // nothing written
     }
 
     // A train command in a partial launcher environment is refused.

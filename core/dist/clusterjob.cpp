@@ -80,6 +80,12 @@ std::vector<std::string> writeClusterJob(const std::string &folder, const TrainC
                     std::to_string(job.ranksPerNode) + "); use a multiple of " +
                     std::to_string(ranks));
     if (job.runDir.empty()) throw Error("cluster job: give the run folder (on shared storage)");
+    // sbatch leaves a --output pattern holding a backslash unexpanded: every
+    // job of the folder would write one literal "slurm-%j.out".
+    if (absolute(folder).find('\\') != std::string::npos)
+        throw Error("cluster job: the job folder " + absolute(folder) +
+                    " has a backslash in its path, which turns off Slurm's %j in the log file "
+                    "name; use a folder without one");
     std::error_code ec;
     std::filesystem::create_directories(folder, ec);
     if (ec) throw Error("cannot create the job folder " + folder + ": " + ec.message());
