@@ -453,7 +453,8 @@ private Q_SLOTS:
         QCOMPARE(r.err.trimmed().split('\n').last(),
                  "latent-cli: error: image " + dir.filePath("dogs/broken.png") +
                      " cannot be read: not an image OpenCV can decode (expected .png, .jpg, "
-                     ".jpeg, .bmp or .webp); fix or remove it, or skip unreadable images "
+                     ".jpeg, .bmp, .tif, .tiff, .webp, .pgm or .ppm); fix or remove it, or skip "
+                     "unreadable images "
                      "(--skip-unreadable)");
         const QString grid = tmp.filePath("grid.png");
         r = runCli({"data", dir.path(), "--skip-unreadable", "--grid", grid, "--per-class", "3",
@@ -483,6 +484,20 @@ private Q_SLOTS:
         QCOMPARE(QString(skipped.readAll()).count('\n'), 1);
         QVERIFY2(r.out.contains("final:     validation: linear probe") &&
                      r.out.contains("| test: linear probe"),
+                 qPrintable(r.out));
+
+        // The report card reads the folder the same way, and says what it left out.
+        const QStringList card = {"report-card", LATENT_TEST_DATA_DIR "/unconditional.pt",
+                                  "--data",      dir.path(),
+                                  "--samples",   "20",
+                                  "--epochs",    "1",
+                                  "--no-cache"};
+        r = runCli(card);
+        QVERIFY2(r.code == 1 && r.err.contains("skip unreadable images (--skip-unreadable)"),
+                 qPrintable(r.err));
+        r = runCli(card + QStringList{"--skip-unreadable"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("1 unreadable image(s) of " + dir.path() + " were left out"),
                  qPrintable(r.out));
     }
 

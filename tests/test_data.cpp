@@ -10,6 +10,7 @@
 #include "generators/generator.h"
 #include "generators/generatorinfo.h"
 #include "runtime.h"
+#include "smalldataset.h"
 #include "train/trainer.h"
 #include "views/directions.h"
 
@@ -253,6 +254,10 @@ private Q_SLOTS:
         writeClassFolder(dir, {"daisy", "rose", "tulip"}, 10);
         writeImage(dir + "/rose/nested/deep.jpg", 30, 30, 1, 99); // nested folders count
         writeFileAtomically(dir + "/rose/notes.txt", "not an image, ignored");
+        // Scanners' and microscopes' TIFFs and netpbm files are images too.
+        writeImage(dir + "/daisy/scan.TIFF", 30, 30, 0, 98);
+        writeImage(dir + "/tulip/plate.tif", 30, 30, 2, 97);
+        writeImage(dir + "/tulip/grey.pgm", 30, 30, 2, 96, 1);
         std::int64_t lastDone = 0, lastTotal = 0;
         bool backwards = false;
         DatasetOptions options;
@@ -267,11 +272,11 @@ private Q_SLOTS:
         QCOMPARE(d.format, std::string("folder"));
         QCOMPARE(d.classNames, (std::vector<std::string>{"daisy", "rose", "tulip"}));
         QVERIFY(!backwards);
-        QCOMPARE(lastDone, 31);
-        QCOMPARE(lastTotal, 31);
+        QCOMPARE(lastDone, 34);
+        QCOMPARE(lastTotal, 34);
         // Every fifth image of each class (name order) is the test split.
         QVERIFY(d.testCarved);
-        QCOMPARE(d.train.size() + d.test.size(), 31);
+        QCOMPARE(d.train.size() + d.test.size(), 34);
         QCOMPARE(d.test.size(), 2 + 2 + 2);
         QCOMPARE(d.channels(), 3);
         QCOMPARE(d.train.minSide(), 24);
@@ -283,6 +288,8 @@ private Q_SLOTS:
         QVERIFY(d.train.pixels(0)[0] >= 200 && d.train.pixels(0)[2] < 100); // red-dominated class 0
         const QString text = QString::fromStdString(describe(d));
         QVERIFY2(text.contains("classes: 3") && text.contains("1 rose: train 9 test 2") &&
+                     text.contains("0 daisy: train 9 test 2") &&
+                     text.contains("2 tulip: train 10 test 2") &&
                      text.contains("sides 24 to 40 pixels") &&
                      text.contains("every fifth image of each class"),
                  qPrintable(text));
@@ -383,6 +390,27 @@ private Q_SLOTS:
         writeClassFolder(vehicles, {"bus"}, 2);
         QCOMPARE(openDataset(vehicles).classNames, (std::vector<std::string>{"Training", "bus"}));
 
+        // Split folders without a train split are not two classes "test" and "val".
+        const std::string noTrain = path("no-train");
+        writeClassFolder(noTrain + "/test", {"a", "b"}, 2);
+        writeClassFolder(noTrain + "/val", {"a", "b"}, 2);
+        QCOMPARE(errorOf([&] { openDataset(noTrain); }),
+                 QString::fromStdString("image folder " + noTrain +
+                                        " has split folders (test) but no train folder; expected "
+                                        "train/ beside them (or class folders only)"));
+
+        // A Latin-1 folder name (an old archive's) cannot go into JSON reports.
+        const std::string latin1 = path("latin1");
+        writeClassFolder(latin1, {"caf\xE9", "tea"}, 2);
+        QCOMPARE(errorOf([&] { openDataset(latin1); }),
+                 QString::fromStdString("dataset " + latin1 +
+                                        ": class \"caf\\xE9\" is not named in UTF-8 text (a "
+                                        "folder from an archive made with another encoding?); "
+                                        "rename it"));
+        writeClassFolder(latin1, {"caf\xC3\xA9"}, 2); // the same name in UTF-8
+        fs::remove_all(latin1 + "/caf\xE9");
+        QCOMPARE(openDataset(latin1).classNames, (std::vector<std::string>{"caf\xC3\xA9", "tea"}));
+
         const std::string twoTrains = path("two-trains");
         writeClassFolder(twoTrains + "/train", {"a"}, 1);
         writeClassFolder(twoTrains + "/training", {"a"}, 1);
@@ -394,10 +422,11 @@ private Q_SLOTS:
         fs::create_directories(emptyTest + "/test");
         writeFileAtomically(emptyTest + "/test/.DS_Store", "x");
         QCOMPARE(errorOf([&] { openDataset(emptyTest); }),
-                 QString::fromStdString("split folder " + emptyTest +
-                                        "/test holds no images and no class folders (expected "
-                                        ".png, .jpg, .jpeg, .bmp or .webp files, in the same "
-                                        "class folders as the train split's)"));
+                 QString::fromStdString(
+                     "split folder " + emptyTest +
+                     "/test holds no images and no class folders (expected "
+                     ".png, .jpg, .jpeg, .bmp, .tif, .tiff, .webp, .pgm or .ppm files, in the same "
+                     "class folders as the train split's)"));
 
         const std::string emptied = path("emptied-class");
         writeClassFolder(emptied, {"a", "b"}, 2);
@@ -533,6 +562,13 @@ private Q_SLOTS:
         const Dataset d = openDataset(ten);
         QCOMPARE(d.format, std::string("cifar10"));
         QCOMPARE(d.train.size(), 50);
+        // Batches 1 and 2 are a smaller set; 1, 2 and 4 lost batch 3.
+        writeCifar(ten + "/data_batch_4.bin", 20, 1, 10);
+        QCOMPARE(errorOf([&] { openDataset(ten); }),
+                 QString::fromStdString("CIFAR-10 folder " + ten +
+                                        " has data_batch_4.bin but no data_batch_3.bin; expected "
+                                        "data_batch_1 to data_batch_5 (or 1 to k) without gaps"));
+        fs::remove(ten + "/data_batch_4.bin");
         QCOMPARE(d.test.size(), 10);
         QCOMPARE(d.classNames.size(), std::size_t(10));
         QCOMPARE(d.classNames[3], std::string("cat"));
@@ -561,6 +597,26 @@ private Q_SLOTS:
                  QString::fromStdString("CIFAR-10 file " + ten +
                                         "/test_batch.bin is 3074 bytes, not a multiple of 3073 (1 "
                                         "label byte(s) + 3,072 pixel bytes per image)"));
+    }
+
+    // IDX files as Kaggle's MNIST names them (a dot before "idx"), beside a
+    // folder with the standard name (an archive unpacked into its own name).
+    void idxFilesNamedWithADot()
+    {
+        const std::string dir = path("mnist-dotted");
+        fs::create_directories(dir);
+        test::writeSmallDataset(dir, 30, 10);
+        for (const std::string name :
+             {"train-images-idx3", "train-labels-idx1", "t10k-images-idx3", "t10k-labels-idx1"}) {
+            std::string dotted = name;
+            dotted[dotted.rfind("-idx")] = '.';
+            fs::rename(dir + "/" + name + "-ubyte", dir + "/" + dotted + "-ubyte");
+        }
+        fs::create_directories(dir + "/train-images-idx3-ubyte");
+        const Dataset d = openDataset(dir);
+        QCOMPARE(d.format, std::string("idx"));
+        QCOMPARE(d.train.size(), 30);
+        QCOMPARE(d.test.size(), 10);
     }
 
     // The Python version (torchvision's download): the same images, labels
@@ -600,10 +656,11 @@ private Q_SLOTS:
 
         // The folder above it (torchvision's root) says where the batches are.
         QCOMPARE(errorOf([&] { openDataset(path("torchvision")); }),
-                 QString::fromStdString("class folder " + ten +
-                                        " has no images (expected .png, .jpg, .jpeg, .bmp or "
-                                        ".webp files); it holds CIFAR-10 batches: choose that "
-                                        "folder instead"));
+                 QString::fromStdString(
+                     "class folder " + ten +
+                     " has no images (expected .png, .jpg, .jpeg, .bmp, .tif, .tiff, "
+                     ".webp, .pgm or .ppm files); it holds CIFAR-10 batches: choose that "
+                     "folder instead"));
         // A pickle that names any other Python function is refused by name
         // before anything is called.
         writeFileAtomically(ten + "/test_batch", std::string("\x80\x02"
@@ -680,7 +737,8 @@ for name, n in (('data_batch_1', 12), ('test_batch', 5)):
                  QString::fromStdString(
                      "image " + broken +
                      "/b/bad.png cannot be read: not an image OpenCV can decode (expected .png, "
-                     ".jpg, .jpeg, .bmp or .webp); fix or remove it, or skip unreadable images "
+                     ".jpg, .jpeg, .bmp, .tif, .tiff, .webp, .pgm or .ppm); fix or remove it, or "
+                     "skip unreadable images "
                      "(--skip-unreadable)"));
         DatasetOptions skip;
         skip.skipUnreadable = true;
@@ -693,9 +751,10 @@ for name, n in (('data_batch_1', 12), ('test_batch', 5)):
         writeClassFolder(empty, {"a"}, 3);
         fs::create_directories(empty + "/b");
         QCOMPARE(errorOf([&] { openDataset(empty); }),
-                 QString::fromStdString("class folder " + empty +
-                                        "/b has no images (expected .png, .jpg, .jpeg, .bmp or "
-                                        ".webp files)"));
+                 QString::fromStdString(
+                     "class folder " + empty +
+                     "/b has no images (expected .png, .jpg, .jpeg, .bmp, .tif, .tiff, "
+                     ".webp, .pgm or .ppm files)"));
 
         const std::string one = path("one-class");
         writeClassFolder(one, {"only"}, 10);
@@ -738,10 +797,11 @@ for name, n in (('data_batch_1', 12), ('test_batch', 5)):
         fs::create_directories(none);
         writeFileAtomically(none + "/readme.txt", "nothing here");
         QCOMPARE(errorOf([&] { openDataset(none); }),
-                 QString::fromStdString("image folder " + none +
-                                        " holds no images (expected .png, .jpg, .jpeg, .bmp or "
-                                        ".webp files, in one subfolder per class or directly "
-                                        "inside)"));
+                 QString::fromStdString(
+                     "image folder " + none +
+                     " holds no images (expected .png, .jpg, .jpeg, .bmp, .tif, .tiff, "
+                     ".webp, .pgm or .ppm files, in one subfolder per class or directly "
+                     "inside)"));
         QCOMPARE(errorOf([&] { openDataset(path("missing")); }),
                  QString::fromStdString("dataset " + path("missing") + " does not exist"));
         QCOMPARE(errorOf([&] { openDataset(none + "/readme.txt"); }),

@@ -338,6 +338,44 @@ private Q_SLOTS:
         qunsetenv("XDG_CACHE_HOME");
     }
 
+    // "Skip unreadable images" ticked in the card's data picker holds for the
+    // card too (the picker showed the folder as valid, Compute then failed on
+    // the file it had said it would skip), and the card counts what it left out.
+    void reportCardSkipsWhatThePickerSkips()
+    {
+        QTemporaryDir dir;
+        qputenv("XDG_CACHE_HOME", dir.filePath("cache").toUtf8());
+        for (const QString cls : {"cats", "dogs"})
+            for (int i = 0; i < 12; ++i) {
+                QVERIFY(QDir(dir.path()).mkpath("set/" + cls));
+                QImage img(16, 16, QImage::Format_RGB888);
+                img.fill(cls == "cats" ? QColor(200, 40 + i, 40) : QColor(40, 40 + i, 200));
+                QVERIFY(img.save(dir.filePath(QString("set/%1/%2.png").arg(cls).arg(i))));
+            }
+        QFile bad(dir.filePath("set/dogs/broken.png"));
+        QVERIFY(bad.open(QIODevice::WriteOnly) && bad.write("not a png") > 0);
+        bad.close();
+        MainWindow window;
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::generatorLoaded);
+        window.openGenerator(LATENT_TEST_DATA_DIR "/unconditional.pt");
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        auto *box = window.generatorPanel()->reportCardBox();
+        window.generatorPanel()->showReportCard();
+        box->dataPicker()->showSource(dir.filePath("set"), true);
+        box->findChild<QSpinBox *>("reportCardSamples")->setValue(100);
+        box->findChild<QSpinBox *>("reportCardEpochs")->setValue(1);
+        QSignalSpy finished(box, &latent::studio::ReportCardBox::finished);
+        QTest::mouseClick(box->findChild<QPushButton *>("computeReportCard"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+        QVERIFY2(finished.first().first().toBool(), qPrintable(box->statusText()));
+        const QString text = box->findChild<QTextBrowser *>("reportCardText")->toPlainText();
+        QVERIFY2(
+            text.contains("1 unreadable image(s) of " + dir.filePath("set") + " were left out"),
+            qPrintable(text));
+        qunsetenv("XDG_CACHE_HOME");
+    }
+
     void badGeneratorKeepsThePreviousOne()
     {
         MainWindow window;

@@ -51,6 +51,8 @@ void ReportCardCommand::add(CLI::App &app)
     sampler.add(*command);
     command->add_option("--out", out,
                         "also write report-card.md, report-card.json and nearest.png here");
+    command->add_flag("--skip-unreadable", skipUnreadable,
+                      "leave images that cannot be decoded out of the data (counted in the card)");
     command->add_flag("--no-cache", noCache,
                       "train the real-data classifier again instead of reading it from " +
                           latent::defaultClassifierCacheDir());
@@ -67,7 +69,9 @@ int ReportCardCommand::run(const std::string &exeDir)
                                : !g->info().realData.empty() ? g->info().realData
                                                              : "fashion-mnist";
     std::cerr << "reading " << source << "...\n";
-    const latent::Dataset real = latent::openDataset(source);
+    latent::DatasetOptions read;
+    read.skipUnreadable = skipUnreadable;
+    const latent::Dataset real = latent::openDataset(source, read);
     options.cacheDir = noCache ? "" : latent::defaultClassifierCacheDir();
 
     const bool tty = ::isatty(STDERR_FILENO);

@@ -18,6 +18,7 @@ struct ReportCardCommand
     std::string data;
     std::string out;
     bool noCache = false;
+    bool skipUnreadable = false;
     std::string on = "test";
     cli::SamplerOptions sampler;
     latent::ReportCardOptions options;

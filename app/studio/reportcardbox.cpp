@@ -149,6 +149,7 @@ void ReportCardBox::compute()
     options.onValidation = m_on->currentIndex() == 1;
     options.cacheDir = defaultClassifierCacheDir();
     const std::string source = m_data->source().toStdString();
+    const bool skipUnreadable = m_data->skipUnreadable();
     auto gen = m_generator;
     setRunning(true);
     setProgressValue(m_progress, 0);
@@ -158,7 +159,7 @@ void ReportCardBox::compute()
     using Result = std::optional<ReportCard>;
     runJob(
         *m_worker, "card", this,
-        [self, gen, source, options, flag]() -> Result {
+        [self, gen, source, skipUnreadable, options, flag]() -> Result {
             auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
             const ReportCardProgress progress = [&](const std::string &stage, double fraction) {
                 const auto now = std::chrono::steady_clock::now();
@@ -175,6 +176,7 @@ void ReportCardBox::compute()
             };
             try {
                 DatasetOptions read;
+                read.skipUnreadable = skipUnreadable;
                 read.progress = [&flag](std::int64_t, std::int64_t) { return !*flag; };
                 const Dataset data = openDataset(source, read);
                 ReportCard card = computeReportCard(*gen, data, options, flag.get(), progress);

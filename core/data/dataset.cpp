@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -29,14 +30,17 @@ namespace fs = std::filesystem;
 namespace latent {
 namespace {
 
-const char *const kImageKinds = ".png, .jpg, .jpeg, .bmp or .webp";
+const char *const kImageKinds = ".png, .jpg, .jpeg, .bmp, .tif, .tiff, .webp, .pgm or .ppm";
 
 bool isImageFile(const fs::path &p)
 {
     std::string ext = p.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(),
                    [](unsigned char c) { return std::tolower(c); });
-    return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp" || ext == ".webp";
+    for (const char *kind :
+         {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".pgm", ".ppm"})
+        if (ext == kind) return true;
+    return false;
 }
 
 bool isDir(const fs::path &p)
@@ -54,21 +58,33 @@ bool isSystemEntry(const fs::path &p)
     return name.empty() || name[0] == '.' || name == "__MACOSX" || name == "@eaDir";
 }
 
+bool isFile(const std::string &p)
+{
+    std::error_code ec;
+    return fs::is_regular_file(p, ec);
+}
+
 std::string firstExisting(const std::string &dir, const std::vector<std::string> &names)
 {
     for (const std::string &n : names)
-        if (fs::exists(dir + "/" + n)) return dir + "/" + n;
+        if (isFile(dir + "/" + n)) return dir + "/" + n;
     return {};
 }
 
 // ---- IDX ----------------------------------------------------------------
 
+// `base` ("train-images-idx3-ubyte") as LeCun's site names it and as some
+// mirrors do ("train-images.idx3-ubyte"), each also gzipped.
 std::string idxFile(const std::string &dir, const std::string &base)
 {
-    const std::string p = firstExisting(dir, {base + ".gz", base});
+    std::string dotted = base;
+    dotted[dotted.rfind("-idx")] = '.';
+    const std::string p = firstExisting(dir, {base + ".gz", base, dotted + ".gz", dotted});
     if (p.empty())
-        throw Error("dataset folder " + dir + " has no " + base + " (or " + base +
-                    ".gz); expected train-/t10k- images-idx3-ubyte and labels-idx1-ubyte files");
+        throw Error("dataset folder " + dir + " has no " + base + " (or " + base + ".gz, or " +
+                    dotted +
+                    "); expected train-/t10k- images-idx3-ubyte and labels-idx1-ubyte "
+                    "files");
     return p;
 }
 
@@ -137,10 +153,47 @@ std::vector<std::string> readLines(const std::string &path)
     return lines;
 }
 
-bool isFile(const std::string &p)
+// Well-formed UTF-8 by its byte patterns (lead byte, then 10xxxxxx
+// continuation bytes); overlong forms are not looked for.
+bool isUtf8(const std::string &s)
 {
-    std::error_code ec;
-    return fs::is_regular_file(p, ec);
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto lead = static_cast<unsigned char>(s[i++]);
+        const std::size_t more = lead < 0x80             ? 0
+                                 : (lead & 0xE0) == 0xC0 ? 1
+                                 : (lead & 0xF0) == 0xE0 ? 2
+                                 : (lead & 0xF8) == 0xF0 ? 3
+                                                         : 4; // not a lead byte
+        if (more == 4 || s.size() - i < more) return false;
+        for (std::size_t k = 0; k < more; ++k)
+            if ((static_cast<unsigned char>(s[i++]) & 0xC0) != 0x80) return false;
+    }
+    return true;
+}
+
+// Class names go into reports, recipes and JSON, which hold UTF-8 text only:
+// a folder named in another encoding (an old archive's Latin-1) is refused
+// before anything is decoded, its bytes shown.
+void requireTextNames(const Dataset &data)
+{
+    for (const std::string &name : data.classNames) {
+        if (isUtf8(name)) continue;
+        std::string shown;
+        for (const char ch : name) {
+            const auto c = static_cast<unsigned char>(ch);
+            if (c >= 0x20 && c < 0x7F) {
+                shown += ch;
+            } else {
+                char hex[5];
+                std::snprintf(hex, sizeof hex, "\\x%02X", c);
+                shown += hex;
+            }
+        }
+        throw Error("dataset " + data.path + ": class \"" + shown +
+                    "\" is not named in UTF-8 text (a folder from an archive made with another "
+                    "encoding?); rename it");
+    }
 }
 
 // CIFAR stores each image as R, G and B planes of 32x32; the store holds HWC.
@@ -238,10 +291,17 @@ void readCifar(Dataset &data, bool hundred)
             readCifarFile(path, hundred ? 2 : 1, numClasses, store);
     };
     if (!hundred) {
+        // Batches 1 to k (a subset is a smaller training set); a gap is a
+        // file lost in extraction, not a choice.
         std::vector<std::string> batches;
         for (int i = 1; i <= 5; ++i) {
             const std::string p = dir + "/data_batch_" + std::to_string(i) + ext;
-            if (isFile(p)) batches.push_back(p);
+            if (!isFile(p)) continue;
+            if (int(batches.size()) + 1 != i)
+                throw Error("CIFAR-10 folder " + dir + " has data_batch_" + std::to_string(i) +
+                            ext + " but no data_batch_" + std::to_string(batches.size() + 1) + ext +
+                            "; expected data_batch_1 to data_batch_5 (or 1 to k) without gaps");
+            batches.push_back(p);
         }
         if (batches.empty() || !isFile(dir + "/test_batch" + ext))
             throw Error("CIFAR-10 folder " + dir +
@@ -525,6 +585,10 @@ void readFolder(Dataset &data, const DatasetOptions &options)
                         "; keep one");
         splits[role] = f;
     }
+    if (allSplits && !splits[0])
+        throw Error("image folder " + data.path + " has split folders (" +
+                    topFolders.front().filename().string() +
+                    ") but no train folder; expected train/ beside them (or class folders only)");
     bool splitLayout = splits[0].has_value();
     if (splitLayout && !allSplits) {
         listFolder(*splits[0], trainFolders, unused);
@@ -564,6 +628,7 @@ void readFolder(Dataset &data, const DatasetOptions &options)
             if (f.split == 0 && seen[f.label]++ % 5 == 4) f.split = 2;
         data.testCarved = true;
     }
+    requireTextNames(data);
     decodeAll(files, options, data);
     if (data.train.empty() && data.test.empty() && data.val.empty())
         throw Error("image folder " + data.path + ": no image could be read (" +
@@ -582,7 +647,9 @@ void readFolder(Dataset &data, const DatasetOptions &options)
 
 std::string detectFormat(const std::string &dir)
 {
-    if (!firstExisting(dir, {"train-images-idx3-ubyte.gz", "train-images-idx3-ubyte"}).empty())
+    if (!firstExisting(dir, {"train-images-idx3-ubyte.gz", "train-images-idx3-ubyte",
+                             "train-images.idx3-ubyte.gz", "train-images.idx3-ubyte"})
+             .empty())
         return "idx";
     // CIFAR's binary version, or its Python version: the same names without .bin.
     for (const char *ext : {".bin", ""}) {
@@ -671,6 +738,7 @@ Dataset openDataset(const std::string &source, const DatasetOptions &options)
         readCifar(data, data.format == "cifar100");
     else
         readFolder(data, options);
+    requireTextNames(data); // CIFAR's names files; a folder's were checked before decoding
     return data;
 }
 

@@ -391,6 +391,9 @@ ReportCard newCard(const Generator &generator, const Dataset &data,
     card.ownValidation = options.onValidation && !data.val.empty();
     card.sampling = samplingText(info, s);
     card.dataImages = splitSizes(data);
+    if (!data.skipped.empty())
+        card.warnings.push_back(std::to_string(data.skipped.size()) + " unreadable image(s) of " +
+                                data.path + " were left out (skip unreadable images)");
     for (const std::string &name : data.classNames) {
         ReportCardClass k;
         k.name = name;
