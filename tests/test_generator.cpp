@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Core, no display: generator loading, sidecar validation, sampling.
+#include "atomicfile.h"
 #include "error.h"
+#include "errorof.h"
 #include "generators/generator.h"
 
 #include <QTemporaryDir>
@@ -242,6 +244,57 @@ private Q_SLOTS:
                                                          " failed on a batch of 40 on cpu: ")) &&
                      error.contains("is invalid for input of size 40") && !error.contains('\n'),
                  qPrintable(error));
+
+        // Finite on the load probe, NaN for a latent beyond 10 (an overflow):
+        // named, not passed on as black images or a NaN loss.
+        torch::jit::Module o("overflowing");
+        o.define("def forward(self, z):\n"
+                 "    return torch.sqrt(10.0 - z[:, :1].abs()).tanh().view(-1, 1, 1, 1)"
+                 ".expand(-1, 1, 8, 8).contiguous()\n");
+        const std::string overflowing = dir.filePath("overflowing.pt").toStdString();
+        o.save(overflowing);
+        const auto over = Generator::load(overflowing);
+        const int latent = over->info().latentSize;
+        QCOMPARE(over->render(std::vector<float>(std::size_t(latent), 1.0f), {-1}).count, 1);
+        error = test::errorOf([&] {
+            over->render(std::vector<float>(std::size_t(2 * latent), 20.0f), {-1, -1});
+        });
+        QCOMPARE(error, QString::fromStdString(
+                            "generator " + overflowing +
+                            " returned NaN or Inf values for a batch of 2 on cpu (its outputs at "
+                            "load were finite: some latents or settings overflow it, e.g. a wide "
+                            "Gaussian view, a large guidance or float16 weights)"));
+    }
+
+    // A [0, 1] module under a sidecar's [-1, 1]: within range, yet every
+    // image would be washed out; the load report says so.
+    void halfTheRangeIsWarned()
+    {
+        QTemporaryDir dir;
+        torch::jit::Module m("sigmoid");
+        m.define("def forward(self, z):\n"
+                 "    return torch.sigmoid(z[:, :1]).view(-1, 1, 1, 1).expand(-1, 1, 8, 8)"
+                 ".contiguous()\n");
+        const std::string pt = dir.filePath("sigmoid.pt").toStdString();
+        m.save(pt);
+        writeFileAtomically(dir.filePath("sigmoid.json").toStdString(),
+                            R"({"schema_version": 1, "name": "sigmoid", "latent_size": 8,
+                                "num_classes": 0, "channels": 1, "resolution": 8,
+                                "output_range": [-1, 1], "call": "z"})");
+        const auto warned = [](const Generator &g) {
+            for (const ReportLine &l : g.report())
+                if (l.kind == ReportLine::Kind::Warning &&
+                    l.text.find("only the upper half of output_range [-1, 1]") != std::string::npos)
+                    return true;
+            return false;
+        };
+        QVERIFY(warned(*Generator::load(pt)));
+        writeFileAtomically(dir.filePath("sigmoid.json").toStdString(),
+                            R"({"schema_version": 1, "name": "sigmoid", "latent_size": 8,
+                                "num_classes": 0, "channels": 1, "resolution": 8,
+                                "output_range": [0, 1], "call": "z"})");
+        QVERIFY(!warned(*Generator::load(pt)));
+        QVERIFY(!warned(*Generator::load(kDefault)));
     }
 
     void sameSeedGivesIdenticalImages()

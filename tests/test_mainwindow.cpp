@@ -191,6 +191,12 @@ private Q_SLOTS:
         QCOMPARE(window.generatorPanel()->samplerSettings().steps, 12);
         window.showTab("explore");
         QTRY_VERIFY_WITH_TIMEOUT(window.explorerPanel()->imageView()->cellCount() > 0, 30000);
+        // The explorer's image starts from the seed's untruncated x_T, as the
+        // samples and its direction strips do (it was truncated at 2).
+        const auto seed =
+            std::uint64_t(window.explorerPanel()->findChild<QSpinBox *>("anchorSeed")->value());
+        QVERIFY(window.explorerPanel()->currentLatent() ==
+                window.generator()->latentValues({1, seed, 0.0f, -1}));
         // SeFa has no layer to factorise here: offered greyed out, with the
         // reason, and PCA chosen instead.
         auto *method = window.explorerPanel()->findChild<QComboBox *>("directionMethod");

@@ -152,6 +152,7 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
     m_setChoice = new QComboBox;
     m_setChoice->setObjectName("directionSet");
     m_seed = new QSpinBox;
+    m_seed->setObjectName("anchorSeed");
     m_seed->setRange(0, std::numeric_limits<int>::max());
     m_seed->setValue(1);
     m_class = new QComboBox;
@@ -259,8 +260,7 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
     connect(m_setChoice, &QComboBox::currentIndexChanged, this, &ExplorerPanel::showSet);
     const auto newAnchor = [this] {
         if (!m_generator) return;
-        m_anchor =
-            m_generator->latentValues({1, static_cast<std::uint64_t>(m_seed->value()), 2.0f, -1});
+        m_anchor = anchorLatent();
         requestRender();
         requestStrips();
     };
@@ -324,8 +324,7 @@ void ExplorerPanel::setGenerator(std::shared_ptr<const Generator> generator)
         std::remove_if(m_sets.begin(), m_sets.end(),
                        [&](const DirectionSet &s) { return s.latentSize != info.latentSize; }),
         m_sets.end());
-    m_anchor =
-        m_generator->latentValues({1, static_cast<std::uint64_t>(m_seed->value()), 2.0f, -1});
+    m_anchor = anchorLatent();
     m_undo->clear();
     setEnabled(true);
     // SeFa is closed form (milliseconds up to a latent of about a thousand;
@@ -472,6 +471,12 @@ std::vector<float> ExplorerPanel::currentLatent() const
         for (std::size_t i = 0; i < m_alphas.size(); ++i)
             if (m_alphas[i] != 0.0f) z = moveAlong(z, m_sets[m_current].vectors[i], m_alphas[i]);
     return z;
+}
+
+std::vector<float> ExplorerPanel::anchorLatent() const
+{
+    return m_generator->latentValues({1, static_cast<std::uint64_t>(m_seed->value()),
+                                      m_generator->info().defaultTruncation(), -1});
 }
 
 std::vector<float> ExplorerPanel::neighbourhoodLatents() const

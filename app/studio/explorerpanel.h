@@ -75,6 +75,9 @@ private:
     void requestRender();
     void requestStrips();
     std::vector<float> neighbourhoodLatents() const;
+    // The seed's latent as the generator samples it: truncated at 2 for a
+    // GAN, untruncated x_T for a diffusion model (what its denoiser expects).
+    std::vector<float> anchorLatent() const;
     void copyLatent();
     void saveImage();
     void finishComputation();

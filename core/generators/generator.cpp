@@ -113,6 +113,29 @@ struct Generator::Impl
         if (info.call == CallSignature::ZY) inputs.emplace_back(y.to(device));
         return module.forward(inputs).toTensor();
     }
+    // The batch of n that `make` returns, checked: a failure inside the model
+    // (out of memory, a scripted raise) names the generator and the batch in
+    // one line (torch's own message carries a C++ backtrace or a script
+    // traceback), and so do NaN or Inf values, which would otherwise reach
+    // images as black pixels and training as a NaN loss blamed on the recipe.
+    at::Tensor checkedBatch(int64_t n, const std::string &what,
+                            const std::function<at::Tensor()> &make) const
+    {
+        const std::string batch = "a batch of " + std::to_string(n) + what + " on " + device.str();
+        at::Tensor out;
+        try {
+            out = make();
+        } catch (const Error &) {
+            throw;                          // ours: already says what
+        } catch (const std::exception &e) { // c10::Error, or the interpreter's runtime_error
+            throw Error("generator " + path + " failed on " + batch + ": " + torchReason(e));
+        }
+        if (!torch::isfinite(out).all().item<bool>())
+            throw Error("generator " + path + " returned NaN or Inf values for " + batch +
+                        " (its outputs at load were finite: some latents or settings overflow it, "
+                        "e.g. a wide Gaussian view, a large guidance or float16 weights)");
+        return out;
+    }
     // A diffusion batch of n, [n, ...] from part(first, last) over fixed
     // sub-batches on the CPU (one piece on a GPU), side by side on the
     // calling thread's threads. Each sample's noise is its own stream
@@ -333,6 +356,17 @@ void Generator::Impl::validateOutput()
         fail("sidecar says output_range " + range + " but the module returned values in [" +
              number(lo) + ", " + number(hi) + "]");
     check("values in [" + number(lo) + ", " + number(hi) + "] lie within output_range " + range);
+    // A sigmoid's [0, 1] under a sidecar's [-1, 1] passes the check above but
+    // puts every image in the top half of the range (greyed, and far from
+    // the real data): four probe images using one half only are worth a word.
+    const double mid = (info.outputMin + info.outputMax) / 2;
+    if (lo >= mid || hi <= mid)
+        report.push_back({ReportLine::Kind::Warning,
+                          "the probe images use only the " +
+                              std::string(lo >= mid ? "upper" : "lower") +
+                              " half of output_range " + range +
+                              "; if the module's range is narrower (a sigmoid's [0, 1]), set "
+                              "output_range to it, or images will look washed out"});
 }
 
 // A denoiser: one call keeps the shape of x_t, and a two-step sample is finite.
@@ -502,10 +536,7 @@ at::Tensor Generator::generateOnDevice(const at::Tensor &z, const at::Tensor &y,
 {
     std::lock_guard<std::mutex> lock(d->forwardMutex);
     if (d->info.isDiffusion() && sampler) checkSamplerSettings(*sampler);
-    // A failure inside the model (out of memory, a scripted raise) names the
-    // generator and the batch, in one line: torch's own message carries a
-    // C++ backtrace or a script traceback.
-    try {
+    return d->checkedBatch(z.size(0), "", [&] {
         if (d->info.isDiffusion()) {
             const SamplerSettings settings = sampler ? *sampler : d->currentSampler();
             return d->inSubBatches(z.size(0), [&](int64_t first, int64_t last) {
@@ -524,12 +555,7 @@ at::Tensor Generator::generateOnDevice(const at::Tensor &z, const at::Tensor &y,
             parts.push_back(d->module.forward(inputs).toTensor().to(torch::kFloat32));
         }
         return parts.size() == 1 ? parts.front() : torch::cat(parts);
-    } catch (const Error &) {
-        throw;                          // ours: already says what
-    } catch (const std::exception &e) { // c10::Error, or the interpreter's runtime_error
-        throw Error("generator " + d->path + " failed on a batch of " + std::to_string(z.size(0)) +
-                    " on " + d->device.str() + ": " + torchReason(e));
-    }
+    });
 }
 
 ImageBatch ImageBatch::slice(int first, int n) const
@@ -557,13 +583,15 @@ at::Tensor Generator::renoiseOnDevice(const at::Tensor &x0, const at::Tensor &y,
     const SamplerSettings settings = sampler ? *sampler : d->currentSampler();
     // Sub-batches as for sampling: each view's noise is given, so no image
     // depends on the threads.
-    return d->inSubBatches(x0.size(0), [&](int64_t first, int64_t last) {
-        return renoiseAndDenoise([this](const at::Tensor &x, const at::Tensor &t,
-                                        const at::Tensor &c) { return d->denoise(x, t, c); },
-                                 d->info.diffusion, x0.slice(0, first, last).to(d->device),
-                                 withClass ? y.slice(0, first, last) : at::Tensor(),
-                                 noise.slice(0, first, last).to(d->device), strength, settings,
-                                 d->info.outputMin, d->info.outputMax);
+    return d->checkedBatch(x0.size(0), " re-noised views", [&] {
+        return d->inSubBatches(x0.size(0), [&](int64_t first, int64_t last) {
+            return renoiseAndDenoise([this](const at::Tensor &x, const at::Tensor &t,
+                                            const at::Tensor &c) { return d->denoise(x, t, c); },
+                                     d->info.diffusion, x0.slice(0, first, last).to(d->device),
+                                     withClass ? y.slice(0, first, last) : at::Tensor(),
+                                     noise.slice(0, first, last).to(d->device), strength, settings,
+                                     d->info.outputMin, d->info.outputMax);
+        });
     });
 }
 
