@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // latent-cli end to end through a real process.
 #include "badinputs.h"
+#include "catsanddogs.h"
 #include "runtime.h"
 #include "smalldataset.h"
 #include "stoppedrun.h"
@@ -436,18 +437,8 @@ private Q_SLOTS:
     void dataDescribesAFolderAndTrainsOnIt()
     {
         QTemporaryDir tmp;
-        QVERIFY(QDir(tmp.path()).mkpath("set"));
+        latent::test::writeCatsAndDogs(tmp.filePath("set"), 10);
         const QDir dir(tmp.filePath("set"));
-        for (const QString cls : {"cats", "dogs"})
-            for (int i = 0; i < 10; ++i) {
-                QVERIFY(QDir(dir).mkpath(cls));
-                QImage img(20, 16, QImage::Format_RGB888);
-                img.fill(cls == "cats" ? QColor(200, 40 + i, 40) : QColor(40, 40 + i, 200));
-                QVERIFY(img.save(dir.filePath(QString("%1/%2.png").arg(cls).arg(i))));
-            }
-        QFile bad(dir.filePath("dogs/broken.png"));
-        QVERIFY(bad.open(QIODevice::WriteOnly) && bad.write("not a png") > 0);
-        bad.close();
         Result r = runCli({"data", dir.path()});
         QCOMPARE(r.code, 1);
         QCOMPARE(r.err.trimmed().split('\n').last(),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The real studio window: loads the default generator and shows samples.
 #include "badinputs.h"
+#include "catsanddogs.h"
 #include "composerpanel.h"
 #include "datasetpicker.h"
 #include "denoiser.h"
@@ -351,16 +352,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         qputenv("XDG_CACHE_HOME", dir.filePath("cache").toUtf8());
-        for (const QString cls : {"cats", "dogs"})
-            for (int i = 0; i < 12; ++i) {
-                QVERIFY(QDir(dir.path()).mkpath("set/" + cls));
-                QImage img(16, 16, QImage::Format_RGB888);
-                img.fill(cls == "cats" ? QColor(200, 40 + i, 40) : QColor(40, 40 + i, 200));
-                QVERIFY(img.save(dir.filePath(QString("set/%1/%2.png").arg(cls).arg(i))));
-            }
-        QFile bad(dir.filePath("set/dogs/broken.png"));
-        QVERIFY(bad.open(QIODevice::WriteOnly) && bad.write("not a png") > 0);
-        bad.close();
+        latent::test::writeCatsAndDogs(dir.filePath("set"), 10);
         MainWindow window;
         window.show();
         QSignalSpy loaded(&window, &MainWindow::generatorLoaded);
