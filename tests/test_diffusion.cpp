@@ -114,6 +114,19 @@ private Q_SLOTS:
 
     // Same latent, class and settings: the same image bit for bit, alone or
     // in a batch; eta > 0 is seeded by each latent; other settings differ.
+    // An abandoned generator (a closing window's) refuses every model call,
+    // re-noised views included, with Cancelled: its queued work ends.
+    void abandonedGeneratorRefusesBatches()
+    {
+        const auto g = Generator::load(path("tiny-eps.pt"));
+        const auto z = referenceNoise(), y = classes();
+        const auto images = g->generate(z, y);
+        g->abandon();
+        QVERIFY_THROWS_EXCEPTION(Cancelled, g->generate(z, y));
+        QVERIFY_THROWS_EXCEPTION(Cancelled,
+                                 g->renoiseOnDevice(images, y, torch::randn_like(images), 0.5f));
+    }
+
     void samplingIsDeterministic()
     {
         const auto g = Generator::load(path("tiny-eps.pt"));
@@ -153,8 +166,8 @@ private Q_SLOTS:
         const auto renoised = [&](int threads, int64_t first, int64_t last) {
             setThreadTorchThreads(threads);
             const auto x0 = g->generate(zs.slice(0, first, last), ys.slice(0, first, last));
-            return g->renoiseOnDevice(x0, ys.slice(0, first, last),
-                                      noise.slice(0, first, last), 0.5f, nullptr);
+            return g->renoiseOnDevice(x0, ys.slice(0, first, last), noise.slice(0, first, last),
+                                      0.5f, nullptr);
         };
         setThreadTorchThreads(2);
         const auto two = g->generate(zs, ys);

@@ -4,6 +4,7 @@
 #include "error.h"
 #include "errorof.h"
 #include "generators/generator.h"
+#include "views/directions.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -244,6 +245,9 @@ private Q_SLOTS:
                                                          " failed on a batch of 40 on cpu: ")) &&
                      error.contains("is invalid for input of size 40") && !error.contains('\n'),
                  qPrintable(error));
+        // Abandoned (its window closed): cancelled, not failed.
+        gen->abandon();
+        QVERIFY_THROWS_EXCEPTION(Cancelled, gen->sample({8, 1, 0.0f, -1}));
 
         // Finite on the load probe, NaN for a latent beyond 10 (an overflow):
         // named, not passed on as black images or a NaN loss.

@@ -17,6 +17,7 @@
 #include "runtime.h"
 #include "smalldataset.h"
 #include "uiruntime.h"
+#include "views/directions.h"
 #include "windowtest.h"
 
 #include <QCheckBox>
@@ -251,6 +252,25 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(gan.count(), 1, 30000);
         QVERIFY(method->model()->flags(sefa) & Qt::ItemIsEnabled);
         QVERIFY(sefa.data(Qt::ToolTipRole).toString().isEmpty());
+    }
+
+    // Closing the window abandons its generator: samplings queued on a slow
+    // diffusion model end at their next step (the process stayed for
+    // minutes after the window had gone, its workers finishing them).
+    void closingAbandonsTheGenerator()
+    {
+        QTemporaryDir dir;
+        const QString big =
+            QString::fromStdString(latent::test::writeDenoiser(dir.path().toStdString(), 3, 96));
+        MainWindow window;
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::generatorLoaded);
+        window.openGenerator(big);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        const latent::Generator *generator = window.generator();
+        QCOMPARE(generator->sample({1, 1, 0.0f, -1}).count, 1);
+        QVERIFY(window.close());
+        QVERIFY_THROWS_EXCEPTION(latent::Cancelled, generator->sample({1, 1, 0.0f, -1}));
     }
 
     // A colour diffusion model above 3 x 64 x 64 starts with a 4 x 4 grid

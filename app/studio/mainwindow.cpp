@@ -515,6 +515,10 @@ void MainWindow::closeEvent(QCloseEvent *event)
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());
     m_explorer->closeLatentPad();
+    // Samplings queued on the workers (a diffusion model's grid, preview and
+    // explorer: minutes on the CPU) end at their next step, so the process
+    // ends with the window instead of after them.
+    if (m_generator) m_generator->abandon();
     event->accept();
 }
 

@@ -5,12 +5,14 @@
 #include "generators/diffusion.h"
 #include "generators/sampling.h"
 #include "runtime.h"
+#include "views/directions.h" // Cancelled
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/script.h>
 #include <torch/types.h>
 #include <torch/utils.h>
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <mutex>
@@ -98,7 +100,13 @@ struct Generator::Impl
     // At load; never change (forward only reads the weights): read without
     // forwardMutex, so that the UI thread never waits for a batch for them.
     std::vector<ParameterShape> parameterShapes;
-    std::vector<at::Tensor> parameterValues; // the module's own, shared
+    std::vector<at::Tensor> parameterValues;    // the module's own, shared
+    mutable std::atomic<bool> abandoned{false}; // abandon(): every later model call throws
+
+    void throwIfAbandoned() const
+    {
+        if (abandoned) throw Cancelled();
+    }
 
     SamplerSettings currentSampler() const
     {
@@ -109,6 +117,7 @@ struct Generator::Impl
     // The denoiser's prediction for x_t, t[, y] (diffusion generators).
     at::Tensor denoise(const at::Tensor &x, const at::Tensor &t, const at::Tensor &y) const
     {
+        throwIfAbandoned(); // between sampler steps
         std::vector<c10::IValue> inputs{x.to(device), t.to(device)};
         if (info.call == CallSignature::ZY) inputs.emplace_back(y.to(device));
         return module.forward(inputs).toTensor();
@@ -126,7 +135,9 @@ struct Generator::Impl
         try {
             out = make();
         } catch (const Error &) {
-            throw;                          // ours: already says what
+            throw; // ours: already says what
+        } catch (const Cancelled &) {
+            throw;
         } catch (const std::exception &e) { // c10::Error, or the interpreter's runtime_error
             throw Error("generator " + path + " failed on " + batch + ": " + torchReason(e));
         }
@@ -549,6 +560,7 @@ at::Tensor Generator::generateOnDevice(const at::Tensor &z, const at::Tensor &y,
         const int64_t chunk = d->device.is_cpu() ? kGenerateChunk : z.size(0);
         std::vector<at::Tensor> parts;
         for (int64_t i = 0; i < z.size(0) || i == 0; i += chunk) {
+            d->throwIfAbandoned();
             std::vector<c10::IValue> inputs{z.slice(0, i, i + chunk).to(d->device)};
             if (d->info.call == CallSignature::ZY)
                 inputs.emplace_back(y.slice(0, i, i + chunk).to(d->device));
@@ -593,6 +605,11 @@ at::Tensor Generator::renoiseOnDevice(const at::Tensor &x0, const at::Tensor &y,
                                      d->info.outputMin, d->info.outputMax);
         });
     });
+}
+
+void Generator::abandon() const
+{
+    d->abandoned = true;
 }
 
 SamplerSettings Generator::samplerSettings() const

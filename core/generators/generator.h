@@ -136,6 +136,12 @@ public:
     ImageBatch sample(const SampleRequest &request) const;
     ImageBatch toImages(const at::Tensor &images, const at::Tensor &classes) const;
 
+    // Every later model call throws Cancelled (views/directions.h), running
+    // batches included at their next sampler step or chunk: for a window
+    // that closes with minutes of sampling queued on a diffusion model, so
+    // that its workers end now rather than after the queue. For good.
+    void abandon() const;
+
 private:
     struct Impl;
     explicit Generator(std::unique_ptr<Impl> impl);
