@@ -258,6 +258,9 @@ private Q_SLOTS:
         writeImage(dir + "/daisy/scan.TIFF", 30, 30, 0, 98);
         writeImage(dir + "/tulip/plate.tif", 30, 30, 2, 97);
         writeImage(dir + "/tulip/grey.pgm", 30, 30, 2, 96, 1);
+        // A floating-point TIFF in [0, 1]: mid grey, not black.
+        QVERIFY(
+            cv::imwrite(dir + "/tulip/zz-float.tif", cv::Mat(30, 30, CV_32FC1, cv::Scalar(0.5))));
         std::int64_t lastDone = 0, lastTotal = 0;
         bool backwards = false;
         DatasetOptions options;
@@ -272,15 +275,18 @@ private Q_SLOTS:
         QCOMPARE(d.format, std::string("folder"));
         QCOMPARE(d.classNames, (std::vector<std::string>{"daisy", "rose", "tulip"}));
         QVERIFY(!backwards);
-        QCOMPARE(lastDone, 34);
-        QCOMPARE(lastTotal, 34);
+        QCOMPARE(lastDone, 35);
+        QCOMPARE(lastTotal, 35);
         // Every fifth image of each class (name order) is the test split.
         QVERIFY(d.testCarved);
-        QCOMPARE(d.train.size() + d.test.size(), 34);
+        QCOMPARE(d.train.size() + d.test.size(), 35);
         QCOMPARE(d.test.size(), 2 + 2 + 2);
         QCOMPARE(d.channels(), 3);
         QCOMPARE(d.train.minSide(), 24);
         QCOMPARE(d.train.maxSide(), 40);
+        const int last = int(d.train.size()) - 1; // zz-float.tif
+        QCOMPARE(d.train.entry(last).channels, 1);
+        QVERIFY(std::abs(int(d.train.pixels(last)[0]) - 128) <= 1);
         // Labels follow the sorted class folders; pixels are RGB (not OpenCV's BGR).
         const ImageStore::Entry &e = d.train.entry(0);
         QCOMPARE(d.train.labels()[0], 0);
@@ -289,7 +295,7 @@ private Q_SLOTS:
         const QString text = QString::fromStdString(describe(d));
         QVERIFY2(text.contains("classes: 3") && text.contains("1 rose: train 9 test 2") &&
                      text.contains("0 daisy: train 9 test 2") &&
-                     text.contains("2 tulip: train 10 test 2") &&
+                     text.contains("2 tulip: train 11 test 2") &&
                      text.contains("sides 24 to 40 pixels") &&
                      text.contains("every fifth image of each class"),
                  qPrintable(text));

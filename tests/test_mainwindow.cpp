@@ -254,22 +254,24 @@ private Q_SLOTS:
         QVERIFY(sefa.data(Qt::ToolTipRole).toString().isEmpty());
     }
 
-    // Closing the window abandons its generator: samplings queued on a slow
+    // The window's end abandons its generator: samplings queued on a slow
     // diffusion model end at their next step (the process stayed for
-    // minutes after the window had gone, its workers finishing them).
+    // minutes after the window had gone, its workers finishing them). A
+    // closed window that is shown again still samples.
     void closingAbandonsTheGenerator()
     {
         QTemporaryDir dir;
         const QString big =
             QString::fromStdString(latent::test::writeDenoiser(dir.path().toStdString(), 3, 96));
-        MainWindow window;
-        window.show();
-        QSignalSpy loaded(&window, &MainWindow::generatorLoaded);
-        window.openGenerator(big);
+        auto window = std::make_unique<MainWindow>();
+        window->show();
+        QSignalSpy loaded(window.get(), &MainWindow::generatorLoaded);
+        window->openGenerator(big);
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
-        const latent::Generator *generator = window.generator();
+        const std::shared_ptr<const latent::Generator> generator = window->generator();
+        QVERIFY(window->close());
         QCOMPARE(generator->sample({1, 1, 0.0f, -1}).count, 1);
-        QVERIFY(window.close());
+        window.reset();
         QVERIFY_THROWS_EXCEPTION(latent::Cancelled, generator->sample({1, 1, 0.0f, -1}));
     }
 

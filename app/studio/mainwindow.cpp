@@ -153,7 +153,14 @@ MainWindow::MainWindow(QWidget *parent)
     restoreState(settings.value("window/state").toByteArray());
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // Samplings queued on the workers (a diffusion model's grid, preview and
+    // explorer: minutes on the CPU) end at their next step, before the
+    // workers are joined below, so the process ends with the window instead
+    // of after them. Not at close: a closed window can be shown again.
+    if (m_generator) m_generator->abandon();
+}
 
 void MainWindow::createMenus()
 {
@@ -515,10 +522,6 @@ void MainWindow::closeEvent(QCloseEvent *event)
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());
     m_explorer->closeLatentPad();
-    // Samplings queued on the workers (a diffusion model's grid, preview and
-    // explorer: minutes on the CPU) end at their next step, so the process
-    // ends with the window instead of after them.
-    if (m_generator) m_generator->abandon();
     event->accept();
 }
 

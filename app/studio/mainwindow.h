@@ -45,7 +45,7 @@ public:
     RunsPanel *runsPanel() const { return m_runs; }
     // Opens a view recipe; asks before accepting a different generator.
     void openRecipe(const QString &path);
-    const Generator *generator() const { return m_generator.get(); }
+    const std::shared_ptr<const Generator> &generator() const { return m_generator; }
 
 Q_SIGNALS:
     void generatorLoaded(const QString &path);

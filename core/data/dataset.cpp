@@ -75,16 +75,21 @@ std::string firstExisting(const std::string &dir, const std::vector<std::string>
 
 // `base` ("train-images-idx3-ubyte") as LeCun's site names it and as some
 // mirrors do ("train-images.idx3-ubyte"), each also gzipped.
-std::string idxFile(const std::string &dir, const std::string &base)
+std::vector<std::string> idxNames(const std::string &base)
 {
     std::string dotted = base;
     dotted[dotted.rfind("-idx")] = '.';
-    const std::string p = firstExisting(dir, {base + ".gz", base, dotted + ".gz", dotted});
+    return {base + ".gz", base, dotted + ".gz", dotted};
+}
+
+std::string idxFile(const std::string &dir, const std::string &base)
+{
+    const std::vector<std::string> names = idxNames(base);
+    const std::string p = firstExisting(dir, names);
     if (p.empty())
-        throw Error("dataset folder " + dir + " has no " + base + " (or " + base + ".gz, or " +
-                    dotted +
-                    "); expected train-/t10k- images-idx3-ubyte and labels-idx1-ubyte "
-                    "files");
+        throw Error("dataset folder " + dir + " has no " + base + " (or " + names[0] + ", " +
+                    names[3] + " or " + names[2] +
+                    "); expected train-/t10k- images-idx3-ubyte and labels-idx1-ubyte files");
     return p;
 }
 
@@ -437,7 +442,22 @@ void listSplit(const fs::path &dir, int split, std::vector<std::string> &classes
 cv::Mat toStoredForm(const cv::Mat &img, int maxShorterSide)
 {
     cv::Mat out = img;
-    if (out.depth() != CV_8U) {
+    if (out.depth() == CV_32F || out.depth() == CV_64F) {
+        // Floating-point TIFFs (microscopy, renderers): [0, 1] by convention,
+        // else 0..255, else their own range stretched (a scale of 1 made the
+        // first kind black).
+        double lo = 0, hi = 0;
+        cv::minMaxLoc(out.reshape(1), &lo, &hi);
+        cv::Mat tmp;
+        if (hi <= 1.0 && lo >= 0)
+            out.convertTo(tmp, CV_8U, 255.0);
+        else if (hi <= 255.0 && lo >= 0)
+            out.convertTo(tmp, CV_8U);
+        else
+            out.convertTo(tmp, CV_8U, 255.0 / std::max(hi - lo, 1e-12),
+                          -lo * 255.0 / std::max(hi - lo, 1e-12));
+        out = tmp;
+    } else if (out.depth() != CV_8U) {
         cv::Mat tmp;
         const double scale = out.depth() == CV_16U ? 1.0 / 257.0 : 1.0;
         out.convertTo(tmp, CV_8U, scale);
@@ -647,10 +667,7 @@ void readFolder(Dataset &data, const DatasetOptions &options)
 
 std::string detectFormat(const std::string &dir)
 {
-    if (!firstExisting(dir, {"train-images-idx3-ubyte.gz", "train-images-idx3-ubyte",
-                             "train-images.idx3-ubyte.gz", "train-images.idx3-ubyte"})
-             .empty())
-        return "idx";
+    if (!firstExisting(dir, idxNames("train-images-idx3-ubyte")).empty()) return "idx";
     // CIFAR's binary version, or its Python version: the same names without .bin.
     for (const char *ext : {".bin", ""}) {
         if (isFile(dir + "/data_batch_1" + ext) || isFile(dir + "/test_batch" + ext))

@@ -619,9 +619,9 @@ std::string reportCardDifference(const std::string &jsonPath, const Generator &g
         std::vector<std::string> differ;
         if (j.value("data", std::string()) != dataName) differ.push_back("data");
         // A folder that gained a val/ split or images since: the same name, other data.
-        if (j.contains("data_images") && j.value("data_images", std::string()) != splitSizes(data))
-            differ.push_back("data splits (" + j.value("data_images", std::string()) + " then, " +
-                             splitSizes(data) + " now)");
+        const std::string then = j.value("data_images", std::string()), now = splitSizes(data);
+        if (j.contains("data_images") && then != now)
+            differ.push_back("data splits (" + then + " then, " + now + " now)");
         if (j.value("sampling", std::string()) !=
             samplingText(generator.info(), generator.samplerSettings()))
             differ.push_back("sampler");

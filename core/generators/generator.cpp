@@ -368,16 +368,21 @@ void Generator::Impl::validateOutput()
              number(lo) + ", " + number(hi) + "]");
     check("values in [" + number(lo) + ", " + number(hi) + "] lie within output_range " + range);
     // A sigmoid's [0, 1] under a sidecar's [-1, 1] passes the check above but
-    // puts every image in the top half of the range (greyed, and far from
-    // the real data): four probe images using one half only are worth a word.
+    // puts every image in the top half of the range (washed out, and far
+    // from the real data); [0, 1] under [0, 255], in the bottom one (dark):
+    // four probe images using one half only are worth a word. A range the
+    // probe inferred (no sidecar) is the module's own.
     const double mid = (info.outputMin + info.outputMax) / 2;
-    if (lo >= mid || hi <= mid)
-        report.push_back({ReportLine::Kind::Warning,
-                          "the probe images use only the " +
-                              std::string(lo >= mid ? "upper" : "lower") +
-                              " half of output_range " + range +
-                              "; if the module's range is narrower (a sigmoid's [0, 1]), set "
-                              "output_range to it, or images will look washed out"});
+    if (hasSidecar && (lo > mid || hi < mid)) {
+        const bool upper = lo > mid;
+        report.push_back(
+            {ReportLine::Kind::Warning,
+             "the probe images use only the " + std::string(upper ? "upper" : "lower") +
+                 " half of output_range " + range + "; if the module's range is narrower (" +
+                 (upper ? "a sigmoid's [0, 1] under [-1, 1]" : "[0, 1] under [0, 255]") +
+                 "), set output_range to it, or images will look " +
+                 (upper ? "washed out" : "dark")});
+    }
 }
 
 // A denoiser: one call keeps the shape of x_t, and a two-step sample is finite.
