@@ -28,6 +28,17 @@ const std::string kData = LATENT_TEST_DATA_DIR;
 const char *kGoodSidecar = R"({"schema_version": 1, "name": "copy", "latent_size": 64,
   "num_classes": 10, "channels": 1, "resolution": 32, "output_range": [-1, 1], "call": "z,y"})";
 
+// `source` (a TorchScript forward) saved as NAME.pt in `dir`; its path.
+std::string savedModule(const QTemporaryDir &dir, const std::string &name,
+                        const std::string &source)
+{
+    torch::jit::Module m(name);
+    m.define(source);
+    const std::string pt = dir.filePath(QString::fromStdString(name + ".pt")).toStdString();
+    m.save(pt);
+    return pt;
+}
+
 std::string loadError(const std::string &path)
 {
     try {
@@ -206,12 +217,11 @@ private Q_SLOTS:
         for (const auto &[shape, message] :
              {std::pair<std::string, std::string>{"4, 8, 8", "4 channels, expected 1 (grey) or 3"},
               {"1, 2, 2", "2 pixels per side, expected 4 to 4096"}}) {
-            torch::jit::Module m("odd");
-            m.define("def forward(self, z):\n    return torch.tanh(z[:, :1]).view(-1, 1, 1, 1)"
-                     ".expand(-1, " +
-                     shape + ").contiguous()\n");
-            const std::string pt = dir.filePath("odd.pt").toStdString();
-            m.save(pt);
+            const std::string pt = savedModule(
+                dir, "odd",
+                "def forward(self, z):\n    return torch.tanh(z[:, :1]).view(-1, 1, 1, 1)"
+                ".expand(-1, " +
+                    shape + ").contiguous()\n");
             const QString error = QString::fromStdString(loadError(pt));
             QVERIFY2(error.contains(QString::fromStdString(message)), qPrintable(error));
         }
@@ -223,16 +233,15 @@ private Q_SLOTS:
     void forwardFailureNamesTheGenerator()
     {
         QTemporaryDir dir;
-        torch::jit::Module m("fragile");
         // Batches above 16 fail in reshape (as a model with a fixed batch would).
-        m.define("def forward(self, z):\n"
-                 "    n = z.size(0)\n"
-                 "    if n > 16:\n"
-                 "        n = n + 1\n"
-                 "    return torch.tanh(z[:, :1]).reshape(n, 1, 1, 1).expand(-1, 1, 8, 8)"
-                 ".contiguous()\n");
-        const std::string pt = dir.filePath("fragile.pt").toStdString();
-        m.save(pt);
+        const std::string pt =
+            savedModule(dir, "fragile",
+                        "def forward(self, z):\n"
+                        "    n = z.size(0)\n"
+                        "    if n > 16:\n"
+                        "        n = n + 1\n"
+                        "    return torch.tanh(z[:, :1]).reshape(n, 1, 1, 1).expand(-1, 1, 8, 8)"
+                        ".contiguous()\n");
         const auto gen = Generator::load(pt);
         QCOMPARE(gen->sample({8, 1, 0.0f, -1}).count, 8);
         QString error;
@@ -251,12 +260,11 @@ private Q_SLOTS:
 
         // Finite on the load probe, NaN for a latent beyond 10 (an overflow):
         // named, not passed on as black images or a NaN loss.
-        torch::jit::Module o("overflowing");
-        o.define("def forward(self, z):\n"
-                 "    return torch.sqrt(10.0 - z[:, :1].abs()).tanh().view(-1, 1, 1, 1)"
-                 ".expand(-1, 1, 8, 8).contiguous()\n");
-        const std::string overflowing = dir.filePath("overflowing.pt").toStdString();
-        o.save(overflowing);
+        const std::string overflowing =
+            savedModule(dir, "overflowing",
+                        "def forward(self, z):\n"
+                        "    return torch.sqrt(10.0 - z[:, :1].abs()).tanh().view(-1, 1, 1, 1)"
+                        ".expand(-1, 1, 8, 8).contiguous()\n");
         const auto over = Generator::load(overflowing);
         const int latent = over->info().latentSize;
         QCOMPARE(over->render(std::vector<float>(std::size_t(latent), 1.0f), {-1}).count, 1);
@@ -275,13 +283,12 @@ private Q_SLOTS:
     void halfTheRangeIsWarned()
     {
         QTemporaryDir dir;
-        torch::jit::Module m("sigmoid");
         // Spread over [0.05, 0.95] by batch position: both halves of [0, 1].
-        m.define("def forward(self, z):\n"
-                 "    x = torch.sigmoid(torch.linspace(-3.0, 3.0, z.size(0))) + 0 * z[:, 0]\n"
-                 "    return x.view(-1, 1, 1, 1).expand(-1, 1, 8, 8).contiguous()\n");
-        const std::string pt = dir.filePath("sigmoid.pt").toStdString();
-        m.save(pt);
+        const std::string pt = savedModule(
+            dir, "sigmoid",
+            "def forward(self, z):\n"
+            "    x = torch.sigmoid(torch.linspace(-3.0, 3.0, z.size(0))) + 0 * z[:, 0]\n"
+            "    return x.view(-1, 1, 1, 1).expand(-1, 1, 8, 8).contiguous()\n");
         // The sidecar's output_range, "-1" or "0" to 1.
         const auto loadWithRangeFrom = [&](const std::string &low) {
             writeFileAtomically(dir.filePath("sigmoid.json").toStdString(),
