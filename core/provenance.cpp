@@ -59,17 +59,18 @@ const std::string &commandLine()
 
 void appendRunSession(const std::string &runDir, const RunSession &s)
 {
-    const nlohmann::json j = {{"build", s.build},
-                              {"command", s.command},
-                              {"ranks", s.ranks},
-                              {"from_step", s.fromStep},
-                              {"device", s.device},
-                              {"batch_threads", s.batchThreads},
-                              {"generator_sha256", s.generatorSha256},
-                              {"recipe_sha256", s.recipeSha256},
-                              {"data_splits", s.dataSplits},
-                              {"validation_part", s.validationPart},
-                              {"train_images", s.trainImages}};
+    nlohmann::json j = {{"build", s.build},
+                        {"command", s.command},
+                        {"ranks", s.ranks},
+                        {"from_step", s.fromStep},
+                        {"device", s.device},
+                        {"batch_threads", s.batchThreads},
+                        {"generator_sha256", s.generatorSha256},
+                        {"recipe_sha256", s.recipeSha256},
+                        {"data_splits", s.dataSplits},
+                        {"validation_part", s.validationPart},
+                        {"train_images", s.trainImages}};
+    if (!s.protocol.empty()) j["protocol"] = nlohmann::json::parse(s.protocol);
     const std::string path = sessionsFile(runDir);
     std::string text;
     if (std::filesystem::exists(path)) text = readFileCapped(path, "provenance " + path, 1 << 24);
@@ -109,6 +110,7 @@ std::vector<RunSession> readRunSessions(const std::string &runDir)
         s.validationPart = o.has("validation_part") ? o.string("validation_part") : "";
         s.trainImages =
             o.has("train_images") ? static_cast<int>(o.integer("train_images", 0, INT_MAX)) : 0;
+        if (j.contains("protocol") && j["protocol"].is_object()) s.protocol = j["protocol"].dump();
         sessions.push_back(s);
     }
     return sessions;

@@ -38,6 +38,9 @@ struct RunSession
     // folder can change between sessions. "" when not evaluated or not recorded.
     std::string dataSplits, validationPart;
     int trainImages = 0; // real runs: the training images batches were drawn from
+    // The evaluation's protocol (evaluationProtocolJson: data, validation
+    // part, the probes' settings) as JSON text; "" when not evaluated or not recorded.
+    std::string protocol;
 };
 void appendRunSession(const std::string &runDir, const RunSession &session);
 // The sessions of a run; none for runs made before provenance was kept.

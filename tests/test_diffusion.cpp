@@ -27,6 +27,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <thread>
@@ -414,6 +415,76 @@ private Q_SLOTS:
                  qPrintable(e));
     }
 
+    // The pool's cache folder: a fresh pool (a resumed run) reads the chunks
+    // an earlier one rendered, to the same bits, instead of rendering them;
+    // chunks that left the window are deleted, an unreadable one is rendered
+    // again, and other sampler settings get a folder of their own. A recipe
+    // with latent views renders no anchor image at all (its views never
+    // used them: 16,000 samples thrown away per run of docs/results.md).
+    void anchorPoolCache()
+    {
+        namespace fs = std::filesystem;
+        const auto g = Generator::load(path("tiny-eps.pt"));
+        ViewRecipe r;
+        r.views.gaussian = false;
+        r.anchors.poolSize = 32;
+        r.anchors.poolRefresh = 16;
+        const std::string cache = path("pool-cache");
+        const auto chunkFiles = [&] {
+            std::vector<std::string> names;
+            for (const auto &folder : fs::directory_iterator(cache))
+                for (const auto &f : fs::directory_iterator(folder.path()))
+                    names.push_back(f.path().string());
+            return names;
+        };
+        AnchorPool first(*g, r, 7, cache);
+        const Anchors a = first.draw(1, stepSeed(7, 1), {}, 12);
+        QVERIFY(first.imagesRendered() > 0);
+        QCOMPARE(first.imagesReadFromCache(), 0);
+        QCOMPARE(qsizetype(chunkFiles().size()), qsizetype(first.imagesRendered() / 16));
+
+        AnchorPool resumed(*g, r, 7, cache);
+        const Anchors again = resumed.draw(1, stepSeed(7, 1), {}, 12);
+        QCOMPARE(resumed.imagesRendered(), 0);
+        QCOMPARE(resumed.imagesReadFromCache(), first.imagesRendered());
+        QVERIFY(torch::equal(again.images, a.images));
+
+        // A chunk cut short is rendered again, to the same bits.
+        const std::string cut = chunkFiles().front();
+        fs::resize_file(cut, fs::file_size(cut) / 2);
+        AnchorPool afterCut(*g, r, 7, cache);
+        QVERIFY(torch::equal(afterCut.draw(1, stepSeed(7, 1), {}, 12).images, a.images));
+        QCOMPARE(afterCut.imagesRendered(), 16);
+
+        // Step 4's window [64, 96) holds none of step 1's chunks.
+        afterCut.draw(4, stepSeed(7, 4), {}, 12);
+        for (const std::string &f : chunkFiles()) {
+            const auto name = fs::path(f).filename().string();
+            QVERIFY2(std::stoll(name.substr(6)) >= 4, qPrintable(QString::fromStdString(f)));
+        }
+
+        // Other sampler settings: other images, in a folder of their own.
+        ViewRecipe fewer = r;
+        fewer.hasSampler = true;
+        fewer.sampler.steps = 3;
+        AnchorPool other(*g, fewer, 7, cache);
+        const Anchors o = other.draw(1, stepSeed(7, 1), {}, 12);
+        QCOMPARE(other.imagesReadFromCache(), 0);
+        QVERIFY(!torch::allclose(o.images, a.images));
+        QVERIFY(other.cacheFolder() != afterCut.cacheFolder());
+
+        // Latent views: latents and classes only, nothing rendered or cached.
+        ViewRecipe gaussian = r;
+        gaussian.views.gaussian = true;
+        gaussian.views.sigma = 0.3f;
+        AnchorPool latents(*g, gaussian, 7, cache);
+        const Anchors l = latents.draw(1, stepSeed(7, 1), {}, 12);
+        QVERIFY(!l.images.defined());
+        QVERIFY(torch::equal(l.z, a.z));
+        QCOMPARE(latents.imagesRendered(), 0);
+        QVERIFY(latents.cacheFolder().empty());
+    }
+
     // The pool's limit counts the latents its window keeps (for a diffusion
     // model as large as its images): 5,000 anchors at 3 x 256 x 256 passed
     // it on their images alone (3,750 MiB) and held twice that.
@@ -469,10 +540,27 @@ private Q_SLOTS:
         r.views.renoise = 0.5f;
         r.anchors.poolSize = 12;
         r.anchors.poolRefresh = 4;
+        // Stopped after step 2, its pool's images wait in the run folder, and
+        // the resumed run reads them instead of rendering them again (the
+        // replay renders afresh: step 3 matches); the finished run leaves none.
         auto pooled = Trainer::create(path("pooled"), c, r);
+        Trainer *raw = pooled.get();
+        TrainObserver observer;
+        observer.progress = [raw](const TrainProgress &p) {
+            if (p.step == 2) raw->stop();
+        };
+        pooled->setObserver(observer);
         pooled->start();
         pooled->wait();
-        QVERIFY2(pooled->state() == RunState::Finished, pooled->message().c_str());
+        QVERIFY2(pooled->state() == RunState::Stopped, pooled->message().c_str());
+        const QString poolFolder = QString::fromStdString(path("pooled") + "/anchor-pool");
+        QVERIFY(QDir(poolFolder).exists());
+        pooled.reset();
+        auto resumed = Trainer::open(path("pooled"));
+        resumed->start();
+        resumed->wait();
+        QVERIFY2(resumed->state() == RunState::Finished, resumed->message().c_str());
+        QVERIFY(!QDir(poolFolder).exists());
         const BatchReplay step3 = replayBatch(path("pooled"), 3);
         QVERIFY2(step3.matches(), step3.verdict().c_str());
     }

@@ -220,6 +220,9 @@ private Q_SLOTS:
         o.budgetMinutes = 3;
         o.sigmas = {0.1f, 0.4f};
         o.base.encoder = "resnet18";
+        o.base.knnK = 7; // not the defaults: the report must read them from the runs
+        o.base.validation = 0.2;
+        o.base.validationSeed = 3;
         DirectionSet walks;
         walks.name = "walks";
         walks.method = "steer";
@@ -321,6 +324,10 @@ private Q_SLOTS:
         r1.sessions = {session("abc (uncommitted changes)", "latent-cli train", 1, 0),
                        session("def", "latent-cli train --resume", 1, 50)};
         r2.sessions = {session("abc (uncommitted changes)", "latent-cli train", 2, 0)};
+        // The probes' settings as the runs recorded them, not this build's.
+        const std::string protocol =
+            R"({"probe_iterations": 150, "probe_l2": 0.001, "knn_temperature": 0.1})";
+        r1.sessions.back().protocol = r2.sessions.back().protocol = protocol;
         // Row b: paired differences against row a at the same seed, +2 and +3 points
         // (mean 2.5, sd 0.7: beyond 2 sd); row f: +4 and -4 (within).
         RunSummary b1 = summary("b-s1", 0.5, 0.82), b2 = summary("b-s2", 0.5, 0.93);
@@ -358,13 +365,18 @@ private Q_SLOTS:
                              "40.0 ± 0.0 | | 2 seed(s) | | |"),
                  qPrintable(md));
         QVERIFY(md.contains("| floor | raw pixels | 0.0 ± 0.0 | | 84.0 ± 0.0 | | 80.0 ± 0.0 |"));
-        // The protocol comes from the runs' config, and the report says where choices are made.
-        QVERIFY2(md.contains("Choices (the sigma sweep, the recipe to ship, the probe's pooling) "
-                             "are made on the validation columns") &&
-                     md.contains("Rows e, f and g use sigma 0.4, row c's best mean validation "
-                                 "probe (78.0%)") &&
-                     md.contains("validation part (10% of each class, seed 1)") &&
-                     md.contains("k = 20"),
+        // The protocol comes from the runs' config and records, and the
+        // report says what this table chose (sigma for rows e, f and g only).
+        QVERIFY2(md.contains("Test is reported once: the one choice made here is sigma for rows "
+                             "e, f, g: 0.4, row c's best mean validation probe (78.0%).") &&
+                     md.contains("validation part (20% of each class, seed 3)") &&
+                     md.contains("k = 7,") && md.contains("150 iterations, L2 0.001") &&
+                     md.contains("exp(sim / 0.1)") && !md.contains("this build's"),
+                 qPrintable(md));
+        // Each seed's paired difference, beside their mean and sd.
+        QVERIFY2(md.contains("(per seed, points: b: +2.00 (s1), +3.00 (s2); c-sigma0.1: +15.00 "
+                             "(s1), +5.00 (s2); c-sigma0.4: -20.00 (s1), -30.00 (s2); f: +4.00 "
+                             "(s1), -4.00 (s2))"),
                  qPrintable(md));
         // Every build that trained a run is listed with its runs.
         QVERIFY2(md.contains("Runs trained by build abc (uncommitted changes) (a-s1, a-s2); "
@@ -384,13 +396,36 @@ private Q_SLOTS:
                 kOwnValidationPart;
             own1.sessions.back().dataSplits = "evaluation: fit 10, validation 4, test 6";
             own2.sessions.back().dataSplits = "evaluation: fit 12, validation 4, test 6";
-            const QString text =
-                QString::fromStdString(experimentReport(plan, {own1, own2}, {}, c, {}));
-            QVERIFY2(text.contains("probes fitted on its train split, measured on its own val "
-                                   "split (online: subsets)") &&
-                         text.contains("The runs read different data, so their rows do not "
-                                       "compare: evaluation: fit 10, validation 4, test 6 "
-                                       "(a-s1); evaluation: fit 12, validation 4, test 6 (a-s2)."),
+            own2.sessions.back().protocol.clear(); // a run from before protocols were recorded
+            own1.sessions.back().protocol =
+                R"({"probe_iterations": 150, "probe_l2": 0.001, "knn_temperature": 0.1})";
+            ExperimentContext nothingChosen = c;
+            nothingChosen.sigmaChosen = false;
+            QString text =
+                QString::fromStdString(experimentReport(plan, {own1, own2}, {}, nothingChosen, {}));
+            QVERIFY2(
+                text.contains("probes fitted on its train split, measured on its own val "
+                              "split (online: subsets)") &&
+                    text.contains("The runs read different data, so their rows do not "
+                                  "compare: evaluation: fit 10, validation 4, test 6 "
+                                  "(a-s1); evaluation: fit 12, validation 4, test 6 (a-s2).") &&
+                    text.contains("Test is reported once: nothing is chosen in this table"),
+                qPrintable(text));
+            // Runs evaluated with other probe settings are named; without any
+            // record, the report says the settings are this build's.
+            own2.sessions.back().protocol =
+                R"({"probe_iterations": 200, "probe_l2": 0.0001, "knn_temperature": 0.07})";
+            text = QString::fromStdString(experimentReport(plan, {own1, own2}, {}, c, {}));
+            QVERIFY2(
+                text.contains("The runs were evaluated with different settings, so their rows "
+                              "do not compare: probe 150 iterations, L2 0.001, kNN temperature "
+                              "0.1 (a-s1); probe 200 iterations, L2 0.0001, kNN temperature "
+                              "0.07 (a-s2)."),
+                qPrintable(text));
+            own1.sessions.back().protocol = own2.sessions.back().protocol = "";
+            text = QString::fromStdString(experimentReport(plan, {own1, own2}, {}, c, {}));
+            QVERIFY2(text.contains("(The probes' settings are this build's: the run did not record "
+                                   "its own.)"),
                      qPrintable(text));
         }
 
@@ -1090,7 +1125,12 @@ private Q_SLOTS:
         QVERIFY(!report.contains("In progress"));
         // Rows e, f and g took row c's only sigma, chosen on validation once row c finished.
         QCOMPARE(lines.filter(QRegularExpression("^sigma 0.4 chosen on validation")).size(), 1);
-        QVERIFY(report.contains("Rows e, f and g use sigma 0.4, row c's best mean validation"));
+        QVERIFY2(report.contains("the one choice made here is sigma for rows e, f, g: 0.4, row c's "
+                                 "best mean validation"),
+                 qPrintable(report));
+        // The probes' settings came from the runs' provenance.
+        QVERIFY2(report.contains("iterations, L2 0.0001") && !report.contains("this build's"),
+                 qPrintable(report));
         // The generator's report card, made once in the folder.
         QVERIFY2(report.contains("## The generator's report card") &&
                      report.contains("| fidelity, 200 samples |") &&

@@ -309,10 +309,6 @@
         <translation>aus</translation>
     </message>
     <message>
-        <source>Training draws its anchors from a pool of this many, each rendered once while it stays in the pool, instead of fresh anchors every step: for slow samplers (diffusion); off: fresh anchors</source>
-        <translation>Das Training zieht seine Anker aus einem Vorrat dieser Größe, jeder wird einmal erzeugt, solange er im Vorrat bleibt, statt in jedem Schritt neue Anker zu erzeugen: für langsame Sampler (Diffusion); aus: neue Anker</translation>
-    </message>
-    <message>
         <source>New anchors that replace the oldest of the pool at every training step; 0: a fixed pool</source>
         <translation>Neue Anker, die in jedem Trainingsschritt die ältesten des Vorrats ersetzen; 0: ein fester Vorrat</translation>
     </message>
@@ -355,6 +351,10 @@
     <message>
         <source>Diagnostics compare views of one anchor and views of others: show at least 2 anchors and 2 views.</source>
         <translation>Die Diagnose vergleicht Ansichten eines Ankers mit denen anderer: zeigen Sie mindestens 2 Anker und 2 Ansichten.</translation>
+    </message>
+    <message>
+        <source>Training draws its anchors from a pool of this many, each rendered once while it stays in the pool, instead of fresh anchors every step: for slow samplers (diffusion) with pixel-only or re-noised views. Gaussian and steered views are sampled from latents of their own, so with them the pool saves nothing; off: fresh anchors</source>
+        <translation>Das Training zieht seine Anker aus einem Vorrat dieser Größe, jeder wird einmal erzeugt, solange er im Vorrat bleibt, statt in jedem Schritt neue Anker zu erzeugen: für langsame Sampler (Diffusion) mit reinen Pixel- oder neu verrauschten Ansichten. Gaußsche und gesteuerte Ansichten werden aus eigenen Latents erzeugt, mit ihnen spart der Vorrat nichts; aus: neue Anker</translation>
     </message>
 </context>
 <context>

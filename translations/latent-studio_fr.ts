@@ -309,10 +309,6 @@
         <translation>désactivé</translation>
     </message>
     <message>
-        <source>Training draws its anchors from a pool of this many, each rendered once while it stays in the pool, instead of fresh anchors every step: for slow samplers (diffusion); off: fresh anchors</source>
-        <translation>L&apos;entraînement tire ses ancres d&apos;une réserve de cette taille, chacune générée une seule fois tant qu&apos;elle reste dans la réserve, au lieu de nouvelles ancres à chaque pas : pour les échantillonneurs lents (diffusion) ; désactivé : nouvelles ancres</translation>
-    </message>
-    <message>
         <source>New anchors that replace the oldest of the pool at every training step; 0: a fixed pool</source>
         <translation>Nouvelles ancres qui remplacent les plus anciennes de la réserve à chaque pas d&apos;entraînement ; 0 : une réserve fixe</translation>
     </message>
@@ -355,6 +351,10 @@
     <message>
         <source>Diagnostics compare views of one anchor and views of others: show at least 2 anchors and 2 views.</source>
         <translation>Les diagnostics comparent les vues d’une ancre à celles des autres : affichez au moins 2 ancres et 2 vues.</translation>
+    </message>
+    <message>
+        <source>Training draws its anchors from a pool of this many, each rendered once while it stays in the pool, instead of fresh anchors every step: for slow samplers (diffusion) with pixel-only or re-noised views. Gaussian and steered views are sampled from latents of their own, so with them the pool saves nothing; off: fresh anchors</source>
+        <translation>L&apos;entraînement tire ses ancres d&apos;une réserve de cette taille, chacune générée une seule fois tant qu&apos;elle reste dans la réserve, au lieu de nouvelles ancres à chaque pas : pour les échantillonneurs lents (diffusion) avec des vues pixel seules ou re-bruitées. Les vues gaussiennes et dirigées sont générées depuis leurs propres latents : avec elles, la réserve n&apos;économise rien ; désactivé : nouvelles ancres</translation>
     </message>
 </context>
 <context>

@@ -126,8 +126,10 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     m_poolSize->setSpecialValueText(tr("off"));
     m_poolSize->setToolTip(tr("Training draws its anchors from a pool of this many, each "
                               "rendered once while it stays in the pool, instead of fresh "
-                              "anchors every step: for slow samplers (diffusion); off: fresh "
-                              "anchors"));
+                              "anchors every step: for slow samplers (diffusion) with pixel-only "
+                              "or re-noised views. Gaussian and steered views are sampled from "
+                              "latents of their own, so with them the pool saves nothing; off: "
+                              "fresh anchors"));
     m_poolRefresh = new QSpinBox;
     m_poolRefresh->setObjectName("anchorPoolRefresh");
     m_poolRefresh->setRange(0, 1 << 24);

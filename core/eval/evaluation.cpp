@@ -163,8 +163,23 @@ int naturalResolution(const Dataset &data)
     return std::min(128, (data.maxSide() + 7) / 8 * 8);
 }
 
+ProbeSettings probeSettingsOf(const std::string &protocolJson)
+{
+    ProbeSettings p;
+    if (protocolJson.empty()) return p;
+    const auto j = json::Json::parse(protocolJson, nullptr, false);
+    if (!j.is_object()) return p;
+    for (const char *key : {"probe_iterations", "probe_l2", "knn_temperature"})
+        if (!j.contains(key) || !j[key].is_number()) return p;
+    p.iterations = j["probe_iterations"].get<int>();
+    p.l2 = j["probe_l2"].get<double>();
+    p.knnTemperature = j["knn_temperature"].get<double>();
+    p.recorded = true;
+    return p;
+}
+
 std::string describeProtocol(const std::string &evalData, const ValidationSplit &validation, int k,
-                             const std::string &validationPart)
+                             const std::string &validationPart, const ProbeSettings &probes)
 {
     std::ostringstream s;
     s << "Evaluation on " << evalData;
@@ -177,9 +192,11 @@ std::string describeProtocol(const std::string &evalData, const ValidationSplit 
     s << " (online: subsets) and, at the end, on the test split. Linear probe: multinomial "
       << "logistic regression on standardised features of the frozen encoder, 2x2-pooled last "
       << "feature map (and globally pooled, as the exported encoder's forward), full-batch "
-      << "L-BFGS, " << kProbeIterations << " iterations, L2 " << kProbeL2
-      << ". kNN: cosine similarity, k = " << k << ", votes weighted exp(sim / " << kKnnTemperature
-      << ") (DINO's protocol), on the 2x2-pooled features.";
+      << "L-BFGS, " << probes.iterations << " iterations, L2 " << probes.l2
+      << ". kNN: cosine similarity, k = " << k << ", votes weighted exp(sim / "
+      << probes.knnTemperature << ") (DINO's protocol), on the 2x2-pooled features.";
+    if (!probes.recorded)
+        s << " (The probes' settings are this build's: the run did not record its own.)";
     return s.str();
 }
 

@@ -119,12 +119,25 @@ constexpr int kProbeIterations = 200;
 constexpr double kProbeL2 = 1e-4;
 constexpr int kProbeHistory = 20; // L-BFGS history size
 
+// The probes' settings as a run recorded them (RunSession::protocol, the
+// evaluationProtocolJson text), or this build's for runs from before they
+// were recorded (`recorded` false).
+struct ProbeSettings
+{
+    int iterations = kProbeIterations;
+    double l2 = kProbeL2;
+    double knnTemperature = kKnnTemperature;
+    bool recorded = false;
+};
+ProbeSettings probeSettingsOf(const std::string &protocolJson); // "": this build's
+
 // The protocol in words, from a run's settings: the data, the validation
 // part, the probes and the kNN, for reports.
 // `validationPart`: as the run recorded it ("" for runs from before it did:
 // carved from train, as they all were).
 std::string describeProtocol(const std::string &evalData, const ValidationSplit &validation, int k,
-                             const std::string &validationPart = "");
+                             const std::string &validationPart = "",
+                             const ProbeSettings &probes = {});
 
 // The protocol of the final evaluation as JSON text, for the exported
 // encoder: the data (source, format, path, classes), the input shape, the

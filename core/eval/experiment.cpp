@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -87,25 +88,64 @@ std::string validationPartOf(const std::vector<RunSummary> &runs)
     return "";
 }
 
-// "Runs read different data: ..." when the runs' last sessions read the
-// real data's splits differently (a dataset folder changed during a table).
-std::string dataDifferences(const std::vector<RunSummary> &runs)
+// "KEY1 (a-s1, b-s1); KEY2 (c-s1)": the runs grouped by `key` of their last
+// session (runs with an empty key left out); "" when they all share one.
+std::string runsWhere(const std::vector<RunSummary> &runs,
+                      const std::function<std::string(const RunSession &)> &key)
 {
-    std::map<std::string, std::vector<std::string>> bySplits; // splits -> runs
+    std::map<std::string, std::vector<std::string>> groups; // key -> runs
     for (const RunSummary &r : runs)
-        if (!r.sessions.empty() && !r.sessions.back().dataSplits.empty())
-            bySplits[r.sessions.back().dataSplits].push_back(r.name);
-    if (bySplits.size() < 2) return "";
-    std::string text = "The runs read different data, so their rows do not compare: ";
-    bool first = true;
-    for (const auto &[splits, names] : bySplits) {
-        text += (first ? "" : "; ") + splits + " (";
+        if (!r.sessions.empty() && !key(r.sessions.back()).empty())
+            groups[key(r.sessions.back())].push_back(r.name);
+    if (groups.size() < 2) return "";
+    std::string text;
+    for (const auto &[k, names] : groups) {
+        text += (text.empty() ? "" : "; ") + k + " (";
         for (std::size_t i = 0; i < names.size(); ++i)
             text += (i ? ", " : "") + names[i];
         text += ")";
-        first = false;
     }
-    return text + ". ";
+    return text;
+}
+
+// What keeps rows from comparing: the runs' last sessions read the real
+// data's splits differently (a dataset folder changed during a table), or
+// evaluated with other probe settings (runs of builds with other defaults).
+std::string differences(const std::vector<RunSummary> &runs)
+{
+    std::string text;
+    const std::string data = runsWhere(runs, [](const RunSession &s) { return s.dataSplits; });
+    if (!data.empty())
+        text += "The runs read different data, so their rows do not compare: " + data + ". ";
+    const std::string probes = runsWhere(runs, [](const RunSession &s) {
+        if (s.protocol.empty()) return std::string();
+        const ProbeSettings p = probeSettingsOf(s.protocol);
+        std::ostringstream out;
+        out << "probe " << p.iterations << " iterations, L2 " << p.l2 << ", kNN temperature "
+            << p.knnTemperature;
+        return out.str();
+    });
+    if (!probes.empty())
+        text += "The runs were evaluated with different settings, so their rows do not compare: " +
+                probes + ". ";
+    return text;
+}
+
+// The probes' settings the runs recorded (the first run that did), else this build's.
+ProbeSettings probeSettingsOfRuns(const std::vector<RunSummary> &runs)
+{
+    for (const RunSummary &r : runs)
+        if (!r.sessions.empty() && !r.sessions.back().protocol.empty())
+            return probeSettingsOf(r.sessions.back().protocol);
+    return {};
+}
+
+// "+1.30" points, with its sign.
+std::string signedPoints(double difference)
+{
+    std::string text = fixedText(100 * difference, 2);
+    if (text == "-0.00") text = "0.00";
+    return text.front() == '-' ? text : "+" + text;
 }
 
 // "Runs trained by build X (a-s1, a-s2); build Y (b-s1). " from each run's
@@ -336,8 +376,10 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
            "steps (mean) | minutes (mean) |\n"
         << "|---|---|---|---|---|---|---|---|---|---|---|\n";
     std::vector<double> rowVal, rowValGlobal; // the protocol check below: row means
+    std::string perSeed;                      // "c: +0.61 (s1), +1.00 (s2); r: ..."
     for (const std::string &name : order) {
         std::vector<double> val, valGlobal, probe, global, knn, steps, minutes, paired;
+        std::string seeds;
         for (const ExperimentRun *r : groups[name]) {
             const RunSummary *s = finalOf(*r);
             if (!s) continue;
@@ -350,9 +392,13 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
             // Training wall time, online evaluations and every session
             // included: what a row costs, generation above all.
             if (!s->metrics.empty()) minutes.push_back(s->metrics.back().wallSeconds / 60);
-            if (r->row != "a" && realProbe.count(r->seed))
+            if (r->row != "a" && realProbe.count(r->seed)) {
                 paired.push_back(s->finalProbe - realProbe[r->seed]);
+                seeds += (seeds.empty() ? "" : ", ") + signedPoints(paired.back()) + " (s" +
+                         std::to_string(r->seed) + ")";
+            }
         }
+        if (!seeds.empty()) perSeed += (perSeed.empty() ? "" : "; ") + name + ": " + seeds;
         const MeanSd steps_ = meanSd(steps), val_ = meanSd(val), valGlobal_ = meanSd(valGlobal);
         if (val_.n && valGlobal_.n)
             rowVal.push_back(val_.mean), rowValGlobal.push_back(valGlobal_.mean);
@@ -389,35 +435,43 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
             << " lr " << t.lr << ", temperature " << t.temperature;
     }
     out << "; " << c.seeds
-        << " seed(s) (mean ± standard deviation when more than one). Choices (the sigma "
-           "sweep, the recipe to ship, the probe's pooling) are made on the validation "
-           "columns; test is reported once. ";
-    if (c.sigmaChosen) {
-        const SigmaChoice choice = chooseSigma(plan, runs);
-        if (choice.sigma > 0)
-            out << "Rows e, f and g use sigma " << sigmaText(choice.sigma)
-                << ", row c's best mean validation probe (" << percentText(choice.validationProbe)
-                << "%). ";
+        << " seed(s) (mean ± standard deviation when more than one). Test is reported once: ";
+    // Only what this table chose is said to be chosen.
+    std::string sigmaRows;
+    for (const std::string &name : order) {
+        const ExperimentRun &first = *groups[name].front();
+        if (first.row == "e" || first.row == "f" || first.row == "g")
+            sigmaRows += (sigmaRows.empty() ? "" : ", ") + first.row;
     }
+    const SigmaChoice choice = c.sigmaChosen ? chooseSigma(plan, runs) : SigmaChoice{};
+    if (choice.sigma > 0 && !sigmaRows.empty())
+        out << "the one choice made here is sigma for rows " << sigmaRows << ": "
+            << sigmaText(choice.sigma) << ", row c's best mean validation probe ("
+            << percentText(choice.validationProbe) << "%). ";
+    else
+        out << "nothing is chosen in this table (every setting came from its command). ";
     if (!rowVal.empty()) {
         const MeanSd a = meanSd(rowVal), b = meanSd(rowValGlobal);
-        out << "Pooling on validation, mean over rows: 2x2 " << percentText(a.mean) << "%, global "
-            << percentText(b.mean) << "%. ";
+        out << "Both poolings are reported; on validation, mean over rows: 2x2 "
+            << percentText(a.mean) << "%, global " << percentText(b.mean) << "%. ";
     }
     out << "The paired column is each seed's test probe minus row a's at the same seed, mean ± "
-           "standard deviation over seeds; \"> 2 sd\" marks a mean difference larger than twice "
+           "standard deviation over seeds";
+    if (!perSeed.empty()) out << " (per seed, points: " << perSeed << ")";
+    out << "; \"> 2 sd\" marks a mean difference larger than twice "
            "that standard deviation (with 3 seeds a screen, not a test at a stated level). Minutes "
            "are each run's training wall time on the machine below, online evaluations and every "
            "session included (with a slow generator, mostly sampling). The "
            "floors are measured at every seed (the random-init encoder is initialised with "
            "the seed; raw pixels involve no randomness). "
-        << (plan.empty() ? std::string()
-                         : describeProtocol(
-                               plan.front().config.evalData,
-                               {plan.front().config.validation, plan.front().config.validationSeed},
-                               plan.front().config.knnK, validationPartOf(runs)))
+        << (plan.empty()
+                ? std::string()
+                : describeProtocol(
+                      plan.front().config.evalData,
+                      {plan.front().config.validation, plan.front().config.validationSeed},
+                      plan.front().config.knnK, validationPartOf(runs), probeSettingsOfRuns(runs)))
         << (c.generation.empty() ? "" : " " + c.generation) << "\n\n"
-        << "Machine: " << c.machine << ". " << dataDifferences(runs) << buildsOf(runs)
+        << "Machine: " << c.machine << ". " << differences(runs) << buildsOf(runs)
         << "Report written by build " << c.commit << ".\n\n";
     for (const std::string &f : figureFiles)
         out << "![" << f << "](" << f << ")\n\n";

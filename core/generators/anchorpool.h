@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <set>
+#include <string>
 
 namespace latent {
 
@@ -49,8 +51,13 @@ const SamplerSettings *recipeSampler(const Generator &generator, const ViewRecip
 // a rank). An anchor's image is rendered the first time it is drawn, with
 // the other anchors of its aligned chunk of kRenderChunk in one batch (so its
 // bits never depend on what else a step drew), and kept while it is in the
-// window: nothing is generated up front and a resumed run or a replay simply
-// renders what its steps draw, to the same bits. Thread-safe.
+// window: a replay simply renders what its steps draw, to the same bits.
+// With a cache folder, each rendered chunk is also written there
+// (chunk-N.pt, float32 [chunk, C, R, R], in a subfolder named by what the
+// images depend on) and read back instead of rendered again: a resumed run
+// does not pay for its window twice. Chunks that left the window are
+// deleted. Recipes with latent views render no anchor images (their views
+// are generated from latents; Anchors::images stays undefined). Thread-safe.
 class AnchorPool
 {
 public:
@@ -58,29 +65,39 @@ public:
     // Anchors rendered together: a power of two dividing kBlock, at most the pool's size.
     static constexpr std::int64_t kRenderChunk = 16;
 
-    AnchorPool(const Generator &generator, const ViewRecipe &recipe, std::uint64_t runSeed);
+    AnchorPool(const Generator &generator, const ViewRecipe &recipe, std::uint64_t runSeed,
+               const std::string &cacheFolder = {});
 
     // Rows [share.first, share.first + k) of step `step`'s batch (stepSeed
-    // `seed`), with their images.
+    // `seed`), with their images unless the recipe's views are latent.
     Anchors draw(int step, std::uint64_t seed, const SampleSlice &share, std::int64_t k);
 
-    // Images rendered so far (a measure of what the pool saves).
+    // Images rendered so far, and read back from the cache (a measure of
+    // what the pool saves).
     std::int64_t imagesRendered() const;
+    std::int64_t imagesReadFromCache() const;
+    // The folder this pool's chunks go to (empty without a cache).
+    const std::string &cacheFolder() const { return m_cache; }
     // Bytes one pool of `size` images of the generator's shape holds, with
     // the latents its window keeps (float32).
     static double bytesFor(const GeneratorInfo &info, std::int64_t size);
 
 private:
     Anchors block(std::int64_t b); // latents and classes of anchors [b * kBlock, (b + 1) * kBlock)
+    torch::Tensor renderChunk(std::int64_t c); // [m_chunk, C, R, R] on the generator's device
+    std::string chunkFile(std::int64_t c) const;
 
     const Generator &m_generator;
     const ViewRecipe &m_recipe;
     std::uint64_t m_seed;
     std::int64_t m_chunk = 1; // anchors rendered in one batch (kRenderChunk or fewer)
+    bool m_render = true;     // whether steps use the anchors' own images
+    std::string m_cache;      // chunk files' folder, or empty
     mutable std::mutex m_mutex;
     std::map<std::int64_t, Anchors> m_blocks;       // block index -> latents, classes
     std::map<std::int64_t, torch::Tensor> m_images; // anchor index -> [C, R, R]
-    std::int64_t m_rendered = 0;
+    std::set<std::int64_t> m_cachedChunks;          // chunk files in m_cache
+    std::int64_t m_rendered = 0, m_fromCache = 0;
 };
 
 } // namespace latent

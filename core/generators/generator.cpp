@@ -575,6 +575,11 @@ at::Tensor Generator::generateOnDevice(const at::Tensor &z, const at::Tensor &y,
     });
 }
 
+at::Tensor Generator::toDevice(const at::Tensor &t) const
+{
+    return t.to(d->device);
+}
+
 ImageBatch ImageBatch::slice(int first, int n) const
 {
     if (first < 0 || n < 0 || first + n > count)

@@ -102,17 +102,20 @@ public:
     // views made and augmented on it).
     at::Tensor generateOnDevice(const at::Tensor &z, const at::Tensor &y,
                                 const SamplerSettings *sampler = nullptr) const;
+    // A tensor moved to the generator's device (images read back from a
+    // cache join the ones it renders).
+    at::Tensor toDevice(const at::Tensor &t) const;
 
-    // Diffusion generators: how generate() samples (the sidecar's defaults
-    // at load). Setting them is thread-safe; throws Error on steps outside
-    // 1..T, eta outside [0, 1], or guidance without the model's null class.
-    // Latents then give other images: a run or an export keeps the settings
-    // it started with only if nobody changes them.
     // Diffusion generators: images x0 [N, C, H, W] (output range, on the
     // generator's device) re-noised to `strength` with noise [N, C, H, W]
     // and denoised again (core/generators/diffusion.h renoiseAndDenoise).
     at::Tensor renoiseOnDevice(const at::Tensor &x0, const at::Tensor &y, const at::Tensor &noise,
                                float strength, const SamplerSettings *sampler = nullptr) const;
+    // Diffusion generators: how generate() samples (the sidecar's defaults
+    // at load). Setting them is thread-safe; throws Error on steps outside
+    // 1..T, eta outside [0, 1], or guidance without the model's null class.
+    // Latents then give other images: a run or an export keeps the settings
+    // it started with only if nobody changes them.
     SamplerSettings samplerSettings() const;
     void setSamplerSettings(const SamplerSettings &settings) const;
     void checkSamplerSettings(const SamplerSettings &settings) const; // throws Error

@@ -148,8 +148,8 @@ BatchSource::BatchSource(Setup setup) : m_setup(std::move(setup))
     m_rows = total / m_setup.ranks;
     m_share = SampleSlice{int64_t(m_rows) * m_setup.rank, total};
     if (m_setup.generator && m_setup.recipe->anchors.poolSize > 0)
-        m_pool =
-            std::make_unique<AnchorPool>(*m_setup.generator, *m_setup.recipe, m_setup.config->seed);
+        m_pool = std::make_unique<AnchorPool>(*m_setup.generator, *m_setup.recipe,
+                                              m_setup.config->seed, m_setup.poolCache);
 }
 
 BatchSource::~BatchSource()

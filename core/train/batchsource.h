@@ -93,6 +93,9 @@ public:
         // memory and augmented there (generated views are made on the
         // generator's device, which is the run's).
         torch::Device device{torch::kCPU};
+        // Where the recipe's anchor pool keeps its rendered chunks (a run
+        // folder's anchor-pool/, so that a resume reads them); empty: nowhere.
+        std::string poolCache;
     };
     // The setup of rank `rank` of `ranks` for a run's config and inputs.
     static Setup forRun(const TrainConfig &config, const ViewRecipe &recipe,

@@ -62,6 +62,8 @@ struct RunFiles
     std::string checkpoint() const { return dir + "/checkpoint.pt"; }
     std::string encoder() const { return dir + "/encoder.pt"; }
     std::string floors() const { return dir + "/floors.json"; }
+    // The anchor pool's rendered images while the run trains (AnchorPool).
+    std::string anchorPool() const { return dir + "/anchor-pool"; }
 };
 
 // The folder holds a run once its status.json exists: creating a run writes

@@ -187,9 +187,10 @@ std::string runReport(const RunSummary &run,
         run.recipeName + "\", encoder " + run.config.encoder + ", batch " +
         std::to_string(run.config.batch) + ", " + run.config.optimizer + " lr " +
         fixed(run.config.lr, 5) + ". " +
-        describeProtocol(run.config.evalData, {run.config.validation, run.config.validationSeed},
-                         run.config.knnK,
-                         run.sessions.empty() ? "" : run.sessions.back().validationPart) +
+        describeProtocol(
+            run.config.evalData, {run.config.validation, run.config.validationSeed},
+            run.config.knnK, run.sessions.empty() ? "" : run.sessions.back().validationPart,
+            probeSettingsOf(run.sessions.empty() ? "" : run.sessions.back().protocol)) +
         " Final evaluation: " +
         (finalRow ? describeEvaluation(*finalRow) : std::string("not measured")) + "." +
         recipeChanges(run.recipes) + trainedBy(run.sessions);

@@ -719,6 +719,7 @@ RunSession Trainer::Impl::session(int fromStep) const
     if (evaluator) {
         s.dataSplits = "evaluation: " + evaluator->data().splitsText();
         s.validationPart = evaluator->data().validationPart();
+        s.protocol = evaluator->protocolJson();
     }
     if (real && (!evaluator || &evaluator->data().dataset() != real.get()))
         s.dataSplits += std::string(s.dataSplits.empty() ? "" : "; ") +
@@ -743,6 +744,11 @@ void Trainer::Impl::finish(const Ending &ending, const Loop &loop)
     if (ending.kind == Ending::Stopped) {
         setState(RunState::Stopped, ending.why);
         return;
+    }
+    if (leader()) { // every step is in the checkpoint: the pool's images are no longer needed
+        if (source) source->close();
+        std::error_code ec;
+        std::filesystem::remove_all(files.anchorPool(), ec);
     }
     // A Stop from here on cancels the final evaluation (Cancelled, caught in
     // run()): the checkpoint and the encoder are saved, and resuming the run
@@ -812,8 +818,10 @@ void Trainer::Impl::startSource(int first)
     sourceLast = totalSteps();
     for (const RecipeVersion &later : recipes)
         if (later.fromStep > first) sourceLast = std::min(sourceLast, later.fromStep - 1);
-    source = std::make_unique<BatchSource>(BatchSource::forRun(
-        config, recipe, generator.get(), real, shape, parallel.env.rank, ranks(), device));
+    BatchSource::Setup setup = BatchSource::forRun(config, recipe, generator.get(), real, shape,
+                                                   parallel.env.rank, ranks(), device);
+    if (leader()) setup.poolCache = files.anchorPool(); // other ranks never touch the folder
+    source = std::make_unique<BatchSource>(std::move(setup));
     source->start(first, sourceLast, producerThreads(threads, generator.get(), device));
 }
 
@@ -932,6 +940,7 @@ std::unique_ptr<Trainer> Trainer::create(const std::string &runDir, const TrainC
     writeTrainConfig(impl->config, impl->files.config());
     writeRecipe(recipe, impl->files.recipe());
     std::filesystem::remove(recipeVersionsFile(runDir), ec); // versions belong to one run
+    std::filesystem::remove_all(impl->files.anchorPool(), ec);
     appendRunSession(runDir, impl->session(0));
     rewriteMetrics(impl->files, {});
     impl->writeStatus(RunState::Created, 0, "");

@@ -106,6 +106,12 @@ at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, i
                           viewLatents);
 }
 
+bool makesLatentViews(const ViewRecipe &recipe, ViewMode mode)
+{
+    return mode != ViewMode::PixelOnly &&
+           ((recipe.views.gaussian && recipe.views.sigma > 0) || !recipe.views.steered.empty());
+}
+
 at::Tensor viewsOfAnchors(const Generator &generator, const ViewRecipe &recipe, const Anchors &a,
                           int views, std::uint64_t seed, ViewMode mode, const SampleSlice &slice,
                           at::Tensor *anchorImagesOut, at::Tensor *viewLatents)
@@ -119,9 +125,7 @@ at::Tensor viewsOfAnchors(const Generator &generator, const ViewRecipe &recipe, 
     const int64_t first = slice.first * views, n = anchors * views, all = total * views;
     auto z = a.z.repeat_interleave(views, 0);
     const auto y = a.y.repeat_interleave(views, 0);
-    const bool latentViews =
-        mode != ViewMode::PixelOnly &&
-        ((recipe.views.gaussian && recipe.views.sigma > 0) || !recipe.views.steered.empty());
+    const bool latentViews = makesLatentViews(recipe, mode);
     if (latentViews) {
         if (recipe.views.gaussian && recipe.views.sigma > 0) {
             const float sigma = recipe.views.sigma;

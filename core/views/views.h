@@ -43,6 +43,11 @@ at::Tensor generateViews(const Generator &generator, const ViewRecipe &recipe, i
                          at::Tensor *classes = nullptr, at::Tensor *anchorImages = nullptr,
                          const SampleSlice &slice = {}, at::Tensor *viewLatents = nullptr);
 
+// Whether views move away from their anchor's latent (Gaussian neighbours,
+// steered walks): each view is then generated, and the anchor's own image is
+// not one of them.
+bool makesLatentViews(const ViewRecipe &recipe, ViewMode mode = ViewMode::Both);
+
 // Throws Error (prefixed with `what`) when `recipe` does not fit `generator`:
 // its sets' latent size, its classes, diffusion-only fields on a GAN, sampler
 // settings the model refuses.
