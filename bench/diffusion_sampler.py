@@ -1,11 +1,15 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """Images/s of the project's DDIM sampler (`latent-cli sample` on a diffusion
-generator) against a Python implementation of the same sampler
-(tests/diffusion_fixture.py's ddim) on the same TorchScript denoiser, at 10,
-25 and 50 steps, the same threads and the same chunks of 64 images, the two
-sides interleaved over rounds; prints the median of each and their ratio
-(min-max over rounds).
+generator) against a Python implementation of the same sampler (python_ddim
+below: the eps, no-guidance, eta-0 branch of tests/diffusion_fixture.py's
+ddim, which test_diffusion matches to 1e-4) on the same TorchScript
+denoiser, at 10, 25 and 50 steps, the same threads and precision (float32),
+the two sides interleaved over rounds; prints the median of each and their
+ratio (min-max over rounds). Each side batches its own way, which is part
+of what is measured: the Python side samples chunks of 64 images with
+torch's intra-op threads, as a user's script does; the engine samples
+sub-batches of 16 side by side, one thread each.
 
     /usr/bin/python3 bench/diffusion_sampler.py build/app/latent-cli [--images 256] [--rounds 3]
 

@@ -145,10 +145,26 @@ class ExportTest(unittest.TestCase):
                 (dict(num_classes=0, null_class=0), r"null_class 0 is set but the model is unconditional"),
                 (dict(num_classes=4, sampler={"guidance": 2}), r"guidance 2 needs null_class"),
                 (dict(num_classes=4, null_class=4, sampler={"steps": 101}), r"steps 101: expected 1 to timesteps \(100\)"),
-                (dict(num_classes=4, null_class=4, sampler={"step": 5}), r"sampler has \['step'\]")):
+                (dict(num_classes=4, null_class=4, sampler={"step": 5}), r"sampler has \['step'\]"),
+                (dict(sampler={"steps": 2.5}), r"sampler steps 2.5: expected an integer"),
+                (dict(schedule={"type": "sigmoid"}), r"diffusion.schedule.type is 'sigmoid'"),
+                (dict(schedule={"type": "linear", "beta_start": 0.02, "beta_end": 1e-4}),
+                 r"diffusion.schedule.beta_end is not above beta_start"),
+                (dict(schedule={"type": "linear", "beta_start": 1e-4}),
+                 r"diffusion.schedule.beta_end is None, expected a number"),
+                (dict(schedule={"type": "cosine", "beta_end": 0.02}),
+                 r"diffusion.schedule has \['beta_end'\]; a cosine schedule takes only \['s'\]"),
+                (dict(schedule={"type": "alphas_cumprod", "values": [0.9] * 100}),
+                 r"diffusion.schedule.values holds 0.9 at index 1, expected values in \(0, 1\) "
+                 r"that decrease"),
+                (dict(schedule={"type": "alphas_cumprod", "values": [0.5, 0.4]}),
+                 r"diffusion.schedule.values must be a list of 100 numbers"),
+                (dict(output_range=(1, -1)), r"output_range is \[1, -1\], expected \[min, max\]"),
+                (dict(timesteps=1), r"diffusion.timesteps is 1, expected an integer from 2")):
+            kwargs = {"timesteps": 100, **kwargs}
             with self.assertRaisesRegex(ValueError, message):
                 export_denoiser(TinyDenoiser(), self.dir.name + "/refused", channels=1,
-                                resolution=12, timesteps=100, **kwargs)
+                                resolution=12, **kwargs)
         self.assertFalse(os.path.exists(self.dir.name + "/refused.pt"))
 
     def test_bad_module_is_refused_and_writes_nothing(self):

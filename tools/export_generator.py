@@ -37,6 +37,7 @@ import argparse
 import importlib
 import importlib.util
 import json
+import numbers
 import os
 import sys
 
@@ -117,6 +118,76 @@ def export_generator(module, out_base, *, latent_size, num_classes=0, name=None,
     return sidecar
 
 
+_MAX_TIMESTEPS = 100000  # core/generators/generatorinfo.cpp kMaxTimesteps
+_MAX_RESOLUTION = 4096  # generatorinfo.h kMaxResolution
+_MAX_DIFFUSION_LATENT = 3 * 512 * 512  # generatorinfo.h kMaxDiffusionLatentSize
+
+
+def _is_number(v):
+    return isinstance(v, numbers.Real) and not isinstance(v, bool)
+
+
+def _is_integer(v):
+    return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+
+
+def _check_diffusion_sidecar(channels, resolution, timesteps, schedule, output_range):
+    """Refuses, naming the sidecar field, what the studio's loader
+    (core/generators/generatorinfo.cpp) would refuse, before anything is written."""
+    if channels not in (1, 3):
+        raise ValueError(f"channels is {channels}, expected 1 or 3")
+    if not _is_integer(resolution) or not 4 <= resolution <= _MAX_RESOLUTION:
+        raise ValueError(f"resolution is {resolution!r}, expected an integer from 4 to "
+                         f"{_MAX_RESOLUTION} pixels per side")
+    if channels * resolution * resolution > _MAX_DIFFUSION_LATENT:
+        raise ValueError(f"resolution {resolution} gives a starting noise of "
+                         f"{channels * resolution * resolution} values, more than "
+                         f"{_MAX_DIFFUSION_LATENT} (3 x 512 x 512)")
+    if not _is_integer(timesteps) or not 2 <= timesteps <= _MAX_TIMESTEPS:
+        raise ValueError(f"diffusion.timesteps is {timesteps!r}, expected an integer from 2 to "
+                         f"{_MAX_TIMESTEPS} (the training timesteps)")
+    lo_hi = list(output_range)
+    if len(lo_hi) != 2 or not all(_is_number(v) for v in lo_hi) or not lo_hi[0] < lo_hi[1]:
+        raise ValueError(f"output_range is {lo_hi}, expected [min, max] numbers with min < max")
+    if not isinstance(schedule, dict) or "type" not in schedule:
+        raise ValueError(f"diffusion.schedule is {schedule!r}, expected an object with a type")
+    kind = schedule["type"]
+    allowed = {"linear": {"type", "beta_start", "beta_end"},
+               "scaled_linear": {"type", "beta_start", "beta_end"},
+               "cosine": {"type", "s"}, "alphas_cumprod": {"type", "values"}}
+    if kind not in allowed:
+        raise ValueError(f"diffusion.schedule.type is {kind!r}, expected one of "
+                         f"{sorted(allowed)}")
+    extra = sorted(set(schedule) - allowed[kind])
+    if extra:
+        raise ValueError(f"diffusion.schedule has {extra}; a {kind} schedule takes only "
+                         f"{sorted(allowed[kind] - {'type'})}")
+    if kind in ("linear", "scaled_linear"):
+        for field, top in (("beta_start", 0.5), ("beta_end", 0.999)):
+            v = schedule.get(field)
+            if not _is_number(v) or not 1e-8 <= v <= top:
+                raise ValueError(f"diffusion.schedule.{field} is {v!r}, expected a number from "
+                                 f"1e-8 to {top}")
+        if not schedule["beta_start"] < schedule["beta_end"]:
+            raise ValueError("diffusion.schedule.beta_end is not above beta_start, expected "
+                             "beta_start < beta_end")
+    elif kind == "cosine":
+        v = schedule.get("s", 0.008)
+        if not _is_number(v) or not 0 <= v <= 1:
+            raise ValueError(f"diffusion.schedule.s is {v!r}, expected a number from 0 to 1")
+    else:
+        values = schedule.get("values")
+        if not isinstance(values, (list, tuple)) or len(values) != timesteps:
+            raise ValueError(f"diffusion.schedule.values must be a list of {timesteps} numbers "
+                             "(timesteps)")
+        previous = 1.0
+        for i, v in enumerate(values):
+            if not _is_number(v) or not 0 < v < previous:
+                raise ValueError(f"diffusion.schedule.values holds {v!r} at index {i}, expected "
+                                 "values in (0, 1) that decrease with t")
+            previous = v
+
+
 def export_denoiser(module, out_base, *, channels, resolution, num_classes=0, prediction="eps",
                     timesteps=1000, schedule=None, null_class=None, sampler=None,
                     output_range=(-1.0, 1.0), name=None, method="script", class_names=None):
@@ -128,11 +199,15 @@ def export_denoiser(module, out_base, *, channels, resolution, num_classes=0, pr
     if null_class is not None and int(null_class) != int(num_classes):
         raise ValueError(f"null_class {null_class}: expected num_classes ({num_classes}); "
                          "num_classes counts the real classes and the null class comes after them")
+    schedule = schedule or {"type": "linear", "beta_start": 1e-4, "beta_end": 0.02}
+    _check_diffusion_sidecar(channels, resolution, timesteps, schedule, output_range)
     # The sampler's defaults, checked as the studio's loader checks them.
     sampler = dict(sampler or {})
     unknown = sorted(set(sampler) - {"steps", "guidance", "eta"})
     if unknown:
         raise ValueError(f"sampler has {unknown}; expected only steps, guidance and eta")
+    if not _is_integer(sampler.get("steps", 1)):
+        raise ValueError(f"sampler steps {sampler['steps']!r}: expected an integer")
     if not 1 <= int(sampler.get("steps", 1)) <= int(timesteps):
         raise ValueError(f"sampler steps {sampler['steps']}: expected 1 to timesteps ({timesteps})")
     if not 0 <= float(sampler.get("guidance", 1)) <= 100:
@@ -146,9 +221,6 @@ def export_denoiser(module, out_base, *, channels, resolution, num_classes=0, pr
         raise ValueError(f"method is {method!r}, expected 'script' or 'trace'")
     if prediction not in ("eps", "v", "x0"):
         raise ValueError(f"prediction is {prediction!r}, expected 'eps', 'v' or 'x0'")
-    if channels not in (1, 3):
-        raise ValueError(f"channels is {channels}, expected 1 or 3")
-    schedule = schedule or {"type": "linear", "beta_start": 1e-4, "beta_end": 0.02}
     module = module.eval()
     for p in module.parameters():
         p.requires_grad_(False)
