@@ -48,7 +48,8 @@ struct ViewRecipe
         int perAnchor = 2;
         bool classPositives = false; // same-class images are positives (SupCon)
         bool gaussian = true;
-        float sigma = 0.8f; // z' = z + sigma * truncated normal (0.8 won docs/results.md)
+        // z' = z + sigma * truncated normal (0.8: row c's choice on validation, docs/results.md)
+        float sigma = 0.8f;
         // z' = sqrt(1 - sigma^2) z + sigma n instead (sigma <= 1, n with the
         // anchors' truncation): the view's latent keeps the anchors'
         // variance, which a diffusion model's x_T must (adding noise to x_T
