@@ -68,6 +68,18 @@ private Q_SLOTS:
         window.findChild<QSpinBox *>("previewAnchors")->setValue(6);
         QTRY_VERIFY_WITH_TIMEOUT(diagnostics->text().startsWith("Positives: pixel RMS"), 30000);
 
+        // Same-class positives: anchors in pairs of one class, captioned
+        // with it, and the diagnostics say how close same-class images are.
+        window.findChild<QComboBox *>("previewMode")->setCurrentIndex(0);
+        window.findChild<QCheckBox *>("classPositives")->setChecked(true);
+        QTRY_VERIFY_WITH_TIMEOUT(diagnostics->text().contains("Same-class positives"), 30000);
+        QVERIFY(!preview->cell(0).caption.isEmpty());
+        QCOMPARE(preview->cell(7).caption, preview->cell(0).caption); // the second anchor
+        QVERIFY(preview->cell(1).caption.isEmpty());                  // a view
+        window.findChild<QCheckBox *>("classPositives")->setChecked(false);
+        QTRY_VERIFY_WITH_TIMEOUT(!diagnostics->text().contains("Same-class positives"), 30000);
+        QVERIFY(preview->cell(0).caption.isEmpty());
+
         // Steered walks come from the explorer's direction sets.
         auto *walks = window.findChild<QTableWidget *>("steeredWalks");
         QTRY_COMPARE_WITH_TIMEOUT(walks->rowCount(), 8, 30000); // SeFa, found at load

@@ -209,6 +209,10 @@ private Q_SLOTS:
         window.showTab("views");
         QTRY_VERIFY_WITH_TIMEOUT(window.composerPanel()->preview()->cellCount() > 0, 30000);
         QVERIFY(window.composerPanel()->preview()->placeholderText().startsWith("Rendering "));
+        // What the recipe's sampler costs, beside its settings.
+        auto *rate = window.composerPanel()->findChild<QLabel *>("previewRate");
+        QTRY_VERIFY_WITH_TIMEOUT(rate->text().contains("images/s"), 30000);
+        QVERIFY(rate->isVisible());
         // The recipe carries its own sampler settings (the generator's at load).
         const latent::ViewRecipe recipe = window.composerPanel()->recipe();
         QVERIFY(recipe.hasSampler);

@@ -15,6 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 using namespace latent;
 
 namespace {
@@ -257,6 +259,41 @@ private Q_SLOTS:
         const ViewPreview preview = renderViewPreview(*gen, r, 3, 4, 2, ViewMode::Both);
         QCOMPARE(preview.columns, 5);
         QCOMPARE(preview.images.count, 15);
+        QVERIFY(!preview.classPairs && std::isnan(preview.diagnostics.cosineClassPositives));
+    }
+
+    // Class-conditional positives (SupCon) in the preview: rows come in
+    // pairs of one class, and the diagnostics count a same-class pair as a
+    // positive, never as a negative.
+    void classPositivesInThePreview()
+    {
+        // Anchors 0 and 1 (class 0) are one image, anchors 2 and 3 others;
+        // each anchor's two views are copies of it: [4, 2, 1, 4, 4].
+        const auto a = torch::zeros({1, 4, 4}), b = torch::ones({1, 4, 4}),
+                   c = torch::full({1, 4, 4}, 0.5f);
+        const auto views = torch::stack({a, a, b, c}).unsqueeze(1).repeat({1, 2, 1, 1, 1});
+        const ViewDiagnostics byClass = diagnose(views, torch::tensor({0, 0, 1, 2}));
+        QVERIFY(byClass.pixelDistanceClassPositives < 1e-9);
+        // Negatives: the 10 ordered pairs of other classes (a-b 1 four times,
+        // a-c 0.5 four times, b-c 0.5 twice: mean 0.7); counted among them,
+        // the two a-a pairs of one class made it 7 / 12.
+        QVERIFY2(std::abs(byClass.pixelDistanceNegatives - 0.7) < 1e-6,
+                 qPrintable(QString::number(byClass.pixelDistanceNegatives)));
+        QVERIFY(std::isnan(diagnose(views, torch::tensor({0, 1, 2, 3})).cosineClassPositives));
+
+        const auto gen = Generator::load(LATENT_DEFAULT_GENERATOR);
+        ViewRecipe r = sampleRecipe();
+        r.views.steered.clear();
+        r.views.classPositives = true;
+        const ViewPreview preview = renderViewPreview(*gen, r, 5, 2, 3, ViewMode::Both);
+        QVERIFY(preview.classPairs);
+        const auto classOfRow = [&](int row) { return preview.images.classes[row * 3]; };
+        QCOMPARE(classOfRow(1), classOfRow(0));
+        QCOMPARE(classOfRow(3), classOfRow(2));
+        QVERIFY(!std::isnan(preview.diagnostics.cosineClassPositives));
+        // Same-class images of the default generator are closer than other classes'.
+        QVERIFY(preview.diagnostics.pixelDistanceClassPositives <
+                preview.diagnostics.pixelDistanceNegatives);
     }
 };
 

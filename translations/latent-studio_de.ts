@@ -356,6 +356,18 @@
         <source>Training draws its anchors from a pool of this many, each rendered once while it stays in the pool, instead of fresh anchors every step: for slow samplers (diffusion) with pixel-only or re-noised views. Gaussian and steered views are sampled from latents of their own, so with them the pool saves nothing; off: fresh anchors</source>
         <translation>Das Training zieht seine Anker aus einem Vorrat dieser Größe, jeder wird einmal erzeugt, solange er im Vorrat bleibt, statt in jedem Schritt neue Anker zu erzeugen: für langsame Sampler (Diffusion) mit reinen Pixel- oder neu verrauschten Ansichten. Gaußsche und gesteuerte Ansichten werden aus eigenen Latents erzeugt, mit ihnen spart der Vorrat nichts; aus: neue Anker</translation>
     </message>
+    <message>
+        <source> Same-class positives (rows 1-2, 3-4, … share a class; negatives are other classes): pixel RMS %1, cosine %2.</source>
+        <translation> Positive derselben Klasse (Zeilen 1-2, 3-4, … teilen eine Klasse; Negative sind andere Klassen): Pixel-RMS %1, Kosinus %2.</translation>
+    </message>
+    <message>
+        <source>How fast the preview was made at these settings: what the sampler costs per image (training samples each view the same way)</source>
+        <translation>Wie schnell die Vorschau mit diesen Einstellungen erzeugt wurde: was der Sampler pro Bild kostet (das Training erzeugt jede Ansicht genauso)</translation>
+    </message>
+    <message>
+        <source>Preview: %1 images in %2 s: %3 images/s</source>
+        <translation>Vorschau: %1 Bilder in %2 s: %3 Bilder/s</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::DatasetPicker</name>

@@ -356,6 +356,18 @@
         <source>Training draws its anchors from a pool of this many, each rendered once while it stays in the pool, instead of fresh anchors every step: for slow samplers (diffusion) with pixel-only or re-noised views. Gaussian and steered views are sampled from latents of their own, so with them the pool saves nothing; off: fresh anchors</source>
         <translation>L&apos;entraînement tire ses ancres d&apos;une réserve de cette taille, chacune générée une seule fois tant qu&apos;elle reste dans la réserve, au lieu de nouvelles ancres à chaque pas : pour les échantillonneurs lents (diffusion) avec des vues pixel seules ou re-bruitées. Les vues gaussiennes et dirigées sont générées depuis leurs propres latents : avec elles, la réserve n&apos;économise rien ; désactivé : nouvelles ancres</translation>
     </message>
+    <message>
+        <source> Same-class positives (rows 1-2, 3-4, … share a class; negatives are other classes): pixel RMS %1, cosine %2.</source>
+        <translation> Positifs de même classe (les lignes 1-2, 3-4, … partagent une classe ; les négatifs sont les autres classes) : RMS pixel %1, cosinus %2.</translation>
+    </message>
+    <message>
+        <source>How fast the preview was made at these settings: what the sampler costs per image (training samples each view the same way)</source>
+        <translation>La vitesse de l&apos;aperçu avec ces réglages : ce que coûte l&apos;échantillonneur par image (l&apos;entraînement génère chaque vue de la même façon)</translation>
+    </message>
+    <message>
+        <source>Preview: %1 images in %2 s: %3 images/s</source>
+        <translation>Aperçu : %1 images en %2 s : %3 images/s</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::DatasetPicker</name>

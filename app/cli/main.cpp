@@ -219,6 +219,10 @@ int runViews(const std::string &recipePath, const ViewOptions &o, const std::str
               << d.pixelDistanceNegatives << "\n"
               << "cosine (random encoder): positives " << d.cosinePositives << ", negatives "
               << d.cosineNegatives << "\n";
+    if (preview.classPairs && !std::isnan(d.cosineClassPositives))
+        std::cout << "same-class positives (rows 1-2, 3-4, ... share a class; negatives are "
+                     "other classes): pixel RMS "
+                  << d.pixelDistanceClassPositives << ", cosine " << d.cosineClassPositives << "\n";
     return 0;
 }
 

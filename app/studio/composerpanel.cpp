@@ -25,6 +25,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <cmath>
 #include <filesystem>
 
 namespace latent::studio {
@@ -72,6 +73,7 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     m_perAnchor = new QSpinBox;
     m_perAnchor->setRange(1, 64);
     m_classPositives = new QCheckBox(tr("Same-class images are positives (SupCon)"));
+    m_classPositives->setObjectName("classPositives");
     m_gaussian = new QCheckBox(tr("Gaussian neighbours"));
     m_gaussian->setObjectName("gaussianViews");
     m_sigma = number(0, 10, 0.05);
@@ -144,6 +146,11 @@ ComposerPanel::ComposerPanel(QWidget *parent)
     samplerForm->addRow(tr("Guidance"), m_samplerGuidance);
     samplerForm->addRow(tr("Eta"), m_samplerEta);
     samplerForm->addRow(tr("Re-noise views"), m_renoise);
+    m_rate = new QLabel;
+    m_rate->setObjectName("previewRate");
+    m_rate->setToolTip(tr("How fast the preview was made at these settings: what the sampler "
+                          "costs per image (training samples each view the same way)"));
+    samplerForm->addRow(m_rate);
     m_samplerBox->setVisible(false);
 
     auto *anchorsBox = sectionBox(tr("Anchors"));
@@ -543,8 +550,22 @@ void ComposerPanel::requestPreview()
             if (m_generator != gen) return;
             m_error->setText(error);
             if (!error.isEmpty()) return;
-            m_preview->setCells(cellsOf(preview.images), preview.columns);
+            // With class positives, each anchor is captioned with its class:
+            // rows of one class are positives of each other.
+            const int columns = preview.columns;
+            const auto caption = [&](int i) {
+                return preview.classPairs && i % columns == 0
+                           ? QString::fromStdString(
+                                 gen->info().className(preview.images.classes[std::size_t(i)]))
+                           : QString();
+            };
+            m_preview->setCells(cellsOf(preview.images, caption), columns);
             m_diagnostics = preview.diagnostics;
+            m_rate->setText(
+                tr("Preview: %1 images in %2 s: %3 images/s")
+                    .arg(preview.images.count)
+                    .arg(preview.seconds, 0, 'f', 2)
+                    .arg(preview.images.count / std::max(preview.seconds, 1e-6), 0, 'f', 1));
             const auto &d = preview.diagnostics;
             if (anchors < 2 || views < 2) { // no pair of views, or no other anchor, to compare
                 m_diagnosticsLabel->setText(
@@ -565,7 +586,13 @@ void ComposerPanel::requestPreview()
                     .arg(d.cosinePositives, 0, 'f', 3)
                     .arg(d.pixelDistanceNegatives, 0, 'f', 3)
                     .arg(d.cosineNegatives, 0, 'f', 3)
-                    .arg(hint));
+                    .arg(hint) +
+                (std::isnan(d.cosineClassPositives)
+                     ? QString()
+                     : tr(" Same-class positives (rows 1-2, 3-4, … share a class; negatives "
+                          "are other classes): pixel RMS %1, cosine %2.")
+                           .arg(d.pixelDistanceClassPositives, 0, 'f', 3)
+                           .arg(d.cosineClassPositives, 0, 'f', 3)));
             Q_EMIT previewShown();
         });
 }

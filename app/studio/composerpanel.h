@@ -97,6 +97,7 @@ private:
     QSpinBox *m_views;
     QComboBox *m_mode;
     QLabel *m_diagnosticsLabel;
+    QLabel *m_rate; // the preview's images/s (diffusion sampler box)
     QLabel *m_error;
     widgets::ImageGridWidget *m_preview;
     std::unique_ptr<CoalescingWorker> m_worker; // last: joined first

@@ -11,6 +11,7 @@
 #include <torch/types.h>
 #include <torch/utils.h>
 
+#include <chrono>
 #include <cmath>
 
 namespace latent {
@@ -196,24 +197,16 @@ at::Tensor viewsOfAnchors(const Generator &generator, const ViewRecipe &recipe, 
 
 ViewDiagnostics diagnose(const at::Tensor &views)
 {
+    return diagnose(views, at::Tensor());
+}
+
+ViewDiagnostics diagnose(const at::Tensor &views, const at::Tensor &classes)
+{
     c10::InferenceMode guard;
     const int64_t k = views.size(0), v = views.size(1);
     ViewDiagnostics d;
     if (k < 2 || v < 2) return d;
     const auto flat = views.flatten(2); // [K, V, D]
-    // Positives: every pair of views of one anchor. Negatives: view 0 of
-    // anchor i against view 1 of anchor j != i.
-    auto rms = [](const at::Tensor &a, const at::Tensor &b) {
-        return (a - b).pow(2).mean(-1).sqrt().mean().item<double>();
-    };
-    double pos = 0;
-    int pairs = 0;
-    for (int64_t i = 0; i < v; ++i)
-        for (int64_t j = i + 1; j < v; ++j, ++pairs)
-            pos += rms(flat.select(1, i), flat.select(1, j));
-    d.pixelDistancePositives = pos / pairs;
-    const auto other = flat.select(1, 1).roll(1, 0); // anchor i-1's view
-    d.pixelDistanceNegatives = rms(flat.select(1, 0), other);
 
     // A fixed random encoder (same weights every call): two strided convs,
     // ReLU, global average pooling, then features centred over the batch.
@@ -233,12 +226,46 @@ ViewDiagnostics diagnose(const at::Tensor &views)
     f = f - f.mean(0, true);
     f = torch::nn::functional::normalize(f, torch::nn::functional::NormalizeFuncOptions().dim(1));
     f = f.view({k, v, -1});
-    double cpos = 0;
+
+    // Positives: every pair of views of one anchor.
+    auto rms = [](const at::Tensor &a, const at::Tensor &b) {
+        return (a - b).pow(2).mean(-1).sqrt().mean().item<double>();
+    };
+    double pos = 0, cpos = 0;
+    int pairs = 0;
     for (int64_t i = 0; i < v; ++i)
-        for (int64_t j = i + 1; j < v; ++j)
+        for (int64_t j = i + 1; j < v; ++j, ++pairs) {
+            pos += rms(flat.select(1, i), flat.select(1, j));
             cpos += (f.select(1, i) * f.select(1, j)).sum(-1).mean().item<double>();
+        }
+    d.pixelDistancePositives = pos / pairs;
     d.cosinePositives = cpos / pairs;
-    d.cosineNegatives = (f.select(1, 0) * f.select(1, 1).roll(1, 0)).sum(-1).mean().item<double>();
+    if (!classes.defined()) {
+        // Negatives: view 0 of anchor i against view 1 of anchor i - 1.
+        d.pixelDistanceNegatives = rms(flat.select(1, 0), flat.select(1, 1).roll(1, 0));
+        d.cosineNegatives =
+            (f.select(1, 0) * f.select(1, 1).roll(1, 0)).sum(-1).mean().item<double>();
+        return d;
+    }
+    // View 0 of anchor i against view 1 of anchor j != i, every pair [K, K]:
+    // of one class, class positives; else negatives.
+    const auto pixels =
+        torch::cdist(flat.select(1, 0).to(torch::kFloat64), flat.select(1, 1).to(torch::kFloat64)) /
+        std::sqrt(double(flat.size(2)));
+    const auto cosine = torch::matmul(f.select(1, 0), f.select(1, 1).t()).to(torch::kFloat64);
+    const auto y = classes.to(views.device());
+    const auto other =
+        ~torch::eye(k, torch::TensorOptions().dtype(torch::kBool).device(y.device()));
+    const auto same = y.unsqueeze(1).eq(y.unsqueeze(0)) & other;
+    const auto differ = y.unsqueeze(1).ne(y.unsqueeze(0));
+    const auto meanOver = [](const at::Tensor &m, const at::Tensor &mask) {
+        return mask.any().item<bool>() ? m.masked_select(mask).mean().item<double>()
+                                       : std::numeric_limits<double>::quiet_NaN();
+    };
+    d.pixelDistanceClassPositives = meanOver(pixels, same);
+    d.cosineClassPositives = meanOver(cosine, same);
+    d.pixelDistanceNegatives = meanOver(pixels, differ);
+    d.cosineNegatives = meanOver(cosine, differ);
     return d;
 }
 
@@ -246,16 +273,34 @@ ViewPreview renderViewPreview(const Generator &generator, const ViewRecipe &reci
                               int views, std::uint64_t seed, ViewMode mode)
 {
     c10::InferenceMode guard;
-    at::Tensor classes, a;
-    const auto v = generateViews(generator, recipe, anchors, views, seed, mode, &classes, &a);
-    const auto grid = torch::cat({a.unsqueeze(1), v}, 1).flatten(0, 1); // [K*(1+V), C, H, W]
+    const auto start = std::chrono::steady_clock::now();
     ViewPreview preview;
+    at::Tensor classes, a, v;
+    preview.classPairs =
+        recipe.views.classPositives && generator.info().isConditional() && anchors >= 2;
+    if (preview.classPairs) {
+        // Rows 2i and 2i + 1 take row 2i's class: each anchor has a
+        // same-class positive beside it.
+        if (views < 1) throw Error("views: need at least one view, got " + std::to_string(views));
+        Anchors drawn = sampleAnchors(generator, recipe, 0, anchors, anchors, seed);
+        const auto even = torch::arange(anchors, torch::kInt64).div(2, "floor") * 2;
+        drawn.y = drawn.y.index_select(0, even);
+        classes = drawn.y;
+        v = viewsOfAnchors(generator, recipe, drawn, views, seed, mode, {}, &a);
+    } else {
+        v = generateViews(generator, recipe, anchors, views, seed, mode, &classes, &a);
+    }
+    const auto grid = torch::cat({a.unsqueeze(1), v}, 1).flatten(0, 1); // [K*(1+V), C, H, W]
     // toImages maps the output range to bytes: hand it [0, 1] as that range.
     const auto asOutput = grid * (generator.info().outputMax - generator.info().outputMin) +
                           generator.info().outputMin;
     preview.images = generator.toImages(asOutput, classes.repeat_interleave(views + 1, 0));
     preview.columns = views + 1;
-    preview.diagnostics = diagnose(v);
+    preview.diagnostics = recipe.views.classPositives && generator.info().isConditional()
+                              ? diagnose(v, classes)
+                              : diagnose(v);
+    preview.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return preview;
 }
 

@@ -6,6 +6,7 @@
 #include "views/viewrecipe.h"
 
 #include <cstdint>
+#include <limits>
 
 namespace at {
 class Tensor;
@@ -24,6 +25,11 @@ struct ViewDiagnostics
     double pixelDistanceNegatives = 0;
     double cosinePositives = 0; // under a fixed random conv encoder, centred features
     double cosineNegatives = 0;
+    // Class-conditional positives (SupCon): a view of one anchor against a
+    // view of another anchor of its class; NaN when no anchors share a class
+    // or positives are not class-conditional.
+    double pixelDistanceClassPositives = std::numeric_limits<double>::quiet_NaN();
+    double cosineClassPositives = std::numeric_limits<double>::quiet_NaN();
 };
 
 // K anchors from the recipe's anchor settings, and for each V views: latent
@@ -57,14 +63,23 @@ void checkRecipeFits(const ViewRecipe &recipe, const Generator &generator, const
 at::Tensor anchorImages(const Generator &generator, const ViewRecipe &recipe, int anchors,
                         std::uint64_t seed);
 
+// Positives: the views of one anchor; negatives: views of other anchors.
+// With `classes` [K] (class-conditional positives), views of two anchors of
+// one class are class positives, and negatives are pairs of other classes.
 ViewDiagnostics diagnose(const at::Tensor &views);
+ViewDiagnostics diagnose(const at::Tensor &views, const at::Tensor &classes);
 
 // A preview grid: K rows, the anchor then its V views, plus diagnostics.
+// With class-conditional positives on a conditional generator, rows come
+// in pairs of one class (rows 0 and 1, 2 and 3, ...), so that the grid
+// shows the same-class positives the trainer will use.
 struct ViewPreview
 {
     ImageBatch images; // K * (1 + V) images, row-major
     int columns = 0;
     ViewDiagnostics diagnostics;
+    bool classPairs = false;
+    double seconds = 0; // wall time it took (the sampler's cost at the recipe's settings)
 };
 ViewPreview renderViewPreview(const Generator &generator, const ViewRecipe &recipe, int anchors,
                               int views, std::uint64_t seed, ViewMode mode);
