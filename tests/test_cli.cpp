@@ -410,7 +410,16 @@ private Q_SLOTS:
         r = runCli({"views", recipe, "--anchors", "4", "--views", "3", "--out", views});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY(r.out.contains("pixel RMS distance: positives"));
+        QVERIFY(!r.out.contains("same-class positives"));
         QCOMPARE(QImage(views).size(), QSize(4 * 32 + 5 * 2, 4 * 32 + 5 * 2));
+        // Class-conditional positives: their distances too.
+        latent::ViewRecipe supcon = latent::readRecipe(recipe.toStdString());
+        supcon.views.classPositives = true;
+        latent::writeRecipe(supcon, recipe.toStdString());
+        r = runCli({"views", recipe, "--anchors", "4", "--views", "3", "--out", views});
+        QVERIFY2(r.code == 0 && r.out.contains("same-class positives (rows 1-2, 3-4, ... share a "
+                                               "class; negatives are other classes): pixel RMS "),
+                 qPrintable(r.out + r.err));
 
         // A changed generator file: refused until the user accepts it.
         QFile f(gen);
