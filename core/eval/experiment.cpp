@@ -409,17 +409,19 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
             << (steps_.n ? std::to_string(std::lround(steps_.mean)) : "–") << " | "
             << minutesCell(meanSd(minutes)) << " |\n";
     }
-    std::vector<double> rv, rvk, rp, rk, pv, pvk, pp, pk;
+    std::vector<double> rv, rvk, rp, rk, pv, pvk, pp, pk, rvg, rpg;
     for (const SeedFloors &f : floors) {
         rv.push_back(f.floors.randomValProbe), rvk.push_back(f.floors.randomValKnn);
+        rvg.push_back(f.floors.randomValProbeGlobal), rpg.push_back(f.floors.randomProbeGlobal);
         rp.push_back(f.floors.randomProbe), rk.push_back(f.floors.randomKnn);
         pv.push_back(f.floors.pixelValProbe), pvk.push_back(f.floors.pixelValKnn);
         pp.push_back(f.floors.pixelProbe), pk.push_back(f.floors.pixelKnn);
     }
     const std::string seedsText = std::to_string(floors.size()) + " seed(s)";
     if (!floors.empty()) // measured once every run has finished
-        out << "| floor | random-init encoder | " << cell(meanSd(rv)) << " | | " << cell(meanSd(rp))
-            << " | | " << cell(meanSd(rk)) << " | | " << seedsText << " | | |\n"
+        out << "| floor | random-init encoder | " << cell(meanSd(rv)) << " | " << cell(meanSd(rvg))
+            << " | " << cell(meanSd(rp)) << " | " << cell(meanSd(rpg)) << " | " << cell(meanSd(rk))
+            << " | | " << seedsText << " | | |\n"
             << "| floor | raw pixels | " << cell(meanSd(pv)) << " | | " << cell(meanSd(pp))
             << " | | " << cell(meanSd(pk)) << " | | " << seedsText << " | | |\n";
     out << "\n";
