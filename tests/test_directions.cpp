@@ -305,10 +305,29 @@ private Q_SLOTS:
         QString e = test::errorOf([&] { learnSteeringWalks(*diffusion, o); });
         QVERIFY2(e.contains("(batch 4 x 6 sampler steps x ") &&
                      e.contains("MiB per image and step, measured)") &&
-                     e.contains("is the limit; lower the sampler's steps"),
+                     e.contains("is the limit; lower the walk's sampler steps (the Explore "
+                                "tab's \"Walk sampler steps\", or --walk-sampler-steps)"),
                  qPrintable(e));
         o.memoryLimit = memory.total() * 2;
         QCOMPARE(learnSteeringWalks(*diffusion, o).size(), 1);
+
+        // A walk learned through a few sampler steps: memory and the walk as
+        // with the generator's own sampler at that many steps, recorded in
+        // the set; the generator's settings are left as they were.
+        o.memoryLimit = 0;
+        o.samplerSteps = 2;
+        QCOMPARE(estimateWalkMemory(*diffusion, o).calls, 2);
+        const DirectionSet fewSteps = learnSteeringWalks(*diffusion, o);
+        QCOMPARE(fewSteps.params.at("sampler_steps"), std::string("2"));
+        QCOMPARE(diffusion->samplerSettings().steps, 6);
+        o.samplerSteps = 0;
+        const DirectionSet sixSteps = learnSteeringWalks(*diffusion, o);
+        QCOMPARE(sixSteps.params.at("sampler_steps"), std::string("6"));
+        sampler.steps = 2;
+        diffusion->setSamplerSettings(sampler);
+        const DirectionSet twoSteps = learnSteeringWalks(*diffusion, o);
+        QVERIFY(fewSteps.vectors == twoSteps.vectors);
+        QVERIFY(fewSteps.vectors != sixSteps.vectors);
 
         const WalkMemory gan = estimateWalkMemory(*m_gen, o);
         QCOMPARE(gan.calls, 1);

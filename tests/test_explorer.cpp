@@ -14,6 +14,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QUndoStack>
@@ -168,6 +169,8 @@ private Q_SLOTS:
         ExplorerPanel *explorer = window.explorerPanel();
         QSignalSpy computed(explorer, &ExplorerPanel::directionsComputed);
         auto *method = window.findChild<QComboBox *>("directionMethod");
+        // A GAN has no sampler for walks to learn through.
+        QVERIFY(!window.findChild<QSpinBox *>("walkSamplerSteps")->isVisibleTo(&window));
         method->setCurrentIndex(method->findData("random"));
         window.findChild<QLineEdit *>("setName")->setText("baseline");
         QTest::mouseClick(window.findChild<QPushButton *>("computeDirections"), Qt::LeftButton);

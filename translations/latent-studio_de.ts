@@ -793,6 +793,14 @@
         <source>Could not draw the direction strips: %1</source>
         <translation>Die Richtungsstreifen konnten nicht gezeichnet werden: %1</translation>
     </message>
+    <message>
+        <source>DDIM steps of the sampler a walk is learned through: each step of learning runs the sampler forward and backward, so its time and memory grow with them. The walk then moves the images of any step count (x_T to image is one ODE)</source>
+        <translation>DDIM-Schritte des Samplers, durch den ein Pfad gelernt wird: jeder Lernschritt durchläuft den Sampler vorwärts und rückwärts, Zeit und Speicher wachsen also mit ihnen. Der Pfad bewegt danach die Bilder jeder Schrittzahl (x_T zum Bild ist eine ODE)</translation>
+    </message>
+    <message>
+        <source>Walk sampler steps</source>
+        <translation>Sampler-Schritte des Pfads</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ExportDatasetDialog</name>
@@ -1320,6 +1328,10 @@
     <message>
         <source>Not quitting: the dataset export failed</source>
         <translation>Nicht beendet: der Datensatz-Export ist fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation>Öffne %1…</translation>
     </message>
 </context>
 <context>

@@ -793,6 +793,14 @@
         <source>Could not draw the direction strips: %1</source>
         <translation>Impossible de dessiner les bandes de directions : %1</translation>
     </message>
+    <message>
+        <source>DDIM steps of the sampler a walk is learned through: each step of learning runs the sampler forward and backward, so its time and memory grow with them. The walk then moves the images of any step count (x_T to image is one ODE)</source>
+        <translation>Pas DDIM de l&apos;échantillonneur à travers lequel un chemin est appris : chaque pas d&apos;apprentissage parcourt l&apos;échantillonneur en avant et en arrière, temps et mémoire croissent donc avec eux. Le chemin déplace ensuite les images de tout nombre de pas (de x_T à l&apos;image, c&apos;est une seule EDO)</translation>
+    </message>
+    <message>
+        <source>Walk sampler steps</source>
+        <translation>Pas d&apos;échantillonneur du chemin</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ExportDatasetDialog</name>
@@ -1320,6 +1328,10 @@
     <message>
         <source>Not quitting: the dataset export failed</source>
         <translation>Pas de fermeture : l&apos;export du jeu de données a échoué</translation>
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation>Ouverture de %1…</translation>
     </message>
 </context>
 <context>

@@ -145,7 +145,8 @@ struct DirectionOptions
     std::string name;
     std::string out;
     std::string strip;
-    cli::SamplerOptions sampler; // the sampler steering walks backpropagate through, and the strip
+    cli::SamplerOptions sampler; // the sampler of PCA, the strip and (by default) steering walks
+    int walkSamplerSteps = 0; // steer, diffusion: the steps walks learn through (0: the sampler's)
 };
 
 int runDirections(const std::string &path, const DirectionOptions &o)
@@ -167,6 +168,7 @@ int runDirections(const std::string &path, const DirectionOptions &o)
         steer.batch = o.batch;
         steer.learningRate = o.lr;
         steer.seed = o.seed;
+        steer.samplerSteps = o.walkSamplerSteps;
         set = latent::learnSteeringWalks(*gen, steer, stderrProgress());
     }
     if (o.method != "sefa" && o.method != "random") std::cerr << "\n";
@@ -312,6 +314,11 @@ int main(int argc, char **argv)
         ->check(CLI::Range(1, 4096));
     directions->add_option("--lr", dir.lr, "steer: Adam learning rate")
         ->check(CLI::Range(1e-6, 10.0));
+    directions
+        ->add_option("--walk-sampler-steps", dir.walkSamplerSteps,
+                     "steer, diffusion: DDIM steps the walks learn through (time and memory "
+                     "scale with it; default: the sampler's steps)")
+        ->check(CLI::Range(1, 100000));
     directions->add_option("--name", dir.name, "name of the set (default: the method)");
     directions->add_option("--strip", dir.strip, "also write a PNG strip per direction");
     directions->add_option("--out", dir.out, "output JSON file")->required();

@@ -42,6 +42,9 @@ namespace {
 constexpr int kSliderSteps = 100; // slider units per alpha limit
 constexpr int kStripSteps = 7;
 constexpr int kInstantSefaLatent = 1024; // found at load, on the UI thread, below this
+// Sampler steps a diffusion walk learns through by default: one learning step
+// on the shipped model costs about a quarter of one through its 20 steps.
+constexpr int kWalkSamplerSteps = 4;
 
 // One undoable change of the explorer's alphas. Consecutive changes of one
 // slider merge, so a drag is one undo step.
@@ -102,6 +105,13 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
     m_steps = new QSpinBox;
     m_steps->setRange(10, 20000);
     m_steps->setValue(500);
+    m_walkSamplerSteps = new QSpinBox;
+    m_walkSamplerSteps->setObjectName("walkSamplerSteps");
+    m_walkSamplerSteps->setRange(1, 100000);
+    m_walkSamplerSteps->setToolTip(
+        tr("DDIM steps of the sampler a walk is learned through: each step of learning runs the "
+           "sampler forward and backward, so its time and memory grow with them. The walk then "
+           "moves the images of any step count (x_T to image is one ODE)"));
     m_transforms = new QListWidget;
     m_transforms->setObjectName("transforms");
     for (auto t :
@@ -130,6 +140,8 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
     findForm->addRow(tr("SeFa weight"), m_sefaWeight);
     findForm->addRow(tr("PCA samples"), m_samples);
     findForm->addRow(tr("Walk steps"), m_steps);
+    findForm->addRow(tr("Walk sampler steps"), m_walkSamplerSteps);
+    m_findForm = findForm;
     findForm->addRow(tr("Walks"), m_transforms);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_compute);
@@ -141,6 +153,7 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
         const bool steer = m_method->currentData() == "steer";
         m_transforms->setEnabled(steer);
         m_steps->setEnabled(steer);
+        m_walkSamplerSteps->setEnabled(steer);
         m_count->setEnabled(!steer);
         m_sefaWeight->setEnabled(m_method->currentData() == "sefa");
         m_samples->setEnabled(m_method->currentData() == "pca");
@@ -304,6 +317,14 @@ void ExplorerPanel::setGenerator(std::shared_ptr<const Generator> generator)
                                                   : tr("unconditional"),
                              i);
         m_class->setEnabled(info.isConditional());
+    }
+    // Walks on a diffusion model learn through a few sampler steps (the
+    // default: 4, or the model's own when fewer).
+    m_findForm->setRowVisible(m_walkSamplerSteps, info.isDiffusion());
+    if (info.isDiffusion()) {
+        m_walkSamplerSteps->setMaximum(info.diffusion.timesteps);
+        m_walkSamplerSteps->setValue(
+            std::min(kWalkSamplerSteps, m_generator->samplerSettings().steps));
     }
     const std::vector<std::string> sefaWeights = sefaCandidates(*m_generator);
     {
@@ -576,6 +597,7 @@ void ExplorerPanel::computeDirections(const QString &method)
             steer.transforms.push_back(
                 steerTransformFromString(m_transforms->item(i)->text().toStdString()));
     steer.steps = m_steps->value();
+    if (m_generator->info().isDiffusion()) steer.samplerSteps = m_walkSamplerSteps->value();
     steer.seed = static_cast<std::uint64_t>(m_seed->value());
     const int k = std::min(m_count->value(), m_generator->info().latentSize);
     const std::string weight = m_sefaWeight->currentData().toString().toStdString();

@@ -11,6 +11,7 @@
 #include <memory>
 
 class QComboBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -96,6 +97,8 @@ private:
     QComboBox *m_sefaWeight;
     QSpinBox *m_samples;
     QSpinBox *m_steps;
+    QSpinBox *m_walkSamplerSteps; // diffusion: the steps walks learn through
+    QFormLayout *m_findForm;
     QListWidget *m_transforms;
     QPushButton *m_compute;
     QPushButton *m_cancel;

@@ -322,6 +322,17 @@ at::Tensor applyEdit(const at::Tensor &images, SteerTransform t, const at::Tenso
     return at::grid_sampler(images, grid, /*bilinear*/ 0, /*zeros*/ 0, /*align_corners=*/false);
 }
 
+namespace {
+// The sampler a diffusion walk is learned through (SteerOptions::samplerSteps).
+SamplerSettings walkSampler(const Generator &generator, const SteerOptions &options)
+{
+    SamplerSettings s = generator.samplerSettings();
+    if (options.samplerSteps > 0)
+        s.steps = std::min(options.samplerSteps, generator.info().diffusion.timesteps);
+    return s;
+}
+} // namespace
+
 WalkMemory estimateWalkMemory(const Generator &generator, const SteerOptions &options)
 {
     const auto &info = generator.info();
@@ -347,7 +358,7 @@ WalkMemory estimateWalkMemory(const Generator &generator, const SteerOptions &op
     WalkMemory memory;
     memory.perImageCall = perImageCall;
     memory.batch = options.batch;
-    memory.calls = info.isDiffusion() ? generator.samplerSettings().steps : 1;
+    memory.calls = info.isDiffusion() ? walkSampler(generator, options).steps : 1;
     return memory;
 }
 
@@ -380,7 +391,9 @@ void checkWalkFits(const Generator &generator, const SteerOptions &options)
                            : " x " + perImage + " per image") +
                 ", measured) and " + sizeText(double(limit), 30, "GiB") +
                 (options.memoryLimit ? " is the limit" : " is available") + "; lower " +
-                (diffusion ? "the sampler's steps (the Samples tab, or --sampler-steps) or " : "") +
+                (diffusion ? "the walk's sampler steps (the Explore tab's \"Walk sampler "
+                             "steps\", or --walk-sampler-steps) or "
+                           : "") +
                 "the batch (latent-cli directions --batch)");
 }
 } // namespace
@@ -401,6 +414,9 @@ DirectionSet learnSteeringWalks(const Generator &generator, const SteerOptions &
                   {"batch", std::to_string(options.batch)},
                   {"lr", std::to_string(options.learningRate)},
                   {"seed", std::to_string(options.seed)}};
+    const SamplerSettings sampler = walkSampler(generator, options);
+    const SamplerSettings *through = generator.info().isDiffusion() ? &sampler : nullptr;
+    if (through) set.params["sampler_steps"] = std::to_string(sampler.steps);
     set.latentSize = latent;
     auto gen = at::detail::createCPUGenerator(options.seed);
     const int total = options.steps * static_cast<int>(options.transforms.size());
@@ -424,11 +440,11 @@ DirectionSet learnSteeringWalks(const Generator &generator, const SteerOptions &
             at::Tensor target, mask;
             {
                 torch::NoGradGuard noGrad;
-                target =
-                    applyEdit(normalised(generator, generator.generate(z, y)), t, alpha, &mask);
+                target = applyEdit(normalised(generator, generator.generate(z, y, through)), t,
+                                   alpha, &mask);
             }
             const auto moved =
-                normalised(generator, generator.generate(z + alpha.unsqueeze(1) * w, y));
+                normalised(generator, generator.generate(z + alpha.unsqueeze(1) * w, y, through));
             const auto loss = ((moved - target).pow(2) * mask).sum() /
                               (mask.sum() * moved.size(1)).clamp_min(1.0);
             adam.zero_grad();

@@ -92,6 +92,12 @@ struct SteerOptions
     // barely moves w (docs/view-recipe.md has the measurement).
     double learningRate = 1e-2;
     std::uint64_t seed = 0;
+    // Diffusion generators: the DDIM steps of the sampler a walk is learned
+    // through (its guidance and eta are the generator's); 0: the
+    // generator's own steps. Time and memory per step are proportional to
+    // it, and x_T -> image is one ODE whatever the step count, so a walk
+    // learned through a few steps moves the images of a finer sampler alike.
+    int samplerSteps = 0;
     // Refuse to start when a step's backward pass would keep more than this
     // (estimateWalkMemory); 0: the memory the system has available now.
     std::size_t memoryLimit = 0;
