@@ -18,6 +18,7 @@
 #include "smalldataset.h"
 #include "uiruntime.h"
 #include "views/directions.h"
+#include "views/viewrecipe.h"
 #include "windowtest.h"
 
 #include <QCheckBox>
@@ -203,6 +204,10 @@ private Q_SLOTS:
         // reason, and PCA chosen instead.
         auto *method = window.explorerPanel()->findChild<QComboBox *>("directionMethod");
         QCOMPARE(method->currentData().toString(), QString("pca"));
+        // Walks learn through a few sampler steps: 4, at most the model's 5.
+        auto *walkSteps = window.explorerPanel()->findChild<QSpinBox *>("walkSamplerSteps");
+        QVERIFY(walkSteps->isVisibleTo(window.explorerPanel()));
+        QCOMPARE(walkSteps->value(), 4);
         const QModelIndex sefa = method->model()->index(method->findData("sefa"), 0);
         QVERIFY(!(method->model()->flags(sefa) & Qt::ItemIsEnabled));
         QVERIFY(sefa.data(Qt::ToolTipRole).toString().contains("diffusion model"));
@@ -398,6 +403,39 @@ private Q_SLOTS:
             text.contains("1 unreadable image(s) of " + dir.filePath("set") + " were left out"),
             qPrintable(text));
         qunsetenv("XDG_CACHE_HOME");
+    }
+
+    // Recipes are read and written on a worker (a 256 px diffusion model's
+    // direction sets are tens of MB of JSON): the window returns at once
+    // and shows the recipe when it is read.
+    void recipesOpenAndSaveOnAWorker()
+    {
+        MainWindow window;
+        QVERIFY(latent::test::loadDefaultGenerator(window));
+        QTemporaryDir dir;
+        const QString path = dir.filePath("r.json");
+        auto *sigma = window.composerPanel()->findChild<QDoubleSpinBox *>("sigma");
+        sigma->setValue(0.35);
+        QSignalSpy saved(&window, &MainWindow::recipeSaved);
+        window.saveRecipeTo(path);
+        sigma->setValue(0.9); // after the call: the recipe as it was is written
+        QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 1, 30000);
+        QCOMPARE(saved.first().at(1).toString(), QString());
+        QCOMPARE(latent::readRecipe(path.toStdString()).views.sigma, 0.35f);
+
+        QSignalSpy opened(&window, &MainWindow::recipeOpened);
+        window.openRecipe(path);
+        QCOMPARE(sigma->value(), 0.9); // not yet: it is being read
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 30000);
+        QCOMPARE(sigma->value(), 0.35);
+
+        // A folder that cannot be written: said, nothing written.
+        window.saveRecipeTo(dir.filePath("missing/r.json"));
+        QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 2, 30000);
+        QVERIFY(!saved.last().at(1).toString().isEmpty());
+        QMessageBox *box = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((box = window.findChild<QMessageBox *>()) != nullptr, 30000);
+        QVERIFY(box->text().contains("missing"));
     }
 
     void badGeneratorKeepsThePreviousOne()

@@ -498,7 +498,17 @@ ComposerPanel::OpenResult ComposerPanel::openRecipe(const QString &path, bool ac
                                                     QString *error)
 {
     try {
-        const ViewRecipe r = readRecipe(path.toStdString());
+        return useRecipe(readRecipe(path.toStdString()), path, acceptMismatch, error);
+    } catch (const std::exception &e) {
+        *error = QString::fromStdString(e.what());
+        return OpenResult::Failed;
+    }
+}
+
+ComposerPanel::OpenResult ComposerPanel::useRecipe(const ViewRecipe &r, const QString &path,
+                                                   bool acceptMismatch, QString *error)
+{
+    try {
         if (m_generator)
             r.checkAgainst(m_generator->info().latentSize, m_generator->info().numClasses,
                            "recipe " + path.toStdString());

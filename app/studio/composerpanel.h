@@ -45,9 +45,14 @@ public:
     void showRecipe(const ViewRecipe &recipe);
 
     enum class OpenResult { Opened, GeneratorMismatch, Failed };
-    // Reads a recipe; a generator SHA-256 that differs from the recipe's
-    // returns GeneratorMismatch unless `acceptMismatch`. `error` gets the message.
+    // Reads a recipe and shows it (useRecipe): on the calling thread, so the
+    // window reads on a worker and hands the recipe to useRecipe.
     OpenResult openRecipe(const QString &path, bool acceptMismatch, QString *error);
+    // Shows a recipe read from `path` after checking it against the
+    // generator: a generator SHA-256 that differs from the recipe's returns
+    // GeneratorMismatch unless `acceptMismatch`. `error` gets the message.
+    OpenResult useRecipe(const ViewRecipe &recipe, const QString &path, bool acceptMismatch,
+                         QString *error);
     bool saveRecipe(const QString &path, QString *error);
 
     // "Apply to the Running Training": shown enabled while a run trains.

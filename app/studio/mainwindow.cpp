@@ -66,7 +66,8 @@ MainWindow::MainWindow(QWidget *parent)
                                  return m_generator ? QString::fromStdString(m_generator->path())
                                                     : QString();
                              })),
-      m_runs(new RunsPanel), m_worker(std::make_unique<CoalescingWorker>())
+      m_runs(new RunsPanel), m_worker(std::make_unique<CoalescingWorker>()),
+      m_fileWorker(std::make_unique<CoalescingWorker>())
 {
     setWindowTitle(tr("Latent Studio"));
     m_tabs->setObjectName("tabs");
@@ -371,22 +372,42 @@ void MainWindow::chooseRecipe()
 
 void MainWindow::openRecipe(const QString &path)
 {
+    statusBar()->showMessage(tr("Opening %1…").arg(path));
+    runJob(
+        *m_fileWorker, "recipe", this, [path] { return readRecipe(path.toStdString()); },
+        [this, path](const ViewRecipe &recipe, const QString &readError) {
+            if (!readError.isEmpty()) {
+                statusBar()->clearMessage();
+                showError(tr("Could not open the recipe"), readError);
+                return;
+            }
+            useRecipe(recipe, path);
+        });
+}
+
+void MainWindow::useRecipe(const ViewRecipe &recipe, const QString &path)
+{
     QString error;
-    auto result = m_composer->openRecipe(path, false, &error);
+    auto result = m_composer->useRecipe(recipe, path, false, &error);
     if (result == ComposerPanel::OpenResult::GeneratorMismatch) {
         const auto answer =
             QMessageBox::warning(this, tr("Different generator"),
                                  error + "\n\n" + tr("Use the recipe with the loaded generator?"),
                                  QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
-        if (answer != QMessageBox::Yes) return;
-        result = m_composer->openRecipe(path, true, &error);
+        if (answer != QMessageBox::Yes) {
+            statusBar()->clearMessage();
+            return;
+        }
+        result = m_composer->useRecipe(recipe, path, true, &error);
     }
     if (result == ComposerPanel::OpenResult::Failed) {
+        statusBar()->clearMessage();
         showError(tr("Could not open the recipe"), error);
         return;
     }
     m_tabs->setCurrentWidget(m_composer);
     statusBar()->showMessage(tr("Opened %1").arg(path), 5000);
+    Q_EMIT recipeOpened(path);
 }
 
 // The Views tab's recipe, as it stands, with the generator in use.
@@ -418,11 +439,27 @@ void MainWindow::saveRecipeAs()
                                                 tr("View recipes (*.recipe.json *.json)"));
     if (path.isEmpty()) return;
     if (!path.endsWith(".json", Qt::CaseInsensitive)) path += ".recipe.json";
-    QString error;
-    if (m_composer->saveRecipe(path, &error))
-        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
-    else
-        showError(tr("Could not save the recipe"), error);
+    saveRecipeTo(path);
+}
+
+void MainWindow::saveRecipeTo(const QString &path)
+{
+    // The recipe as it stands now, written on a worker.
+    const ViewRecipe recipe = m_composer->recipe();
+    statusBar()->showMessage(tr("Saving %1…").arg(path));
+    runJob(
+        *m_fileWorker, "save:" + path.toStdString(), this,
+        [recipe, path] {
+            writeRecipe(recipe, path.toStdString());
+            return true;
+        },
+        [this, path](bool, const QString &error) {
+            if (error.isEmpty())
+                statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+            else
+                showError(tr("Could not save the recipe"), error);
+            Q_EMIT recipeSaved(path, error);
+        });
 }
 
 void MainWindow::showError(const QString &title, const QString &message)

@@ -13,6 +13,10 @@ class QLabel;
 class QMenu;
 class QTabWidget;
 
+namespace latent {
+struct ViewRecipe;
+}
+
 namespace latent::studio {
 
 class ComposerPanel;
@@ -22,8 +26,8 @@ class GeneratorPanel;
 class RunsPanel;
 class TrainPanel;
 
-// The studio window. Owns the loaded generator and one worker thread; the
-// UI thread only posts requests to the worker and shows what comes back.
+// The studio window. Owns the loaded generator and its worker threads; the
+// UI thread only posts requests to them and shows what comes back.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -43,14 +47,20 @@ public:
     ComposerPanel *composerPanel() const { return m_composer; }
     TrainPanel *trainPanel() const { return m_train; }
     RunsPanel *runsPanel() const { return m_runs; }
-    // Opens a view recipe; asks before accepting a different generator.
+    // Reads a view recipe on a worker, then shows it in the Views tab
+    // (asking first when it was made with another generator file); emits
+    // recipeOpened.
     void openRecipe(const QString &path);
+    // The Views tab's recipe, written on a worker; emits recipeSaved.
+    void saveRecipeTo(const QString &path);
     const std::shared_ptr<const Generator> &generator() const { return m_generator; }
 
 Q_SIGNALS:
     void generatorLoaded(const QString &path);
     void generatorFailed(const QString &message);
     void samplesShown();
+    void recipeOpened(const QString &path);
+    void recipeSaved(const QString &path, const QString &error);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -64,6 +74,7 @@ private:
     bool haveSamples(); // says so in the status bar when there are none
     void chooseRecipe();
     void saveRecipeAs();
+    void useRecipe(const ViewRecipe &recipe, const QString &path);
     void exportDataset();
     void chooseGenerator();
     void showPreferences();
@@ -92,6 +103,9 @@ private:
     // Declared last so it is destroyed first: its thread is joined before
     // anything a running job might touch goes away.
     std::unique_ptr<CoalescingWorker> m_worker;
+    // Files the user opens and saves (a recipe of a 256 px diffusion model
+    // carries tens of MB of direction sets), never queued behind a sampling.
+    std::unique_ptr<CoalescingWorker> m_fileWorker;
 };
 
 } // namespace latent::studio
