@@ -397,6 +397,11 @@ private Q_SLOTS:
                            "--out", set, "--strip", strip});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY(r.out.contains("3 sefa directions"));
+        r = runCli({"directions", LATENT_DEFAULT_GENERATOR, "--method", "steer",
+                    "--walk-sampler-steps", "4", "--out", set});
+        QVERIFY2(r.code != 0 && r.err.contains("--walk-sampler-steps applies to diffusion "
+                                               "generators"),
+                 qPrintable(r.err));
         QCOMPARE(QImage(strip).size(), QSize(7 * 32 + 8 * 2, 3 * 32 + 4 * 2));
 
         // A recipe beside a copy of the generator; views render from it.

@@ -22,6 +22,7 @@
 #include <torch/types.h>
 
 #include <QDir>
+#include <QDirIterator>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -472,6 +473,8 @@ private Q_SLOTS:
         QCOMPARE(other.imagesReadFromCache(), 0);
         QVERIFY(!torch::allclose(o.images, a.images));
         QVERIFY(other.cacheFolder() != afterCut.cacheFolder());
+        // The earlier key's folder is gone: one pool at a time uses the cache.
+        QCOMPARE(std::distance(fs::directory_iterator(cache), fs::directory_iterator()), 1);
 
         // Latent views: latents and classes only, nothing rendered or cached.
         ViewRecipe gaussian = r;
@@ -494,12 +497,22 @@ private Q_SLOTS:
         const auto big =
             Generator::load(latent::test::writeDenoiser(dir.path().toStdString(), 3, 256));
         ViewRecipe r;
+        r.views.gaussian = false; // pixel-only views: the pool keeps the anchors' images
         r.anchors.poolSize = 5000;
         TrainConfig c;
         c.data = "generator";
-        const QString e = errorOf([&] { batchShape(c, r, big.get(), nullptr, "recipe r.json"); });
+        QString e = errorOf([&] { batchShape(c, r, big.get(), nullptr, "recipe r.json"); });
         QVERIFY2(e.contains("recipe r.json: anchors.pool.size 5000 keeps up to 7794 MiB of "
                             "3x256x256 images and their latents; at most 4096 MiB"),
+                 qPrintable(e));
+        // Latent views render no anchor image: only the window's latents
+        // (4,032 MiB) count, under the limit; twice the pool is not.
+        r.views.gaussian = true;
+        QVERIFY(errorOf([&] { batchShape(c, r, big.get(), nullptr, "recipe r.json"); }).isEmpty());
+        r.anchors.poolSize = 10000;
+        e = errorOf([&] { batchShape(c, r, big.get(), nullptr, "recipe r.json"); });
+        QVERIFY2(e.contains("anchors.pool.size 10000 keeps up to 7872 MiB of latents (its latent "
+                            "views use no anchor image)"),
                  qPrintable(e));
     }
 
@@ -554,7 +567,8 @@ private Q_SLOTS:
         pooled->wait();
         QVERIFY2(pooled->state() == RunState::Stopped, pooled->message().c_str());
         const QString poolFolder = QString::fromStdString(path("pooled") + "/anchor-pool");
-        QVERIFY(QDir(poolFolder).exists());
+        QDirIterator chunks(poolFolder, {"chunk-*.pt"}, QDir::Files, QDirIterator::Subdirectories);
+        QVERIFY(chunks.hasNext());
         pooled.reset();
         auto resumed = Trainer::open(path("pooled"));
         resumed->start();

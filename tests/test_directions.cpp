@@ -328,6 +328,11 @@ private Q_SLOTS:
         const DirectionSet twoSteps = learnSteeringWalks(*diffusion, o);
         QVERIFY(fewSteps.vectors == twoSteps.vectors);
         QVERIFY(fewSteps.vectors != sixSteps.vectors);
+        o.samplerSteps = diffusion->info().diffusion.timesteps + 1;
+        e = test::errorOf([&] { learnSteeringWalks(*diffusion, o); });
+        QVERIFY2(e.contains("walk sampler steps " + QString::number(o.samplerSteps) +
+                            " is above the model's"),
+                 qPrintable(e));
 
         const WalkMemory gan = estimateWalkMemory(*m_gen, o);
         QCOMPARE(gan.calls, 1);

@@ -160,6 +160,7 @@ class ExportTest(unittest.TestCase):
                 (dict(schedule={"type": "alphas_cumprod", "values": [0.5, 0.4]}),
                  r"diffusion.schedule.values must be a list of 100 numbers"),
                 (dict(output_range=(1, -1)), r"output_range is \[1, -1\], expected \[min, max\]"),
+                (dict(output_range=(-1, float("inf"))), r"output_range is \[-1, inf\]"),
                 (dict(timesteps=1), r"diffusion.timesteps is 1, expected an integer from 2")):
             kwargs = {"timesteps": 100, **kwargs}
             with self.assertRaisesRegex(ValueError, message):

@@ -260,6 +260,8 @@ private Q_SLOTS:
         QCOMPARE(preview.columns, 5);
         QCOMPARE(preview.images.count, 15);
         QVERIFY(!preview.classPairs && std::isnan(preview.diagnostics.cosineClassPositives));
+        QCOMPARE(preview.sampled, 3 * 5); // the anchors and their latent views
+        QCOMPARE(renderViewPreview(*gen, r, 3, 4, 2, ViewMode::PixelOnly).sampled, 3);
     }
 
     // Class-conditional positives (SupCon) in the preview: rows come in

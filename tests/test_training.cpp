@@ -411,7 +411,17 @@ private Q_SLOTS:
                     text.contains("The runs read different data, so their rows do not "
                                   "compare: evaluation: fit 10, validation 4, test 6 "
                                   "(a-s1); evaluation: fit 12, validation 4, test 6 (a-s2).") &&
-                    text.contains("Test is reported once: nothing is chosen in this table"),
+                    text.contains("Test is reported once: nothing is chosen in this table") &&
+                    text.contains("so their rows do not compare: probe 150 iterations, L2 0.001, "
+                                  "kNN temperature 0.1 (a-s1); probe settings not recorded "
+                                  "(a-s2)."),
+                qPrintable(text));
+            ExperimentContext pending = nothingChosen;
+            pending.sigmaToChoose = true;
+            text = QString::fromStdString(experimentReport(plan, {own1, own2}, {}, pending, {}));
+            QVERIFY2(
+                text.contains("sigma for rows e, f and g is to be chosen on row c's validation "
+                              "probe once row c has finished."),
                 qPrintable(text));
             // Runs evaluated with other probe settings are named; without any
             // record, the report says the settings are this build's.

@@ -37,6 +37,7 @@ import argparse
 import importlib
 import importlib.util
 import json
+import math
 import numbers
 import os
 import sys
@@ -147,8 +148,9 @@ def _check_diffusion_sidecar(channels, resolution, timesteps, schedule, output_r
         raise ValueError(f"diffusion.timesteps is {timesteps!r}, expected an integer from 2 to "
                          f"{_MAX_TIMESTEPS} (the training timesteps)")
     lo_hi = list(output_range)
-    if len(lo_hi) != 2 or not all(_is_number(v) for v in lo_hi) or not lo_hi[0] < lo_hi[1]:
-        raise ValueError(f"output_range is {lo_hi}, expected [min, max] numbers with min < max")
+    if (len(lo_hi) != 2 or not all(_is_number(v) and math.isfinite(v) for v in lo_hi)
+            or not lo_hi[0] < lo_hi[1]):
+        raise ValueError(f"output_range is {lo_hi}, expected [min, max] finite numbers with min < max")
     if not isinstance(schedule, dict) or "type" not in schedule:
         raise ValueError(f"diffusion.schedule is {schedule!r}, expected an object with a type")
     kind = schedule["type"]

@@ -365,8 +365,8 @@
         <translation>Wie schnell die Vorschau mit diesen Einstellungen erzeugt wurde: was der Sampler pro Bild kostet (das Training erzeugt jede Ansicht genauso)</translation>
     </message>
     <message>
-        <source>Preview: %1 images in %2 s: %3 images/s</source>
-        <translation>Vorschau: %1 Bilder in %2 s: %3 Bilder/s</translation>
+        <source>Preview: %1 images sampled in %2 s: %3 images/s</source>
+        <translation>Vorschau: %1 Bilder erzeugt in %2 s: %3 Bilder/s</translation>
     </message>
 </context>
 <context>

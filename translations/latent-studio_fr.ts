@@ -365,8 +365,8 @@
         <translation>La vitesse de l&apos;aperçu avec ces réglages : ce que coûte l&apos;échantillonneur par image (l&apos;entraînement génère chaque vue de la même façon)</translation>
     </message>
     <message>
-        <source>Preview: %1 images in %2 s: %3 images/s</source>
-        <translation>Aperçu : %1 images en %2 s : %3 images/s</translation>
+        <source>Preview: %1 images sampled in %2 s: %3 images/s</source>
+        <translation>Aperçu : %1 images générées en %2 s : %3 images/s</translation>
     </message>
 </context>
 <context>

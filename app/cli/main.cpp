@@ -168,6 +168,9 @@ int runDirections(const std::string &path, const DirectionOptions &o)
         steer.batch = o.batch;
         steer.learningRate = o.lr;
         steer.seed = o.seed;
+        if (o.walkSamplerSteps > 0 && !gen->info().isDiffusion())
+            throw latent::Error("--walk-sampler-steps applies to diffusion generators, and " +
+                                gen->info().name + " is a GAN; leave it out");
         steer.samplerSteps = o.walkSamplerSteps;
         set = latent::learnSteeringWalks(*gen, steer, stderrProgress());
     }

@@ -531,17 +531,6 @@ ComposerPanel::OpenResult ComposerPanel::useRecipe(const ViewRecipe &r, const QS
     }
 }
 
-bool ComposerPanel::saveRecipe(const QString &path, QString *error)
-{
-    try {
-        writeRecipe(recipe(), path.toStdString());
-        return true;
-    } catch (const std::exception &e) {
-        *error = QString::fromStdString(e.what());
-        return false;
-    }
-}
-
 void ComposerPanel::requestPreview()
 {
     if (!m_generator || m_updating) return;
@@ -571,11 +560,10 @@ void ComposerPanel::requestPreview()
             };
             m_preview->setCells(cellsOf(preview.images, caption), columns);
             m_diagnostics = preview.diagnostics;
-            m_rate->setText(
-                tr("Preview: %1 images in %2 s: %3 images/s")
-                    .arg(preview.images.count)
-                    .arg(preview.seconds, 0, 'f', 2)
-                    .arg(preview.images.count / std::max(preview.seconds, 1e-6), 0, 'f', 1));
+            m_rate->setText(tr("Preview: %1 images sampled in %2 s: %3 images/s")
+                                .arg(preview.sampled)
+                                .arg(preview.seconds, 0, 'f', 2)
+                                .arg(preview.sampled / std::max(preview.seconds, 1e-6), 0, 'f', 1));
             const auto &d = preview.diagnostics;
             if (anchors < 2 || views < 2) { // no pair of views, or no other anchor, to compare
                 m_diagnosticsLabel->setText(

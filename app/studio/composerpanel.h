@@ -53,7 +53,6 @@ public:
     // GeneratorMismatch unless `acceptMismatch`. `error` gets the message.
     OpenResult useRecipe(const ViewRecipe &recipe, const QString &path, bool acceptMismatch,
                          QString *error);
-    bool saveRecipe(const QString &path, QString *error);
 
     // "Apply to the Running Training": shown enabled while a run trains.
     void setTrainingActive(bool active);

@@ -555,6 +555,9 @@ void MainWindow::closeEvent(QCloseEvent *event)
         if (!m_quitWhenStopped) askToStopAndQuit();
         return;
     }
+    // A recipe being saved is written before the window goes (the worker's
+    // destructor would drop a save still queued): seconds at most.
+    m_fileWorker->waitForIdle();
     QSettings settings;
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());

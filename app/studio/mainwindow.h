@@ -100,11 +100,12 @@ private:
     bool m_quitWhenStopped = false;
     std::shared_ptr<const Generator> m_generator;
     ImageBatch m_lastBatch;
-    // Declared last so it is destroyed first: its thread is joined before
-    // anything a running job might touch goes away.
+    // The workers are declared last so they are destroyed first: their
+    // threads are joined before anything a running job might touch goes away.
     std::unique_ptr<CoalescingWorker> m_worker;
     // Files the user opens and saves (a recipe of a 256 px diffusion model
-    // carries tens of MB of direction sets), never queued behind a sampling.
+    // carries tens of MB of direction sets), never queued behind a sampling;
+    // its jobs hold copies, not the window's members.
     std::unique_ptr<CoalescingWorker> m_fileWorker;
 };
 

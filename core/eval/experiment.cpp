@@ -118,7 +118,7 @@ std::string differences(const std::vector<RunSummary> &runs)
     if (!data.empty())
         text += "The runs read different data, so their rows do not compare: " + data + ". ";
     const std::string probes = runsWhere(runs, [](const RunSession &s) {
-        if (s.protocol.empty()) return std::string();
+        if (s.protocol.empty()) return std::string("probe settings not recorded");
         const ProbeSettings p = probeSettingsOf(s.protocol);
         std::ostringstream out;
         out << "probe " << p.iterations << " iterations, L2 " << p.l2 << ", kNN temperature "
@@ -450,6 +450,9 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
         out << "the one choice made here is sigma for rows " << sigmaRows << ": "
             << sigmaText(choice.sigma) << ", row c's best mean validation probe ("
             << percentText(choice.validationProbe) << "%). ";
+    else if (c.sigmaToChoose)
+        out << "sigma for rows e, f and g is to be chosen on row c's validation probe once row c "
+               "has finished. ";
     else
         out << "nothing is chosen in this table (every setting came from its command). ";
     if (!rowVal.empty()) {

@@ -107,9 +107,10 @@ struct ExperimentContext
     double budgetMinutes = 0;
     int budgetSteps = 0; // when above 0, the budget instead of the minutes
     int seeds = 1;
-    bool sigmaChosen = false; // rows e, f, g took row c's best sigma on validation
-    std::string reportCard;   // Markdown of the generator's report card, or why there is none
-    std::string generation;   // how the generated rows sampled (generator, sampler, anchor pool)
+    bool sigmaChosen = false;   // rows e, f, g took row c's best sigma on validation
+    bool sigmaToChoose = false; // they will, once row c has finished
+    std::string reportCard;     // Markdown of the generator's report card, or why there is none
+    std::string generation;     // how the generated rows sampled (generator, sampler, anchor pool)
     // Not empty while runs remain: the report is a progress report, headed
     // by this paragraph (what has finished, what comes when all have).
     std::string progress;

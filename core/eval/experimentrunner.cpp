@@ -489,6 +489,7 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
     context.budgetMinutes = options.budgetMinutes;
     context.budgetSteps = options.budgetSteps;
     context.seeds = options.seeds;
+    context.sigmaToChoose = choose;
 
     // Rows a-d first; with a chosen sigma, rows e, f and g once row c has
     // finished at every seed.
@@ -508,6 +509,7 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
         m->log(line.str());
         plan = paperTablePlan(options, base, walks, choice.sigma);
         context.sigmaChosen = true;
+        context.sigmaToChoose = false;
         if (!m->trainAll(plan, 0)) return {};
     }
 

@@ -16,8 +16,10 @@ namespace latent {
 namespace {
 
 // What a pool's images depend on besides the anchor index, as text whose
-// hash names its cache folder: another sampler, generator, truncation,
-// chunking or device gives other bits, so it gets a folder of its own.
+// hash names its cache folder: another sampler, generator (the files as
+// they are now: one exported again to the same path, or its sidecar edited,
+// is another), truncation, chunking or device gives other bits, so it gets
+// a folder of its own.
 std::string imageIdentity(const Generator &generator, const ViewRecipe &recipe, std::uint64_t seed,
                           std::int64_t chunk)
 {
@@ -25,9 +27,9 @@ std::string imageIdentity(const Generator &generator, const ViewRecipe &recipe, 
     const SamplerSettings sampler = recipes ? *recipes : generator.samplerSettings();
     std::ostringstream out;
     out << std::hexfloat << "anchor pool 1; seed " << seed << "; chunk " << chunk << "; generator "
-        << (recipe.generator.sha256.empty() ? generator.path() : recipe.generator.sha256)
-        << "; device " << generator.deviceName() << "; truncation " << recipe.anchors.truncation
-        << "; classes";
+        << sha256OfFile(generator.path()) << " sidecar "
+        << (generator.hasSidecar() ? sha256OfFile(generator.sidecarPath()) : "none") << "; device "
+        << generator.deviceName() << "; truncation " << recipe.anchors.truncation << "; classes";
     for (int c : recipe.anchors.classes)
         out << ' ' << c;
     if (generator.info().isDiffusion())
@@ -51,6 +53,10 @@ AnchorPool::AnchorPool(const Generator &generator, const ViewRecipe &recipe, std
         cacheFolder + "/" +
         sha256OfBytes(imageIdentity(generator, recipe, m_seed, m_chunk)).substr(0, 16);
     std::error_code ec;
+    // Another key's chunks (an earlier recipe version, another device) are
+    // of no use from here: the run's one pool at a time is this one.
+    for (const auto &entry : fs::directory_iterator(cacheFolder, ec))
+        if (entry.path() != fs::path(folder)) fs::remove_all(entry.path(), ec);
     fs::create_directories(folder, ec);
     if (ec) return; // the pool works without its cache (renders again on resume)
     m_cache = folder;
@@ -67,20 +73,29 @@ AnchorPool::AnchorPool(const Generator &generator, const ViewRecipe &recipe, std
     }
 }
 
+std::string AnchorPool::cacheFolder() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_cache;
+}
+
 std::string AnchorPool::chunkFile(std::int64_t c) const
 {
     return m_cache + "/chunk-" + std::to_string(c) + ".pt";
 }
 
-double AnchorPool::bytesFor(const GeneratorInfo &info, std::int64_t size)
+double AnchorPool::bytesFor(const GeneratorInfo &info, const ViewRecipe &recipe)
 {
+    const std::int64_t size = recipe.anchors.poolSize;
     const double image = double(info.channels) * info.resolution * info.resolution;
-    // The window's latents too: blocks of kBlock over [start, start + size),
-    // one more where the window straddles them (a diffusion model's x_T is an
+    // The window's latents: blocks of kBlock over [start, start + size), one
+    // more where the window straddles them (a diffusion model's x_T is an
     // image's size).
     const double latents = double((size + kBlock - 1) / kBlock + 1) * kBlock * info.latentSize;
-    // A render chunk may run past the window's end: those images are kept for later.
-    return (double(size + kRenderChunk) * image + latents) * sizeof(float);
+    // Images unless the views are latent; a render chunk may run past the
+    // window's end: those images are kept for later.
+    const double images = makesLatentViews(recipe) ? 0 : double(size + kRenderChunk) * image;
+    return (images + latents) * sizeof(float);
 }
 
 Anchors AnchorPool::block(std::int64_t b)

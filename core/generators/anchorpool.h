@@ -77,10 +77,10 @@ public:
     std::int64_t imagesRendered() const;
     std::int64_t imagesReadFromCache() const;
     // The folder this pool's chunks go to (empty without a cache).
-    const std::string &cacheFolder() const { return m_cache; }
-    // Bytes one pool of `size` images of the generator's shape holds, with
-    // the latents its window keeps (float32).
-    static double bytesFor(const GeneratorInfo &info, std::int64_t size);
+    std::string cacheFolder() const;
+    // Bytes the recipe's pool holds: the latents its window keeps, and its
+    // images of the generator's shape unless the views are latent (float32).
+    static double bytesFor(const GeneratorInfo &info, const ViewRecipe &recipe);
 
 private:
     Anchors block(std::int64_t b); // latents and classes of anchors [b * kBlock, (b + 1) * kBlock)

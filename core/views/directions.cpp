@@ -327,8 +327,12 @@ namespace {
 SamplerSettings walkSampler(const Generator &generator, const SteerOptions &options)
 {
     SamplerSettings s = generator.samplerSettings();
-    if (options.samplerSteps > 0)
-        s.steps = std::min(options.samplerSteps, generator.info().diffusion.timesteps);
+    const int timesteps = generator.info().diffusion.timesteps;
+    if (options.samplerSteps > timesteps)
+        throw Error("steering: walk sampler steps " + std::to_string(options.samplerSteps) +
+                    " is above the model's " + std::to_string(timesteps) +
+                    " training timesteps; choose 1 to " + std::to_string(timesteps));
+    if (options.samplerSteps > 0) s.steps = options.samplerSteps;
     return s;
 }
 } // namespace

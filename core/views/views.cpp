@@ -299,6 +299,7 @@ ViewPreview renderViewPreview(const Generator &generator, const ViewRecipe &reci
     preview.diagnostics = recipe.views.classPositives && generator.info().isConditional()
                               ? diagnose(v, classes)
                               : diagnose(v);
+    preview.sampled = anchors * (makesLatentViews(recipe, mode) ? 1 + views : 1);
     preview.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return preview;

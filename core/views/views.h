@@ -79,6 +79,7 @@ struct ViewPreview
     int columns = 0;
     ViewDiagnostics diagnostics;
     bool classPairs = false;
+    int sampled = 0;    // images the generator sampled: the anchors, and latent views
     double seconds = 0; // wall time it took (the sampler's cost at the recipe's settings)
 };
 ViewPreview renderViewPreview(const Generator &generator, const ViewRecipe &recipe, int anchors,
