@@ -94,16 +94,15 @@ BatchShape batchShape(const TrainConfig &config, const ViewRecipe &recipe,
         checkRecipeFits(recipe, *generator, recipeWhat);
         constexpr double kMaxPoolBytes = 4.0 * (1 << 30);
         const double poolBytes = AnchorPool::bytesFor(info, recipe);
-        const std::string shapeText = std::to_string(info.channels) + "x" +
-                                      std::to_string(info.resolution) + "x" +
-                                      std::to_string(info.resolution);
         if (poolBytes > kMaxPoolBytes)
-            throw Error(recipeWhat + ": anchors.pool.size " +
-                        std::to_string(recipe.anchors.poolSize) + " keeps up to " +
-                        std::to_string(int(poolBytes / (1 << 20))) + " MiB of " +
-                        (makesLatentViews(recipe) ? "latents (its latent views use no anchor image)"
-                                                  : shapeText + " images and their latents") +
-                        "; at most 4096 MiB, choose a smaller pool");
+            throw Error(
+                recipeWhat + ": anchors.pool.size " + std::to_string(recipe.anchors.poolSize) +
+                " keeps up to " + std::to_string(int(poolBytes / (1 << 20))) + " MiB of " +
+                (makesLatentViews(recipe)
+                     ? std::string("latents (its latent views use no anchor image)")
+                     : std::to_string(info.channels) + "x" + std::to_string(info.resolution) + "x" +
+                           std::to_string(info.resolution) + " images and their latents") +
+                "; at most 4096 MiB, choose a smaller pool");
         shape.channels = info.channels;
         shape.resolution = info.resolution;
     } else { // a real-data run (validate() refuses a generator run without a generator)

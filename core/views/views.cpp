@@ -283,7 +283,7 @@ ViewPreview renderViewPreview(const Generator &generator, const ViewRecipe &reci
         // same-class positive beside it.
         if (views < 1) throw Error("views: need at least one view, got " + std::to_string(views));
         Anchors drawn = sampleAnchors(generator, recipe, 0, anchors, anchors, seed);
-        const auto even = torch::arange(anchors, torch::kInt64).div(2, "floor") * 2;
+        const auto even = torch::arange(anchors, drawn.y.options()).div(2, "floor") * 2;
         drawn.y = drawn.y.index_select(0, even);
         classes = drawn.y;
         v = viewsOfAnchors(generator, recipe, drawn, views, seed, mode, {}, &a);
@@ -296,9 +296,7 @@ ViewPreview renderViewPreview(const Generator &generator, const ViewRecipe &reci
                           generator.info().outputMin;
     preview.images = generator.toImages(asOutput, classes.repeat_interleave(views + 1, 0));
     preview.columns = views + 1;
-    preview.diagnostics = recipe.views.classPositives && generator.info().isConditional()
-                              ? diagnose(v, classes)
-                              : diagnose(v);
+    preview.diagnostics = preview.classPairs ? diagnose(v, classes) : diagnose(v);
     preview.sampled = anchors * (makesLatentViews(recipe, mode) ? 1 + views : 1);
     preview.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
