@@ -357,16 +357,16 @@
         <translation>Das Training zieht seine Anker aus einem Vorrat dieser Größe, jeder wird einmal erzeugt, solange er im Vorrat bleibt, statt in jedem Schritt neue Anker zu erzeugen: für langsame Sampler (Diffusion) mit reinen Pixel- oder neu verrauschten Ansichten. Gaußsche und gesteuerte Ansichten werden aus eigenen Latents erzeugt, mit ihnen spart der Vorrat nichts; aus: neue Anker</translation>
     </message>
     <message>
-        <source> Same-class positives (rows 1-2, 3-4, … share a class; negatives are other classes): pixel RMS %1, cosine %2.</source>
-        <translation> Positive derselben Klasse (Zeilen 1-2, 3-4, … teilen eine Klasse; Negative sind andere Klassen): Pixel-RMS %1, Kosinus %2.</translation>
-    </message>
-    <message>
         <source>How fast the preview was made at these settings: what the sampler costs per image (training samples each view the same way)</source>
         <translation>Wie schnell die Vorschau mit diesen Einstellungen erzeugt wurde: was der Sampler pro Bild kostet (das Training erzeugt jede Ansicht genauso)</translation>
     </message>
     <message>
         <source>Preview: %1 images sampled in %2 s: %3 images/s</source>
         <translation>Vorschau: %1 Bilder erzeugt in %2 s: %3 Bilder/s</translation>
+    </message>
+    <message>
+        <source>Same-class positives (rows 1-2, 3-4, … share a class; negatives are other classes): pixel RMS %1, cosine %2.</source>
+        <translation>Positive derselben Klasse (Zeilen 1-2, 3-4, … teilen eine Klasse; Negative sind andere Klassen): Pixel-RMS %1, Kosinus %2.</translation>
     </message>
 </context>
 <context>
@@ -794,12 +794,12 @@
         <translation>Die Richtungsstreifen konnten nicht gezeichnet werden: %1</translation>
     </message>
     <message>
-        <source>DDIM steps of the sampler a walk is learned through: each step of learning runs the sampler forward and backward, so its time and memory grow with them. The walk then moves the images of any step count (x_T to image is one ODE)</source>
-        <translation>DDIM-Schritte des Samplers, durch den ein Pfad gelernt wird: jeder Lernschritt durchläuft den Sampler vorwärts und rückwärts, Zeit und Speicher wachsen also mit ihnen. Der Pfad bewegt danach die Bilder jeder Schrittzahl (x_T zum Bild ist eine ODE)</translation>
-    </message>
-    <message>
         <source>Walk sampler steps</source>
         <translation>Sampler-Schritte des Pfads</translation>
+    </message>
+    <message>
+        <source>DDIM steps of the sampler a walk is learned through: each step of learning runs the sampler forward and backward, so its time and memory grow with them. The walk then moves the images of any step count (with eta 0, x_T to image is one ODE)</source>
+        <translation>DDIM-Schritte des Samplers, durch den ein Pfad gelernt wird: jeder Lernschritt durchläuft den Sampler vorwärts und rückwärts, Zeit und Speicher wachsen also mit ihnen. Der Pfad bewegt danach die Bilder jeder Schrittzahl (mit eta 0 ist x_T zum Bild eine ODE)</translation>
     </message>
 </context>
 <context>

@@ -357,16 +357,16 @@
         <translation>L&apos;entraînement tire ses ancres d&apos;une réserve de cette taille, chacune générée une seule fois tant qu&apos;elle reste dans la réserve, au lieu de nouvelles ancres à chaque pas : pour les échantillonneurs lents (diffusion) avec des vues pixel seules ou re-bruitées. Les vues gaussiennes et dirigées sont générées depuis leurs propres latents : avec elles, la réserve n&apos;économise rien ; désactivé : nouvelles ancres</translation>
     </message>
     <message>
-        <source> Same-class positives (rows 1-2, 3-4, … share a class; negatives are other classes): pixel RMS %1, cosine %2.</source>
-        <translation> Positifs de même classe (les lignes 1-2, 3-4, … partagent une classe ; les négatifs sont les autres classes) : RMS pixel %1, cosinus %2.</translation>
-    </message>
-    <message>
         <source>How fast the preview was made at these settings: what the sampler costs per image (training samples each view the same way)</source>
         <translation>La vitesse de l&apos;aperçu avec ces réglages : ce que coûte l&apos;échantillonneur par image (l&apos;entraînement génère chaque vue de la même façon)</translation>
     </message>
     <message>
         <source>Preview: %1 images sampled in %2 s: %3 images/s</source>
         <translation>Aperçu : %1 images générées en %2 s : %3 images/s</translation>
+    </message>
+    <message>
+        <source>Same-class positives (rows 1-2, 3-4, … share a class; negatives are other classes): pixel RMS %1, cosine %2.</source>
+        <translation>Positifs de même classe (les lignes 1-2, 3-4, … partagent une classe ; les négatifs sont les autres classes) : RMS pixel %1, cosinus %2.</translation>
     </message>
 </context>
 <context>
@@ -794,12 +794,12 @@
         <translation>Impossible de dessiner les bandes de directions : %1</translation>
     </message>
     <message>
-        <source>DDIM steps of the sampler a walk is learned through: each step of learning runs the sampler forward and backward, so its time and memory grow with them. The walk then moves the images of any step count (x_T to image is one ODE)</source>
-        <translation>Pas DDIM de l&apos;échantillonneur à travers lequel un chemin est appris : chaque pas d&apos;apprentissage parcourt l&apos;échantillonneur en avant et en arrière, temps et mémoire croissent donc avec eux. Le chemin déplace ensuite les images de tout nombre de pas (de x_T à l&apos;image, c&apos;est une seule EDO)</translation>
-    </message>
-    <message>
         <source>Walk sampler steps</source>
         <translation>Pas d&apos;échantillonneur du chemin</translation>
+    </message>
+    <message>
+        <source>DDIM steps of the sampler a walk is learned through: each step of learning runs the sampler forward and backward, so its time and memory grow with them. The walk then moves the images of any step count (with eta 0, x_T to image is one ODE)</source>
+        <translation>Pas DDIM de l&apos;échantillonneur à travers lequel un chemin est appris : chaque pas d&apos;apprentissage parcourt l&apos;échantillonneur en avant et en arrière, temps et mémoire croissent donc avec eux. Le chemin déplace ensuite les images de tout nombre de pas (avec eta 0, de x_T à l&apos;image, c&apos;est une seule EDO)</translation>
     </message>
 </context>
 <context>

@@ -572,11 +572,16 @@ void ComposerPanel::requestPreview()
                 Q_EMIT previewShown();
                 return;
             }
-            QString hint;
+            QStringList notes; // a warning, then the same-class positives
             if (d.pixelDistancePositives < 0.25 * d.pixelDistanceNegatives)
-                hint = tr("Positives are nearly copies: views may be too easy.");
+                notes << tr("Positives are nearly copies: views may be too easy.");
             else if (d.cosinePositives < d.cosineNegatives + 0.1)
-                hint = tr("Positives look as different as negatives: views may break identity.");
+                notes << tr("Positives look as different as negatives: views may break identity.");
+            if (!std::isnan(d.cosineClassPositives))
+                notes << tr("Same-class positives (rows 1-2, 3-4, … share a class; negatives are "
+                            "other classes): pixel RMS %1, cosine %2.")
+                             .arg(d.pixelDistanceClassPositives, 0, 'f', 3)
+                             .arg(d.cosineClassPositives, 0, 'f', 3);
             m_diagnosticsLabel->setText(
                 tr("Positives: pixel RMS %1, cosine %2 · Negatives: pixel RMS %3, cosine %4 "
                    "(first column: anchors; cosine under a fixed random encoder). %5")
@@ -584,13 +589,7 @@ void ComposerPanel::requestPreview()
                     .arg(d.cosinePositives, 0, 'f', 3)
                     .arg(d.pixelDistanceNegatives, 0, 'f', 3)
                     .arg(d.cosineNegatives, 0, 'f', 3)
-                    .arg(hint) +
-                (std::isnan(d.cosineClassPositives)
-                     ? QString()
-                     : tr(" Same-class positives (rows 1-2, 3-4, … share a class; negatives "
-                          "are other classes): pixel RMS %1, cosine %2.")
-                           .arg(d.pixelDistanceClassPositives, 0, 'f', 3)
-                           .arg(d.cosineClassPositives, 0, 'f', 3)));
+                    .arg(notes.join(' ')));
             Q_EMIT previewShown();
         });
 }

@@ -111,7 +111,7 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
     m_walkSamplerSteps->setToolTip(
         tr("DDIM steps of the sampler a walk is learned through: each step of learning runs the "
            "sampler forward and backward, so its time and memory grow with them. The walk then "
-           "moves the images of any step count (x_T to image is one ODE)"));
+           "moves the images of any step count (with eta 0, x_T to image is one ODE)"));
     m_transforms = new QListWidget;
     m_transforms->setObjectName("transforms");
     for (auto t :
@@ -133,7 +133,7 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
     m_status = new QLabel;
     m_status->setWordWrap(true);
     auto *findBox = sectionBox(tr("Find directions"));
-    auto *findForm = new QFormLayout(findBox);
+    auto *findForm = m_findForm = new QFormLayout(findBox);
     findForm->addRow(tr("Method"), m_method);
     findForm->addRow(tr("Set name"), m_setName);
     findForm->addRow(tr("Directions"), m_count);
@@ -141,7 +141,6 @@ ExplorerPanel::ExplorerPanel(QWidget *parent)
     findForm->addRow(tr("PCA samples"), m_samples);
     findForm->addRow(tr("Walk steps"), m_steps);
     findForm->addRow(tr("Walk sampler steps"), m_walkSamplerSteps);
-    m_findForm = findForm;
     findForm->addRow(tr("Walks"), m_transforms);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_compute);
