@@ -64,6 +64,7 @@ void appendRunSession(const std::string &runDir, const RunSession &s)
                         {"ranks", s.ranks},
                         {"from_step", s.fromStep},
                         {"device", s.device},
+                        {"precision", s.precision},
                         {"batch_threads", s.batchThreads},
                         {"generator_sha256", s.generatorSha256},
                         {"recipe_sha256", s.recipeSha256},
@@ -102,6 +103,7 @@ std::vector<RunSession> readRunSessions(const std::string &runDir)
         s.ranks = o.has("ranks") ? static_cast<int>(o.integer("ranks", 1, 1 << 20)) : 1;
         s.fromStep = o.has("from_step") ? static_cast<int>(o.integer("from_step", 0, INT_MAX)) : 0;
         s.device = o.has("device") ? o.string("device") : "";
+        s.precision = o.has("precision") ? o.string("precision") : "";
         s.batchThreads =
             o.has("batch_threads") ? static_cast<int>(o.integer("batch_threads", 0, 1 << 20)) : 0;
         s.generatorSha256 = o.has("generator_sha256") ? o.string("generator_sha256") : "";

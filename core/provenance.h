@@ -28,7 +28,11 @@ struct RunSession
     int fromStep = 0;
     // What a step's batch depends on besides the run's config and seed, so
     // that a replay can say which input differs ("" / 0 when not recorded).
-    std::string device;          // the run's device, e.g. "cpu"
+    std::string device; // the run's device, e.g. "cpu"
+    // The precision the steps ran at, as "auto" resolved it on this machine
+    // (bf16 on a CPU with native bfloat16, else fp32): "fp32", "bf16" or
+    // "fp16"; "" when not recorded.
+    std::string precision;
     int batchThreads = 0;        // intra-op threads that made the batches
     std::string generatorSha256; // of the generator file (generator runs)
     std::string recipeSha256;    // of the recipe's canonical JSON (viewrecipe.h toJson)

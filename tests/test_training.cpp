@@ -382,7 +382,10 @@ private Q_SLOTS:
                  qPrintable(md));
         // Every build that trained a run is listed with its runs.
         QVERIFY2(md.contains("Runs trained by build abc (uncommitted changes) (a-s1, a-s2); "
-                             "build def (a-s1). Report written by build abc1234."),
+                             "build def (a-s1). The runs' precision is not recorded (runs "
+                             "from before it was kept; runtime.precision auto trains in bf16 on "
+                             "a CPU with native bfloat16, else in fp32). Report written by build "
+                             "abc1234."),
                  qPrintable(md));
         QVERIFY(md.contains("abc1234") && md.contains("![fig.png](fig.png)") &&
                 md.contains("latent-cli experiment paper-table"));
@@ -434,6 +437,18 @@ private Q_SLOTS:
                               "0.1 (a-s1); probe 200 iterations, L2 0.0001, kNN temperature "
                               "0.07 (a-s2)."),
                 qPrintable(text));
+            // The precision each session resolved "auto" to: one sentence when
+            // the runs share it; a run resumed on a machine without native
+            // bfloat16 changed precision, and is named.
+            own1.sessions[0].precision = own1.sessions[1].precision = "fp32";
+            own2.sessions[0].precision = "fp32";
+            text = QString::fromStdString(experimentReport(plan, {own1, own2}, {}, c, {}));
+            QVERIFY2(text.contains("Every run trained in fp32. "), qPrintable(text));
+            own1.sessions[0].precision = "bf16";
+            text = QString::fromStdString(experimentReport(plan, {own1, own2}, {}, c, {}));
+            QVERIFY2(text.contains("The runs trained at different precisions, so their rows are "
+                                   "not at equal settings: bf16, then fp32 (a-s1); fp32 (a-s2). "),
+                     qPrintable(text));
             own1.sessions.back().protocol = own2.sessions.back().protocol = "";
             text = QString::fromStdString(experimentReport(plan, {own1, own2}, {}, c, {}));
             QVERIFY2(text.contains("(The probes' settings are this build's: the run did not record "
@@ -1015,6 +1030,10 @@ private Q_SLOTS:
         QString report = QString::fromStdString(runReport(summary, {}, ReportFormat::Markdown));
         QVERIFY2(report.count("; data evaluation: fit ") == 1 && !report.contains("CHANGED"),
                  qPrintable(report));
+        // The precision "auto" resolved to on this machine, in the record and the report.
+        const QString precision = QString::fromStdString(sessions[0].precision);
+        QVERIFY2(precision == "fp32" || precision == "bf16", qPrintable(precision));
+        QVERIFY2(report.contains("(1 rank, " + precision + ", from step 0: `"), qPrintable(report));
         summary.sessions[1].dataSplits =
             "evaluation: fit 9, validation 1 (carved from train), test 5";
         report = QString::fromStdString(runReport(summary, {}, ReportFormat::Markdown));

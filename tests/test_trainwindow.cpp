@@ -44,6 +44,8 @@
 #include <QVBoxLayout>
 #include <QtTest>
 
+#include <functional>
+
 using namespace latent;
 using latent::studio::MainWindow;
 using latent::studio::RunsPanel;
@@ -901,8 +903,20 @@ private Q_SLOTS:
         job.nodes = 2;
         job.ranksPerNode = 4;
         job.runDir = m_tmp.filePath("shared/runs/big").toStdString();
+        // Written on the panel's file worker: the call returns at once.
+        QSignalSpy exported(panel, &TrainPanel::clusterJobExported);
+        const auto exportJob = [&](const QString &folder) {
+            exported.clear();
+            panel->exportClusterJob(folder, job);
+            if (!exported.wait(30000)) return QString("no clusterJobExported() signal");
+            if (exported.at(0).at(0).toString() != folder)
+                return QString("another folder's signal");
+            return exported.at(0).at(1).toString();
+        };
         const QString folder = m_tmp.filePath("jobs/big");
-        QCOMPARE(panel->exportClusterJob(folder, job), QString());
+        QCOMPARE(exportJob(folder), QString());
+        QVERIFY2(panel->findChild<QLabel *>("trainStatus")->text().contains("sbatch"),
+                 qPrintable(panel->findChild<QLabel *>("trainStatus")->text()));
         for (const char *f : {"config.json", "recipe.json", "job.sbatch", "torchrun.sh"})
             QVERIFY2(QFile::exists(folder + "/" + f), f);
         QCOMPARE(QProcess::execute("bash", {"-n", folder + "/job.sbatch"}), 0);
@@ -913,8 +927,9 @@ private Q_SLOTS:
                 sha256OfFile(LATENT_DEFAULT_GENERATOR));
 
         panel->findChild<QSpinBox *>("trainBatch")->setValue(500);
-        const QString error = panel->exportClusterJob(m_tmp.filePath("jobs/odd"), job);
+        const QString error = exportJob(m_tmp.filePath("jobs/odd"));
         QVERIFY2(error.contains("cannot be split evenly between 8 ranks"), qPrintable(error));
+        QCOMPARE(panel->findChild<QLabel *>("trainError")->text(), error);
         QVERIFY(!QDir(m_tmp.filePath("jobs/odd")).exists());
     }
 
@@ -955,7 +970,19 @@ private Q_SLOTS:
         panel.select("beta");
         const QString out = m_tmp.filePath("exports");
         QDir().mkpath(out);
-        QCOMPARE(panel.exportReport(out + "/beta.md"), QString());
+        // Written on the panel's worker: each export ends with exported().
+        QSignalSpy exported(&panel, &RunsPanel::exported);
+        const auto waitExported = [&](const QString &path, const std::function<void()> &start) {
+            exported.clear();
+            start();
+            if (!exported.wait(30000)) return QString("no exported() signal");
+            if (exported.at(0).at(0).toString() != path) return QString("another path's signal");
+            return exported.at(0).at(1).toString();
+        };
+        const auto exportReport = [&](const QString &path) {
+            return waitExported(path, [&] { panel.exportReport(path); });
+        };
+        QCOMPARE(exportReport(out + "/beta.md"), QString());
         QFile md(out + "/beta.md");
         QVERIFY(md.open(QIODevice::ReadOnly));
         const QString text = md.readAll();
@@ -967,19 +994,17 @@ private Q_SLOTS:
         // kept its default size and every figure came out 640 x 400.
         QCOMPARE(QImage(out + "/beta-loss.png").width(), 1800);
         QVERIFY(QFileInfo(out + "/beta-accuracy.png").size() > 1000);
-        QCOMPARE(panel.exportReport(out + "/beta.html"), QString());
+        QCOMPARE(exportReport(out + "/beta.html"), QString());
         QFile html(out + "/beta.html");
         QVERIFY(html.open(QIODevice::ReadOnly));
         QVERIFY(QString(html.readAll()).contains("<img src=\"beta-loss.png\""));
+        // A folder that is not there: its path in the message, nothing written.
+        const QString missing = m_tmp.filePath("no/such/dir/r.md");
+        const QString reportError = exportReport(missing);
+        QVERIFY2(reportError.contains("no/such/dir/r-loss.png"), qPrintable(reportError));
 
-        // Copied on the panel's worker: the call returns before the file is there.
-        QSignalSpy exported(&panel, &RunsPanel::exported);
         const auto exportFile = [&](const char *which, const QString &path) {
-            exported.clear();
-            panel.exportFile(which, path);
-            if (!exported.wait(30000)) return QString("no exported() signal");
-            if (exported.at(0).at(0).toString() != path) return QString("another path's signal");
-            return exported.at(0).at(1).toString();
+            return waitExported(path, [&] { panel.exportFile(which, path); });
         };
         for (const char *which : {"encoder", "metrics", "recipe"}) {
             const QString path = out + "/" + which;

@@ -424,20 +424,32 @@ QString CurvePlot::readout() const
     return m_readout->text();
 }
 
-bool CurvePlot::exportTo(const QString &path, QString *error)
+QSize CurvePlot::prepareExport()
 {
     // A plot never shown (a report's, drawn off screen) has not laid out its
     // children: its QCustomPlot kept its default size whatever resize() asked.
     if (!isVisible() && layout()) layout()->activate();
-    if (m_stale) fitAxes(); // hidden since the last data: the axes are the old ones
+    if (m_stale) fitAxes();          // hidden since the last data: the axes are the old ones
     if (m_legendAuto) placeLegend(); // placed before a redraw, which a file does not make
+    return {std::max(640, m_plot->width()), std::max(400, m_plot->height())};
+}
+
+QImage CurvePlot::image()
+{
+    const QSize size = prepareExport();
+    return m_plot->toPixmap(size.width(), size.height(), 2.0).toImage();
+}
+
+bool CurvePlot::exportTo(const QString &path, QString *error)
+{
+    const QSize size = prepareExport();
+    const int w = size.width(), h = size.height();
     const QString suffix = QFileInfo(path).suffix().toLower();
-    const int w = std::max(640, m_plot->width()), h = std::max(400, m_plot->height());
     bool ok = false;
     // Written beside the target and renamed, so a failure leaves no half file.
     const QString tmp = path + QStringLiteral(".part.") + suffix;
     if (suffix == QLatin1String("png")) {
-        ok = m_plot->savePng(tmp, w, h, 2.0);
+        ok = image().save(tmp, "PNG");
     } else if (suffix == QLatin1String("pdf")) {
         ok = m_plot->savePdf(tmp, w, h);
     } else if (suffix == QLatin1String("svg")) {

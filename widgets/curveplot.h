@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QColor>
+#include <QImage>
 #include <QVector>
 #include <QWidget>
 
@@ -47,6 +48,9 @@ public:
     void fit(); // back to the whole data after a zoom or pan
     // By suffix: .png, .svg or .pdf. Returns false and sets `error` on failure.
     bool exportTo(const QString &path, QString *error);
+    // The plot as a PNG export draws it (twice its size in pixels); a QImage,
+    // so another thread may encode and write it.
+    QImage image();
     QString readout() const; // the hover text shown under the plot
 
     QCustomPlot *plot() const { return m_plot; }
@@ -70,6 +74,7 @@ private:
     Nearest nearest(const QPointF &pos) const;
     void showNearest(const QPointF &pos);
     void placeLegend();
+    QSize prepareExport(); // lays out, fits and places the legend; the size to draw at
     void refresh();
     void queueRedraw();
     static void redrawNext(); // the first visible stale plot in the queue

@@ -7,6 +7,7 @@
 #include "experimentbox.h"
 #include "workerjob.h"
 
+#include <QBuffer>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
@@ -386,10 +387,14 @@ void RunsPanel::copyInBackground(const RunSummary &run, const QString &which, co
         });
 }
 
-QString RunsPanel::exportReport(const QString &path)
+void RunsPanel::exportReport(const QString &path)
 {
     const RunSummary *r = selected();
-    return r ? exportReportOf(*r, path) : tr("Select a run first.");
+    if (!r) {
+        Q_EMIT exported(path, tr("Select a run first."));
+        return;
+    }
+    exportReportOf(*r, path, [this, path](const QString &error) { Q_EMIT exported(path, error); });
 }
 
 QString RunsPanel::exportFileOf(const std::string &runDir, const QString &which,
@@ -411,7 +416,10 @@ QString RunsPanel::exportFileOf(const std::string &runDir, const QString &which,
     return {};
 }
 
-QString RunsPanel::exportReportOf(const RunSummary &run, const QString &path)
+// The plots are drawn here (widgets live on the UI thread); encoding them
+// and writing the three files, wherever the user chose, is the worker's.
+void RunsPanel::exportReportOf(const RunSummary &run, const QString &path,
+                               std::function<void(const QString &error)> done)
 {
     const QFileInfo info(path);
     const QString base = info.completeBaseName();
@@ -419,26 +427,43 @@ QString RunsPanel::exportReportOf(const RunSummary &run, const QString &path)
     widgets::CurvePlot loss(tr("step"), tr("loss (smoothed)")),
         accuracy(tr("step"), tr("accuracy"));
     plotRun(run, 0, &loss, &accuracy);
-    std::vector<std::pair<std::string, std::string>> figures;
+    struct Figure
+    {
+        QImage image;
+        QString file;
+        std::string caption;
+    };
+    std::vector<Figure> figures;
     for (auto [plot, suffix, caption] :
          {std::tuple{&loss, QStringLiteral("-loss.png"), tr("Training loss (smoothed)")},
           std::tuple{&accuracy, QStringLiteral("-accuracy.png"),
                      tr("Linear probe and kNN on real data (online: dots, final: diamonds)")}}) {
         plot->resize(900, 450);
-        QString error;
-        if (!plot->exportTo(info.dir().filePath(base + suffix), &error)) return error;
-        figures.emplace_back(caption.toStdString(), (base + suffix).toStdString());
+        figures.push_back({plot->image(), base + suffix, caption.toStdString()});
     }
-    const bool html = info.suffix().compare("html", Qt::CaseInsensitive) == 0 ||
-                      info.suffix().compare("htm", Qt::CaseInsensitive) == 0;
-    try {
-        writeFileAtomically(
-            path.toStdString(),
-            runReport(run, figures, html ? ReportFormat::Html : ReportFormat::Markdown));
-    } catch (const Error &e) {
-        return QString::fromStdString(e.what());
-    }
-    return {};
+    const ReportFormat format = info.suffix().compare("html", Qt::CaseInsensitive) == 0 ||
+                                        info.suffix().compare("htm", Qt::CaseInsensitive) == 0
+                                    ? ReportFormat::Html
+                                    : ReportFormat::Markdown;
+    runJob(
+        *m_worker, "export " + path.toStdString(), this,
+        [run, path, dir = info.dir(), figures = std::move(figures), format] {
+            std::vector<std::pair<std::string, std::string>> links;
+            for (const Figure &f : figures) {
+                QByteArray png;
+                QBuffer buffer(&png);
+                buffer.open(QIODevice::WriteOnly);
+                if (!f.image.save(&buffer, "PNG"))
+                    return tr("cannot encode the figure %1").arg(f.file);
+                writeFileAtomically(dir.filePath(f.file).toStdString(), png.toStdString());
+                links.emplace_back(f.caption, f.file.toStdString());
+            }
+            writeFileAtomically(path.toStdString(), runReport(run, links, format));
+            return QString();
+        },
+        [done](const QString &error, const QString &thrown) {
+            done(error.isEmpty() ? thrown : error);
+        });
 }
 
 void RunsPanel::chooseExport(const QString &which)
@@ -469,7 +494,7 @@ void RunsPanel::chooseExport(const QString &which)
         if (!error.isEmpty()) QMessageBox::warning(this, tr("Export"), error);
     };
     if (which == "report")
-        warn(exportReportOf(run, path));
+        exportReportOf(run, path, warn);
     else
         copyInBackground(run, which, path, warn);
 }

@@ -49,20 +49,21 @@ public:
     ExperimentBox *experimentBox() const { return m_experiment; }
     widgets::CurvePlot *accuracyPlot() const { return m_accuracyPlot; }
 
-    // Exports of the selected run. The report (drawn with the panel's plots)
-    // is written here and returns an error message, empty on success; a file
-    // (encoder, metrics, recipe) is copied on the worker and ends with exported().
-    QString exportReport(const QString &path);
+    // Exports of the selected run, written on the worker; each ends with
+    // exported(). The report (Markdown, or HTML by its suffix) writes its two
+    // figures beside it; a file (encoder, metrics, recipe) is copied.
+    void exportReport(const QString &path);
     void exportFile(const QString &which, const QString &path);
 
 Q_SIGNALS:
     void loaded();
     void resumeRequested(const QString &runDir);
     void rootChosen(const QString &dir); // with Folder...: where new runs go too
-    void exported(const QString &path, const QString &error); // exportFile's end; empty: written
+    void exported(const QString &path, const QString &error); // an export's end; empty: written
 
 private:
-    QString exportReportOf(const RunSummary &run, const QString &path);
+    void exportReportOf(const RunSummary &run, const QString &path,
+                        std::function<void(const QString &error)> done);
     static QString exportFileOf(const std::string &runDir, const QString &which,
                                 const QString &path);
     void copyInBackground(const RunSummary &run, const QString &which, const QString &path,

@@ -104,6 +104,7 @@ TrainPanel::TrainPanel(std::function<ViewRecipe()> recipe, std::function<QString
       m_embedding(named(new widgets::EmbeddingPlot, "trainEmbedding")),
       m_pointImage(named(new QLabel, "embeddingPointImage")), m_viewTimer(new QTimer(this)),
       m_cliPath(QDir(QCoreApplication::applicationDirPath()).filePath("latent-cli")),
+      m_fileWorker(std::make_unique<CoalescingWorker>()),
       m_worker(std::make_unique<CoalescingWorker>())
 {
     const TrainConfig defaults;
@@ -384,18 +385,25 @@ void TrainPanel::startTraining()
         dir, rankArguments);
 }
 
-QString TrainPanel::exportClusterJob(const QString &folder, const ClusterJob &job)
+void TrainPanel::exportClusterJob(const QString &folder, const ClusterJob &job)
 {
-    try {
-        const auto paths = writeClusterJob(folder.toStdString(), configFromForm(), m_recipe(), job);
-        m_status->setText(tr("Wrote the cluster job to %1; submit it with: sbatch %2")
-                              .arg(folder, QString::fromStdString(shellWord(paths.at(2)))));
-        m_error->clear();
-        return {};
-    } catch (const std::exception &e) { // also the file system's own errors
-        m_error->setText(QString::fromStdString(e.what()));
-        return m_error->text();
-    }
+    m_status->setText(tr("Writing the cluster job to %1…").arg(folder));
+    runJob(
+        *m_fileWorker, "cluster job " + folder.toStdString(), this,
+        [folder, job, config = configFromForm(), recipe = m_recipe()] {
+            return writeClusterJob(folder.toStdString(), config, recipe, job);
+        },
+        [this, folder](const std::vector<std::string> &paths, const QString &error) {
+            if (error.isEmpty()) {
+                m_status->setText(tr("Wrote the cluster job to %1; submit it with: sbatch %2")
+                                      .arg(folder, QString::fromStdString(shellWord(paths.at(2)))));
+                m_error->clear();
+            } else {
+                m_status->clear();
+                m_error->setText(error);
+            }
+            Q_EMIT clusterJobExported(folder, error);
+        });
 }
 
 void TrainPanel::exportClusterJobDialog()

@@ -63,8 +63,9 @@ public:
     void setCliPath(const QString &path) { m_cliPath = path; }
     void setProcesses(int n); // the Processes box
     // Writes the form's run as a cluster job (config, recipe, Slurm script,
-    // torchrun command) into `folder`; returns an error text, empty on success.
-    QString exportClusterJob(const QString &folder, const ClusterJob &job);
+    // torchrun command) into `folder` on the file worker: the folder may be
+    // a slow share and the recipe tens of MB. Ends with clusterJobExported().
+    void exportClusterJob(const QString &folder, const ClusterJob &job);
     QString runsRoot() const { return m_runsRoot; }
     // The settings of the form as a config (data source and budget included).
     TrainConfig configFromForm() const;
@@ -93,6 +94,7 @@ public Q_SLOTS:
     void suggestDataset(const QString &source);
 
 Q_SIGNALS:
+    void clusterJobExported(const QString &folder, const QString &error); // empty: written
     void runStarted(const QString &runDir);
     void runEnded(const QString &runDir); // finished, stopped or failed
     void stateChanged(const QString &state);
@@ -169,8 +171,9 @@ private:
 
     std::shared_ptr<Trainer> m_trainer;
     QString m_cliPath;
-    std::unique_ptr<LocalRanks> m_ranks;       // ranks 1..N-1 of a several-process run
-    std::unique_ptr<QTemporaryDir> m_jobFiles; // their config and recipe
+    std::unique_ptr<LocalRanks> m_ranks;            // ranks 1..N-1 of a several-process run
+    std::unique_ptr<QTemporaryDir> m_jobFiles;      // their config and recipe
+    std::unique_ptr<CoalescingWorker> m_fileWorker; // cluster jobs: not behind a run's creation
     // Creating a run loads the generator and the real data (seconds): off
     // the UI thread. Declared last: joined first.
     std::unique_ptr<CoalescingWorker> m_worker;

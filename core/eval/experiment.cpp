@@ -88,6 +88,19 @@ std::string validationPartOf(const std::vector<RunSummary> &runs)
     return "";
 }
 
+// "KEY1 (a-s1, b-s1); KEY2 (c-s1)".
+std::string groupsText(const std::map<std::string, std::vector<std::string>> &groups)
+{
+    std::string text;
+    for (const auto &[k, names] : groups) {
+        text += (text.empty() ? "" : "; ") + k + " (";
+        for (std::size_t i = 0; i < names.size(); ++i)
+            text += (i ? ", " : "") + names[i];
+        text += ")";
+    }
+    return text;
+}
+
 // "KEY1 (a-s1, b-s1); KEY2 (c-s1)": the runs grouped by `key` of their last
 // session (runs with an empty key left out); "" when they all share one.
 std::string runsWhere(const std::vector<RunSummary> &runs,
@@ -97,15 +110,40 @@ std::string runsWhere(const std::vector<RunSummary> &runs,
     for (const RunSummary &r : runs)
         if (!r.sessions.empty() && !key(r.sessions.back()).empty())
             groups[key(r.sessions.back())].push_back(r.name);
-    if (groups.size() < 2) return "";
-    std::string text;
-    for (const auto &[k, names] : groups) {
-        text += (text.empty() ? "" : "; ") + k + " (";
-        for (std::size_t i = 0; i < names.size(); ++i)
-            text += (i ? ", " : "") + names[i];
-        text += ")";
+    return groups.size() < 2 ? "" : groupsText(groups);
+}
+
+// "fp32", or "bf16, then fp32" for a run resumed on another machine (auto
+// resolves per session); "not recorded" for sessions from before it was kept.
+std::string precisionOf(const RunSummary &run)
+{
+    std::string text, last;
+    for (const RunSession &s : run.sessions) {
+        const std::string p = s.precision.empty() ? "not recorded" : s.precision;
+        if (p != last) text += (text.empty() ? "" : ", then ") + p;
+        last = p;
     }
-    return text;
+    return text.empty() ? "not recorded" : text;
+}
+
+// The precision the runs trained at: one sentence when they share it, the
+// runs grouped by it when they do not (such rows are not at equal settings).
+std::string precisionsOf(const std::vector<RunSummary> &runs)
+{
+    std::map<std::string, std::vector<std::string>> groups; // precision -> runs
+    for (const RunSummary &r : runs)
+        groups[precisionOf(r)].push_back(r.name);
+    if (groups.empty()) return "";
+    if (groups.size() > 1)
+        return "The runs trained at different precisions, so their rows are not at equal "
+               "settings: " +
+               groupsText(groups) + ". ";
+    const std::string &p = groups.begin()->first;
+    if (p == "not recorded")
+        return "The runs' precision is not recorded (runs from before it was kept; "
+               "runtime.precision auto trains in bf16 on a CPU with native bfloat16, else in "
+               "fp32). ";
+    return "Every run trained in " + p + ". ";
 }
 
 // What keeps rows from comparing: the runs' last sessions read the real
@@ -477,7 +515,7 @@ std::string experimentReport(const std::vector<ExperimentRun> &plan,
                       plan.front().config.knnK, validationPartOf(runs), probeSettingsOfRuns(runs)))
         << (c.generation.empty() ? "" : " " + c.generation) << "\n\n"
         << "Machine: " << c.machine << ". " << differences(runs) << buildsOf(runs)
-        << "Report written by build " << c.commit << ".\n\n";
+        << precisionsOf(runs) << "Report written by build " << c.commit << ".\n\n";
     for (const std::string &f : figureFiles)
         out << "![" << f << "](" << f << ")\n\n";
     if (!c.reportCard.empty()) out << "## The generator's report card\n\n" << c.reportCard << "\n";

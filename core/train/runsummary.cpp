@@ -66,7 +66,8 @@ std::string trainedBy(const std::vector<RunSession> &sessions)
     std::string text, splits;
     for (const RunSession &s : sessions) {
         text += (text.empty() ? " Trained by build " : "; build ") + s.build + " (" +
-                std::to_string(s.ranks) + (s.ranks == 1 ? " rank" : " ranks") + ", from step " +
+                std::to_string(s.ranks) + (s.ranks == 1 ? " rank" : " ranks") +
+                (s.precision.empty() ? "" : ", " + s.precision) + ", from step " +
                 std::to_string(s.fromStep) + (s.command.empty() ? "" : ": `" + s.command + "`");
         // The data as read, where it first shows and wherever a dataset
         // folder changed between sessions.

@@ -713,6 +713,7 @@ RunSession Trainer::Impl::session(int fromStep) const
     s.ranks = ranks();
     s.fromStep = fromStep;
     s.device = runDevice.name();
+    s.precision = toString(precision);
     s.batchThreads = producerThreads(threads, generator.get(), device);
     s.generatorSha256 = generatorSha256;
     s.recipeSha256 = sha256OfBytes(toJson(recipe));
