@@ -227,6 +227,15 @@ private Q_SLOTS:
             << QStringList{"experiment", "paper-table", "--rows",
                            "a,r",        "--out",       QDir::tempPath() + "/latent-row-r-gan"}
             << "experiment: row r (re-noised views) needs a diffusion generator";
+        QTest::newRow("unknown experiment precision")
+            << QStringList{"experiment", "paper-table", "--precision", "fp8"}
+            << "--precision: fp8 not in {auto,fp32,bf16,fp16}";
+        QTest::newRow("fp16 experiment on the CPU")
+            << QStringList{"experiment",  "paper-table",
+                           "--device",    "cpu",
+                           "--precision", "fp16",
+                           "--out",       QDir::tempPath() + "/latent-fp16-cpu"}
+            << "experiment: precision is fp16, which needs a GPU";
         QTest::newRow("zero-step experiment")
             << QStringList{"experiment", "paper-table", "--budget-steps", "0"}
             << "--budget-steps: Value 0 not in range 1 to 100000000";

@@ -1159,8 +1159,14 @@ private Q_SLOTS:
         QVERIFY2(report.contains("the one choice made here is sigma for rows e, f, g: 0.4, row c's "
                                  "best mean validation"),
                  qPrintable(report));
-        // The probes' settings came from the runs' provenance.
+        // The probes' settings came from the runs' provenance; so did the
+        // precision, which the machine's bfloat16 support decides.
         QVERIFY2(report.contains("iterations, L2 0.0001") && !report.contains("this build's"),
+                 qPrintable(report));
+        QVERIFY2(report.contains(cpuHasBf16() ? " cores, native bfloat16. "
+                                              : " cores, no native bfloat16. ") &&
+                     report.contains(cpuHasBf16() ? "Every run trained in bf16. "
+                                                  : "Every run trained in fp32. "),
                  qPrintable(report));
         // The generator's report card, made once in the folder.
         QVERIFY2(report.contains("## The generator's report card") &&

@@ -550,8 +550,9 @@ private Q_SLOTS:
         base.probeEvery = 0;
         base.probeTrain = 500;
         base.probeValidation = 200;
-        base.precision = "fp32";
         box->setBaseConfig(base);
+        // Pinned in the box (auto would be bf16 on a CPU with native bfloat16).
+        box->findChild<QComboBox *>("experimentPrecision")->setCurrentText("fp32");
         ReportCardOptions card; // the quick card of experimentPresetStopsResumesAndLists
         card.samples = 200;
         card.casImages = 400;
@@ -572,8 +573,13 @@ private Q_SLOTS:
         QVERIFY(report.open(QIODevice::ReadOnly));
         const QString md = QString::fromUtf8(report.readAll());
         QVERIFY2(md.contains("| a |") && !md.contains("| b |") &&
-                     md.contains("--seeds 1 --encoder small --rows a --sigmas 0.4 --out " + folder),
+                     md.contains("--seeds 1 --encoder small --precision fp32 --rows a --sigmas "
+                                 "0.4 --out " +
+                                 folder) &&
+                     md.contains("Every run trained in fp32."),
                  qPrintable(md));
+        QCOMPARE(readTrainConfig((folder + "/runs/a-s1/config.json").toStdString()).precision,
+                 std::string("fp32"));
     }
 
     // The Train tab's real dataset: a colour class folder chosen in the

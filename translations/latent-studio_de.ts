@@ -614,6 +614,14 @@
         <source>Stopping after the current step…</source>
         <translation>Halte nach dem aktuellen Schritt an…</translation>
     </message>
+    <message>
+        <source>The forward pass&apos;s type in every run. auto takes bf16 where the device has native bfloat16 and fp32 on other CPUs, so a table resumed on another machine can change precision; fp32 pins it</source>
+        <translation>Der Zahlentyp des Vorwärtsdurchlaufs in jedem Lauf. auto nimmt bf16, wo das Gerät natives bfloat16 hat, und fp32 auf anderen CPUs, sodass eine auf einem anderen Rechner fortgesetzte Tabelle die Genauigkeit wechseln kann; fp32 legt sie fest</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>Genauigkeit</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ExplorerPanel</name>
@@ -1636,6 +1644,10 @@
         <source>interrupted</source>
         <translation>unterbrochen</translation>
     </message>
+    <message>
+        <source>cannot encode the figure %1</source>
+        <translation>die Abbildung %1 kann nicht kodiert werden</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::TrainPanel</name>
@@ -1944,6 +1956,10 @@ um sein Bild zu sehen</translation>
     <message>
         <source>of the Train tab</source>
         <translation>des Tabs „Trainieren“</translation>
+    </message>
+    <message>
+        <source>Writing the cluster job to %1…</source>
+        <translation>Cluster-Job wird nach %1 geschrieben…</translation>
     </message>
 </context>
 <context>

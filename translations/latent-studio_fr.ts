@@ -614,6 +614,14 @@
         <source>Stopping after the current step…</source>
         <translation>Arrêt après le pas en cours…</translation>
     </message>
+    <message>
+        <source>The forward pass&apos;s type in every run. auto takes bf16 where the device has native bfloat16 and fp32 on other CPUs, so a table resumed on another machine can change precision; fp32 pins it</source>
+        <translation>Le type de la passe avant dans chaque entraînement. auto prend bf16 là où l&apos;appareil a le bfloat16 natif et fp32 sur les autres processeurs : une table reprise sur une autre machine peut changer de précision ; fp32 la fixe</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>Précision</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::ExplorerPanel</name>
@@ -1636,6 +1644,10 @@
         <source>interrupted</source>
         <translation>interrompu</translation>
     </message>
+    <message>
+        <source>cannot encode the figure %1</source>
+        <translation>impossible d&apos;encoder la figure %1</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::TrainPanel</name>
@@ -1944,6 +1956,10 @@ pour voir son image</translation>
     <message>
         <source>of the Train tab</source>
         <translation>de l’onglet Entraîner</translation>
+    </message>
+    <message>
+        <source>Writing the cluster job to %1…</source>
+        <translation>Écriture de la tâche de cluster dans %1…</translation>
     </message>
 </context>
 <context>

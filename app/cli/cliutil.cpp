@@ -3,6 +3,7 @@
 
 #include "error.h"
 #include "generators/generator.h"
+#include "runtime.h"
 #include "train/trainer.h"
 
 #include <CLI/CLI.hpp>
@@ -29,6 +30,25 @@ std::string formatPercent(double fraction)
     char buf[16];
     std::snprintf(buf, sizeof buf, "%.2f%%", 100 * fraction);
     return buf;
+}
+
+void addDeviceOptions(CLI::App &command, std::string &device, std::string &precision)
+{
+    command.add_option("--device", device, "auto, cpu, cuda or cuda:K")
+        ->check(
+            [](const std::string &value) {
+                return latent::isDeviceSetting(value)
+                           ? std::string()
+                           : "expected auto, cpu, cuda or cuda:K, got " + value;
+            },
+            "DEVICE")
+        ->capture_default_str();
+    command
+        .add_option("--precision", precision,
+                    "auto (bf16 where the device has native bfloat16, else fp32 on a CPU and "
+                    "fp16 on older GPUs), fp32, bf16, fp16")
+        ->check(CLI::IsMember({"auto", "fp32", "bf16", "fp16"}))
+        ->capture_default_str();
 }
 
 void requirePlainNumbers(const CLI::App &app)

@@ -43,6 +43,9 @@ private:
     float m_guidance = 1, m_eta = 0;
 };
 
+// --device and --precision of a run (train) or of every run (experiment).
+void addDeviceOptions(CLI::App &command, std::string &device, std::string &precision);
+
 // A run or export stopped by Ctrl+C or SIGTERM: resumable, not finished.
 inline constexpr int kInterruptedExitCode = 130;
 

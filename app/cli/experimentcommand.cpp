@@ -94,6 +94,9 @@ void ExperimentCommand::add(CLI::App &app)
                      "encoder of every run: small, resnet18 or resnet50")
         ->check(CLI::IsMember(latent::encoderPresetNames()))
         ->capture_default_str();
+    // Pinned for a table that must not depend on the machine (auto trains in
+    // bf16 on a CPU with native bfloat16 and in fp32 on one without).
+    cli::addDeviceOptions(*command, options.base.device, options.base.precision);
     command->add_option("--probe-every", options.base.probeEvery, "online evaluation interval")
         ->check(CLI::Range(0, 100000000))
         ->capture_default_str();

@@ -283,20 +283,7 @@ void TrainCommands::add(CLI::App &app)
     train->add_option("--seed", c.seed)
         ->check(CLI::Range(0.0, 9007199254740992.0)) // 2^53: exact in config.json
         ->capture_default_str();
-    train->add_option("--device", c.device, "auto, cpu, cuda or cuda:K")
-        ->check(
-            [](const std::string &value) {
-                return latent::isDeviceSetting(value)
-                           ? std::string()
-                           : "expected auto, cpu, cuda or cuda:K, got " + value;
-            },
-            "DEVICE")
-        ->capture_default_str();
-    train
-        ->add_option("--precision", c.precision,
-                     "auto (bf16 where the device has it; fp16 on older GPUs), fp32, bf16, fp16")
-        ->check(CLI::IsMember({"auto", "fp32", "bf16", "fp16"}))
-        ->capture_default_str();
+    cli::addDeviceOptions(*train, c.device, c.precision);
     train->add_option("--probe-every", c.probeEvery, "online evaluation every N steps (0: never)")
         ->check(CLI::Range(0, 100000000))
         ->capture_default_str();

@@ -40,17 +40,18 @@ constexpr int kDefaultBudgetSteps = 500;
 ExperimentBox::ExperimentBox(QWidget *parent)
     : QGroupBox(tr("Experiment: the paper's comparison"), parent), m_budget(new QDoubleSpinBox),
       m_budgetUnit(new QComboBox), m_seeds(new QSpinBox), m_encoder(new QComboBox),
-      m_sigmas(new QLineEdit), m_sigma(new QDoubleSpinBox), m_anchorPool(new QSpinBox),
-      m_anchorRefresh(new QSpinBox), m_renoise(new QDoubleSpinBox), m_folder(new QLineEdit),
-      m_run(new QPushButton(tr("Run &experiment"))), m_stop(new QPushButton(tr("Stop"))),
-      m_open(new QPushButton(tr("Open results"))), m_progress(new QProgressBar),
-      m_status(new QLabel)
+      m_precision(new QComboBox), m_sigmas(new QLineEdit), m_sigma(new QDoubleSpinBox),
+      m_anchorPool(new QSpinBox), m_anchorRefresh(new QSpinBox), m_renoise(new QDoubleSpinBox),
+      m_folder(new QLineEdit), m_run(new QPushButton(tr("Run &experiment"))),
+      m_stop(new QPushButton(tr("Stop"))), m_open(new QPushButton(tr("Open results"))),
+      m_progress(new QProgressBar), m_status(new QLabel)
 {
     setFlat(true); // as sectionBox (widgethelpers.h)
     m_budget->setObjectName("experimentBudget");
     m_budgetUnit->setObjectName("experimentBudgetUnit");
     m_seeds->setObjectName("experimentSeeds");
     m_encoder->setObjectName("experimentEncoder");
+    m_precision->setObjectName("experimentPrecision");
     m_folder->setObjectName("experimentFolder");
     m_run->setObjectName("experimentRun");
     m_stop->setObjectName("experimentStop");
@@ -73,6 +74,10 @@ ExperimentBox::ExperimentBox(QWidget *parent)
     m_seeds->setSuffix(tr(" seed(s)"));
     m_encoder->addItems(encoderPresetItems());
     m_encoder->setToolTip(tr("The encoder every run trains; the rows differ only in their data"));
+    m_precision->addItems({"auto", "fp32", "bf16", "fp16"});
+    m_precision->setToolTip(tr("The forward pass's type in every run. auto takes bf16 where the "
+                               "device has native bfloat16 and fp32 on other CPUs, so a table "
+                               "resumed on another machine can change precision; fp32 pins it"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     setToolTip(tr("The same encoder and budget on real Fashion-MNIST and on generated views "
@@ -144,6 +149,8 @@ ExperimentBox::ExperimentBox(QWidget *parent)
     seedsRow->addWidget(m_seeds);
     seedsRow->addWidget(new QLabel(tr("Encoder")));
     seedsRow->addWidget(m_encoder);
+    seedsRow->addWidget(new QLabel(tr("Precision")));
+    seedsRow->addWidget(m_precision);
     grid->addLayout(seedsRow, 0, 2);
     grid->addWidget(new QLabel(tr("Folder")), 0, 3);
     grid->addWidget(m_folder, 0, 4);
@@ -238,6 +245,7 @@ bool ExperimentBox::readOptions(ExperimentOptions &options, QString &error) cons
         options.budgetMinutes = m_budget->value();
     options.seeds = m_seeds->value();
     options.base.encoder = m_encoder->currentText().toStdString();
+    options.base.precision = m_precision->currentText().toStdString();
     options.card = m_card;
     options.rows.clear();
     for (const auto &[id, box] : m_rows)
@@ -276,9 +284,10 @@ QString ExperimentBox::commandLine(const ExperimentOptions &o) const
     QString command = QString("latent-cli experiment paper-table --generator %1 ").arg(m_generator);
     command += o.budgetSteps > 0 ? QString("--budget-steps %1").arg(o.budgetSteps)
                                  : QString("--budget-minutes %1").arg(o.budgetMinutes);
-    command += QString(" --seeds %1 --encoder %2 --rows %3")
-                   .arg(o.seeds)
-                   .arg(m_encoder->currentText(), rows.join(','));
+    command += QString(" --seeds %1 --encoder %2").arg(o.seeds).arg(m_encoder->currentText());
+    if (o.base.precision != "auto")
+        command += " --precision " + QString::fromStdString(o.base.precision);
+    command += " --rows " + rows.join(',');
     if (!sigmas.isEmpty()) command += " --sigmas " + sigmas.join(' ');
     if (o.sigma > 0) command += QString(" --sigma %1").arg(o.sigma);
     if (o.anchorPool > 0)
@@ -370,8 +379,8 @@ void ExperimentBox::stop()
 void ExperimentBox::setSettingsEnabled(bool on)
 {
     for (QWidget *w : std::initializer_list<QWidget *>{
-             m_budget, m_budgetUnit, m_seeds, m_encoder, m_sigmas, m_sigma, m_anchorPool,
-             m_anchorRefresh, m_renoise, m_folder, m_browse})
+             m_budget, m_budgetUnit, m_seeds, m_encoder, m_precision, m_sigmas, m_sigma,
+             m_anchorPool, m_anchorRefresh, m_renoise, m_folder, m_browse})
         w->setEnabled(on);
     for (const auto &[id, box] : m_rows)
         box->setEnabled(on && (id != "r" || m_diffusion));

@@ -77,6 +77,7 @@ private:
     QComboBox *m_budgetUnit; // minutes or steps per run
     QSpinBox *m_seeds;
     QComboBox *m_encoder;
+    QComboBox *m_precision;
     std::vector<std::pair<QString, QCheckBox *>> m_rows; // a to g, r
     QLineEdit *m_sigmas;                                 // row c's sweep
     QDoubleSpinBox *m_sigma;                             // rows e, f, g; 0: on validation

@@ -6,6 +6,7 @@
 #include "error.h"
 #include "eval/numbertext.h"
 #include "imagegrid.h"
+#include "runtime.h"
 
 #include <opencv2/imgproc.hpp>
 
@@ -638,7 +639,9 @@ std::string machineDescription()
             model = line.substr(line.find(':') + 2);
             break;
         }
-    return model + ", " + std::to_string(std::thread::hardware_concurrency()) + " cores";
+    // Whether the CPU has native bfloat16 decides what precision "auto" trains at.
+    return model + ", " + std::to_string(std::thread::hardware_concurrency()) + " cores, " +
+           (cpuHasBf16() ? "native bfloat16" : "no native bfloat16");
 }
 
 } // namespace latent

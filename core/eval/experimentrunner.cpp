@@ -7,6 +7,8 @@
 #include "generators/generator.h"
 #include "jsonfields.h"
 #include "provenance.h"
+#include "runtime.h"
+#include "train/mixedprecision.h"
 #include "train/runsummary.h"
 #include "views/directions.h" // Cancelled
 
@@ -462,6 +464,10 @@ ExperimentResult ExperimentRunner::run(const std::string &command)
     if (choose && (!planHasRow(options, "c") || options.sigmas.empty()))
         throw Error("experiment: rows e, f and g take row c's best sigma on validation, but row "
                     "c is not in the plan; give their sigma (--sigma)");
+    // A device or precision this machine cannot run fails here, not at the first run.
+    choosePrecision(options.base.precision,
+                    chooseDevice(options.base.device, 0, "experiment: device"),
+                    "experiment: precision");
     const auto generator = Generator::load(options.base.generator);
     // Before hours of rows a-g, not when row r's first run is made.
     if (planHasRow(options, "r") && !generator->info().isDiffusion())
