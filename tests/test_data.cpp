@@ -389,6 +389,35 @@ private Q_SLOTS:
         QCOMPARE(m.val.size(), 2);
         QCOMPARE(m.test.size(), 2);
 
+        // Kaggle's Intel scenes archive: prefixed split folders, each nested
+        // in one of the same name, beside seg_pred/ of unlabelled images
+        // (read before as three classes seg_pred, seg_test and seg_train).
+        const std::string scenes = path("intel-scenes");
+        writeClassFolder(scenes + "/seg_train/seg_train", {"forest", "sea"}, 3);
+        writeClassFolder(scenes + "/seg_test/seg_test", {"forest", "sea"}, 2);
+        writeClassFolder(scenes + "/seg_pred", {"seg_pred"}, 2);
+        const Dataset s = openDataset(scenes);
+        QCOMPARE(s.classNames, (std::vector<std::string>{"forest", "sea"}));
+        QCOMPARE(s.train.size(), 6);
+        QCOMPARE(s.test.size(), 4);
+        QVERIFY(!s.testCarved);
+        const QString told = QString::fromStdString(describe(s));
+        QVERIFY2(told.contains("split folders: train seg_train/seg_train/, test "
+                               "seg_test/seg_test/\n") &&
+                     told.contains("left out (unlabelled images to predict): seg_pred/\n"),
+                 qPrintable(told));
+        // One of its split folders chosen: the nested folder is read, and said.
+        const Dataset inner = openDataset(scenes + "/seg_train");
+        QCOMPARE(inner.classNames, (std::vector<std::string>{"forest", "sea"}));
+        QVERIFY(QString::fromStdString(describe(inner))
+                    .contains("read from: seg_train (the only folder inside)"));
+        // A prefixed name is a split only beside a prefixed train folder:
+        // classes "pre_test" and "post_test" stay classes.
+        const std::string prePost = path("pre-post");
+        writeClassFolder(prePost, {"pre_test", "post_test"}, 2);
+        QCOMPARE(openDataset(prePost).classNames,
+                 (std::vector<std::string>{"post_test", "pre_test"}));
+
         // A class named like a split beside other classes stays a class,
         // even when it holds nested folders.
         const std::string vehicles = path("vehicles-nested");

@@ -553,47 +553,91 @@ void decodeAll(const std::vector<ImageFile> &files, const DatasetOptions &option
     data.downscaledTo = options.maxShorterSide;
 }
 
+std::string lowerCase(std::string text)
+{
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    return text;
+}
+
+constexpr int kLeftOutRole = 3; // a folder of unlabelled images to predict
+
 // A split folder's role by its name, whatever its case and a "_set" or
 // "-set" ending (Kaggle's training_set/test_set, mnist_png's
 // training/testing, Roboflow's valid/): 0 train, 1 validation, 2 test,
-// -1 not a split folder.
-int splitRole(std::string name)
+// kLeftOutRole for a folder to predict or unlabelled, -1 not a split folder.
+// With `prefixed`, also a name's last part after "_" or "-" (Kaggle's
+// seg_train, seg_test and seg_pred).
+int splitRole(const std::string &folderName, bool prefixed)
 {
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
+    std::string name = lowerCase(folderName);
     for (const char *suffix : {"_set", "-set"})
         if (name.size() > 4 && name.compare(name.size() - 4, 4, suffix) == 0)
             name.resize(name.size() - 4);
     if (name == "train" || name == "training") return 0;
     if (name == "val" || name == "valid" || name == "validation") return 1;
     if (name == "test" || name == "testing") return 2;
+    if (name == "pred" || name == "predict" || name == "prediction" || name == "unlabeled" ||
+        name == "unlabelled")
+        return kLeftOutRole;
+    const std::size_t cut = name.find_last_of("_-");
+    if (prefixed && cut != std::string::npos && cut > 0 && cut + 1 < name.size())
+        return splitRole(name.substr(cut + 1), false);
     return -1;
+}
+
+// Archives nest a folder in one of the same name (Kaggle's
+// seg_train/seg_train/CLASS): the innermost, while a folder holds only that.
+fs::path unnested(fs::path dir)
+{
+    for (int depth = 0; depth < 8; ++depth) {
+        std::vector<fs::path> subdirs, images;
+        listFolder(dir, subdirs, images);
+        if (subdirs.size() != 1 || !images.empty() ||
+            lowerCase(subdirs[0].filename().string()) != lowerCase(dir.filename().string()))
+            break;
+        dir = subdirs[0];
+    }
+    return dir;
 }
 
 void readFolder(Dataset &data, const DatasetOptions &options)
 {
-    const fs::path top(data.path);
+    const fs::path top = unnested(fs::path(data.path));
+    if (top != fs::path(data.path)) data.folderLayout.top = fs::relative(top, data.path).string();
     std::vector<ImageFile> files;
     bool unlabelled = false;
     // The split layout: every top folder a split's (by any of splitRole's
-    // names), or an exactly named train/ of class folders, whatever sits
-    // beside it (STL-10's unlabeled/ is left out). A train/ of images beside
-    // other folders is a class (CIFAR-100 has one), as is a "Training" or
-    // "test_set" beside other classes.
+    // names, prefixed ones only beside a prefixed train folder; folders to
+    // predict left out), or an exactly named train/ of class folders,
+    // whatever sits beside it (STL-10's unlabeled/ is left out). A train/ of
+    // images beside other folders is a class (CIFAR-100 has one), as is a
+    // "Training" or "test_set" beside other classes.
     std::vector<fs::path> topFolders, trainFolders, unused;
     listFolder(top, topFolders, unused);
+    const bool prefixed = std::any_of(topFolders.begin(), topFolders.end(), [](auto &f) {
+        return splitRole(f.filename().string(), false) < 0 &&
+               splitRole(f.filename().string(), true) == 0;
+    });
+    const auto roleOf = [prefixed](const fs::path &f) {
+        return splitRole(f.filename().string(), prefixed);
+    };
     const bool allSplits =
-        !topFolders.empty() && std::all_of(topFolders.begin(), topFolders.end(), [](auto &f) {
-            return splitRole(f.filename().string()) >= 0;
-        });
+        std::any_of(topFolders.begin(), topFolders.end(),
+                    [&](auto &f) { return roleOf(f) >= 0 && roleOf(f) != kLeftOutRole; }) &&
+        std::all_of(topFolders.begin(), topFolders.end(), [&](auto &f) { return roleOf(f) >= 0; });
     std::optional<fs::path> splits[3]; // train, val, test
     for (const fs::path &f : topFolders) {
         const std::string name = f.filename().string();
-        const int role = splitRole(name);
+        const int role = roleOf(f);
         if (role < 0) continue;
+        if (role == kLeftOutRole) {
+            if (allSplits) data.folderLayout.leftOut.push_back(name);
+            continue;
+        }
         if (!allSplits) {
             if (name != "train" && name != "val" && name != "valid" && name != "test") continue;
-            if (!splits[role]) splits[role] = f; // val/ before valid/ (name order)
+            if (!splits[role]) splits[role] = unnested(f); // val/ before valid/ (name order)
             continue;
         }
         if (splits[role])
@@ -603,7 +647,7 @@ void readFolder(Dataset &data, const DatasetOptions &options)
                                      : "test") +
                         " folders, " + splits[role]->filename().string() + " and " + name +
                         "; keep one");
-        splits[role] = f;
+        splits[role] = unnested(f);
     }
     if (allSplits && !splits[0])
         throw Error("image folder " + data.path + " has split folders (" +
@@ -617,6 +661,7 @@ void readFolder(Dataset &data, const DatasetOptions &options)
     if (splitLayout) {
         for (int role = 0; role < 3; ++role) {
             if (!splits[role]) continue;
+            data.folderLayout.splits[role] = fs::relative(*splits[role], data.path).string();
             const std::size_t before = files.size();
             listSplit(*splits[role], role, data.classNames, unlabelled, files);
             if (files.size() == before)
@@ -788,6 +833,24 @@ std::string describe(const Dataset &data)
         if (store == &data.test && data.testFromValidationFolder)
             o << " (the validation folder, as there is no test folder)";
         if (store == &data.val && data.labelled()) o << " (the probes' validation part)";
+        o << "\n";
+    }
+    const Dataset::FolderLayout &layout = data.folderLayout;
+    if (!layout.top.empty()) o << "  read from: " << layout.top << " (the only folder inside)\n";
+    const char *plain[] = {"train", "val", "test"};
+    std::string folders;
+    bool renamed = false;
+    for (int role = 0; role < 3; ++role) {
+        if (layout.splits[role].empty()) continue;
+        folders += (folders.empty() ? "" : ", ") + std::string(plain[role]) + " " +
+                   layout.splits[role] + "/";
+        renamed = renamed || layout.splits[role] != plain[role];
+    }
+    if (renamed) o << "  split folders: " << folders << "\n";
+    if (!layout.leftOut.empty()) {
+        o << "  left out (unlabelled images to predict):";
+        for (const std::string &f : layout.leftOut)
+            o << " " << f << "/";
         o << "\n";
     }
     o << "  images: " << (data.channels() == 3 ? "RGB" : "grey") << ", sides " << data.minSide()

@@ -51,6 +51,17 @@ struct Dataset
     // that folder is the test split (ImageNet's train/ + val/, where val is
     // what papers report), and validation is carved from train.
     bool testFromValidationFolder = false;
+    // How an image folder's splits were found, relative to `path`: the
+    // folder read when it was nested in one of the same name (Kaggle's
+    // archives), each split's folder (train, val, test; "" when absent or
+    // not a split layout), and folders of unlabelled images to predict that
+    // were left out (seg_pred/).
+    struct FolderLayout
+    {
+        std::string top;
+        std::string splits[3];
+        std::vector<std::string> leftOut;
+    } folderLayout;
     // "FILE: why" for each unreadable image left out (skipUnreadable).
     std::vector<std::string> skipped;
     // Images of a folder stored downscaled, to this shorter side
