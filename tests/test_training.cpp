@@ -985,6 +985,18 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(run + "/floors.json"));
         std::tie(code, out) = cli({"probe", run + "/checkpoint.pt"});
         QVERIFY2(code == 0 && out.contains("final   step 4"), qPrintable(out));
+        // The probe's L2 chosen on validation: a penalty of 1000 leaves the
+        // weights near zero (chance on validation), so the reports' 1e-4 is
+        // chosen and its test accuracy is the fixed probe's, to the digit.
+        std::tie(code, out) = cli({"probe", run, "--choose-l2", "--l2-grid", "1000", "1e-4"});
+        const QRegularExpressionMatch l2 =
+            QRegularExpression("probe L2 on validation \\(2x2 pool\\): 1e-04 [0-9.]+%, 1e\\+03 "
+                               "[0-9.]+%\nchosen 1e-04: test ([0-9.]+%) \\(the reports' fixed "
+                               "1e-04: validation [0-9.]+%, test ([0-9.]+%)\\)")
+                .match(out);
+        QVERIFY2(code == 0 && l2.hasMatch() && l2.captured(1) == l2.captured(2), qPrintable(out));
+        std::tie(code, out) = cli({"probe", run, "--l2-grid", "1e-3"});
+        QVERIFY2(code != 0 && out.contains("--l2-grid requires --choose-l2"), qPrintable(out));
         std::tie(code, out) = cli({"train", "--resume", run});
         QVERIFY2(code == 1 && out.contains("already finished at step 4"), qPrintable(out));
         std::tie(code, out) = cli({"train", "--out", run, "--steps", "4"});

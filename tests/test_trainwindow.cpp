@@ -580,6 +580,27 @@ private Q_SLOTS:
                  qPrintable(md));
         QCOMPARE(readTrainConfig((folder + "/runs/a-s1/config.json").toStdString()).precision,
                  std::string("fp32"));
+
+        // The run's probe L2 chosen on validation from the Runs tab, on its
+        // checkpoint, off the UI thread.
+        RunsPanel runs;
+        QSignalSpy loaded(&runs, &RunsPanel::loaded);
+        runs.setRoot(folder + "/runs");
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        auto *chooseL2 = runs.findChild<QPushButton *>("runProbeL2");
+        QVERIFY(!chooseL2->isEnabled()); // nothing selected
+        runs.select("a-s1");
+        QVERIFY(chooseL2->isEnabled());
+        QSignalSpy chosen(&runs, &RunsPanel::probeL2Chosen);
+        QTest::mouseClick(chooseL2, Qt::LeftButton);
+        QVERIFY(!chooseL2->isEnabled()); // one at a time
+        QTRY_COMPARE_WITH_TIMEOUT(chosen.count(), 1, 120000);
+        QCOMPARE(chosen.first().at(1).toString(), QString());
+        const QString result = runs.findChild<QLabel *>("runProbeL2Result")->text();
+        QVERIFY2(result.startsWith("a-s1: probe L2 on validation (2x2 pool): 1e-06 ") &&
+                     result.contains("(the reports' fixed 1e-04: validation "),
+                 qPrintable(result));
+        QVERIFY(chooseL2->isEnabled());
     }
 
     // The Train tab's real dataset: a colour class folder chosen in the

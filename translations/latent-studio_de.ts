@@ -1648,6 +1648,26 @@
         <source>cannot encode the figure %1</source>
         <translation>die Abbildung %1 kann nicht kodiert werden</translation>
     </message>
+    <message>
+        <source>Choose Probe L2</source>
+        <translation>Probe-L2 wählen</translation>
+    </message>
+    <message>
+        <source>Fit the linear probe with L2 penalties from 1e-6 to 1e-2 on the run&apos;s checkpoint, choose on validation, and measure test once at the chosen penalty (the reports fix it at 1e-4)</source>
+        <translation>Die lineare Probe mit L2-Strafen von 1e-6 bis 1e-2 auf dem Checkpoint des Laufs anpassen, auf der Validierung wählen und den Test einmal mit der gewählten Strafe messen (die Berichte legen sie auf 1e-4 fest)</translation>
+    </message>
+    <message>
+        <source>Choosing the probe L2 of %1: encoding…</source>
+        <translation>Probe-L2 von %1 wird gewählt: Kodierung…</translation>
+    </message>
+    <message>
+        <source>Choosing the probe L2 of %1: encoding %2 / %3 images, then five fits…</source>
+        <translation>Probe-L2 von %1 wird gewählt: %2 / %3 Bilder kodiert, dann fünf Anpassungen…</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::TrainPanel</name>

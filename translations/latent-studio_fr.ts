@@ -1648,6 +1648,26 @@
         <source>cannot encode the figure %1</source>
         <translation>impossible d&apos;encoder la figure %1</translation>
     </message>
+    <message>
+        <source>Choose Probe L2</source>
+        <translation>Choisir le L2 de la sonde</translation>
+    </message>
+    <message>
+        <source>Fit the linear probe with L2 penalties from 1e-6 to 1e-2 on the run&apos;s checkpoint, choose on validation, and measure test once at the chosen penalty (the reports fix it at 1e-4)</source>
+        <translation>Ajuster la sonde linéaire avec des pénalités L2 de 1e-6 à 1e-2 sur le point de contrôle de l&apos;entraînement, choisir sur la validation et mesurer le test une fois à la pénalité choisie (les rapports la fixent à 1e-4)</translation>
+    </message>
+    <message>
+        <source>Choosing the probe L2 of %1: encoding…</source>
+        <translation>Choix du L2 de la sonde de %1 : encodage…</translation>
+    </message>
+    <message>
+        <source>Choosing the probe L2 of %1: encoding %2 / %3 images, then five fits…</source>
+        <translation>Choix du L2 de la sonde de %1 : %2 / %3 images encodées, puis cinq ajustements…</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1 : %2</translation>
+    </message>
 </context>
 <context>
     <name>latent::studio::TrainPanel</name>

@@ -178,7 +178,18 @@ latent::ViewRecipe defaultRecipe(const std::string &generatorPath)
     return r;
 }
 
-int probe(const std::string &target, bool floors)
+// The probe's L2 penalty chosen on validation (the reports fix it at kProbeL2).
+void chooseL2(const std::string &dir, const std::vector<double> &grid)
+{
+    cli::CountProgress progress;
+    const latent::ProbeL2Choice c =
+        latent::chooseProbeL2(dir, grid, [&](std::int64_t done, std::int64_t total) {
+            progress("encoding", done, total);
+        });
+    std::cout << latent::describeProbeL2Choice(c) << "\n";
+}
+
+int probe(const std::string &target, bool floors, bool choose, const std::vector<double> &grid)
 {
     namespace fs = std::filesystem;
     const std::string dir =
@@ -209,6 +220,7 @@ int probe(const std::string &target, bool floors)
                   << "floor raw pixels:          linear probe " << cli::formatPercent(f.pixelProbe)
                   << ", kNN " << cli::formatPercent(f.pixelKnn) << "\n";
     }
+    if (choose) chooseL2(dir, grid);
     return 0;
 }
 
@@ -336,11 +348,18 @@ void TrainCommands::add(CLI::App &app)
     probe = app.add_subcommand("probe", "print a run's linear-probe and kNN accuracy");
     probe->add_option("run", probeTarget, "run folder, or its checkpoint.pt")->required();
     probe->add_flag("--floors", floors, "also the random-init encoder and raw-pixel floors");
+    probe->add_flag("--choose-l2", chooseL2,
+                    "also choose the linear probe's L2 penalty on validation (the reports fix "
+                    "it): validation per penalty, test at the chosen one and at the fixed one");
+    probe->add_option("--l2-grid", l2Grid, "the penalties --choose-l2 tries")
+        ->check(CLI::NonNegativeNumber)
+        ->needs("--choose-l2")
+        ->capture_default_str();
 }
 
 int TrainCommands::run(const std::string &exeDir, int threads)
 {
-    if (*probe) return ::probe(probeTarget, floors);
+    if (*probe) return ::probe(probeTarget, floors, chooseL2, l2Grid);
     if (!*train) return -1;
     // A rank of a data-parallel job when a launcher set the environment.
     latent::ParallelOptions parallel;

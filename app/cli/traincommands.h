@@ -30,6 +30,8 @@ struct TrainCommands
 
     std::string probeTarget;
     bool floors = false;
+    bool chooseL2 = false;
+    std::vector<double> l2Grid = latent::defaultProbeL2Grid();
 
     void add(CLI::App &app);
     // Runs the parsed command; returns the exit code, or -1 when neither was given.

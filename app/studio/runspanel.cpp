@@ -5,8 +5,10 @@
 #include "curveplot.h"
 #include "error.h"
 #include "experimentbox.h"
+#include "train/trainer.h"
 #include "workerjob.h"
 
+#include <QApplication>
 #include <QBuffer>
 #include <QDir>
 #include <QFile>
@@ -16,6 +18,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
@@ -116,7 +119,9 @@ RunsPanel::RunsPanel(QWidget *parent)
       m_accuracyPlot(new widgets::CurvePlot(tr("step"), tr("accuracy"))),
       m_resume(new QPushButton(tr("&Resume"))), m_report(new QPushButton(tr("Report…"))),
       m_encoder(new QPushButton(tr("Encoder…"))), m_metrics(new QPushButton(tr("Metrics CSV…"))),
-      m_recipe(new QPushButton(tr("Recipe…"))), m_experiment(new ExperimentBox),
+      m_recipe(new QPushButton(tr("Recipe…"))), m_probeL2(new QPushButton(tr("Choose Probe L2"))),
+      m_probeL2Result(new QLabel), m_experiment(new ExperimentBox),
+      m_probeWorker(std::make_unique<CoalescingWorker>()),
       m_worker(std::make_unique<CoalescingWorker>())
 {
     m_list->setObjectName("runList");
@@ -143,9 +148,17 @@ RunsPanel::RunsPanel(QWidget *parent)
     top->addWidget(refreshButton);
     auto *actions = new QHBoxLayout;
     actions->addWidget(new QLabel(tr("Selected run:")));
-    for (QPushButton *b : {m_resume, m_report, m_encoder, m_metrics, m_recipe})
+    for (QPushButton *b : {m_resume, m_report, m_encoder, m_metrics, m_recipe, m_probeL2})
         actions->addWidget(b);
     actions->addStretch(1);
+    m_probeL2->setObjectName("runProbeL2");
+    m_probeL2->setToolTip(
+        tr("Fit the linear probe with L2 penalties from 1e-6 to 1e-2 on the run's checkpoint, "
+           "choose on validation, and measure test once at the chosen penalty (the reports fix "
+           "it at 1e-4)"));
+    m_probeL2Result->setObjectName("runProbeL2Result");
+    m_probeL2Result->setWordWrap(true);
+    m_probeL2Result->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_resume->setToolTip(tr("Continue a stopped or failed run from its last checkpoint"));
     m_report->setToolTip(tr("Markdown or HTML report with the plots, config, recipe and metrics"));
 
@@ -156,6 +169,7 @@ RunsPanel::RunsPanel(QWidget *parent)
     listLayout->addWidget(m_list, 1);
     listLayout->addWidget(m_problemLabel);
     listLayout->addLayout(actions);
+    listLayout->addWidget(m_probeL2Result);
     listLayout->addWidget(m_experiment);
     auto *plots = new QWidget;
     auto *plotLayout = new QHBoxLayout(plots);
@@ -194,10 +208,14 @@ RunsPanel::RunsPanel(QWidget *parent)
     connect(m_encoder, &QPushButton::clicked, this, [this] { chooseExport("encoder"); });
     connect(m_metrics, &QPushButton::clicked, this, [this] { chooseExport("metrics"); });
     connect(m_recipe, &QPushButton::clicked, this, [this] { chooseExport("recipe"); });
+    connect(m_probeL2, &QPushButton::clicked, this, &RunsPanel::chooseProbeL2);
     updateButtons();
 }
 
-RunsPanel::~RunsPanel() = default;
+RunsPanel::~RunsPanel()
+{
+    m_cancelProbe->store(true); // the probe worker's join returns at the next batch
+}
 
 void RunsPanel::setRoot(const QString &dir)
 {
@@ -361,6 +379,8 @@ void RunsPanel::updateButtons()
     for (QPushButton *b : {m_report, m_metrics, m_recipe})
         b->setEnabled(r != nullptr);
     m_encoder->setEnabled(r && QFile::exists(QString::fromStdString(RunFiles{r->dir}.encoder())));
+    m_probeL2->setEnabled(!m_probing && r &&
+                          QFile::exists(QString::fromStdString(RunFiles{r->dir}.checkpoint())));
 }
 
 void RunsPanel::exportFile(const QString &which, const QString &path)
@@ -395,6 +415,43 @@ void RunsPanel::exportReport(const QString &path)
         return;
     }
     exportReportOf(*r, path, [this, path](const QString &error) { Q_EMIT exported(path, error); });
+}
+
+void RunsPanel::chooseProbeL2()
+{
+    const RunSummary *r = selected();
+    if (!r || m_probing) return;
+    m_probing = true;
+    updateButtons();
+    const QString name = QString::fromStdString(r->name);
+    m_probeL2Result->setText(tr("Choosing the probe L2 of %1: encoding…").arg(name));
+    QPointer<QLabel> label(m_probeL2Result);
+    const auto progress = [label, name](std::int64_t done, std::int64_t total) {
+        QMetaObject::invokeMethod(
+            qApp,
+            [label, name, done, total] {
+                if (label)
+                    label->setText(tr("Choosing the probe L2 of %1: encoding %2 / %3 images, then "
+                                      "five fits…")
+                                       .arg(name)
+                                       .arg(done)
+                                       .arg(total));
+            },
+            Qt::QueuedConnection);
+    };
+    runJob(
+        *m_probeWorker, "probe L2", this,
+        [dir = r->dir, progress, cancel = m_cancelProbe] {
+            return QString::fromStdString(describeProbeL2Choice(
+                latent::chooseProbeL2(dir, defaultProbeL2Grid(), progress, cancel.get())));
+        },
+        [this, name](const QString &text, const QString &error) {
+            m_probing = false;
+            updateButtons();
+            m_probeL2Result->setText(error.isEmpty() ? name + ": " + text
+                                                     : tr("%1: %2").arg(name, error));
+            Q_EMIT probeL2Chosen(text, error);
+        });
 }
 
 QString RunsPanel::exportFileOf(const std::string &runDir, const QString &which,

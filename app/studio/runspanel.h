@@ -6,6 +6,7 @@
 
 #include <QWidget>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -54,12 +55,17 @@ public:
     // figures beside it; a file (encoder, metrics, recipe) is copied.
     void exportReport(const QString &path);
     void exportFile(const QString &which, const QString &path);
+    // The selected run's probe L2 chosen on its validation part (the reports
+    // fix it), on its checkpoint, on the probe worker; the result shows
+    // under the buttons and ends with probeL2Chosen().
+    void chooseProbeL2();
 
 Q_SIGNALS:
     void loaded();
     void resumeRequested(const QString &runDir);
     void rootChosen(const QString &dir); // with Folder...: where new runs go too
     void exported(const QString &path, const QString &error); // an export's end; empty: written
+    void probeL2Chosen(const QString &text, const QString &error);
 
 private:
     void exportReportOf(const RunSummary &run, const QString &path,
@@ -85,12 +91,17 @@ private:
     QTreeWidget *m_list;
     QLabel *m_problemLabel;
     widgets::CurvePlot *m_lossPlot, *m_accuracyPlot;
-    QPushButton *m_resume, *m_report, *m_encoder, *m_metrics, *m_recipe;
+    QPushButton *m_resume, *m_report, *m_encoder, *m_metrics, *m_recipe, *m_probeL2;
+    QLabel *m_probeL2Result;
+    std::shared_ptr<std::atomic<bool>> m_cancelProbe = std::make_shared<std::atomic<bool>>(false);
+    bool m_probing = false;
     ExperimentBox *m_experiment;
     std::vector<RunSummary> m_runs;
     QStringList m_problems;
     bool m_updating = false;
     bool m_listedOnce = false;
+    // Choosing a probe L2 encodes the whole dataset (minutes): not in front of listings.
+    std::unique_ptr<CoalescingWorker> m_probeWorker;
     std::unique_ptr<CoalescingWorker> m_worker; // last: joined first
 };
 

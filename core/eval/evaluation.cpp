@@ -260,7 +260,8 @@ struct LinearProbe::Fit
     torch::Tensor mean, stdev, w, b;
 };
 
-LinearProbe::LinearProbe(const at::Tensor &trainX, const at::Tensor &trainY, int numClasses)
+LinearProbe::LinearProbe(const at::Tensor &trainX, const at::Tensor &trainY, int numClasses,
+                         double l2)
     : m_fit(std::make_unique<Fit>())
 {
     Fit &f = *m_fit;
@@ -277,7 +278,7 @@ LinearProbe::LinearProbe(const at::Tensor &trainX, const at::Tensor &trainY, int
     auto closure = [&] {
         opt.zero_grad();
         auto loss =
-            torch::cross_entropy_loss(xs.mm(f.w) + f.b, trainY) + 0.5 * kProbeL2 * f.w.pow(2).sum();
+            torch::cross_entropy_loss(xs.mm(f.w) + f.b, trainY) + 0.5 * l2 * f.w.pow(2).sum();
         loss.backward();
         return loss;
     };
@@ -384,6 +385,79 @@ EvalResult evaluateEncoder(EncoderImpl &encoder, const EvalData &data, int nFit,
                          r.probeGlobal);
     }
     return r;
+}
+
+ProbeL2Choice chooseProbeL2(EncoderImpl &encoder, const EvalData &data,
+                            const std::vector<double> &grid, const std::atomic<bool> *cancel,
+                            const EncodeProgress &progress)
+{
+    if (grid.empty()) throw Error("probe L2 grid: empty; expected at least one penalty");
+    for (const double l2 : grid)
+        if (!(l2 >= 0) || !std::isfinite(l2))
+            throw Error("probe L2 grid: " + std::to_string(l2) +
+                        " is not a penalty; expected finite numbers of 0 or more");
+    const auto &fit = data.fitIndices(), &val = data.validationIndices();
+    const auto test = torch::arange(data.test().size());
+    const int64_t total = fit.size(0) + val.size(0) + test.size(0);
+    int64_t before = 0;
+    // 2x2-pooled features [n, 4F] of a set, the reports' probe features.
+    const auto encode = [&](const ImageStore &split, const torch::Tensor &idx) {
+        EncodeProgress counted;
+        if (progress) counted = [&](int64_t done, int64_t) { progress(before + done, total); };
+        auto x = encodeImages(encoder, data, split, idx, 512, cancel, counted);
+        before += idx.size(0);
+        return x;
+    };
+    const auto fitX = encode(data.train(), fit), valX = encode(data.validationSplit(), val);
+    const auto testX = encode(data.test(), test);
+    const auto fitY = labelsOf(data.train(), fit), valY = labelsOf(data.validationSplit(), val);
+    const auto testY = labelsOf(data.test(), test);
+    ProbeL2Choice c;
+    c.grid = grid;
+    std::sort(c.grid.begin(), c.grid.end());
+    std::unique_ptr<LinearProbe> best;
+    double bestValidation = -1;
+    for (const double l2 : c.grid) {
+        if (cancel && cancel->load()) throw Cancelled();
+        auto probe = std::make_unique<LinearProbe>(fitX, fitY, data.numClasses(), l2);
+        c.validation.push_back(probe->accuracy(valX, valY));
+        if (c.validation.back() > bestValidation) {
+            bestValidation = c.validation.back();
+            c.chosen = l2;
+            best = std::move(probe);
+        }
+    }
+    c.testChosen = best->accuracy(testX, testY);
+    const LinearProbe fixed(fitX, fitY, data.numClasses(), kProbeL2);
+    c.validationFixed = fixed.accuracy(valX, valY);
+    c.testFixed = fixed.accuracy(testX, testY);
+    return c;
+}
+
+std::vector<double> defaultProbeL2Grid()
+{
+    return {1e-6, 1e-5, 1e-4, 1e-3, 1e-2};
+}
+
+namespace {
+// 0.0001 -> "1e-04", as penalties are written.
+std::string penaltyText(double l2)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.0e", l2);
+    return text;
+}
+} // namespace
+
+std::string describeProbeL2Choice(const ProbeL2Choice &c)
+{
+    std::string text = "probe L2 on validation (2x2 pool):";
+    for (std::size_t i = 0; i < c.grid.size(); ++i)
+        text +=
+            (i ? ", " : " ") + penaltyText(c.grid[i]) + " " + percentText(c.validation[i], 2) + "%";
+    return text + "\nchosen " + penaltyText(c.chosen) + ": test " + percentText(c.testChosen, 2) +
+           "% (the reports' fixed " + penaltyText(kProbeL2) + ": validation " +
+           percentText(c.validationFixed, 2) + "%, test " + percentText(c.testFixed, 2) + "%)";
 }
 
 Embedding2d pcaEmbedding(EncoderImpl &encoder, const EvalData &data, int n)

@@ -160,7 +160,8 @@ at::Tensor encodeImages(EncoderImpl &encoder, const EvalData &data, const ImageS
 class LinearProbe
 {
 public:
-    LinearProbe(const at::Tensor &trainX, const at::Tensor &trainY, int numClasses);
+    LinearProbe(const at::Tensor &trainX, const at::Tensor &trainY, int numClasses,
+                double l2 = kProbeL2);
     ~LinearProbe();
     double accuracy(const at::Tensor &x, const at::Tensor &y) const;
 
@@ -186,6 +187,28 @@ double knnAccuracy(const at::Tensor &trainX, const at::Tensor &trainY, const at:
 EvalResult evaluateEncoder(EncoderImpl &encoder, const EvalData &data, int nFit, int nValidation,
                            int k, const std::atomic<bool> *cancel = nullptr,
                            const EncodeProgress &progress = {});
+
+// The linear probe's L2 penalty chosen on validation, for a run whose
+// reports used the fixed kProbeL2: each penalty of `grid` fitted on the fit
+// part's 2x2-pooled features and measured on the validation part; test
+// measured once at the chosen penalty (the best validation accuracy, the
+// smaller penalty on a tie) and once at kProbeL2, to say what choosing
+// changes. `progress` counts the images encoded.
+struct ProbeL2Choice
+{
+    std::vector<double> grid, validation; // validation accuracy per penalty
+    double chosen = 0;
+    double testChosen = EvalResult::kNone, testFixed = EvalResult::kNone;
+    double validationFixed = EvalResult::kNone;
+};
+ProbeL2Choice chooseProbeL2(EncoderImpl &encoder, const EvalData &data,
+                            const std::vector<double> &grid,
+                            const std::atomic<bool> *cancel = nullptr,
+                            const EncodeProgress &progress = {});
+// Decades from 1e-6 to 1e-2, around kProbeL2.
+std::vector<double> defaultProbeL2Grid();
+// Two lines: validation per penalty; test at the chosen one and at kProbeL2.
+std::string describeProbeL2Choice(const ProbeL2Choice &choice);
 
 // A 2-D PCA projection of the features of the first n validation images of
 // the fixed permutation: x, y [n], labels [n], and the images' indices in

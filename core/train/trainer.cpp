@@ -1135,4 +1135,14 @@ MetricRow evaluateCheckpoint(const std::string &runDir)
     return impl->evaluator->measure(*impl->encoder, "final", impl->startStep, impl->wallBefore);
 }
 
+ProbeL2Choice chooseProbeL2(const std::string &runDir, const std::vector<double> &grid,
+                            const EncodeProgress &progress, const std::atomic<bool> *cancel)
+{
+    const auto impl = inspect(runDir);
+    if (!std::filesystem::exists(impl->files.checkpoint()))
+        throw Error("run " + runDir + " has no checkpoint.pt yet; nothing to probe");
+    impl->loadCheckpoint();
+    return chooseProbeL2(*impl->encoder, impl->evaluator->data(), grid, cancel, progress);
+}
+
 } // namespace latent

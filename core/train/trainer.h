@@ -5,6 +5,7 @@
 // on real data, a run folder with metrics and atomic checkpoints.
 
 #include "dist/distributed.h"
+#include "eval/evaluation.h"
 #include "generators/generator.h"
 #include "train/runfolder.h"
 #include "train/trainconfig.h"
@@ -158,5 +159,10 @@ struct Floors
 Floors computeFloors(const std::string &runDir);
 // The final protocol on the run's checkpoint (for runs stopped before the end).
 MetricRow evaluateCheckpoint(const std::string &runDir);
+// The probe's L2 penalty chosen on the run's validation part, on its
+// checkpoint's encoder (eval/evaluation.h chooseProbeL2).
+ProbeL2Choice chooseProbeL2(const std::string &runDir, const std::vector<double> &grid,
+                            const EncodeProgress &progress = {},
+                            const std::atomic<bool> *cancel = nullptr);
 
 } // namespace latent
