@@ -406,8 +406,9 @@ private Q_SLOTS:
                                "seg_test/seg_test/\n") &&
                      told.contains("left out (unlabelled images to predict): seg_pred/\n"),
                  qPrintable(told));
-        // One of its split folders chosen: the nested folder is read, and said.
-        const Dataset inner = openDataset(scenes + "/seg_train");
+        // One of its split folders chosen (as a shell completes it): the
+        // nested folder is read, and said.
+        const Dataset inner = openDataset(scenes + "/seg_train/");
         QCOMPARE(inner.classNames, (std::vector<std::string>{"forest", "sea"}));
         QVERIFY(QString::fromStdString(describe(inner))
                     .contains("read from: seg_train (the only folder inside)"));
@@ -417,6 +418,21 @@ private Q_SLOTS:
         writeClassFolder(prePost, {"pre_test", "post_test"}, 2);
         QCOMPARE(openDataset(prePost).classNames,
                  (std::vector<std::string>{"post_test", "pre_test"}));
+        // ... and only with the train folder's prefix: classes "bullet_train" and
+        // "crash_test" stay classes, as do "steam_train" and "freight_train".
+        const std::string trains = path("trains");
+        writeClassFolder(trains, {"bullet_train", "crash_test"}, 2);
+        QCOMPARE(openDataset(trains).classNames,
+                 (std::vector<std::string>{"bullet_train", "crash_test"}));
+        const std::string engines = path("engines");
+        writeClassFolder(engines, {"steam_train", "freight_train"}, 2);
+        QCOMPARE(openDataset(engines).classNames,
+                 (std::vector<std::string>{"freight_train", "steam_train"}));
+        // A folder to predict is left out only beside a train folder:
+        // classes "test" and "pred" stay classes.
+        const std::string testPred = path("test-pred");
+        writeClassFolder(testPred, {"test", "pred"}, 2);
+        QCOMPARE(openDataset(testPred).classNames, (std::vector<std::string>{"pred", "test"}));
 
         // A class named like a split beside other classes stays a class,
         // even when it holds nested folders.

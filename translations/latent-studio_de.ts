@@ -1661,12 +1661,12 @@
         <translation>Probe-L2 von %1 wird gewählt: Kodierung…</translation>
     </message>
     <message>
-        <source>Choosing the probe L2 of %1: encoding %2 / %3 images, then five fits…</source>
-        <translation>Probe-L2 von %1 wird gewählt: %2 / %3 Bilder kodiert, dann fünf Anpassungen…</translation>
-    </message>
-    <message>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Choosing the probe L2 of %1: encoding %2 / %3 images, then fitting…</source>
+        <translation>Probe-L2 von %1 wird gewählt: %2 / %3 Bilder kodiert, dann Anpassung…</translation>
     </message>
 </context>
 <context>

@@ -1661,12 +1661,12 @@
         <translation>Choix du L2 de la sonde de %1 : encodage…</translation>
     </message>
     <message>
-        <source>Choosing the probe L2 of %1: encoding %2 / %3 images, then five fits…</source>
-        <translation>Choix du L2 de la sonde de %1 : %2 / %3 images encodées, puis cinq ajustements…</translation>
-    </message>
-    <message>
         <source>%1: %2</source>
         <translation>%1 : %2</translation>
+    </message>
+    <message>
+        <source>Choosing the probe L2 of %1: encoding %2 / %3 images, then fitting…</source>
+        <translation>Choix du L2 de la sonde de %1 : %2 / %3 images encodées, puis ajustement…</translation>
     </message>
 </context>
 <context>

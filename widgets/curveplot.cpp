@@ -436,8 +436,17 @@ QSize CurvePlot::prepareExport()
 
 QImage CurvePlot::image()
 {
-    const QSize size = prepareExport();
-    return m_plot->toPixmap(size.width(), size.height(), 2.0).toImage();
+    return render(prepareExport());
+}
+
+QImage CurvePlot::render(QSize size) const
+{
+    QImage image = m_plot->toPixmap(size.width(), size.height(), 2.0).toImage();
+    // 96 dpi, as QCustomPlot's savePng writes: not the screen's (144 on a
+    // HiDPI one), which viewers would show at another size.
+    image.setDotsPerMeterX(3780);
+    image.setDotsPerMeterY(3780);
+    return image;
 }
 
 bool CurvePlot::exportTo(const QString &path, QString *error)
@@ -449,7 +458,7 @@ bool CurvePlot::exportTo(const QString &path, QString *error)
     // Written beside the target and renamed, so a failure leaves no half file.
     const QString tmp = path + QStringLiteral(".part.") + suffix;
     if (suffix == QLatin1String("png")) {
-        ok = image().save(tmp, "PNG");
+        ok = render(size).save(tmp, "PNG");
     } else if (suffix == QLatin1String("pdf")) {
         ok = m_plot->savePdf(tmp, w, h);
     } else if (suffix == QLatin1String("svg")) {

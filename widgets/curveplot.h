@@ -74,7 +74,8 @@ private:
     Nearest nearest(const QPointF &pos) const;
     void showNearest(const QPointF &pos);
     void placeLegend();
-    QSize prepareExport(); // lays out, fits and places the legend; the size to draw at
+    QSize prepareExport();           // lays out, fits and places the legend; the size to draw at
+    QImage render(QSize size) const; // at twice `size`
     void refresh();
     void queueRedraw();
     static void redrawNext(); // the first visible stale plot in the queue

@@ -183,7 +183,7 @@ void chooseL2(const std::string &dir, const std::vector<double> &grid)
 {
     cli::CountProgress progress;
     const latent::ProbeL2Choice c =
-        latent::chooseProbeL2(dir, grid, [&](std::int64_t done, std::int64_t total) {
+        latent::chooseProbeL2(dir, grid, nullptr, [&](std::int64_t done, std::int64_t total) {
             progress("encoding", done, total);
         });
     std::cout << latent::describeProbeL2Choice(c) << "\n";

@@ -432,7 +432,7 @@ void RunsPanel::chooseProbeL2()
             [label, name, done, total] {
                 if (label)
                     label->setText(tr("Choosing the probe L2 of %1: encoding %2 / %3 images, then "
-                                      "five fits…")
+                                      "fitting…")
                                        .arg(name)
                                        .arg(done)
                                        .arg(total));
@@ -443,7 +443,7 @@ void RunsPanel::chooseProbeL2()
         *m_probeWorker, "probe L2", this,
         [dir = r->dir, progress, cancel = m_cancelProbe] {
             return QString::fromStdString(describeProbeL2Choice(
-                latent::chooseProbeL2(dir, defaultProbeL2Grid(), progress, cancel.get())));
+                latent::chooseProbeL2(dir, defaultProbeL2Grid(), cancel.get(), progress)));
         },
         [this, name](const QString &text, const QString &error) {
             m_probing = false;

@@ -566,9 +566,7 @@ constexpr int kLeftOutRole = 3; // a folder of unlabelled images to predict
 // "-set" ending (Kaggle's training_set/test_set, mnist_png's
 // training/testing, Roboflow's valid/): 0 train, 1 validation, 2 test,
 // kLeftOutRole for a folder to predict or unlabelled, -1 not a split folder.
-// With `prefixed`, also a name's last part after "_" or "-" (Kaggle's
-// seg_train, seg_test and seg_pred).
-int splitRole(const std::string &folderName, bool prefixed)
+int splitRole(const std::string &folderName)
 {
     std::string name = lowerCase(folderName);
     for (const char *suffix : {"_set", "-set"})
@@ -580,10 +578,19 @@ int splitRole(const std::string &folderName, bool prefixed)
     if (name == "pred" || name == "predict" || name == "prediction" || name == "unlabeled" ||
         name == "unlabelled")
         return kLeftOutRole;
-    const std::size_t cut = name.find_last_of("_-");
-    if (prefixed && cut != std::string::npos && cut > 0 && cut + 1 < name.size())
-        return splitRole(name.substr(cut + 1), false);
     return -1;
+}
+
+// "seg_" of a train folder named with a prefix (Kaggle's seg_train), lower
+// case; "" for any other name.
+std::string trainPrefix(const std::string &folderName)
+{
+    const std::string name = lowerCase(folderName);
+    const std::size_t cut = name.find_last_of("_-");
+    if (splitRole(name) >= 0 || cut == std::string::npos || cut == 0 ||
+        splitRole(name.substr(cut + 1)) != 0)
+        return "";
+    return name.substr(0, cut + 1);
 }
 
 // Archives nest a folder in one of the same name (Kaggle's
@@ -603,29 +610,41 @@ fs::path unnested(fs::path dir)
 
 void readFolder(Dataset &data, const DatasetOptions &options)
 {
-    const fs::path top = unnested(fs::path(data.path));
-    if (top != fs::path(data.path)) data.folderLayout.top = fs::relative(top, data.path).string();
+    fs::path given(data.path);
+    if (!given.has_filename()) given = given.parent_path(); // "dir/", as shells complete it
+    const fs::path top = unnested(given);
+    if (top != given) data.folderLayout.top = fs::relative(top, given).string();
     std::vector<ImageFile> files;
     bool unlabelled = false;
     // The split layout: every top folder a split's (by any of splitRole's
-    // names, prefixed ones only beside a prefixed train folder; folders to
-    // predict left out), or an exactly named train/ of class folders,
+    // names, or with the prefix of a prefixed train folder beside them, as
+    // Kaggle's seg_train and seg_test; folders to predict beside a train
+    // folder are left out), or an exactly named train/ of class folders,
     // whatever sits beside it (STL-10's unlabeled/ is left out). A train/ of
     // images beside other folders is a class (CIFAR-100 has one), as is a
     // "Training" or "test_set" beside other classes.
     std::vector<fs::path> topFolders, trainFolders, unused;
     listFolder(top, topFolders, unused);
-    const bool prefixed = std::any_of(topFolders.begin(), topFolders.end(), [](auto &f) {
-        return splitRole(f.filename().string(), false) < 0 &&
-               splitRole(f.filename().string(), true) == 0;
-    });
-    const auto roleOf = [prefixed](const fs::path &f) {
-        return splitRole(f.filename().string(), prefixed);
+    std::string prefix;
+    for (const fs::path &f : topFolders)
+        if (prefix.empty()) prefix = trainPrefix(f.filename().string());
+    const auto roleOf = [&prefix](const fs::path &f) {
+        const std::string name = lowerCase(f.filename().string());
+        const int role = splitRole(name);
+        if (role >= 0 || prefix.empty() || name.rfind(prefix, 0) != 0) return role;
+        return splitRole(name.substr(prefix.size()));
+    };
+    const bool hasTrain =
+        std::any_of(topFolders.begin(), topFolders.end(), [&](auto &f) { return roleOf(f) == 0; });
+    // {test, pred} are two classes: a folder to predict is a split's only beside a train folder.
+    const auto splitLike = [&](const fs::path &f) {
+        const int role = roleOf(f);
+        return role >= 0 && (role != kLeftOutRole || hasTrain);
     };
     const bool allSplits =
         std::any_of(topFolders.begin(), topFolders.end(),
-                    [&](auto &f) { return roleOf(f) >= 0 && roleOf(f) != kLeftOutRole; }) &&
-        std::all_of(topFolders.begin(), topFolders.end(), [&](auto &f) { return roleOf(f) >= 0; });
+                    [&](auto &f) { return splitLike(f) && roleOf(f) != kLeftOutRole; }) &&
+        std::all_of(topFolders.begin(), topFolders.end(), splitLike);
     std::optional<fs::path> splits[3]; // train, val, test
     for (const fs::path &f : topFolders) {
         const std::string name = f.filename().string();

@@ -13,6 +13,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <sstream>
 
@@ -415,12 +417,20 @@ ProbeL2Choice chooseProbeL2(EncoderImpl &encoder, const EvalData &data,
     ProbeL2Choice c;
     c.grid = grid;
     std::sort(c.grid.begin(), c.grid.end());
+    c.grid.erase(std::unique(c.grid.begin(), c.grid.end()), c.grid.end());
+    const auto fitAt = [&](double l2) {
+        if (cancel && cancel->load()) throw Cancelled(); // a fit takes seconds to minutes
+        return std::make_unique<LinearProbe>(fitX, fitY, data.numClasses(), l2);
+    };
     std::unique_ptr<LinearProbe> best;
     double bestValidation = -1;
     for (const double l2 : c.grid) {
-        if (cancel && cancel->load()) throw Cancelled();
-        auto probe = std::make_unique<LinearProbe>(fitX, fitY, data.numClasses(), l2);
+        auto probe = fitAt(l2);
         c.validation.push_back(probe->accuracy(valX, valY));
+        if (l2 == kProbeL2) {
+            c.validationFixed = c.validation.back();
+            c.testFixed = probe->accuracy(testX, testY);
+        }
         if (c.validation.back() > bestValidation) {
             bestValidation = c.validation.back();
             c.chosen = l2;
@@ -428,9 +438,11 @@ ProbeL2Choice chooseProbeL2(EncoderImpl &encoder, const EvalData &data,
         }
     }
     c.testChosen = best->accuracy(testX, testY);
-    const LinearProbe fixed(fitX, fitY, data.numClasses(), kProbeL2);
-    c.validationFixed = fixed.accuracy(valX, valY);
-    c.testFixed = fixed.accuracy(testX, testY);
+    if (std::isnan(c.validationFixed)) { // the reports' penalty is not in the grid
+        const auto fixed = fitAt(kProbeL2);
+        c.validationFixed = fixed->accuracy(valX, valY);
+        c.testFixed = fixed->accuracy(testX, testY);
+    }
     return c;
 }
 
@@ -440,11 +452,12 @@ std::vector<double> defaultProbeL2Grid()
 }
 
 namespace {
-// 0.0001 -> "1e-04", as penalties are written.
+// 0.0001 -> "1e-04", as penalties are written; 2.5e-05 in full.
 std::string penaltyText(double l2)
 {
     char text[32];
     std::snprintf(text, sizeof text, "%.0e", l2);
+    if (std::strtod(text, nullptr) != l2) std::snprintf(text, sizeof text, "%g", l2);
     return text;
 }
 } // namespace

@@ -115,16 +115,19 @@ std::string runsWhere(const std::vector<RunSummary> &runs,
 }
 
 // "fp32", or "bf16, then fp32" for a run resumed on another machine (auto
-// resolves per session); "not recorded" for sessions from before it was kept.
+// resolves per session); a session from before it was recorded has its
+// config's setting when that is not auto, else "not recorded".
 std::string precisionOf(const RunSummary &run)
 {
+    const std::string configured =
+        run.config.precision == "auto" ? "not recorded" : run.config.precision;
     std::string text, last;
     for (const RunSession &s : run.sessions) {
-        const std::string p = s.precision.empty() ? "not recorded" : s.precision;
+        const std::string p = s.precision.empty() ? configured : s.precision;
         if (p != last) text += (text.empty() ? "" : ", then ") + p;
         last = p;
     }
-    return text.empty() ? "not recorded" : text;
+    return text.empty() ? configured : text;
 }
 
 // The precision the runs trained at: one sentence when they share it, the
@@ -135,15 +138,19 @@ std::string precisionsOf(const std::vector<RunSummary> &runs)
     for (const RunSummary &r : runs)
         groups[precisionOf(r)].push_back(r.name);
     if (groups.empty()) return "";
+    const std::string unknown =
+        " (runs from before it was kept; runtime.precision auto trains in bf16 on a CPU with "
+        "native bfloat16, else in fp32)";
+    const bool someUnknown = std::any_of(groups.begin(), groups.end(), [](const auto &g) {
+        return g.first.find("not recorded") != std::string::npos;
+    });
     if (groups.size() > 1)
-        return "The runs trained at different precisions, so their rows are not at equal "
-               "settings: " +
-               groupsText(groups) + ". ";
+        return someUnknown ? "The runs' precisions: " + groupsText(groups) + unknown + ". "
+                           : "The runs trained at different precisions, so their rows are not at "
+                             "equal settings: " +
+                                 groupsText(groups) + ". ";
     const std::string &p = groups.begin()->first;
-    if (p == "not recorded")
-        return "The runs' precision is not recorded (runs from before it was kept; "
-               "runtime.precision auto trains in bf16 on a CPU with native bfloat16, else in "
-               "fp32). ";
+    if (p == "not recorded") return "The runs' precision is not recorded" + unknown + ". ";
     return "Every run trained in " + p + ". ";
 }
 

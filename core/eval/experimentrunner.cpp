@@ -85,8 +85,7 @@ std::string comparableConfig(TrainConfig c)
     if (!folder(c.realData) && !folder(c.evalData)) c.maxShorterSide = TrainConfig{}.maxShorterSide;
     c.generator.clear();
     c.checkpointMinutes = TrainConfig{}.checkpointMinutes;
-    c.device = "auto";
-    c.precision = "auto";
+    c.device = "auto"; // a table may move to another machine; its precision setting stays
     c.threads = 0;
     return toJson(c);
 }

@@ -1136,11 +1136,14 @@ MetricRow evaluateCheckpoint(const std::string &runDir)
 }
 
 ProbeL2Choice chooseProbeL2(const std::string &runDir, const std::vector<double> &grid,
-                            const EncodeProgress &progress, const std::atomic<bool> *cancel)
+                            const std::atomic<bool> *cancel, const EncodeProgress &progress)
 {
-    const auto impl = inspect(runDir);
-    if (!std::filesystem::exists(impl->files.checkpoint()))
+    if (!std::filesystem::exists(RunFiles{runDir}.checkpoint()))
         throw Error("run " + runDir + " has no checkpoint.pt yet; nothing to probe");
+    // Reading the data stops when cancelled, as encoding does.
+    const auto impl = inspect(runDir, [cancel](const std::string &, std::int64_t, std::int64_t) {
+        return !(cancel && cancel->load());
+    });
     impl->loadCheckpoint();
     return chooseProbeL2(*impl->encoder, impl->evaluator->data(), grid, cancel, progress);
 }

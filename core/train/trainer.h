@@ -162,7 +162,7 @@ MetricRow evaluateCheckpoint(const std::string &runDir);
 // The probe's L2 penalty chosen on the run's validation part, on its
 // checkpoint's encoder (eval/evaluation.h chooseProbeL2).
 ProbeL2Choice chooseProbeL2(const std::string &runDir, const std::vector<double> &grid,
-                            const EncodeProgress &progress = {},
-                            const std::atomic<bool> *cancel = nullptr);
+                            const std::atomic<bool> *cancel = nullptr,
+                            const EncodeProgress &progress = {});
 
 } // namespace latent
