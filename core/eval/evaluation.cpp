@@ -399,6 +399,8 @@ ProbeL2Choice chooseProbeL2(EncoderImpl &encoder, const EvalData &data,
             throw Error("probe L2 grid: " + std::to_string(l2) +
                         " is not a penalty; expected finite numbers of 0 or more");
     const auto &fit = data.fitIndices(), &val = data.validationIndices();
+    // Indices on the CPU, where the image stores are; encodeImages moves the
+    // images to the encoder's device.
     const auto test = torch::arange(data.test().size());
     const int64_t total = fit.size(0) + val.size(0) + test.size(0);
     int64_t before = 0;
